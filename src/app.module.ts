@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import type { ConnectionTarget } from './database/data-source-options.js';
+import { DatabaseModule } from './database/database.module.js';
+import { CustomersModule } from './customers/customers.module.js';
+import { DemoModule } from './demo/demo.module.js';
+import { MenuItemsModule } from './menu-items/menu-items.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { RestaurantsModule } from './restaurants/restaurants.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, database: ConnectionTarget): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database, config.database.runMigrations),
+        RestaurantsModule,
+        MenuItemsModule,
+        CustomersModule,
+        OrdersModule,
+        ReviewsModule,
+        DemoModule,
+      ],
+    };
+  }
+}

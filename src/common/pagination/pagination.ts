@@ -1,0 +1,35 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ToInteger } from '../validation/transforms.js';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 100;
+
+export class PaginationQuery {
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'Rows to skip' })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  skip: number = 0;
+
+  @ApiPropertyOptional({ default: DEFAULT_LIMIT, minimum: 1, maximum: MAX_LIMIT, description: 'Rows to return' })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
+  limit: number = DEFAULT_LIMIT;
+}
+
+/**
+ * A page of a list. Controllers return it; {@link PageInterceptor} sends the items as the JSON
+ * array and the total in the X-Total-Count header.
+ */
+export class Page<T> {
+  constructor(
+    readonly items: T[],
+    readonly total: number,
+  ) {}
+}

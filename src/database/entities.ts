@@ -1,0 +1,9 @@
+import { Customer } from '../customers/entities/customer.entity.js';
+import { MenuItem } from '../menu-items/entities/menu-item.entity.js';
+import { OrderItem } from '../orders/entities/order-item.entity.js';
+import { Order } from '../orders/entities/order.entity.js';
+import { Restaurant } from '../restaurants/entities/restaurant.entity.js';
+import { Review } from '../reviews/entities/review.entity.js';
+
+/** Every entity, listed once: the data source and the migration generator read this. */
+export const ENTITIES = [Restaurant, MenuItem, Customer, Order, OrderItem, Review];

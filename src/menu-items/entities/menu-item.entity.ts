@@ -1,0 +1,65 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { numericToNumber } from '../../database/column-transformers.js';
+import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
+
+@Entity({ name: 'menu_items' })
+export class MenuItem {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Index('ix_menu_items_price')
+  @Column({ type: 'numeric', precision: 10, scale: 2, transformer: numericToNumber })
+  price: number;
+
+  @Index('ix_menu_items_category')
+  @Column({ type: 'varchar', length: 50 })
+  category: string;
+
+  @Index('ix_menu_items_is_vegetarian')
+  @Column({ type: 'boolean', default: false })
+  is_vegetarian: boolean;
+
+  @Index('ix_menu_items_is_vegan')
+  @Column({ type: 'boolean', default: false })
+  is_vegan: boolean;
+
+  @Index('ix_menu_items_is_gluten_free')
+  @Column({ type: 'boolean', default: false })
+  is_gluten_free: boolean;
+
+  @Index('ix_menu_items_is_available')
+  @Column({ type: 'boolean', default: true })
+  is_available: boolean;
+
+  @Column({ type: 'integer', nullable: true })
+  preparation_time: number | null;
+
+  @Index('ix_menu_items_restaurant_id')
+  @Column({ type: 'integer' })
+  restaurant_id: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at: Date;
+
+  @ManyToOne(() => Restaurant, (restaurant) => restaurant.menu_items, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'restaurant_id', foreignKeyConstraintName: 'fk_menu_items_restaurant' })
+  restaurant?: Restaurant;
+}

@@ -1,0 +1,51 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { numericToNumber } from '../../database/column-transformers.js';
+import { Customer } from '../../customers/entities/customer.entity.js';
+import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
+import { OrderItem } from './order-item.entity.js';
+import { OrderStatus } from './order-status.js';
+
+@Entity({ name: 'orders' })
+@Index('ix_orders_restaurant_id_order_date', ['restaurant_id', 'order_date'])
+@Index('ix_orders_customer_id_order_date', ['customer_id', 'order_date'])
+export class Order {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'integer' })
+  customer_id: number;
+
+  @Column({ type: 'integer' })
+  restaurant_id: number;
+
+  @Index('ix_orders_order_status')
+  @Column({ type: 'enum', enum: OrderStatus, enumName: 'order_status', default: OrderStatus.Placed })
+  order_status: OrderStatus;
+
+  @Column({ type: 'numeric', precision: 10, scale: 2, transformer: numericToNumber })
+  total_amount: number;
+
+  @Column({ type: 'text' })
+  delivery_address: string;
+
+  @Column({ type: 'text', nullable: true })
+  special_instructions: string | null;
+
+  @Index('ix_orders_order_date')
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  order_date: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  delivery_time: Date | null;
+
+  @ManyToOne(() => Customer, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'customer_id', foreignKeyConstraintName: 'fk_orders_customer' })
+  customer?: Customer;
+
+  @ManyToOne(() => Restaurant, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'restaurant_id', foreignKeyConstraintName: 'fk_orders_restaurant' })
+  restaurant?: Restaurant;
+
+  @OneToMany(() => OrderItem, (item) => item.order)
+  order_items?: OrderItem[];
+}

@@ -1,0 +1,53 @@
+import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { numericToNumber } from '../../database/column-transformers.js';
+import { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
+
+@Entity({ name: 'restaurants' })
+@Index('uq_restaurants_name_lower', { synchronize: false })
+@Index('ix_restaurants_cuisine_type_lower', { synchronize: false })
+export class Restaurant {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'varchar', length: 50 })
+  cuisine_type: string;
+
+  @Column({ type: 'text' })
+  address: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  phone_number: string;
+
+  @Index('ix_restaurants_rating')
+  @Column({ type: 'numeric', precision: 3, scale: 2, default: 0, transformer: numericToNumber })
+  rating: number;
+
+  @Index('ix_restaurants_is_active')
+  @Column({ type: 'boolean', default: true })
+  is_active: boolean;
+
+  @Column({ type: 'time', nullable: true })
+  opening_time: string | null;
+
+  @Column({ type: 'time', nullable: true })
+  closing_time: string | null;
+
+  /** Orders in progress the kitchen can take at once. */
+  @Column({ type: 'integer', default: 20 })
+  capacity: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at: Date;
+
+  @OneToMany(() => MenuItem, (item) => item.restaurant)
+  menu_items?: MenuItem[];
+}

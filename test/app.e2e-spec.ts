@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+describe('the app shell', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('ran the migrations on its fresh database', async () => {
+    const tables = await t.db.query(`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
+    expect(tables.map((row: { table_name: string }) => row.table_name)).toEqual(
+      expect.arrayContaining(['customers', 'menu_items', 'migrations', 'order_items', 'orders', 'restaurants', 'reviews']),
+    );
+  });
+
+  it('answers an unknown route with a 404 in the error shape', async () => {
+    const response = await t.http.get('/no-such-route');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({
+      status: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /no-such-route',
+      path: '/no-such-route',
+      request_id: expect.any(String),
+    });
+  });
+
+  it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
+    expect((await t.http.get('/docs-json', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
+    const replaced = (await t.http.get('/docs-json', { headers: { 'x-request-id': 'a b<script>' } })).headers.get('x-request-id');
+    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the OpenAPI document and Swagger UI', async () => {
+    const document = await t.http.get('/docs-json');
+    expect(document.status).toBe(200);
+    expect(document.body.info.title).toBe('Tiffin API');
+    expect((await t.http.get('/docs')).status).toBe(200);
+  });
+});
