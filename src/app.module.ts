@@ -5,6 +5,7 @@ import type { ConnectionTarget } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { EventsModule } from './events/events.module.js';
 import { MenuItemsModule } from './menu-items/menu-items.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { RestaurantsModule } from './restaurants/restaurants.module.js';
@@ -18,6 +19,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database, config.database.runMigrations),
+        EventsModule,
         RestaurantsModule,
         MenuItemsModule,
         CustomersModule,

@@ -1,0 +1,80 @@
+import type { OrderStatus } from '../orders/entities/order-status.js';
+
+/**
+ * What changed, published by a domain service after its transaction commits (never before),
+ * so subscribers such as the cache layer see only durable changes.
+ */
+export type ChangeKind = 'created' | 'updated' | 'deleted';
+
+export class RestaurantChanged {
+  readonly type = 'restaurant.changed';
+  constructor(
+    readonly restaurant_id: number,
+    readonly kind: ChangeKind,
+    /** The representation GET /restaurants/{id} returns now; absent after a delete. */
+    readonly restaurant?: object,
+  ) {}
+}
+
+export class MenuItemChanged {
+  readonly type = 'menu-item.changed';
+  constructor(
+    readonly menu_item_id: number,
+    readonly restaurant_id: number,
+    readonly kind: ChangeKind,
+    /** The representation GET /menu-items/{id} returns now; absent after a delete. */
+    readonly menu_item?: object,
+  ) {}
+}
+
+export class CustomerChanged {
+  readonly type = 'customer.changed';
+  constructor(
+    readonly customer_id: number,
+    readonly kind: ChangeKind,
+    /** The representation GET /customers/{id} returns now; absent after a delete. */
+    readonly customer?: object,
+  ) {}
+}
+
+export class OrderPlaced {
+  readonly type = 'order.placed';
+  constructor(
+    readonly order_id: number,
+    readonly customer_id: number,
+    readonly restaurant_id: number,
+  ) {}
+}
+
+export class OrderStatusChanged {
+  readonly type = 'order.status-changed';
+  constructor(
+    readonly order_id: number,
+    readonly customer_id: number,
+    readonly restaurant_id: number,
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+    /** The representation GET /orders/{id} returns now. */
+    readonly order?: object,
+  ) {}
+}
+
+export class ReviewAdded {
+  readonly type = 'review.added';
+  constructor(
+    readonly review_id: number,
+    readonly order_id: number,
+    readonly customer_id: number,
+    readonly restaurant_id: number,
+  ) {}
+}
+
+export type DomainEvent =
+  | RestaurantChanged
+  | MenuItemChanged
+  | CustomerChanged
+  | OrderPlaced
+  | OrderStatusChanged
+  | ReviewAdded;
+
+export type DomainEventType = DomainEvent['type'];
