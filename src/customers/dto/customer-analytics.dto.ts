@@ -1,0 +1,102 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ORDER_STATUSES, type OrderStatus } from '../../orders/entities/order-status.js';
+
+/** Orders per status; every status is present, with 0 when the customer has none. */
+export class OrdersByStatus implements Record<OrderStatus, number> {
+  @ApiProperty({ example: 0 })
+  placed: number;
+
+  @ApiProperty({ example: 0 })
+  confirmed: number;
+
+  @ApiProperty({ example: 1 })
+  preparing: number;
+
+  @ApiProperty({ example: 0 })
+  out_for_delivery: number;
+
+  @ApiProperty({ example: 4 })
+  delivered: number;
+
+  @ApiProperty({ example: 1 })
+  cancelled: number;
+}
+
+export class FavoriteRestaurant {
+  @ApiProperty({ example: 3 })
+  restaurant_id: number;
+
+  @ApiProperty({ example: 'Pizza Palace' })
+  name: string;
+
+  @ApiProperty({ example: 4, description: 'Orders of this customer there, any status' })
+  order_count: number;
+}
+
+export class FavoriteCuisine {
+  @ApiProperty({ example: 'Italian' })
+  cuisine_type: string;
+
+  @ApiProperty({ example: 5, description: 'Orders of this customer in this cuisine, any status' })
+  order_count: number;
+}
+
+export class CustomerAnalyticsResponse {
+  @ApiProperty({ example: 1 })
+  customer_id: number;
+
+  @ApiProperty({ example: 6, description: 'Orders in any status' })
+  total_orders: number;
+
+  @ApiProperty({ type: OrdersByStatus })
+  orders_by_status: OrdersByStatus;
+
+  @ApiProperty({ example: 101.5, description: 'Sum of total_amount over delivered orders' })
+  total_spent: number;
+
+  @ApiProperty({ example: 25.38, description: 'Mean total_amount of delivered orders, rounded to cents; 0 when none' })
+  average_order_value: number;
+
+  @ApiProperty({
+    type: [FavoriteRestaurant],
+    description: 'Top 3 by order count (any status), ties broken by restaurant_id ascending',
+  })
+  favorite_restaurants: FavoriteRestaurant[];
+
+  @ApiProperty({
+    type: [FavoriteCuisine],
+    description: 'Top 3 cuisine types by order count (any status), ties broken by cuisine_type ascending',
+  })
+  favorite_cuisines: FavoriteCuisine[];
+}
+
+/** What the analytics query computes for one customer. */
+export interface CustomerAnalyticsRow {
+  total_orders: number;
+  orders_by_status: Partial<Record<OrderStatus, number>>;
+  total_spent: number;
+  average_order_value: number;
+  favorite_restaurants: FavoriteRestaurant[];
+  favorite_cuisines: FavoriteCuisine[];
+}
+
+export function toCustomerAnalyticsResponse(customerId: number, row: CustomerAnalyticsRow): CustomerAnalyticsResponse {
+  const ordersByStatus = {} as OrdersByStatus;
+  for (const status of ORDER_STATUSES) ordersByStatus[status] = row.orders_by_status[status] ?? 0;
+  return {
+    customer_id: customerId,
+    total_orders: row.total_orders,
+    orders_by_status: ordersByStatus,
+    total_spent: row.total_spent,
+    average_order_value: row.average_order_value,
+    favorite_restaurants: row.favorite_restaurants.map((favorite) => ({
+      restaurant_id: favorite.restaurant_id,
+      name: favorite.name,
+      order_count: favorite.order_count,
+    })),
+    favorite_cuisines: row.favorite_cuisines.map((favorite) => ({
+      cuisine_type: favorite.cuisine_type,
+      order_count: favorite.order_count,
+    })),
+  };
+}
