@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
+import type { Page } from '../common/pagination/pagination.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
+import { CustomersService } from './customers.service.js';
+import { CustomerAnalyticsResponse } from './dto/customer-analytics.dto.js';
+import { CreateCustomerDto, CustomerResponse, ListCustomersQuery, UpdateCustomerDto } from './dto/customer.dto.js';
+
+const CustomerIdParam = () => ApiParam({ name: 'id', type: Number, example: 1, description: 'Customer id' });
+
+@ApiTags('customers')
+@Controller('customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a customer' })
+  @ApiCreatedResponse({ type: CustomerResponse })
+  @ApiErrors(400, 409)
+  create(@Body() dto: CreateCustomerDto): Promise<CustomerResponse> {
+    return this.customers.create(dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List customers by id ascending, optionally only the active ones' })
+  @ApiPage(CustomerResponse, 'A page of customers by id ascending')
+  @ApiErrors(400)
+  list(@Query() query: ListCustomersQuery): Promise<Page<CustomerResponse>> {
+    return this.customers.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a customer' })
+  @CustomerIdParam()
+  @ApiOkResponse({ type: CustomerResponse })
+  @ApiErrors(400, 404)
+  get(@Param('id', ParseIdPipe) id: number): Promise<CustomerResponse> {
+    return this.customers.get(id);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Update some of a customer’s fields (partial)' })
+  @CustomerIdParam()
+  @ApiOkResponse({ type: CustomerResponse })
+  @ApiErrors(400, 404, 409)
+  update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateCustomerDto): Promise<CustomerResponse> {
+    return this.customers.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a customer who has no orders or reviews (otherwise deactivate with is_active=false)' })
+  @CustomerIdParam()
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 404, 409)
+  remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.customers.remove(id);
+  }
+
+  @Get(':id/analytics')
+  @ApiOperation({ summary: 'Order counts, spending and favourite restaurants and cuisines of a customer' })
+  @CustomerIdParam()
+  @ApiOkResponse({ type: CustomerAnalyticsResponse })
+  @ApiErrors(400, 404)
+  analytics(@Param('id', ParseIdPipe) id: number): Promise<CustomerAnalyticsResponse> {
+    return this.customers.getAnalytics(id);
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { Customer } from './entities/customer.entity.js';
+
+export type NewCustomer = Pick<Customer, 'name' | 'email' | 'phone_number' | 'address'> & { is_active?: boolean };
+export type CustomerChanges = Partial<NewCustomer>;
+
+export interface CustomerListFilter {
+  activeOnly: boolean;
+  skip: number;
+  limit: number;
+}
+
+/** Every query on the customers table. */
+@Injectable()
+export class CustomersRepository {
+  constructor(@InjectRepository(Customer) private readonly repository: Repository<Customer>) {}
+
+  findById(id: number): Promise<Customer | null> {
+    return this.repository.findOneBy({ id });
+  }
+
+  /** A page in id order, with the total number of matching customers. */
+  findPage({ activeOnly, skip, limit }: CustomerListFilter): Promise<[Customer[], number]> {
+    return this.repository.findAndCount({
+      where: activeOnly ? { is_active: true } : {},
+      order: { id: 'ASC' },
+      skip,
+      take: limit,
+    });
+  }
+
+  insert(customer: NewCustomer): Promise<Customer> {
+    return this.repository.save(this.repository.create(customer));
+  }
+
+  /** Applies the changes in one statement; null when there is no such customer. */
+  async update(id: number, changes: CustomerChanges): Promise<Customer | null> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update()
+      .set(changes)
+      .where('id = :id', { id })
+      .returning('*')
+      .execute();
+    const [row] = result.raw as Customer[];
+    return row ? this.repository.create(row) : null;
+  }
+
+  /** False when there was no such customer. Orders and reviews restrict the delete (foreign keys). */
+  async delete(id: number): Promise<boolean> {
+    const result = await this.repository.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+}
