@@ -1,0 +1,37 @@
+import { OrderStatus } from './entities/order-status.js';
+
+/**
+ * The order workflow: placed -> confirmed -> preparing -> out_for_delivery -> delivered, and an
+ * order may be cancelled until it leaves the kitchen. Delivered and cancelled are final.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  [OrderStatus.Placed]: [OrderStatus.Confirmed, OrderStatus.Cancelled],
+  [OrderStatus.Confirmed]: [OrderStatus.Preparing, OrderStatus.Cancelled],
+  [OrderStatus.Preparing]: [OrderStatus.OutForDelivery, OrderStatus.Cancelled],
+  [OrderStatus.OutForDelivery]: [OrderStatus.Delivered],
+  [OrderStatus.Delivered]: [],
+  [OrderStatus.Cancelled]: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+export function isFinalStatus(status: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[status].length === 0;
+}
+
+/** How far ahead of the server clock a reported delivery time may be (clients' clocks drift). */
+export const DELIVERY_TIME_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export type DeliveryTimeProblem = 'in_future' | 'before_order_date';
+
+/**
+ * Why a reported delivery time cannot be right, or undefined when it can: it may not lie
+ * in the future (beyond the clock skew) nor before the order was placed.
+ */
+export function deliveryTimeProblem(deliveryTime: Date, orderDate: Date, now: Date): DeliveryTimeProblem | undefined {
+  if (deliveryTime.getTime() > now.getTime() + DELIVERY_TIME_CLOCK_SKEW_MS) return 'in_future';
+  if (deliveryTime.getTime() < orderDate.getTime()) return 'before_order_date';
+  return undefined;
+}
