@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CustomerOrdersController, OrdersController } from './orders.controller.js';
+import { OrderPartiesRepository } from './order-parties.repository.js';
+import { OrdersRepository } from './orders.repository.js';
+import { OrdersService } from './orders.service.js';
 
-@Module({})
+@Module({
+  controllers: [OrdersController, CustomerOrdersController],
+  providers: [OrdersService, OrdersRepository, OrderPartiesRepository],
+  exports: [OrdersRepository, OrderPartiesRepository],
+})
 export class OrdersModule {}

@@ -1,0 +1,209 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEnum,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PaginationQuery } from '../../common/pagination/pagination.js';
+import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
+import { Trim } from '../../common/validation/transforms.js';
+import type { Customer } from '../../customers/entities/customer.entity.js';
+import type { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
+import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
+import type { OrderItem } from '../entities/order-item.entity.js';
+import { ORDER_STATUSES, OrderStatus } from '../entities/order-status.js';
+import type { Order } from '../entities/order.entity.js';
+import { fromCents, lineTotalCents } from '../order-pricing.js';
+
+export const MAX_ORDER_LINES = 50;
+export const MAX_LINE_QUANTITY = 99;
+
+export class OrderLineDto {
+  @ApiProperty({ example: 1, description: 'A menu item of the ordered restaurant' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  menu_item_id: number;
+
+  @ApiProperty({ example: 2, minimum: 1, maximum: MAX_LINE_QUANTITY })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINE_QUANTITY)
+  quantity: number;
+
+  @ApiPropertyOptional({ example: 'Extra cheese', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  special_requests?: string | null;
+}
+
+/** The server prices the order: a client-sent total_amount is refused as an unknown field. */
+export class PlaceOrderDto {
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  restaurant_id: number;
+
+  @ApiProperty({ example: '456 Oak Ave, City', maxLength: 500 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  delivery_address: string;
+
+  @ApiPropertyOptional({ example: 'Ring doorbell twice', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  special_instructions?: string | null;
+
+  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: MAX_ORDER_LINES })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ORDER_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  order_items: OrderLineDto[];
+}
+
+const ISO_8601_WITH_TIME_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+export class UpdateOrderStatusDto {
+  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
+  @IsEnum(OrderStatus, { message: `order_status must be one of: ${ORDER_STATUSES.join(', ')}` })
+  order_status: OrderStatus;
+
+  @ApiPropertyOptional({
+    example: '2024-01-15T18:30:00Z',
+    description:
+      'Only with order_status "delivered": when it was delivered, ISO 8601 with a time zone; ' +
+      'not in the future nor before the order date. Defaults to now.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(ISO_8601_WITH_TIME_ZONE, { message: 'delivery_time must be an ISO 8601 date-time with a time zone' })
+  delivery_time?: string;
+}
+
+export class OrderListQuery extends PaginationQuery {
+  @ApiPropertyOptional({ enum: OrderStatus, enumName: 'OrderStatus', description: 'Only orders in this status' })
+  @IsOptional()
+  @IsEnum(OrderStatus, { message: `status must be one of: ${ORDER_STATUSES.join(', ')}` })
+  status?: OrderStatus;
+}
+
+export class OrderItemResponse {
+  @ApiProperty({ example: 1 })
+  id: number;
+
+  @ApiProperty({ example: 3 })
+  menu_item_id: number;
+
+  @ApiProperty({ example: 'Margherita Pizza', description: 'The menu item name now' })
+  name: string;
+
+  @ApiProperty({ example: 2 })
+  quantity: number;
+
+  @ApiProperty({ example: 12.99, description: 'The price when the order was placed' })
+  item_price: number;
+
+  @ApiProperty({ example: 25.98, description: 'quantity x item_price' })
+  line_total: number;
+
+  @ApiProperty({ example: 'Extra cheese', nullable: true, type: String })
+  special_requests: string | null;
+}
+
+export class OrderPartyResponse {
+  @ApiProperty({ example: 1 })
+  id: number;
+
+  @ApiProperty({ example: 'Pizza Palace' })
+  name: string;
+}
+
+export class OrderResponse {
+  @ApiProperty({ example: 1 })
+  id: number;
+
+  @ApiProperty({ example: 1 })
+  customer_id: number;
+
+  @ApiProperty({ example: 1 })
+  restaurant_id: number;
+
+  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Placed })
+  order_status: OrderStatus;
+
+  @ApiProperty({ example: 25.98, description: 'Sum of the line totals, computed by the server' })
+  total_amount: number;
+
+  @ApiProperty({ example: '456 Oak Ave, City' })
+  delivery_address: string;
+
+  @ApiProperty({ example: 'Ring doorbell twice', nullable: true, type: String })
+  special_instructions: string | null;
+
+  @ApiProperty({ example: '2024-01-15T18:00:00.000Z', format: 'date-time' })
+  order_date: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time' })
+  delivery_time: string | null;
+
+  @ApiProperty({ type: [OrderItemResponse], description: 'By id ascending' })
+  order_items: OrderItemResponse[];
+
+  @ApiProperty({ type: OrderPartyResponse })
+  restaurant: OrderPartyResponse;
+
+  @ApiProperty({ type: OrderPartyResponse })
+  customer: OrderPartyResponse;
+}
+
+/** An order as the repository loads it: its lines (with the menu item name), restaurant and customer. */
+export type OrderDetails = Omit<Order, 'order_items' | 'restaurant' | 'customer'> & {
+  order_items: (Omit<OrderItem, 'menu_item'> & { menu_item: Pick<MenuItem, 'name'> })[];
+  restaurant: Pick<Restaurant, 'id' | 'name'>;
+  customer: Pick<Customer, 'id' | 'name'>;
+};
+
+/** The one serialisation of an order, used by every route and event that carries one. */
+export function toOrderResponse(order: OrderDetails): OrderResponse {
+  return {
+    id: order.id,
+    customer_id: order.customer_id,
+    restaurant_id: order.restaurant_id,
+    order_status: order.order_status,
+    total_amount: order.total_amount,
+    delivery_address: order.delivery_address,
+    special_instructions: order.special_instructions,
+    order_date: order.order_date.toISOString(),
+    delivery_time: order.delivery_time ? order.delivery_time.toISOString() : null,
+    order_items: order.order_items.map((item) => ({
+      id: item.id,
+      menu_item_id: item.menu_item_id,
+      name: item.menu_item.name,
+      quantity: item.quantity,
+      item_price: item.item_price,
+      line_total: fromCents(lineTotalCents({ unit_price: item.item_price, quantity: item.quantity })),
+      special_requests: item.special_requests,
+    })),
+    restaurant: { id: order.restaurant.id, name: order.restaurant.name },
+    customer: { id: order.customer.id, name: order.customer.name },
+  };
+}

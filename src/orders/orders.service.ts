@@ -1,0 +1,138 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
+import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
+import { Page } from '../common/pagination/pagination.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { OrderPlaced, OrderStatusChanged } from '../events/domain-events.js';
+import {
+  type OrderListQuery,
+  type OrderResponse,
+  type PlaceOrderDto,
+  toOrderResponse,
+  type UpdateOrderStatusDto,
+} from './dto/order.dto.js';
+import { OrderStatus } from './entities/order-status.js';
+import type { Order } from './entities/order.entity.js';
+import { OrderPartiesRepository } from './order-parties.repository.js';
+import { priceOrder } from './order-pricing.js';
+import { canTransition, deliveryTimeProblem, ORDER_TRANSITIONS } from './order-status-machine.js';
+import { type OrderListFilter, OrdersRepository } from './orders.repository.js';
+
+const DELIVERY_TIME_MESSAGES = {
+  in_future: 'delivery_time must not be in the future',
+  before_order_date: 'delivery_time must not be before the order date',
+} as const;
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly orders: OrdersRepository,
+    private readonly parties: OrderPartiesRepository,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  async placeOrder(customerId: number, request: PlaceOrderDto): Promise<OrderResponse> {
+    const order = await this.dataSource.transaction(async (manager) => {
+      const customer = await this.parties.findCustomer(customerId, manager);
+      if (!customer) throw new ResourceNotFoundException('Customer', customerId);
+      if (!customer.is_active) throw new ConflictException(`Customer ${customerId} is inactive`);
+      const restaurant = await this.parties.findRestaurant(request.restaurant_id, manager);
+      if (!restaurant) throw new ResourceNotFoundException('Restaurant', request.restaurant_id);
+      if (!restaurant.is_active) throw new ConflictException(`Restaurant ${restaurant.id} is inactive`);
+      const menuItems = await this.parties.findMenuItems(
+        request.order_items.map((line) => line.menu_item_id),
+        manager,
+      );
+      const priced = priceOrder(restaurant.id, request.order_items, menuItems);
+      const orderId = await this.orders.insert(manager, {
+        customer_id: customer.id,
+        restaurant_id: restaurant.id,
+        delivery_address: request.delivery_address,
+        special_instructions: request.special_instructions ?? null,
+        total_cents: priced.total_cents,
+        lines: priced.lines,
+      });
+      return (await this.orders.findDetails(orderId, manager))!;
+    });
+    await this.events.publish(new OrderPlaced(order.id, order.customer_id, order.restaurant_id));
+    return toOrderResponse(order);
+  }
+
+  async getOrder(id: number): Promise<OrderResponse> {
+    const order = await this.orders.findDetails(id);
+    if (!order) throw new ResourceNotFoundException('Order', id);
+    return toOrderResponse(order);
+  }
+
+  /**
+   * Applies one step of the workflow. The update is conditional on the status read here, so of
+   * concurrent requests from one state exactly one wins; the others get a 409.
+   */
+  async updateStatus(id: number, request: UpdateOrderStatusDto): Promise<OrderResponse> {
+    const to = request.order_status;
+    if (request.delivery_time !== undefined && to !== OrderStatus.Delivered) {
+      throw ValidationFailedException.single(
+        'delivery_time',
+        'only_when_delivered',
+        'delivery_time may only be given when order_status is delivered',
+      );
+    }
+    const current = await this.orders.findById(id);
+    if (!current) throw new ResourceNotFoundException('Order', id);
+    const from = current.order_status;
+    if (!canTransition(from, to)) throw new ConflictException(invalidTransitionMessage(current, to));
+    const deliveryTime = to === OrderStatus.Delivered ? this.resolveDeliveryTime(current, request.delivery_time) : null;
+
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const applied = await this.orders.updateStatusIfCurrent(manager, id, from, to, deliveryTime);
+      return applied ? this.orders.findDetails(id, manager) : null;
+    });
+    if (!updated) throw new ConflictException(await this.lostRaceMessage(id, from, to));
+
+    const response = toOrderResponse(updated);
+    await this.events.publish(
+      new OrderStatusChanged(updated.id, updated.customer_id, updated.restaurant_id, from, to, response),
+    );
+    return response;
+  }
+
+  async listCustomerOrders(customerId: number, query: OrderListQuery): Promise<Page<OrderResponse>> {
+    if (!(await this.parties.customerExists(customerId))) throw new ResourceNotFoundException('Customer', customerId);
+    return this.page({ customer_id: customerId, status: query.status, skip: query.skip, limit: query.limit });
+  }
+
+  async listRestaurantOrders(restaurantId: number, query: OrderListQuery): Promise<Page<OrderResponse>> {
+    if (!(await this.parties.restaurantExists(restaurantId))) {
+      throw new ResourceNotFoundException('Restaurant', restaurantId);
+    }
+    return this.page({ restaurant_id: restaurantId, status: query.status, skip: query.skip, limit: query.limit });
+  }
+
+  private async page(filter: OrderListFilter): Promise<Page<OrderResponse>> {
+    const [orders, total] = await this.orders.findPage(filter);
+    return new Page(orders.map(toOrderResponse), total);
+  }
+
+  private resolveDeliveryTime(order: Order, requested: string | undefined): Date {
+    const now = new Date();
+    if (requested === undefined) return now;
+    const deliveryTime = new Date(requested);
+    const problem = deliveryTimeProblem(deliveryTime, order.order_date, now);
+    if (problem) throw ValidationFailedException.single('delivery_time', problem, DELIVERY_TIME_MESSAGES[problem]);
+    return deliveryTime;
+  }
+
+  private async lostRaceMessage(id: number, from: OrderStatus, to: OrderStatus): Promise<string> {
+    const now = await this.orders.findById(id);
+    return `Order ${id} changed from ${from} to ${now?.order_status ?? 'deleted'} while this request ran; ${to} was not applied`;
+  }
+}
+
+function invalidTransitionMessage(order: Order, to: OrderStatus): string {
+  const allowed = ORDER_TRANSITIONS[order.order_status];
+  const next = allowed.length > 0 ? `it can only go to ${allowed.join(' or ')}` : `${order.order_status} is final`;
+  return `Order ${order.id} is ${order.order_status} and cannot change to ${to}: ${next}`;
+}
