@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
+import { type Page, PaginationQuery } from '../common/pagination/pagination.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
+import { AddReviewDto, ReviewAuthorQuery, ReviewResponse } from './dto/review.dto.js';
+import { ReviewsService } from './reviews.service.js';
+
+const NEWEST_FIRST = 'Newest first (created_at, then id, descending)';
+
+@ApiTags('reviews')
+@Controller('reviews')
+export class ReviewsController {
+  constructor(private readonly reviews: ReviewsService) {}
+
+  @Post('orders/:id/review')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: 'Review a delivered order',
+    description:
+      'Only the order’s customer (customer_id) may review it, only once it is delivered, and only once. ' +
+      'The restaurant’s rating becomes the average of its review ratings, rounded to 2 decimals.',
+  })
+  @ApiParam({ name: 'id', description: 'Order id', example: 1 })
+  @ApiCreatedResponse({ type: ReviewResponse })
+  @ApiErrors(400, 403, 404, 409)
+  addReview(
+    @Param('id', ParseIdPipe) orderId: number,
+    @Query() query: ReviewAuthorQuery,
+    @Body() body: AddReviewDto,
+  ): Promise<ReviewResponse> {
+    return this.reviews.addReview(orderId, query.customer_id, body);
+  }
+
+  @Get('restaurants/:id/reviews')
+  @ApiOperation({ summary: "A restaurant's reviews" })
+  @ApiParam({ name: 'id', description: 'Restaurant id', example: 1 })
+  @ApiPage(ReviewResponse, NEWEST_FIRST)
+  @ApiErrors(400, 404)
+  listRestaurantReviews(
+    @Param('id', ParseIdPipe) restaurantId: number,
+    @Query() query: PaginationQuery,
+  ): Promise<Page<ReviewResponse>> {
+    return this.reviews.listRestaurantReviews(restaurantId, query);
+  }
+
+  @Get('customers/:id/reviews')
+  @ApiOperation({ summary: "A customer's reviews" })
+  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
+  @ApiPage(ReviewResponse, NEWEST_FIRST)
+  @ApiErrors(400, 404)
+  listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
+    return this.reviews.listCustomerReviews(customerId, query);
+  }
+}
+
+/** The same reviews under the customer's own path. */
+@ApiTags('customers')
+@Controller('customers')
+export class CustomerReviewsController {
+  constructor(private readonly reviews: ReviewsService) {}
+
+  @Get(':id/reviews')
+  @ApiOperation({ summary: "A customer's reviews (same as GET /reviews/customers/{id}/reviews)" })
+  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
+  @ApiPage(ReviewResponse, NEWEST_FIRST)
+  @ApiErrors(400, 404)
+  listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
+    return this.reviews.listCustomerReviews(customerId, query);
+  }
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Restaurant } from '../restaurants/entities/restaurant.entity.js';
+import { Review } from './entities/review.entity.js';
+
+export type NewReview = Pick<Review, 'customer_id' | 'restaurant_id' | 'order_id' | 'rating' | 'comment'>;
+
+/** The reviews of one customer or of one restaurant. */
+export type ReviewOwner = Pick<Review, 'customer_id'> | Pick<Review, 'restaurant_id'>;
+
+/** Every query on the reviews table, and the restaurant rating derived from it. */
+@Injectable()
+export class ReviewsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Inserts the review (a unique violation of uq_reviews_order_id when the order already has one). */
+  async insert(manager: EntityManager, review: NewReview): Promise<Review> {
+    const result = await manager.insert(Review, review);
+    return manager.create(Review, { ...review, ...result.generatedMaps[0] });
+  }
+
+  /**
+   * Locks the restaurant row until the transaction ends, so reviews of one restaurant recompute its
+   * rating one after another, each seeing every review committed before it. FOR NO KEY UPDATE, not
+   * FOR UPDATE: it does not block the key-share locks that inserting orders takes on the restaurant.
+   */
+  async lockRestaurantRating(manager: EntityManager, restaurantId: number): Promise<void> {
+    await manager
+      .createQueryBuilder(Restaurant, 'r')
+      .select('r.id')
+      .where('r.id = :restaurantId', { restaurantId })
+      .setLock('for_no_key_update')
+      .getOne();
+  }
+
+  /** Sets the restaurant's rating to the average of its reviews, rounded to 2 decimals, exactly in SQL. */
+  async refreshRestaurantRating(manager: EntityManager, restaurantId: number): Promise<void> {
+    await manager.query(
+      `UPDATE restaurants
+          SET rating = (SELECT coalesce(round(avg(rating), 2), 0) FROM reviews WHERE restaurant_id = $1),
+              updated_at = now()
+        WHERE id = $1`,
+      [restaurantId],
+    );
+  }
+
+  /** A page, newest first (created_at, then id, descending), with the total number of matching reviews. */
+  findPage(owner: ReviewOwner, skip: number, limit: number): Promise<[Review[], number]> {
+    return this.dataSource.manager.findAndCount(Review, {
+      where: owner,
+      order: { created_at: 'DESC', id: 'DESC' },
+      skip,
+      take: limit,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
+import { isUniqueViolation } from '../common/errors/postgres-errors.js';
+import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { ReviewAdded } from '../events/domain-events.js';
+import { OrderPartiesRepository } from '../orders/order-parties.repository.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
+import { type AddReviewDto, type ReviewResponse, toReviewResponse } from './dto/review.dto.js';
+import { assertCanReview } from './review-rules.js';
+import { type ReviewOwner, ReviewsRepository } from './reviews.repository.js';
+
+@Injectable()
+export class ReviewsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reviews: ReviewsRepository,
+    private readonly orders: OrdersRepository,
+    private readonly parties: OrderPartiesRepository,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  /**
+   * Adds the review and recomputes the restaurant's rating in one transaction. The unique index on
+   * reviews.order_id decides between concurrent reviews of one order.
+   */
+  async addReview(orderId: number, customerId: number, request: AddReviewDto): Promise<ReviewResponse> {
+    const review = await this.dataSource
+      .transaction(async (manager) => {
+        const order = await this.orders.findById(orderId, manager);
+        if (!order) throw new ResourceNotFoundException('Order', orderId);
+        assertCanReview(order, customerId);
+        await this.reviews.lockRestaurantRating(manager, order.restaurant_id);
+        const added = await this.reviews.insert(manager, {
+          customer_id: customerId,
+          restaurant_id: order.restaurant_id,
+          order_id: order.id,
+          rating: request.rating,
+          comment: request.comment ?? null,
+        });
+        await this.reviews.refreshRestaurantRating(manager, order.restaurant_id);
+        return added;
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error, 'uq_reviews_order_id')) {
+          throw new ConflictException(`Order ${orderId} has already been reviewed`);
+        }
+        throw error;
+      });
+    await this.events.publish(new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id));
+    return toReviewResponse(review);
+  }
+
+  async listRestaurantReviews(restaurantId: number, page: PaginationQuery): Promise<Page<ReviewResponse>> {
+    if (!(await this.parties.restaurantExists(restaurantId))) {
+      throw new ResourceNotFoundException('Restaurant', restaurantId);
+    }
+    return this.page({ restaurant_id: restaurantId }, page);
+  }
+
+  async listCustomerReviews(customerId: number, page: PaginationQuery): Promise<Page<ReviewResponse>> {
+    if (!(await this.parties.customerExists(customerId))) throw new ResourceNotFoundException('Customer', customerId);
+    return this.page({ customer_id: customerId }, page);
+  }
+
+  private async page(owner: ReviewOwner, { skip, limit }: PaginationQuery): Promise<Page<ReviewResponse>> {
+    const [reviews, total] = await this.reviews.findPage(owner, skip, limit);
+    return new Page(reviews.map(toReviewResponse), total);
+  }
+}
