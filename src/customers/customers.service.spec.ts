@@ -163,8 +163,11 @@ describe('CustomersService', () => {
       expect(published).toEqual([]);
     });
 
-    it('refuses with a 409 pointing to deactivation when orders or reviews refer to the customer', async () => {
-      customers.nextError = postgresError('23503', 'fk_orders_customer');
+    it.each([
+      ['foreign_key_violation (Postgres 15-17)', '23503'],
+      ['restrict_violation (Postgres 18)', '23001'],
+    ])('refuses with a 409 pointing to deactivation when the database reports %s', async (_case, code) => {
+      customers.nextError = postgresError(code, 'fk_orders_customer');
       await expect(service.remove(1)).rejects.toThrow(
         new ConflictException(
           'Customer 1 has orders or reviews and cannot be deleted; deactivate it with is_active=false instead',

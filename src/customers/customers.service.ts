@@ -1,4 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postgres-errors.js';
 import { Page } from '../common/pagination/pagination.js';
@@ -16,6 +17,19 @@ import {
 } from './dto/customer.dto.js';
 
 export const EMAIL_UNIQUE_INDEX = 'uq_customers_email_lower';
+
+const RESTRICT_VIOLATION = '23001';
+
+/**
+ * A delete refused because rows still refer to the customer. Postgres 18 (the embedded one) reports
+ * ON DELETE RESTRICT as restrict_violation; earlier servers as foreign_key_violation.
+ */
+function isStillReferenced(error: unknown): boolean {
+  return (
+    isForeignKeyViolation(error) ||
+    (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === RESTRICT_VIOLATION)
+  );
+}
 
 /** Declared DTO fields exist on the instance even when not sent (class-field semantics); drop those. */
 function fieldsSent(dto: UpdateCustomerDto): CustomerChanges {
@@ -69,7 +83,7 @@ export class CustomersService {
     try {
       deleted = await this.customers.delete(id);
     } catch (error) {
-      if (isForeignKeyViolation(error)) {
+      if (isStillReferenced(error)) {
         throw new ConflictException(
           `Customer ${id} has orders or reviews and cannot be deleted; deactivate it with is_active=false instead`,
         );
