@@ -7,7 +7,7 @@ import { CustomersService } from './customers.service.js';
 import { CustomerAnalyticsResponse } from './dto/customer-analytics.dto.js';
 import { CreateCustomerDto, CustomerResponse, ListCustomersQuery, UpdateCustomerDto } from './dto/customer.dto.js';
 
-const CustomerIdParam = () => ApiParam({ name: 'id', type: Number, example: 1, description: 'Customer id' });
+const CustomerIdParam = () => ApiParam({ name: 'id', type: 'integer', example: 1, description: 'Customer id' });
 
 @ApiTags('customers')
 @Controller('customers')

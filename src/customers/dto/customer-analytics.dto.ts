@@ -3,33 +3,33 @@ import { ORDER_STATUSES, type OrderStatus } from '../../orders/entities/order-st
 
 /** Orders per status; every status is present, with 0 when the customer has none. */
 export class OrdersByStatus implements Record<OrderStatus, number> {
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   placed: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   confirmed: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   preparing: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   out_for_delivery: number;
 
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', example: 4 })
   delivered: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   cancelled: number;
 }
 
 export class FavoriteRestaurant {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   restaurant_id: number;
 
   @ApiProperty({ example: 'Pizza Palace' })
   name: string;
 
-  @ApiProperty({ example: 4, description: 'Orders of this customer there, any status' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Orders of this customer there, any status' })
   order_count: number;
 }
 
@@ -37,15 +37,15 @@ export class FavoriteCuisine {
   @ApiProperty({ example: 'Italian' })
   cuisine_type: string;
 
-  @ApiProperty({ example: 5, description: 'Orders of this customer in this cuisine, any status' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Orders of this customer in this cuisine, any status' })
   order_count: number;
 }
 
 export class CustomerAnalyticsResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   customer_id: number;
 
-  @ApiProperty({ example: 6, description: 'Orders in any status' })
+  @ApiProperty({ type: 'integer', example: 6, description: 'Orders in any status' })
   total_orders: number;
 
   @ApiProperty({ type: OrdersByStatus })
@@ -65,7 +65,7 @@ export class CustomerAnalyticsResponse {
 
   @ApiProperty({
     type: [FavoriteCuisine],
-    description: 'Top 3 cuisine types by order count (any status), ties broken by cuisine_type ascending',
+    description: 'Top 3 cuisine types by order count (any status), ties broken by cuisine_type ascending (byte order)',
   })
   favorite_cuisines: FavoriteCuisine[];
 }

@@ -101,7 +101,7 @@ export class ListCustomersQuery extends PaginationQuery {
 }
 
 export class CustomerResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
   @ApiProperty({ example: 'John Doe' })
