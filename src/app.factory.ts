@@ -65,6 +65,8 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // The seeds' paths end in "/" (POST /restaurants/); both spellings reach the same route.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), adapter, {
     logger: createLogger(config),

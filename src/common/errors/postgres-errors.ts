@@ -2,6 +2,8 @@ import { QueryFailedError } from 'typeorm';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
+/** Postgres 18 reports a refused ON DELETE RESTRICT as restrict_violation instead. */
+const RESTRICT_VIOLATION = '23001';
 
 function pgError(error: unknown): { code?: string; constraint?: string } | undefined {
   return error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
@@ -13,8 +15,11 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return driverError?.code === UNIQUE_VIOLATION && (!constraint || driverError.constraint === constraint);
 }
 
-/** True when the error is a foreign-key violation (of `constraint`, when given). */
+/** True when the error is a foreign-key violation, including a refused RESTRICT (of `constraint`, when given). */
 export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
   const driverError = pgError(error);
-  return driverError?.code === FOREIGN_KEY_VIOLATION && (!constraint || driverError.constraint === constraint);
+  const code = driverError?.code;
+  return (
+    (code === FOREIGN_KEY_VIOLATION || code === RESTRICT_VIOLATION) && (!constraint || driverError!.constraint === constraint)
+  );
 }
