@@ -19,7 +19,8 @@ describe('orders', () => {
   let customerId: number;
   let inactiveCustomerId: number;
 
-  const placeOrder = (customer: number, body: unknown) => t.http.post(`/orders/customers/${customer}/orders`, body);
+  /** The seed's spelling, with the trailing slash. */
+  const placeOrder = (customer: number, body: unknown) => t.http.post(`/orders/customers/${customer}/orders/`, body);
   const validOrder = (values: Record<string, unknown> = {}) => ({
     restaurant_id: restaurantId,
     delivery_address: '456 Oak Ave, City',
@@ -106,6 +107,12 @@ describe('orders', () => {
       const [row] = await t.db.query(`SELECT total_amount::text AS total FROM orders WHERE id = $1`, [id]);
       expect(row.total).toBe('39.27');
       expect(events).toContainEqual(expect.objectContaining({ type: 'order.placed', order_id: id, customer_id: customerId, restaurant_id: restaurantId }));
+    });
+
+    it('answers the path without the trailing slash too', async () => {
+      const response = await t.http.post(`/orders/customers/${customerId}/orders`, validOrder());
+      expect(response.status).toBe(201);
+      expect(response.body.order_items).toHaveLength(1);
     });
 
     it('snapshots the price: a later menu price change does not change the order', async () => {
