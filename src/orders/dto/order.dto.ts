@@ -31,19 +31,19 @@ export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 99;
 
 export class OrderLineDto {
-  @ApiProperty({ example: 1, description: 'A menu item of the ordered restaurant' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'A menu item of the ordered restaurant' })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
   menu_item_id: number;
 
-  @ApiProperty({ example: 2, minimum: 1, maximum: MAX_LINE_QUANTITY })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: MAX_LINE_QUANTITY })
   @IsInt()
   @Min(1)
   @Max(MAX_LINE_QUANTITY)
   quantity: number;
 
-  @ApiPropertyOptional({ example: 'Extra cheese', maxLength: 500 })
+  @ApiPropertyOptional({ example: 'Extra cheese', maxLength: 500, nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -52,7 +52,7 @@ export class OrderLineDto {
 
 /** The server prices the order: a client-sent total_amount is refused as an unknown field. */
 export class PlaceOrderDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
@@ -65,7 +65,7 @@ export class PlaceOrderDto {
   @MaxLength(500)
   delivery_address: string;
 
-  @ApiPropertyOptional({ example: 'Ring doorbell twice', maxLength: 1000 })
+  @ApiPropertyOptional({ example: 'Ring doorbell twice', maxLength: 1000, nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
@@ -107,16 +107,16 @@ export class OrderListQuery extends PaginationQuery {
 }
 
 export class OrderItemResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   menu_item_id: number;
 
   @ApiProperty({ example: 'Margherita Pizza', description: 'The menu item name now' })
   name: string;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   quantity: number;
 
   @ApiProperty({ example: 12.99, description: 'The price when the order was placed' })
@@ -130,7 +130,7 @@ export class OrderItemResponse {
 }
 
 export class OrderPartyResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
   @ApiProperty({ example: 'Pizza Palace' })
@@ -138,13 +138,13 @@ export class OrderPartyResponse {
 }
 
 export class OrderResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   customer_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   restaurant_id: number;
 
   @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Placed })

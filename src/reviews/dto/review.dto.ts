@@ -5,13 +5,18 @@ import { ToInteger } from '../../common/validation/transforms.js';
 import type { Review } from '../entities/review.entity.js';
 
 export class AddReviewDto {
-  @ApiProperty({ example: 5, minimum: 1, maximum: 5 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 5 })
   @IsInt()
   @Min(1)
   @Max(5)
   rating: number;
 
-  @ApiPropertyOptional({ example: 'Excellent pizza! Fast delivery and great taste.', maxLength: 2000 })
+  @ApiPropertyOptional({
+    example: 'Excellent pizza! Fast delivery and great taste.',
+    maxLength: 2000,
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -19,7 +24,7 @@ export class AddReviewDto {
 }
 
 export class ReviewAuthorQuery {
-  @ApiProperty({ example: 1, description: 'The customer writing the review: must be the customer of the order' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'The customer writing the review: must be the customer of the order' })
   @ToInteger()
   @IsInt()
   @Min(1)
@@ -28,19 +33,19 @@ export class ReviewAuthorQuery {
 }
 
 export class ReviewResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   customer_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   restaurant_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   order_id: number;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: 5 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 5 })
   rating: number;
 
   @ApiProperty({ example: 'Excellent pizza!', nullable: true, type: String })
