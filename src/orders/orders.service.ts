@@ -17,7 +17,7 @@ import { OrderStatus } from './entities/order-status.js';
 import type { Order } from './entities/order.entity.js';
 import { OrderPartiesRepository } from './order-parties.repository.js';
 import { priceOrder } from './order-pricing.js';
-import { canTransition, deliveryTimeProblem, ORDER_TRANSITIONS } from './order-status-machine.js';
+import { canTransition, deliveryTimeProblem, isFinalStatus, ORDER_TRANSITIONS } from './order-status-machine.js';
 import { type OrderListFilter, OrdersRepository } from './orders.repository.js';
 
 const DELIVERY_TIME_MESSAGES = {
@@ -132,7 +132,7 @@ export class OrdersService {
 }
 
 function invalidTransitionMessage(order: Order, to: OrderStatus): string {
-  const allowed = ORDER_TRANSITIONS[order.order_status];
-  const next = allowed.length > 0 ? `it can only go to ${allowed.join(' or ')}` : `${order.order_status} is final`;
-  return `Order ${order.id} is ${order.order_status} and cannot change to ${to}: ${next}`;
+  const from = order.order_status;
+  const next = isFinalStatus(from) ? `${from} is final` : `it can only go to ${ORDER_TRANSITIONS[from].join(' or ')}`;
+  return `Order ${order.id} is ${from} and cannot change to ${to}: ${next}`;
 }
