@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { PaginationQuery } from '../common/pagination/pagination.js';
+import type { Restaurant } from '../restaurants/entities/restaurant.entity.js';
+import { MenuItem } from './entities/menu-item.entity.js';
+
+/** Every filter is optional; the ones given must all hold. */
+export interface MenuItemFilter {
+  /** Case-insensitive substring of the name or the description. */
+  q?: string;
+  /** Case-insensitive exact category. */
+  category?: string;
+  vegetarian?: boolean;
+  vegan?: boolean;
+  gluten_free?: boolean;
+  available?: boolean;
+  min_price?: number;
+  max_price?: number;
+  restaurant_id?: number;
+}
+
+export type MenuItemValues = Partial<Omit<MenuItem, 'id' | 'created_at' | 'updated_at' | 'restaurant'>>;
+
+/** All SQL about menu items. */
+@Injectable()
+export class MenuItemRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get items() {
+    return this.dataSource.getRepository(MenuItem);
+  }
+
+  /** Inserts the item and returns its id; columns left undefined take their defaults. */
+  async insert(values: MenuItemValues): Promise<number> {
+    const result = await this.items.insert(values);
+    return (result.identifiers[0] as { id: number }).id;
+  }
+
+  findById(id: number): Promise<MenuItem | null> {
+    return this.items.findOneBy({ id });
+  }
+
+  findByIdWithRestaurant(id: number): Promise<(MenuItem & { restaurant: Restaurant }) | null> {
+    return this.items.findOne({ where: { id }, relations: { restaurant: true } }) as Promise<
+      (MenuItem & { restaurant: Restaurant }) | null
+    >;
+  }
+
+  /** One page of the matching items by id ascending, and how many match in all. */
+  findPage(filter: MenuItemFilter, page: PaginationQuery): Promise<[MenuItem[], number]> {
+    const query = this.items.createQueryBuilder('item').orderBy('item.id', 'ASC').offset(page.skip).limit(page.limit);
+    if (filter.q !== undefined) {
+      query.andWhere(
+        `(strpos(lower(item.name), lower(:q)) > 0 OR strpos(lower(coalesce(item.description, '')), lower(:q)) > 0)`,
+        { q: filter.q },
+      );
+    }
+    if (filter.category !== undefined) query.andWhere('lower(item.category) = lower(:category)', { category: filter.category });
+    if (filter.vegetarian !== undefined) query.andWhere('item.is_vegetarian = :vegetarian', { vegetarian: filter.vegetarian });
+    if (filter.vegan !== undefined) query.andWhere('item.is_vegan = :vegan', { vegan: filter.vegan });
+    if (filter.gluten_free !== undefined) query.andWhere('item.is_gluten_free = :glutenFree', { glutenFree: filter.gluten_free });
+    if (filter.available !== undefined) query.andWhere('item.is_available = :available', { available: filter.available });
+    if (filter.min_price !== undefined) query.andWhere('item.price >= :minPrice', { minPrice: filter.min_price });
+    if (filter.max_price !== undefined) query.andWhere('item.price <= :maxPrice', { maxPrice: filter.max_price });
+    if (filter.restaurant_id !== undefined) query.andWhere('item.restaurant_id = :restaurantId', { restaurantId: filter.restaurant_id });
+    return query.getManyAndCount();
+  }
+
+  /** Applies the changes; false when no item has this id. */
+  async update(id: number, changes: MenuItemValues): Promise<boolean> {
+    const result = await this.items.update({ id }, changes);
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Deletes the item and returns its restaurant's id, or undefined when no item has this id. */
+  async deleteById(id: number): Promise<number | undefined> {
+    const result = await this.items.createQueryBuilder().delete().where('id = :id', { id }).returning(['restaurant_id']).execute();
+    return (result.raw as { restaurant_id: number }[])[0]?.restaurant_id;
+  }
+
+  /** Inside the caller's transaction: deletes every item of the restaurant and returns their ids. */
+  async deleteByRestaurant(manager: EntityManager, restaurantId: number): Promise<number[]> {
+    const result = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(MenuItem)
+      .where('restaurant_id = :restaurantId', { restaurantId })
+      .returning(['id'])
+      .execute();
+    return (result.raw as { id: number }[]).map((row) => row.id);
+  }
+}
