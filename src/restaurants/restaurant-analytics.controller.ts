@@ -1,0 +1,38 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
+import { CuisineStatsResponse, PriceRangesResponse, RestaurantAnalyticsResponse } from './dto/restaurant-analytics.dto.js';
+import { RestaurantAnalyticsService } from './restaurant-analytics.service.js';
+
+/**
+ * Registered before RestaurantsController, and its literal `restaurants/analytics/...` paths are
+ * never read as a `restaurants/:id` id.
+ */
+@ApiTags('Restaurant analytics')
+@Controller()
+export class RestaurantAnalyticsController {
+  constructor(private readonly analytics: RestaurantAnalyticsService) {}
+
+  @Get('restaurants/analytics/popular-cuisines')
+  @ApiOperation({ summary: 'Restaurants, rating and orders per cuisine type, most ordered first (then by name)' })
+  @ApiOkResponse({ type: [CuisineStatsResponse] })
+  popularCuisines(): Promise<CuisineStatsResponse[]> {
+    return this.analytics.popularCuisines();
+  }
+
+  @Get('restaurants/analytics/price-ranges')
+  @ApiOperation({ summary: 'How menu item prices are distributed: under 10, 10-20, 20-30, 30 and over' })
+  @ApiOkResponse({ type: PriceRangesResponse })
+  priceRanges(): Promise<PriceRangesResponse> {
+    return this.analytics.priceRanges();
+  }
+
+  @Get(['restaurants/:id/analytics', 'reviews/restaurants/:id/analytics'])
+  @ApiOperation({ summary: "A restaurant's orders, revenue, reviews and most popular items" })
+  @ApiOkResponse({ type: RestaurantAnalyticsResponse })
+  @ApiErrors(400, 404)
+  forRestaurant(@Param('id', ParseIdPipe) id: number): Promise<RestaurantAnalyticsResponse> {
+    return this.analytics.forRestaurant(id);
+  }
+}

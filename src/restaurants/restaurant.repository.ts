@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { PaginationQuery } from '../common/pagination/pagination.js';
+import type { MenuItem } from '../menu-items/entities/menu-item.entity.js';
+import { Restaurant } from './entities/restaurant.entity.js';
+
+/** Every filter is optional; the ones given must all hold. */
+export interface RestaurantFilter {
+  /** Case-insensitive exact cuisine type. */
+  cuisine?: string;
+  min_rating?: number;
+  /** Case-insensitive substring of the address. */
+  location?: string;
+  is_active?: boolean;
+}
+
+export type RestaurantValues = Partial<Omit<Restaurant, 'id' | 'created_at' | 'updated_at' | 'menu_items'>>;
+
+/** The unique index that makes names unique case-insensitively. */
+export const UNIQUE_NAME_INDEX = 'uq_restaurants_name_lower';
+
+/** All SQL about restaurants. */
+@Injectable()
+export class RestaurantRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get restaurants() {
+    return this.dataSource.getRepository(Restaurant);
+  }
+
+  /** Inserts the restaurant and returns its id; columns left undefined take their defaults. */
+  async insert(values: RestaurantValues): Promise<number> {
+    const result = await this.restaurants.insert(values);
+    return (result.identifiers[0] as { id: number }).id;
+  }
+
+  findById(id: number): Promise<Restaurant | null> {
+    return this.restaurants.findOneBy({ id });
+  }
+
+  exists(id: number): Promise<boolean> {
+    return this.restaurants.existsBy({ id });
+  }
+
+  /** The restaurant and all its menu items (by id ascending), read in one query. */
+  findByIdWithMenu(id: number): Promise<(Restaurant & { menu_items: MenuItem[] }) | null> {
+    return this.restaurants.findOne({
+      where: { id },
+      relations: { menu_items: true },
+      order: { menu_items: { id: 'ASC' } },
+    }) as Promise<(Restaurant & { menu_items: MenuItem[] }) | null>;
+  }
+
+  /** One page of the matching restaurants by id ascending, and how many match in all. */
+  findPage(filter: RestaurantFilter, page: PaginationQuery): Promise<[Restaurant[], number]> {
+    const query = this.restaurants
+      .createQueryBuilder('restaurant')
+      .orderBy('restaurant.id', 'ASC')
+      .offset(page.skip)
+      .limit(page.limit);
+    if (filter.cuisine !== undefined) {
+      query.andWhere('lower(restaurant.cuisine_type) = lower(:cuisine)', { cuisine: filter.cuisine });
+    }
+    if (filter.min_rating !== undefined) query.andWhere('restaurant.rating >= :minRating', { minRating: filter.min_rating });
+    if (filter.location !== undefined) {
+      query.andWhere('strpos(lower(restaurant.address), lower(:location)) > 0', { location: filter.location });
+    }
+    if (filter.is_active !== undefined) query.andWhere('restaurant.is_active = :isActive', { isActive: filter.is_active });
+    return query.getManyAndCount();
+  }
+
+  /** Applies the changes; false when no restaurant has this id. */
+  async update(id: number, changes: RestaurantValues): Promise<boolean> {
+    const result = await this.restaurants.update({ id }, changes);
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Inside the caller's transaction; false when no restaurant has this id. */
+  async delete(manager: EntityManager, id: number): Promise<boolean> {
+    const result = await manager.delete(Restaurant, { id });
+    return (result.affected ?? 0) > 0;
+  }
+}

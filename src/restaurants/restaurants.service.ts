@@ -1,0 +1,123 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
+import { isUniqueViolation } from '../common/errors/postgres-errors.js';
+import { isStillReferenced } from '../common/errors/still-referenced.js';
+import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
+import { sentFields } from '../common/validation/presence.js';
+import { MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { type MenuItemResponse, toMenuItemResponse } from '../menu-items/dto/menu-item.dto.js';
+import { MenuItemRepository } from '../menu-items/menu-item.repository.js';
+import {
+  type CreateRestaurantDto,
+  type RestaurantResponse,
+  type RestaurantSearchQuery,
+  toRestaurantResponse,
+  type UpdateRestaurantDto,
+} from './dto/restaurant.dto.js';
+import { type RestaurantWithMenuResponse, toRestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
+import { type RestaurantFilter, RestaurantRepository, UNIQUE_NAME_INDEX } from './restaurant.repository.js';
+
+const RESTAURANT = 'Restaurant';
+
+@Injectable()
+export class RestaurantsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly restaurants: RestaurantRepository,
+    private readonly menuItems: MenuItemRepository,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  async create(dto: CreateRestaurantDto): Promise<RestaurantResponse> {
+    const id = await this.uniqueName(dto.name, () => this.restaurants.insert(sentFields(dto)));
+    const restaurant = await this.get(id);
+    await this.events.publish(new RestaurantChanged(restaurant.id, 'created', restaurant));
+    return restaurant;
+  }
+
+  list(page: PaginationQuery): Promise<Page<RestaurantResponse>> {
+    return this.findPage({}, page);
+  }
+
+  listActive(page: PaginationQuery): Promise<Page<RestaurantResponse>> {
+    return this.findPage({ is_active: true }, page);
+  }
+
+  search(query: RestaurantSearchQuery): Promise<Page<RestaurantResponse>> {
+    return this.findPage(query, query);
+  }
+
+  async get(id: number): Promise<RestaurantResponse> {
+    const restaurant = await this.restaurants.findById(id);
+    if (!restaurant) throw new ResourceNotFoundException(RESTAURANT, id);
+    return toRestaurantResponse(restaurant);
+  }
+
+  async getWithMenu(id: number): Promise<RestaurantWithMenuResponse> {
+    const restaurant = await this.restaurants.findByIdWithMenu(id);
+    if (!restaurant) throw new ResourceNotFoundException(RESTAURANT, id);
+    return toRestaurantWithMenuResponse(restaurant, restaurant.menu_items);
+  }
+
+  async getMenu(id: number, page: PaginationQuery): Promise<Page<MenuItemResponse>> {
+    if (!(await this.restaurants.exists(id))) throw new ResourceNotFoundException(RESTAURANT, id);
+    const [items, total] = await this.menuItems.findPage({ restaurant_id: id }, page);
+    return new Page(items.map(toMenuItemResponse), total);
+  }
+
+  /** Only the fields sent change; an empty body changes nothing and returns the restaurant as it is. */
+  async update(id: number, dto: UpdateRestaurantDto): Promise<RestaurantResponse> {
+    const changes = sentFields(dto);
+    if (Object.keys(changes).length === 0) return this.get(id);
+    const updated = await this.uniqueName(changes.name, () => this.restaurants.update(id, changes));
+    if (!updated) throw new ResourceNotFoundException(RESTAURANT, id);
+    const restaurant = await this.get(id);
+    await this.events.publish(new RestaurantChanged(restaurant.id, 'updated', restaurant));
+    return restaurant;
+  }
+
+  /**
+   * Deletes the restaurant and its menu items. Order history is never destroyed: when orders refer
+   * to the restaurant (or to its items) the database refuses and nothing is deleted.
+   */
+  async delete(id: number): Promise<void> {
+    let deletedMenuItemIds: number[];
+    try {
+      deletedMenuItemIds = await this.dataSource.transaction(async (manager) => {
+        const menuItemIds = await this.menuItems.deleteByRestaurant(manager, id);
+        if (!(await this.restaurants.delete(manager, id))) throw new ResourceNotFoundException(RESTAURANT, id);
+        return menuItemIds;
+      });
+    } catch (error) {
+      if (isStillReferenced(error)) {
+        throw new ConflictException(
+          `Restaurant ${id} has orders and cannot be deleted; deactivate it with is_active=false instead`,
+        );
+      }
+      throw error;
+    }
+    await this.events.publish(
+      ...deletedMenuItemIds.map((menuItemId) => new MenuItemChanged(menuItemId, id, 'deleted')),
+      new RestaurantChanged(id, 'deleted'),
+    );
+  }
+
+  /** Runs a write that may set `name`, turning a clash with another restaurant's name into a 409. */
+  private async uniqueName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error, UNIQUE_NAME_INDEX)) {
+        throw new ConflictException(`A restaurant named "${name}" already exists (names are unique, ignoring case)`);
+      }
+      throw error;
+    }
+  }
+
+  private async findPage(filter: RestaurantFilter, page: PaginationQuery): Promise<Page<RestaurantResponse>> {
+    const [restaurants, total] = await this.restaurants.findPage(filter, page);
+    return new Page(restaurants.map(toRestaurantResponse), total);
+  }
+}
