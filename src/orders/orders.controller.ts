@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import type { Page } from '../common/pagination/pagination.js';
@@ -7,6 +7,15 @@ import { OrderListQuery, OrderResponse, PlaceOrderDto, UpdateOrderStatusDto } fr
 import { OrdersService } from './orders.service.js';
 
 const NEWEST_FIRST = 'Newest first (order_date, then id, descending); each order with its lines, restaurant and customer';
+
+/** GET /orders/customers/{id}/orders and GET /customers/{id}/orders: one behaviour, documented once. */
+const ApiCustomerOrderHistory = () =>
+  applyDecorators(
+    ApiOperation({ summary: "A customer's orders, optionally in one status" }),
+    ApiParam({ name: 'id', description: 'Customer id', example: 1 }),
+    ApiPage(OrderResponse, NEWEST_FIRST),
+    ApiErrors(400, 404),
+  );
 
 @ApiTags('orders')
 @Controller('orders')
@@ -30,10 +39,7 @@ export class OrdersController {
   }
 
   @Get('customers/:id/orders')
-  @ApiOperation({ summary: "A customer's orders, optionally in one status" })
-  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
-  @ApiPage(OrderResponse, NEWEST_FIRST)
-  @ApiErrors(400, 404)
+  @ApiCustomerOrderHistory()
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
     return this.orders.listCustomerOrders(customerId, query);
   }
@@ -82,10 +88,7 @@ export class CustomerOrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Get(':id/orders')
-  @ApiOperation({ summary: "A customer's orders, optionally in one status (same as GET /orders/customers/{id}/orders)" })
-  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
-  @ApiPage(OrderResponse, NEWEST_FIRST)
-  @ApiErrors(400, 404)
+  @ApiCustomerOrderHistory()
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
     return this.orders.listCustomerOrders(customerId, query);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { type Page, PaginationQuery } from '../common/pagination/pagination.js';
@@ -7,6 +7,15 @@ import { AddReviewDto, ReviewAuthorQuery, ReviewResponse } from './dto/review.dt
 import { ReviewsService } from './reviews.service.js';
 
 const NEWEST_FIRST = 'Newest first (created_at, then id, descending)';
+
+/** GET /reviews/customers/{id}/reviews and GET /customers/{id}/reviews: one behaviour, documented once. */
+const ApiCustomerReviews = () =>
+  applyDecorators(
+    ApiOperation({ summary: "A customer's reviews" }),
+    ApiParam({ name: 'id', description: 'Customer id', example: 1 }),
+    ApiPage(ReviewResponse, NEWEST_FIRST),
+    ApiErrors(400, 404),
+  );
 
 @ApiTags('reviews')
 @Controller('reviews')
@@ -45,10 +54,7 @@ export class ReviewsController {
   }
 
   @Get('customers/:id/reviews')
-  @ApiOperation({ summary: "A customer's reviews" })
-  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
-  @ApiPage(ReviewResponse, NEWEST_FIRST)
-  @ApiErrors(400, 404)
+  @ApiCustomerReviews()
   listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
     return this.reviews.listCustomerReviews(customerId, query);
   }
@@ -61,10 +67,7 @@ export class CustomerReviewsController {
   constructor(private readonly reviews: ReviewsService) {}
 
   @Get(':id/reviews')
-  @ApiOperation({ summary: "A customer's reviews (same as GET /reviews/customers/{id}/reviews)" })
-  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
-  @ApiPage(ReviewResponse, NEWEST_FIRST)
-  @ApiErrors(400, 404)
+  @ApiCustomerReviews()
   listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
     return this.reviews.listCustomerReviews(customerId, query);
   }
