@@ -31,3 +31,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig(environment)).toThrow(message);
   });
 });
+
+describe('loadConfig: cache TTLs', () => {
+  const seconds = (config: ReturnType<typeof loadConfig>, name: string) =>
+    config.cache.ttl.find((entry) => entry.name === name)?.seconds;
+
+  it('uses the table as it is in production', () => {
+    const config = loadConfig({ NODE_ENV: 'production' });
+    expect(config.cache.profile).toBe('production');
+    expect(seconds(config, 'restaurants')).toBe(3600);
+    expect(seconds(config, 'daily_revenue')).toBe(86_400);
+    expect(seconds(config, 'realtime')).toBe(30);
+  });
+
+  it('caps long TTLs in development and staging but keeps short ones', () => {
+    expect(seconds(loadConfig({}), 'restaurants')).toBe(300);
+    expect(seconds(loadConfig({ NODE_ENV: 'staging' }), 'restaurants')).toBe(900);
+    expect(seconds(loadConfig({}), 'delivery_slots')).toBe(30);
+  });
+
+  it('lets CACHE_TTL_PROFILE and CACHE_TTL_<NAME> override', () => {
+    const config = loadConfig({ CACHE_TTL_PROFILE: 'production', CACHE_TTL_MENU_ITEMS: '42' });
+    expect(seconds(config, 'restaurants')).toBe(3600);
+    expect(config.cache.ttl.find((entry) => entry.name === 'menu_items')).toEqual({
+      name: 'menu_items',
+      seconds: 42,
+      source: 'override',
+    });
+  });
+
+  it('rejects a bad TTL override naming the variable', () => {
+    expect(() => loadConfig({ CACHE_TTL_ORDERS: '5m' })).toThrow(
+      'Invalid environment: CACHE_TTL_ORDERS must be a whole number of seconds from 1 to 604800 (got "5m")',
+    );
+  });
+});

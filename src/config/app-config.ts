@@ -1,6 +1,17 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import {
+  resolveTtlTable,
+  TTL_NAMES,
+  ttlOverrideVariable,
+  type TtlName,
+  type TtlProfile,
+  type TtlTableEntry,
+} from '../cache/ttl-policy.js';
 import { EnvironmentVariables, type LogLevelName, type NodeEnv } from './environment.js';
+
+/** Longest TTL an override may set: one week. */
+const MAX_TTL_OVERRIDE_SECONDS = 7 * 24 * 3600;
 
 /** The typed configuration the rest of the app injects. Built only by {@link loadConfig}. */
 export class AppConfig {
@@ -15,6 +26,20 @@ export class AppConfig {
     embedded: { dataDir: string; port: number };
   };
   readonly redis: { url?: string };
+  readonly cache: {
+    enabled: boolean;
+    prefix: string;
+    profile: TtlProfile;
+    /** Effective TTLs in seconds, after the profile and the CACHE_TTL_* overrides. */
+    ttl: TtlTableEntry[];
+    l1: { maxEntries: number; maxBytes: number };
+    redisTimeoutMs: number;
+    staleFactor: number;
+    refreshAheadRatio: number;
+    leaseMs: number;
+    leaseWaitMs: number;
+    ackTimeoutMs: number;
+  };
   readonly swagger: { enabled: boolean };
 
   constructor(init: AppConfig) {
@@ -36,17 +61,40 @@ function describe(errors: ValidationError[], raw: Record<string, unknown>): stri
     .join('; ');
 }
 
+function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Record<TtlName, number>>; problems: string[] } {
+  const overrides: Partial<Record<TtlName, number>> = {};
+  const problems: string[] = [];
+  for (const name of TTL_NAMES) {
+    const variable = ttlOverrideVariable(name);
+    const value = source[variable];
+    if (value === undefined || value.trim() === '') continue;
+    const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TTL_OVERRIDE_SECONDS) {
+      problems.push(`${variable} must be a whole number of seconds from 1 to ${MAX_TTL_OVERRIDE_SECONDS} (got ${JSON.stringify(value)})`);
+    } else {
+      overrides[name] = seconds;
+    }
+  }
+  return { overrides, problems };
+}
+
+const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE'];
+
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = Object.fromEntries(
-    Object.keys(new EnvironmentVariables()).concat(['DATABASE_URL', 'REDIS_URL']).map((key) => [key, source[key]]),
+    Object.keys(new EnvironmentVariables()).concat(OPTIONAL_VARIABLES).map((key) => [key, source[key]]),
   );
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
   const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new ConfigValidationError(`Invalid environment: ${describe(errors, raw)}`);
+  const { overrides, problems } = readTtlOverrides(source);
+  if (errors.length > 0 || problems.length > 0) {
+    const described = [errors.length > 0 ? describe(errors, raw) : '', ...problems].filter(Boolean);
+    throw new ConfigValidationError(`Invalid environment: ${described.join('; ')}`);
   }
+  const profile: TtlProfile =
+    env.CACHE_TTL_PROFILE ?? (env.NODE_ENV === 'production' || env.NODE_ENV === 'staging' ? env.NODE_ENV : 'development');
   return new AppConfig({
     env: env.NODE_ENV,
     http: {
@@ -63,6 +111,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       embedded: { dataDir: env.EMBEDDED_DB_DIR, port: env.EMBEDDED_DB_PORT },
     },
     redis: { url: env.REDIS_URL },
+    cache: {
+      enabled: env.CACHE_ENABLED,
+      prefix: env.CACHE_PREFIX,
+      profile,
+      ttl: resolveTtlTable(profile, overrides),
+      l1: { maxEntries: env.CACHE_L1_MAX_ENTRIES, maxBytes: env.CACHE_L1_MAX_BYTES },
+      redisTimeoutMs: env.CACHE_REDIS_TIMEOUT_MS,
+      staleFactor: env.CACHE_STALE_FACTOR,
+      refreshAheadRatio: env.CACHE_REFRESH_AHEAD_RATIO,
+      leaseMs: env.CACHE_LEASE_MS,
+      leaseWaitMs: env.CACHE_LEASE_WAIT_MS,
+      ackTimeoutMs: env.CACHE_ACK_TIMEOUT_MS,
+    },
     swagger: { enabled: env.SWAGGER_ENABLED },
   });
 }

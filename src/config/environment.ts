@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { TTL_PROFILES, type TtlProfile } from '../cache/ttl-policy.js';
 
 export const NODE_ENVS = ['development', 'staging', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -9,6 +10,9 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : value;
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -87,4 +91,65 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   SWAGGER_ENABLED = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  CACHE_ENABLED = true;
+
+  @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'must be 1-32 letters, digits, dots, dashes or underscores' })
+  CACHE_PREFIX = 'tiffin';
+
+  /** Defaults to the profile named like NODE_ENV (test and development use "development"). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(TTL_PROFILES)
+  CACHE_TTL_PROFILE?: TtlProfile;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  CACHE_L1_MAX_ENTRIES = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(8 * 1024 * 1024 * 1024)
+  CACHE_L1_MAX_BYTES = 64 * 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(5000)
+  CACHE_REDIS_TIMEOUT_MS = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CACHE_STALE_FACTOR = 5;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(0.9)
+  CACHE_REFRESH_AHEAD_RATIO = 0.25;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  CACHE_LEASE_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  CACHE_LEASE_WAIT_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  CACHE_ACK_TIMEOUT_MS = 250;
 }

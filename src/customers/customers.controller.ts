@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CachePolicies } from '../cache/cache-policies.js';
+import { Cached, SessionCache } from '../cache/cache-policy.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
@@ -23,6 +25,7 @@ export class CustomersController {
   }
 
   @Get()
+  @Cached(CachePolicies.customerList)
   @ApiOperation({ summary: 'List customers by id ascending, optionally only the active ones' })
   @ApiPage(CustomerResponse, 'A page of customers by id ascending')
   @ApiErrors(400)
@@ -31,6 +34,7 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @SessionCache(CachePolicies.customer)
   @ApiOperation({ summary: 'Get a customer' })
   @CustomerIdParam()
   @ApiOkResponse({ type: CustomerResponse })
@@ -59,6 +63,7 @@ export class CustomersController {
   }
 
   @Get(':id/analytics')
+  @SessionCache(CachePolicies.customerAnalytics)
   @ApiOperation({ summary: 'Order counts, spending and favourite restaurants and cuisines of a customer' })
   @CustomerIdParam()
   @ApiOkResponse({ type: CustomerAnalyticsResponse })

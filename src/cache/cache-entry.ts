@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+
+/** One cached HTTP representation, the same in L1 and L2. */
+export interface CacheEntry {
+  /** The serialised JSON body, sent as it is on a hit. */
+  body: string;
+  etag: string;
+  /** X-Total-Count of a paginated list. */
+  total?: number;
+  /** The principal a session entry belongs to; never served to another. */
+  owner?: string;
+  tags: string[];
+  ttlMs: number;
+  storedAt: number;
+  /** Until then the entry is served as fresh. */
+  freshUntil: number;
+  /** Until then it may be served if the database fails (stale-if-error); then it is gone. */
+  staleUntil: number;
+}
+
+/** Strong ETag of a body: its length and a SHA-1 prefix, computed once when the entry is made. */
+export function etagOf(body: string): string {
+  return `"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Approximate heap bytes of an entry: UTF-16 strings plus a fixed allowance for the object. */
+export function entryBytes(key: string, entry: CacheEntry): number {
+  return 2 * (key.length + entry.body.length + entry.etag.length) + 64 * (entry.tags.length + 1) + 160;
+}
+
+export function buildEntry(
+  fields: { body: string; total?: number; owner?: string; tags: string[]; ttlMs: number },
+  staleFactor: number,
+  now = Date.now(),
+): CacheEntry {
+  return {
+    body: fields.body,
+    etag: etagOf(fields.body),
+    ...(fields.total !== undefined ? { total: fields.total } : {}),
+    ...(fields.owner !== undefined ? { owner: fields.owner } : {}),
+    tags: fields.tags,
+    ttlMs: fields.ttlMs,
+    storedAt: now,
+    freshUntil: now + fields.ttlMs,
+    staleUntil: now + fields.ttlMs * staleFactor,
+  };
+}

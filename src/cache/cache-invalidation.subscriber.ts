@@ -1,0 +1,53 @@
+import { HttpException, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import type { DomainEvent, DomainEventType } from '../events/domain-events.js';
+import { CacheService } from './cache.service.js';
+import { planFor } from './invalidation-rules.js';
+import { WriteThroughRegistry } from './write-through.registry.js';
+
+const EVENT_TYPES: DomainEventType[] = [
+  'restaurant.changed',
+  'menu-item.changed',
+  'customer.changed',
+  'order.placed',
+  'order.status-changed',
+  'review.added',
+];
+
+/**
+ * Applies the invalidation cascade when a domain event arrives (after its write committed),
+ * then writes the changed representations back. The write's response waits for this, so it is
+ * sent only once no instance can serve the old data.
+ */
+@Injectable()
+export class CacheInvalidationSubscriber implements OnModuleInit {
+  private readonly logger = new Logger(CacheInvalidationSubscriber.name);
+
+  constructor(
+    private readonly bus: DomainEventBus,
+    private readonly cache: CacheService,
+    private readonly writeThrough: WriteThroughRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    for (const type of EVENT_TYPES) this.bus.subscribe(type, (event) => this.apply(event));
+  }
+
+  async apply(event: DomainEvent): Promise<void> {
+    if (!this.cache.enabled) return;
+    const plan = planFor(event);
+    await this.cache.invalidate(plan.tags);
+    for (const { policy, id } of plan.writeThrough) {
+      const reader = this.writeThrough.reader(policy);
+      if (!reader) continue;
+      try {
+        await this.cache.writeThrough(policy, { id: String(id) }, () => reader(id));
+      } catch (error) {
+        // A concurrent delete can make the re-read a 404: then there is nothing to write back.
+        if (!(error instanceof HttpException)) {
+          this.logger.warn(`Write-through of ${policy.name} ${id} failed: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { CacheTags as T } from './cache-tags.js';
+import type { CachePolicy, RouteParams } from './cache-policy.js';
+
+const id = (params: RouteParams, name = 'id') => Number(params[name]);
+
+interface OrderShape {
+  customer_id: number;
+  restaurant_id: number;
+  order_status: string;
+  order_items?: { menu_item_id: number }[];
+}
+
+/** An order embeds its customer's and restaurant's names and its items' names. */
+const orderSources = (order: OrderShape) => [
+  T.customer(order.customer_id),
+  T.restaurant(order.restaurant_id),
+  ...(order.order_items ?? []).map((item) => T.menuItem(item.menu_item_id)),
+];
+
+export const FINAL_ORDER_STATUSES = ['delivered', 'cancelled'];
+export const isFinalOrder = (order: OrderShape) => FINAL_ORDER_STATUSES.includes(order.order_status);
+
+/**
+ * Every cached read route, by name: namespace, TTL class and the tags its entries carry. The
+ * controllers apply them with @Cached / @SessionCache / @ConditionalCache; the invalidation rules
+ * name the same tags. Reading this file tells what each write drops.
+ */
+export const CachePolicies = {
+  restaurantList: { name: 'restaurants', namespace: 'restaurants', ttl: 'restaurants', tags: () => [T.restaurantLists] },
+  activeRestaurants: { name: 'restaurants-active', namespace: 'restaurants', ttl: 'restaurants', tags: () => [T.restaurantLists] },
+  restaurantSearch: { name: 'restaurant-search', namespace: 'search', ttl: 'search', tags: () => [T.restaurantLists] },
+  restaurant: { name: 'restaurant', namespace: 'restaurants', ttl: 'restaurants', tags: (p) => [T.restaurant(id(p))] },
+  restaurantMenu: {
+    name: 'restaurant-menu',
+    namespace: 'menu-items',
+    ttl: 'menu_items',
+    tags: (p) => [T.restaurant(id(p)), T.restaurantMenu(id(p))],
+  },
+  restaurantWithMenu: {
+    name: 'restaurant-with-menu',
+    namespace: 'restaurants',
+    ttl: 'restaurants',
+    tags: (p) => [T.restaurant(id(p)), T.restaurantMenu(id(p))],
+  },
+  restaurantAnalytics: {
+    name: 'restaurant-analytics',
+    namespace: 'analytics',
+    ttl: 'analytics',
+    tags: (p) => [T.restaurant(id(p)), T.restaurantAnalytics(id(p))],
+  },
+  popularCuisines: { name: 'popular-cuisines', namespace: 'analytics', ttl: 'analytics', tags: () => [T.popularCuisines] },
+  priceRanges: { name: 'price-ranges', namespace: 'analytics', ttl: 'analytics', tags: () => [T.priceRanges] },
+
+  menuItemList: { name: 'menu-items', namespace: 'menu-items', ttl: 'menu_items', tags: () => [T.menuItemLists] },
+  menuItemSearch: { name: 'menu-item-search', namespace: 'search', ttl: 'search', tags: () => [T.menuItemLists] },
+  menuItemsByDietary: { name: 'menu-items-dietary', namespace: 'menu-items', ttl: 'menu_items', tags: () => [T.menuItemLists] },
+  menuItemsByCategory: { name: 'menu-items-category', namespace: 'menu-items', ttl: 'menu_items', tags: () => [T.menuItemLists] },
+  menuItem: { name: 'menu-item', namespace: 'menu-items', ttl: 'menu_items', tags: (p) => [T.menuItem(id(p))] },
+  menuItemWithRestaurant: {
+    name: 'menu-item-with-restaurant',
+    namespace: 'menu-items',
+    ttl: 'menu_items',
+    tags: (p) => [T.menuItem(id(p))],
+    resultTags: (item: { restaurant_id: number }) => [T.restaurant(item.restaurant_id)],
+  },
+
+  customerList: { name: 'customers', namespace: 'customers', ttl: 'customer_profiles', tags: () => [T.customerLists] },
+  customer: {
+    name: 'customer',
+    namespace: 'customers',
+    ttl: 'customer_profiles',
+    tags: (p) => [T.customer(id(p))],
+    owner: (p) => `customer:${id(p)}`,
+  },
+  customerAnalytics: {
+    name: 'customer-analytics',
+    namespace: 'analytics',
+    ttl: 'customer_preferences',
+    // Favourite restaurants and cuisines embed restaurant names and cuisines.
+    tags: (p) => [T.customer(id(p)), T.customerAnalytics(id(p)), T.restaurantLists],
+    owner: (p) => `customer:${id(p)}`,
+  },
+  customerOrders: {
+    name: 'customer-orders',
+    namespace: 'orders',
+    ttl: 'orders',
+    tags: (p) => [T.customer(id(p)), T.customerOrders(id(p))],
+    resultTags: (orders: OrderShape[]) => orders.flatMap(orderSources),
+    owner: (p) => `customer:${id(p)}`,
+  },
+  customerReviews: {
+    name: 'customer-reviews',
+    namespace: 'reviews',
+    ttl: 'reviews',
+    tags: (p) => [T.customer(id(p)), T.customerReviews(id(p))],
+    owner: (p) => `customer:${id(p)}`,
+  },
+
+  order: {
+    name: 'order',
+    namespace: 'orders',
+    ttl: 'orders',
+    tags: (p) => [T.order(id(p))],
+    resultTags: orderSources,
+  },
+  restaurantOrders: {
+    name: 'restaurant-orders',
+    namespace: 'orders',
+    ttl: 'orders',
+    tags: (p) => [T.restaurant(id(p)), T.restaurantOrders(id(p))],
+    resultTags: (orders: OrderShape[]) => orders.flatMap(orderSources),
+  },
+  restaurantReviews: {
+    name: 'restaurant-reviews',
+    namespace: 'reviews',
+    ttl: 'reviews',
+    tags: (p) => [T.restaurant(id(p)), T.restaurantReviews(id(p))],
+  },
+} satisfies Record<string, CachePolicy>;

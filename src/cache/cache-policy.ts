@@ -1,0 +1,55 @@
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import type { CacheNamespace } from './cache-namespaces.js';
+import { HttpCacheInterceptor } from './http-cache.interceptor.js';
+import type { TtlName } from './ttl-policy.js';
+
+export type RouteParams = Record<string, string>;
+
+/**
+ * How one read route is cached. Keys are `{name}:{params...}?{sorted query}` inside the
+ * namespace; `tags` come from the request, `resultTags` from what was loaded (data embedded
+ * from other resources).
+ */
+export interface CachePolicy<Result = any> {
+  name: string;
+  namespace: CacheNamespace;
+  ttl: TtlName;
+  tags: (params: RouteParams) => string[];
+  resultTags?: (result: Result) => string[];
+  /** Session policies: the principal an entry belongs to, from the request. */
+  owner?: (params: RouteParams) => string;
+  /** Conditional policies: the TTL to use for a result instead of `ttl`, or null not to cache it. */
+  ttlFor?: (result: Result) => TtlName | null;
+}
+
+export const CACHE_POLICY = Symbol('tiffin:cache-policy');
+
+/** Cache-aside for a GET route: served from L1/L2 when fresh, else loaded once and stored. */
+export const Cached = (policy: CachePolicy) =>
+  applyDecorators(
+    SetMetadata(CACHE_POLICY, policy),
+    UseInterceptors(HttpCacheInterceptor),
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      description: `Cached in "${policy.namespace}" (TTL class ${policy.ttl}). Send the ETag of an earlier answer to get a 304 if it is unchanged; answers carry X-Cache: HIT-L1 | HIT-L2 | MISS | STALE | BYPASS.`,
+    }),
+    ApiResponse({ status: 304, description: 'Not modified: If-None-Match matches the current ETag' }),
+  );
+
+/**
+ * Session-based caching: entries are keyed by, and stamped with, the customer the request is
+ * for; an entry is only ever served to that customer.
+ */
+export const SessionCache = (policy: CachePolicy & { owner: (params: RouteParams) => string }) => Cached(policy);
+
+/**
+ * Conditional caching: results for which `predicate` holds are cached with the policy's TTL,
+ * the others with `otherwise` (or not at all when it is null).
+ */
+export const ConditionalCache = <Result>(
+  predicate: (result: Result) => boolean,
+  policy: CachePolicy<Result>,
+  otherwise: TtlName | null,
+) => Cached({ ...policy, ttlFor: (result: Result) => (predicate(result) ? policy.ttl : otherwise) });

@@ -1,0 +1,28 @@
+/**
+ * Tag names, in one place: read policies attach them to entries and the invalidation rules drop
+ * them. A tag names a piece of data an entry was built from.
+ */
+export const CacheTags = {
+  restaurant: (id: number) => `restaurant:${id}`,
+  restaurantMenu: (id: number) => `restaurant:${id}:menu`,
+  restaurantOrders: (id: number) => `restaurant:${id}:orders`,
+  restaurantReviews: (id: number) => `restaurant:${id}:reviews`,
+  restaurantAnalytics: (id: number) => `restaurant:${id}:analytics`,
+  /** Capacity, slots, pricing and availability: anything that moves with orders in progress. */
+  restaurantLoad: (id: number) => `restaurant:${id}:load`,
+  /** Lists, searches and cross-restaurant views that any restaurant change can alter. */
+  restaurantLists: 'restaurants:lists',
+  menuItem: (id: number) => `menu-item:${id}`,
+  /** Menu item lists, searches, category and dietary lists. */
+  menuItemLists: 'menu-items:lists',
+  customer: (id: number) => `customer:${id}`,
+  customerOrders: (id: number) => `customer:${id}:orders`,
+  customerReviews: (id: number) => `customer:${id}:reviews`,
+  customerAnalytics: (id: number) => `customer:${id}:analytics`,
+  customerLists: 'customers:lists',
+  order: (id: number) => `order:${id}`,
+  popularCuisines: 'analytics:popular-cuisines',
+  priceRanges: 'analytics:price-ranges',
+  popularItems: 'analytics:popular-items',
+  revenue: 'analytics:revenue',
+} as const;

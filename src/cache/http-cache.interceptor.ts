@@ -1,0 +1,53 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, map, type Observable } from 'rxjs';
+import { TOTAL_COUNT_HEADER } from '../common/pagination/page.interceptor.js';
+import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy.js';
+import { CacheService } from './cache.service.js';
+import type { CacheResult } from './tiered-cache.js';
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header === '*' || header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Serves a @Cached route: X-Cache tells where the answer came from, ETag identifies it and a
+ * matching If-None-Match gets a 304. The body is the serialised string stored in the cache, so a
+ * hit is byte-identical to the load that filled it. The interceptor runs before pipes and the
+ * handler, so a hit costs neither; a miss runs them through `next.handle()`.
+ */
+@Injectable()
+export class HttpCacheInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly cache: CacheService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, context.getHandler());
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    if (!policy || request.method !== 'GET') return next.handle();
+    const reply = http.getResponse<FastifyReply>();
+    const params = (request.params ?? {}) as RouteParams;
+    const loader = async () => this.cache.serialise(policy, params, await lastValueFrom(next.handle()));
+    const answer = this.cache.enabled
+      ? this.cache.read(policy, params, request.query as Record<string, unknown>, loader)
+      : this.cache.bypass(policy, loader);
+    return from(answer).pipe(map((result) => this.respond(request, reply, result)));
+  }
+
+  private respond(request: FastifyRequest, reply: FastifyReply, result: CacheResult & { etag: string }): unknown {
+    const headers: Record<string, string> = { 'x-cache': result.outcome, etag: result.etag };
+    if (result.total !== undefined) headers[TOTAL_COUNT_HEADER.toLowerCase()] = String(result.total);
+    if (matchesEtag(request.headers['if-none-match'], result.etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    reply.headers({ ...headers, 'content-type': JSON_CONTENT_TYPE });
+    return result.body;
+  }
+}

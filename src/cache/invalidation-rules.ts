@@ -1,0 +1,92 @@
+import type { DomainEvent } from '../events/domain-events.js';
+import { CachePolicies } from './cache-policies.js';
+import type { CachePolicy } from './cache-policy.js';
+import { CacheTags as T } from './cache-tags.js';
+
+export interface WriteThrough {
+  policy: CachePolicy;
+  id: number;
+}
+
+export interface CachePlan {
+  tags: string[];
+  /** Representations written back after the tags are dropped. */
+  writeThrough: WriteThrough[];
+}
+
+/**
+ * The invalidation cascade of seeds 001/002: what each committed change makes stale, and which
+ * representations are written straight back.
+ */
+export function planFor(event: DomainEvent): CachePlan {
+  switch (event.type) {
+    case 'restaurant.changed': {
+      const r = event.restaurant_id;
+      const tags = [T.restaurant(r), T.restaurantLists, T.popularCuisines];
+      if (event.kind === 'deleted') {
+        return { tags: [...tags, T.restaurantMenu(r), T.restaurantAnalytics(r), T.menuItemLists, T.priceRanges], writeThrough: [] };
+      }
+      return { tags, writeThrough: [{ policy: CachePolicies.restaurant, id: r }] };
+    }
+    case 'menu-item.changed': {
+      const tags = [
+        T.menuItem(event.menu_item_id),
+        T.restaurantMenu(event.restaurant_id),
+        T.restaurantAnalytics(event.restaurant_id),
+        T.menuItemLists,
+        T.priceRanges,
+        T.popularItems,
+      ];
+      return {
+        tags,
+        writeThrough: event.kind === 'deleted' ? [] : [{ policy: CachePolicies.menuItem, id: event.menu_item_id }],
+      };
+    }
+    case 'customer.changed':
+      return {
+        tags: [T.customer(event.customer_id), T.customerLists],
+        writeThrough: event.kind === 'deleted' ? [] : [{ policy: CachePolicies.customer, id: event.customer_id }],
+      };
+    case 'order.placed':
+      return {
+        tags: [
+          T.customerOrders(event.customer_id),
+          T.customerAnalytics(event.customer_id),
+          T.restaurantOrders(event.restaurant_id),
+          T.restaurantAnalytics(event.restaurant_id),
+          T.restaurantLoad(event.restaurant_id),
+          T.popularCuisines,
+          T.popularItems,
+          T.revenue,
+        ],
+        writeThrough: [],
+      };
+    case 'order.status-changed':
+      return {
+        tags: [
+          T.order(event.order_id),
+          T.customerOrders(event.customer_id),
+          T.customerAnalytics(event.customer_id),
+          T.restaurantOrders(event.restaurant_id),
+          T.restaurantAnalytics(event.restaurant_id),
+          T.restaurantLoad(event.restaurant_id),
+          T.popularItems,
+          T.revenue,
+        ],
+        writeThrough: [{ policy: CachePolicies.order, id: event.order_id }],
+      };
+    case 'review.added':
+      return {
+        tags: [
+          // The restaurant's rating changed: its own entry, lists and searches by rating.
+          T.restaurant(event.restaurant_id),
+          T.restaurantLists,
+          T.restaurantReviews(event.restaurant_id),
+          T.restaurantAnalytics(event.restaurant_id),
+          T.customerReviews(event.customer_id),
+          T.popularCuisines,
+        ],
+        writeThrough: [],
+      };
+  }
+}

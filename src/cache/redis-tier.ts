@@ -1,0 +1,257 @@
+import { Logger } from '@nestjs/common';
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { randomUUID } from 'node:crypto';
+import type { CacheEntry } from './cache-entry.js';
+import { INVALIDATE_TAGS, RELEASE_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
+
+type RedisClient = ReturnType<typeof createClient>;
+
+export class RedisTimeoutError extends Error {
+  override readonly name = 'RedisTimeoutError';
+}
+
+/** How long a tag remembers its last invalidation; a load older than this is never stored. */
+export const TAG_MEMORY_MS = 10 * 60 * 1000;
+
+const SKIP_AFTER_TIMEOUT_MS = 1000;
+
+export interface RedisTierOptions {
+  url: string;
+  prefix: string;
+  timeoutMs: number;
+  onError: (error: Error) => void;
+  /** The invalidation bus came up (or back): the caller must assume it missed messages. */
+  onBusReady: () => void;
+}
+
+export interface InvalidationMessage {
+  id: string;
+  origin: string;
+  tags: string[];
+}
+
+/**
+ * L2: Redis through @keyv/redis. Reads go through Keyv; writes and invalidations that must be
+ * atomic go through Lua on the same client, in Keyv's serialised format. Every call is bounded
+ * by `timeoutMs` and fails fast while disconnected (no offline queue), so a slow or absent
+ * Redis costs a request at most that long. The client reconnects by itself.
+ */
+export class RedisTier {
+  private readonly logger = new Logger('RedisTier');
+  readonly client: RedisClient;
+  private readonly subscriber: RedisClient;
+  /** The Keyv store cache-manager holds as its second tier. */
+  readonly keyv: Keyv;
+  readonly instanceId = randomUUID();
+  private readonly metaPrefix: string;
+  private readonly invalidationChannel: string;
+  private readonly ackChannel: string;
+  private readonly pendingAcks = new Map<string, { needed: number; received: number; done: () => void }>();
+  private busSubscribed = false;
+  /** After a timeout Redis is skipped for a moment, so a slow Redis costs one wait, not one per call. */
+  private skipUntil = 0;
+  private invalidationHandler: (message: InvalidationMessage) => void = () => {};
+  lastError?: { message: string; at: string };
+
+  constructor(private readonly options: RedisTierOptions) {
+    const socket = {
+      connectTimeout: Math.max(1000, options.timeoutMs * 10),
+      // Bounded backoff: retries forever, never more than 2 s apart.
+      reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
+    };
+    this.client = createClient({ url: options.url, disableOfflineQueue: true, socket });
+    this.subscriber = createClient({ url: options.url, disableOfflineQueue: true, socket });
+    const store = new KeyvRedis(this.client, {
+      namespace: options.prefix,
+      keyPrefixSeparator: ':',
+      throwOnConnectError: false,
+      throwOnErrors: true,
+    });
+    this.keyv = new Keyv({ store, namespace: options.prefix, useKeyPrefix: false });
+    this.keyv.throwOnErrors = true;
+    this.metaPrefix = `${options.prefix}:_meta:`;
+    this.invalidationChannel = `${this.metaPrefix}invalidate`;
+    this.ackChannel = `${this.metaPrefix}ack`;
+
+    for (const [name, client] of [
+      ['commands', this.client],
+      ['subscriber', this.subscriber],
+    ] as const) {
+      client.on('error', (error: Error) => this.recordError(error));
+      client.on('ready', () => this.logger.log(`Redis ${name} connection ready`));
+    }
+    this.subscriber.on('end', () => (this.busSubscribed = false));
+    this.subscriber.on('reconnecting', () => (this.busSubscribed = false));
+    this.subscriber.on('ready', () => void this.subscribeBus());
+    // The two connections come back in either order; the bus is usable once both are.
+    this.client.on('ready', () => {
+      if (this.busReady) this.options.onBusReady();
+    });
+  }
+
+  /** Connects in the background: Redis being down at start-up is not fatal. */
+  start(): void {
+    for (const client of [this.client, this.subscriber]) {
+      client.connect().catch((error: Error) => this.recordError(error));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const client of [this.subscriber, this.client]) {
+      if (client.isOpen) await client.close().catch(() => client.destroy());
+    }
+  }
+
+  get ready(): boolean {
+    return this.client.isReady && Date.now() >= this.skipUntil;
+  }
+
+  /** Both connections up, answering in time and subscribed: other instances' invalidations reach us. */
+  get busReady(): boolean {
+    return this.ready && this.subscriber.isReady && this.busSubscribed;
+  }
+
+  redisKey(cacheKey: string): string {
+    return `${this.options.prefix}:${cacheKey}`;
+  }
+
+  onInvalidation(handler: (message: InvalidationMessage) => void): void {
+    this.invalidationHandler = handler;
+  }
+
+  async get(cacheKey: string): Promise<CacheEntry | undefined> {
+    return this.bounded(this.keyv.get<CacheEntry>(cacheKey));
+  }
+
+  /** The current invalidation sequence: taken before a load, compared when storing its result. */
+  async sequence(): Promise<number> {
+    const value = await this.bounded(this.client.get(`${this.metaPrefix}seq`));
+    return Number(value ?? 0);
+  }
+
+  /** Stores the entry unless one of its tags was invalidated after `snapshot`. */
+  async setIfNotInvalidated(cacheKey: string, entry: CacheEntry, snapshot: number, now = Date.now()): Promise<boolean> {
+    const ttl = Math.max(1, entry.staleUntil - now);
+    const serialised = await this.keyv.serialize!({ value: entry, expires: entry.staleUntil });
+    const stored = await this.bounded(
+      this.client.eval(SET_IF_NOT_INVALIDATED, {
+        keys: [this.redisKey(cacheKey)],
+        arguments: [String(snapshot), serialised as string, String(ttl), this.metaPrefix, ...entry.tags],
+      }),
+    );
+    return stored === 1;
+  }
+
+  /** Removes the tagged entries; returns the sequence it recorded and the cache keys removed. */
+  async invalidateTags(tags: string[]): Promise<{ sequence: number; removed: string[] }> {
+    const [sequence, ...redisKeys] = (await this.bounded(
+      this.client.eval(INVALIDATE_TAGS, { arguments: [this.metaPrefix, String(TAG_MEMORY_MS), ...tags] }),
+    )) as string[];
+    const prefixLength = this.options.prefix.length + 1;
+    return { sequence: Number(sequence), removed: redisKeys.map((key) => key.slice(prefixLength)) };
+  }
+
+  async delete(cacheKey: string): Promise<boolean> {
+    return (await this.bounded(this.client.unlink(this.redisKey(cacheKey)))) === 1;
+  }
+
+  /** A short lease so that at most one instance loads a key at a time. Returns the token if taken. */
+  async acquireLease(cacheKey: string, ttlMs: number): Promise<string | undefined> {
+    const token = randomUUID();
+    const taken = await this.bounded(this.client.set(`${this.metaPrefix}lease:${cacheKey}`, token, { NX: true, PX: ttlMs }));
+    return taken === 'OK' ? token : undefined;
+  }
+
+  async releaseLease(cacheKey: string, token: string): Promise<void> {
+    await this.bounded(
+      this.client.eval(RELEASE_LEASE, { keys: [`${this.metaPrefix}lease:${cacheKey}`], arguments: [token] }),
+    );
+  }
+
+  /**
+   * Tells the other instances to drop the tags from their L1, and waits (up to `ackTimeoutMs`)
+   * until each has confirmed, so a response sent after this cannot be contradicted by another
+   * instance's L1. Returns how many instances confirmed and how many were expected.
+   */
+  async broadcastInvalidation(tags: string[], ackTimeoutMs: number): Promise<{ expected: number; confirmed: number }> {
+    const message: InvalidationMessage = { id: randomUUID(), origin: this.instanceId, tags };
+    let entry: { needed: number; received: number; done: () => void } | undefined;
+    const allConfirmed = new Promise<void>((done) => {
+      entry = { needed: Number.POSITIVE_INFINITY, received: 0, done };
+      this.pendingAcks.set(message.id, entry);
+    });
+    try {
+      const receivers = Number(await this.bounded(this.client.publish(this.invalidationChannel, JSON.stringify(message))));
+      entry!.needed = receivers - (this.busSubscribed ? 1 : 0);
+      if (entry!.received >= entry!.needed) return { expected: entry!.needed, confirmed: entry!.received };
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([allConfirmed, new Promise<void>((done) => (timer = setTimeout(done, ackTimeoutMs)))]);
+      clearTimeout(timer);
+      return { expected: entry!.needed, confirmed: entry!.received };
+    } finally {
+      this.pendingAcks.delete(message.id);
+    }
+  }
+
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.bounded(this.client.ping());
+    return performance.now() - started;
+  }
+
+  private async subscribeBus(): Promise<void> {
+    try {
+      await this.subscriber.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
+      await this.subscriber.subscribe(this.ackChannel, (raw) => this.receiveAck(raw));
+      this.busSubscribed = true;
+      if (this.busReady) this.options.onBusReady();
+    } catch (error) {
+      this.recordError(error as Error);
+    }
+  }
+
+  private receiveInvalidation(raw: string): void {
+    const message = JSON.parse(raw) as InvalidationMessage;
+    if (message.origin === this.instanceId) return;
+    this.invalidationHandler(message);
+    this.client
+      .publish(this.ackChannel, JSON.stringify({ id: message.id, from: this.instanceId }))
+      .catch((error: Error) => this.recordError(error));
+  }
+
+  private receiveAck(raw: string): void {
+    const { id } = JSON.parse(raw) as { id: string };
+    const pending = this.pendingAcks.get(id);
+    if (!pending) return;
+    pending.received++;
+    if (pending.received >= pending.needed) pending.done();
+  }
+
+  private async bounded<T>(operation: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        operation,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new RedisTimeoutError(`Redis did not answer within ${this.options.timeoutMs} ms`)),
+            this.options.timeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      if (error instanceof RedisTimeoutError) this.skipUntil = Date.now() + SKIP_AFTER_TIMEOUT_MS;
+      this.recordError(error as Error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      operation.catch(() => {});
+    }
+  }
+
+  private recordError(error: Error): void {
+    this.lastError = { message: error.message, at: new Date().toISOString() };
+    this.options.onError(error);
+  }
+}

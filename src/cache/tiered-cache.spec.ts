@@ -1,0 +1,134 @@
+import { NotFoundException } from '@nestjs/common';
+import { describe, expect, it } from '@jest/globals';
+import { CacheMetrics } from './cache-metrics.js';
+import { TieredCache, type LoadedValue } from './tiered-cache.js';
+
+const options = {
+  l1: { maxEntries: 100, maxBytes: 1e7 },
+  staleFactor: 5,
+  refreshAheadRatio: 0.25,
+  leaseMs: 1000,
+  leaseWaitMs: 100,
+  ackTimeoutMs: 100,
+};
+
+const lookup = { namespace: 'restaurants' as const, key: 'restaurant:1', tags: ['restaurant:1'] };
+
+function counting(body: () => string, ttlMs = 60_000) {
+  const calls = { count: 0 };
+  const loader = async (): Promise<LoadedValue> => {
+    calls.count++;
+    return { body: body(), ttlMs, tags: ['restaurant:1'] };
+  };
+  return { calls, loader };
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('TieredCache with L1 only', () => {
+  it('loads on a miss, then serves from L1', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    const { calls, loader } = counting(() => '{"v":1}');
+    expect((await cache.read(lookup, loader)).outcome).toBe('MISS');
+    const hit = await cache.read(lookup, loader);
+    expect(hit).toMatchObject({ outcome: 'HIT-L1', body: '{"v":1}' });
+    expect(hit.etag).toMatch(/^"/);
+    expect(calls.count).toBe(1);
+  });
+
+  it('runs the loader once for concurrent misses of one key', async () => {
+    const metrics = new CacheMetrics();
+    const cache = new TieredCache(options, metrics);
+    const gate = deferred<void>();
+    let loads = 0;
+    const loader = async (): Promise<LoadedValue> => {
+      loads++;
+      await gate.promise;
+      return { body: '"x"', ttlMs: 60_000, tags: [] };
+    };
+    const reads = Array.from({ length: 200 }, () => cache.read(lookup, loader));
+    gate.resolve();
+    const results = await Promise.all(reads);
+    expect(loads).toBe(1);
+    expect(results.every((result) => result.body === '"x"')).toBe(true);
+    expect(metrics.of('restaurants').misses).toBe(200);
+  });
+
+  it('does not store a load that an invalidation overtook (the stale-set race)', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    const loadStarted = deferred<void>();
+    const finishLoad = deferred<void>();
+    const slowLoader = async (): Promise<LoadedValue> => {
+      loadStarted.resolve();
+      await finishLoad.promise;
+      return { body: '"before the write"', ttlMs: 60_000, tags: ['restaurant:1'] };
+    };
+    const read = cache.read(lookup, slowLoader);
+    await loadStarted.promise;
+    await cache.invalidate(['restaurant:1']);
+    finishLoad.resolve();
+    expect((await read).body).toBe('"before the write"');
+    const { loader } = counting(() => '"after the write"');
+    expect(await cache.read(lookup, loader)).toMatchObject({ outcome: 'MISS', body: '"after the write"' });
+  });
+
+  it('invalidates only the tagged entries', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    const other = { namespace: 'restaurants' as const, key: 'restaurant:2', tags: ['restaurant:2'] };
+    await cache.read(lookup, counting(() => '1').loader);
+    await cache.read(other, async () => ({ body: '2', ttlMs: 60_000, tags: ['restaurant:2'] }));
+    const report = await cache.invalidate(['restaurant:1']);
+    expect(report.removed_l1).toEqual(['restaurants:restaurant:1']);
+    expect((await cache.read(other, async () => ({ body: 'reloaded', ttlMs: 1, tags: [] }))).outcome).toBe('HIT-L1');
+  });
+
+  it('never serves a session entry to another owner', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    const forA = { ...lookup, owner: 'customer:1' };
+    const forB = { ...lookup, owner: 'customer:2' };
+    await cache.read(forA, counting(() => '"A"').loader);
+    expect(await cache.read(forB, counting(() => '"B"').loader)).toMatchObject({ outcome: 'MISS', body: '"B"' });
+  });
+
+  it('serves a recently expired entry when the load fails (stale-if-error), but not a 404', async () => {
+    const cache = new TieredCache({ ...options }, new CacheMetrics());
+    await cache.read(lookup, counting(() => '"old"', 20).loader);
+    await new Promise((done) => setTimeout(done, 30));
+    const failing = async (): Promise<LoadedValue> => {
+      throw new Error('connection refused');
+    };
+    expect(await cache.read(lookup, failing)).toMatchObject({ outcome: 'STALE', body: '"old"' });
+    const notFound = async (): Promise<LoadedValue> => {
+      throw new NotFoundException('Restaurant 1 not found');
+    };
+    await expect(cache.read(lookup, notFound)).rejects.toBeInstanceOf(NotFoundException);
+  });
+
+  it('refreshes an entry in the background when less than a quarter of its TTL is left', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    let version = 1;
+    const loader = async (): Promise<LoadedValue> => ({ body: `${version}`, ttlMs: 40, tags: [] });
+    await cache.read(lookup, loader);
+    version = 2;
+    await new Promise((done) => setTimeout(done, 32));
+    const served = await cache.read(lookup, loader);
+    expect(served).toMatchObject({ outcome: 'HIT-L1', body: '1' });
+    await new Promise((done) => setTimeout(done, 2));
+    expect((await cache.read(lookup, loader)).body).toBe('2');
+  });
+
+  it('does not cache a result its policy declined', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    const declined = async (): Promise<LoadedValue> => ({ body: '"in progress"', ttlMs: null, tags: [] });
+    await cache.read(lookup, declined);
+    expect((await cache.read(lookup, declined)).outcome).toBe('MISS');
+  });
+});

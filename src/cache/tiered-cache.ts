@@ -1,0 +1,369 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { BoundedLru } from './bounded-lru.js';
+import { buildEntry, type CacheEntry } from './cache-entry.js';
+import type { CacheMetrics, CacheOutcome } from './cache-metrics.js';
+import { cacheKeyOf, namespaceOfKey, type CacheNamespace } from './cache-namespaces.js';
+import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
+
+export interface TieredCacheOptions {
+  l1: { maxEntries: number; maxBytes: number };
+  staleFactor: number;
+  refreshAheadRatio: number;
+  leaseMs: number;
+  leaseWaitMs: number;
+  ackTimeoutMs: number;
+}
+
+export interface CacheLookup {
+  namespace: CacheNamespace;
+  key: string;
+  /** Tags known before loading (from the request); the loader may add more from the result. */
+  tags: string[];
+  /** Session entries: the principal the entry belongs to. */
+  owner?: string;
+}
+
+export interface LoadedValue {
+  body: string;
+  total?: number;
+  /** null: this result must not be cached (e.g. a conditional policy declined it). */
+  ttlMs: number | null;
+  tags: string[];
+}
+
+export interface CacheResult {
+  outcome: CacheOutcome;
+  body: string;
+  etag?: string;
+  total?: number;
+}
+
+export interface InvalidationReport {
+  tags: string[];
+  removed_l1: string[];
+  removed_l2: string[];
+  /** Other instances that confirmed dropping the tags from their L1, of those subscribed. */
+  instances_confirmed: number;
+  instances_expected: number;
+  /** Redis could not be reached: the tags are replayed to it when it is back. */
+  deferred: boolean;
+}
+
+type Loader = () => Promise<LoadedValue>;
+
+const POLL_INTERVAL_MS = 20;
+
+const isCallerError = (error: unknown) => error instanceof HttpException && error.getStatus() < 500;
+
+/**
+ * The read and invalidation paths of the two tiers.
+ *
+ * Reads: L1, then L2 (promoted into L1 for the time it has left), else one load per key per
+ * instance (in-process coalescing) and, with Redis, per cluster (a short lease the others wait
+ * on). Expired entries are kept for `staleFactor` x TTL and served if the load fails for a
+ * reason other than the caller's (stale-if-error). A fresh hit with less than
+ * `refreshAheadRatio` of its TTL left is reloaded in the background.
+ *
+ * Correctness: every invalidation records a sequence number per tag, locally and in Redis; a
+ * load stores its result only if none of its tags was invalidated after the load began, so a
+ * slow loader cannot write back data from before a write. Other instances drop their L1 entries
+ * on a pub/sub message and confirm; while that bus is down this instance cannot hear about other
+ * instances' writes, so it does not trust its L1, and it empties it when the bus comes back.
+ */
+export class TieredCache {
+  private readonly logger = new Logger('TieredCache');
+  readonly l1: BoundedLru;
+  private localSequence = 0;
+  private readonly tagSequences = new Map<string, { sequence: number; at: number }>();
+  private readonly inflight = new Map<string, Promise<CacheResult>>();
+  private readonly refreshing = new Set<string>();
+  /** Tags whose invalidation has not reached Redis yet; L2 is not read until they have. */
+  private pendingTags = new Set<string>();
+  private replaying = false;
+
+  constructor(
+    private readonly options: TieredCacheOptions,
+    private readonly metrics: CacheMetrics,
+    readonly redis?: RedisTier,
+  ) {
+    this.l1 = new BoundedLru(options.l1, (key) => metrics.of(namespaceOfKey(key)).evictions++);
+    redis?.onInvalidation((message) => this.dropLocal(message.tags));
+  }
+
+  /** Called when the invalidation bus comes (back) up: anything may have changed meanwhile. */
+  busReady(): void {
+    const dropped = this.l1.size;
+    this.l1.clear();
+    if (dropped > 0) this.logger.warn(`Invalidation bus back: emptied L1 (${dropped} entries) as it may have missed messages`);
+    void this.replayPendingInvalidations();
+  }
+
+  private get l1Usable(): boolean {
+    return !this.redis || this.redis.busReady;
+  }
+
+  private get l2Usable(): boolean {
+    if (!this.redis || !this.redis.ready) return false;
+    if (this.pendingTags.size === 0) return true;
+    void this.replayPendingInvalidations();
+    return false;
+  }
+
+  async read(lookup: CacheLookup, loader: Loader): Promise<CacheResult> {
+    const cacheKey = cacheKeyOf(lookup.namespace, lookup.key);
+    const now = Date.now();
+    if (this.l1Usable) {
+      const entry = this.l1.get(cacheKey, now);
+      if (entry && entry.freshUntil > now && entry.owner === lookup.owner) {
+        this.metrics.outcome(lookup.namespace, 'HIT-L1');
+        this.refreshAheadIfDue(lookup, cacheKey, entry, loader, now);
+        return { outcome: 'HIT-L1', body: entry.body, etag: entry.etag, total: entry.total };
+      }
+    }
+    const pending = this.inflight.get(cacheKey);
+    if (pending) {
+      // Concurrent misses of one key share the first one's read and load.
+      const shared = await pending;
+      this.metrics.outcome(lookup.namespace, shared.outcome);
+      return shared;
+    }
+    const read = this.readBelowL1(lookup, cacheKey, loader, now).finally(() => this.inflight.delete(cacheKey));
+    this.inflight.set(cacheKey, read);
+    return read;
+  }
+
+  private async readBelowL1(lookup: CacheLookup, cacheKey: string, loader: Loader, now: number): Promise<CacheResult> {
+    const localSnapshot = this.localSequence;
+    let stale = this.l1Usable ? this.usableStale(this.l1.peek(cacheKey), lookup, now) : undefined;
+    if (this.l2Usable) {
+      const entry = await this.redis!.get(cacheKey).catch(() => this.countError(lookup.namespace));
+      if (entry && entry.owner === lookup.owner) {
+        if (entry.freshUntil > now) {
+          this.promote(cacheKey, entry, localSnapshot);
+          this.metrics.outcome(lookup.namespace, 'HIT-L2');
+          this.refreshAheadIfDue(lookup, cacheKey, entry, loader, now);
+          return { outcome: 'HIT-L2', body: entry.body, etag: entry.etag, total: entry.total };
+        }
+        stale ??= this.usableStale(entry, lookup, now);
+      }
+    }
+    return this.loadAndStore(lookup, cacheKey, loader, localSnapshot, stale);
+  }
+
+  private async loadAndStore(
+    lookup: CacheLookup,
+    cacheKey: string,
+    loader: Loader,
+    localSnapshot: number,
+    stale: CacheEntry | undefined,
+  ): Promise<CacheResult> {
+    let redisSnapshot: number | undefined;
+    let lease: string | undefined;
+    if (this.l2Usable) {
+      try {
+        redisSnapshot = await this.redis!.sequence();
+        lease = await this.redis!.acquireLease(cacheKey, this.options.leaseMs);
+        if (!lease) {
+          const loadedElsewhere = await this.waitForOtherLoader(lookup, cacheKey);
+          if (loadedElsewhere) {
+            this.promote(cacheKey, loadedElsewhere, localSnapshot);
+            this.metrics.outcome(lookup.namespace, 'HIT-L2');
+            return { outcome: 'HIT-L2', body: loadedElsewhere.body, etag: loadedElsewhere.etag, total: loadedElsewhere.total };
+          }
+        }
+      } catch {
+        this.countError(lookup.namespace);
+        redisSnapshot = undefined;
+      }
+    }
+    const startedAt = Date.now();
+    let value: LoadedValue;
+    try {
+      value = await this.timedLoad(lookup.namespace, loader);
+    } catch (error) {
+      if (stale && !isCallerError(error)) {
+        this.logger.warn(`Serving stale ${cacheKey}: the load failed (${(error as Error).message})`);
+        this.metrics.outcome(lookup.namespace, 'STALE');
+        return { outcome: 'STALE', body: stale.body, etag: stale.etag, total: stale.total };
+      }
+      throw error;
+    } finally {
+      if (lease) this.redis!.releaseLease(cacheKey, lease).catch(() => this.countError(lookup.namespace));
+    }
+    this.metrics.outcome(lookup.namespace, 'MISS');
+    if (value.ttlMs === null) return { outcome: 'MISS', body: value.body, total: value.total };
+    const entry = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner }, this.options.staleFactor);
+    await this.store(cacheKey, entry, startedAt, localSnapshot, redisSnapshot);
+    return { outcome: 'MISS', body: entry.body, etag: entry.etag, total: entry.total };
+  }
+
+  /**
+   * Stores a freshly loaded entry in both tiers unless one of its tags was invalidated since the
+   * load began. Returns whether it was stored.
+   */
+  async store(
+    cacheKey: string,
+    entry: CacheEntry,
+    loadStartedAt: number,
+    localSnapshot: number,
+    redisSnapshot: number | undefined,
+  ): Promise<boolean> {
+    const namespace = namespaceOfKey(cacheKey);
+    const counters = this.metrics.of(namespace);
+    if (Date.now() - loadStartedAt > TAG_MEMORY_MS || this.invalidatedSince(entry.tags, localSnapshot)) {
+      counters.sets_refused++;
+      return false;
+    }
+    if (this.redis) {
+      if (redisSnapshot === undefined || !this.l2Usable) return false;
+      try {
+        if (!(await this.redis.setIfNotInvalidated(cacheKey, entry, redisSnapshot))) {
+          counters.sets_refused++;
+          return false;
+        }
+      } catch {
+        this.countError(namespace);
+        return false;
+      }
+      // The L2 write took a round trip: an invalidation may have arrived meanwhile.
+      if (this.invalidatedSince(entry.tags, localSnapshot)) {
+        counters.sets_refused++;
+        return false;
+      }
+    }
+    if (this.l1Usable) this.l1.set(cacheKey, entry);
+    counters.sets++;
+    return true;
+  }
+
+  /** Snapshots for a load about to start outside {@link read} (write-through, warming). */
+  async snapshot(): Promise<{ startedAt: number; local: number; redis: number | undefined }> {
+    const local = this.localSequence;
+    let redis: number | undefined;
+    if (this.l2Usable) redis = await this.redis!.sequence().catch(() => undefined);
+    return { startedAt: Date.now(), local, redis };
+  }
+
+  async invalidate(tags: string[]): Promise<InvalidationReport> {
+    const unique = [...new Set(tags)];
+    const report: InvalidationReport = {
+      tags: unique,
+      removed_l1: this.dropLocal(unique),
+      removed_l2: [],
+      instances_confirmed: 0,
+      instances_expected: 0,
+      deferred: false,
+    };
+    if (this.redis) {
+      try {
+        report.removed_l2 = (await this.redis.invalidateTags(unique)).removed;
+        const acks = await this.redis.broadcastInvalidation(unique, this.options.ackTimeoutMs);
+        report.instances_confirmed = acks.confirmed;
+        report.instances_expected = acks.expected;
+        if (acks.confirmed < acks.expected) {
+          this.logger.warn(`Only ${acks.confirmed} of ${acks.expected} instances confirmed invalidating ${unique.join(', ')}`);
+        }
+      } catch {
+        for (const tag of unique) this.pendingTags.add(tag);
+        report.deferred = true;
+        this.logger.warn(`Redis unreachable: invalidation of ${unique.join(', ')} deferred until it is back`);
+      }
+    }
+    for (const key of new Set([...report.removed_l1, ...report.removed_l2])) {
+      this.metrics.of(namespaceOfKey(key)).invalidations++;
+    }
+    return report;
+  }
+
+  /** Replays invalidations that could not reach Redis; L2 is read again once they have. */
+  async replayPendingInvalidations(): Promise<void> {
+    if (!this.redis || this.pendingTags.size === 0 || !this.redis.ready || this.replaying) return;
+    this.replaying = true;
+    const tags = [...this.pendingTags];
+    try {
+      await this.redis.invalidateTags(tags);
+      await this.redis.broadcastInvalidation(tags, this.options.ackTimeoutMs);
+      for (const tag of tags) this.pendingTags.delete(tag);
+      this.logger.log(`Replayed ${tags.length} deferred invalidation tag(s) to Redis`);
+    } catch {
+      // Still unreachable; the next attempt replays them.
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  get deferredInvalidations(): number {
+    return this.pendingTags.size;
+  }
+
+  /** Drops tags from L1 and remembers when, so loads that began earlier are not stored. */
+  private dropLocal(tags: string[]): string[] {
+    this.localSequence++;
+    const at = Date.now();
+    for (const tag of tags) this.tagSequences.set(tag, { sequence: this.localSequence, at });
+    if (this.tagSequences.size > 10_000) this.forgetOldTagSequences(at);
+    return this.l1.deleteTagged(tags);
+  }
+
+  private forgetOldTagSequences(now: number): void {
+    for (const [tag, recorded] of this.tagSequences) {
+      if (now - recorded.at > TAG_MEMORY_MS) this.tagSequences.delete(tag);
+    }
+  }
+
+  private invalidatedSince(tags: string[], snapshot: number): boolean {
+    return tags.some((tag) => (this.tagSequences.get(tag)?.sequence ?? 0) > snapshot);
+  }
+
+  private promote(cacheKey: string, entry: CacheEntry, localSnapshot: number): void {
+    if (this.l1Usable && !this.invalidatedSince(entry.tags, localSnapshot)) this.l1.set(cacheKey, entry);
+  }
+
+  private usableStale(entry: CacheEntry | undefined, lookup: CacheLookup, now: number): CacheEntry | undefined {
+    return entry && entry.owner === lookup.owner && entry.staleUntil > now ? entry : undefined;
+  }
+
+  private async waitForOtherLoader(lookup: CacheLookup, cacheKey: string): Promise<CacheEntry | undefined> {
+    const deadline = Date.now() + this.options.leaseWaitMs;
+    while (Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, POLL_INTERVAL_MS));
+      const entry = await this.redis!.get(cacheKey).catch(() => undefined);
+      if (entry && entry.owner === lookup.owner && entry.freshUntil > Date.now()) return entry;
+    }
+    return undefined;
+  }
+
+  private refreshAheadIfDue(lookup: CacheLookup, cacheKey: string, entry: CacheEntry, loader: Loader, now: number): void {
+    if (entry.freshUntil - now >= entry.ttlMs * this.options.refreshAheadRatio || this.refreshing.has(cacheKey)) return;
+    this.refreshing.add(cacheKey);
+    this.metrics.of(lookup.namespace).refreshes++;
+    void (async () => {
+      try {
+        const snapshot = await this.snapshot();
+        const value = await this.timedLoad(lookup.namespace, loader);
+        if (value.ttlMs === null) return;
+        const fresh = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner }, this.options.staleFactor);
+        await this.store(cacheKey, fresh, snapshot.startedAt, snapshot.local, snapshot.redis);
+      } catch (error) {
+        this.countError(lookup.namespace);
+        this.logger.warn(`Refresh-ahead of ${cacheKey} failed: ${(error as Error).message}`);
+      } finally {
+        this.refreshing.delete(cacheKey);
+      }
+    })();
+  }
+
+  private async timedLoad(namespace: CacheNamespace, loader: Loader): Promise<LoadedValue> {
+    const started = performance.now();
+    try {
+      return await loader();
+    } finally {
+      this.metrics.load(namespace, performance.now() - started);
+    }
+  }
+
+  private countError(namespace: CacheNamespace): undefined {
+    this.metrics.of(namespace).errors++;
+    return undefined;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * How long each class of data may be cached, in SECONDS. Seed 001's ENTERPRISE_TTL plus the
+ * namespaces the cache layer adds and seed 002's long-lived analytics. This is the one table;
+ * {@link resolveTtlTable} applies the environment's profile and overrides and converts to ms.
+ */
+export const TTL_TABLE_SECONDS = {
+  // Static data
+  static: 1800,
+  restaurants: 3600,
+  menu_items: 3600,
+  customer_profiles: 1800,
+  // Dynamic data
+  dynamic: 300,
+  orders: 300,
+  order_status: 120,
+  delivery_tracking: 120,
+  // Real-time data
+  realtime: 30,
+  delivery_slots: 30,
+  restaurant_capacity: 30,
+  live_tracking: 30,
+  // Analytics
+  analytics: 900,
+  popular_items: 900,
+  customer_preferences: 900,
+  revenue_metrics: 900,
+  daily_revenue: 86_400,
+  customer_behavior: 14_400,
+  restaurant_performance: 14_400,
+  // Other namespaces
+  sessions: 1800,
+  search: 300,
+  reviews: 600,
+  notifications: 120,
+} as const;
+
+export type TtlName = keyof typeof TTL_TABLE_SECONDS;
+export const TTL_NAMES = Object.keys(TTL_TABLE_SECONDS) as TtlName[];
+
+export const TTL_PROFILES = ['development', 'staging', 'production'] as const;
+export type TtlProfile = (typeof TTL_PROFILES)[number];
+
+/**
+ * Seed 002's environment profiles: development keeps entries at most 5 minutes and staging at
+ * most 15, so changes show up quickly; production uses the table as it is. Entries already
+ * shorter than the cap (real-time data) keep their own TTL everywhere.
+ */
+export const PROFILE_CAP_SECONDS: Record<TtlProfile, number> = {
+  development: 300,
+  staging: 900,
+  production: Number.POSITIVE_INFINITY,
+};
+
+export interface TtlTableEntry {
+  name: TtlName;
+  seconds: number;
+  /** Where the value came from. */
+  source: 'table' | 'profile' | 'override';
+}
+
+/** The TTL environment variable for a table entry, e.g. `menu_items` -> `CACHE_TTL_MENU_ITEMS`. */
+export const ttlOverrideVariable = (name: TtlName) => `CACHE_TTL_${name.toUpperCase()}`;
+
+export function resolveTtlTable(profile: TtlProfile, overrides: Partial<Record<TtlName, number>>): TtlTableEntry[] {
+  return TTL_NAMES.map((name) => {
+    const override = overrides[name];
+    if (override !== undefined) return { name, seconds: override, source: 'override' as const };
+    const base = TTL_TABLE_SECONDS[name];
+    const capped = Math.min(base, PROFILE_CAP_SECONDS[profile]);
+    return { name, seconds: capped, source: capped === base ? ('table' as const) : ('profile' as const) };
+  });
+}
+
+/** The effective TTLs in milliseconds: the only place seconds become milliseconds. */
+export class TtlPolicy {
+  private readonly ms: Record<TtlName, number>;
+
+  constructor(readonly profile: TtlProfile, readonly table: readonly TtlTableEntry[]) {
+    this.ms = Object.fromEntries(table.map((entry) => [entry.name, entry.seconds * 1000])) as Record<TtlName, number>;
+  }
+
+  millis(name: TtlName): number {
+    return this.ms[name];
+  }
+}

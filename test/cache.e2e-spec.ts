@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient } from '@keyv/redis';
+import { randomBytes } from 'node:crypto';
+import { CacheMetrics } from '../src/cache/cache-metrics.js';
+import { redisForSuite } from './support/services.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const redisUrl = await redisForSuite('test/cache.e2e-spec.ts');
+const describeWithRedis = redisUrl ? describe : describe.skip;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  throw new Error('condition not met in time');
+}
+
+let customerCounter = 0;
+const customerBody = () => {
+  customerCounter++;
+  return {
+    name: `Cache Customer ${customerCounter}`,
+    email: `cache-${customerCounter}-${randomBytes(3).toString('hex')}@example.com`,
+    phone_number: '+1-555-0100',
+    address: `${customerCounter} Cache Street`,
+  };
+};
+
+describeWithRedis('the cache over real Redis and Postgres', () => {
+  const prefix = `tiffin-test-${randomBytes(4).toString('hex')}`;
+  const outsideKey = `not-tiffin-${randomBytes(4).toString('hex')}`;
+  let redis: ReturnType<typeof createClient>;
+  let a: TestApp;
+  let b: TestApp;
+  const env = () => ({ REDIS_URL: redisUrl!, CACHE_PREFIX: prefix });
+
+  const createCustomer = async (app: TestApp) => {
+    const response = await app.http.post('/customers', customerBody());
+    expect(response.status).toBe(201);
+    return response.body as { id: number; name: string };
+  };
+  const loads = (app: TestApp, namespace: 'customers' | 'analytics') => app.app.get(CacheMetrics).of(namespace).loads;
+
+  beforeAll(async () => {
+    redis = createClient({ url: redisUrl! });
+    await redis.connect();
+    await redis.set(outsideKey, 'must survive');
+    a = await startTestApp({ env: env() });
+    b = await startTestApp({ env: env(), database: a.database });
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) {
+      if (keys.length > 0) await redis.unlink(keys);
+    }
+    await redis.unlink(outsideKey);
+    await redis.close();
+  });
+
+  it('answers MISS, then HIT-L1 with the same ETag and body, and 304 for a matching If-None-Match', async () => {
+    const customer = await createCustomer(a);
+    await a.http.put(`/customers/${customer.id}`, { address: '1 New Street' });
+    const path = `/customers/${customer.id}/analytics`;
+    const first = await a.http.get(path);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-cache')).toBe('MISS');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]+-[\w-]+"$/);
+    const second = await a.http.get(path);
+    expect(second.headers.get('x-cache')).toBe('HIT-L1');
+    expect(second.headers.get('etag')).toBe(etag);
+    expect(second.text).toBe(first.text);
+    const notModified = await a.http.get(path, { headers: { 'if-none-match': etag } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.text).toBe('');
+    expect(notModified.headers.get('etag')).toBe(etag);
+    expect((await a.http.get(path, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+
+  it('shares entries through Redis: the other instance answers HIT-L2, then from its own L1', async () => {
+    const customer = await createCustomer(a);
+    const path = `/customers/${customer.id}/analytics`;
+    expect((await a.http.get(path)).headers.get('x-cache')).toBe('MISS');
+    const fromRedis = await b.http.get(path);
+    expect(fromRedis.headers.get('x-cache')).toBe('HIT-L2');
+    expect((await b.http.get(path)).headers.get('x-cache')).toBe('HIT-L1');
+  });
+
+  it('keeps every entry under {prefix}:{namespace}:{key}', async () => {
+    const customer = await createCustomer(a);
+    await a.http.get(`/customers/${customer.id}/analytics`);
+    const key = `${prefix}:analytics:owner=customer:${customer.id}:customer-analytics:${customer.id}`;
+    expect(await redis.exists(key)).toBe(1);
+    expect(await redis.pTTL(key)).toBeGreaterThan(0);
+  });
+
+  it('writes an updated profile through to the cache and no instance serves the old one', async () => {
+    const customer = await createCustomer(a);
+    const path = `/customers/${customer.id}`;
+    await a.http.get(path);
+    await b.http.get(path);
+    expect((await b.http.get(path)).headers.get('x-cache')).toBe('HIT-L1');
+
+    const updated = await a.http.put(path, { name: 'Renamed Through A' });
+    expect(updated.status).toBe(200);
+    const readOnB = await b.http.get(path);
+    expect(readOnB.body.name).toBe('Renamed Through A');
+    // Written through to Redis after the commit: B finds it there, not in the database.
+    expect(readOnB.headers.get('x-cache')).toBe('HIT-L2');
+    expect(readOnB.text).toBe(updated.text);
+  });
+
+  it('never reads stale data across instances over a randomised run of writes and reads', async () => {
+    const customers = await Promise.all([createCustomer(a), createCustomer(a), createCustomer(a)]);
+    const expected = new Map(customers.map((customer) => [customer.id, customer.name]));
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let step = 0; step < 150; step++) {
+      const customer = customers[Math.floor(random() * customers.length)];
+      const [writer, reader] = random() < 0.5 ? [a, b] : [b, a];
+      if (random() < 0.3) {
+        const name = `Name ${step}`;
+        expect((await writer.http.put(`/customers/${customer.id}`, { name })).status).toBe(200);
+        expected.set(customer.id, name);
+      }
+      const profile = await reader.http.get(`/customers/${customer.id}`);
+      expect(profile.body.name).toBe(expected.get(customer.id));
+      const list = await reader.http.get(`/customers?limit=100&skip=0`);
+      const listed = (list.body as { id: number; name: string }[]).find((row) => row.id === customer.id);
+      expect(listed?.name).toBe(expected.get(customer.id));
+    }
+  });
+
+  it('loads a cold key once for 200 concurrent requests spread over both instances', async () => {
+    const customer = await createCustomer(a);
+    const path = `/customers/${customer.id}/analytics`;
+    const before = loads(a, 'analytics') + loads(b, 'analytics');
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).http.get(path)));
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(new Set(responses.map((response) => response.text)).size).toBe(1);
+    expect(loads(a, 'analytics') + loads(b, 'analytics') - before).toBe(1);
+  });
+
+  it('serves byte-identical bodies whether cached or not', async () => {
+    const uncached = await startTestApp({ env: { CACHE_ENABLED: 'false' }, database: a.database });
+    try {
+      const customer = await createCustomer(a);
+      for (const path of [`/customers/${customer.id}`, `/customers/${customer.id}/analytics`, '/customers?limit=5']) {
+        await a.http.get(path);
+        const cached = await a.http.get(path);
+        expect(cached.headers.get('x-cache')).toBe('HIT-L1');
+        const direct = await uncached.http.get(path);
+        expect(direct.headers.get('x-cache')).toBe('BYPASS');
+        expect(cached.text).toBe(direct.text);
+        expect(cached.headers.get('etag')).toBe(direct.headers.get('etag'));
+        expect(cached.headers.get('x-total-count')).toBe(direct.headers.get('x-total-count'));
+      }
+    } finally {
+      await uncached.close();
+    }
+  });
+
+  it('never deletes a key outside its prefix', async () => {
+    expect(await redis.get(outsideKey)).toBe('must survive');
+  });
+
+  describe('when Redis drops out and comes back', () => {
+    let proxy: TcpProxy;
+    let c: TestApp;
+
+    beforeAll(async () => {
+      const target = new URL(redisUrl!);
+      proxy = new TcpProxy(target.hostname, Number(target.port) || 6379);
+      await proxy.start();
+      c = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: prefix }, database: a.database });
+      await waitFor(async () => (await c.http.get('/customers?limit=1')).headers.get('x-cache') !== null);
+    });
+
+    afterAll(async () => {
+      await c?.close();
+      await proxy?.stop();
+    });
+
+    it('keeps answering every request, from the database, and recovers its hit ratio', async () => {
+      const customer = await createCustomer(c);
+      const path = `/customers/${customer.id}`;
+      await c.http.get(path);
+      await waitFor(async () => (await c.http.get(path)).headers.get('x-cache') === 'HIT-L1');
+
+      proxy.cut();
+      const during: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const read = await c.http.get(path);
+        expect(read.status).toBe(200);
+        during.push(read.headers.get('x-cache')!);
+        if (i === 10) {
+          const write = await c.http.put(path, { name: 'Written During Outage' });
+          expect(write.status).toBe(200);
+        }
+        if (i > 10) expect(read.body.name).toBe('Written During Outage');
+      }
+      // Without the invalidation bus this instance cannot trust its L1: it reads the database.
+      expect(during.slice(2).every((outcome) => outcome === 'MISS')).toBe(true);
+
+      proxy.restore();
+      await waitFor(async () => (await c.http.get(path)).headers.get('x-cache')?.startsWith('HIT') ?? false, 10_000);
+      const after = await c.http.get(path);
+      expect(after.body.name).toBe('Written During Outage');
+      // The invalidation deferred during the outage reached Redis: the other instances agree.
+      expect((await a.http.get(path)).body.name).toBe('Written During Outage');
+    });
+  });
+});
