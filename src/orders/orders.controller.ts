@@ -1,6 +1,8 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
+import { CachePolicies, isFinalOrder } from '../cache/cache-policies.js';
+import { Cached, ConditionalCache, SessionCache } from '../cache/cache-policy.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { OrderListQuery, OrderResponse, PlaceOrderDto, UpdateOrderStatusDto } from './dto/order.dto.js';
@@ -39,12 +41,14 @@ export class OrdersController {
   }
 
   @Get('customers/:id/orders')
+  @SessionCache(CachePolicies.customerOrders)
   @ApiCustomerOrderHistory()
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
     return this.orders.listCustomerOrders(customerId, query);
   }
 
   @Get('restaurants/:id/orders')
+  @Cached(CachePolicies.restaurantOrders)
   @ApiOperation({ summary: "A restaurant's orders, optionally in one status" })
   @ApiParam({ name: 'id', description: 'Restaurant id', example: 1 })
   @ApiPage(OrderResponse, NEWEST_FIRST)
@@ -57,6 +61,8 @@ export class OrdersController {
   }
 
   @Get(':id')
+  // Final orders (delivered, cancelled) keep the orders TTL; in-progress ones the real-time TTL.
+  @ConditionalCache(isFinalOrder, CachePolicies.order, 'realtime')
   @ApiOperation({ summary: 'An order with its lines, restaurant and customer' })
   @ApiParam({ name: 'id', description: 'Order id', example: 1 })
   @ApiOkResponse({ type: OrderResponse })
@@ -88,6 +94,7 @@ export class CustomerOrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Get(':id/orders')
+  @SessionCache(CachePolicies.customerOrders)
   @ApiCustomerOrderHistory()
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
     return this.orders.listCustomerOrders(customerId, query);

@@ -1,6 +1,8 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
+import { CachePolicies } from '../cache/cache-policies.js';
+import { Cached, SessionCache } from '../cache/cache-policy.js';
 import { type Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { AddReviewDto, ReviewAuthorQuery, ReviewResponse } from './dto/review.dto.js';
@@ -42,6 +44,7 @@ export class ReviewsController {
   }
 
   @Get('restaurants/:id/reviews')
+  @Cached(CachePolicies.restaurantReviews)
   @ApiOperation({ summary: "A restaurant's reviews" })
   @ApiParam({ name: 'id', description: 'Restaurant id', example: 1 })
   @ApiPage(ReviewResponse, NEWEST_FIRST)
@@ -54,6 +57,7 @@ export class ReviewsController {
   }
 
   @Get('customers/:id/reviews')
+  @SessionCache(CachePolicies.customerReviews)
   @ApiCustomerReviews()
   listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
     return this.reviews.listCustomerReviews(customerId, query);
@@ -67,6 +71,7 @@ export class CustomerReviewsController {
   constructor(private readonly reviews: ReviewsService) {}
 
   @Get(':id/reviews')
+  @SessionCache(CachePolicies.customerReviews)
   @ApiCustomerReviews()
   listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
     return this.reviews.listCustomerReviews(customerId, query);
