@@ -4,7 +4,7 @@ import { CacheMetrics } from './cache-metrics.js';
 import { TieredCache, type LoadedValue } from './tiered-cache.js';
 
 const options = {
-  l1: { maxEntries: 100, maxBytes: 1e7 },
+  l1: { enabled: true, maxEntries: 100, maxBytes: 1e7 },
   staleFactor: 5,
   refreshAheadRatio: 0.25,
   leaseMs: 1000,

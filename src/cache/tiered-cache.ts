@@ -6,7 +6,7 @@ import { cacheKeyOf, namespaceOfKey, type CacheNamespace } from './cache-namespa
 import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
 
 export interface TieredCacheOptions {
-  l1: { maxEntries: number; maxBytes: number };
+  l1: { enabled: boolean; maxEntries: number; maxBytes: number };
   staleFactor: number;
   refreshAheadRatio: number;
   leaseMs: number;
@@ -99,7 +99,7 @@ export class TieredCache {
   }
 
   private get l1Usable(): boolean {
-    return !this.redis || this.redis.busReady;
+    return this.options.l1.enabled && (!this.redis || this.redis.busReady);
   }
 
   private get l2Usable(): boolean {

@@ -32,7 +32,7 @@ export class AppConfig {
     profile: TtlProfile;
     /** Effective TTLs in seconds, after the profile and the CACHE_TTL_* overrides. */
     ttl: TtlTableEntry[];
-    l1: { maxEntries: number; maxBytes: number };
+    l1: { enabled: boolean; maxEntries: number; maxBytes: number };
     redisTimeoutMs: number;
     staleFactor: number;
     refreshAheadRatio: number;
@@ -116,7 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       prefix: env.CACHE_PREFIX,
       profile,
       ttl: resolveTtlTable(profile, overrides),
-      l1: { maxEntries: env.CACHE_L1_MAX_ENTRIES, maxBytes: env.CACHE_L1_MAX_BYTES },
+      l1: { enabled: env.CACHE_L1_ENABLED, maxEntries: env.CACHE_L1_MAX_ENTRIES, maxBytes: env.CACHE_L1_MAX_BYTES },
       redisTimeoutMs: env.CACHE_REDIS_TIMEOUT_MS,
       staleFactor: env.CACHE_STALE_FACTOR,
       refreshAheadRatio: env.CACHE_REFRESH_AHEAD_RATIO,

@@ -96,6 +96,11 @@ export class EnvironmentVariables {
   @IsBoolean()
   CACHE_ENABLED = true;
 
+  /** Off: every read goes to Redis (or the database); for measuring L2 and for strict setups. */
+  @Transform(toBool)
+  @IsBoolean()
+  CACHE_L1_ENABLED = true;
+
   @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'must be 1-32 letters, digits, dots, dashes or underscores' })
   CACHE_PREFIX = 'tiffin';
 
