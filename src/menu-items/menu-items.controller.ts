@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CachePolicies } from '../cache/cache-policies.js';
+import { Cached } from '../cache/cache-policy.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
@@ -13,6 +15,7 @@ export class MenuItemsController {
   constructor(private readonly menuItems: MenuItemsService) {}
 
   @Get()
+  @Cached(CachePolicies.menuItemList)
   @ApiOperation({ summary: 'List all menu items, by id ascending' })
   @ApiPage(MenuItemResponse)
   @ApiErrors(400)
@@ -21,6 +24,7 @@ export class MenuItemsController {
   }
 
   @Get('search')
+  @Cached(CachePolicies.menuItemSearch)
   @ApiOperation({ summary: 'Search menu items; every filter given must hold. By id ascending' })
   @ApiPage(MenuItemResponse)
   @ApiErrors(400)
@@ -29,6 +33,7 @@ export class MenuItemsController {
   }
 
   @Get('dietary/:dietary_type')
+  @Cached(CachePolicies.menuItemsByDietary)
   @ApiOperation({ summary: 'Menu items with a dietary flag set, by id ascending' })
   @ApiParam({ name: 'dietary_type', enum: DIETARY_TYPES })
   @ApiPage(MenuItemResponse)
@@ -41,6 +46,7 @@ export class MenuItemsController {
   }
 
   @Get('category/:category')
+  @Cached(CachePolicies.menuItemsByCategory)
   @ApiOperation({ summary: 'Menu items of a category (case-insensitive), by id ascending' })
   @ApiParam({ name: 'category', example: 'main course' })
   @ApiPage(MenuItemResponse)
@@ -50,6 +56,7 @@ export class MenuItemsController {
   }
 
   @Get(':id')
+  @Cached(CachePolicies.menuItem)
   @ApiOperation({ summary: 'Get a menu item' })
   @ApiOkResponse({ type: MenuItemResponse })
   @ApiErrors(400, 404)
@@ -58,6 +65,7 @@ export class MenuItemsController {
   }
 
   @Get(':id/with-restaurant')
+  @Cached(CachePolicies.menuItemWithRestaurant)
   @ApiOperation({ summary: 'Get a menu item with its restaurant' })
   @ApiOkResponse({ type: MenuItemWithRestaurantResponse })
   @ApiErrors(400, 404)

@@ -1,5 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CachePolicies } from '../cache/cache-policies.js';
+import { Cached } from '../cache/cache-policy.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CuisineStatsResponse, PriceRangesResponse, RestaurantAnalyticsResponse } from './dto/restaurant-analytics.dto.js';
@@ -15,6 +17,7 @@ export class RestaurantAnalyticsController {
   constructor(private readonly analytics: RestaurantAnalyticsService) {}
 
   @Get('restaurants/analytics/popular-cuisines')
+  @Cached(CachePolicies.popularCuisines)
   @ApiOperation({ summary: 'Restaurants, rating and orders per cuisine type, most ordered first (then by name)' })
   @ApiOkResponse({ type: [CuisineStatsResponse] })
   popularCuisines(): Promise<CuisineStatsResponse[]> {
@@ -22,6 +25,7 @@ export class RestaurantAnalyticsController {
   }
 
   @Get('restaurants/analytics/price-ranges')
+  @Cached(CachePolicies.priceRanges)
   @ApiOperation({ summary: 'How menu item prices are distributed: under 10, 10-20, 20-30, 30 and over' })
   @ApiOkResponse({ type: PriceRangesResponse })
   priceRanges(): Promise<PriceRangesResponse> {
@@ -29,6 +33,7 @@ export class RestaurantAnalyticsController {
   }
 
   @Get(['restaurants/:id/analytics', 'reviews/restaurants/:id/analytics'])
+  @Cached(CachePolicies.restaurantAnalytics)
   @ApiOperation({ summary: "A restaurant's orders, revenue, reviews and most popular items" })
   @ApiOkResponse({ type: RestaurantAnalyticsResponse })
   @ApiErrors(400, 404)

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CachePolicies } from '../cache/cache-policies.js';
+import { Cached } from '../cache/cache-policy.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
@@ -31,6 +33,7 @@ export class RestaurantsController {
   }
 
   @Get()
+  @Cached(CachePolicies.restaurantList)
   @ApiOperation({ summary: 'List all restaurants, by id ascending' })
   @ApiPage(RestaurantResponse)
   @ApiErrors(400)
@@ -39,6 +42,7 @@ export class RestaurantsController {
   }
 
   @Get('search')
+  @Cached(CachePolicies.restaurantSearch)
   @ApiOperation({ summary: 'Search restaurants; every filter given must hold. By id ascending' })
   @ApiPage(RestaurantResponse)
   @ApiErrors(400)
@@ -47,6 +51,7 @@ export class RestaurantsController {
   }
 
   @Get('active')
+  @Cached(CachePolicies.activeRestaurants)
   @ApiOperation({ summary: 'List active restaurants, by id ascending' })
   @ApiPage(RestaurantResponse)
   @ApiErrors(400)
@@ -55,6 +60,7 @@ export class RestaurantsController {
   }
 
   @Get(':id')
+  @Cached(CachePolicies.restaurant)
   @ApiOperation({ summary: 'Get a restaurant' })
   @ApiOkResponse({ type: RestaurantResponse })
   @ApiErrors(400, 404)
@@ -90,6 +96,7 @@ export class RestaurantsController {
   }
 
   @Get(':id/menu')
+  @Cached(CachePolicies.restaurantMenu)
   @ApiOperation({ summary: "List a restaurant's menu items, by id ascending" })
   @ApiPage(MenuItemResponse)
   @ApiErrors(400, 404)
@@ -98,6 +105,7 @@ export class RestaurantsController {
   }
 
   @Get(':id/with-menu')
+  @Cached(CachePolicies.restaurantWithMenu)
   @ApiOperation({ summary: 'Get a restaurant with all its menu items (by id ascending)' })
   @ApiOkResponse({ type: RestaurantWithMenuResponse })
   @ApiErrors(400, 404)
