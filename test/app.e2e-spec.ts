@@ -39,4 +39,36 @@ describe('the app shell', () => {
     expect(document.body.info.title).toBe('Tiffin API');
     expect((await t.http.get('/docs')).status).toBe(200);
   });
+
+  it.each(['/menu-items/1e3', '/restaurants/0x10', '/orders/1.0', '/customers/%201', '/customers/2147483648'])(
+    'refuses the id in %s with a 400 naming the parameter',
+    async (path) => {
+      const response = await t.http.get(path);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        { field: 'id', rule: 'id', message: 'id must be an integer between 1 and 2147483647' },
+      ]);
+    },
+  );
+
+  it('answers malformed JSON with a 400 in the error shape', async () => {
+    const response = await t.http.request('POST', '/customers', undefined, {
+      headers: { 'content-type': 'application/json' },
+      rawBody: '{"name": "broken',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ status: 400, error: 'Bad Request', path: '/customers' });
+  });
+
+  it('answers an unsupported content type with a 415 and a too-large body with a 413', async () => {
+    const xml = await t.http.request('POST', '/customers', undefined, {
+      headers: { 'content-type': 'application/xml' },
+      rawBody: '<customer/>',
+    });
+    expect(xml.status).toBe(415);
+    expect(xml.body).toMatchObject({ status: 415, error: 'Unsupported Media Type' });
+    const huge = await t.http.post('/customers', { name: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ status: 413, error: 'Payload Too Large' });
+  });
 });

@@ -30,8 +30,16 @@ export function capitalizeWords(value: string): string {
 export const CapitalizeWords = () =>
   Transform(({ value }) => (typeof value === 'string' ? capitalizeWords(value) : value), { toClassOnly: true });
 
+/**
+ * Half-up to 2 decimals on the decimal digits as written: shifting by exponent notation avoids
+ * the binary error of `value * 100` (10.075 * 100 is 1007.4999...).
+ */
+export function roundToCents(value: number): number {
+  return Number(`${Math.round(Number(`${value}e2`))}e-2`);
+}
+
 /** Money: rounded half-up to 2 decimals on the way in. */
 export const RoundToCents = () =>
-  Transform(({ value }) => (typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 100 + Number.EPSILON * 100) / 100 : value), {
+  Transform(({ value }) => (typeof value === 'number' && Number.isFinite(value) ? roundToCents(value) : value), {
     toClassOnly: true,
   });
