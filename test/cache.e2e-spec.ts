@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
+import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { redisForSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -57,9 +58,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
   afterAll(async () => {
     await b?.close();
     await a?.close();
-    for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) {
-      if (keys.length > 0) await redis.unlink(keys);
-    }
+    await deleteKeysUnderPrefix(redisUrl!, prefix);
     await redis.unlink(outsideKey);
     await redis.close();
   });

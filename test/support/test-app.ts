@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { HttpClient } from './http-client.js';
+import { deleteKeysUnderPrefix } from './redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
 export interface TestApp {
@@ -25,6 +27,9 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createScratchDatabase());
   const ownsDatabase = !options.database;
+  // With REDIS_URL set (as in CI) every suite runs on both tiers, each app under its own prefix.
+  const ownRedisPrefix =
+    process.env.REDIS_URL && !options.env?.REDIS_URL ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
@@ -32,6 +37,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: String(database.poolSize),
     PORT: '0',
     HOST: '127.0.0.1',
+    ...(ownRedisPrefix ? { REDIS_URL: process.env.REDIS_URL, CACHE_PREFIX: ownRedisPrefix } : {}),
     ...options.env,
   });
   const app = await createApp(config, database);
@@ -45,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await app.close();
       if (ownsDatabase) await database.drop();
+      if (ownRedisPrefix) await deleteKeysUnderPrefix(process.env.REDIS_URL!, ownRedisPrefix);
     },
   };
 }
