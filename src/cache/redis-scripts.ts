@@ -9,6 +9,9 @@
 /**
  * Stores an entry unless one of its tags was invalidated after the loader took its snapshot
  * (the stale-set race). KEYS[1] entry key. ARGV: snapshot, serialised value, ttl ms, meta prefix, tags...
+ *
+ * Tag sets have no TTL on purpose: under a volatile-* eviction policy Redis then evicts entries
+ * but never the index that invalidation needs to find them.
  */
 export const SET_IF_NOT_INVALIDATED = `
 local snapshot = tonumber(ARGV[1])
@@ -16,12 +19,9 @@ for i = 5, #ARGV do
   local seq = redis.call('GET', ARGV[4] .. 'tagseq:' .. ARGV[i])
   if seq and tonumber(seq) > snapshot then return 0 end
 end
-local ttl = tonumber(ARGV[3])
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[3]))
 for i = 5, #ARGV do
-  local tagKey = ARGV[4] .. 'tag:' .. ARGV[i]
-  redis.call('SADD', tagKey, KEYS[1])
-  if redis.call('PTTL', tagKey) < ttl then redis.call('PEXPIRE', tagKey, ttl) end
+  redis.call('SADD', ARGV[4] .. 'tag:' .. ARGV[i], KEYS[1])
 end
 return 1
 `;

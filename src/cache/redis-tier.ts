@@ -81,6 +81,7 @@ export class RedisTier {
       client.on('error', (error: Error) => this.recordError(error));
       client.on('ready', () => this.logger.log(`Redis ${name} connection ready`));
     }
+    this.client.on('ready', () => void this.checkEvictionPolicy());
     this.subscriber.on('end', () => (this.busSubscribed = false));
     this.subscriber.on('reconnecting', () => (this.busSubscribed = false));
     this.subscriber.on('ready', () => void this.subscribeBus());
@@ -208,6 +209,20 @@ export class RedisTier {
       if (this.busReady) this.options.onBusReady();
     } catch (error) {
       this.recordError(error as Error);
+    }
+  }
+
+  /** allkeys-* may evict the tag index, after which an invalidation can miss entries. */
+  private async checkEvictionPolicy(): Promise<void> {
+    try {
+      const policy = (await this.bounded(this.client.configGet('maxmemory-policy')))['maxmemory-policy'];
+      if (policy?.startsWith('allkeys-')) {
+        this.logger.warn(
+          `Redis maxmemory-policy is ${policy}: it can evict the cache's tag index. Use volatile-lru (or noeviction) so only entries are evicted.`,
+        );
+      }
+    } catch {
+      // CONFIG is often disabled on managed Redis; the README states the requirement.
     }
   }
 
