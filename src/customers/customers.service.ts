@@ -1,7 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postgres-errors.js';
+import { sentFields } from '../common/validation/presence.js';
 import { Page } from '../common/pagination/pagination.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { CustomerChanged } from '../events/domain-events.js';
@@ -18,23 +18,7 @@ import {
 
 export const EMAIL_UNIQUE_INDEX = 'uq_customers_email_lower';
 
-const RESTRICT_VIOLATION = '23001';
 
-/**
- * A delete refused because rows still refer to the customer. Postgres 18 (the embedded one) reports
- * ON DELETE RESTRICT as restrict_violation; earlier servers as foreign_key_violation.
- */
-function isStillReferenced(error: unknown): boolean {
-  return (
-    isForeignKeyViolation(error) ||
-    (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === RESTRICT_VIOLATION)
-  );
-}
-
-/** Declared DTO fields exist on the instance even when not sent (class-field semantics); drop those. */
-function fieldsSent(dto: UpdateCustomerDto): CustomerChanges {
-  return Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as CustomerChanges;
-}
 
 @Injectable()
 export class CustomersService {
@@ -68,7 +52,7 @@ export class CustomersService {
 
   /** An empty body changes nothing and publishes nothing; it answers like a GET. */
   async update(id: number, dto: UpdateCustomerDto): Promise<CustomerResponse> {
-    const changes = fieldsSent(dto);
+    const changes: CustomerChanges = sentFields(dto);
     if (Object.keys(changes).length === 0) return this.get(id);
     const customer = await this.withUniqueEmail(changes.email, () => this.customers.update(id, changes));
     if (!customer) throw new ResourceNotFoundException('Customer', id);
@@ -83,7 +67,7 @@ export class CustomersService {
     try {
       deleted = await this.customers.delete(id);
     } catch (error) {
-      if (isStillReferenced(error)) {
+      if (isForeignKeyViolation(error)) {
         throw new ConflictException(
           `Customer ${id} has orders or reviews and cannot be deleted; deactivate it with is_active=false instead`,
         );

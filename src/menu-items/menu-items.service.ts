@@ -1,7 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation } from '../common/errors/postgres-errors.js';
-import { isStillReferenced } from '../common/errors/still-referenced.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
 import { sentFields } from '../common/validation/presence.js';
@@ -82,7 +81,7 @@ export class MenuItemsService {
     try {
       restaurantId = await this.items.deleteById(id);
     } catch (error) {
-      if (isStillReferenced(error)) {
+      if (isForeignKeyViolation(error)) {
         throw new ConflictException(
           `Menu item ${id} appears in orders and cannot be deleted; set is_available=false to take it off the menu instead`,
         );

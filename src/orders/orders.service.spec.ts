@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { recordingDataSource } from '../common/testing/recording-data-source.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { OrderDetails } from './dto/order.dto.js';
@@ -14,21 +15,9 @@ const ORDER_DATE = new Date('2025-01-15T18:00:00.000Z');
 const MANAGER = { transactional: true } as unknown as EntityManager;
 
 /** Everything that happened, in order: transaction boundaries, writes and published events. */
-let log: string[];
+const log: string[] = [];
 
-const fakeDataSource = {
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    log.push('begin');
-    try {
-      const result = await work(MANAGER);
-      log.push('commit');
-      return result;
-    } catch (error) {
-      log.push('rollback');
-      throw error;
-    }
-  },
-} as unknown as DataSource;
+const fakeDataSource = recordingDataSource(log, MANAGER);
 
 class FakeOrders {
   order: Order = { id: 7, customer_id: 1, restaurant_id: 2, order_status: OrderStatus.Placed, order_date: ORDER_DATE, delivery_time: null } as Order;
@@ -92,7 +81,7 @@ describe('OrdersService', () => {
   let events: unknown[];
 
   beforeEach(() => {
-    log = [];
+    log.length = 0;
     events = [];
     orders = new FakeOrders();
     parties = new FakeParties();

@@ -1,8 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
-import { isUniqueViolation } from '../common/errors/postgres-errors.js';
-import { isStillReferenced } from '../common/errors/still-referenced.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postgres-errors.js';
 import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
 import { sentFields } from '../common/validation/presence.js';
 import { MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
@@ -91,7 +90,7 @@ export class RestaurantsService {
         return menuItemIds;
       });
     } catch (error) {
-      if (isStillReferenced(error)) {
+      if (isForeignKeyViolation(error)) {
         throw new ConflictException(
           `Restaurant ${id} has orders and cannot be deleted; deactivate it with is_active=false instead`,
         );

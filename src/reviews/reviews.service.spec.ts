@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
-import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
+import { recordingDataSource } from '../common/testing/recording-data-source.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { OrderStatus } from '../orders/entities/order-status.js';
 import type { Order } from '../orders/entities/order.entity.js';
@@ -13,21 +14,9 @@ import { ReviewsService } from './reviews.service.js';
 const MANAGER = { transactional: true } as unknown as EntityManager;
 const CREATED_AT = new Date('2025-01-15T19:00:00.000Z');
 
-let log: string[];
+const log: string[] = [];
 
-const fakeDataSource = {
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    log.push('begin');
-    try {
-      const result = await work(MANAGER);
-      log.push('commit');
-      return result;
-    } catch (error) {
-      log.push('rollback');
-      throw error;
-    }
-  },
-} as unknown as DataSource;
+const fakeDataSource = recordingDataSource(log, MANAGER);
 
 const uniqueViolation = (constraint: string) =>
   new QueryFailedError('insert', [], Object.assign(new Error('duplicate key'), { code: '23505', constraint }));
@@ -58,7 +47,7 @@ describe('ReviewsService.addReview', () => {
   let events: unknown[];
 
   beforeEach(() => {
-    log = [];
+    log.length = 0;
     events = [];
     reviews = new FakeReviews();
     order = { id: 7, customer_id: 1, restaurant_id: 2, order_status: OrderStatus.Delivered };

@@ -1,9 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { ToBoolean, Trim } from '../../common/validation/transforms.js';
+import { Presence } from '../../common/validation/presence.js';
 import { IsPhoneNumber } from '../../common/validation/validators.js';
 import type { Customer } from '../entities/customer.entity.js';
 
@@ -24,13 +25,12 @@ const NormalizeEmail = () =>
  * May be left out, but not sent as null: class-validator's IsOptional would let null through to
  * the NOT NULL columns.
  */
-const OmittableButNotNull = () => ValidateIf((_object, value) => value !== undefined);
 
 const NameRules = () => applyDecorators(Trim(), IsString(), Length(NAME_MIN_LENGTH, NAME_MAX_LENGTH));
 const EmailRules = () => applyDecorators(NormalizeEmail(), IsString(), MaxLength(EMAIL_MAX_LENGTH), IsEmail());
 const PhoneRules = () => applyDecorators(Trim(), IsString(), IsPhoneNumber());
 const AddressRules = () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxLength(ADDRESS_MAX_LENGTH));
-const ActiveRules = () => applyDecorators(OmittableButNotNull(), IsBoolean());
+const ActiveRules = () => applyDecorators(Presence('omittable'), IsBoolean());
 
 const NAME_DOC = { example: 'John Doe', minLength: NAME_MIN_LENGTH, maxLength: NAME_MAX_LENGTH, description: 'Trimmed' };
 const EMAIL_DOC = {
@@ -68,22 +68,22 @@ export class CreateCustomerDto {
 /** Partial update: only the fields sent change; none may be null. */
 export class UpdateCustomerDto {
   @ApiPropertyOptional(NAME_DOC)
-  @OmittableButNotNull()
+  @Presence('omittable')
   @NameRules()
   name?: string;
 
   @ApiPropertyOptional(EMAIL_DOC)
-  @OmittableButNotNull()
+  @Presence('omittable')
   @EmailRules()
   email?: string;
 
   @ApiPropertyOptional(PHONE_DOC)
-  @OmittableButNotNull()
+  @Presence('omittable')
   @PhoneRules()
   phone_number?: string;
 
   @ApiPropertyOptional(ADDRESS_DOC)
-  @OmittableButNotNull()
+  @Presence('omittable')
   @AddressRules()
   address?: string;
 

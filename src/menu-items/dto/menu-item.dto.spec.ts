@@ -1,25 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Type } from '@nestjs/common';
-import type { FieldError } from '../../common/errors/error-body.js';
-import { ValidationFailedException } from '../../common/errors/validation-failed.exception.js';
-import { createValidationPipe } from '../../common/validation/validation.pipe.js';
+import { rulesOf, validateDto as validate } from '../../common/testing/validate-dto.js';
 import type { MenuItem } from '../entities/menu-item.entity.js';
 import { CreateMenuItemDto, MAX_PRICE, MenuItemSearchQuery, toMenuItemResponse, UpdateMenuItemDto } from './menu-item.dto.js';
 
-async function validate<T>(
-  metatype: Type<T>,
-  plain: object,
-  type: 'body' | 'query' = 'body',
-): Promise<{ value?: T; errors?: FieldError[] }> {
-  try {
-    return { value: await createValidationPipe().transform(plain, { type, metatype }) };
-  } catch (error) {
-    if (error instanceof ValidationFailedException) return { errors: error.fieldErrors };
-    throw error;
-  }
-}
-
-const rulesOf = (errors: FieldError[] | undefined) => (errors ?? []).map(({ field, rule }) => `${field}:${rule}`);
 
 const VALID = { name: 'Margherita Pizza', price: 12.99, category: 'Main Course' };
 

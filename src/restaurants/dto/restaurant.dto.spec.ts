@@ -1,26 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Type } from '@nestjs/common';
-import type { FieldError } from '../../common/errors/error-body.js';
-import { ValidationFailedException } from '../../common/errors/validation-failed.exception.js';
-import { createValidationPipe } from '../../common/validation/validation.pipe.js';
+import { rulesOf, validateDto as validate } from '../../common/testing/validate-dto.js';
 import type { Restaurant } from '../entities/restaurant.entity.js';
 import { CreateRestaurantDto, RestaurantSearchQuery, toRestaurantResponse, UpdateRestaurantDto } from './restaurant.dto.js';
 
 /** Runs the app's global validation pipe, as a request body or query would. */
-async function validate<T>(
-  metatype: Type<T>,
-  plain: object,
-  type: 'body' | 'query' = 'body',
-): Promise<{ value?: T; errors?: FieldError[] }> {
-  try {
-    return { value: await createValidationPipe().transform(plain, { type, metatype }) };
-  } catch (error) {
-    if (error instanceof ValidationFailedException) return { errors: error.fieldErrors };
-    throw error;
-  }
-}
-
-const rulesOf = (errors: FieldError[] | undefined) => (errors ?? []).map(({ field, rule }) => `${field}:${rule}`);
 
 const VALID = { name: 'Pizza Palace', cuisine_type: 'Italian', address: '123 Main St', phone_number: '+1-555-0123' };
 
