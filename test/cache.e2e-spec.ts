@@ -3,11 +3,11 @@ import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
-import { redisForSuite } from './support/services.js';
+import { servicesForMultiInstanceSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const redisUrl = await redisForSuite('test/cache.e2e-spec.ts');
+const redisUrl = await servicesForMultiInstanceSuite('test/cache.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

@@ -32,3 +32,17 @@ export async function redisForSuite(suite: string): Promise<string | undefined> 
   console.warn(`SKIPPED ${suite}: no Redis reachable at ${TEST_REDIS_URL} (set REDIS_URL or start redis-server)`);
   return undefined;
 }
+
+/**
+ * For suites that run two app instances on one database: they need a Postgres server (the
+ * embedded one takes a single connection) and Redis. Returns the Redis URL, or undefined after
+ * saying why the suite is skipped; under CI=true a missing service fails instead.
+ */
+export async function servicesForMultiInstanceSuite(suite: string): Promise<string | undefined> {
+  if (!SERVER_DATABASE_URL) {
+    if (IN_CI) throw new Error(`${suite} needs DATABASE_URL (a Postgres server) under CI=true`);
+    console.warn(`SKIPPED ${suite}: two instances need a Postgres server (set DATABASE_URL); the embedded one takes one connection`);
+    return undefined;
+  }
+  return redisForSuite(suite);
+}

@@ -25,6 +25,9 @@ export interface TestAppOptions {
 
 /** Boots the real app (migrations included) on a fresh database and listens on a free port. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  if (options.database && options.database.poolSize === 1) {
+    throw new Error('Two app instances cannot share the embedded Postgres (one connection): set DATABASE_URL');
+  }
   const database = options.database ?? (await createScratchDatabase());
   const ownsDatabase = !options.database;
   // With REDIS_URL set (as in CI) every suite runs on both tiers, each app under its own prefix.
