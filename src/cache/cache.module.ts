@@ -5,9 +5,12 @@ import { Keyv } from 'keyv';
 import { AppConfig } from '../config/app-config.js';
 import { CacheInvalidationSubscriber } from './cache-invalidation.subscriber.js';
 import { CacheMetrics } from './cache-metrics.js';
+import { CacheWarmer } from './cache-warmer.js';
 import { CacheService } from './cache.service.js';
+import { DistributedLock } from './distributed-lock.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { L1KeyvStore } from './l1-keyv-store.js';
+import { MessageBus } from './message-bus.js';
 import { RedisTier } from './redis-tier.js';
 import { TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
@@ -87,8 +90,20 @@ class CacheTiersModule {}
     HttpCacheInterceptor,
     WriteThroughRegistry,
     CacheInvalidationSubscriber,
+    CacheWarmer,
+    DistributedLock,
+    MessageBus,
   ],
-  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, NestCacheModule],
+  exports: [
+    CacheService,
+    HttpCacheInterceptor,
+    CacheTiersModule,
+    TtlPolicy,
+    NestCacheModule,
+    CacheWarmer,
+    DistributedLock,
+    MessageBus,
+  ],
 })
 export class CacheModule implements OnApplicationShutdown {
   constructor(private readonly tiers: TieredCache) {}

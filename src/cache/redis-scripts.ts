@@ -56,3 +56,9 @@ export const RELEASE_LEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** Extends a lease only if we still hold it. KEYS[1] lease key, ARGV[1] token, ARGV[2] ttl ms. */
+export const RENEW_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
+return 0
+`;

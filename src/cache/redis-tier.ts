@@ -3,7 +3,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import type { CacheEntry } from './cache-entry.js';
-import { INVALIDATE_TAGS, RELEASE_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
+import { INVALIDATE_TAGS, RELEASE_LEASE, RENEW_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -49,6 +49,8 @@ export class RedisTier {
   private readonly ackChannel: string;
   private readonly pendingAcks = new Map<string, { needed: number; received: number; done: () => void }>();
   private busSubscribed = false;
+  private subscribedOnce = false;
+  private readonly channelHandlers = new Map<string, Set<(payload: string) => void>>();
   /** After a timeout Redis is skipped for a moment, so a slow Redis costs one wait, not one per call. */
   private skipUntil = 0;
   private invalidationHandler: (message: InvalidationMessage) => void = () => {};
@@ -84,7 +86,7 @@ export class RedisTier {
     this.client.on('ready', () => void this.checkEvictionPolicy());
     this.subscriber.on('end', () => (this.busSubscribed = false));
     this.subscriber.on('reconnecting', () => (this.busSubscribed = false));
-    this.subscriber.on('ready', () => void this.subscribeBus());
+    this.subscriber.on('ready', () => void this.subscriberReady());
     // The two connections come back in either order; the bus is usable once both are.
     this.client.on('ready', () => {
       if (this.busReady) this.options.onBusReady();
@@ -164,6 +166,13 @@ export class RedisTier {
     return taken === 'OK' ? token : undefined;
   }
 
+  async renewLease(cacheKey: string, token: string, ttlMs: number): Promise<boolean> {
+    const renewed = await this.bounded(
+      this.client.eval(RENEW_LEASE, { keys: [`${this.metaPrefix}lease:${cacheKey}`], arguments: [token, String(ttlMs)] }),
+    );
+    return renewed === 1;
+  }
+
   async releaseLease(cacheKey: string, token: string): Promise<void> {
     await this.bounded(
       this.client.eval(RELEASE_LEASE, { keys: [`${this.metaPrefix}lease:${cacheKey}`], arguments: [token] }),
@@ -201,15 +210,47 @@ export class RedisTier {
     return performance.now() - started;
   }
 
-  private async subscribeBus(): Promise<void> {
+  /** Publishes an application message to every instance (this one included) on `channel`. */
+  async publishMessage(channel: string, payload: string): Promise<void> {
+    await this.bounded(this.client.publish(`${this.metaPrefix}channel:${channel}`, payload));
+  }
+
+  /** Delivers every message published on `channel` to `handler`; returns the unsubscribe function. */
+  subscribeMessages(channel: string, handler: (payload: string) => void): () => void {
+    let handlers = this.channelHandlers.get(channel);
+    if (!handlers) {
+      this.channelHandlers.set(channel, (handlers = new Set()));
+      if (this.subscribedOnce) void this.subscribeChannel(channel);
+    }
+    handlers.add(handler);
+    return () => handlers!.delete(handler);
+  }
+
+  /**
+   * Subscribes once: node-redis itself resubscribes after a reconnect, so subscribing again on
+   * every 'ready' would deliver each message twice.
+   */
+  private async subscriberReady(): Promise<void> {
     try {
-      await this.subscriber.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
-      await this.subscriber.subscribe(this.ackChannel, (raw) => this.receiveAck(raw));
+      if (!this.subscribedOnce) {
+        await this.subscriber.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
+        await this.subscriber.subscribe(this.ackChannel, (raw) => this.receiveAck(raw));
+        this.subscribedOnce = true;
+        for (const channel of this.channelHandlers.keys()) await this.subscribeChannel(channel);
+      }
       this.busSubscribed = true;
       if (this.busReady) this.options.onBusReady();
     } catch (error) {
       this.recordError(error as Error);
     }
+  }
+
+  private async subscribeChannel(channel: string): Promise<void> {
+    await this.subscriber
+      .subscribe(`${this.metaPrefix}channel:${channel}`, (payload) => {
+        for (const handler of this.channelHandlers.get(channel) ?? []) handler(payload);
+      })
+      .catch((error: Error) => this.recordError(error));
   }
 
   /** allkeys-* may evict the tag index, after which an invalidation can miss entries. */
