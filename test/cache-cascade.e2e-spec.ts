@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { CascadeHarness, capitalised, expectStatus, type Json, type Probes, TiffinBuilder } from './support/cascade.js';
 import type { HttpResponse } from './support/http-client.js';
-import { redisForSuite } from './support/services.js';
+import { deleteKeysUnderPrefix } from './support/redis-keys.js';
+import { servicesForMultiInstanceSuite } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /*
@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * invalidated. A third instance without a cache, on the same database, says what fresh is.
  */
 
-const redisUrl = await redisForSuite('test/cache-cascade.e2e-spec.ts');
+const redisUrl = await servicesForMultiInstanceSuite('test/cache-cascade.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 const STATUSES = ['placed', 'confirmed', 'preparing', 'out_for_delivery', 'delivered', 'cancelled'] as const;
@@ -31,7 +31,6 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describeWithRedis('cache cascade over two instances sharing Redis and Postgres', () => {
   const prefix = `tiffin-cascade-${randomBytes(4).toString('hex')}`;
-  let redis: ReturnType<typeof createClient>;
   let a: TestApp;
   let b: TestApp;
   let oracle: TestApp;
@@ -59,8 +58,6 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
   }
 
   beforeAll(async () => {
-    redis = createClient({ url: redisUrl! });
-    await redis.connect();
     const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix };
     a = await startTestApp({ env });
     b = await startTestApp({ env, database: a.database });
@@ -74,12 +71,7 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
     await oracle?.close();
     await b?.close();
     await a?.close();
-    if (redis) {
-      for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) {
-        if (keys.length > 0) await redis.unlink(keys);
-      }
-      await redis.close();
-    }
+    await deleteKeysUnderPrefix(redisUrl!, prefix);
   });
 
   describe.each(['A', 'B'] as const)('written through %s', (writer) => {
