@@ -166,6 +166,30 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     }
   });
 
+  it('writes an order through with its conditional TTL: real-time while in progress, orders once final', async () => {
+    const fixture = await a.db.query(
+      `WITH r AS (INSERT INTO restaurants (name, cuisine_type, address, phone_number) VALUES ($1, 'Thai', '1 Road', '+1-555-0100') RETURNING id),
+            m AS (INSERT INTO menu_items (name, price, category, restaurant_id) SELECT 'Green Curry', 11.50, 'Main Course', id FROM r RETURNING id, restaurant_id)
+       SELECT restaurant_id, id AS menu_item_id FROM m`,
+      [`Cache Thai ${randomBytes(3).toString('hex')}`],
+    );
+    const customer = await createCustomer(a);
+    const placed = await a.http.post(`/orders/customers/${customer.id}/orders/`, {
+      restaurant_id: fixture[0].restaurant_id,
+      delivery_address: '2 Road',
+      order_items: [{ menu_item_id: fixture[0].menu_item_id, quantity: 1 }],
+    });
+    expect(placed.status).toBe(201);
+    const key = `${prefix}:orders:order:${placed.body.id}`;
+    await a.http.put(`/orders/${placed.body.id}/status`, { order_status: 'confirmed' });
+    const inProgressTtl = await redis.pTTL(key);
+    // Physical TTL is the stale window: 5 x the logical TTL (30 s real-time, 300 s orders).
+    expect(inProgressTtl).toBeGreaterThan(0);
+    expect(inProgressTtl).toBeLessThanOrEqual(5 * 30_000);
+    await a.http.put(`/orders/${placed.body.id}/status`, { order_status: 'cancelled' });
+    expect(await redis.pTTL(key)).toBeGreaterThan(5 * 30_000);
+  });
+
   it('never deletes a key outside its prefix', async () => {
     expect(await redis.get(outsideKey)).toBe('must survive');
   });

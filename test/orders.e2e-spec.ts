@@ -283,6 +283,36 @@ describe('orders', () => {
     const newOrder = async () => (await placeOrder(customerId, validOrder())).body.id as number;
     const setStatus = (id: number, body: unknown) => t.http.put(`/orders/${id}/status`, body);
 
+    it('records each step of the history, and a refused step records nothing', async () => {
+      const id = await newOrder();
+      expect((await setStatus(id, { order_status: 'confirmed' })).status).toBe(200);
+      expect((await setStatus(id, { order_status: 'cancelled' })).status).toBe(200);
+      expect((await setStatus(id, { order_status: 'preparing' })).status).toBe(409);
+      const history = await t.db.query(
+        `SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1 ORDER BY id`,
+        [id],
+      );
+      expect(history.map((row: { from_status: string | null; to_status: string }) => [row.from_status, row.to_status])).toEqual([
+        [null, 'placed'],
+        ['placed', 'confirmed'],
+        ['confirmed', 'cancelled'],
+      ]);
+    });
+
+    it('dates a delivery in the history at the delivery_time it was reported with', async () => {
+      const id = await newOrder();
+      await t.db.query(`UPDATE orders SET order_date = now() - interval '2 hours' WHERE id = $1`, [id]);
+      for (const status of ['confirmed', 'preparing', 'out_for_delivery']) await setStatus(id, { order_status: status });
+      const deliveredAt = new Date(Date.now() - 60_000).toISOString();
+      expect((await setStatus(id, { order_status: 'delivered', delivery_time: deliveredAt })).status).toBe(200);
+      const [last] = await t.db.query(
+        `SELECT to_status, changed_at FROM order_status_changes WHERE order_id = $1 ORDER BY id DESC LIMIT 1`,
+        [id],
+      );
+      expect(last.to_status).toBe('delivered');
+      expect(new Date(last.changed_at).toISOString()).toBe(deliveredAt);
+    });
+
     it('walks the whole workflow, sets delivery_time on delivery and publishes each change', async () => {
       const id = await newOrder();
       let previous = 'placed';

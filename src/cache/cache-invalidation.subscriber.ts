@@ -41,7 +41,7 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
       const reader = this.writeThrough.reader(policy);
       if (!reader) continue;
       try {
-        await this.cache.writeThrough(policy, { id: String(id) }, () => reader(id));
+        await this.cache.writeThrough(reader.policy, { id: String(id) }, () => reader.read(id));
       } catch (error) {
         // A concurrent delete can make the re-read a 404: then there is nothing to write back.
         if (!(error instanceof HttpException)) {

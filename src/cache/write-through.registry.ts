@@ -2,7 +2,11 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CACHE_POLICY, type CachePolicy } from './cache-policy.js';
 
-type RouteReader = (id: number) => Promise<unknown>;
+/** A route's handler and the policy its decorator registered (with any conditional TTL). */
+export interface RouteReader {
+  policy: CachePolicy;
+  read: (id: number) => Promise<unknown>;
+}
 
 /**
  * Finds the controller method behind each @Cached policy, so a write can re-read a route's
@@ -25,7 +29,9 @@ export class WriteThroughRegistry implements OnApplicationBootstrap {
       if (!instance) continue;
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, instance[method]);
-        if (policy && instance[method].length === 1) this.readers.set(policy.name, (id) => instance[method](id));
+        if (policy && instance[method].length === 1) {
+          this.readers.set(policy.name, { policy, read: (id) => instance[method](id) });
+        }
       }
     }
   }

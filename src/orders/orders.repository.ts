@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderDetails } from './dto/order.dto.js';
 import { OrderItem } from './entities/order-item.entity.js';
-import type { OrderStatus } from './entities/order-status.js';
+import { OrderStatusChange } from './entities/order-status-change.entity.js';
+import { OrderStatus } from './entities/order-status.js';
 import { Order } from './entities/order.entity.js';
 import { fromCents, type OrderLine } from './order-pricing.js';
 
@@ -44,6 +45,7 @@ export class OrdersRepository {
       total_amount: fromCents(order.total_cents),
     });
     const orderId = inserted.identifiers[0].id as number;
+    await manager.insert(OrderStatusChange, { order_id: orderId, from_status: null, to_status: OrderStatus.Placed });
     await manager.insert(
       OrderItem,
       order.lines.map((line) => ({
@@ -98,7 +100,20 @@ export class OrdersRepository {
       .set(deliveryTime ? { order_status: to, delivery_time: deliveryTime } : { order_status: to })
       .where('id = :id AND order_status = :from', { id, from })
       .execute();
-    return result.affected === 1;
+    if (result.affected !== 1) return false;
+    // A delivery reported with its time happened then; any other step happens now.
+    await manager.insert(OrderStatusChange, {
+      order_id: id,
+      from_status: from,
+      to_status: to,
+      ...(deliveryTime ? { changed_at: deliveryTime } : {}),
+    });
+    return true;
+  }
+
+  /** The order's history, oldest first. */
+  statusChanges(orderId: number, manager: EntityManager = this.dataSource.manager): Promise<OrderStatusChange[]> {
+    return manager.find(OrderStatusChange, { where: { order_id: orderId }, order: { changed_at: 'ASC', id: 'ASC' } });
   }
 
   private detailsQuery(manager: EntityManager) {

@@ -1,4 +1,5 @@
 import { InitialSchema1763776800000 } from './1763776800000-InitialSchema.js';
+import { OperationsAndHistory1763780400000 } from './1763780400000-OperationsAndHistory.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
-export const MIGRATIONS = [InitialSchema1763776800000];
+export const MIGRATIONS = [InitialSchema1763776800000, OperationsAndHistory1763780400000];

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -12,6 +13,8 @@ import { numericToNumber } from '../../database/column-transformers.js';
 import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
 
 @Entity({ name: 'menu_items' })
+@Check('ck_menu_items_price', `"price" > 0`)
+@Check('ck_menu_items_preparation_time', `"preparation_time" > 0`)
 export class MenuItem {
   @PrimaryGeneratedColumn()
   id: number;

@@ -1,10 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { numericToNumber } from '../../database/column-transformers.js';
 import { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 import { Order } from './order.entity.js';
 
 /** The association between an order and a menu item, with the price paid at the time. */
 @Entity({ name: 'order_items' })
+@Check('ck_order_items_quantity', `"quantity" BETWEEN 1 AND 99`)
+@Check('ck_order_items_item_price', `"item_price" > 0`)
 export class OrderItem {
   @PrimaryGeneratedColumn()
   id: number;

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { numericToNumber } from '../../database/column-transformers.js';
 import { Customer } from '../../customers/entities/customer.entity.js';
 import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
@@ -6,6 +6,7 @@ import { OrderItem } from './order-item.entity.js';
 import { OrderStatus } from './order-status.js';
 
 @Entity({ name: 'orders' })
+@Check('ck_orders_total_amount', `"total_amount" >= 0`)
 @Index('ix_orders_restaurant_id_order_date', ['restaurant_id', 'order_date'])
 @Index('ix_orders_customer_id_order_date', ['customer_id', 'order_date'])
 export class Order {

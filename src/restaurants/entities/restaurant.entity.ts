@@ -1,8 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { numericToNumber } from '../../database/column-transformers.js';
 import { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 
 @Entity({ name: 'restaurants' })
+@Check('ck_restaurants_rating', `"rating" BETWEEN 0 AND 5`)
+@Check('ck_restaurants_capacity', `"capacity" > 0`)
 @Index('uq_restaurants_name_lower', { synchronize: false })
 @Index('ix_restaurants_cuisine_type_lower', { synchronize: false })
 export class Restaurant {

@@ -1,9 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Customer } from '../../customers/entities/customer.entity.js';
 import { Order } from '../../orders/entities/order.entity.js';
 import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
 
 @Entity({ name: 'reviews' })
+@Check('ck_reviews_rating', `"rating" BETWEEN 1 AND 5`)
 export class Review {
   @PrimaryGeneratedColumn()
   id: number;
@@ -38,7 +39,8 @@ export class Review {
   @JoinColumn({ name: 'restaurant_id', foreignKeyConstraintName: 'fk_reviews_restaurant' })
   restaurant?: Restaurant;
 
-  @OneToOne(() => Order, { onDelete: 'RESTRICT' })
+  // Many-to-one in TypeORM's terms; uq_reviews_order_id makes it one review per order.
+  @ManyToOne(() => Order, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'fk_reviews_order' })
   order?: Order;
 }
