@@ -9,6 +9,7 @@ import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
 import { ErrorBody } from './common/errors/error-body.js';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter.js';
+import { RequestContextInterceptor } from './common/context/request-context.js';
 import { PageInterceptor } from './common/pagination/page.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 
@@ -74,7 +75,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
   });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new PageInterceptor());
+  app.useGlobalInterceptors(new RequestContextInterceptor(), new PageInterceptor());
   app
     .getHttpAdapter()
     .getInstance()

@@ -36,7 +36,7 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
   async apply(event: DomainEvent): Promise<void> {
     if (!this.cache.enabled) return;
     const plan = planFor(event);
-    await this.cache.invalidate(plan.tags);
+    await this.cache.invalidate(plan.tags, event.type);
     for (const { policy, id } of plan.writeThrough) {
       const reader = this.writeThrough.reader(policy);
       if (!reader) continue;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RequestContext } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { Page } from '../common/pagination/pagination.js';
 import { buildEntry, etagOf } from './cache-entry.js';
@@ -11,9 +12,22 @@ import { TtlPolicy } from './ttl-policy.js';
 
 export type HttpCacheResult = CacheResult & { etag: string };
 
+/** What an invalidation or clear removed and why, for the audit log. */
+export interface CacheChangeRecord {
+  /** The route or job that caused it ("PUT /restaurants/:id", "job:cleanup"). */
+  cause: string;
+  action: 'invalidate' | 'clear' | 'clear-namespace' | 'clear-expired' | 'delete-key';
+  namespace: string | null;
+  tags: string[];
+  keys: string[];
+  reason: string;
+}
+
 /** What the rest of the app uses of the cache: reads for @Cached routes, invalidation, write-through. */
 @Injectable()
 export class CacheService {
+  private readonly changeListeners: ((record: CacheChangeRecord) => void)[] = [];
+
   constructor(
     private readonly config: AppConfig,
     readonly tiers: TieredCache,
@@ -64,8 +78,28 @@ export class CacheService {
     };
   }
 
-  invalidate(tags: string[]): Promise<InvalidationReport> {
-    return this.tiers.invalidate(tags);
+  /** Drops the tagged entries on every instance; `reason` says why (an event type, an admin action). */
+  async invalidate(tags: string[], reason: string): Promise<InvalidationReport> {
+    const report = await this.tiers.invalidate(tags);
+    this.recordChange({
+      action: 'invalidate',
+      namespace: null,
+      tags: report.tags,
+      keys: [...new Set([...report.removed_l1, ...report.removed_l2])],
+      reason,
+    });
+    return report;
+  }
+
+  /** Listeners (the audit log) hear of every invalidation and clear. */
+  onChange(listener: (record: CacheChangeRecord) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Reports a change made to the cache; the cause is taken from the current request or job. */
+  recordChange(change: Omit<CacheChangeRecord, 'cause'>): void {
+    const record = { cause: RequestContext.cause() ?? 'internal', ...change };
+    for (const listener of this.changeListeners) listener(record);
   }
 
   /**
