@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
+import { ADMIN_BEARER } from './common/auth/admin-token.guard.js';
 import { ErrorBody } from './common/errors/error-body.js';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter.js';
 import { RequestContextInterceptor } from './common/context/request-context.js';
@@ -51,6 +52,7 @@ function setUpSwagger(app: NestFastifyApplication): void {
           'Every error uses the ErrorBody shape. Lists take skip/limit and send X-Total-Count.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN, for the operations endpoints' }, ADMIN_BEARER)
       .build(),
     { extraModels: [ErrorBody] },
   );

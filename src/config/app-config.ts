@@ -41,6 +41,8 @@ export class AppConfig {
     ackTimeoutMs: number;
   };
   readonly swagger: { enabled: boolean };
+  /** Absent: the operations endpoints refuse every caller. */
+  readonly adminToken?: string;
 
   constructor(init: AppConfig) {
     Object.assign(this, init);
@@ -51,12 +53,18 @@ export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
 }
 
+/** Never echoed in an error message. */
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN']);
+
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string {
   return errors
     .map((error) => {
       const rules = Object.values(error.constraints ?? {}).map((text) => text.replace(`${error.property} `, ''));
       const given = raw[error.property];
-      return `${error.property} ${rules.join(' and ')} (got ${JSON.stringify(given)})`;
+      const shown = SECRET_VARIABLES.has(error.property)
+        ? `a value of ${String(given).length} characters`
+        : JSON.stringify(given);
+      return `${error.property} ${rules.join(' and ')} (got ${shown})`;
     })
     .join('; ');
 }
@@ -78,7 +86,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
   return { overrides, problems };
 }
 
-const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE'];
+const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE', 'ADMIN_TOKEN'];
 
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -125,5 +133,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ackTimeoutMs: env.CACHE_ACK_TIMEOUT_MS,
     },
     swagger: { enabled: env.SWAGGER_ENABLED },
+    adminToken: env.ADMIN_TOKEN,
   });
 }

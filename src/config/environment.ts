@@ -92,6 +92,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   SWAGGER_ENABLED = true;
 
+  /** Bearer token for the operations endpoints (/cache writes, /enterprise, /demo, /jobs, /alerts writes). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  ADMIN_TOKEN?: string;
+
   @Transform(toBool)
   @IsBoolean()
   CACHE_ENABLED = true;
