@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchFailure } from './failure.mjs';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(REPO_ROOT, 'dist', 'main.js');
+const OUTPUT_LINES_KEPT = 60;
+const STOP_GRACE_MS = 8000;
+
+/** Every child still running, so that any way out of the bench can end them. */
+const running = new Set();
+
+/** Last resort (an exception nobody caught, process.exit): children never outlive the bench. */
+process.on('exit', () => {
+  for (const app of running) app.child.kill('SIGKILL');
+});
+
+/** Ends every child still running: SIGTERM, then SIGKILL for those that do not exit in time. */
+export async function stopAllApps() {
+  await Promise.all([...running].map((app) => app.stop()));
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Variables that would change what is measured if inherited from the caller's shell; the bench
+ * sets the ones it needs itself.
+ */
+const INHERITED_BUT_IGNORED = /^(CACHE_|DATABASE_|REDIS_|EMBEDDED_DB_|NODE_OPTIONS$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/;
+
+/** The production build (`node dist/main.js`) as a child process on a port of its own. */
+export class AppProcess {
+  constructor(name, child, port, nodeFlags) {
+    this.name = name;
+    this.child = child;
+    this.port = port;
+    this.nodeFlags = nodeFlags;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.output = [];
+    this.exit = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', (error) => {
+        this.record(`spawn failed: ${error.message}`);
+        resolve({ code: null, signal: null });
+      });
+    });
+    this.exited = undefined;
+    void this.exit.then((status) => {
+      this.exited = status;
+      running.delete(this);
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      let partial = '';
+      stream.setEncoding('utf8').on('data', (chunk) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop();
+        for (const line of lines) this.record(line);
+      });
+    }
+  }
+
+  static async start(name, env, { nodeFlags = [] } = {}) {
+    if (!existsSync(MAIN)) throw new BenchFailure(`${MAIN} does not exist: build first (npm run build)`);
+    const port = await freePort();
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !INHERITED_BUT_IGNORED.test(key)));
+    const child = spawn(process.execPath, [...nodeFlags, MAIN], {
+      cwd: REPO_ROOT,
+      env: { ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const app = new AppProcess(name, child, port, nodeFlags);
+    running.add(app);
+    return app;
+  }
+
+  record(line) {
+    if (line.trim() === '') return;
+    this.output.push(line);
+    if (this.output.length > OUTPUT_LINES_KEPT) this.output.shift();
+  }
+
+  /** What the child printed last, for error messages. */
+  describeOutput() {
+    return this.output.length > 0 ? this.output.map((line) => `    ${line}`).join('\n') : '    (no output)';
+  }
+
+  /** Waits until GET /health answers 200; fails if the process exits or the time runs out. */
+  async waitUntilReady(timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) {
+        throw new BenchFailure(
+          `${this.name} exited during start-up (code ${this.exited.code}, signal ${this.exited.signal}):\n${this.describeOutput()}`,
+        );
+      }
+      const answered = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(1000) }).then(
+        (response) => response.status === 200,
+        () => false,
+      );
+      if (answered) return;
+      await sleep(100);
+    }
+    throw new BenchFailure(`${this.name} did not answer GET /health within ${timeoutMs / 1000} s:\n${this.describeOutput()}`);
+  }
+
+  /** SIGTERM (the app drains and exits, writing a --cpu-prof profile), SIGKILL after a grace period. */
+  async stop() {
+    if (this.exited) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    try {
+      return await this.exit;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

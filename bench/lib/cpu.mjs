@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ: the unit of /proc's CPU times; 100 on every mainstream Linux. */
+const TICKS_PER_SECOND = 100;
+
+function processSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may contain spaces; the fields after it start with the state (field 3).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+function machineSeconds() {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
+  return {
+    busy: (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND,
+    total: (user + nice + system + idle + iowait + irq + softirq + steal) / TICKS_PER_SECOND,
+  };
+}
+
+/**
+ * Where the CPU went during a window, in cores (1.0 = one core fully busy): the server under
+ * load (all its threads), this process (the load generator) and everything else on the machine
+ * (Postgres and Redis when the scenario uses them, and any other work, which skews the numbers).
+ * Undefined where /proc is not available.
+ */
+export function startCpuWindow(serverPid) {
+  try {
+    const started = { at: process.hrtime.bigint(), server: processSeconds(serverPid), self: process.cpuUsage(), machine: machineSeconds() };
+    return () => {
+      const seconds = Number(process.hrtime.bigint() - started.at) / 1e9;
+      const self = process.cpuUsage(started.self);
+      const machine = machineSeconds();
+      const server = (processSeconds(serverPid) - started.server) / seconds;
+      const generator = (self.user + self.system) / 1e6 / seconds;
+      const busy = (machine.busy - started.machine.busy) / seconds;
+      const round = (value) => Math.round(value * 100) / 100;
+      return { server: round(server), load_generator: round(generator), rest_of_machine: round(Math.max(0, busy - server - generator)) };
+    };
+  } catch {
+    return () => undefined;
+  }
+}

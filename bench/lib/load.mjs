@@ -1,0 +1,61 @@
+import autocannon from 'autocannon';
+import { startCpuWindow } from './cpu.mjs';
+
+let current;
+
+/** Stops the load run in progress, if any (Ctrl-C). */
+export function stopLoad() {
+  current?.stop();
+}
+
+/** The clock V8's CPU profiles use for their timestamps. */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+function percentile(sorted, fraction) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+async function run(url, connections, seconds, onResponse) {
+  const instance = autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  current = instance;
+  if (onResponse) instance.on('response', onResponse);
+  try {
+    return await instance;
+  } finally {
+    current = undefined;
+  }
+}
+
+/**
+ * Loads `url` with keep-alive connections: a warm-up that is thrown away (JIT, pools, caches),
+ * then the measured window. Latency percentiles come from every response's own time (autocannon's
+ * histogram keeps whole milliseconds only). `onWindow(fromUs, toUs)` gets the measured window on
+ * the monotonic clock, to cut a CPU profile to it.
+ */
+export async function measure(url, serverPid, { connections, warmup, duration, onWindow }) {
+  if (warmup > 0) await run(url, connections, warmup);
+  const times = [];
+  const endCpuWindow = startCpuWindow(serverPid);
+  const windowStartUs = monotonicMicros();
+  const result = await run(url, connections, duration, (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  onWindow?.(windowStartUs, monotonicMicros());
+  const cpuCores = endCpuWindow();
+  const sorted = Float64Array.from(times).sort();
+  return {
+    requests: result.requests.total,
+    seconds: result.duration,
+    requests_per_second: result.requests.total / result.duration,
+    latency_ms: {
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted.length > 0 ? sorted[sorted.length - 1] : Number.NaN,
+    },
+    bytes_per_second: result.throughput.total / result.duration,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    cpu_cores: cpuCores,
+    status_codes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count])),
+  };
+}

@@ -1,0 +1,54 @@
+/** Command-line options of the bench scripts: `--name value` or `--name=value`. */
+
+const DEFINITIONS = {
+  duration: { default: 10, min: 1, max: 600, help: 'measured window per scenario, in seconds' },
+  warmup: { default: 3, min: 0, max: 120, help: 'warm-up before each measured window, in seconds' },
+  connections: { default: 32, min: 1, max: 10_000, help: 'concurrent connections of the load generator' },
+  scenario: { default: 'l1', choices: ['l1', 'l2', 'off', 'constant'], help: 'what to load' },
+  top: { default: 25, min: 1, max: 500, help: 'rows per table' },
+};
+
+function describe(name) {
+  const definition = DEFINITIONS[name];
+  const value = definition.choices ? `<${definition.choices.join('|')}>` : '<n>';
+  return `  --${name} ${value}`.padEnd(36) + `${definition.help} (default ${definition.default})`;
+}
+
+export function usage(script, names, extra = '') {
+  const help = '  --help'.padEnd(36) + 'this text';
+  return [`Usage: node ${script} [options]`, ...names.map(describe), help, extra].filter(Boolean).join('\n');
+}
+
+function parseValue(name, raw) {
+  const definition = DEFINITIONS[name];
+  if (definition.choices) {
+    if (!definition.choices.includes(raw)) throw new Error(`--${name} must be one of ${definition.choices.join(', ')}, got "${raw ?? ''}"`);
+    return raw;
+  }
+  const value = Number(raw);
+  if (raw === undefined || !Number.isInteger(value) || value < definition.min || value > definition.max) {
+    throw new Error(`--${name} needs a whole number from ${definition.min} to ${definition.max}, got "${raw ?? ''}"`);
+  }
+  return value;
+}
+
+/**
+ * Parses `argv` for the options `names`; other `--` arguments are errors, the rest are returned
+ * as `positional`. Returns `{ help: true }` for --help; throws an Error naming a bad argument.
+ */
+export function parseOptions(argv, names) {
+  const options = { ...Object.fromEntries(names.map((name) => [name, DEFINITIONS[name].default])), positional: [] };
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    if (argument === '--help' || argument === '-h') return { help: true };
+    if (!argument.startsWith('-')) {
+      options.positional.push(argument);
+      continue;
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argument);
+    if (!match || !names.includes(match[1])) throw new Error(`Unknown argument "${argument}"`);
+    const [, name, inline] = match;
+    options[name] = parseValue(name, inline ?? argv[++index]);
+  }
+  return options;
+}

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { arch, availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { REPO_ROOT } from './app-process.mjs';
+
+function git(...args) {
+  try {
+    return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeMachine() {
+  const processors = cpus();
+  return {
+    cpu_model: processors[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+    load_average_at_start: loadavg().map((value) => Math.round(value * 100) / 100),
+    git_commit: git('rev-parse', '--short', 'HEAD'),
+    // The build compiles the working tree, including changes nobody has committed yet.
+    uncommitted_src_changes: (git('status', '--porcelain', '--', 'src') ?? '') !== '',
+  };
+}
+
+const integer = (value) => Math.round(value).toLocaleString('en-US');
+const millis = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
+const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
+
+export function markdownReport(report) {
+  const { machine, settings } = report;
+  const rows = report.scenarios.map(
+    (scenario) =>
+      `| ${scenario.id} | ${scenario.title} | \`${scenario.path}\` | ${scenario.x_cache ?? '-'} | ${integer(scenario.requests_per_second)} | ` +
+      `${millis(scenario.latency_ms.p50)} | ${millis(scenario.latency_ms.p99)} | ${ratio(scenario.ratio_to_constant)} | ` +
+      `${scenario.errors} | ${scenario.non2xx} |`,
+  );
+  const cpuRows = report.scenarios
+    .filter((scenario) => scenario.cpu_cores)
+    .map(
+      ({ id, cpu_cores: cpu }) =>
+        `| ${id} | ${cpu.server.toFixed(2)} | ${cpu.load_generator.toFixed(2)} | ${cpu.rest_of_machine.toFixed(2)} |`,
+    );
+  const cpuSection =
+    cpuRows.length === 0
+      ? ''
+      : `
+CPU during each measured window, in cores (${machine.cores} available). A server below ~1.0 was
+not the bottleneck (waiting on Redis/Postgres, or starved); a load generator near 1.0 means the
+client, not the server, set the pace; "rest" is Postgres/Redis plus any other work on the machine.
+
+| # | server | load generator | rest of machine |
+|---|---:|---:|---:|
+${cpuRows.join('\n')}
+`;
+  const goal = report.goal;
+  return `# Cache benchmark: GET /restaurants/{id}/with-menu
+
+${report.generated_at} on ${machine.cpu_model} (${machine.cores} cores, ${machine.memory_gb} GB), Node ${machine.node}, ${machine.os};
+load average at start ${machine.load_average_at_start.join(' / ')}; commit ${machine.git_commit ?? 'unknown'}${machine.uncommitted_src_changes ? ' (with uncommitted changes in src/)' : ''}.
+
+Production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn) against Postgres and Redis;
+autocannon in the bench process, ${settings.connections} connections, ${settings.warmup_seconds} s warm-up then
+${settings.duration_seconds} s measured per scenario, one server under load at a time.
+Body: ${integer(report.body_bytes)} bytes (a restaurant with ${report.menu_items} menu items), byte-identical in scenarios 1-3.
+
+| # | Scenario | Route | X-Cache | req/s | p50 ms | p99 ms | vs constant | errors | non-2xx |
+|---|---|---|---|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+${cpuSection}
+Goal of the cache-layer issue: a cached GET at ${goal.threshold.toFixed(2)}x or more of the constant route.
+Cached from L1: **${ratio(goal.ratio)}**, ${goal.met ? 'met' : 'NOT met'}.
+
+${report.warnings.map((warning) => `Warning: ${warning}.\n`).join('')}The run took ${Math.round(report.run_seconds)} s (without the build).
+`;
+}
+
+/** Writes through a temporary file, so a reader never sees half a report. */
+export function writeAtomically(path, content) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
+}

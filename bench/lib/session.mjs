@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { AppProcess, stopAllApps } from './app-process.mjs';
+import { BenchFailure } from './failure.mjs';
+import { stopLoad } from './load.mjs';
+import { createBenchDatabase, createBenchPrefix, serviceUrls } from './services.mjs';
+
+export const log = (message) => console.log(`[bench] ${message}`);
+
+const exitCodeOf = (signal) => 128 + (signal === 'SIGINT' ? 2 : 15);
+
+/**
+ * Runs `work` with a scratch database and a Redis prefix of its own, and afterwards, however it
+ * ends (success, failure, Ctrl-C), stops every app it started, drops the database and deletes
+ * the keys under the prefix. Returns the process exit code.
+ */
+export async function runBenchSession(work) {
+  let interruptedBy;
+  const onSignal = (signal) => {
+    // A second signal means "now": the exit handler SIGKILLs the children.
+    if (interruptedBy) process.exit(exitCodeOf(signal));
+    interruptedBy = signal;
+    console.error(`\n${signal}: stopping the load and the servers, then cleaning up (again to quit at once)`);
+    stopLoad();
+    void stopAllApps();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+
+  const session = {
+    checkpoint() {
+      if (interruptedBy) throw new BenchFailure(`interrupted by ${interruptedBy}`);
+    },
+    async startApp(name, env, nodeFlags = []) {
+      session.checkpoint();
+      const started = performance.now();
+      const app = await AppProcess.start(name, { ...session.env, ...env }, { nodeFlags });
+      await app.waitUntilReady();
+      log(`${name} ready on port ${app.port} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return app;
+    },
+  };
+
+  const { adminDatabaseUrl, redisUrl } = serviceUrls();
+  let database;
+  let redis;
+  let failure;
+  try {
+    database = await createBenchDatabase(adminDatabaseUrl);
+    redis = await createBenchPrefix(redisUrl);
+    log(`database ${database.name}, Redis prefix ${redis.prefix}`);
+    session.env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, CACHE_PREFIX: redis.prefix };
+    await work(session);
+  } catch (error) {
+    failure = error;
+  } finally {
+    await stopAllApps();
+    const cleanups = [
+      database && ['drop the database', () => database.drop()],
+      redis && ['delete the Redis keys', async () => log(`deleted ${await redis.cleanUp()} Redis keys under ${redis.prefix}:`)],
+    ].filter(Boolean);
+    for (const [what, cleanUp] of cleanups) {
+      await cleanUp().catch((error) => {
+        console.error(`[bench] could not ${what}: ${error.message}`);
+        failure ??= error;
+      });
+    }
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  if (!failure) return 0;
+  console.error(`[bench] FAILED: ${failure instanceof BenchFailure ? failure.message : (failure.stack ?? failure)}`);
+  return interruptedBy ? exitCodeOf(interruptedBy) : 1;
+}
