@@ -1,0 +1,64 @@
+// Profiles one scenario of the cache bench: the server runs with --cpu-prof under the same load,
+// and the samples of the measured window are summarised. See bench/README.md.
+// Usage: node bench/profile-hit.mjs [--scenario l1|l2|off|constant] [--duration 10] ...
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { summariseProfile } from './cpuprofile-summary.mjs';
+import { BenchFailure } from './lib/failure.mjs';
+import { createRestaurantWithMenu } from './lib/fixture.mjs';
+import { measure } from './lib/load.mjs';
+import { parseOptions, usage } from './lib/options.mjs';
+import { expectXCache, SCENARIOS, withMenuPath } from './lib/scenarios.mjs';
+import { log, runBenchSession } from './lib/session.mjs';
+
+const PROFILES = join(import.meta.dirname, 'profiles');
+const OPTIONS = ['scenario', 'duration', 'warmup', 'connections', 'top'];
+
+async function profile(session, options) {
+  const scenario = SCENARIOS[options.scenario];
+  const name = `${options.scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  mkdirSync(PROFILES, { recursive: true });
+  const app = await session.startApp(scenario.app, scenario.env, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${PROFILES}`,
+    `--cpu-prof-name=${name}.cpuprofile`,
+  ]);
+  const { restaurantId } = await createRestaurantWithMenu(app.baseUrl);
+  const path = scenario.path ?? withMenuPath(restaurantId);
+  if (scenario.xCache) await expectXCache(app, path, scenario.xCache, session.checkpoint);
+
+  log(`loading ${path} on ${app.name} (${scenario.title}): ${options.warmup} s warm-up + ${options.duration} s profiled`);
+  let window;
+  const result = await measure(`${app.baseUrl}${path}`, app.child.pid, {
+    ...options,
+    onWindow: (fromUs, toUs) => (window = { fromUs, toUs }),
+  });
+  log(`${Math.round(result.requests_per_second)} req/s with the profiler on (it costs throughput; compare shares, not rates)`);
+  session.checkpoint();
+  const exit = await app.stop();
+  if (exit.code !== 0) throw new BenchFailure(`${app.name} exited with ${exit.code ?? exit.signal}; the profile may be missing`);
+
+  const file = join(PROFILES, `${name}.cpuprofile`);
+  if (!readdirSync(PROFILES).includes(`${name}.cpuprofile`)) throw new BenchFailure(`${file} was not written`);
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  const inside = window.fromUs >= data.startTime && window.toUs <= data.endTime;
+  if (!inside) log('warning: the measured window is not on the profile clock; summarising the whole profile');
+  const summary = summariseProfile(data, { ...(inside ? window : {}), top: options.top, requests: inside ? result.requests : undefined });
+  writeFileSync(join(PROFILES, `${name}.txt`), `${summary}\n`);
+  console.log(`\n${summary}\n`);
+  log(`profile: ${file} (open in Chrome DevTools > Performance); summary: ${name}.txt`);
+}
+
+let options;
+try {
+  options = parseOptions(process.argv.slice(2), OPTIONS);
+  if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
+} catch (error) {
+  console.error(`${error.message}\n\n${usage('bench/profile-hit.mjs', OPTIONS)}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(usage('bench/profile-hit.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).'));
+  process.exit(0);
+}
+process.exit(await runBenchSession((session) => profile(session, options)));
