@@ -21,6 +21,13 @@ export const CacheTags = {
   customerAnalytics: (id: number) => `customer:${id}:analytics`,
   customerLists: 'customers:lists',
   order: (id: number) => `order:${id}`,
+  customerNotifications: (id: number) => `customer:${id}:notifications`,
+  /** Every order not yet final, across restaurants. */
+  liveOrders: 'realtime:live-orders',
+  /** Cross-restaurant performance figures (orders, revenue, ratings, stage times). */
+  restaurantPerformance: 'analytics:restaurant-performance',
+  /** Active, new and returning customers, baskets, cuisines and peak hours. */
+  customerBehavior: 'analytics:customer-behavior',
   popularCuisines: 'analytics:popular-cuisines',
   priceRanges: 'analytics:price-ranges',
   popularItems: 'analytics:popular-items',

@@ -22,7 +22,7 @@ export function planFor(event: DomainEvent): CachePlan {
   switch (event.type) {
     case 'restaurant.changed': {
       const r = event.restaurant_id;
-      const tags = [T.restaurant(r), T.restaurantLists, T.popularCuisines];
+      const tags = [T.restaurant(r), T.restaurantLists, T.popularCuisines, T.restaurantPerformance, T.liveOrders];
       if (event.kind === 'deleted') {
         return { tags: [...tags, T.restaurantMenu(r), T.restaurantAnalytics(r), T.menuItemLists, T.priceRanges], writeThrough: [] };
       }
@@ -36,6 +36,7 @@ export function planFor(event: DomainEvent): CachePlan {
         T.menuItemLists,
         T.priceRanges,
         T.popularItems,
+        T.liveOrders,
       ];
       return {
         tags,
@@ -44,7 +45,7 @@ export function planFor(event: DomainEvent): CachePlan {
     }
     case 'customer.changed':
       return {
-        tags: [T.customer(event.customer_id), T.customerLists],
+        tags: [T.customer(event.customer_id), T.customerLists, T.customerBehavior, T.liveOrders],
         writeThrough: event.kind === 'deleted' ? [] : [{ policy: CachePolicies.customer, id: event.customer_id }],
       };
     case 'order.placed':
@@ -58,6 +59,9 @@ export function planFor(event: DomainEvent): CachePlan {
           T.popularCuisines,
           T.popularItems,
           T.revenue,
+          T.restaurantPerformance,
+          T.customerBehavior,
+          T.liveOrders,
         ],
         writeThrough: [],
       };
@@ -72,6 +76,10 @@ export function planFor(event: DomainEvent): CachePlan {
           T.restaurantLoad(event.restaurant_id),
           T.popularItems,
           T.revenue,
+          T.restaurantPerformance,
+          T.customerBehavior,
+          T.liveOrders,
+          T.customerNotifications(event.customer_id),
         ],
         writeThrough: [{ policy: CachePolicies.order, id: event.order_id }],
       };
@@ -85,6 +93,7 @@ export function planFor(event: DomainEvent): CachePlan {
           T.restaurantAnalytics(event.restaurant_id),
           T.customerReviews(event.customer_id),
           T.popularCuisines,
+          T.restaurantPerformance,
         ],
         writeThrough: [],
       };

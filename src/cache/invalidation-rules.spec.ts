@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  CustomerChanged,
+  MenuItemChanged,
+  OrderPlaced,
+  OrderStatusChanged,
+  RestaurantChanged,
+  ReviewAdded,
+} from '../events/domain-events.js';
+import { OrderStatus } from '../orders/entities/order-status.js';
+import { planFor } from './invalidation-rules.js';
+
+describe('the invalidation cascade', () => {
+  it('an order placed drops the customer history and analytics and the restaurant orders, analytics and load', () => {
+    expect(planFor(new OrderPlaced(10, 2, 3)).tags).toEqual(
+      expect.arrayContaining([
+        'customer:2:orders',
+        'customer:2:analytics',
+        'restaurant:3:orders',
+        'restaurant:3:analytics',
+        'restaurant:3:load',
+        'analytics:revenue',
+        'analytics:popular-items',
+      ]),
+    );
+  });
+
+  it('a status change drops the order, its customer history and notifications, and the restaurant analytics, and writes the order back', () => {
+    const plan = planFor(new OrderStatusChanged(10, 2, 3, OrderStatus.Placed, OrderStatus.Confirmed));
+    expect(plan.tags).toEqual(
+      expect.arrayContaining(['order:10', 'customer:2:orders', 'customer:2:notifications', 'restaurant:3:orders', 'restaurant:3:analytics']),
+    );
+    expect(plan.writeThrough.map((target) => [target.policy.name, target.id])).toEqual([['order', 10]]);
+  });
+
+  it('a review drops the restaurant (its rating), its lists, reviews and analytics, and popular cuisines', () => {
+    expect(planFor(new ReviewAdded(1, 10, 2, 3)).tags).toEqual(
+      expect.arrayContaining(['restaurant:3', 'restaurants:lists', 'restaurant:3:reviews', 'restaurant:3:analytics', 'customer:2:reviews', 'analytics:popular-cuisines']),
+    );
+  });
+
+  it('a menu change drops the item, the restaurant menu, menu lists and price ranges, and writes the item back', () => {
+    const plan = planFor(new MenuItemChanged(7, 3, 'updated'));
+    expect(plan.tags).toEqual(expect.arrayContaining(['menu-item:7', 'restaurant:3:menu', 'menu-items:lists', 'analytics:price-ranges']));
+    expect(plan.writeThrough.map((target) => target.policy.name)).toEqual(['menu-item']);
+  });
+
+  it('a deleted restaurant drops its menu and analytics and writes nothing back', () => {
+    const plan = planFor(new RestaurantChanged(3, 'deleted'));
+    expect(plan.tags).toEqual(expect.arrayContaining(['restaurant:3', 'restaurant:3:menu', 'restaurant:3:analytics', 'restaurants:lists']));
+    expect(plan.writeThrough).toEqual([]);
+  });
+
+  it('a customer change drops the profile and lists and writes the profile back unless deleted', () => {
+    expect(planFor(new CustomerChanged(2, 'updated')).writeThrough.map((target) => target.policy.name)).toEqual(['customer']);
+    expect(planFor(new CustomerChanged(2, 'deleted')).writeThrough).toEqual([]);
+  });
+});
