@@ -228,6 +228,24 @@ describe('demo sample data', () => {
       ).toBe(0);
     });
 
+    it('dates the status history of each order from its order_date, in order, ending at its delivery_time', async () => {
+      const [check] = await t.db.query(
+        `WITH ordered AS (
+           SELECT c.order_id, c.to_status, c.changed_at,
+                  lag(c.changed_at) OVER (PARTITION BY c.order_id ORDER BY c.id) AS previous_at,
+                  row_number() OVER (PARTITION BY c.order_id ORDER BY c.id) AS step
+             FROM order_status_changes c)
+         SELECT count(*) FILTER (WHERE step = 1 AND changed_at <> o.order_date)::int AS first_not_at_order_date,
+                count(*) FILTER (WHERE previous_at > changed_at)::int AS out_of_order,
+                count(*) FILTER (WHERE to_status = 'delivered' AND changed_at <> o.delivery_time)::int AS delivered_elsewhere,
+                count(*) FILTER (WHERE changed_at > now())::int AS in_the_future,
+                count(DISTINCT o.id)::int AS orders
+           FROM ordered JOIN orders o ON o.id = ordered.order_id
+          WHERE o.customer_id IN (SELECT id FROM customers WHERE email LIKE '%@sample.tiffin.invalid')`,
+      );
+      expect(check).toEqual({ first_not_at_order_date: 0, out_of_order: 0, delivered_elsewhere: 0, in_the_future: 0, orders: 80 });
+    });
+
     it('prices every order as the sum of its lines at the menu prices', async () => {
       const orders = await query(
         `SELECT o.id, o.total_amount::text AS total, sum(i.quantity * i.item_price)::text AS lines_total,

@@ -18,6 +18,7 @@ import { DemoService, mixedOrdersMessage } from './demo.service.js';
 import type { SampleDataCounts } from './dto/sample-data.dto.js';
 import type { MixedOrder, RemovedSampleData, SampleParties } from './sample-data.repository.js';
 import { buildSamplePlan, finalStatus } from './sample-plan.js';
+import type { CacheService } from '../cache/cache.service.js';
 
 const plan = buildSamplePlan();
 const NO_SAMPLE_DATA: SampleDataCounts = { restaurants: 0, menu_items: 0, customers: 0, orders_by_status: {}, reviews: 0 };
@@ -77,6 +78,13 @@ class FakeServices {
 
 class FakeSampleData {
   existing = NO_SAMPLE_DATA;
+  historyDated = false;
+
+  async dateSampleHistory(): Promise<number[]> {
+    this.historyDated = true;
+    return [...this.orderDates.keys()];
+  }
+
   readonly orderDates = new Map<number, Date>();
   parties: SampleParties = { restaurantIds: [1, 2], customerIds: [7] };
   mixed: { total: number; orders: MixedOrder[] } = { total: 0, orders: [] };
@@ -127,11 +135,13 @@ describe('DemoService', () => {
   let services: FakeServices;
   let sampleData: FakeSampleData;
   let demo: DemoService;
+  let invalidated: string[];
 
   beforeEach(() => {
     log = [];
     services = new FakeServices();
     sampleData = new FakeSampleData();
+    invalidated = [];
     const events = new DomainEventBus();
     events.subscribe('menu-item.changed', (event) => void log.push(`event menu-item ${event.kind} ${event.menu_item_id}`));
     events.subscribe('restaurant.changed', (event) => void log.push(`event restaurant ${event.kind} ${event.restaurant_id}`));
@@ -145,6 +155,7 @@ describe('DemoService', () => {
       services.orders as unknown as OrdersService,
       services.reviews as unknown as ReviewsService,
       events,
+      { invalidate: async (tags: string[]) => void invalidated.push(...tags) } as unknown as CacheService,
     );
   });
 
@@ -186,6 +197,9 @@ describe('DemoService', () => {
       expect(calls('place ')).toBe(plan.orders.length);
       expect(calls('review ')).toBe(reviews);
       expect(log).not.toContain('begin');
+      // The history written while the workflow ran is re-dated, and what was cached from it dropped.
+      expect(sampleData.historyDated).toBe(true);
+      expect(invalidated).toEqual(expect.arrayContaining(['analytics:restaurant-performance', 'realtime:live-orders']));
     });
 
     it('dates each order back right after placing it, then walks it through its statuses and reviews it as its customer', async () => {

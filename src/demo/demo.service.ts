@@ -6,6 +6,8 @@ import { ValidationFailedException } from '../common/errors/validation-failed.ex
 import { createValidationPipe } from '../common/validation/validation.pipe.js';
 import { CreateCustomerDto } from '../customers/dto/customer.dto.js';
 import { CustomersService } from '../customers/customers.service.js';
+import { CacheService } from '../cache/cache.service.js';
+import { CacheTags } from '../cache/cache-tags.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { CustomerChanged, MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
@@ -108,6 +110,7 @@ export class DemoService {
     private readonly orders: OrdersService,
     private readonly reviews: ReviewsService,
     private readonly events: DomainEventBus,
+    private readonly cache: CacheService,
   ) {}
 
   /**
@@ -186,6 +189,14 @@ export class DemoService {
       tally.orders_by_status[status] = (tally.orders_by_status[status] ?? 0) + 1;
       if (planned.review) tally.reviews++;
     }
+
+    // The workflow ran now; its history must read as the back-dated orders did. What was cached
+    // from the history meanwhile (tracking, stage-time analytics) is dropped.
+    const dated = await this.sampleData.dateSampleHistory();
+    await this.cache.invalidate(
+      [...dated.map((id) => CacheTags.order(id)), CacheTags.restaurantPerformance, CacheTags.liveOrders],
+      'demo sample history dated',
+    );
   }
 
   /**

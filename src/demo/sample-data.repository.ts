@@ -77,6 +77,36 @@ export class SampleDataRepository {
     return affected === 1;
   }
 
+  /**
+   * Dates the status history of the sample orders to match their back-dated order and delivery
+   * times: the steps are spread evenly from order_date to delivery_time (or, for an order not
+   * delivered, to 45 minutes later, never past now), in the order they happened.
+   * Returns the ids of the orders whose history was dated.
+   */
+  async dateSampleHistory(): Promise<number[]> {
+    const rows: { order_id: number }[] = await this.dataSource.query(
+      `WITH sample_orders AS (
+              SELECT id, order_date, delivery_time FROM orders
+               WHERE restaurant_id IN (${sampleRestaurantsSql('$1')})
+                 AND customer_id IN (${sampleCustomersSql('$2')})),
+            steps AS (
+              SELECT c.id, c.order_id,
+                     row_number() OVER (PARTITION BY c.order_id ORDER BY c.id) - 1 AS step,
+                     count(*) OVER (PARTITION BY c.order_id) - 1 AS last_step
+                FROM order_status_changes c
+               WHERE c.order_id IN (SELECT id FROM sample_orders))
+       UPDATE order_status_changes c
+          SET changed_at = o.order_date
+                + (coalesce(o.delivery_time, least(now(), o.order_date + interval '45 minutes')) - o.order_date)
+                * (CASE WHEN s.last_step = 0 THEN 0 ELSE s.step::float8 / s.last_step END)
+         FROM steps s JOIN sample_orders o ON o.id = s.order_id
+        WHERE c.id = s.id
+       RETURNING c.order_id`,
+      [SAMPLE_RESTAURANT_SUFFIX, SAMPLE_EMAIL_DOMAIN],
+    );
+    return [...new Set(rows.map((row) => row.order_id))];
+  }
+
   async findSampleParties(manager: EntityManager): Promise<SampleParties> {
     const restaurants: { id: number }[] = await manager.query(`${sampleRestaurantsSql('$1')} ORDER BY id`, [
       SAMPLE_RESTAURANT_SUFFIX,

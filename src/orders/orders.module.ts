@@ -7,6 +7,6 @@ import { OrdersService } from './orders.service.js';
 @Module({
   controllers: [OrdersController, CustomerOrdersController],
   providers: [OrdersService, OrdersRepository, OrderPartiesRepository],
-  exports: [OrdersRepository, OrderPartiesRepository],
+  exports: [OrdersService, OrdersRepository, OrderPartiesRepository],
 })
 export class OrdersModule {}

@@ -12,5 +12,6 @@ import { RestaurantsService } from './restaurants.service.js';
   // The analytics controller first: its literal restaurants/analytics/* routes precede restaurants/:id.
   controllers: [RestaurantAnalyticsController, RestaurantsController],
   providers: [RestaurantRepository, RestaurantsService, RestaurantAnalyticsRepository, RestaurantAnalyticsService],
+  exports: [RestaurantsService, RestaurantAnalyticsService],
 })
 export class RestaurantsModule {}

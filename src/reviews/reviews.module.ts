@@ -8,5 +8,6 @@ import { ReviewsService } from './reviews.service.js';
   imports: [OrdersModule],
   controllers: [ReviewsController, CustomerReviewsController],
   providers: [ReviewsService, ReviewsRepository],
+  exports: [ReviewsService],
 })
 export class ReviewsModule {}
