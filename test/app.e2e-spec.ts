@@ -40,6 +40,26 @@ describe('the app shell', () => {
     expect((await t.http.get('/docs')).status).toBe(200);
   });
 
+  it('documents every route with a summary, a success response, and a 400 wherever it takes input', async () => {
+    const document = (await t.http.get('/docs-json')).body as {
+      paths: Record<string, Record<string, { summary?: string; parameters?: { in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
+    const problems: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const statuses = Object.keys(operation.responses);
+        if (!operation.summary) problems.push(`${name}: no summary`);
+        if (!statuses.some((status) => status.startsWith('2'))) problems.push(`${name}: no success response`);
+        const takesInput = operation.requestBody !== undefined || (operation.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query');
+        if (takesInput && !statuses.includes('400')) problems.push(`${name}: takes input but documents no 400`);
+        if (path.includes('{id}') && method === 'get' && !statuses.includes('404')) problems.push(`${name}: no 404`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(Object.keys(document.paths).length).toBeGreaterThan(30);
+  });
+
   it.each(['/menu-items/1e3', '/restaurants/0x10', '/orders/1.0', '/customers/%201', '/customers/2147483648'])(
     'refuses the id in %s with a 400 naming the parameter',
     async (path) => {
