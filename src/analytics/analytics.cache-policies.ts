@@ -1,0 +1,54 @@
+import { CacheTags as T } from '../cache/cache-tags.js';
+import type { CachePolicy, RouteParams } from '../cache/cache-policy.js';
+
+const customerId = (params: RouteParams) => Number(params.customer_id);
+
+/**
+ * The /analytics routes' cache policies. Orders placed and status changes drop the figure tags
+ * (T.revenue, T.customerBehavior, ...); reports that show restaurant names or cuisines also carry
+ * T.restaurantLists, which any restaurant change drops. Routes are keyed by their query as sent.
+ */
+export const AnalyticsCachePolicies = {
+  dailyRevenue: {
+    name: 'analytics-daily-revenue',
+    namespace: 'analytics',
+    ttl: 'daily_revenue',
+    tags: () => [T.revenue, T.restaurantLists],
+  },
+  revenueAnalytics: {
+    name: 'analytics-revenue',
+    namespace: 'analytics',
+    ttl: 'revenue_metrics',
+    tags: () => [T.revenue],
+  },
+  customerBehavior: {
+    name: 'analytics-customer-behavior',
+    namespace: 'analytics',
+    ttl: 'customer_behavior',
+    tags: () => [T.customerBehavior, T.restaurantLists],
+  },
+  restaurantPerformance: {
+    name: 'analytics-restaurant-performance',
+    namespace: 'analytics',
+    ttl: 'restaurant_performance',
+    tags: () => [T.restaurantPerformance],
+    resultTags: (rows: { restaurant_id: number }[]) =>
+      rows.flatMap((row) => [T.restaurant(row.restaurant_id), T.restaurantAnalytics(row.restaurant_id)]),
+  },
+  popularItems: {
+    name: 'analytics-popular-items',
+    namespace: 'analytics',
+    ttl: 'popular_items',
+    tags: () => [T.popularItems, T.restaurantLists],
+  },
+  customerInsights: {
+    name: 'analytics-customer-insights',
+    namespace: 'analytics',
+    ttl: 'customer_preferences',
+    tags: (p) => [T.customer(customerId(p)), T.customerAnalytics(customerId(p)), T.restaurantLists],
+    // Favourite items embed menu item names.
+    resultTags: (insights: { favorite_items: { menu_item_id: number }[] }) =>
+      insights.favorite_items.map((item) => T.menuItem(item.menu_item_id)),
+    owner: (p) => `customer:${customerId(p)}`,
+  },
+} satisfies Record<string, CachePolicy>;

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
+import { Page } from '../common/pagination/pagination.js';
+import { periodWindow } from './analytics-period.js';
+import { AnalyticsRefresher } from './analytics-refresher.js';
+import { AnalyticsRepository } from './analytics.repository.js';
+import { type CustomerBehaviorResponse, toCustomerBehaviorResponse } from './dto/customer-behavior.dto.js';
+import { type CustomerInsightsResponse, toCustomerInsightsResponse } from './dto/customer-insights.dto.js';
+import type {
+  DailyRevenueQuery,
+  PeriodQuery,
+  PopularItemsQuery,
+  RefreshType,
+  RestaurantPerformanceQuery,
+} from './dto/analytics-query.dto.js';
+import { type PopularItemsResponse, toPopularItemsResponse } from './dto/popular-items.dto.js';
+import type { RefreshAcceptedResponse } from './dto/refresh.dto.js';
+import { type RestaurantPerformanceResponse, toRestaurantPerformanceResponse } from './dto/restaurant-performance.dto.js';
+import {
+  type DailyRevenueResponse,
+  type RevenueAnalyticsResponse,
+  toDailyRevenueResponse,
+  toRevenueAnalyticsResponse,
+} from './dto/revenue.dto.js';
+
+/** The /analytics reports: the repository computes every figure in SQL; this picks the window and shapes the answer. */
+@Injectable()
+export class AnalyticsService {
+  constructor(
+    private readonly analytics: AnalyticsRepository,
+    private readonly refresher: AnalyticsRefresher,
+  ) {}
+
+  async dailyRevenue(query: DailyRevenueQuery): Promise<DailyRevenueResponse> {
+    return toDailyRevenueResponse(query.date, await this.analytics.dailyRevenue(query.date));
+  }
+
+  async revenueAnalytics(query: PeriodQuery, now = new Date()): Promise<RevenueAnalyticsResponse> {
+    const window = periodWindow(query.period, now);
+    return toRevenueAnalyticsResponse(window, await this.analytics.revenueAnalytics(window));
+  }
+
+  async customerBehavior(query: PeriodQuery, now = new Date()): Promise<CustomerBehaviorResponse> {
+    const window = periodWindow(query.period, now);
+    return toCustomerBehaviorResponse(window, await this.analytics.customerBehavior(window));
+  }
+
+  async restaurantPerformance(query: RestaurantPerformanceQuery): Promise<Page<RestaurantPerformanceResponse>> {
+    const { total, items } = await this.analytics.restaurantPerformance(query.restaurant_id, query.skip, query.limit);
+    if (query.restaurant_id !== undefined && total === 0) {
+      throw new ResourceNotFoundException('Restaurant', query.restaurant_id);
+    }
+    return new Page(items.map(toRestaurantPerformanceResponse), total);
+  }
+
+  async popularItems(query: PopularItemsQuery, now = new Date()): Promise<PopularItemsResponse> {
+    const window = periodWindow(query.period, now);
+    return toPopularItemsResponse(window, await this.analytics.popularItems(window, query.limit));
+  }
+
+  async customerInsights(customerId: number): Promise<CustomerInsightsResponse> {
+    const row = await this.analytics.customerInsights(customerId);
+    if (!row) throw new ResourceNotFoundException('Customer', customerId);
+    return toCustomerInsightsResponse(customerId, row);
+  }
+
+  requestRefresh(type: RefreshType): RefreshAcceptedResponse {
+    const plan = this.refresher.start(type);
+    return { type: plan.type, status: 'accepted', tags: plan.tags, paths: plan.paths };
+  }
+}
