@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { TieredCache } from '../cache/tiered-cache.js';
+import type { RedisMemorySample } from './alert-rules.js';
+import { DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
+
+export type Dependency = 'postgres' | 'redis';
+
+export interface RoundTrip {
+  dependency: Dependency;
+  /** Undefined when it failed or did not answer within the timeout. */
+  ms?: number;
+  error?: string;
+}
+
+export async function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      operation,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    operation.catch(() => {});
+  }
+}
+
+const infoField = (info: string, field: string) => {
+  const match = new RegExp(`^${field}:(\\d+)`, 'm').exec(info);
+  return match ? Number(match[1]) : undefined;
+};
+
+/** Asks Postgres and Redis, each bounded by a short timeout. */
+@Injectable()
+export class DependencyProbe {
+  private inflight?: Promise<RoundTrip[]>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tiers: TieredCache,
+  ) {}
+
+  get redisConfigured(): boolean {
+    return this.tiers.redis !== undefined;
+  }
+
+  async databaseRoundTrip(): Promise<number> {
+    const started = performance.now();
+    await withTimeout(this.dataSource.query('SELECT 1'), DEPENDENCY_TIMEOUT_MS, 'Postgres');
+    return performance.now() - started;
+  }
+
+  /** Redis PING through the cache's client (itself bounded by the cache's Redis timeout). */
+  async redisRoundTrip(): Promise<number> {
+    if (!this.tiers.redis) throw new Error('No Redis configured');
+    return withTimeout(this.tiers.redis.ping(), DEPENDENCY_TIMEOUT_MS, 'Redis');
+  }
+
+  /** Both round trips at once; concurrent callers (e.g. the gauges of one scrape) share one measurement. */
+  roundTrips(): Promise<RoundTrip[]> {
+    this.inflight ??= Promise.all([
+      this.timed('postgres', () => this.databaseRoundTrip()),
+      ...(this.redisConfigured ? [this.timed('redis', () => this.redisRoundTrip())] : []),
+    ]).finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  /** INFO memory; `configured: false` without Redis, undefined when Redis did not answer. */
+  async redisMemory(): Promise<RedisMemorySample | undefined> {
+    const redis = this.tiers.redis;
+    if (!redis) return { configured: false };
+    try {
+      const info = String(await withTimeout(redis.client.info('memory'), DEPENDENCY_TIMEOUT_MS, 'Redis'));
+      return { configured: true, usedBytes: infoField(info, 'used_memory'), maxBytes: infoField(info, 'maxmemory') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async timed(dependency: Dependency, measure: () => Promise<number>): Promise<RoundTrip> {
+    try {
+      return { dependency, ms: await measure() };
+    } catch (error) {
+      return { dependency, error: (error as Error).message };
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DependencyStatus, LivenessResponse, ReadinessResponse } from './dto/health.dto.js';
+import { HealthService } from './health.service.js';
+
+const ALIVE: LivenessResponse = { status: 'ok' };
+
+@ApiTags('health')
+@ApiExtraModels(DependencyStatus)
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** Liveness only: answers while the process can serve HTTP, touching no dependency. */
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOkResponse({ type: LivenessResponse })
+  live(): LivenessResponse {
+    return ALIVE;
+  }
+
+  @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: Postgres (SELECT 1) and, when configured, Redis (PING) each answer within 1 s',
+    description: 'The same body either way; 503 while a dependency is down (or the app is shutting down).',
+  })
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'A dependency is down: see `error`' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
+    const result = await this.health.readiness();
+    if (result.status !== 'ok') reply.status(503);
+    return result as ReadinessResponse;
+  }
+}

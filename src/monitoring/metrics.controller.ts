@@ -1,0 +1,22 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { prometheusContentType } from 'prom-client';
+import { METRICS_ROUTE } from './http-metrics.js';
+import { MetricsService } from './metrics.service.js';
+
+@ApiTags('health')
+@Controller()
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get(METRICS_ROUTE)
+  @Header('content-type', prometheusContentType)
+  @ApiOperation({
+    summary: 'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, process',
+  })
+  @ApiProduces(prometheusContentType)
+  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })
+  render(): Promise<string> {
+    return this.metrics.render();
+  }
+}

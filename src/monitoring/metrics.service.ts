@@ -1,0 +1,120 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { CacheMetrics, type NamespaceCounters } from '../cache/cache-metrics.js';
+import type { CacheNamespace } from '../cache/cache-namespaces.js';
+import { TieredCache } from '../cache/tiered-cache.js';
+import { DependencyProbe } from './dependency-probe.js';
+
+/** One registry per app instance (tests run several in one process), with Node's process metrics. */
+export function createMetricsRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+const PER_NAMESPACE_COUNTERS: { name: string; help: string; read: (counters: NamespaceCounters) => number }[] = [
+  { name: 'tiffin_cache_misses_total', help: 'Cache reads that loaded from the source', read: (c) => c.misses },
+  { name: 'tiffin_cache_stale_served_total', help: 'Expired entries served because the load failed', read: (c) => c.stale_serves },
+  { name: 'tiffin_cache_bypasses_total', help: 'Reads that did not use the cache', read: (c) => c.bypasses },
+  { name: 'tiffin_cache_sets_total', help: 'Entries stored', read: (c) => c.sets },
+  { name: 'tiffin_cache_sets_refused_total', help: 'Loads not stored because an invalidation overtook them', read: (c) => c.sets_refused },
+  { name: 'tiffin_cache_invalidations_total', help: 'Entries removed by invalidation', read: (c) => c.invalidations },
+  { name: 'tiffin_cache_l1_evictions_total', help: 'L1 entries evicted by its entry or byte limit', read: (c) => c.evictions },
+  { name: 'tiffin_cache_errors_total', help: 'Redis errors and failed background refreshes', read: (c) => c.errors },
+  { name: 'tiffin_cache_refreshes_total', help: 'Refresh-ahead reloads started', read: (c) => c.refreshes },
+  { name: 'tiffin_cache_loads_total', help: 'Loads from the source', read: (c) => c.loads },
+  { name: 'tiffin_cache_load_seconds_total', help: 'Time spent loading from the source', read: (c) => c.load_time_ms / 1000 },
+];
+
+/**
+ * /metrics: the HTTP histogram (see HttpMetrics), the cache's counters by namespace and tier, L1
+ * size, and Postgres/Redis round trips. Everything except the histogram is read when scraped: the
+ * cache counters from CacheMetrics' snapshot, the round trips by pinging each dependency (bounded
+ * by a short timeout; a dependency that fails has no round-trip sample and `up` 0).
+ */
+@Injectable()
+export class MetricsService implements OnApplicationShutdown {
+  constructor(
+    private readonly registry: Registry,
+    cacheMetrics: CacheMetrics,
+    tiers: TieredCache,
+    probe: DependencyProbe,
+  ) {
+    const namespaces = () => Object.entries(cacheMetrics.snapshot().namespaces) as [CacheNamespace, NamespaceCounters][];
+    const registers = [registry];
+
+    const hits: Counter<'namespace' | 'tier'> = new Counter({
+      name: 'tiffin_cache_hits_total',
+      help: 'Cache reads served from a tier (l1: in process, l2: Redis), by namespace',
+      labelNames: ['namespace', 'tier'],
+      registers,
+      collect: () => {
+        hits.reset();
+        for (const [namespace, counters] of namespaces()) {
+          hits.inc({ namespace, tier: 'l1' }, counters.hits_l1);
+          hits.inc({ namespace, tier: 'l2' }, counters.hits_l2);
+        }
+      },
+    });
+    for (const { name, help, read } of PER_NAMESPACE_COUNTERS) {
+      const counter: Counter<'namespace'> = new Counter({
+        name,
+        help: `${help}, by namespace`,
+        labelNames: ['namespace'],
+        registers,
+        collect: () => {
+          counter.reset();
+          for (const [namespace, counters] of namespaces()) counter.inc({ namespace }, read(counters));
+        },
+      });
+    }
+
+    const l1Entries: Gauge = new Gauge({
+      name: 'tiffin_cache_l1_entries',
+      help: 'Entries in this instance’s L1',
+      registers,
+      collect: () => l1Entries.set(tiers.l1.size),
+    });
+    const l1Bytes: Gauge = new Gauge({
+      name: 'tiffin_cache_l1_bytes',
+      help: 'Estimated bytes held by this instance’s L1',
+      registers,
+      collect: () => l1Bytes.set(tiers.l1.bytes),
+    });
+
+    const roundTrip: Gauge<'dependency'> = new Gauge({
+      name: 'tiffin_dependency_round_trip_seconds',
+      help: 'Round trip of SELECT 1 (postgres) or PING (redis), measured at scrape time; absent when it failed',
+      labelNames: ['dependency'],
+      registers,
+      collect: async () => {
+        roundTrip.reset();
+        for (const trip of await probe.roundTrips()) {
+          if (trip.ms !== undefined) roundTrip.set({ dependency: trip.dependency }, trip.ms / 1000);
+        }
+      },
+    });
+    const up: Gauge<'dependency'> = new Gauge({
+      name: 'tiffin_dependency_up',
+      help: 'Whether the dependency answered the scrape-time probe in time (1) or not (0)',
+      labelNames: ['dependency'],
+      registers,
+      collect: async () => {
+        up.reset();
+        for (const trip of await probe.roundTrips()) up.set({ dependency: trip.dependency }, trip.ms === undefined ? 0 : 1);
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  onApplicationShutdown(): void {
+    this.registry.clear();
+  }
+}
