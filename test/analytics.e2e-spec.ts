@@ -36,7 +36,7 @@ function daysWith(period: '7d' | '30d' | '90d', figures: Record<string, { revenu
   const window = periodWindow(period, new Date());
   return Array.from({ length: window.days }, (_, index) => {
     const date = dayOf(new Date(Date.parse(`${window.from}T00:00:00Z`) + index * DAY_MS));
-    return { date, revenue: 0, orders: 0, ...figures[date] };
+    return { date, ...(figures[date] ?? { revenue: 0, orders: 0 }) };
   });
 }
 

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AnalyticsRefresher } from '../src/analytics/analytics-refresher.js';
+import { type CacheChangeRecord, CacheService } from '../src/cache/cache.service.js';
+import { forgetCachedAnalytics, todayUtc } from './support/analytics-data.js';
+import { insertCustomer, insertMenuItem, insertRestaurant } from './support/fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const ADMIN_TOKEN = 'analytics-admin-token-0123456789';
+const ADMIN = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+
+/*
+ * Orders are placed and moved through their workflow with the API, so the domain events drop the
+ * cached figures exactly as in production; rows changed directly in SQL fire no event, which is
+ * how the refresh suite shows that a refresh (and only it) brings the cache up to date.
+ */
+describe('analytics caching', () => {
+  let t: TestApp;
+  let restaurantId: number;
+  let pizzaId: number;
+  let customerId: number;
+  const today = todayUtc();
+
+  const routes = () => ({
+    daily: `/analytics/revenue/daily?date=${today}`,
+    revenue: '/analytics/revenue-analytics?period=7d',
+    behavior: '/analytics/customers/behavior?period=7d',
+    popular: '/analytics/popular-items?period=7d',
+    performance: `/analytics/restaurants/performance?restaurant_id=${restaurantId}`,
+    insights: `/analytics/customer-insights/${customerId}`,
+  });
+
+  async function placeOrder(quantity: number): Promise<number> {
+    const response = await t.http.post(`/orders/customers/${customerId}/orders/`, {
+      restaurant_id: restaurantId,
+      delivery_address: '1 Test Street',
+      order_items: [{ menu_item_id: pizzaId, quantity }],
+    });
+    expect(response.status).toBe(201);
+    return response.body.id;
+  }
+
+  async function advance(orderId: number, ...statuses: string[]) {
+    for (const status of statuses) {
+      expect((await t.http.put(`/orders/${orderId}/status`, { order_status: status })).status).toBe(200);
+    }
+  }
+
+  /** Reads every route twice; the second read must come from L1 and equal the first. */
+  async function readAllCached(): Promise<Record<string, any>> {
+    const bodies: Record<string, any> = {};
+    for (const [name, path] of Object.entries(routes())) {
+      const first = await t.http.get(path);
+      expect([name, first.status]).toEqual([name, 200]);
+      const second = await t.http.get(path);
+      expect([name, second.headers.get('x-cache')]).toEqual([name, 'HIT-L1']);
+      expect(second.text).toBe(first.text);
+      bodies[name] = first.body;
+    }
+    return bodies;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ADMIN_TOKEN } });
+    restaurantId = await insertRestaurant(t.db, { name: 'Cache Pizza', cuisine_type: 'Italian' });
+    pizzaId = await insertMenuItem(t.db, restaurantId, { name: 'Pizza', price: '12.50' });
+    customerId = await insertCustomer(t.db, { name: 'Cached Customer' });
+  });
+  afterAll(() => t.close());
+
+  describe('invalidation', () => {
+    it('serves new figures after an order is placed', async () => {
+      await placeOrder(1);
+      const before = await readAllCached();
+      await placeOrder(2);
+      const after = await readAllCached();
+      expect(after.behavior.total_orders).toBe(before.behavior.total_orders + 1);
+      expect(after.popular.items[0].quantity).toBe(before.popular.items[0].quantity + 2);
+      expect(after.performance[0].total_orders).toBe(before.performance[0].total_orders + 1);
+      expect(after.insights.total_orders).toBe(before.insights.total_orders + 1);
+      expect(after.insights.average_basket).toBe(18.75);
+    });
+
+    it('serves new revenue and stage times after an order is delivered', async () => {
+      const orderId = await placeOrder(3);
+      const before = await readAllCached();
+      await advance(orderId, 'confirmed', 'preparing', 'out_for_delivery', 'delivered');
+      const after = await readAllCached();
+      expect(after.daily.total_revenue).toBe(before.daily.total_revenue + 37.5);
+      expect(after.daily.total_orders).toBe(before.daily.total_orders + 1);
+      expect(after.revenue.total_revenue).toBe(before.revenue.total_revenue + 37.5);
+      expect(after.performance[0].revenue).toBe(37.5);
+      expect(after.insights.lifetime_spend).toBe(37.5);
+
+      // The stage times come from the history the orders module recorded for these transitions.
+      const [recorded] = await t.db.query(
+        `SELECT round(extract(epoch FROM max(changed_at) - min(changed_at))::numeric / 60, 2)::float8 AS minutes
+           FROM order_status_changes WHERE order_id = $1`,
+        [orderId],
+      );
+      expect(after.performance[0].average_delivery_minutes).toBe(recorded.minutes);
+    });
+
+    it('computes stage times from back-dated history rows', async () => {
+      const orderId = await placeOrder(1);
+      await advance(orderId, 'confirmed', 'preparing', 'out_for_delivery', 'delivered');
+      // Move this order's steps to known times: 3, 12 and 20 minutes apart, then 25 to the door.
+      await t.db.query(
+        `UPDATE order_status_changes c SET changed_at = date_trunc('second', now()) - make_interval(mins => steps.minutes)
+           FROM (VALUES ('placed', 60), ('confirmed', 57), ('preparing', 45), ('out_for_delivery', 25), ('delivered', 0))
+                AS steps(status, minutes)
+          WHERE c.order_id = $1 AND c.to_status::text = steps.status`,
+        [orderId],
+      );
+      // And the other delivered order's steps all at one instant, so the averages are exact.
+      await t.db.query(
+        `UPDATE order_status_changes SET changed_at = date_trunc('second', now()) WHERE order_id <> $1`,
+        [orderId],
+      );
+      await forgetCachedAnalytics(t);
+      const [performance] = (await t.http.get(routes().performance)).body;
+      // Two delivered orders: this one (60 minutes) and the other (0); stages over every order that reached both ends.
+      expect(performance.average_delivery_minutes).toBe(30);
+      const [{ confirmed_orders }] = await t.db.query(
+        `SELECT count(*)::int AS confirmed_orders FROM order_status_changes WHERE to_status = 'confirmed'`,
+      );
+      expect(confirmed_orders).toBe(2);
+      expect(performance.stage_minutes).toEqual({
+        placed_to_confirmed: 1.5,
+        confirmed_to_preparing: 6,
+        preparing_to_out_for_delivery: 10,
+        out_for_delivery_to_delivered: 12.5,
+      });
+    });
+  });
+
+  describe('POST /analytics/refresh/{type}', () => {
+    it('needs the admin token', async () => {
+      const response = await t.http.post('/analytics/refresh/revenue');
+      expect(response.status).toBe(401);
+      expect((await t.http.post('/analytics/refresh/revenue', undefined, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    });
+
+    it('refuses an unknown type with a 400', async () => {
+      const response = await t.http.post('/analytics/refresh/everything', undefined, ADMIN);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        { field: 'type', rule: 'isIn', message: 'type must be one of: revenue, customers, restaurants, popular-items' },
+      ]);
+    });
+
+    it.each([
+      ['revenue', ['analytics:revenue'], [`/analytics/revenue/daily?date=${today}`, '/analytics/revenue-analytics?period=7d', '/analytics/revenue-analytics?period=30d', '/analytics/revenue-analytics?period=90d']],
+      ['customers', ['analytics:customer-behavior'], ['/analytics/customers/behavior?period=7d', '/analytics/customers/behavior?period=30d', '/analytics/customers/behavior?period=90d']],
+      ['restaurants', ['analytics:restaurant-performance'], ['/analytics/restaurants/performance']],
+      ['popular-items', ['analytics:popular-items'], ['/analytics/popular-items?period=7d', '/analytics/popular-items?period=30d', '/analytics/popular-items?period=90d']],
+    ])('answers 202 for %s, then every refreshed route is cached', async (type, tags, paths) => {
+      const changes: CacheChangeRecord[] = [];
+      t.app.get(CacheService).onChange((change) => changes.push(change));
+      const response = await t.http.post(`/analytics/refresh/${type}`, undefined, ADMIN);
+      expect(response.status).toBe(202);
+      expect(response.body).toEqual({ type, status: 'accepted', tags, paths });
+
+      await t.app.get(AnalyticsRefresher).settled();
+      expect(changes).toContainEqual(
+        expect.objectContaining({ cause: 'job:analytics-refresh', action: 'invalidate', tags, reason: 'analytics refresh' }),
+      );
+      for (const path of paths) {
+        const read = await t.http.get(path);
+        expect([path, read.status, read.headers.get('x-cache')]).toEqual([path, 200, 'HIT-L1']);
+      }
+    });
+
+    it('replaces figures the cache still held from before a change', async () => {
+      const path = '/analytics/popular-items?period=7d';
+      const cached = (await t.http.get(path)).body.items[0].quantity;
+      // A change that fires no event: the cached figure stays as it was...
+      await t.db.query('UPDATE order_items SET quantity = quantity + 10 WHERE id = (SELECT min(id) FROM order_items)');
+      const stale = await t.http.get(path);
+      expect(stale.headers.get('x-cache')).toBe('HIT-L1');
+      expect(stale.body.items[0].quantity).toBe(cached);
+
+      // ...until a refresh recomputes it, in the background.
+      expect((await t.http.post('/analytics/refresh/popular-items', undefined, ADMIN)).status).toBe(202);
+      await t.app.get(AnalyticsRefresher).settled();
+      const refreshed = await t.http.get(path);
+      expect(refreshed.headers.get('x-cache')).toBe('HIT-L1');
+      const [{ quantity }] = await t.db.query(
+        `SELECT sum(oi.quantity)::int AS quantity FROM order_items oi JOIN orders o ON o.id = oi.order_id
+          WHERE o.order_status <> 'cancelled' AND oi.menu_item_id = $1`,
+        [pizzaId],
+      );
+      expect(refreshed.body.items[0].quantity).toBe(quantity);
+      expect(quantity).toBe(cached + 10);
+    });
+
+    it('reports what a direct refresh removed and warmed, for the refresh-ahead job', async () => {
+      await t.http.get('/analytics/restaurants/performance');
+      const report = await t.app.get(AnalyticsRefresher).refresh('restaurants', 'job:refresh-ahead');
+      expect(report).toMatchObject({ type: 'restaurants', tags: ['analytics:restaurant-performance'] });
+      expect(report.removed).toBeGreaterThanOrEqual(1);
+      expect(report.warmed).toEqual([
+        { path: '/analytics/restaurants/performance', status: 200, outcome: 'MISS', ms: expect.any(Number) },
+      ]);
+    });
+  });
+});
