@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { NotificationCounts } from './dto/notification.dto.js';
+import { Notification } from './entities/notification.entity.js';
+
+export interface OrderNotificationText {
+  kind: string;
+  title: string;
+  /** A format() template: %s is replaced by the restaurant's name. */
+  messageTemplate: string;
+}
+
+/** Every query on the notifications table. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * One INSERT for the order's customer, naming its restaurant; inserts nothing if the order is
+   * gone. Returns the customer notified, or null.
+   */
+  async insertForOrder(orderId: number, text: OrderNotificationText): Promise<number | null> {
+    const rows: { customer_id: number }[] = await this.dataSource.query(
+      `INSERT INTO notifications (customer_id, order_id, kind, title, message)
+       SELECT o.customer_id, o.id, $2::varchar, $3::varchar, format($4::text, r.name)
+         FROM orders o JOIN restaurants r ON r.id = o.restaurant_id
+        WHERE o.id = $1
+       RETURNING customer_id`,
+      [orderId, text.kind, text.title, text.messageTemplate],
+    );
+    return rows[0]?.customer_id ?? null;
+  }
+
+  /** A page, newest first (created_at, then id, descending). */
+  page(customerId: number, skip: number, limit: number): Promise<Notification[]> {
+    return this.dataSource.getRepository(Notification).find({
+      where: { customer_id: customerId },
+      order: { created_at: 'DESC', id: 'DESC' },
+      skip,
+      take: limit,
+    });
+  }
+
+  async counts(customerId: number): Promise<NotificationCounts> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT is_read)::int AS unread
+         FROM notifications WHERE customer_id = $1`,
+      [customerId],
+    );
+    return row;
+  }
+
+  /** Marks the customer's unread notifications read (only those ids when given); returns how many changed. */
+  async markRead(customerId: number, ids: number[] | undefined): Promise<number> {
+    const query = this.dataSource
+      .createQueryBuilder()
+      .update(Notification)
+      .set({ is_read: true, read_at: () => 'now()' })
+      .where('customer_id = :customerId AND NOT is_read', { customerId });
+    if (ids) query.andWhere('id IN (:...ids)', { ids });
+    return (await query.execute()).affected ?? 0;
+  }
+
+  async deleteOlderThan(days: number): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(Notification)
+      .where(`created_at < now() - make_interval(days => :days)`, { days })
+      .execute();
+    return result.affected ?? 0;
+  }
+}

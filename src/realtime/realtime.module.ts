@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module.js';
+import { Clock } from './clock.js';
+import { NotificationsRepository } from './notifications.repository.js';
+import { OrderExistsGuard } from './order-exists.guard.js';
+import { OrderNotificationsSubscriber } from './order-notifications.subscriber.js';
+import { OrderStatusStream } from './order-status-stream.js';
+import { RealtimeController } from './realtime.controller.js';
+import { RealtimeRepository } from './realtime.repository.js';
+import { RealtimeService } from './realtime.service.js';
+
+@Module({
+  imports: [OrdersModule],
+  controllers: [RealtimeController],
+  providers: [
+    Clock,
+    RealtimeService,
+    RealtimeRepository,
+    NotificationsRepository,
+    OrderNotificationsSubscriber,
+    OrderStatusStream,
+    OrderExistsGuard,
+  ],
+  // The cleanup job prunes old notifications.
+  exports: [NotificationsRepository],
+})
+export class RealtimeModule {}
