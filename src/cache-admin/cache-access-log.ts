@@ -1,0 +1,50 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canonicalParams, cacheKeyFor } from '../cache/cache-keys.js';
+import { cacheKeyOf } from '../cache/cache-namespaces.js';
+import type { RouteParams } from '../cache/cache-policy.js';
+import { AccessRecorder } from './access-recorder.js';
+import { CacheAdminSettings } from './cache-admin.settings.js';
+import { CachedRouteCatalog } from './cached-route-catalog.js';
+
+/** light-my-request's user agent: the in-process requests of warming and load tests. */
+const IN_PROCESS_AGENT = 'lightMyRequest';
+
+/**
+ * Feeds the {@link AccessRecorder} from every client GET that a cached route answered (it carries
+ * X-Cache), from a Fastify onResponse hook, so no domain code changes. In-process requests
+ * (warming, load tests) are not client demand and are left out.
+ */
+@Injectable()
+export class CacheAccessLog implements OnModuleInit {
+  readonly recorder = new AccessRecorder(CacheAdminSettings.access);
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly catalog: CachedRouteCatalog,
+  ) {}
+
+  onModuleInit(): void {
+    this.adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onResponse', (request, reply, done) => {
+      this.observe(request, reply);
+      done();
+    });
+  }
+
+  private observe(request: FastifyRequest, reply: FastifyReply): void {
+    if (request.method !== 'GET' || request.headers['user-agent'] === IN_PROCESS_AGENT) return;
+    const outcome = reply.getHeader('x-cache');
+    if (typeof outcome !== 'string') return;
+    const policy = this.catalog.policyFor(request.routeOptions.url);
+    if (!policy) return;
+    const params = canonicalParams(request.params as RouteParams);
+    this.recorder.record({
+      path: request.url,
+      namespace: policy.namespace,
+      cacheKey: cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, request.query as Record<string, unknown>)),
+      outcome,
+      at: Date.now(),
+    });
+  }
+}

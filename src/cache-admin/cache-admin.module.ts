@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CacheStoreAdmin } from '../cache/admin/cache-store-admin.js';
+import { L1ClearBroadcast } from '../cache/admin/l1-clear-broadcast.js';
+import { MenuItemsModule } from '../menu-items/menu-items.module.js';
+import { RestaurantsModule } from '../restaurants/restaurants.module.js';
+import { CacheAccessLog } from './cache-access-log.js';
+import { CacheAdminController } from './cache-admin.controller.js';
+import { CacheAnalyticsController } from './cache-analytics.controller.js';
+import { CacheDemoController } from './cache-demo.controller.js';
+import { CacheAdminRepository } from './cache-admin.repository.js';
+import { CacheAuditRepository } from './cache-audit.repository.js';
+import { CacheAuditService } from './cache-audit.service.js';
+import { CacheBenchmarkService } from './cache-benchmark.service.js';
+import { CacheClearService } from './cache-clear.service.js';
+import { CacheInspectionService } from './cache-inspection.service.js';
+import { CacheWarmingService } from './cache-warming.service.js';
+import { CachedRouteCatalog } from './cached-route-catalog.js';
+import { EnterpriseController } from './enterprise.controller.js';
+import { EnterpriseService } from './enterprise.service.js';
+
+/**
+ * Operating the cache: /cache (health, statistics, memory, keys, clears, warming, audit),
+ * /enterprise (patterns, cascade, predictive warming, analytics, security), the cache demos under
+ * /demo and /analytics/cache-performance. Exports the audit service for the retention job.
+ */
+@Module({
+  imports: [DiscoveryModule, RestaurantsModule, MenuItemsModule],
+  controllers: [CacheAdminController, EnterpriseController, CacheDemoController, CacheAnalyticsController],
+  providers: [
+    CacheStoreAdmin,
+    L1ClearBroadcast,
+    CachedRouteCatalog,
+    CacheAccessLog,
+    CacheAdminRepository,
+    CacheAuditRepository,
+    CacheAuditService,
+    CacheInspectionService,
+    CacheClearService,
+    CacheWarmingService,
+    CacheBenchmarkService,
+    EnterpriseService,
+  ],
+  exports: [CacheAuditService],
+})
+export class CacheAdminModule {}

@@ -1,0 +1,34 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../common/auth/admin-token.guard.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { CacheBenchmarkService } from './cache-benchmark.service.js';
+import { CachePerformanceTestResponse, LoadTestQuery, LoadTestResponse } from './dto/cache-benchmark.dto.js';
+import { LOAD_TEST_ENDPOINT_NAMES } from './read-routes.js';
+
+@ApiTags('demo')
+@Controller('demo')
+export class CacheDemoController {
+  constructor(private readonly benchmark: CacheBenchmarkService) {}
+
+  @Get('cache-performance-test')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Cold and warm timings of the entry reads through the full HTTP pipeline' })
+  @ApiOkResponse({ type: CachePerformanceTestResponse })
+  @ApiErrors(503)
+  cachePerformanceTest(): Promise<CachePerformanceTestResponse> {
+    return this.benchmark.cachePerformanceTest();
+  }
+
+  @Get('load-test/:endpoint')
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'A short, bounded in-process load (at most 2000 requests or 5 s, concurrency up to 10) against one of our read routes',
+  })
+  @ApiParam({ name: 'endpoint', enum: LOAD_TEST_ENDPOINT_NAMES, example: 'restaurants' })
+  @ApiOkResponse({ type: LoadTestResponse })
+  @ApiErrors(400, 409)
+  loadTest(@Param('endpoint') endpoint: string, @Query() query: LoadTestQuery): Promise<LoadTestResponse> {
+    return this.benchmark.loadTest(endpoint, query.requests, query.concurrency);
+  }
+}
