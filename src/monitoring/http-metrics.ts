@@ -8,18 +8,19 @@ type Label = 'method' | 'route' | 'status';
 
 export const METRICS_ROUTE = '/metrics';
 
+/** Orchestrator probes: in the histogram, but not user traffic, so not in the p95 the alert judges. */
+export const PROBE_ROUTES: ReadonlySet<string> = new Set(['/health', '/health/ready']);
+
 /** Requests that matched no route share one label value, so unknown URLs cannot multiply series. */
 const UNMATCHED = 'unmatched';
 
 /**
  * The HTTP duration histogram, by method, route pattern (never the raw URL) and status, fed by a
- * Fastify onResponse hook. Scrapes of /metrics are not counted. On the hot path: one map lookup
- * and one observe.
+ * Fastify onResponse hook. Scrapes of /metrics are not counted. On the hot path: one observe.
  */
 @Injectable()
 export class HttpMetrics implements OnModuleInit {
   private readonly histogram: Histogram<Label>;
-  private readonly series = new Map<string, Histogram.Internal<Label>>();
 
   constructor(
     registry: Registry,
@@ -42,18 +43,16 @@ export class HttpMetrics implements OnModuleInit {
     });
   }
 
+  /** A labels object is as fast as a cached child series here: prom-client validates and hashes either way. */
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let child = this.series.get(key);
-    if (!child) this.series.set(key, (child = this.histogram.labels(method, route, String(status))));
-    child.observe(seconds);
+    this.histogram.observe({ method, route, status }, seconds);
   }
 
-  /** Cumulative counts per bucket bound (seconds, ending with +Inf), summed over every series. */
+  /** Cumulative counts per bucket bound (seconds, ending with +Inf), summed over every series but the probes'. */
   async bucketTotals(): Promise<{ le: number; count: number }[]> {
     const totals = new Map<number, number>(HTTP_DURATION_BUCKETS.concat(Number.POSITIVE_INFINITY).map((le) => [le, 0]));
     for (const sample of (await this.histogram.get()).values) {
-      if (sample.metricName !== 'http_request_duration_seconds_bucket') continue;
+      if (sample.metricName !== 'http_request_duration_seconds_bucket' || PROBE_ROUTES.has(String(sample.labels.route))) continue;
       const bound = (sample.labels as { le?: string | number }).le;
       const le = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
       totals.set(le, (totals.get(le) ?? 0) + sample.value);
