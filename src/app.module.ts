@@ -7,7 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EventsModule } from './events/events.module.js';
-import { HealthModule } from './health/health.module.js';
+import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { MenuItemsModule } from './menu-items/menu-items.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { RestaurantsModule } from './restaurants/restaurants.module.js';
@@ -23,7 +23,7 @@ export class AppModule {
         DatabaseModule.forRoot(database, config.database.runMigrations),
         EventsModule,
         CacheModule,
-        HealthModule,
+        MonitoringModule,
         RestaurantsModule,
         MenuItemsModule,
         CustomersModule,

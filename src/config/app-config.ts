@@ -41,6 +41,7 @@ export class AppConfig {
     ackTimeoutMs: number;
   };
   readonly swagger: { enabled: boolean };
+  readonly alerts: { webhookUrl?: string };
   /** Absent: the operations endpoints refuse every caller. */
   readonly adminToken?: string;
 
@@ -86,7 +87,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
   return { overrides, problems };
 }
 
-const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE', 'ADMIN_TOKEN'];
+const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE', 'ADMIN_TOKEN', 'ALERT_WEBHOOK_URL'];
 
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -134,5 +135,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     swagger: { enabled: env.SWAGGER_ENABLED },
     adminToken: env.ADMIN_TOKEN,
+    alerts: { webhookUrl: env.ALERT_WEBHOOK_URL },
   });
 }

@@ -92,6 +92,12 @@ export class EnvironmentVariables {
   @IsBoolean()
   SWAGGER_ENABLED = true;
 
+  /** Alerts are POSTed here (JSON) when they open and resolve, besides the log. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
+  ALERT_WEBHOOK_URL?: string;
+
   /** Bearer token for the operations endpoints (/cache writes, /enterprise, /demo, /jobs, /alerts writes). */
   @Transform(emptyToUndefined)
   @IsOptional()

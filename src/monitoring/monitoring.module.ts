@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig } from '../config/app-config.js';
 import { Registry } from 'prom-client';
 import { AlertNotifier } from './alert-notifier.js';
 import { AlertSignals } from './alert-signals.js';
@@ -23,7 +24,11 @@ import { ALERT_WEBHOOK, defaultAlertWebhookOptions } from './monitoring.constant
   controllers: [HealthController, MetricsController, AlertsController],
   providers: [
     { provide: Registry, useFactory: createMetricsRegistry },
-    { provide: ALERT_WEBHOOK, useFactory: defaultAlertWebhookOptions },
+    {
+      provide: ALERT_WEBHOOK,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ ...defaultAlertWebhookOptions(), url: config.alerts.webhookUrl }),
+    },
     HttpMetrics,
     MetricsService,
     DependencyProbe,
