@@ -1,6 +1,7 @@
-// Summarises a V8 .cpuprofile (node --cpu-prof): where the samples fall by function (self and
-// inclusive time) and by package. Usage: node bench/cpuprofile-summary.mjs <file> [--top 25]
-import { readFileSync } from 'node:fs';
+// Summarises a V8 .cpuprofile (node --cpu-prof): where the samples fall by package and by
+// function (self and inclusive time), or how one profile differs per request from another.
+// Usage: node bench/cpuprofile-summary.mjs <file.cpuprofile> [--compare <baseline.cpuprofile>] [--top 25]
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './lib/app-process.mjs';
 import { parseOptions, usage } from './lib/options.mjs';
@@ -34,12 +35,15 @@ function frameLabel({ functionName, url, lineNumber }) {
   return url ? `${name}  ${shortUrl(url)}:${lineNumber + 1}` : `${name}  (native)`;
 }
 
+/** Where profile-hit.mjs records the measured window of a profile: `{ fromUs, toUs, requests }`. */
+export const windowFileOf = (profileFile) => profileFile.replace(/\.cpuprofile$/, '.window.json');
+
 /**
  * Counts the samples taken between `fromUs` and `toUs` (V8's monotonic clock, the one
- * process.hrtime reads), or all of them. Given the number of `requests` served in that time, it
- * also shows the microseconds per request, which compare across scenarios where shares do not.
+ * process.hrtime reads), or all of them, by area, by function (self) and by function on the stack
+ * (inclusive). `requests` served in that time turn counts into microseconds per request.
  */
-export function summariseProfile(profile, { fromUs = -Infinity, toUs = Infinity, top = 25, requests } = {}) {
+export function analyseProfile(profile, { fromUs = -Infinity, toUs = Infinity, requests } = {}) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
@@ -47,7 +51,7 @@ export function summariseProfile(profile, { fromUs = -Infinity, toUs = Infinity,
   const self = new Map();
   const inclusive = new Map();
   const areas = new Map();
-  const add = (map, key, count = 1) => map.set(key, (map.get(key) ?? 0) + count);
+  const add = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
   let total = 0;
   let at = profile.startTime;
   for (let index = 0; index < profile.samples.length; index++) {
@@ -57,7 +61,7 @@ export function summariseProfile(profile, { fromUs = -Infinity, toUs = Infinity,
     const node = nodes.get(profile.samples[index]);
     add(self, frameLabel(node.callFrame));
     add(areas, areaOf(node.callFrame));
-    // Inclusive: each function once per sample, however deep it recurses.
+    // Each function once per sample, however deep it recurses.
     const seen = new Set();
     for (let id = node.id; id !== undefined; id = parents.get(id)) {
       const label = frameLabel(nodes.get(id).callFrame);
@@ -66,45 +70,90 @@ export function summariseProfile(profile, { fromUs = -Infinity, toUs = Infinity,
       add(inclusive, label);
     }
   }
-  if (total === 0) return 'No samples in the window.';
-
   const windowUs = Math.min(toUs, profile.endTime) - Math.max(fromUs, profile.startTime);
-  const perRequest = (count) => (requests ? `${((count / total) * (windowUs / requests)).toFixed(1).padStart(7)} us/req` : '');
-  const percent = (count) => `${((100 * count) / total).toFixed(1).padStart(5)}%${perRequest(count)}`;
-  const table = (title, map) =>
-    [
-      title,
-      ...[...map]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(([label, count]) => `  ${percent(count)}  ${label}`),
-    ].join('\n');
-  const seconds = (profile.endTime - profile.startTime) / 1e6;
+  const usPerRequest = requests && total > 0 ? (count) => (count / total) * (windowUs / requests) : undefined;
+  return { total, samples: profile.samples.length, windowUs, requests, usPerRequest, self, inclusive, areas };
+}
+
+const byCount = (map, top) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top);
+
+export function summariseProfile(profile, { top = 25, ...window } = {}) {
+  const analysis = analyseProfile(profile, window);
+  const { total, usPerRequest, requests, windowUs } = analysis;
+  if (total === 0) return 'No samples in the window.';
+  const cell = (count) =>
+    `${((100 * count) / total).toFixed(1).padStart(5)}%` + (usPerRequest ? `${usPerRequest(count).toFixed(1).padStart(7)} us/req` : '');
+  const table = (title, map) => [title, ...byCount(map, top).map(([label, count]) => `  ${cell(count)}  ${label}`)].join('\n');
   const served = requests ? ` ${requests} requests: ${(windowUs / requests).toFixed(1)} us of wall time each.` : '';
   return [
-    `${total} samples in the window (${profile.samples.length} in the profile, ${seconds.toFixed(1)} s).${served}`,
+    `${total} samples in the window (${analysis.samples} in the profile).${served}`,
     '',
-    table('Self time by package / area:', areas),
+    table('Self time by package / area:', analysis.areas),
     '',
-    table(`Self time by function (top ${top}):`, self),
+    table(`Self time by function (top ${top}):`, analysis.self),
     '',
-    table(`Inclusive time by function (top ${top}):`, inclusive),
+    table(`Inclusive time by function (top ${top}):`, analysis.inclusive),
   ].join('\n');
 }
 
+/** Microseconds per request of each area and function in `profile` and `baseline`, largest differences first. */
+export function compareProfiles(profile, baseline, { top = 25 } = {}) {
+  const [a, b] = [profile, baseline].map(({ data, window }) => analyseProfile(data, window));
+  if (!a.usPerRequest || !b.usPerRequest) return 'Comparing needs both profiles\' .window.json (written by profile-hit.mjs).';
+  const table = (title, key) => {
+    const labels = new Set([...a[key].keys(), ...b[key].keys()]);
+    const rows = [...labels]
+      .map((label) => {
+        const [mine, theirs] = [a.usPerRequest(a[key].get(label) ?? 0), b.usPerRequest(b[key].get(label) ?? 0)];
+        return { label, mine, theirs, difference: mine - theirs };
+      })
+      .sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference))
+      .slice(0, top)
+      .map(({ label, mine, theirs, difference }) => {
+        const numbers = [mine, theirs].map((value) => value.toFixed(1).padStart(7)).join('');
+        return `${numbers}${(difference >= 0 ? '+' : '') + difference.toFixed(1)}`.padEnd(24) + `  ${label}`;
+      });
+    return [title, '  profile baseline difference (us per request)', ...rows].join('\n');
+  };
+  const perRequest = (analysis) => (analysis.windowUs / analysis.requests).toFixed(1);
+  return [
+    `Wall time per request: ${perRequest(a)} us in the profile, ${perRequest(b)} us in the baseline.`,
+    '',
+    table('Self time by package / area:', 'areas'),
+    '',
+    table(`Self time by function (top ${top} differences):`, 'self'),
+    '',
+    table(`Inclusive time by function (top ${top} differences):`, 'inclusive'),
+  ].join('\n');
+}
+
+function load(file) {
+  const windowFile = windowFileOf(file);
+  return {
+    data: JSON.parse(readFileSync(file, 'utf8')),
+    window: existsSync(windowFile) ? JSON.parse(readFileSync(windowFile, 'utf8')) : {},
+  };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const names = ['top'];
+  const names = ['top', 'compare'];
+  const script = 'bench/cpuprofile-summary.mjs <file.cpuprofile>';
   let options;
   try {
     options = parseOptions(process.argv.slice(2), names);
     if (!options.help && options.positional.length !== 1) throw new Error('Give one .cpuprofile file');
   } catch (error) {
-    console.error(`${error.message}\n\n${usage('bench/cpuprofile-summary.mjs <file.cpuprofile>', names)}`);
+    console.error(`${error.message}\n\n${usage(script, names)}`);
     process.exit(2);
   }
   if (options.help) {
-    console.log(usage('bench/cpuprofile-summary.mjs <file.cpuprofile>', names));
+    console.log(usage(script, names, 'Uses <file>.window.json, when present, to count only the measured window.'));
   } else {
-    console.log(summariseProfile(JSON.parse(readFileSync(options.positional[0], 'utf8')), { top: options.top }));
+    const profile = load(options.positional[0]);
+    console.log(
+      options.compare
+        ? compareProfiles(profile, load(options.compare), { top: options.top })
+        : summariseProfile(profile.data, { ...profile.window, top: options.top }),
+    );
   }
 }

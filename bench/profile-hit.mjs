@@ -3,7 +3,7 @@
 // Usage: node bench/profile-hit.mjs [--scenario l1|l2|off|constant] [--duration 10] ...
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summariseProfile } from './cpuprofile-summary.mjs';
+import { summariseProfile, windowFileOf } from './cpuprofile-summary.mjs';
 import { BenchFailure } from './lib/failure.mjs';
 import { createRestaurantWithMenu } from './lib/fixture.mjs';
 import { measure } from './lib/load.mjs';
@@ -33,7 +33,7 @@ async function profile(session, options) {
     ...options,
     onWindow: (fromUs, toUs) => (window = { fromUs, toUs }),
   });
-  log(`${Math.round(result.requests_per_second)} req/s with the profiler on (it costs throughput; compare shares, not rates)`);
+  log(`${Math.round(result.requests_per_second)} req/s with the profiler on (it costs throughput: compare microseconds per request, not rates)`);
   session.checkpoint();
   const exit = await app.stop();
   if (exit.code !== 0) throw new BenchFailure(`${app.name} exited with ${exit.code ?? exit.signal}; the profile may be missing`);
@@ -41,12 +41,17 @@ async function profile(session, options) {
   const file = join(PROFILES, `${name}.cpuprofile`);
   if (!readdirSync(PROFILES).includes(`${name}.cpuprofile`)) throw new BenchFailure(`${file} was not written`);
   const data = JSON.parse(readFileSync(file, 'utf8'));
-  const inside = window.fromUs >= data.startTime && window.toUs <= data.endTime;
-  if (!inside) log('warning: the measured window is not on the profile clock; summarising the whole profile');
-  const summary = summariseProfile(data, { ...(inside ? window : {}), top: options.top, requests: inside ? result.requests : undefined });
+  const onProfileClock = window.fromUs >= data.startTime && window.toUs <= data.endTime;
+  if (onProfileClock) {
+    writeFileSync(windowFileOf(file), `${JSON.stringify({ ...window, requests: result.requests })}\n`);
+  } else {
+    log('warning: the measured window is not on the profile clock; summarising the whole profile');
+  }
+  const summary = summariseProfile(data, { ...(onProfileClock ? { ...window, requests: result.requests } : {}), top: options.top });
   writeFileSync(join(PROFILES, `${name}.txt`), `${summary}\n`);
   console.log(`\n${summary}\n`);
-  log(`profile: ${file} (open in Chrome DevTools > Performance); summary: ${name}.txt`);
+  log(`profile: ${file} (Chrome DevTools > Performance opens it); summary: ${name}.txt`);
+  log(`compare with another scenario: node bench/cpuprofile-summary.mjs ${file} --compare <other>.cpuprofile`);
 }
 
 let options;

@@ -41,11 +41,12 @@ export async function measure(url, serverPid, { connections, warmup, duration, o
   const result = await run(url, connections, duration, (_client, _status, _bytes, responseTime) => times.push(responseTime));
   onWindow?.(windowStartUs, monotonicMicros());
   const cpuCores = endCpuWindow();
+  const requestsPerSecond = result.requests.total / result.duration;
   const sorted = Float64Array.from(times).sort();
   return {
     requests: result.requests.total,
     seconds: result.duration,
-    requests_per_second: result.requests.total / result.duration,
+    requests_per_second: requestsPerSecond,
     latency_ms: {
       p50: percentile(sorted, 0.5),
       p99: percentile(sorted, 0.99),
@@ -56,6 +57,7 @@ export async function measure(url, serverPid, { connections, warmup, duration, o
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     cpu_cores: cpuCores,
+    server_cpu_us_per_request: cpuCores ? (cpuCores.server / requestsPerSecond) * 1e6 : undefined,
     status_codes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count])),
   };
 }

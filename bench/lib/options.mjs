@@ -6,12 +6,14 @@ const DEFINITIONS = {
   connections: { default: 32, min: 1, max: 10_000, help: 'concurrent connections of the load generator' },
   scenario: { default: 'l1', choices: ['l1', 'l2', 'off', 'constant'], help: 'what to load' },
   top: { default: 25, min: 1, max: 500, help: 'rows per table' },
+  compare: { default: undefined, text: '<baseline.cpuprofile>', help: 'show the difference per request from this profile' },
 };
 
 function describe(name) {
   const definition = DEFINITIONS[name];
-  const value = definition.choices ? `<${definition.choices.join('|')}>` : '<n>';
-  return `  --${name} ${value}`.padEnd(36) + `${definition.help} (default ${definition.default})`;
+  const value = definition.text ?? (definition.choices ? `<${definition.choices.join('|')}>` : '<n>');
+  const byDefault = definition.default === undefined ? '' : ` (default ${definition.default})`;
+  return `  --${name} ${value}`.padEnd(36) + `${definition.help}${byDefault}`;
 }
 
 export function usage(script, names, extra = '') {
@@ -21,6 +23,10 @@ export function usage(script, names, extra = '') {
 
 function parseValue(name, raw) {
   const definition = DEFINITIONS[name];
+  if (definition.text) {
+    if (!raw) throw new Error(`--${name} needs a value`);
+    return raw;
+  }
   if (definition.choices) {
     if (!definition.choices.includes(raw)) throw new Error(`--${name} must be one of ${definition.choices.join(', ')}, got "${raw ?? ''}"`);
     return raw;

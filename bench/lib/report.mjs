@@ -42,8 +42,8 @@ export function markdownReport(report) {
   const cpuRows = report.scenarios
     .filter((scenario) => scenario.cpu_cores)
     .map(
-      ({ id, cpu_cores: cpu }) =>
-        `| ${id} | ${cpu.server.toFixed(2)} | ${cpu.load_generator.toFixed(2)} | ${cpu.rest_of_machine.toFixed(2)} |`,
+      ({ id, cpu_cores: cpu, server_cpu_us_per_request: perRequest }) =>
+        `| ${id} | ${cpu.server.toFixed(2)} | ${perRequest.toFixed(1)} | ${cpu.load_generator.toFixed(2)} | ${cpu.rest_of_machine.toFixed(2)} |`,
     );
   const cpuSection =
     cpuRows.length === 0
@@ -53,8 +53,8 @@ CPU during each measured window, in cores (${machine.cores} available). A server
 not the bottleneck (waiting on Redis/Postgres, or starved); a load generator near 1.0 means the
 client, not the server, set the pace; "rest" is Postgres/Redis plus any other work on the machine.
 
-| # | server | load generator | rest of machine |
-|---|---:|---:|---:|
+| # | server | server CPU per request (us) | load generator | rest of machine |
+|---|---:|---:|---:|---:|
 ${cpuRows.join('\n')}
 `;
   const goal = report.goal;
@@ -73,7 +73,9 @@ Body: ${integer(report.body_bytes)} bytes (a restaurant with ${report.menu_items
 ${rows.join('\n')}
 ${cpuSection}
 Goal of the cache-layer issue: a cached GET at ${goal.threshold.toFixed(2)}x or more of the constant route.
-Cached from L1: **${ratio(goal.ratio)}**, ${goal.met ? 'met' : 'NOT met'}.
+Cached from L1: **${ratio(goal.ratio)}**, ${goal.met ? 'met' : 'NOT met'}.${
+    Number.isFinite(goal.cpu_ratio) ? ` By server CPU per request (constant / L1): ${ratio(goal.cpu_ratio)}.` : ''
+  }
 
 ${report.warnings.map((warning) => `Warning: ${warning}.\n`).join('')}The run took ${Math.round(report.run_seconds)} s (without the build).
 `;
