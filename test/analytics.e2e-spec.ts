@@ -386,6 +386,12 @@ describe('analytics', () => {
         });
       });
 
+      it.each(['0001-01-01', '9999-12-31'])('answers the extreme day %s', async (date) => {
+        const response = await t.http.get(`/analytics/revenue/daily?date=${date}`);
+        expect(response.status).toBe(200);
+        expect(response.body).toMatchObject({ date, total_orders: 0, by_restaurant: [] });
+      });
+
       it('recognises revenue on the day of delivery, not of ordering', async () => {
         // o8 was placed at 23:59:59 seven days ago and delivered 30 minutes later.
         expect((await t.http.get(`/analytics/revenue/daily?date=${dayOf(D(7))}`)).body.total_orders).toBe(0);

@@ -89,7 +89,6 @@ export class AnalyticsController {
   @ApiOperation({
     summary: 'Recompute a kind of analytics in the background: its cache entries are dropped and filled again',
   })
-  @ApiParam({ name: 'type', enum: ['revenue', 'customers', 'restaurants', 'popular-items'] })
   @ApiAcceptedResponse({ type: RefreshAcceptedResponse })
   @ApiErrors(400)
   refresh(@Param() params: RefreshParams): RefreshAcceptedResponse {
