@@ -19,26 +19,40 @@ function machineSeconds() {
   };
 }
 
+function snapshot(serverPid) {
+  return { at: process.hrtime.bigint(), server: processSeconds(serverPid), self: process.cpuUsage(), machine: machineSeconds() };
+}
+
+function coresSince(started, serverPid) {
+  const seconds = Number(process.hrtime.bigint() - started.at) / 1e9;
+  const self = process.cpuUsage(started.self);
+  const machine = machineSeconds();
+  const server = (processSeconds(serverPid) - started.server) / seconds;
+  const generator = (self.user + self.system) / 1e6 / seconds;
+  const busy = (machine.busy - started.machine.busy) / seconds;
+  const round = (value) => Math.round(value * 100) / 100;
+  return { server: round(server), load_generator: round(generator), rest_of_machine: round(Math.max(0, busy - server - generator)) };
+}
+
 /**
  * Where the CPU went during a window, in cores (1.0 = one core fully busy): the server under
  * load (all its threads), this process (the load generator) and everything else on the machine
  * (Postgres and Redis when the scenario uses them, and any other work, which skews the numbers).
- * Undefined where /proc is not available.
+ * The function returned ends the window; it returns undefined where /proc is not available or
+ * the server is gone (Ctrl-C).
  */
 export function startCpuWindow(serverPid) {
+  let started;
   try {
-    const started = { at: process.hrtime.bigint(), server: processSeconds(serverPid), self: process.cpuUsage(), machine: machineSeconds() };
-    return () => {
-      const seconds = Number(process.hrtime.bigint() - started.at) / 1e9;
-      const self = process.cpuUsage(started.self);
-      const machine = machineSeconds();
-      const server = (processSeconds(serverPid) - started.server) / seconds;
-      const generator = (self.user + self.system) / 1e6 / seconds;
-      const busy = (machine.busy - started.machine.busy) / seconds;
-      const round = (value) => Math.round(value * 100) / 100;
-      return { server: round(server), load_generator: round(generator), rest_of_machine: round(Math.max(0, busy - server - generator)) };
-    };
+    started = snapshot(serverPid);
   } catch {
     return () => undefined;
   }
+  return () => {
+    try {
+      return coresSince(started, serverPid);
+    } catch {
+      return undefined;
+    }
+  };
 }

@@ -65,7 +65,11 @@ export async function runBenchSession(work) {
     }
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
+  if (interruptedBy) {
+    console.error(`[bench] interrupted by ${interruptedBy}`);
+    return exitCodeOf(interruptedBy);
+  }
   if (!failure) return 0;
   console.error(`[bench] FAILED: ${failure instanceof BenchFailure ? failure.message : (failure.stack ?? failure)}`);
-  return interruptedBy ? exitCodeOf(interruptedBy) : 1;
+  return 1;
 }
