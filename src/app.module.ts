@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 import { CacheModule } from './cache/cache.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
@@ -30,6 +31,7 @@ export class AppModule {
         OrdersModule,
         ReviewsModule,
         DemoModule,
+        AnalyticsModule,
       ],
     };
   }
