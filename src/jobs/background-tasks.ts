@@ -1,0 +1,123 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AnalyticsRefresher } from '../analytics/analytics-refresher.js';
+import { REFRESH_TYPES } from '../analytics/dto/analytics-query.dto.js';
+import { CacheAdminSettings } from '../cache-admin/cache-admin.settings.js';
+import { CacheAuditService } from '../cache-admin/cache-audit.service.js';
+import { CacheWarmingService } from '../cache-admin/cache-warming.service.js';
+import { CacheWarmer } from '../cache/cache-warmer.js';
+import { CacheService } from '../cache/cache.service.js';
+import { TieredCache } from '../cache/tiered-cache.js';
+import { AlertsService } from '../monitoring/alerts.service.js';
+import { NotificationsRepository } from '../realtime/notifications.repository.js';
+import type { JobTask } from './job-runner.js';
+import { JobRunsRepository } from './job-runs.repository.js';
+import { type JobName, POPULAR_RESTAURANT_COUNT, RETENTION_DAYS } from './job-schedule.js';
+import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
+
+/** Popular items across restaurants: the analytics route's default query. */
+const POPULAR_ITEMS_PATH = '/analytics/popular-items';
+
+const notAvailable = (service: string) => ({ performed: false, reason: `${service} is not registered in this app` });
+
+/**
+ * The work of each job. The analytics, cache administration and monitoring services are
+ * optional: until their modules are registered the job records that it had nothing to call.
+ */
+@Injectable()
+export class BackgroundTasks {
+  constructor(
+    private readonly warmer: CacheWarmer,
+    private readonly cache: CacheService,
+    private readonly tiers: TieredCache,
+    private readonly popular: PopularRestaurantsRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly jobRuns: JobRunsRepository,
+    @Optional() private readonly analytics?: AnalyticsRefresher,
+    @Optional() private readonly cacheWarming?: CacheWarmingService,
+    @Optional() private readonly cacheAudit?: CacheAuditService,
+    @Optional() private readonly alerts?: AlertsService,
+  ) {}
+
+  taskFor(name: JobName): JobTask {
+    const tasks: Record<JobName, JobTask> = {
+      'warm-popular': () => this.warmPopular(),
+      'predictive-warming': () => this.warmPredicted(),
+      'analytics-refresh': () => this.refreshAnalytics(),
+      'health-monitor': () => this.monitorHealth(),
+      cleanup: () => this.cleanUp(),
+    };
+    return tasks[name];
+  }
+
+  /** The paths of the popular set: each most ordered restaurant with its menu, and the popular items. */
+  async popularPaths(): Promise<{ restaurants: number; paths: string[] }> {
+    const restaurants = await this.popular.mostOrdered(POPULAR_RESTAURANT_COUNT);
+    if (restaurants.length === 0) return { restaurants: 0, paths: [] };
+    const paths = restaurants.flatMap(({ id }) => [`/restaurants/${id}/with-menu`, `/restaurants/${id}/menu`]);
+    return { restaurants: restaurants.length, paths: [...paths, POPULAR_ITEMS_PATH] };
+  }
+
+  async warmPopular(): Promise<Record<string, unknown>> {
+    if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
+    const { restaurants, paths } = await this.popularPaths();
+    return { restaurants, ...(await this.warm(paths)) };
+  }
+
+  private async warmPredicted(): Promise<Record<string, unknown>> {
+    if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
+    if (this.cacheWarming) {
+      return { source: 'access-frequency', ...(await this.cacheWarming.warmPredictive(CacheAdminSettings.warm.predictive)) };
+    }
+    return { source: 'popular-set', note: notAvailable('CacheWarmingService').reason, ...(await this.warmPopular()) };
+  }
+
+  private async refreshAnalytics(): Promise<Record<string, unknown>> {
+    if (!this.analytics) return notAvailable('AnalyticsRefresher');
+    const refreshed: Record<string, unknown> = {};
+    for (const type of REFRESH_TYPES) {
+      const report = await this.analytics.refresh(type, 'job:analytics-refresh');
+      refreshed[type] = {
+        removed: report.removed,
+        warmed: report.warmed.length,
+        failed: report.warmed.filter((result) => result.status !== 200).map(({ path, status }) => ({ path, status })),
+      };
+    }
+    return { refreshed };
+  }
+
+  private async monitorHealth(): Promise<Record<string, unknown>> {
+    if (!this.alerts) return notAvailable('AlertsService');
+    return { ...(await this.alerts.evaluate()) };
+  }
+
+  private async cleanUp(): Promise<Record<string, unknown>> {
+    const expired = this.tiers.l1.purgeExpired();
+    if (expired > 0) {
+      this.cache.recordChange({
+        action: 'clear-expired',
+        namespace: null,
+        tags: [],
+        keys: [],
+        reason: `cleanup: ${expired} L1 entries past their stale window`,
+      });
+    }
+    return {
+      l1_expired_removed: expired,
+      cache_audit_pruned: this.cacheAudit ? await this.cacheAudit.pruneOlderThan(RETENTION_DAYS.cacheAudit) : notAvailable('CacheAuditService'),
+      notifications_deleted: await this.notifications.deleteOlderThan(RETENTION_DAYS.notifications),
+      job_runs_deleted: await this.jobRuns.deleteOlderThan(RETENTION_DAYS.jobRuns),
+      retention_days: RETENTION_DAYS,
+    };
+  }
+
+  private async warm(paths: string[]): Promise<Record<string, unknown>> {
+    const results = await this.warmer.warm(paths);
+    const count = (outcome: (value: string) => boolean) => results.filter((result) => result.status === 200 && outcome(result.outcome)).length;
+    return {
+      paths: paths.length,
+      loaded: count((outcome) => outcome === 'MISS'),
+      already_cached: count((outcome) => outcome.startsWith('HIT')),
+      failed: results.filter((result) => result.status !== 200).map(({ path, status }) => ({ path, status })),
+    };
+  }
+}

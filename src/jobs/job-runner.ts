@@ -1,0 +1,85 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DistributedLock } from '../cache/distributed-lock.js';
+import { TieredCache } from '../cache/tiered-cache.js';
+import { RequestContext } from '../common/context/request-context.js';
+import type { JobRun, JobTrigger } from './entities/job-run.entity.js';
+import { JobRunsRepository } from './job-runs.repository.js';
+import { JOB_LOCK_LEASE_MS, type JobName } from './job-schedule.js';
+
+/** A job's work: resolves to what it did, stored as the run's detail. */
+export type JobTask = () => Promise<Record<string, unknown>>;
+
+export type NotRunReason = 'running-here' | 'held-elsewhere' | 'ran-elsewhere';
+
+export type RunResult = { ran: true; run: JobRun } | { ran: false; reason: NotRunReason };
+
+/**
+ * Runs a job and records it in job_runs. Scheduled and manual runs take the job's distributed
+ * lock (`job:<name>`): with several instances on one Redis a run happens on exactly one of them,
+ * and never twice at once (without Redis the lock is this process's). The work runs inside
+ * RequestContext `job:<name>`, so the cache audit names the job as the cause.
+ */
+@Injectable()
+export class JobRunner {
+  private readonly logger = new Logger('Jobs');
+  /** The Redis tier's instance id when there is one (shared with the invalidation bus), else this process's own. */
+  readonly instanceId: string;
+  private readonly running = new Set<JobName>();
+
+  constructor(
+    private readonly lock: DistributedLock,
+    private readonly runs: JobRunsRepository,
+    tiers: TieredCache,
+  ) {
+    this.instanceId = tiers.redis?.instanceId ?? `process-${randomUUID()}`;
+  }
+
+  isRunningHere(name: JobName): boolean {
+    return this.running.has(name);
+  }
+
+  /**
+   * Under the job's lock: unless a scheduled run already started at or after
+   * `skipIfScheduledSince` (another instance took this tick), records the run, works, records the
+   * outcome. A task that throws is recorded as failed, not rethrown.
+   */
+  async runExclusive(name: JobName, trigger: JobTrigger, task: JobTask, skipIfScheduledSince?: Date): Promise<RunResult> {
+    const outcome = await this.lock.runExclusive(`job:${name}`, JOB_LOCK_LEASE_MS, async (): Promise<RunResult> => {
+      if (skipIfScheduledSince && (await this.runs.scheduledRunSince(name, skipIfScheduledSince))) {
+        return { ran: false, reason: 'ran-elsewhere' };
+      }
+      return { ran: true, run: await this.record(name, trigger, task) };
+    });
+    return outcome.ran ? outcome.result : { ran: false, reason: outcome.reason };
+  }
+
+  /** Without the lock: start-up warming, which every instance does for its own L1. */
+  runLocally(name: JobName, trigger: JobTrigger, task: JobTask): Promise<JobRun> {
+    return this.record(name, trigger, task);
+  }
+
+  private async record(name: JobName, trigger: JobTrigger, task: JobTask): Promise<JobRun> {
+    this.running.add(name);
+    try {
+      return await RequestContext.run(`job:${name}`, async () => {
+        const startedAt = new Date();
+        const run = await this.runs.start(name, this.instanceId, trigger, startedAt);
+        const started = performance.now();
+        let detail: Record<string, unknown>;
+        let failed = false;
+        try {
+          detail = await task();
+        } catch (error) {
+          failed = true;
+          detail = { error: error instanceof Error ? error.message : String(error) };
+          this.logger.error(`Job ${name} (${trigger}) failed`, error instanceof Error ? error.stack : String(error));
+        }
+        const duration = Math.round(performance.now() - started);
+        return this.runs.finish(run.id, failed ? 'failed' : 'succeeded', new Date(startedAt.getTime() + duration), duration, detail);
+      });
+    } finally {
+      this.running.delete(name);
+    }
+  }
+}

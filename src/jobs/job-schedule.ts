@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+
+export const JOB_NAMES = ['warm-popular', 'predictive-warming', 'analytics-refresh', 'health-monitor', 'cleanup'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
+
+const MINUTE_MS = 60_000;
+
+/**
+ * How often each job runs, in ms: the one place for the defaults until the config carries them
+ * (JOB_INTERVAL_<NAME>_MS, e.g. JOB_INTERVAL_WARM_POPULAR_MS).
+ */
+export const DEFAULT_JOB_INTERVALS_MS: Readonly<Record<JobName, number>> = {
+  'warm-popular': 10 * MINUTE_MS,
+  'predictive-warming': 15 * MINUTE_MS,
+  'analytics-refresh': 30 * MINUTE_MS,
+  'health-monitor': 5 * MINUTE_MS,
+  cleanup: 120 * MINUTE_MS,
+};
+
+export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
+  'warm-popular': 'Loads the 50 most ordered restaurants, their menus and the popular items into the cache (also at start-up)',
+  'predictive-warming': 'Warms the paths with the highest recent access frequency (cache administration), else the popular set',
+  'analytics-refresh': 'Recomputes every kind of analytics into the cache before its entries expire (refresh-ahead)',
+  'health-monitor': 'Evaluates the alert thresholds (hit ratio, Redis memory, response time)',
+  cleanup: 'Purges expired L1 entries, old cache audit records, notifications and job runs',
+};
+
+/** A job run holds its lock this long unless renewed (renewed every third of it while it runs). */
+export const JOB_LOCK_LEASE_MS = 30_000;
+
+/** The most ordered restaurants the warming jobs load. */
+export const POPULAR_RESTAURANT_COUNT = 50;
+
+/** Retention of the cleanup job, in days. */
+export const RETENTION_DAYS = { notifications: 90, jobRuns: 30, cacheAudit: 30 } as const;
+
+/** At start-up, how long warming waits for the Redis invalidation bus (L1 is not used before it is up). */
+export const STARTUP_REDIS_WAIT_MS = 5_000;
+
+/** The interval of each job on this instance; {@link JobScheduler.reschedule} changes them at run time. */
+@Injectable()
+export class JobSchedule {
+  private readonly intervals = new Map<JobName, number>(Object.entries(DEFAULT_JOB_INTERVALS_MS) as [JobName, number][]);
+
+  intervalMs(name: JobName): number {
+    return this.intervals.get(name)!;
+  }
+
+  set(name: JobName, intervalMs: number): void {
+    if (!Number.isInteger(intervalMs) || intervalMs < 100) throw new RangeError(`The interval of ${name} must be a whole number of ms, at least 100`);
+    this.intervals.set(name, intervalMs);
+  }
+}

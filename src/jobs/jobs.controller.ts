@@ -1,0 +1,37 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../common/auth/admin-token.guard.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { JobRunResponse, JobStatusResponse } from './dto/job.dto.js';
+import { JOB_NAMES } from './job-schedule.js';
+import { JobsService } from './jobs.service.js';
+
+@ApiTags('jobs')
+@Controller('jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "Every background job: its interval, last run (on any instance), this instance's next tick",
+    description: `Jobs in this order: ${JOB_NAMES.join(', ')}.`,
+  })
+  @ApiOkResponse({ type: [JobStatusResponse] })
+  list(): Promise<JobStatusResponse[]> {
+    return this.jobs.list();
+  }
+
+  @Post(':name/run')
+  @HttpCode(HttpStatus.OK)
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'Run a job now and answer its recorded run',
+    description: 'Takes the job’s lock like a scheduled run: 409 while it is running on this or another instance.',
+  })
+  @ApiParam({ name: 'name', enum: JOB_NAMES, example: 'cleanup' })
+  @ApiOkResponse({ type: JobRunResponse, description: 'The run, finished (outcome succeeded or failed)' })
+  @ApiErrors(404, 409)
+  runNow(@Param('name') name: string): Promise<JobRunResponse> {
+    return this.jobs.runNow(name);
+  }
+}

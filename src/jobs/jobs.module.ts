@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AnalyticsModule } from '../analytics/analytics.module.js';
+import { CacheAdminModule } from '../cache-admin/cache-admin.module.js';
+import { MonitoringModule } from '../monitoring/monitoring.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { BackgroundTasks } from './background-tasks.js';
+import { JobRunner } from './job-runner.js';
+import { JobRunsRepository } from './job-runs.repository.js';
+import { JobSchedule } from './job-schedule.js';
+import { JobScheduler } from './job-scheduler.js';
+import { JobsController } from './jobs.controller.js';
+import { JobsService } from './jobs.service.js';
+import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
+
+/**
+ * Background jobs. The analytics, cache administration and monitoring modules are imported for
+ * the services the jobs call; those are injected as optional, so a job whose service is not
+ * exported records that instead of failing.
+ */
+@Module({
+  imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheAdminModule, MonitoringModule],
+  controllers: [JobsController],
+  providers: [JobSchedule, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository, PopularRestaurantsRepository],
+})
+export class JobsModule {}

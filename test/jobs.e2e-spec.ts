@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+// The app first: it loads the entities in an order that resolves their circular imports.
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { DistributedLock } from '../src/cache/distributed-lock.js';
+import { DEFAULT_JOB_INTERVALS_MS, JOB_NAMES } from '../src/jobs/job-schedule.js';
+import { JobScheduler } from '../src/jobs/job-scheduler.js';
+import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
+
+/*
+ * The job runner on one instance: start-up warming on an empty database, GET /jobs, running each
+ * job by hand (admin only, 404, 409 while it runs), what warming and cleanup do, and scheduled
+ * ticks with short intervals set for the test.
+ */
+
+const ADMIN_TOKEN = 'jobs-suite-admin-token-0123456789';
+const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe('background jobs', () => {
+  let t: TestApp;
+  let build: TiffinBuilder;
+  const run = (name: string) => t.http.post(`/jobs/${name}/run`, undefined, admin);
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ADMIN_TOKEN } });
+    build = new TiffinBuilder(t.http);
+  });
+  afterAll(() => t.close());
+
+  it('warmed at start-up, before answering, with nothing to load on an empty database', async () => {
+    const runs = await t.db.query(`SELECT job, trigger, outcome, detail, finished_at FROM job_runs ORDER BY id`);
+    expect(runs).toEqual([
+      {
+        job: 'warm-popular',
+        trigger: 'startup',
+        outcome: 'succeeded',
+        detail: { restaurants: 0, paths: 0, loaded: 0, already_cached: 0, failed: [] },
+        finished_at: expect.any(Date),
+      },
+    ]);
+  });
+
+  it('lists every job with its interval, last run and next tick', async () => {
+    const jobs = expectStatus(await t.http.get('/jobs'), 200, 'GET /jobs');
+    expect(jobs.map((job: Json) => job.name)).toEqual([...JOB_NAMES]);
+    for (const job of jobs) {
+      expect(job.interval_ms).toBe(DEFAULT_JOB_INTERVALS_MS[job.name as keyof typeof DEFAULT_JOB_INTERVALS_MS]);
+      const next = Date.parse(job.next_run_at);
+      expect(next % job.interval_ms).toBe(0);
+      expect(next).toBeGreaterThan(Date.now());
+      expect(next - Date.now()).toBeLessThanOrEqual(job.interval_ms);
+      expect(job.running_here).toBe(false);
+    }
+    const [startup] = await t.db.query(`SELECT id, instance FROM job_runs WHERE trigger = 'startup'`);
+    expect(jobs[0].last_run).toMatchObject({ id: Number(startup.id), instance: startup.instance, trigger: 'startup', outcome: 'succeeded' });
+    expect(jobs.slice(1).map((job: Json) => job.last_run)).toEqual([null, null, null, null]);
+  });
+
+  it('runs a job by hand for an admin only, and knows no other job', async () => {
+    expect((await t.http.post('/jobs/cleanup/run')).status).toBe(401);
+    expect((await t.http.post('/jobs/cleanup/run', undefined, { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status).toBe(401);
+    const missing = await run('defrag');
+    expect([missing.status, missing.body.message]).toEqual([404, 'Job defrag not found']);
+  });
+
+  it('warms the most ordered restaurants, their menus and the popular items', async () => {
+    const [busy, quiet, none] = [await build.restaurant(), await build.restaurant(), await build.restaurant()];
+    const [d1, d2] = [await build.menuItem(busy.id), await build.menuItem(quiet.id)];
+    await build.menuItem(none.id);
+    const customer = await build.customer();
+    await build.order(customer.id, busy.id, [[d1.id, 1]]);
+    await build.order(customer.id, busy.id, [[d1.id, 1]], 'cancelled');
+    await build.order(customer.id, quiet.id, [[d2.id, 1]]);
+
+    const response = await run('warm-popular');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ job: 'warm-popular', trigger: 'manual', outcome: 'succeeded', finished_at: expect.any(String) });
+    expect(response.body.detail).toEqual({ restaurants: 2, paths: 5, loaded: 5, already_cached: 0, failed: [] });
+    for (const path of [`/restaurants/${busy.id}/with-menu`, `/restaurants/${quiet.id}/menu`]) {
+      expect((await t.http.get(path)).headers.get('x-cache')).toMatch(/^HIT/);
+    }
+    expect((await t.http.get(`/restaurants/${none.id}/menu`)).headers.get('x-cache')).toBe('MISS');
+    const [stored] = await t.db.query(
+      `SELECT duration_ms, round(extract(epoch FROM finished_at - started_at) * 1000)::int AS took FROM job_runs WHERE id = $1`,
+      [response.body.id],
+    );
+    expect(stored).toEqual({ duration_ms: response.body.duration_ms, took: response.body.duration_ms });
+  });
+
+  it('cleans up notifications past 90 days and job runs past 30, keeping the rest', async () => {
+    const [r, customer] = [await build.restaurant(), await build.customer()];
+    const dish = await build.menuItem(r.id);
+    const order = await build.order(customer.id, r.id, [[dish.id, 1]]);
+    await t.db.query(
+      `INSERT INTO notifications (customer_id, order_id, kind, title, message, created_at)
+       VALUES ($1, $2, 'order_placed', 'Old', 'Old', now() - interval '91 days'), ($1, $2, 'order_placed', 'Recent', 'Recent', now() - interval '89 days')`,
+      [customer.id, order.id],
+    );
+    await t.db.query(
+      `INSERT INTO job_runs (job, instance, trigger, started_at, outcome)
+       VALUES ('cleanup', 'gone', 'schedule', now() - interval '31 days', 'succeeded'), ('cleanup', 'gone', 'schedule', now() - interval '29 days', 'succeeded')`,
+    );
+    const response = await run('cleanup');
+    expect(response.status).toBe(200);
+    expect(response.body.outcome).toBe('succeeded');
+    expect(response.body.detail).toMatchObject({
+      l1_expired_removed: expect.any(Number),
+      notifications_deleted: 1,
+      job_runs_deleted: 1,
+      retention_days: { notifications: 90, jobRuns: 30, cacheAudit: 30 },
+    });
+    const left = await t.db.query(`SELECT title FROM notifications WHERE customer_id = $1 ORDER BY id`, [customer.id]);
+    expect(left.map((row: Json) => row.title)).toEqual(['Order placed', 'Recent']);
+    const runs = await t.db.query(`SELECT count(*)::int AS n FROM job_runs WHERE instance = 'gone'`);
+    expect(runs[0].n).toBe(1);
+    expect((await run('cleanup')).body.detail).toMatchObject({ notifications_deleted: 0, job_runs_deleted: 0 });
+  });
+
+  it('runs the other jobs by hand, each recorded with what it did', async () => {
+    for (const name of ['predictive-warming', 'analytics-refresh', 'health-monitor']) {
+      const response = await run(name);
+      expect([name, response.status, response.body.outcome]).toEqual([name, 200, 'succeeded']);
+      expect(response.body.detail).toEqual(expect.any(Object));
+    }
+    const jobs = expectStatus(await t.http.get('/jobs'), 200, 'GET /jobs');
+    expect(jobs.map((job: Json) => job.last_run?.trigger)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual']);
+  });
+
+  it('answers 409 while the job is running on this instance', async () => {
+    let release!: () => void;
+    const held = t.app.get(DistributedLock).runExclusive('job:cleanup', 5000, () => new Promise<void>((done) => (release = done)));
+    try {
+      const busy = await run('cleanup');
+      expect([busy.status, busy.body.message]).toEqual([409, 'Job cleanup is already running on this instance; try again when it has finished']);
+    } finally {
+      release();
+      await held;
+    }
+    expect((await run('cleanup')).status).toBe(200);
+  });
+
+  it('ticks on multiples of the interval, once per tick, recording each run as scheduled', async () => {
+    const scheduler = t.app.get(JobScheduler);
+    const interval = 300;
+    const since = new Date();
+    scheduler.reschedule({ 'health-monitor': interval });
+    const next = Date.parse((await t.http.get('/jobs')).body.find((job: Json) => job.name === 'health-monitor').next_run_at);
+    expect(next % interval).toBe(0);
+    const deadline = Date.now() + 10_000;
+    let runs: Json[] = [];
+    while (runs.length < 4 && Date.now() < deadline) {
+      await sleep(100);
+      runs = await t.db.query(
+        `SELECT started_at, outcome FROM job_runs WHERE job = 'health-monitor' AND trigger = 'schedule' AND started_at >= $1 ORDER BY started_at`,
+        [since],
+      );
+    }
+    scheduler.reschedule({ 'health-monitor': DEFAULT_JOB_INTERVALS_MS['health-monitor'] });
+    await sleep(100);
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    const slots = runs.map((row) => Math.floor(row.started_at.getTime() / interval));
+    expect(new Set(slots).size).toBe(slots.length);
+    const stats = (await t.http.get('/jobs')).body.find((job: Json) => job.name === 'health-monitor').this_instance;
+    expect(stats.ticks).toBe(stats.runs + stats.skipped['running-here'] + stats.skipped['held-elsewhere'] + stats.skipped['ran-elsewhere']);
+    expect(stats.runs).toBeGreaterThanOrEqual(4);
+  });
+});
