@@ -128,7 +128,13 @@ describe('background jobs', () => {
 
   it('answers 409 while the job is running on this instance', async () => {
     let release!: () => void;
-    const held = t.app.get(DistributedLock).runExclusive('job:cleanup', 5000, () => new Promise<void>((done) => (release = done)));
+    let acquired!: () => void;
+    const holding = new Promise<void>((done) => (acquired = done));
+    const held = t.app.get(DistributedLock).runExclusive('job:cleanup', 5000, () => {
+      acquired();
+      return new Promise<void>((done) => (release = done));
+    });
+    await holding;
     try {
       const busy = await run('cleanup');
       expect([busy.status, busy.body.message]).toEqual([409, 'Job cleanup is already running on this instance; try again when it has finished']);
