@@ -59,8 +59,8 @@ export interface TagPruneReport {
 /** Admin Redis calls may scan: far longer than the hot path's bound, still bounded. */
 const ADMIN_TIMEOUT_MS = 5000;
 const SCAN_COUNT = 500;
-/** One key listing page runs at most this many SCAN calls looking for matches. */
-const MAX_SCAN_CALLS_PER_PAGE = 50;
+/** One key listing page runs at most this many SCAN calls looking for matches (a page may then be short). */
+const MAX_SCAN_CALLS_PER_PAGE = 100;
 const META = '_meta:';
 const TAG_SETS = `${META}tag:`;
 
@@ -131,7 +131,7 @@ export class CacheStoreAdmin {
     const found: string[] = [];
     let calls = 0;
     do {
-      const reply = await this.bounded(client.scan(next, { MATCH: match, COUNT: Math.max(count, SCAN_COUNT) }));
+      const reply = await this.bounded(client.scan(next, { MATCH: match, COUNT: count }));
       next = reply.cursor;
       found.push(...reply.keys);
     } while (next !== '0' && found.length < count && ++calls < MAX_SCAN_CALLS_PER_PAGE);
