@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createClient } from '@keyv/redis';
+import { createHmac, randomBytes } from 'node:crypto';
+import { CacheMetrics } from '../src/cache/cache-metrics.js';
+import { CacheAdminSettings } from '../src/cache-admin/cache-admin.settings.js';
+import { insertCustomer, insertMenuItem, insertOrder } from './support/fixtures.js';
+import { deleteKeysUnderPrefix } from './support/redis-keys.js';
+import { redisForSuite } from './support/services.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const redisUrl = await redisForSuite('test/enterprise.e2e-spec.ts');
+const describeWithRedis = redisUrl ? describe : describe.skip;
+
+const ADMIN_TOKEN = `enterprise-${randomBytes(8).toString('hex')}`;
+const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+
+describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
+  const prefix = `tiffin-enterprise-${randomBytes(4).toString('hex')}`;
+  let redis: ReturnType<typeof createClient>;
+  let t: TestApp;
+  let restaurant: number;
+  let other: number;
+  let menuItem: number;
+  let customer: number;
+  let inactiveCustomer: number;
+  let order: number;
+
+  const entryExists = async (cacheKey: string) => (await redis.exists(`${prefix}:${cacheKey}`)) === 1;
+  const post = (path: string, body?: unknown) => t.http.post(path, body, admin);
+  const get = (path: string) => t.http.get(path, admin);
+  const clearAll = async () => expect((await t.http.delete('/cache/clear', admin)).status).toBe(200);
+
+  beforeAll(async () => {
+    redis = createClient({ url: redisUrl! });
+    await redis.connect();
+    t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN } });
+    const create = async (name: string) => {
+      const response = await t.http.post('/restaurants', { name, cuisine_type: 'Indian', address: `2 ${name} Road`, phone_number: '+1-555-0100' });
+      expect(response.status).toBe(201);
+      return response.body.id as number;
+    };
+    restaurant = await create(`First ${prefix}`);
+    other = await create(`Second ${prefix}`);
+    menuItem = await insertMenuItem(t.db, restaurant);
+    customer = await insertCustomer(t.db);
+    inactiveCustomer = await insertCustomer(t.db, { is_active: false });
+    order = await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, order_status: 'delivered', items: [[menuItem, 2, '10.00']] });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await deleteKeysUnderPrefix(redisUrl!, prefix);
+    await redis.close();
+  });
+
+  describe('patterns', () => {
+    it('runs cache-aside on the first restaurant: cold, miss with a load, then a hit', async () => {
+      const response = await get('/enterprise/patterns/cache-aside');
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ pattern: 'cache-aside', subject: `restaurant ${restaurant}`, cache_key: `restaurants:restaurant:${restaurant}` });
+      expect(response.body.steps.map((step: { step: string; outcome: string | null }) => [step.step, step.outcome])).toEqual([
+        ['start cold', null],
+        ['read', 'MISS'],
+        ['read again', 'HIT-L1'],
+      ]);
+      expect(response.body.steps[1].detail).toMatch(/loaded from the database in [\d.]+ ms/);
+      expect(await entryExists(`restaurants:restaurant:${restaurant}`)).toBe(true);
+      expect((await t.http.get(`/restaurants/${restaurant}`)).headers.get('x-cache')).toBe('HIT-L1');
+    });
+
+    it('runs write-through: the write stores the new representation, so the next read is a hit with it', async () => {
+      const before = (await t.http.get(`/restaurants/${restaurant}`)).body;
+      const response = await get('/enterprise/patterns/write-through');
+      expect(response.status).toBe(200);
+      expect(response.body.steps.map((step: { outcome: string | null }) => step.outcome)).toEqual([null, null, 'HIT-L1']);
+      expect(response.body.steps[1].detail).toContain('wrote restaurants:restaurant:');
+      const after = await t.http.get(`/restaurants/${restaurant}`);
+      expect(after.headers.get('x-cache')).toBe('HIT-L1');
+      expect(after.body.name).toBe(before.name);
+      expect(after.body.updated_at > before.updated_at).toBe(true);
+      const audit = await get('/cache/audit?action=invalidate&cause=GET%20/enterprise/patterns/write-through');
+      expect(audit.body).toHaveLength(1);
+      expect(audit.body[0]).toMatchObject({ reason: 'restaurant.changed' });
+    });
+  });
+
+  describe('cascade', () => {
+    beforeEach(clearAll);
+
+    it('runs a restaurant change cascade and returns the keys it removed', async () => {
+      const warmed = [`/restaurants/${restaurant}`, '/restaurants', '/restaurants/analytics/popular-cuisines', `/restaurants/${other}`];
+      for (const path of warmed) expect((await t.http.get(path)).status).toBe(200);
+      const response = await post('/enterprise/invalidation/cascade', { entity: 'restaurant', id: restaurant });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ entity: 'restaurant', id: restaurant, event: 'restaurant.changed', deferred: false });
+      expect(response.body.tags).toEqual(expect.arrayContaining([`restaurant:${restaurant}`, 'restaurants:lists', 'analytics:popular-cuisines']));
+      const removed = [`restaurants:restaurant:${restaurant}`, 'restaurants:restaurants', 'analytics:popular-cuisines'].sort();
+      expect(response.body.removed_keys).toEqual(removed);
+      expect(response.body).toMatchObject({ removed_l1: 3, removed_l2: 3 });
+      for (const key of removed) expect(await entryExists(key)).toBe(false);
+      expect(await entryExists(`restaurants:restaurant:${other}`)).toBe(true);
+      const audit = await get('/cache/audit?cause=POST%20/enterprise/invalidation/cascade&limit=1');
+      expect(audit.body[0]).toMatchObject({ action: 'invalidate', reason: `admin: cascade of restaurant.changed for restaurant ${restaurant}` });
+      expect([...audit.body[0].keys].sort()).toEqual(removed);
+    });
+
+    it('runs the menu item, customer and order cascades', async () => {
+      await t.http.get(`/menu-items/${menuItem}`);
+      await t.http.get(`/restaurants/${restaurant}/menu`);
+      await t.http.get(`/customers/${customer}`);
+      await t.http.get(`/orders/${order}`);
+      await t.http.get(`/customers/${customer}/orders`);
+      const menu = await post('/enterprise/invalidation/cascade', { entity: 'menu_item', id: menuItem });
+      // Orders embed their items' names, so the item's change reaches them too.
+      expect(menu.body.removed_keys).toEqual([
+        `menu-items:menu-item:${menuItem}`,
+        `menu-items:restaurant-menu:${restaurant}`,
+        `orders:order:${order}`,
+        `orders:owner=customer:${customer}:customer-orders:${customer}`,
+      ]);
+      for (const path of [`/customers/${customer}`, `/orders/${order}`]) await t.http.get(path);
+      const profile = await post('/enterprise/invalidation/cascade', { entity: 'customer', id: customer });
+      expect(profile.body.removed_keys).toEqual(
+        expect.arrayContaining([`customers:owner=customer:${customer}:customer:${customer}`, `orders:order:${order}`]),
+      );
+      await t.http.get(`/orders/${order}`);
+      const status = await post('/enterprise/invalidation/cascade', { entity: 'order', id: order });
+      expect(status.body).toMatchObject({ event: 'order.status-changed' });
+      expect(status.body.removed_keys).toContain(`orders:order:${order}`);
+    });
+
+    it.each([
+      [{ entity: 'restaurant', id: 999999 }, 404],
+      [{ entity: 'menu_item', id: 999999 }, 404],
+      [{ entity: 'customer', id: 999999 }, 404],
+      [{ entity: 'order', id: 999999 }, 404],
+      [{ entity: 'review', id: 1 }, 400],
+      [{ entity: 'restaurant', id: 0 }, 400],
+      [{ entity: 'restaurant', id: '1' }, 400],
+      [{ entity: 'restaurant' }, 400],
+      [{ entity: 'restaurant', id: 1, extra: true }, 400],
+    ])('answers %j with %i', async (body, status) => {
+      expect((await post('/enterprise/invalidation/cascade', body)).status).toBe(status);
+    });
+  });
+
+  describe('access patterns and predictive warming', () => {
+    it('warms the most requested paths that are not fresh, and says why', async () => {
+      for (let i = 0; i < 5; i++) await t.http.get(`/restaurants/${other}/with-menu`);
+      await t.http.get(`/restaurants/${restaurant}/with-menu`);
+      await clearAll();
+
+      const first = await post('/enterprise/warming/predictive', { limit: 1 });
+      expect(first.status).toBe(200);
+      expect(first.body.chosen).toHaveLength(1);
+      expect(first.body.chosen[0]).toMatchObject({ path: `/restaurants/${other}/with-menu`, namespace: 'restaurants', status: 200, outcome: 'MISS' });
+      expect(first.body.chosen[0].score).toBeGreaterThan(4.9);
+      expect(first.body.chosen[0].reason).toContain('not fresh');
+
+      const second = await post('/enterprise/warming/predictive', {});
+      expect(second.body.skipped_fresh).toContainEqual(expect.objectContaining({ path: `/restaurants/${other}/with-menu`, tier: 'L1' }));
+      expect(second.body.chosen.map((path: { path: string }) => path.path)).not.toContain(`/restaurants/${other}/with-menu`);
+      expect(second.body.chosen.map((path: { path: string }) => path.path)).toContain(`/restaurants/${restaurant}/with-menu`);
+      expect((await t.http.get(`/restaurants/${other}/with-menu`)).headers.get('x-cache')).toBe('HIT-L1');
+
+      expect((await post('/enterprise/warming/predictive', { limit: 0 })).status).toBe(400);
+      expect((await post('/enterprise/warming/predictive', { limit: 'ten' })).status).toBe(400);
+    });
+
+    it('shows the hottest paths, the reads per minute and what will be needed', async () => {
+      const path = `/restaurants/${other}/menu`;
+      for (let i = 0; i < 4; i++) await t.http.get(path);
+      const response = await get('/enterprise/analytics/patterns');
+      expect(response.status).toBe(200);
+      const menuItems = response.body.namespaces.find((namespace: { namespace: string }) => namespace.namespace === 'menu-items');
+      expect(menuItems.hottest[0]).toMatchObject({ path, accesses: 4, hits: 3, misses: 1, cache_key: `menu-items:restaurant-menu:${other}` });
+      expect(menuItems.hottest[0].expected_next_5_min).toBeGreaterThan(1);
+      const minute = menuItems.timeline.at(-1);
+      expect(minute.reads).toBeGreaterThanOrEqual(4);
+      expect(minute.hit_ratio).toBeCloseTo(minute.hits / minute.reads, 4);
+      // Fresh now: nothing to predict for it until it expires or is dropped.
+      expect(menuItems.predicted_needs.map((need: { path: string }) => need.path)).not.toContain(path);
+      await t.http.delete('/cache/clear/menu-items', admin);
+      const after = await get('/enterprise/analytics/patterns');
+      const needs = after.body.namespaces.find((namespace: { namespace: string }) => namespace.namespace === 'menu-items').predicted_needs;
+      expect(needs[0]).toMatchObject({ path });
+    });
+  });
+
+  describe('performance report', () => {
+    it('recommends a longer TTL for a namespace that misses without being invalidated, with the figures', async () => {
+      await clearAll();
+      t.app.get(CacheMetrics).reset();
+      for (let i = 0; i < 25; i++) await t.http.get(`/restaurants/search?location=${i}-nowhere`);
+      const response = await get('/enterprise/performance/report');
+      expect(response.status).toBe(200);
+      expect(response.body.figures.find((figures: { namespace: string }) => figures.namespace === 'search')).toMatchObject({
+        reads: 25,
+        hit_ratio: 0,
+        sets: 25,
+        invalidations: 0,
+      });
+      const search = response.body.recommendations.find((recommendation: { scope: string }) => recommendation.scope === 'search');
+      expect(search).toMatchObject({ action: 'increase-ttl', evidence: { reads: 25, hit_ratio: 0, stored: 25, invalidated: 0 } });
+      expect(response.body.thresholds).toMatchObject({ minReads: 20, lowHitRatio: 0.6 });
+      const comprehensive = await t.http.get('/cache/performance/comprehensive-report');
+      expect(comprehensive.body.recommendations).toContainEqual(expect.objectContaining({ scope: 'search', action: 'increase-ttl' }));
+    });
+  });
+
+  describe('security', () => {
+    it('lets a customer read shared entries and their own session entries', async () => {
+      const response = await get(`/enterprise/security/validate/customers?user_id=${customer}`);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        namespace: 'customers',
+        user_id: customer,
+        allowed: true,
+        scope: 'shared-and-own',
+        owner: `customer:${customer}`,
+        session_policies: ['customer'],
+        shared_policies: ['customers'],
+      });
+    });
+
+    it('keeps namespaces no route serves for admins, and inactive customers out', async () => {
+      expect((await get(`/enterprise/security/validate/deliveries?user_id=${customer}`)).body).toMatchObject({ allowed: false, scope: 'none', owner: null });
+      expect((await get(`/enterprise/security/validate/sessions?user_id=${customer}`)).body).toMatchObject({ allowed: true, scope: 'own' });
+      expect((await get(`/enterprise/security/validate/search?user_id=${inactiveCustomer}`)).body).toMatchObject({ allowed: false });
+    });
+
+    it.each([
+      ['/enterprise/security/validate/customers?user_id=999999', 404],
+      ['/enterprise/security/validate/nope?user_id=1', 400],
+      ['/enterprise/security/validate/customers', 400],
+      ['/enterprise/security/validate/customers?user_id=abc', 400],
+      ['/enterprise/security/validate/customers?user_id=0', 400],
+    ])('answers %s with %i', async (path, status) => {
+      expect((await get(path)).status).toBe(status);
+    });
+
+    it('derives {prefix}:{namespace}:{HMAC-SHA256} and says the secret is a placeholder', async () => {
+      const response = await post('/enterprise/security/secure-key', { namespace: 'sessions', key: `customer:${customer}:cart` });
+      expect(response.status).toBe(200);
+      const hmac = createHmac('sha256', CacheAdminSettings.secureKeySecretPlaceholder).update(`sessions:customer:${customer}:cart`).digest('hex');
+      expect(response.body).toMatchObject({ secure_key: `${prefix}:sessions:${hmac}`, namespace: 'sessions', secret_source: 'placeholder' });
+      expect(response.body.warning).toContain('CACHE_KEY_SECRET');
+    });
+
+    it.each([{ namespace: 'nope', key: 'a' }, { namespace: 'sessions', key: '' }, { namespace: 'sessions' }, { namespace: 'sessions', key: 5 }])(
+      'refuses the secure-key body %j',
+      async (body) => {
+        expect((await post('/enterprise/security/secure-key', body)).status).toBe(400);
+      },
+    );
+  });
+
+  describe('without data', () => {
+    it('answers 409 for the patterns and a restaurant load test when there is no restaurant', async () => {
+      const empty = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-empty`, ADMIN_TOKEN } });
+      try {
+        for (const path of ['/enterprise/patterns/cache-aside', '/enterprise/patterns/write-through', '/demo/load-test/restaurant']) {
+          const response = await empty.http.get(path, admin);
+          expect(response.status).toBe(409);
+          expect(response.body.message).toContain('sample-data');
+        }
+      } finally {
+        await empty.close();
+        await deleteKeysUnderPrefix(redisUrl!, `${prefix}-empty`);
+      }
+    });
+  });
+});
