@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { CacheMetrics } from '../src/cache/cache-metrics.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const ADMIN_TOKEN = `l1-only-${randomBytes(8).toString('hex')}`;
+const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+
+/** Without Redis (REDIS_URL empty): every figure comes from L1 and the counters. Runs on the embedded Postgres too. */
+describe('cache operations with L1 only', () => {
+  let t: TestApp;
+  let restaurant: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { REDIS_URL: '', ADMIN_TOKEN } });
+    const created = await t.http.post('/restaurants', { name: `Local ${randomBytes(3).toString('hex')}`, cuisine_type: 'Thai', address: '4 Local Lane', phone_number: '+1-555-0100' });
+    restaurant = created.body.id;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('reports health without Redis', async () => {
+    const health = await t.http.get('/cache/health/detailed');
+    expect(health.body).toMatchObject({ status: 'healthy', tiers: ['l1'], redis: { configured: false, connected: false, ping_ms: null, instance_id: null } });
+    const memory = await t.http.get('/cache/memory-usage');
+    expect(memory.body).toMatchObject({ redis: null, redis_error: null, scan: null });
+  });
+
+  it('lists keys from the LRU with their fresh time, paging by offset', async () => {
+    await t.http.delete('/cache/clear', admin);
+    for (let skip = 0; skip < 5; skip++) await t.http.get(`/menu-items?skip=${skip}`);
+    const first = await t.http.get('/cache/keys/menu-items?count=3', admin);
+    expect(first.body).toMatchObject({ source: 'l1', cursor: '3' });
+    expect(first.body.keys).toHaveLength(3);
+    expect(first.body.keys[0].fresh_for_ms).toBeGreaterThan(0);
+    expect(first.body.keys[0].ttl_ms).toBeGreaterThan(first.body.keys[0].fresh_for_ms);
+    const second = await t.http.get('/cache/keys/menu-items?count=3&cursor=3', admin);
+    expect(second.body).toMatchObject({ cursor: '0' });
+    expect([...first.body.keys, ...second.body.keys].map((key: { key: string }) => key.key).sort()).toEqual(
+      [0, 1, 2, 3, 4].map((skip) => `menu-items:menu-items?skip=${skip}`).sort(),
+    );
+  });
+
+  it('clears L1 and reports the hit ratio of the reads made', async () => {
+    await t.http.get(`/restaurants/${restaurant}/with-menu`);
+    const cleared = await t.http.delete('/cache/clear/restaurant-menus', admin);
+    expect(cleared.body).toMatchObject({ removed: { total: 1, redis: 0, l1: 1 }, keys: [`restaurants:restaurant-with-menu:${restaurant}`], other_instances: { expected: 0 } });
+    t.app.get(CacheMetrics).reset();
+    await t.http.get(`/restaurants/${restaurant}/with-menu`);
+    await t.http.get(`/restaurants/${restaurant}/with-menu`);
+    const ratio = await t.http.get('/cache/metrics/hit-ratio');
+    expect(ratio.body.overall).toMatchObject({ reads: 2, hits: 1, hit_ratio: 0.5, l2_hit_ratio: 0 });
+    const expired = await t.http.delete('/cache/clear/expired', admin);
+    expect(expired.body).toMatchObject({ removed_l1: 0, tag_index: null });
+  });
+
+  it('writes the audit log on the embedded database without blocking requests', async () => {
+    const since = new Date().toISOString();
+    await t.http.put(`/restaurants/${restaurant}`, { description: 'Local change' });
+    const rows = (await t.http.get(`/cache/audit?since=${since}`, admin)).body;
+    expect(rows).toEqual([expect.objectContaining({ action: 'invalidate', cause: 'PUT /restaurants/:id', reason: 'restaurant.changed' })]);
+  });
+});
