@@ -62,4 +62,19 @@ describe('cache operations with L1 only', () => {
     const rows = (await t.http.get(`/cache/audit?since=${since}`, admin)).body;
     expect(rows).toEqual([expect.objectContaining({ action: 'invalidate', cause: 'PUT /restaurants/:id', reason: 'restaurant.changed' })]);
   });
+
+  it('with the cache switched off, says so and stores nothing, even for the demonstrations', async () => {
+    const off = await startTestApp({ env: { REDIS_URL: '', ADMIN_TOKEN, CACHE_ENABLED: 'false' }, database: t.database.poolSize === 1 ? undefined : t.database });
+    try {
+      await off.http.post('/restaurants', { name: `Off ${randomBytes(3).toString('hex')}`, cuisine_type: 'Thai', address: '5 Off Road', phone_number: '+1-555-0100' });
+      expect((await off.http.get('/cache/health')).body.status).toBe('disabled');
+      const pattern = await off.http.get('/enterprise/patterns/cache-aside', admin);
+      expect(pattern.body.steps.map((step: { outcome: string | null }) => step.outcome)).toEqual([null, 'BYPASS', 'BYPASS']);
+      const test = await off.http.get('/demo/load-test/restaurants?requests=5', admin);
+      expect(test.body).toMatchObject({ cache_outcomes: { BYPASS: 5 }, hit_ratio: null });
+      expect((await off.http.get('/cache/stats')).body.l1.entries).toBe(0);
+    } finally {
+      await off.close();
+    }
+  });
 });

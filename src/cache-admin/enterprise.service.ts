@@ -5,6 +5,7 @@ import { cacheKeyOf } from '../cache/cache-namespaces.js';
 import { CachePolicies } from '../cache/cache-policies.js';
 import { CacheService } from '../cache/cache.service.js';
 import { planFor } from '../cache/invalidation-rules.js';
+import type { LoadedValue } from '../cache/tiered-cache.js';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { CustomerChanged, type DomainEvent, MenuItemChanged, OrderStatusChanged, RestaurantChanged } from '../events/domain-events.js';
@@ -82,7 +83,7 @@ export class EnterpriseService {
       loadMs = roundMs(performance.now() - started);
       return loaded;
     };
-    const first = await timed(() => this.cache.read(CachePolicies.restaurant, params, {}, loader));
+    const first = await timed(() => this.readRestaurant(params, loader));
     steps.push({
       step: 'read',
       outcome: first.result.outcome,
@@ -93,7 +94,7 @@ export class EnterpriseService {
           : `Not in L1${this.store.redisConfigured ? ' or Redis' : ''}: loaded from the database in ${loadMs} ms and stored`,
     });
     loadMs = null;
-    const second = await timed(() => this.cache.read(CachePolicies.restaurant, params, {}, loader));
+    const second = await timed(() => this.readRestaurant(params, loader));
     steps.push({
       step: 'read again',
       outcome: second.result.outcome,
@@ -140,7 +141,7 @@ export class EnterpriseService {
 
     let loaded = false;
     const read = await timed(() =>
-      this.cache.read(CachePolicies.restaurant, params, {}, async () => {
+      this.readRestaurant(params, async () => {
         loaded = true;
         return this.cache.serialise(CachePolicies.restaurant, params, await this.restaurants.get(id));
       }),
@@ -278,6 +279,13 @@ export class EnterpriseService {
     const id = await this.repository.firstRestaurantId();
     if (id === null) throw new ConflictException(`The ${pattern} demonstration runs on a restaurant and there is none (POST /demo/sample-data)`);
     return id;
+  }
+
+  /** GET /restaurants/{id}'s read path: through the cache, or around it when the cache is switched off. */
+  private readRestaurant(params: { id: string }, loader: () => Promise<LoadedValue>) {
+    return this.cache.enabled
+      ? this.cache.read(CachePolicies.restaurant, params, {}, loader)
+      : this.cache.bypass(CachePolicies.restaurant, loader);
   }
 
   private restaurantKey(id: number): string {
