@@ -22,7 +22,8 @@ import { EnterpriseService } from './enterprise.service.js';
 /**
  * Operating the cache: /cache (health, statistics, memory, keys, clears, warming, audit),
  * /enterprise (patterns, cascade, predictive warming, analytics, security), the cache demos under
- * /demo and /analytics/cache-performance. Exports the audit service for the retention job.
+ * /demo and /analytics/cache-performance. Exports the audit service (retention: pruneOlderThan) and the warming
+ * service (warmPredictive, warmPopular) for scheduled jobs.
  */
 @Module({
   imports: [DiscoveryModule, RestaurantsModule, MenuItemsModule],
@@ -41,6 +42,6 @@ import { EnterpriseService } from './enterprise.service.js';
     CacheBenchmarkService,
     EnterpriseService,
   ],
-  exports: [CacheAuditService],
+  exports: [CacheAuditService, CacheWarmingService],
 })
 export class CacheAdminModule {}
