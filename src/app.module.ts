@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { CacheModule } from './cache/cache.module.js';
+import { CacheAdminModule } from './cache-admin/cache-admin.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         ReviewsModule,
         DemoModule,
         AnalyticsModule,
+        CacheAdminModule,
       ],
     };
   }

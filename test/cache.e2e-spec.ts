@@ -192,6 +192,32 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     expect(await redis.pTTL(key)).toBeGreaterThan(5 * 30_000);
   });
 
+  it('answers fresh public hits before the Nest pipeline, with the same body, headers and 304', async () => {
+    const [{ id }] = await a.db.query(
+      `INSERT INTO restaurants (name, cuisine_type, address, phone_number) VALUES ($1, 'Thai', '1 Road', '+1-555-0100') RETURNING id`,
+      [`Fast Path ${randomBytes(3).toString('hex')}`],
+    );
+    const miss = await a.http.get(`/restaurants/${id}`);
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    const hit = await a.http.get(`/restaurants/${id}`, { headers: { 'x-request-id': 'fast-path-1' } });
+    expect(hit.headers.get('x-cache')).toBe('HIT-L1');
+    expect(hit.text).toBe(miss.text);
+    expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'));
+    expect(hit.headers.get('content-type')).toBe(miss.headers.get('content-type'));
+    expect(hit.headers.get('x-request-id')).toBe('fast-path-1');
+    const notModified = await a.http.get(`/restaurants/${id}`, { headers: { 'if-none-match': miss.headers.get('etag')! } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('x-cache')).toBe('HIT-L1');
+    // A list keeps its total on the fast path too.
+    const listMiss = await a.http.get('/restaurants?limit=3');
+    const listHit = await a.http.get('/restaurants?limit=3');
+    expect(listHit.headers.get('x-cache')).toBe('HIT-L1');
+    expect(listHit.headers.get('x-total-count')).toBe(listMiss.headers.get('x-total-count'));
+    // Input the full path refuses is still refused.
+    expect((await a.http.get('/restaurants/abc')).status).toBe(400);
+    expect((await a.http.get('/restaurants?limit=1000')).status).toBe(400);
+  });
+
   it('never deletes a key outside its prefix', async () => {
     expect(await redis.get(outsideKey)).toBe('must survive');
   });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createClient } from '@keyv/redis';
 import { createHmac, randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
-import { CacheAdminSettings } from '../src/cache-admin/cache-admin.settings.js';
 import { insertCustomer, insertMenuItem, insertOrder } from './support/fixtures.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { redisForSuite } from './support/services.js';
@@ -12,6 +11,7 @@ const redisUrl = await redisForSuite('test/enterprise.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 const ADMIN_TOKEN = `enterprise-${randomBytes(8).toString('hex')}`;
+const KEY_SECRET = randomBytes(24).toString('hex');
 const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
 describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
@@ -33,7 +33,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
   beforeAll(async () => {
     redis = createClient({ url: redisUrl! });
     await redis.connect();
-    t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN } });
+    t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN, CACHE_KEY_SECRET: KEY_SECRET } });
     const create = async (name: string) => {
       const response = await t.http.post('/restaurants', { name, cuisine_type: 'Indian', address: `2 ${name} Road`, phone_number: '+1-555-0100' });
       expect(response.status).toBe(201);
@@ -239,12 +239,30 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       expect((await get(path)).status).toBe(status);
     });
 
-    it('derives {prefix}:{namespace}:{HMAC-SHA256} and says the secret is a placeholder', async () => {
+    it('derives {prefix}:{namespace}:{HMAC-SHA256} with the configured secret', async () => {
       const response = await post('/enterprise/security/secure-key', { namespace: 'sessions', key: `customer:${customer}:cart` });
       expect(response.status).toBe(200);
-      const hmac = createHmac('sha256', CacheAdminSettings.secureKeySecretPlaceholder).update(`sessions:customer:${customer}:cart`).digest('hex');
-      expect(response.body).toMatchObject({ secure_key: `${prefix}:sessions:${hmac}`, namespace: 'sessions', secret_source: 'placeholder' });
-      expect(response.body.warning).toContain('CACHE_KEY_SECRET');
+      const hmac = createHmac('sha256', KEY_SECRET).update(`sessions:customer:${customer}:cart`).digest('hex');
+      expect(response.body).toEqual({
+        secure_key: `${prefix}:sessions:${hmac}`,
+        namespace: 'sessions',
+        algorithm: 'HMAC-SHA256 over "{namespace}:{key}", hex',
+      });
+    });
+
+    it('answers 503 for a secure key while no CACHE_KEY_SECRET is configured', async () => {
+      const unconfigured = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-nosecret`, ADMIN_TOKEN } });
+      try {
+        const response = await unconfigured.http.post(
+          '/enterprise/security/secure-key',
+          { namespace: 'sessions', key: 'customer:1' },
+          { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+        );
+        expect(response.status).toBe(503);
+        expect(response.body.message).toContain('CACHE_KEY_SECRET');
+      } finally {
+        await unconfigured.close();
+      }
     });
 
     it.each([{ namespace: 'nope', key: 'a' }, { namespace: 'sessions', key: '' }, { namespace: 'sessions' }, { namespace: 'sessions', key: 5 }])(

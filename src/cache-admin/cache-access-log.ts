@@ -6,7 +6,7 @@ import { cacheKeyOf } from '../cache/cache-namespaces.js';
 import type { RouteParams } from '../cache/cache-policy.js';
 import { AccessRecorder } from './access-recorder.js';
 import { CacheAdminSettings } from './cache-admin.settings.js';
-import { CachedRouteCatalog } from './cached-route-catalog.js';
+import { CachedRoutes } from '../cache/cached-routes.js';
 
 /** light-my-request's user agent: the in-process requests of warming and load tests. */
 const IN_PROCESS_AGENT = 'lightMyRequest';
@@ -22,7 +22,7 @@ export class CacheAccessLog implements OnModuleInit {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly catalog: CachedRouteCatalog,
+    private readonly catalog: CachedRoutes,
   ) {}
 
   onModuleInit(): void {

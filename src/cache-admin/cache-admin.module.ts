@@ -15,7 +15,6 @@ import { CacheBenchmarkService } from './cache-benchmark.service.js';
 import { CacheClearService } from './cache-clear.service.js';
 import { CacheInspectionService } from './cache-inspection.service.js';
 import { CacheWarmingService } from './cache-warming.service.js';
-import { CachedRouteCatalog } from './cached-route-catalog.js';
 import { EnterpriseController } from './enterprise.controller.js';
 import { EnterpriseService } from './enterprise.service.js';
 
@@ -31,7 +30,6 @@ import { EnterpriseService } from './enterprise.service.js';
   providers: [
     CacheStoreAdmin,
     L1ClearBroadcast,
-    CachedRouteCatalog,
     CacheAccessLog,
     CacheAdminRepository,
     CacheAuditRepository,

@@ -1,15 +1,5 @@
-/**
- * The operations endpoints' limits and defaults, in one place. Values that should become
- * configuration are listed in the module's documentation (CACHE_KEY_SECRET, audit retention).
- */
+/** The operations endpoints' limits and defaults, in one place (the secret and retention are configuration). */
 export const CacheAdminSettings = {
-  /** Audit records older than this are pruned by {@link CacheAuditService.pruneOlderThan}'s default. */
-  auditRetentionDays: 30,
-  /**
-   * Stands in for CACHE_KEY_SECRET until configuration has it: keys derived with it are not
-   * secret, and the secure-key endpoint says so.
-   */
-  secureKeySecretPlaceholder: 'placeholder-until-CACHE_KEY_SECRET-is-configured',
   access: { halfLifeMs: 10 * 60_000, maxPaths: 2000, windowMinutes: 60 },
   /** Accesses expected within this horizon are what the pattern analytics predict. */
   predictionHorizonMs: 5 * 60_000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CacheChangeRecord, CacheService } from '../cache/cache.service.js';
 import type { CacheAuditRepository, NewAuditEntry } from './cache-audit.repository.js';
+import type { AppConfig } from '../config/app-config.js';
 import { CacheAuditService } from './cache-audit.service.js';
 
 class FakeCache {
@@ -25,7 +26,11 @@ class FakeRepository {
 function setUp() {
   const cache = new FakeCache();
   const repository = new FakeRepository();
-  const service = new CacheAuditService(cache as unknown as CacheService, repository as unknown as CacheAuditRepository);
+  const service = new CacheAuditService(
+    cache as unknown as CacheService,
+    repository as unknown as CacheAuditRepository,
+    { cache: { auditRetentionDays: 30 } } as AppConfig,
+  );
   service.onModuleInit();
   return { cache, repository, service };
 }

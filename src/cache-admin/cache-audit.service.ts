@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type CacheChangeRecord, CacheService } from '../cache/cache.service.js';
+import { AppConfig } from '../config/app-config.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { Page } from '../common/pagination/pagination.js';
 import { CacheAdminSettings } from './cache-admin.settings.js';
@@ -30,6 +31,7 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
   constructor(
     private readonly cache: CacheService,
     private readonly repository: CacheAuditRepository,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -61,7 +63,7 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   /** Retention: deletes the records older than `days` days; returns how many. For the jobs scheduler. */
-  async pruneOlderThan(days: number = CacheAdminSettings.auditRetentionDays): Promise<number> {
+  async pruneOlderThan(days: number = this.config.cache.auditRetentionDays): Promise<number> {
     const deleted = await this.repository.deleteOlderThan(new Date(Date.now() - days * 86_400_000));
     if (deleted > 0) this.logger.log(`Pruned ${deleted} cache audit record(s) older than ${days} days`);
     return deleted;

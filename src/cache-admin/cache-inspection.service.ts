@@ -8,7 +8,7 @@ import { ValidationFailedException } from '../common/errors/validation-failed.ex
 import { AppConfig } from '../config/app-config.js';
 import { CacheAccessLog } from './cache-access-log.js';
 import { CacheAdminSettings } from './cache-admin.settings.js';
-import { CachedRouteCatalog } from './cached-route-catalog.js';
+import { CachedRoutes } from '../cache/cached-routes.js';
 import type {
   CacheHealthDetailedResponse,
   CacheHealthResponse,
@@ -45,7 +45,7 @@ export class CacheInspectionService {
     private readonly metrics: CacheMetrics,
     private readonly tiers: TieredCache,
     private readonly store: CacheStoreAdmin,
-    private readonly catalog: CachedRouteCatalog,
+    private readonly catalog: CachedRoutes,
     private readonly accessLog: CacheAccessLog,
   ) {}
 

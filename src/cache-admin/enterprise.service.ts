@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { CacheStoreAdmin } from '../cache/admin/cache-store-admin.js';
 import { canonicalParams, cacheKeyFor } from '../cache/cache-keys.js';
 import { cacheKeyOf } from '../cache/cache-namespaces.js';
@@ -17,7 +17,7 @@ import { CacheAccessLog } from './cache-access-log.js';
 import { CacheAdminSettings } from './cache-admin.settings.js';
 import { CacheAdminRepository } from './cache-admin.repository.js';
 import { CacheInspectionService } from './cache-inspection.service.js';
-import { CachedRouteCatalog } from './cached-route-catalog.js';
+import { CachedRoutes } from '../cache/cached-routes.js';
 import type {
   AccessDecisionResponse,
   AccessPatternsResponse,
@@ -56,7 +56,7 @@ export class EnterpriseService {
     private readonly restaurants: RestaurantsService,
     private readonly accessLog: CacheAccessLog,
     private readonly inspection: CacheInspectionService,
-    private readonly catalog: CachedRouteCatalog,
+    private readonly catalog: CachedRoutes,
   ) {}
 
   /** Cache-aside on GET /restaurants/{first}: start cold, read (miss, load, store), read again (hit). */
@@ -244,12 +244,12 @@ export class EnterpriseService {
   }
 
   secureKey(dto: SecureKeyDto): SecureKeyResponse {
+    const secret = this.config.cache.keySecret;
+    if (!secret) throw new ServiceUnavailableException('CACHE_KEY_SECRET is not configured: secure keys cannot be derived');
     return {
-      secure_key: secureCacheKey(CacheAdminSettings.secureKeySecretPlaceholder, this.config.cache.prefix, dto.namespace, dto.key),
+      secure_key: secureCacheKey(secret, this.config.cache.prefix, dto.namespace, dto.key),
       namespace: dto.namespace,
       algorithm: 'HMAC-SHA256 over "{namespace}:{key}", hex',
-      secret_source: 'placeholder',
-      warning: 'CACHE_KEY_SECRET is not configured yet: keys are derived with a public placeholder and are not secret',
     };
   }
 

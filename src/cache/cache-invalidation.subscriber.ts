@@ -3,7 +3,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { DomainEvent, DomainEventType } from '../events/domain-events.js';
 import { CacheService } from './cache.service.js';
 import { planFor } from './invalidation-rules.js';
-import { WriteThroughRegistry } from './write-through.registry.js';
+import { CachedRoutes } from './cached-routes.js';
 
 const EVENT_TYPES: DomainEventType[] = [
   'restaurant.changed',
@@ -26,7 +26,7 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
   constructor(
     private readonly bus: DomainEventBus,
     private readonly cache: CacheService,
-    private readonly writeThrough: WriteThroughRegistry,
+    private readonly routes: CachedRoutes,
   ) {}
 
   onModuleInit(): void {
@@ -38,7 +38,7 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
     const plan = planFor(event);
     await this.cache.invalidate(plan.tags, event.type);
     for (const { policy, id } of plan.writeThrough) {
-      const reader = this.writeThrough.reader(policy);
+      const reader = this.routes.reader(policy);
       if (!reader) continue;
       try {
         await this.cache.writeThrough(reader.policy, { id: String(id) }, () => reader.read(id));

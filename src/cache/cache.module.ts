@@ -14,7 +14,8 @@ import { MessageBus } from './message-bus.js';
 import { RedisTier } from './redis-tier.js';
 import { TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
-import { WriteThroughRegistry } from './write-through.registry.js';
+import { CachedRoutes } from './cached-routes.js';
+import { L1FastPath } from './l1-fast-path.js';
 
 function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCache {
   const logger = new Logger('Cache');
@@ -88,7 +89,8 @@ class CacheTiersModule {}
     { provide: TtlPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new TtlPolicy(config.cache.profile, config.cache.ttl) },
     CacheService,
     HttpCacheInterceptor,
-    WriteThroughRegistry,
+    CachedRoutes,
+    L1FastPath,
     CacheInvalidationSubscriber,
     CacheWarmer,
     DistributedLock,
@@ -103,6 +105,7 @@ class CacheTiersModule {}
     CacheWarmer,
     DistributedLock,
     MessageBus,
+    CachedRoutes,
   ],
 })
 export class CacheModule implements OnApplicationShutdown {

@@ -55,7 +55,12 @@ export class CacheService {
       },
       loader,
     );
-    return { ...result, etag: result.etag ?? etagOf(result.body) };
+    return {
+      outcome: result.outcome,
+      body: result.body,
+      etag: result.etag ?? etagOf(result.body),
+      total: result.total,
+    };
   }
 
   /** The cache is switched off: load, and answer the same way without storing anything. */

@@ -8,10 +8,17 @@ import { CacheService } from './cache.service.js';
 import type { CacheResult } from './tiered-cache.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const TOTAL_COUNT_HEADER_NAME = TOTAL_COUNT_HEADER.toLowerCase();
 
-function matchesEtag(header: string | undefined, etag: string): boolean {
+export function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header === '*' || header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+/** The headers of a cached answer; one header call each, as this runs on every hit. */
+export function setCacheHeaders(reply: FastifyReply, outcome: string, etag: string, total: number | undefined): void {
+  reply.header('x-cache', outcome).header('etag', etag).header('content-type', JSON_CONTENT_TYPE);
+  if (total !== undefined) reply.header(TOTAL_COUNT_HEADER_NAME, String(total));
 }
 
 /**
@@ -42,12 +49,12 @@ export class HttpCacheInterceptor implements NestInterceptor {
   }
 
   private respond(request: FastifyRequest, reply: FastifyReply, result: CacheResult & { etag: string }): unknown {
-    const headers: Record<string, string> = { 'x-cache': result.outcome, etag: result.etag };
-    if (result.total !== undefined) headers[TOTAL_COUNT_HEADER.toLowerCase()] = String(result.total);
     if (matchesEtag(request.headers['if-none-match'], result.etag)) {
+      const headers: Record<string, string> = { 'x-cache': result.outcome, etag: result.etag };
+      if (result.total !== undefined) headers[TOTAL_COUNT_HEADER_NAME] = String(result.total);
       return new Response(null, { status: 304, headers });
     }
-    reply.headers({ ...headers, 'content-type': JSON_CONTENT_TYPE });
+    setCacheHeaders(reply, result.outcome, result.etag, result.total);
     return result.body;
   }
 }

@@ -109,6 +109,19 @@ export class TieredCache {
     return false;
   }
 
+  /**
+   * A fresh L1 entry of a public route, not due for refresh-ahead, counted as a hit; undefined
+   * sends the request down the full path. Synchronous, for the fast path.
+   */
+  freshPublicL1(namespace: CacheNamespace, cacheKey: string, now = Date.now()): CacheEntry | undefined {
+    if (!this.l1Usable) return undefined;
+    const entry = this.l1.get(cacheKey, now);
+    if (!entry || entry.owner !== undefined || entry.freshUntil <= now) return undefined;
+    if (entry.freshUntil - now < entry.ttlMs * this.options.refreshAheadRatio) return undefined;
+    this.metrics.outcome(namespace, 'HIT-L1');
+    return entry;
+  }
+
   async read(lookup: CacheLookup, loader: Loader): Promise<CacheResult> {
     const cacheKey = cacheKeyOf(lookup.namespace, lookup.key);
     const now = Date.now();

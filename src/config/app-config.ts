@@ -39,6 +39,9 @@ export class AppConfig {
     leaseMs: number;
     leaseWaitMs: number;
     ackTimeoutMs: number;
+    /** For HMAC cache keys; absent: secure keys cannot be derived. */
+    keySecret?: string;
+    auditRetentionDays: number;
   };
   readonly swagger: { enabled: boolean };
   readonly alerts: { webhookUrl?: string };
@@ -55,7 +58,7 @@ export class ConfigValidationError extends Error {
 }
 
 /** Never echoed in an error message. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET']);
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string {
   return errors
@@ -87,7 +90,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
   return { overrides, problems };
 }
 
-const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE', 'ADMIN_TOKEN', 'ALERT_WEBHOOK_URL'];
+const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE', 'ADMIN_TOKEN', 'ALERT_WEBHOOK_URL', 'CACHE_KEY_SECRET'];
 
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -132,6 +135,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       leaseMs: env.CACHE_LEASE_MS,
       leaseWaitMs: env.CACHE_LEASE_WAIT_MS,
       ackTimeoutMs: env.CACHE_ACK_TIMEOUT_MS,
+      keySecret: env.CACHE_KEY_SECRET,
+      auditRetentionDays: env.CACHE_AUDIT_RETENTION_DAYS,
     },
     swagger: { enabled: env.SWAGGER_ENABLED },
     adminToken: env.ADMIN_TOKEN,

@@ -98,6 +98,19 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
   ALERT_WEBHOOK_URL?: string;
 
+  /** Secret for HMAC cache keys (POST /enterprise/security/secure-key); unset: that endpoint answers 503. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  CACHE_KEY_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CACHE_AUDIT_RETENTION_DAYS = 30;
+
   /** Bearer token for the operations endpoints (/cache writes, /enterprise, /demo, /jobs, /alerts writes). */
   @Transform(emptyToUndefined)
   @IsOptional()

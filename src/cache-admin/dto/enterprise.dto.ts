@@ -279,9 +279,4 @@ export class SecureKeyResponse {
   @ApiProperty({ example: 'HMAC-SHA256 over "{namespace}:{key}", hex' })
   algorithm: string;
 
-  @ApiProperty({ enum: ['config', 'placeholder'], example: 'placeholder' })
-  secret_source: string;
-
-  @ApiPropertyOptional({ example: 'CACHE_KEY_SECRET is not configured: keys are derived with a public placeholder and are not secret' })
-  warning?: string;
 }

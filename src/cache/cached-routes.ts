@@ -1,13 +1,21 @@
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { CACHE_POLICY, type CachePolicy } from '../cache/cache-policy.js';
+import { CACHE_POLICY, type CachePolicy } from './cache-policy.js';
 
 /** A GET route served through the cache, as Fastify names it (e.g. "/restaurants/:id/menu"). */
 export interface CachedRoute {
   route: string;
   policy: CachePolicy;
 }
+
+/** A route's handler and the policy its decorator registered (with any conditional TTL). */
+export interface RouteReader {
+  policy: CachePolicy;
+  read: (id: number) => Promise<unknown>;
+}
+
+type Handler = (...args: unknown[]) => Promise<unknown>;
 
 const asList = (value: string | string[] | undefined) => (Array.isArray(value) ? value : [value ?? '']);
 const joinPath = (...parts: string[]) =>
@@ -17,12 +25,14 @@ const joinPath = (...parts: string[]) =>
     .join('/')}`;
 
 /**
- * Every cached GET route of the running app and its policy, found from the @Cached metadata the
- * controllers carry, so new routes (other domains') are covered without a list to maintain.
+ * Every cached GET route of the running app, found from the @Cached metadata on the controllers
+ * (so new routes are covered without a list to keep): by route pattern, for the L1 fast path and
+ * the operations endpoints, and by policy, for write-through, which re-reads a representation
+ * through the route's own handler (routes whose handler takes only the id).
  */
 @Injectable()
-export class CachedRouteCatalog {
-  private byRoute?: Map<string, CachePolicy>;
+export class CachedRoutes {
+  private index?: { byRoute: Map<string, CachePolicy>; readers: Map<string, RouteReader> };
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -31,23 +41,27 @@ export class CachedRouteCatalog {
   ) {}
 
   routes(): CachedRoute[] {
-    return [...this.index()].map(([route, policy]) => ({ route, policy }));
+    return [...this.built().byRoute].map(([route, policy]) => ({ route, policy }));
   }
 
   policyFor(route: string | undefined): CachePolicy | undefined {
-    return route === undefined ? undefined : this.index().get(route);
+    return route === undefined ? undefined : this.built().byRoute.get(route);
   }
 
-  /** The routes caching into a namespace. */
   inNamespace(namespace: string): CachedRoute[] {
     return this.routes().filter((route) => route.policy.namespace === namespace);
   }
 
-  private index(): Map<string, CachePolicy> {
-    if (this.byRoute) return this.byRoute;
+  reader(policy: CachePolicy): RouteReader | undefined {
+    return this.built().readers.get(policy.name);
+  }
+
+  private built(): NonNullable<CachedRoutes['index']> {
+    if (this.index) return this.index;
     const byRoute = new Map<string, CachePolicy>();
+    const readers = new Map<string, RouteReader>();
     for (const wrapper of this.discovery.getControllers()) {
-      const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
+      const instance = wrapper.instance as Record<string, Handler> | undefined;
       if (!instance || !wrapper.metatype) continue;
       const controllerPaths = asList(this.reflector.get<string | string[]>(PATH_METADATA, wrapper.metatype));
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
@@ -59,9 +73,10 @@ export class CachedRouteCatalog {
             byRoute.set(joinPath(controllerPath, path), policy);
           }
         }
+        if (handler.length === 1) readers.set(policy.name, { policy, read: (id) => handler.call(instance, id) });
       }
     }
-    this.byRoute = byRoute;
-    return byRoute;
+    this.index = { byRoute, readers };
+    return this.index;
   }
 }

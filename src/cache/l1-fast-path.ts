@@ -1,0 +1,48 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { AppConfig } from '../config/app-config.js';
+import { cacheKeyFor, canonicalParams } from './cache-keys.js';
+import { cacheKeyOf } from './cache-namespaces.js';
+import type { RouteParams } from './cache-policy.js';
+import { CachedRoutes } from './cached-routes.js';
+import { matchesEtag, setCacheHeaders } from './http-cache.interceptor.js';
+import { TieredCache } from './tiered-cache.js';
+
+/**
+ * Answers fresh L1 hits of public cached routes from a Fastify onRequest hook, before Nest's
+ * router, guards, pipes and interceptors: a hit then costs a map lookup and a write. Everything
+ * else (misses, L2, session routes, entries due for refresh-ahead) goes on to the
+ * HttpCacheInterceptor. Only an entry a validated request stored can match a key, so skipping the
+ * pipes on a hit accepts nothing the full path would refuse. Routes behind a guard must use a
+ * session policy (with an owner): those never take this path.
+ */
+@Injectable()
+export class L1FastPath implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly routes: CachedRoutes,
+    private readonly tiers: TieredCache,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify || !this.config.cache.enabled || !this.config.cache.l1.enabled) return;
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (request.method !== 'GET') return done();
+      const policy = this.routes.policyFor(request.routeOptions.url);
+      if (!policy || policy.owner) return done();
+      const params = canonicalParams(request.params as RouteParams);
+      const cacheKey = cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, request.query as Record<string, unknown>));
+      const entry = this.tiers.freshPublicL1(policy.namespace, cacheKey);
+      if (!entry) return done();
+      setCacheHeaders(reply, 'HIT-L1', entry.etag, entry.total);
+      if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
+        reply.code(304).removeHeader('content-type').send();
+      } else {
+        reply.send(entry.body);
+      }
+    });
+  }
+}
