@@ -61,6 +61,11 @@ describe('background jobs', () => {
     expect((await t.http.post('/jobs/cleanup/run', undefined, { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status).toBe(401);
     const missing = await run('defrag');
     expect([missing.status, missing.body.message]).toEqual([404, 'Job defrag not found']);
+    const bad = await run('Warm_Popular');
+    expect([bad.status, bad.body.errors]).toEqual([
+      400,
+      [{ field: 'name', rule: 'job_name', message: 'name must be lower-case letters and hyphens, at most 50 characters' }],
+    ]);
   });
 
   it('warms the most ordered restaurants, their menus and the popular items', async () => {

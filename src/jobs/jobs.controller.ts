@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { JobRunResponse, JobStatusResponse } from './dto/job.dto.js';
+import { ParseJobNamePipe } from './job-name.pipe.js';
 import { JOB_NAMES } from './job-schedule.js';
 import { JobsService } from './jobs.service.js';
 
@@ -30,8 +31,8 @@ export class JobsController {
   })
   @ApiParam({ name: 'name', enum: JOB_NAMES, example: 'cleanup' })
   @ApiOkResponse({ type: JobRunResponse, description: 'The run, finished (outcome succeeded or failed)' })
-  @ApiErrors(404, 409)
-  runNow(@Param('name') name: string): Promise<JobRunResponse> {
+  @ApiErrors(400, 404, 409)
+  runNow(@Param('name', ParseJobNamePipe) name: string): Promise<JobRunResponse> {
     return this.jobs.runNow(name);
   }
 }
