@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { MenuItemsModule } from './menu-items/menu-items.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { RestaurantsModule } from './restaurants/restaurants.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 
@@ -34,6 +35,7 @@ export class AppModule {
         DemoModule,
         AnalyticsModule,
         CacheAdminModule,
+        RealtimeModule,
       ],
     };
   }
