@@ -251,7 +251,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
     });
 
     it('answers 503 for a secure key while no CACHE_KEY_SECRET is configured', async () => {
-      const unconfigured = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-nosecret`, ADMIN_TOKEN } });
+      const unconfigured = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-ns`, ADMIN_TOKEN } });
       try {
         const response = await unconfigured.http.post(
           '/enterprise/security/secure-key',
