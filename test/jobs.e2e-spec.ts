@@ -121,12 +121,19 @@ describe('background jobs', () => {
     expect((await run('cleanup')).body.detail).toMatchObject({ notifications_deleted: 0, job_runs_deleted: 0 });
   });
 
-  it('runs the other jobs by hand, each recorded with what it did', async () => {
+  it('runs the other jobs by hand through the analytics, cache administration and monitoring services', async () => {
+    const outcomes: Record<string, Json> = {};
     for (const name of ['predictive-warming', 'analytics-refresh', 'health-monitor']) {
       const response = await run(name);
       expect([name, response.status, response.body.outcome]).toEqual([name, 200, 'succeeded']);
-      expect(response.body.detail).toEqual(expect.any(Object));
+      outcomes[name] = response.body.detail;
     }
+    expect(outcomes['predictive-warming']).toMatchObject({ source: 'access-frequency', chosen: expect.any(Array) });
+    expect(Object.keys(outcomes['analytics-refresh'].refreshed)).toEqual(['revenue', 'customers', 'restaurants', 'popular-items']);
+    for (const refreshed of Object.values(outcomes['analytics-refresh'].refreshed) as Json[]) {
+      expect(refreshed).toMatchObject({ warmed: expect.any(Number), failed: [] });
+    }
+    expect(outcomes['health-monitor']).toMatchObject({ evaluated_at: expect.any(String), rules: expect.any(Array) });
     const jobs = expectStatus(await t.http.get('/jobs'), 200, 'GET /jobs');
     expect(jobs.map((job: Json) => job.last_run?.trigger)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual']);
   });
