@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EventsModule } from './events/events.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { MenuItemsModule } from './menu-items/menu-items.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         AnalyticsModule,
         CacheAdminModule,
         RealtimeModule,
+        JobsModule,
       ],
     };
   }

@@ -5,11 +5,15 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { DistributedLock } from '../src/cache/distributed-lock.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import { JobRunner } from '../src/jobs/job-runner.js';
-import { DEFAULT_JOB_INTERVALS_MS, type JobName } from '../src/jobs/job-schedule.js';
+import { type JobName } from '../src/jobs/job-schedule.js';
+import { loadConfig } from '../src/config/app-config.js';
 import { JobScheduler } from '../src/jobs/job-scheduler.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
+
+/** The configured defaults (JOB_INTERVAL_<NAME>_MS unset). */
+const DEFAULT_JOB_INTERVALS_MS = loadConfig({}).jobs.intervalsMs;
 
 /*
  * Two instances sharing Postgres and Redis: start-up warming on an instance that starts with data,

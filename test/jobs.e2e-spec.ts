@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 // The app first: it loads the entities in an order that resolves their circular imports.
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { DistributedLock } from '../src/cache/distributed-lock.js';
-import { DEFAULT_JOB_INTERVALS_MS, JOB_NAMES } from '../src/jobs/job-schedule.js';
+import { JOB_NAMES } from '../src/jobs/job-schedule.js';
+import { loadConfig } from '../src/config/app-config.js';
 import { JobScheduler } from '../src/jobs/job-scheduler.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
+
+/** The configured defaults (JOB_INTERVAL_<NAME>_MS unset). */
+const DEFAULT_JOB_INTERVALS_MS = loadConfig({}).jobs.intervalsMs;
 
 /*
  * The job runner on one instance: start-up warming on an empty database, GET /jobs, running each

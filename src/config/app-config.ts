@@ -45,6 +45,16 @@ export class AppConfig {
   };
   readonly swagger: { enabled: boolean };
   readonly alerts: { webhookUrl?: string };
+  readonly jobs: {
+    enabled: boolean;
+    intervalsMs: {
+      'warm-popular': number;
+      'predictive-warming': number;
+      'analytics-refresh': number;
+      'health-monitor': number;
+      cleanup: number;
+    };
+  };
   /** Absent: the operations endpoints refuse every caller. */
   readonly adminToken?: string;
 
@@ -141,5 +151,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     swagger: { enabled: env.SWAGGER_ENABLED },
     adminToken: env.ADMIN_TOKEN,
     alerts: { webhookUrl: env.ALERT_WEBHOOK_URL },
+    jobs: {
+      enabled: env.JOBS_ENABLED,
+      intervalsMs: {
+        'warm-popular': env.JOB_INTERVAL_WARM_POPULAR_MS,
+        'predictive-warming': env.JOB_INTERVAL_PREDICTIVE_WARMING_MS,
+        'analytics-refresh': env.JOB_INTERVAL_ANALYTICS_REFRESH_MS,
+        'health-monitor': env.JOB_INTERVAL_HEALTH_MONITOR_MS,
+        cleanup: env.JOB_INTERVAL_CLEANUP_MS,
+      },
+    },
   });
 }

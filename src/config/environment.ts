@@ -111,6 +111,36 @@ export class EnvironmentVariables {
   @Max(3650)
   CACHE_AUDIT_RETENTION_DAYS = 30;
 
+  /** Off: no scheduled jobs and no start-up warming on this instance (GET /jobs and manual runs still work). */
+  @Transform(toBool)
+  @IsBoolean()
+  JOBS_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  JOB_INTERVAL_WARM_POPULAR_MS = 10 * 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  JOB_INTERVAL_PREDICTIVE_WARMING_MS = 15 * 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  JOB_INTERVAL_ANALYTICS_REFRESH_MS = 30 * 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  JOB_INTERVAL_HEALTH_MONITOR_MS = 5 * 60_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  JOB_INTERVAL_CLEANUP_MS = 120 * 60_000;
+
   /** Bearer token for the operations endpoints (/cache writes, /enterprise, /demo, /jobs, /alerts writes). */
   @Transform(emptyToUndefined)
   @IsOptional()

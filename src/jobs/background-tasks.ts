@@ -7,6 +7,7 @@ import { CacheWarmingService } from '../cache-admin/cache-warming.service.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
 import { TieredCache } from '../cache/tiered-cache.js';
+import { AppConfig } from '../config/app-config.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import { NotificationsRepository } from '../realtime/notifications.repository.js';
 import type { JobTask } from './job-runner.js';
@@ -32,6 +33,7 @@ export class BackgroundTasks {
     private readonly popular: PopularRestaurantsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly jobRuns: JobRunsRepository,
+    private readonly config: AppConfig,
     @Optional() private readonly analytics?: AnalyticsRefresher,
     @Optional() private readonly cacheWarming?: CacheWarmingService,
     @Optional() private readonly cacheAudit?: CacheAuditService,
@@ -103,10 +105,10 @@ export class BackgroundTasks {
     }
     return {
       l1_expired_removed: expired,
-      cache_audit_pruned: this.cacheAudit ? await this.cacheAudit.pruneOlderThan(RETENTION_DAYS.cacheAudit) : notAvailable('CacheAuditService'),
+      cache_audit_pruned: this.cacheAudit ? await this.cacheAudit.pruneOlderThan() : notAvailable('CacheAuditService'),
       notifications_deleted: await this.notifications.deleteOlderThan(RETENTION_DAYS.notifications),
       job_runs_deleted: await this.jobRuns.deleteOlderThan(RETENTION_DAYS.jobRuns),
-      retention_days: RETENTION_DAYS,
+      retention_days: { ...RETENTION_DAYS, cacheAudit: this.config.cache.auditRetentionDays },
     };
   }
 

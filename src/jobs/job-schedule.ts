@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 
 export const JOB_NAMES = ['warm-popular', 'predictive-warming', 'analytics-refresh', 'health-monitor', 'cleanup'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -7,17 +8,6 @@ export const isJobName = (value: string): value is JobName => (JOB_NAMES as read
 
 const MINUTE_MS = 60_000;
 
-/**
- * How often each job runs, in ms: the one place for the defaults until the config carries them
- * (JOB_INTERVAL_<NAME>_MS, e.g. JOB_INTERVAL_WARM_POPULAR_MS).
- */
-export const DEFAULT_JOB_INTERVALS_MS: Readonly<Record<JobName, number>> = {
-  'warm-popular': 10 * MINUTE_MS,
-  'predictive-warming': 15 * MINUTE_MS,
-  'analytics-refresh': 30 * MINUTE_MS,
-  'health-monitor': 5 * MINUTE_MS,
-  cleanup: 120 * MINUTE_MS,
-};
 
 export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
   'warm-popular': 'Loads the 50 most ordered restaurants, their menus and the popular items into the cache (also at start-up)',
@@ -33,16 +23,23 @@ export const JOB_LOCK_LEASE_MS = 30_000;
 /** The most ordered restaurants the warming jobs load. */
 export const POPULAR_RESTAURANT_COUNT = 50;
 
-/** Retention of the cleanup job, in days. */
-export const RETENTION_DAYS = { notifications: 90, jobRuns: 30, cacheAudit: 30 } as const;
+/** Retention of the cleanup job, in days (the cache audit's is CACHE_AUDIT_RETENTION_DAYS). */
+export const RETENTION_DAYS = { notifications: 90, jobRuns: 30 } as const;
 
 /** At start-up, how long warming waits for the Redis invalidation bus (L1 is not used before it is up). */
 export const STARTUP_REDIS_WAIT_MS = 5_000;
 
-/** The interval of each job on this instance; {@link JobScheduler.reschedule} changes them at run time. */
+/**
+ * The interval of each job on this instance, from configuration (JOB_INTERVAL_<NAME>_MS);
+ * {@link JobScheduler.reschedule} changes them at run time.
+ */
 @Injectable()
 export class JobSchedule {
-  private readonly intervals = new Map<JobName, number>(Object.entries(DEFAULT_JOB_INTERVALS_MS) as [JobName, number][]);
+  private readonly intervals: Map<JobName, number>;
+
+  constructor(config: AppConfig) {
+    this.intervals = new Map(JOB_NAMES.map((name) => [name, config.jobs.intervalsMs[name]]));
+  }
 
   intervalMs(name: JobName): number {
     return this.intervals.get(name)!;

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { JobRunner, type NotRunReason } from './job-runner.js';
+import { AppConfig } from '../config/app-config.js';
 import { JOB_NAMES, type JobName, JobSchedule, STARTUP_REDIS_WAIT_MS } from './job-schedule.js';
 
 export interface LocalJobStats {
@@ -44,9 +45,14 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly runner: JobRunner,
     private readonly tasks: BackgroundTasks,
     private readonly tiers: TieredCache,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.jobs.enabled) {
+      this.logger.log('JOBS_ENABLED=false: no scheduled jobs or start-up warming on this instance');
+      return;
+    }
     await this.warmAtStartup();
     for (const name of JOB_NAMES) this.arm(name);
   }
