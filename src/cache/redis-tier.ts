@@ -3,6 +3,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import type { CacheEntry } from './cache-entry.js';
+import { withTimeout } from './with-timeout.js';
 import { INVALIDATE_TAGS, RELEASE_LEASE, RENEW_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -285,24 +286,16 @@ export class RedisTier {
   }
 
   private async bounded<T>(operation: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
+      return await withTimeout(
         operation,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new RedisTimeoutError(`Redis did not answer within ${this.options.timeoutMs} ms`)),
-            this.options.timeoutMs,
-          );
-        }),
-      ]);
+        this.options.timeoutMs,
+        () => new RedisTimeoutError(`Redis did not answer within ${this.options.timeoutMs} ms`),
+      );
     } catch (error) {
       if (error instanceof RedisTimeoutError) this.skipUntil = Date.now() + SKIP_AFTER_TIMEOUT_MS;
       this.recordError(error as Error);
       throw error;
-    } finally {
-      clearTimeout(timer);
-      operation.catch(() => {});
     }
   }
 

@@ -2,6 +2,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { entryBytes } from '../cache-entry.js';
 import { namespaceOfKey, type CacheNamespace } from '../cache-namespaces.js';
+import { withTimeout } from '../with-timeout.js';
 import { TieredCache } from '../tiered-cache.js';
 import { PRUNE_TAG_MEMBERS } from './admin-scripts.js';
 import { memoryFigures, parseRedisInfo, type RedisMemoryFigures } from './redis-info.js';
@@ -330,21 +331,11 @@ export class CacheStoreAdmin {
     return this.requireRedis().client;
   }
 
-  private async bounded<T>(operation: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        operation,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new ServiceUnavailableException(`Redis did not answer within ${ADMIN_TIMEOUT_MS} ms`)),
-            ADMIN_TIMEOUT_MS,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      operation.catch(() => {});
-    }
+  private bounded<T>(operation: Promise<T>): Promise<T> {
+    return withTimeout(
+      operation,
+      ADMIN_TIMEOUT_MS,
+      () => new ServiceUnavailableException(`Redis did not answer within ${ADMIN_TIMEOUT_MS} ms`),
+    );
   }
 }
