@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SAMPLE_EMAIL_DOMAIN, SAMPLE_RESTAURANT_SUFFIX } from '../src/demo/sample-markers.js';
 import { DomainEventBus } from '../src/events/domain-event-bus.js';
 import type { DomainEvent, DomainEventType, OrderStatusChanged } from '../src/events/domain-events.js';
+import type { HttpClient } from './support/http-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+
+const ADMIN_TOKEN = 'demo-admin-token-for-tests';
 
 const STATUSES = ['placed', 'confirmed', 'preparing', 'out_for_delivery', 'delivered', 'cancelled'];
 const WORKFLOW = STATUSES.slice(0, 5);
@@ -18,6 +21,7 @@ const SAMPLE_ORDERS = `SELECT * FROM orders
 
 describe('demo sample data', () => {
   let t: TestApp;
+  let admin: HttpClient;
   const events: DomainEvent[] = [];
   let created: any;
   /** Rows created through the API that are not sample data: they must survive every delete. */
@@ -77,7 +81,8 @@ describe('demo sample data', () => {
     events.filter((event) => event.type === type && (kind === undefined || (event as { kind?: string }).kind === kind));
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { ADMIN_TOKEN } });
+    admin = t.http.with({ authorization: `Bearer ${ADMIN_TOKEN}` });
     const bus = t.app.get(DomainEventBus);
     for (const type of [
       'restaurant.changed',
@@ -132,7 +137,7 @@ describe('demo sample data', () => {
 
   describe('POST /demo/sample-data', () => {
     it('creates the data set and answers 201 with the counts it created, which SQL confirms', async () => {
-      const response = await t.http.post('/demo/sample-data');
+      const response = await admin.post('/demo/sample-data');
       expect(response.status).toBe(201);
       created = response.body;
       expect(Object.keys(created)).toEqual([
@@ -286,7 +291,7 @@ describe('demo sample data', () => {
     it('does not duplicate when called again: 200 with the existing counts and already_present', async () => {
       const before = await sampleCounts();
       const eventCount = events.length;
-      const response = await t.http.post('/demo/sample-data');
+      const response = await admin.post('/demo/sample-data');
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ ...created, already_present: true });
       expect(Object.keys(response.body)).toEqual(Object.keys(created));
@@ -348,7 +353,7 @@ describe('demo sample data', () => {
       const sampleLines = await count(`SELECT i.id FROM order_items i JOIN (${SAMPLE_ORDERS}) AS o ON o.id = i.order_id`);
       events.length = 0;
 
-      const response = await t.http.delete('/demo/sample-data');
+      const response = await admin.delete('/demo/sample-data');
       expect(response.status).toBe(204);
       expect(response.text).toBe('');
 
@@ -392,15 +397,20 @@ describe('demo sample data', () => {
       for (const path of cachedPaths) expect((await t.http.get(path)).status).toBe(404);
     });
 
+    it('needs the admin token for both routes', async () => {
+      expect((await t.http.post('/demo/sample-data')).status).toBe(401);
+      expect((await t.http.delete('/demo/sample-data')).status).toBe(401);
+    });
+
     it('answers 204 when there is no sample data', async () => {
       events.length = 0;
-      const response = await t.http.delete('/demo/sample-data');
+      const response = await admin.delete('/demo/sample-data');
       expect(response.status).toBe(204);
       expect(events).toHaveLength(0);
     });
 
     it('lets POST build the same data set again', async () => {
-      const response = await t.http.post('/demo/sample-data');
+      const response = await admin.post('/demo/sample-data');
       expect(response.status).toBe(201);
       expect(response.body).toEqual(created);
       expect(await fingerprint()).toEqual(fingerprintBefore);
@@ -426,7 +436,7 @@ describe('demo sample data', () => {
     const expectRefusedAndUntouched = async (orderId: number, named: string[]) => {
       const before = await sampleCounts();
       events.length = 0;
-      const response = await t.http.delete('/demo/sample-data');
+      const response = await admin.delete('/demo/sample-data');
       expect(response.status).toBe(409);
       expect(response.body.message).toContain(`order ${orderId} by`);
       for (const text of named) expect(response.body.message).toContain(text);
@@ -456,7 +466,7 @@ describe('demo sample data', () => {
         `restaurant ${own.restaurantId} (Corner Deli, not sample data)`,
       ]);
       await t.db.query(`DELETE FROM orders WHERE id = $1`, [order.body.id]);
-      expect((await t.http.delete('/demo/sample-data')).status).toBe(204);
+      expect((await admin.delete('/demo/sample-data')).status).toBe(204);
       expect((await sampleCounts()).restaurants).toBe(0);
     });
   });

@@ -1,12 +1,14 @@
 import { Controller, Delete, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { DemoService } from './demo.service.js';
 import { SampleDataResponse } from './dto/sample-data.dto.js';
 import { SAMPLE_MARKERS_DESCRIPTION } from './sample-markers.js';
 
 @ApiTags('demo')
+@AdminOnly()
 @Controller('demo')
 export class DemoController {
   constructor(private readonly demo: DemoService) {}

@@ -9,10 +9,18 @@ export type RequestOptions = { headers?: Record<string, string>; rawBody?: strin
 
 /** A small black-box HTTP client over fetch: every e2e request crosses a real socket. */
 export class HttpClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly defaultHeaders: Record<string, string> = {},
+  ) {}
+
+  /** The same client, sending these headers on every request (e.g. an Authorization header). */
+  with(headers: Record<string, string>): HttpClient {
+    return new HttpClient(this.baseUrl, { ...this.defaultHeaders, ...headers });
+  }
 
   async request<T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<HttpResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
     let payload: string | undefined = options.rawBody;
     if (body !== undefined) {
       payload = JSON.stringify(body);
