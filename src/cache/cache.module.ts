@@ -51,8 +51,8 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCach
   redis?.start();
   logger.log(
     redis
-      ? `Cache: L1 in process + L2 Redis (prefix "${config.cache.prefix}", ${config.cache.profile} TTL profile)`
-      : `Cache: L1 in process only (no REDIS_URL; ${config.cache.profile} TTL profile)`,
+      ? `L1 in process + L2 Redis (prefix "${config.cache.prefix}", ${config.cache.profile} TTL profile)`
+      : `L1 in process only (no REDIS_URL; ${config.cache.profile} TTL profile)`,
   );
   return tiers;
 }
