@@ -239,6 +239,23 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       await proxy?.stop();
     });
 
+    it('answers every request while each Redis reply is delayed 500 ms, without waiting on Redis', async () => {
+      const customer = await createCustomer(c);
+      const path = `/customers/${customer.id}/analytics`;
+      proxy.delayMs = 500;
+      try {
+        const before = c.app.get(CacheMetrics).of('analytics').errors;
+        const reads = await Promise.all(Array.from({ length: 20 }, () => c.http.get(path)));
+        expect(reads.every((read) => read.status === 200)).toBe(true);
+        expect(new Set(reads.map((read) => read.text)).size).toBe(1);
+        // Redis did not answer within CACHE_REDIS_TIMEOUT_MS: the cache counted it and went to the database.
+        expect(c.app.get(CacheMetrics).of('analytics').errors).toBeGreaterThan(before);
+        expect(reads.some((read) => read.headers.get('x-cache') === 'MISS')).toBe(true);
+      } finally {
+        proxy.delayMs = 0;
+      }
+    });
+
     it('keeps answering every request, from the database, and recovers its hit ratio', async () => {
       const customer = await createCustomer(c);
       const path = `/customers/${customer.id}`;
