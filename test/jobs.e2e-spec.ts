@@ -113,7 +113,7 @@ describe('background jobs', () => {
     expect(response.status).toBe(200);
     expect(response.body.outcome).toBe('succeeded');
     expect(response.body.detail).toMatchObject({
-      l1_expired_removed: expect.any(Number),
+      expired: expect.objectContaining({ removed_l1: expect.any(Number) }),
       notifications_deleted: 1,
       job_runs_deleted: 1,
       retention_days: { notifications: 90, jobRuns: 30, cacheAudit: 30 },

@@ -40,6 +40,6 @@ import { EnterpriseService } from './enterprise.service.js';
     CacheBenchmarkService,
     EnterpriseService,
   ],
-  exports: [CacheAuditService, CacheWarmingService],
+  exports: [CacheAuditService, CacheWarmingService, CacheClearService],
 })
 export class CacheAdminModule {}

@@ -3,10 +3,10 @@ import { AnalyticsRefresher } from '../analytics/analytics-refresher.js';
 import { REFRESH_TYPES } from '../analytics/dto/analytics-query.dto.js';
 import { CacheAdminSettings } from '../cache-admin/cache-admin.settings.js';
 import { CacheAuditService } from '../cache-admin/cache-audit.service.js';
+import { CacheClearService } from '../cache-admin/cache-clear.service.js';
 import { CacheWarmingService } from '../cache-admin/cache-warming.service.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
-import { TieredCache } from '../cache/tiered-cache.js';
 import { AppConfig } from '../config/app-config.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import { NotificationsRepository } from '../realtime/notifications.repository.js';
@@ -29,7 +29,6 @@ export class BackgroundTasks {
   constructor(
     private readonly warmer: CacheWarmer,
     private readonly cache: CacheService,
-    private readonly tiers: TieredCache,
     private readonly popular: PopularRestaurantsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly jobRuns: JobRunsRepository,
@@ -37,6 +36,7 @@ export class BackgroundTasks {
     @Optional() private readonly analytics?: AnalyticsRefresher,
     @Optional() private readonly cacheWarming?: CacheWarmingService,
     @Optional() private readonly cacheAudit?: CacheAuditService,
+    @Optional() private readonly cacheClearing?: CacheClearService,
     @Optional() private readonly alerts?: AlertsService,
   ) {}
 
@@ -93,18 +93,8 @@ export class BackgroundTasks {
   }
 
   private async cleanUp(): Promise<Record<string, unknown>> {
-    const expired = this.tiers.l1.purgeExpired();
-    if (expired > 0) {
-      this.cache.recordChange({
-        action: 'clear-expired',
-        namespace: null,
-        tags: [],
-        keys: [],
-        reason: `cleanup: ${expired} L1 entries past their stale window`,
-      });
-    }
     return {
-      l1_expired_removed: expired,
+      expired: this.cacheClearing ? await this.cacheClearing.clearExpired() : notAvailable('CacheClearService'),
       cache_audit_pruned: this.cacheAudit ? await this.cacheAudit.pruneOlderThan() : notAvailable('CacheAuditService'),
       notifications_deleted: await this.notifications.deleteOlderThan(RETENTION_DAYS.notifications),
       job_runs_deleted: await this.jobRuns.deleteOlderThan(RETENTION_DAYS.jobRuns),
