@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { CacheMetrics } from './cache-metrics.js';
 import { TieredCache, type LoadedValue } from './tiered-cache.js';
 
@@ -33,7 +33,19 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** Fakes only the clock (Date.now), so TTL arithmetic is exact whatever the machine's load. */
+function useClockAt(ms: number): void {
+  jest.useFakeTimers({
+    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'performance', 'hrtime'],
+    now: ms,
+  });
+}
+
 describe('TieredCache with L1 only', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('loads on a miss, then serves from L1', async () => {
     const cache = new TieredCache(options, new CacheMetrics());
     const { calls, loader } = counting(() => '{"v":1}');
@@ -99,9 +111,10 @@ describe('TieredCache with L1 only', () => {
   });
 
   it('serves a recently expired entry when the load fails (stale-if-error), but not a 404', async () => {
+    useClockAt(0);
     const cache = new TieredCache({ ...options }, new CacheMetrics());
-    await cache.read(lookup, counting(() => '"old"', 20).loader);
-    await new Promise((done) => setTimeout(done, 30));
+    await cache.read(lookup, counting(() => '"old"', 1000).loader);
+    jest.setSystemTime(3000); // expired (TTL 1 s) but within 5 x TTL
     const failing = async (): Promise<LoadedValue> => {
       throw new Error('connection refused');
     };
@@ -110,19 +123,23 @@ describe('TieredCache with L1 only', () => {
       throw new NotFoundException('Restaurant 1 not found');
     };
     await expect(cache.read(lookup, notFound)).rejects.toBeInstanceOf(NotFoundException);
+    jest.setSystemTime(5001); // past 5 x TTL: gone
+    await expect(cache.read(lookup, failing)).rejects.toThrow('connection refused');
   });
 
   it('refreshes an entry in the background when less than a quarter of its TTL is left', async () => {
+    useClockAt(0);
     const cache = new TieredCache(options, new CacheMetrics());
     let version = 1;
-    const loader = async (): Promise<LoadedValue> => ({ body: `${version}`, ttlMs: 40, tags: [] });
+    const loader = async (): Promise<LoadedValue> => ({ body: `${version}`, ttlMs: 1000, tags: [] });
     await cache.read(lookup, loader);
     version = 2;
-    await new Promise((done) => setTimeout(done, 32));
-    const served = await cache.read(lookup, loader);
-    expect(served).toMatchObject({ outcome: 'HIT-L1', body: '1' });
-    await new Promise((done) => setTimeout(done, 2));
-    expect((await cache.read(lookup, loader)).body).toBe('2');
+    jest.setSystemTime(700); // 30% left: not due
+    expect(await cache.read(lookup, loader)).toMatchObject({ outcome: 'HIT-L1', body: '1' });
+    jest.setSystemTime(800); // 20% left: served as it is, reloaded behind the scenes
+    expect(await cache.read(lookup, loader)).toMatchObject({ outcome: 'HIT-L1', body: '1' });
+    await new Promise((done) => setImmediate(done));
+    expect(await cache.read(lookup, loader)).toMatchObject({ outcome: 'HIT-L1', body: '2' });
   });
 
   it('does not cache a result its policy declined', async () => {
