@@ -6,14 +6,12 @@ import { DistributedLock } from '../src/cache/distributed-lock.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import { JobRunner } from '../src/jobs/job-runner.js';
 import { type JobName } from '../src/jobs/job-schedule.js';
-import { loadConfig } from '../src/config/app-config.js';
+import { QUIET_JOB_INTERVALS_MS, QUIET_JOBS_ENV } from './support/jobs.js';
 import { JobScheduler } from '../src/jobs/job-scheduler.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 
-/** The configured defaults (JOB_INTERVAL_<NAME>_MS unset). */
-const DEFAULT_JOB_INTERVALS_MS = loadConfig({}).jobs.intervalsMs;
 
 /*
  * Two instances sharing Postgres and Redis: start-up warming on an instance that starts with data,
@@ -29,7 +27,7 @@ const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
 describeWithRedis('jobs across two instances', () => {
   const prefix = `tiffin-jobs-${randomBytes(4).toString('hex')}`;
-  const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN };
+  const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN, ...QUIET_JOBS_ENV };
   let a: TestApp;
   let b: TestApp;
   let build: TiffinBuilder;
@@ -82,7 +80,7 @@ describeWithRedis('jobs across two instances', () => {
       )) as { started_at: Date; instance: string }[];
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline && (await Promise.all(jobs.map(runsOf))).some((runs) => runs.length < 6)) await sleep(100);
-    for (const app of [a, b]) app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, DEFAULT_JOB_INTERVALS_MS[job]])));
+    for (const app of [a, b]) app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, QUIET_JOB_INTERVALS_MS[job]])));
     await sleep(interval);
 
     for (const job of jobs) {

@@ -3,12 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { DistributedLock } from '../src/cache/distributed-lock.js';
 import { JOB_NAMES } from '../src/jobs/job-schedule.js';
-import { loadConfig } from '../src/config/app-config.js';
+import { QUIET_JOB_INTERVALS_MS, QUIET_JOBS_ENV } from './support/jobs.js';
 import { JobScheduler } from '../src/jobs/job-scheduler.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 
-/** The configured defaults (JOB_INTERVAL_<NAME>_MS unset). */
-const DEFAULT_JOB_INTERVALS_MS = loadConfig({}).jobs.intervalsMs;
 
 /*
  * The job runner on one instance: start-up warming on an empty database, GET /jobs, running each
@@ -26,7 +24,7 @@ describe('background jobs', () => {
   const run = (name: string) => t.http.post(`/jobs/${name}/run`, undefined, admin);
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ADMIN_TOKEN } });
+    t = await startTestApp({ env: { ADMIN_TOKEN, ...QUIET_JOBS_ENV } });
     build = new TiffinBuilder(t.http);
   });
   afterAll(() => t.close());
@@ -48,7 +46,7 @@ describe('background jobs', () => {
     const jobs = expectStatus(await t.http.get('/jobs'), 200, 'GET /jobs');
     expect(jobs.map((job: Json) => job.name)).toEqual([...JOB_NAMES]);
     for (const job of jobs) {
-      expect(job.interval_ms).toBe(DEFAULT_JOB_INTERVALS_MS[job.name as keyof typeof DEFAULT_JOB_INTERVALS_MS]);
+      expect(job.interval_ms).toBe(QUIET_JOB_INTERVALS_MS[job.name as keyof typeof QUIET_JOB_INTERVALS_MS]);
       const next = Date.parse(job.next_run_at);
       expect(next % job.interval_ms).toBe(0);
       expect(next).toBeGreaterThan(Date.now());
@@ -177,7 +175,7 @@ describe('background jobs', () => {
         [since],
       );
     }
-    scheduler.reschedule({ 'health-monitor': DEFAULT_JOB_INTERVALS_MS['health-monitor'] });
+    scheduler.reschedule({ 'health-monitor': QUIET_JOB_INTERVALS_MS['health-monitor'] });
     await sleep(100);
     expect(runs.length).toBeGreaterThanOrEqual(4);
     const slots = runs.map((row) => Math.floor(row.started_at.getTime() / interval));

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL \(got "mysql:\/\/x"\)/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ SWAGGER_ENABLED: 'maybe' }, /SWAGGER_ENABLED must be a boolean value/],
+    [{ JOB_INTERVAL_CLEANUP_MS: '3000000000' }, /JOB_INTERVAL_CLEANUP_MS must not be greater than 2000000000/],
     [{ ADMIN_TOKEN: 'short-secret' }, /^Invalid environment: ADMIN_TOKEN must be at least 16 characters \(got a value of 12 characters\)$/],
   ])('rejects %j with one line naming the variable', (environment, message) => {
     expect(() => loadConfig(environment)).toThrow(ConfigValidationError);

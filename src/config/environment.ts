@@ -11,6 +11,9 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
+/** About 23 days: Node runs a longer timer after 1 ms instead (its delay is a signed 32-bit number). */
+const MAX_TIMER_MS = 2_000_000_000;
+
 const toNumber = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : value;
 
@@ -119,26 +122,31 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   JOB_INTERVAL_WARM_POPULAR_MS = 10 * 60_000;
 
   @Transform(toInt)
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   JOB_INTERVAL_PREDICTIVE_WARMING_MS = 15 * 60_000;
 
   @Transform(toInt)
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   JOB_INTERVAL_ANALYTICS_REFRESH_MS = 30 * 60_000;
 
   @Transform(toInt)
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   JOB_INTERVAL_HEALTH_MONITOR_MS = 5 * 60_000;
 
   @Transform(toInt)
   @IsInt()
   @Min(1000)
+  @Max(MAX_TIMER_MS)
   JOB_INTERVAL_CLEANUP_MS = 120 * 60_000;
 
   /** Bearer token for the operations endpoints (/cache writes, /enterprise, /demo, /jobs, /alerts writes). */

@@ -40,6 +40,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: String(database.poolSize),
     PORT: '0',
     HOST: '127.0.0.1',
+    // Jobs tick on wall-clock boundaries; a suite about jobs turns them on (see test/support/jobs.ts).
+    JOBS_ENABLED: 'false',
     ...(ownRedisPrefix ? { REDIS_URL: process.env.REDIS_URL, CACHE_PREFIX: ownRedisPrefix } : {}),
     ...options.env,
   });
