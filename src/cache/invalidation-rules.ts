@@ -14,6 +14,22 @@ export interface CachePlan {
   writeThrough: WriteThrough[];
 }
 
+/** What any order activity (placed, or a step of its workflow) makes stale. */
+function orderActivityTags(order: { customer_id: number; restaurant_id: number }): string[] {
+  return [
+    T.customerOrders(order.customer_id),
+    T.customerAnalytics(order.customer_id),
+    T.restaurantOrders(order.restaurant_id),
+    T.restaurantAnalytics(order.restaurant_id),
+    T.restaurantLoad(order.restaurant_id),
+    T.popularItems,
+    T.revenue,
+    T.restaurantPerformance,
+    T.customerBehavior,
+    T.liveOrders,
+  ];
+}
+
 /**
  * The invalidation cascade of seeds 001/002: what each committed change makes stale, and which
  * representations are written straight back.
@@ -49,38 +65,11 @@ export function planFor(event: DomainEvent): CachePlan {
         writeThrough: event.kind === 'deleted' ? [] : [{ policy: CachePolicies.customer, id: event.customer_id }],
       };
     case 'order.placed':
-      return {
-        tags: [
-          T.customerOrders(event.customer_id),
-          T.customerAnalytics(event.customer_id),
-          T.restaurantOrders(event.restaurant_id),
-          T.restaurantAnalytics(event.restaurant_id),
-          T.restaurantLoad(event.restaurant_id),
-          T.popularCuisines,
-          T.popularItems,
-          T.revenue,
-          T.restaurantPerformance,
-          T.customerBehavior,
-          T.liveOrders,
-        ],
-        writeThrough: [],
-      };
+      // Popular cuisines count orders of every status, so only a new order changes them.
+      return { tags: [...orderActivityTags(event), T.popularCuisines], writeThrough: [] };
     case 'order.status-changed':
       return {
-        tags: [
-          T.order(event.order_id),
-          T.customerOrders(event.customer_id),
-          T.customerAnalytics(event.customer_id),
-          T.restaurantOrders(event.restaurant_id),
-          T.restaurantAnalytics(event.restaurant_id),
-          T.restaurantLoad(event.restaurant_id),
-          T.popularItems,
-          T.revenue,
-          T.restaurantPerformance,
-          T.customerBehavior,
-          T.liveOrders,
-          T.customerNotifications(event.customer_id),
-        ],
+        tags: [...orderActivityTags(event), T.order(event.order_id), T.customerNotifications(event.customer_id)],
         writeThrough: [{ policy: CachePolicies.order, id: event.order_id }],
       };
     case 'review.added':
