@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigValidationError, loadConfig } from './app-config.js';
 
+/** Production refuses to start without a signing key, so every production case brings one. */
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a-production-signing-key-of-32-chars' };
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     const config = loadConfig({});
@@ -12,7 +15,7 @@ describe('loadConfig', () => {
   });
 
   it('uses JSON logs in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).log.json).toBe(true);
+    expect(loadConfig(PRODUCTION).log.json).toBe(true);
   });
 
   it('treats an empty DATABASE_URL as unset', () => {
@@ -39,7 +42,7 @@ describe('loadConfig: cache TTLs', () => {
     config.cache.ttl.find((entry) => entry.name === name)?.seconds;
 
   it('uses the table as it is in production', () => {
-    const config = loadConfig({ NODE_ENV: 'production' });
+    const config = loadConfig(PRODUCTION);
     expect(config.cache.profile).toBe('production');
     expect(seconds(config, 'restaurants')).toBe(3600);
     expect(seconds(config, 'daily_revenue')).toBe(86_400);
@@ -66,5 +69,103 @@ describe('loadConfig: cache TTLs', () => {
     expect(() => loadConfig({ CACHE_TTL_ORDERS: '5m' })).toThrow(
       'Invalid environment: CACHE_TTL_ORDERS must be a whole number of seconds from 1 to 604800 (got "5m")',
     );
+  });
+});
+
+describe('loadConfig: accounts and tokens', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig({}).auth).toEqual({
+      jwtSecret: undefined,
+      accessTtlSeconds: 900,
+      refreshTtlSeconds: 30 * 86_400,
+      bcryptRounds: 12,
+      bootstrapAdmin: undefined,
+    });
+  });
+
+  it('reads the settings and normalises the bootstrap admin email', () => {
+    const auth = loadConfig({
+      JWT_SECRET: 'x'.repeat(32),
+      JWT_ACCESS_TTL_SECONDS: '60',
+      JWT_REFRESH_TTL_SECONDS: '3600',
+      AUTH_BCRYPT_ROUNDS: '4',
+      ADMIN_EMAIL: ' Root@Example.COM ',
+      ADMIN_PASSWORD: 'correct horse battery',
+    }).auth;
+    expect(auth).toEqual({
+      jwtSecret: 'x'.repeat(32),
+      accessTtlSeconds: 60,
+      refreshTtlSeconds: 3600,
+      bcryptRounds: 4,
+      bootstrapAdmin: { email: 'root@example.com', password: 'correct horse battery' },
+    });
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, /^Invalid environment: JWT_SECRET is required when NODE_ENV=production$/],
+    [{ JWT_SECRET: 'too-short' }, /^Invalid environment: JWT_SECRET must be at least 32 characters \(got a value of 9 characters\)$/],
+    [{ AUTH_BCRYPT_ROUNDS: '3' }, /AUTH_BCRYPT_ROUNDS must not be less than 4/],
+    [{ JWT_ACCESS_TTL_SECONDS: '0' }, /JWT_ACCESS_TTL_SECONDS must not be less than 1/],
+    [{ ADMIN_EMAIL: 'root@example.com' }, /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
+    [{ ADMIN_PASSWORD: 'correct horse battery' }, /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
+    [{ ADMIN_EMAIL: 'root', ADMIN_PASSWORD: 'correct horse battery' }, /ADMIN_EMAIL must be an email/],
+    [
+      { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'short' },
+      /^Invalid environment: ADMIN_PASSWORD must be at least 10 characters \(got a value of 5 characters\)$/,
+    ],
+  ])('rejects %j', (environment, message) => {
+    expect(() => loadConfig(environment)).toThrow(ConfigValidationError);
+    expect(() => loadConfig(environment)).toThrow(message);
+  });
+});
+
+describe('loadConfig: database time limits', () => {
+  it('defaults to 5 s for a connection and 10 s for a statement', () => {
+    expect(loadConfig({}).database.timeouts).toEqual({ connectMs: 5000, queryMs: 10_000 });
+  });
+
+  it('reads DATABASE_CONNECT_TIMEOUT_MS and DATABASE_QUERY_TIMEOUT_MS', () => {
+    const config = loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_QUERY_TIMEOUT_MS: '1500' });
+    expect(config.database.timeouts).toEqual({ connectMs: 1000, queryMs: 1500 });
+  });
+
+  it.each([
+    [{ DATABASE_CONNECT_TIMEOUT_MS: '50' }, /DATABASE_CONNECT_TIMEOUT_MS must not be less than 100 \(got "50"\)/],
+    [{ DATABASE_QUERY_TIMEOUT_MS: 'soon' }, /DATABASE_QUERY_TIMEOUT_MS .*\(got "soon"\)/],
+  ])('rejects %j naming the variable', (environment, message) => {
+    expect(() => loadConfig(environment)).toThrow(message);
+  });
+});
+
+describe('loadConfig: HTTP hardening', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig({}).http).toMatchObject({
+      requestTimeoutMs: 30_000,
+      corsOrigins: undefined,
+      trustProxyHops: 0,
+      rateLimit: { perMinute: 600, authPerMinute: 10 },
+      metricsPublic: true,
+    });
+  });
+
+  it('reads the CORS allow-list as trimmed origins, or * for any', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).http.corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toBe('*');
+    expect(loadConfig({ CORS_ORIGINS: '' }).http.corsOrigins).toBeUndefined();
+  });
+
+  it.each([
+    [{ CORS_ORIGINS: 'example.com' }, 'CORS_ORIGINS'],
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ AUTH_RATE_LIMIT_PER_MINUTE: 'many' }, 'AUTH_RATE_LIMIT_PER_MINUTE'],
+    [{ REQUEST_TIMEOUT_MS: '10' }, 'REQUEST_TIMEOUT_MS'],
+    [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS'],
+    [{ METRICS_PUBLIC: 'maybe' }, 'METRICS_PUBLIC'],
+  ])('refuses %p naming the variable', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigValidationError);
+    expect(() => loadConfig(env)).toThrow(variable);
   });
 });

@@ -8,6 +8,7 @@ import {
   type TtlProfile,
   type TtlTableEntry,
 } from '../cache/ttl-policy.js';
+import type { DatabaseTimeouts } from '../database/data-source-options.js';
 import { EnvironmentVariables, type LogLevelName, type NodeEnv } from './environment.js';
 
 /** Longest TTL an override may set: one week. */
@@ -16,13 +17,26 @@ const MAX_TTL_OVERRIDE_SECONDS = 7 * 24 * 3600;
 /** The typed configuration the rest of the app injects. Built only by {@link loadConfig}. */
 export class AppConfig {
   readonly env: NodeEnv;
-  readonly http: { host: string; port: number; bodyLimitBytes: number; shutdownGraceMs: number };
+  readonly http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    shutdownGraceMs: number;
+    requestTimeoutMs: number;
+    /** Absent: no CORS headers. */
+    corsOrigins?: string[] | '*';
+    trustProxyHops: number;
+    rateLimit: { perMinute: number; authPerMinute: number };
+    metricsPublic: boolean;
+  };
   readonly log: { level: LogLevelName; json: boolean };
   readonly database: {
     /** Absent: the embedded Postgres is used. */
     url?: string;
     poolSize: number;
     runMigrations: boolean;
+    /** Bounds on every wait for Postgres outside migrations. */
+    timeouts: DatabaseTimeouts;
     embedded: { dataDir: string; port: number };
   };
   readonly redis: { url?: string };
@@ -34,6 +48,7 @@ export class AppConfig {
     ttl: TtlTableEntry[];
     l1: { enabled: boolean; maxEntries: number; maxBytes: number };
     redisTimeoutMs: number;
+    invalidationTimeoutMs: number;
     staleFactor: number;
     refreshAheadRatio: number;
     leaseMs: number;
@@ -57,6 +72,15 @@ export class AppConfig {
   };
   /** Absent: the operations endpoints refuse every caller. */
   readonly adminToken?: string;
+  readonly auth: {
+    /** Absent outside production: the app signs with a random key of its own (see AccessTokenService). */
+    jwtSecret?: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    bcryptRounds: number;
+    /** The admin account ensured at start-up, from ADMIN_EMAIL and ADMIN_PASSWORD. */
+    bootstrapAdmin?: { email: string; password: string };
+  };
 
   constructor(init: AppConfig) {
     Object.assign(this, init);
@@ -68,7 +92,7 @@ export class ConfigValidationError extends Error {
 }
 
 /** Never echoed in an error message. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET', 'JWT_SECRET', 'ADMIN_PASSWORD']);
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string {
   return errors
@@ -100,7 +124,29 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
   return { overrides, problems };
 }
 
-const OPTIONAL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'CACHE_TTL_PROFILE', 'ADMIN_TOKEN', 'ALERT_WEBHOOK_URL', 'CACHE_KEY_SECRET'];
+const OPTIONAL_VARIABLES = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'CACHE_TTL_PROFILE',
+  'ADMIN_TOKEN',
+  'ALERT_WEBHOOK_URL',
+  'CORS_ORIGINS',
+  'CACHE_KEY_SECRET',
+  'JWT_SECRET',
+  'ADMIN_EMAIL',
+  'ADMIN_PASSWORD',
+];
+
+/** Rules that involve more than one variable, checked once each variable is valid on its own. */
+function crossVariableProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  // Instances with keys of their own would refuse each other's tokens, and a restart would sign everyone out.
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) problems.push('JWT_SECRET is required when NODE_ENV=production');
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together (or neither)');
+  }
+  return problems;
+}
 
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -111,6 +157,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: false });
   const { overrides, problems } = readTtlOverrides(source);
+  if (errors.length === 0) problems.push(...crossVariableProblems(env));
   if (errors.length > 0 || problems.length > 0) {
     const described = [errors.length > 0 ? describe(errors, raw) : '', ...problems].filter(Boolean);
     throw new ConfigValidationError(`Invalid environment: ${described.join('; ')}`);
@@ -124,12 +171,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+      trustProxyHops: env.TRUST_PROXY_HOPS,
+      rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE },
+      metricsPublic: env.METRICS_PUBLIC,
     },
     log: { level: env.LOG_LEVEL, json: env.NODE_ENV === 'production' },
     database: {
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
       runMigrations: env.DATABASE_RUN_MIGRATIONS,
+      timeouts: { connectMs: env.DATABASE_CONNECT_TIMEOUT_MS, queryMs: env.DATABASE_QUERY_TIMEOUT_MS },
       embedded: { dataDir: env.EMBEDDED_DB_DIR, port: env.EMBEDDED_DB_PORT },
     },
     redis: { url: env.REDIS_URL },
@@ -140,6 +193,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ttl: resolveTtlTable(profile, overrides),
       l1: { enabled: env.CACHE_L1_ENABLED, maxEntries: env.CACHE_L1_MAX_ENTRIES, maxBytes: env.CACHE_L1_MAX_BYTES },
       redisTimeoutMs: env.CACHE_REDIS_TIMEOUT_MS,
+      invalidationTimeoutMs: env.CACHE_INVALIDATION_TIMEOUT_MS,
       staleFactor: env.CACHE_STALE_FACTOR,
       refreshAheadRatio: env.CACHE_REFRESH_AHEAD_RATIO,
       leaseMs: env.CACHE_LEASE_MS,
@@ -150,6 +204,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     swagger: { enabled: env.SWAGGER_ENABLED },
     adminToken: env.ADMIN_TOKEN,
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+      bcryptRounds: env.AUTH_BCRYPT_ROUNDS,
+      bootstrapAdmin:
+        env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
+    },
     alerts: { webhookUrl: env.ALERT_WEBHOOK_URL },
     jobs: {
       enabled: env.JOBS_ENABLED,

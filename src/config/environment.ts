@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { TTL_PROFILES, type TtlProfile } from '../cache/ttl-policy.js';
 
 export const NODE_ENVS = ['development', 'staging', 'production', 'test'] as const;
@@ -27,6 +27,10 @@ const toBool = ({ value }: { value: unknown }) => {
 
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** Accounts store emails trimmed and lower-case; the bootstrap admin's must match that form. */
+const toEmail = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim().toLowerCase()) : value;
 
 /**
  * The raw environment, validated once at start-up. Every variable the app reads is declared
@@ -64,6 +68,20 @@ export class EnvironmentVariables {
   @IsBoolean()
   DATABASE_RUN_MIGRATIONS = true;
 
+  /** Longest wait for a new Postgres connection or for a free one from a full pool. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
+  /** Longest one statement may take (Postgres statement_timeout, and the client's own limit for a server that stops answering). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS = 10_000;
+
   @IsString()
   @MinLength(1)
   EMBEDDED_DB_DIR = '.data/pglite';
@@ -94,6 +112,47 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   SWAGGER_ENABLED = true;
+
+  /** Longest a request may take before it is answered 503 (the work itself is not interrupted). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Origins allowed to call the API from a browser, comma-separated; empty: no CORS headers at all. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, {
+    message: 'must be * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS?: string;
+
+  /** Proxy hops in front of the app whose X-Forwarded-For is believed (for the client address). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY_HOPS = 0;
+
+  /** Requests per minute per client (signed-in account, else address), shared by every instance. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Sign-in and registration attempts per minute per address; past it the address waits a minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 10;
+
+  /** Whether GET /metrics is open to anyone (true) or to admins only (false). */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_PUBLIC = true;
 
   /** Alerts are POSTed here (JSON) when they open and resolve, besides the log. */
   @Transform(emptyToUndefined)
@@ -156,6 +215,46 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'must be at least 16 characters' })
   ADMIN_TOKEN?: string;
 
+  /** HS256 key of the access tokens; required in production (elsewhere, unset: a random key per process). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(365 * 86_400)
+  JWT_REFRESH_TTL_SECONDS = 30 * 86_400;
+
+  /** bcrypt cost: each step doubles the CPU time of a hash and of every login (bcryptjs runs on the event loop's thread). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(4)
+  @Max(15)
+  AUTH_BCRYPT_ROUNDS = 12;
+
+  /** With ADMIN_PASSWORD: the admin account created at start-up when no account has this email. */
+  @Transform(toEmail)
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(255)
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'must be at least 10 characters' })
+  @MaxLength(128, { message: 'must be at most 128 characters' })
+  ADMIN_PASSWORD?: string;
+
   @Transform(toBool)
   @IsBoolean()
   CACHE_ENABLED = true;
@@ -191,6 +290,17 @@ export class EnvironmentVariables {
   @Min(5)
   @Max(5000)
   CACHE_REDIS_TIMEOUT_MS = 100;
+
+  /**
+   * How long a write waits for Redis to take its invalidation (and tell the other instances)
+   * before answering anyway and replaying it later: longer than reads wait, because an
+   * invalidation that does not arrive lets other instances serve the old data.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(30_000)
+  CACHE_INVALIDATION_TIMEOUT_MS = 750;
 
   @Transform(toInt)
   @IsInt()

@@ -1,3 +1,5 @@
+import { Account } from '../auth/entities/account.entity.js';
+import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { CacheAuditEntry } from '../cache-admin/entities/cache-audit-entry.entity.js';
 import { Customer } from '../customers/entities/customer.entity.js';
 import { JobRun } from '../jobs/entities/job-run.entity.js';
@@ -23,4 +25,6 @@ export const ENTITIES = [
   CacheAuditEntry,
   Alert,
   JobRun,
+  Account,
+  RefreshToken,
 ];

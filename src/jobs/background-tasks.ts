@@ -14,6 +14,7 @@ import type { JobTask } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { type JobName, POPULAR_RESTAURANT_COUNT, RETENTION_DAYS } from './job-schedule.js';
 import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
+import { RefreshTokensRepository } from '../auth/refresh-tokens.repository.js';
 
 /** Popular items across restaurants: the analytics route's default query. */
 const POPULAR_ITEMS_PATH = '/analytics/popular-items';
@@ -32,6 +33,7 @@ export class BackgroundTasks {
     private readonly popular: PopularRestaurantsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly jobRuns: JobRunsRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly config: AppConfig,
     @Optional() private readonly analytics?: AnalyticsRefresher,
     @Optional() private readonly cacheWarming?: CacheWarmingService,
@@ -98,6 +100,7 @@ export class BackgroundTasks {
       cache_audit_pruned: this.cacheAudit ? await this.cacheAudit.pruneOlderThan() : notAvailable('CacheAuditService'),
       notifications_deleted: await this.notifications.deleteOlderThan(RETENTION_DAYS.notifications),
       job_runs_deleted: await this.jobRuns.deleteOlderThan(RETENTION_DAYS.jobRuns),
+      refresh_tokens_deleted: await this.refreshTokens.deleteExpiredOlderThan(RETENTION_DAYS.expiredRefreshTokens),
       retention_days: { ...RETENTION_DAYS, cacheAudit: this.config.cache.auditRetentionDays },
     };
   }

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { numericToNumber } from '../../database/column-transformers.js';
 import { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 
@@ -43,6 +53,12 @@ export class Restaurant {
   /** Orders in progress the kitchen can take at once. */
   @Column({ type: 'integer', default: 20 })
   capacity: number;
+
+  /** The restaurant_owner account that manages it (null: admins only). Named by table: accounts belong to auth. */
+  @Index('ix_restaurants_owner_account_id')
+  @ForeignKey('accounts', { name: 'fk_restaurants_owner_account', onDelete: 'SET NULL' })
+  @Column({ type: 'integer', nullable: true })
+  owner_account_id: number | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;
