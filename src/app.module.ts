@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
+import { AccessModule } from './auth/access/access.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { CacheModule } from './cache/cache.module.js';
 import { CacheAdminModule } from './cache-admin/cache-admin.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -26,6 +28,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database, config.database.runMigrations),
         EventsModule,
+        AuthModule,
+        AccessModule,
         CacheModule,
         MonitoringModule,
         RestaurantsModule,

@@ -18,10 +18,10 @@ describeWithServices('alerts evaluated by two instances at once', () => {
   let nextSkip = 1;
 
   const missReads = async (app: TestApp, count: number) => {
-    for (let i = 0; i < count; i++) expect((await app.http.get(`/restaurants/?skip=${nextSkip++}`)).headers.get('x-cache')).toBe('MISS');
+    for (let i = 0; i < count; i++) expect((await app.admin.get(`/restaurants/?skip=${nextSkip++}`)).headers.get('x-cache')).toBe('MISS');
   };
   const hitRatioAction = async (app: TestApp) => {
-    const response = await app.http.post('/alerts/evaluate', undefined, admin);
+    const response = await app.admin.post('/alerts/evaluate', undefined, admin);
     expect(response.status).toBe(200);
     return response.body.rules.find((rule: { rule: string }) => rule.rule === ALERT_RULES.hitRatio) as { action: string; alert_id: number };
   };
@@ -47,13 +47,15 @@ describeWithServices('alerts evaluated by two instances at once', () => {
       expect(actions[0].alert_id).toBe(actions[1].alert_id);
       const unresolved = await a.db.query(`SELECT id FROM alerts WHERE rule = $1 AND status <> 'resolved'`, [ALERT_RULES.hitRatio]);
       expect(unresolved).toEqual([{ id: actions[0].alert_id }]);
-      expect((await a.http.post(`/alerts/${actions[0].alert_id}/resolve`, undefined, admin)).status).toBe(200);
+      expect((await a.admin.post(`/alerts/${actions[0].alert_id}/resolve`, undefined, admin)).status).toBe(200);
     }
     expect(await a.db.query(`SELECT count(*)::int AS count FROM alerts WHERE rule = $1`, [ALERT_RULES.hitRatio])).toEqual([{ count: ROUNDS }]);
+    // Only this rule's notices: on a loaded machine the latency rule may open alerts of its own.
+    const openedNotices = () => webhook.calls.filter((call) => call.body.event === 'alert.opened' && call.body.alert.rule === ALERT_RULES.hitRatio);
     const deadline = Date.now() + 10_000;
-    while (webhook.calls.filter((call) => call.body.event === 'alert.opened').length < ROUNDS && Date.now() < deadline) {
+    while (openedNotices().length < ROUNDS && Date.now() < deadline) {
       await new Promise((done) => setTimeout(done, 20));
     }
-    expect(webhook.calls.filter((call) => call.body.event === 'alert.opened')).toHaveLength(ROUNDS);
+    expect(openedNotices()).toHaveLength(ROUNDS);
   });
 });

@@ -34,19 +34,19 @@ describe('alerts', () => {
   /** Reads of distinct, never-read keys: every one a MISS. */
   const missReads = async (count: number) => {
     for (let i = 0; i < count; i++) {
-      const response = await t.http.get(`/restaurants/?skip=${nextSkip++}`);
+      const response = await t.admin.get(`/restaurants/?skip=${nextSkip++}`);
       expect(response.headers.get('x-cache')).toBe('MISS');
     }
   };
   /** Reads of one key read before: every one a hit. */
   const hitReads = async (count: number) => {
     for (let i = 0; i < count; i++) {
-      const response = await t.http.get('/restaurants/?skip=0');
+      const response = await t.admin.get('/restaurants/?skip=0');
       expect(response.headers.get('x-cache')).toMatch(/^HIT-L[12]$/);
     }
   };
   const evaluate = async (): Promise<RuleResult[]> => {
-    const response = await t.http.post('/alerts/evaluate', undefined, admin);
+    const response = await t.admin.post('/alerts/evaluate', undefined, admin);
     expect(response.status).toBe(200);
     return response.body.rules;
   };
@@ -59,15 +59,16 @@ describe('alerts', () => {
     await webhook.start();
     t = await startTestApp({ env: { ADMIN_TOKEN: TOKEN } });
     Object.assign(t.app.get<AlertWebhookOptions>(ALERT_WEBHOOK), { url: webhook.url, retryDelaysMs: [20, 40, 80] });
-    expect((await t.http.get('/restaurants/?skip=0')).headers.get('x-cache')).toBe('MISS');
+    expect((await t.admin.get('/restaurants/?skip=0')).headers.get('x-cache')).toBe('MISS');
   });
   afterAll(async () => {
     await t?.close();
     await webhook.stop();
   });
 
-  it('lists alerts without the token, and refuses every write without it (401)', async () => {
-    const list = await t.http.get('/alerts');
+  it('lists alerts for an admin only, and refuses every write without the token (401)', async () => {
+    expect((await t.http.get('/alerts')).status).toBe(401);
+    const list = await t.admin.get('/alerts');
     expect(list.status).toBe(200);
     expect(list.body).toEqual([]);
     expect(list.headers.get('x-total-count')).toBe('0');
@@ -99,7 +100,7 @@ describe('alerts', () => {
     expect(rules.find((rule) => rule.rule === ALERT_RULES.redisMemory)).toMatchObject({ state: 'clear', action: 'none' });
     expect(rules.find((rule) => rule.rule === ALERT_RULES.responseTime)!.value).toEqual(expect.any(Number));
 
-    const open = await t.http.get(`/alerts?status=open&severity=critical`);
+    const open = await t.admin.get(`/alerts?status=open&severity=critical`);
     expect(open.body.filter((alert: { rule: string }) => alert.rule === ALERT_RULES.hitRatio)).toEqual([
       {
         id: firstAlertId,
@@ -136,10 +137,10 @@ describe('alerts', () => {
   });
 
   it('acknowledges an alert (again: unchanged); it stays acknowledged as its severity follows the measure', async () => {
-    const acknowledged = await t.http.post(`/alerts/${firstAlertId}/acknowledge`, undefined, admin);
+    const acknowledged = await t.admin.post(`/alerts/${firstAlertId}/acknowledge`, undefined, admin);
     expect(acknowledged.status).toBe(200);
     expect(acknowledged.body).toMatchObject({ id: firstAlertId, status: 'acknowledged', acknowledged_at: expect.any(String), resolved_at: null });
-    const again = await t.http.post(`/alerts/${firstAlertId}/acknowledge`, undefined, admin);
+    const again = await t.admin.post(`/alerts/${firstAlertId}/acknowledge`, undefined, admin);
     expect(again.body.acknowledged_at).toBe(acknowledged.body.acknowledged_at);
 
     // 20 hits of 30 reads: 66.67%, under 70% but not under 50%.
@@ -159,8 +160,9 @@ describe('alerts', () => {
   it('resolves the alert when the hit ratio recovers, and POSTs the resolution', async () => {
     await hitReads(30);
     expect(hitRatioOf(await evaluate())).toMatchObject({ state: 'clear', value: 100, action: 'resolved', alert_id: firstAlertId });
-    const resolved = await t.http.get('/alerts?status=resolved');
-    expect(resolved.body).toEqual([expect.objectContaining({ id: firstAlertId, status: 'resolved', resolved_at: expect.any(String) })]);
+    // This rule's alerts only: on a loaded machine the latency rule may open and resolve its own.
+    const resolved = await t.admin.get('/alerts?status=resolved');
+    expect(resolved.body.filter((alert: { rule: string }) => alert.rule === ALERT_RULES.hitRatio)).toEqual([expect.objectContaining({ id: firstAlertId, status: 'resolved', resolved_at: expect.any(String) })]);
     await waitFor(() => webhook.callsFor('alert.resolved', firstAlertId).length === 1);
     expect(webhook.callsFor('alert.resolved', firstAlertId)[0].body).toMatchObject({
       alert: { id: firstAlertId, status: 'resolved' },
@@ -183,9 +185,9 @@ describe('alerts', () => {
   });
 
   it('resolves by hand (POSTed too; then 409), gives up on a webhook failing every attempt, 404s and 400s', async () => {
-    const [open] = await t.http.get('/alerts?status=open').then((response) => response.body.filter((a: { rule: string }) => a.rule === ALERT_RULES.hitRatio));
+    const [open] = await t.admin.get('/alerts?status=open').then((response) => response.body.filter((a: { rule: string }) => a.rule === ALERT_RULES.hitRatio));
     webhook.failNext = 100;
-    const resolved = await t.http.post(`/alerts/${open.id}/resolve`, undefined, admin);
+    const resolved = await t.admin.post(`/alerts/${open.id}/resolve`, undefined, admin);
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ id: open.id, status: 'resolved', resolved_at: expect.any(String) });
     // One attempt and a retry after each of the 3 delays.
@@ -194,48 +196,48 @@ describe('alerts', () => {
     expect(webhook.callsFor('alert.resolved', open.id).map((call) => call.status)).toEqual([500, 500, 500, 500]);
     webhook.failNext = 0;
 
-    const again = await t.http.post(`/alerts/${open.id}/resolve`, undefined, admin);
+    const again = await t.admin.post(`/alerts/${open.id}/resolve`, undefined, admin);
     expect(again.status).toBe(409);
     expect(again.body.message).toBe(`Alert ${open.id} is already resolved and cannot be resolved`);
-    expect((await t.http.post(`/alerts/${open.id}/acknowledge`, undefined, admin)).status).toBe(409);
-    const unknown = await t.http.post('/alerts/999999/resolve', undefined, admin);
+    expect((await t.admin.post(`/alerts/${open.id}/acknowledge`, undefined, admin)).status).toBe(409);
+    const unknown = await t.admin.post('/alerts/999999/resolve', undefined, admin);
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe('Alert 999999 not found');
-    expect((await t.http.post('/alerts/999999/acknowledge', undefined, admin)).status).toBe(404);
-    expect((await t.http.post('/alerts/abc/resolve', undefined, admin)).status).toBe(400);
-    expect((await t.http.post('/alerts/0/acknowledge', undefined, admin)).status).toBe(400);
+    expect((await t.admin.post('/alerts/999999/acknowledge', undefined, admin)).status).toBe(404);
+    expect((await t.admin.post('/alerts/abc/resolve', undefined, admin)).status).toBe(400);
+    expect((await t.admin.post('/alerts/0/acknowledge', undefined, admin)).status).toBe(400);
   });
 
   it('lists newest first, filtered by status and severity, paginated with X-Total-Count; bad filters are 400s', async () => {
     const ids = (await hitRatioAlerts()).map((row: { id: number }) => row.id);
-    const resolved = await t.http.get('/alerts?status=resolved');
+    const resolved = await t.admin.get('/alerts?status=resolved');
     const resolvedHitRatio = resolved.body.filter((alert: { rule: string }) => alert.rule === ALERT_RULES.hitRatio);
     expect(resolvedHitRatio.map((alert: { id: number }) => alert.id)).toEqual([...ids].reverse());
 
     const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM alerts WHERE status = 'resolved'`);
-    const first = await t.http.get('/alerts?status=resolved&limit=1');
+    const first = await t.admin.get('/alerts?status=resolved&limit=1');
     expect(first.body).toHaveLength(1);
     expect(first.headers.get('x-total-count')).toBe(String(count));
-    const second = await t.http.get('/alerts?status=resolved&skip=1&limit=1');
+    const second = await t.admin.get('/alerts?status=resolved&skip=1&limit=1');
     expect(second.body[0].id).toBe(resolved.body[1].id);
 
-    const critical = await t.http.get('/alerts?severity=critical');
+    const critical = await t.admin.get('/alerts?severity=critical');
     expect(critical.body.every((alert: { severity: string }) => alert.severity === 'critical')).toBe(true);
     expect(critical.body.map((alert: { id: number }) => alert.id)).toContain(ids.at(-1));
 
     for (const query of ['status=closed', 'severity=loud', 'limit=1000', 'skip=-1', 'rule=x']) {
-      const response = await t.http.get(`/alerts?${query}`);
+      const response = await t.admin.get(`/alerts?${query}`);
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([expect.objectContaining({ field: query.split('=')[0] })]);
     }
   });
 
-  it('documents the alert routes with the admin bearer on writes', async () => {
-    const paths = (await t.http.get('/docs-json')).body.paths;
+  it('documents the alert routes as admin-only, with the bearer scheme', async () => {
+    const paths = (await t.admin.get('/docs-json')).body.paths;
     expect(paths['/alerts'].get.responses).toHaveProperty('400');
-    expect(paths['/alerts'].get.security).toBeUndefined();
+    expect(paths['/alerts'].get.security).toEqual([{ bearer: [] }]);
     for (const path of ['/alerts/evaluate', '/alerts/{id}/acknowledge', '/alerts/{id}/resolve']) {
-      expect(paths[path].post.security).toEqual([{ admin: [] }]);
+      expect(paths[path].post.security).toEqual([{ bearer: [] }]);
       expect(paths[path].post.responses).toHaveProperty('401');
     }
     expect(paths['/alerts/{id}/resolve'].post.responses).toHaveProperty('409');

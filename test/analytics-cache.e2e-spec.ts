@@ -30,7 +30,7 @@ describe('analytics caching', () => {
   });
 
   async function placeOrder(quantity: number): Promise<number> {
-    const response = await t.http.post(`/orders/customers/${customerId}/orders/`, {
+    const response = await t.admin.post(`/orders/customers/${customerId}/orders/`, {
       restaurant_id: restaurantId,
       delivery_address: '1 Test Street',
       order_items: [{ menu_item_id: pizzaId, quantity }],
@@ -41,7 +41,7 @@ describe('analytics caching', () => {
 
   async function advance(orderId: number, ...statuses: string[]) {
     for (const status of statuses) {
-      expect((await t.http.put(`/orders/${orderId}/status`, { order_status: status })).status).toBe(200);
+      expect((await t.admin.put(`/orders/${orderId}/status`, { order_status: status })).status).toBe(200);
     }
   }
 
@@ -49,9 +49,9 @@ describe('analytics caching', () => {
   async function readAllCached(): Promise<Record<string, any>> {
     const bodies: Record<string, any> = {};
     for (const [name, path] of Object.entries(routes())) {
-      const first = await t.http.get(path);
+      const first = await t.admin.get(path);
       expect([name, first.status]).toEqual([name, 200]);
-      const second = await t.http.get(path);
+      const second = await t.admin.get(path);
       expect([name, second.headers.get('x-cache')]).toEqual([name, 'HIT-L1']);
       expect(second.text).toBe(first.text);
       bodies[name] = first.body;
@@ -117,7 +117,7 @@ describe('analytics caching', () => {
         [orderId],
       );
       await forgetCachedAnalytics(t);
-      const [performance] = (await t.http.get(routes().performance)).body;
+      const [performance] = (await t.admin.get(routes().performance)).body;
       // Two delivered orders: this one (60 minutes) and the other (0); stages over every order that reached both ends.
       expect(performance.average_delivery_minutes).toBe(30);
       const [{ confirmed_orders }] = await t.db.query(
@@ -141,7 +141,7 @@ describe('analytics caching', () => {
     });
 
     it('refuses an unknown type with a 400', async () => {
-      const response = await t.http.post('/analytics/refresh/everything', undefined, ADMIN);
+      const response = await t.admin.post('/analytics/refresh/everything', undefined, ADMIN);
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([
         { field: 'type', rule: 'isIn', message: 'type must be one of: revenue, customers, restaurants, popular-items' },
@@ -156,7 +156,7 @@ describe('analytics caching', () => {
     ])('answers 202 for %s, then every refreshed route is cached', async (type, tags, paths) => {
       const changes: CacheChangeRecord[] = [];
       t.app.get(CacheService).onChange((change) => changes.push(change));
-      const response = await t.http.post(`/analytics/refresh/${type}`, undefined, ADMIN);
+      const response = await t.admin.post(`/analytics/refresh/${type}`, undefined, ADMIN);
       expect(response.status).toBe(202);
       expect(response.body).toEqual({ type, status: 'accepted', tags, paths });
 
@@ -165,24 +165,24 @@ describe('analytics caching', () => {
         expect.objectContaining({ cause: 'job:analytics-refresh', action: 'invalidate', tags, reason: 'analytics refresh' }),
       );
       for (const path of paths) {
-        const read = await t.http.get(path);
+        const read = await t.admin.get(path);
         expect([path, read.status, read.headers.get('x-cache')]).toEqual([path, 200, 'HIT-L1']);
       }
     });
 
     it('replaces figures the cache still held from before a change', async () => {
       const path = '/analytics/popular-items?period=7d';
-      const cached = (await t.http.get(path)).body.items[0].quantity;
+      const cached = (await t.admin.get(path)).body.items[0].quantity;
       // A change that fires no event: the cached figure stays as it was...
       await t.db.query('UPDATE order_items SET quantity = quantity + 10 WHERE id = (SELECT min(id) FROM order_items)');
-      const stale = await t.http.get(path);
+      const stale = await t.admin.get(path);
       expect(stale.headers.get('x-cache')).toBe('HIT-L1');
       expect(stale.body.items[0].quantity).toBe(cached);
 
       // ...until a refresh recomputes it, in the background.
-      expect((await t.http.post('/analytics/refresh/popular-items', undefined, ADMIN)).status).toBe(202);
+      expect((await t.admin.post('/analytics/refresh/popular-items', undefined, ADMIN)).status).toBe(202);
       await t.app.get(AnalyticsRefresher).settled();
-      const refreshed = await t.http.get(path);
+      const refreshed = await t.admin.get(path);
       expect(refreshed.headers.get('x-cache')).toBe('HIT-L1');
       const [{ quantity }] = await t.db.query(
         `SELECT sum(oi.quantity)::int AS quantity FROM order_items oi JOIN orders o ON o.id = oi.order_id
@@ -194,7 +194,7 @@ describe('analytics caching', () => {
     });
 
     it('reports what a direct refresh removed and warmed, for the refresh-ahead job', async () => {
-      await t.http.get('/analytics/restaurants/performance');
+      await t.admin.get('/analytics/restaurants/performance');
       const report = await t.app.get(AnalyticsRefresher).refresh('restaurants', 'job:refresh-ahead');
       expect(report).toMatchObject({ type: 'restaurants', tags: ['analytics:restaurant-performance'] });
       expect(report.removed).toBeGreaterThanOrEqual(1);

@@ -36,28 +36,28 @@ describe('analytics on generated data', () => {
   it('gives the daily revenue of every day of the history', async () => {
     for (let daysAgo = 0; daysAgo <= HISTORY_DAYS + 1; daysAgo++) {
       const day = dayOf(startOfDayAgo(daysAgo));
-      const response = await t.http.get(`/analytics/revenue/daily?date=${day}`);
+      const response = await t.admin.get(`/analytics/revenue/daily?date=${day}`);
       expect(response.body).toEqual(oracle.dailyRevenue(rows, day));
     }
   });
 
   it.each(PERIODS)('gives the revenue analytics over %s', async (period) => {
-    const response = await t.http.get(`/analytics/revenue-analytics?period=${period}`);
+    const response = await t.admin.get(`/analytics/revenue-analytics?period=${period}`);
     expect(response.body).toEqual(oracle.revenueAnalytics(rows, oracle.windowOf(period, new Date())));
   });
 
   it.each(PERIODS)('gives the customer behaviour over %s', async (period) => {
-    const response = await t.http.get(`/analytics/customers/behavior?period=${period}`);
+    const response = await t.admin.get(`/analytics/customers/behavior?period=${period}`);
     expect(response.body).toEqual(oracle.customerBehavior(rows, oracle.windowOf(period, new Date())));
   });
 
   it.each(PERIODS)('gives the 50 most popular items over %s', async (period) => {
-    const response = await t.http.get(`/analytics/popular-items?period=${period}&limit=50`);
+    const response = await t.admin.get(`/analytics/popular-items?period=${period}&limit=50`);
     expect(response.body).toEqual(oracle.popularItems(rows, oracle.windowOf(period, new Date()), 50));
   });
 
   it('gives the performance of every restaurant', async () => {
-    const response = await t.http.get('/analytics/restaurants/performance');
+    const response = await t.admin.get('/analytics/restaurants/performance');
     const ids = [...rows.restaurants.keys()].sort((a, b) => a - b);
     expect(response.headers.get('x-total-count')).toBe(String(ids.length));
     expect(response.body).toEqual(ids.map((id) => oracle.restaurantPerformance(rows, id)));
@@ -66,7 +66,7 @@ describe('analytics on generated data', () => {
   it('gives the insights of every customer', async () => {
     for (const customerId of rows.customers.keys()) {
       const before = oracle.customerInsights(rows, customerId, new Date());
-      const response = await t.http.get(`/analytics/customer-insights/${customerId}`);
+      const response = await t.admin.get(`/analytics/customer-insights/${customerId}`);
       const after = oracle.customerInsights(rows, customerId, new Date());
       expect([before, after]).toContainEqual(response.body);
     }

@@ -67,7 +67,7 @@ describe('analytics', () => {
 
     it('reports zeros, nulls and empty lists, with every hour and day present', async () => {
 
-      const daily = await t.http.get('/analytics/revenue/daily?date=2026-01-31');
+      const daily = await t.admin.get('/analytics/revenue/daily?date=2026-01-31');
       expect(daily.status).toBe(200);
       expect(daily.body).toEqual({
         date: '2026-01-31',
@@ -78,7 +78,7 @@ describe('analytics', () => {
         by_hour: hoursWith({ revenue: 0, orders: 0 }),
       });
 
-      const revenue = await t.http.get('/analytics/revenue-analytics?period=30d');
+      const revenue = await t.admin.get('/analytics/revenue-analytics?period=30d');
       const window = periodWindow('30d', new Date());
       expect(revenue.body).toEqual({
         period: '30d',
@@ -93,7 +93,7 @@ describe('analytics', () => {
         by_day: daysWith('30d'),
       });
 
-      const behavior = await t.http.get('/analytics/customers/behavior?period=90d');
+      const behavior = await t.admin.get('/analytics/customers/behavior?period=90d');
       expect(behavior.body).toMatchObject({
         period: '90d',
         active_customers: 0,
@@ -107,10 +107,10 @@ describe('analytics', () => {
         orders_by_hour: hoursWith({ orders: 0 }),
       });
 
-      const popular = await t.http.get('/analytics/popular-items');
+      const popular = await t.admin.get('/analytics/popular-items');
       expect(popular.body).toMatchObject({ period: '7d', items: [] });
 
-      const performance = await t.http.get(`/analytics/restaurants/performance?restaurant_id=${restaurantId}`);
+      const performance = await t.admin.get(`/analytics/restaurants/performance?restaurant_id=${restaurantId}`);
       expect(performance.body).toEqual([
         {
           restaurant_id: restaurantId,
@@ -129,7 +129,7 @@ describe('analytics', () => {
         },
       ]);
 
-      const insights = await t.http.get(`/analytics/customer-insights/${customerId}`);
+      const insights = await t.admin.get(`/analytics/customer-insights/${customerId}`);
       expect(insights.body).toEqual({
         customer_id: customerId,
         customer_name: 'Nobody',
@@ -179,17 +179,17 @@ describe('analytics', () => {
     });
 
     it('counts them as behaviour but never as revenue, basket or popularity', async () => {
-      expect((await t.http.get(`/analytics/revenue/daily?date=${dayOf(orderDate)}`)).body).toMatchObject({
+      expect((await t.admin.get(`/analytics/revenue/daily?date=${dayOf(orderDate)}`)).body).toMatchObject({
         total_revenue: 0,
         total_orders: 0,
         by_restaurant: [],
       });
-      expect((await t.http.get('/analytics/revenue-analytics?period=7d')).body).toMatchObject({
+      expect((await t.admin.get('/analytics/revenue-analytics?period=7d')).body).toMatchObject({
         total_revenue: 0,
         total_orders: 0,
         growth_percentage: null,
       });
-      expect((await t.http.get('/analytics/customers/behavior?period=7d')).body).toMatchObject({
+      expect((await t.admin.get('/analytics/customers/behavior?period=7d')).body).toMatchObject({
         active_customers: 1,
         new_customers: 1,
         returning_customers: 0,
@@ -199,8 +199,8 @@ describe('analytics', () => {
         top_cuisines: [{ cuisine_type: 'Greek', orders: 1, customers: 1 }],
         peak_hours: [{ hour: 13, orders: 1 }],
       });
-      expect((await t.http.get('/analytics/popular-items?period=7d')).body.items).toEqual([]);
-      expect((await t.http.get(`/analytics/restaurants/performance?restaurant_id=${restaurantId}`)).body[0]).toMatchObject({
+      expect((await t.admin.get('/analytics/popular-items?period=7d')).body.items).toEqual([]);
+      expect((await t.admin.get(`/analytics/restaurants/performance?restaurant_id=${restaurantId}`)).body[0]).toMatchObject({
         total_orders: 1,
         delivered_orders: 0,
         cancelled_orders: 1,
@@ -210,7 +210,7 @@ describe('analytics', () => {
         average_delivery_minutes: null,
         stage_minutes: NO_STAGE_TIMES,
       });
-      expect((await t.http.get(`/analytics/customer-insights/${customerId}`)).body).toMatchObject({
+      expect((await t.admin.get(`/analytics/customer-insights/${customerId}`)).body).toMatchObject({
         total_orders: 1,
         orders_by_status: { ...ZERO_STATUSES, cancelled: 1 },
         lifetime_spend: 0,
@@ -348,7 +348,7 @@ describe('analytics', () => {
 
     describe('GET /analytics/revenue/daily', () => {
       it('counts the orders delivered in the UTC day, by restaurant and by hour', async () => {
-        const response = await t.http.get('/analytics/revenue/daily?date=2020-02-29');
+        const response = await t.admin.get('/analytics/revenue/daily?date=2020-02-29');
         expect(response.status).toBe(200);
         expect(response.headers.get('x-cache')).toBe('MISS');
         expect(response.body).toEqual({
@@ -367,7 +367,7 @@ describe('analytics', () => {
       });
 
       it('puts an order delivered at 00:00:00Z in the next day, hour 0', async () => {
-        const response = await t.http.get('/analytics/revenue/daily?date=2020-03-01');
+        const response = await t.admin.get('/analytics/revenue/daily?date=2020-03-01');
         expect(response.body).toMatchObject({
           total_revenue: 10,
           total_orders: 1,
@@ -378,7 +378,7 @@ describe('analytics', () => {
       });
 
       it('answers a day without deliveries with zeros', async () => {
-        expect((await t.http.get('/analytics/revenue/daily?date=2020-02-28')).body).toMatchObject({
+        expect((await t.admin.get('/analytics/revenue/daily?date=2020-02-28')).body).toMatchObject({
           total_revenue: 0,
           total_orders: 0,
           average_order_value: null,
@@ -387,15 +387,15 @@ describe('analytics', () => {
       });
 
       it.each(['0001-01-01', '9999-12-31'])('answers the extreme day %s', async (date) => {
-        const response = await t.http.get(`/analytics/revenue/daily?date=${date}`);
+        const response = await t.admin.get(`/analytics/revenue/daily?date=${date}`);
         expect(response.status).toBe(200);
         expect(response.body).toMatchObject({ date, total_orders: 0, by_restaurant: [] });
       });
 
       it('recognises revenue on the day of delivery, not of ordering', async () => {
         // o8 was placed at 23:59:59 seven days ago and delivered 30 minutes later.
-        expect((await t.http.get(`/analytics/revenue/daily?date=${dayOf(D(7))}`)).body.total_orders).toBe(0);
-        expect((await t.http.get(`/analytics/revenue/daily?date=${dayOf(D(6))}`)).body).toMatchObject({
+        expect((await t.admin.get(`/analytics/revenue/daily?date=${dayOf(D(7))}`)).body.total_orders).toBe(0);
+        expect((await t.admin.get(`/analytics/revenue/daily?date=${dayOf(D(6))}`)).body).toMatchObject({
           total_revenue: 40,
           total_orders: 2,
         });
@@ -411,7 +411,7 @@ describe('analytics', () => {
         ['?date=0000-01-01', 'date:isCalendarDate'],
         ['?date=2020-01-01&hour=3', 'hour:unknown_field'],
       ])('refuses %s with a 400', async (query, rule) => {
-        const response = await t.http.get(`/analytics/revenue/daily${query}`);
+        const response = await t.admin.get(`/analytics/revenue/daily${query}`);
         expect(response.status).toBe(400);
         expect(response.body.errors.map((error: { field: string; rule: string }) => `${error.field}:${error.rule}`)).toEqual([rule]);
       });
@@ -419,7 +419,7 @@ describe('analytics', () => {
 
     describe('GET /analytics/revenue-analytics', () => {
       it('gives every day of the period and the growth against the previous 7 days', async () => {
-        const response = await t.http.get('/analytics/revenue-analytics?period=7d');
+        const response = await t.admin.get('/analytics/revenue-analytics?period=7d');
         const window = periodWindow('7d', new Date());
         expect(response.status).toBe(200);
         expect(response.body).toEqual({
@@ -444,7 +444,7 @@ describe('analytics', () => {
       });
 
       it('has no growth when the previous period had no revenue', async () => {
-        const response = await t.http.get('/analytics/revenue-analytics?period=30d');
+        const response = await t.admin.get('/analytics/revenue-analytics?period=30d');
         expect(response.body).toMatchObject({
           // o1 18.00 + o2 19.00 + o3 30.00 + o4 24.50 + o8 10.00
           total_revenue: 101.5,
@@ -456,8 +456,8 @@ describe('analytics', () => {
       });
 
       it('defaults to 7 days and refuses another period', async () => {
-        expect((await t.http.get('/analytics/revenue-analytics')).body.period).toBe('7d');
-        const response = await t.http.get('/analytics/revenue-analytics?period=14d');
+        expect((await t.admin.get('/analytics/revenue-analytics')).body.period).toBe('7d');
+        const response = await t.admin.get('/analytics/revenue-analytics?period=14d');
         expect(response.status).toBe(400);
         expect(response.body.errors).toEqual([{ field: 'period', rule: 'isIn', message: 'period must be one of: 7d, 30d, 90d' }]);
       });
@@ -465,7 +465,7 @@ describe('analytics', () => {
 
     describe('GET /analytics/customers/behavior', () => {
       it('tells new from returning customers over the last 7 days', async () => {
-        const response = await t.http.get('/analytics/customers/behavior?period=7d');
+        const response = await t.admin.get('/analytics/customers/behavior?period=7d');
         expect(response.status).toBe(200);
         expect(response.body).toEqual({
           period: '7d',
@@ -496,7 +496,7 @@ describe('analytics', () => {
       });
 
       it('counts everyone as new over 30 days, when nobody ordered before', async () => {
-        expect((await t.http.get('/analytics/customers/behavior?period=30d')).body).toMatchObject({
+        expect((await t.admin.get('/analytics/customers/behavior?period=30d')).body).toMatchObject({
           active_customers: 4,
           new_customers: 4,
           returning_customers: 0,
@@ -506,13 +506,13 @@ describe('analytics', () => {
       });
 
       it('refuses another period', async () => {
-        expect((await t.http.get('/analytics/customers/behavior?period=7')).status).toBe(400);
+        expect((await t.admin.get('/analytics/customers/behavior?period=7')).status).toBe(400);
       });
     });
 
     describe('GET /analytics/popular-items', () => {
       it('ranks the items of the orders placed in the period that were not cancelled', async () => {
-        const response = await t.http.get('/analytics/popular-items?period=7d');
+        const response = await t.admin.get('/analytics/popular-items?period=7d');
         expect(response.status).toBe(200);
         const item = (key: string, name: string, category: string, restaurant: string, quantity: number, revenue: number, orders: number) => ({
           menu_item_id: m[key],
@@ -533,7 +533,7 @@ describe('analytics', () => {
       });
 
       it('sums the prices paid over 30 days and honours the limit', async () => {
-        const response = await t.http.get('/analytics/popular-items?period=30d&limit=2');
+        const response = await t.admin.get('/analytics/popular-items?period=30d&limit=2');
         // A: o1 2 x 9.00 + o2 1 x 10 + o3 3 x 10 + o8 1 x 10; B: o2 2 x 4.50 + o6 1 x 4.50
         expect(response.body.items.map((entry: { menu_item_id: number; quantity: number; revenue: number; orders: number }) => [
           entry.menu_item_id,
@@ -547,7 +547,7 @@ describe('analytics', () => {
       });
 
       it.each(['limit=0', 'limit=51', 'limit=abc', 'limit=2.5', 'period=1d', 'sort=name'])('refuses %s with a 400', async (query) => {
-        expect((await t.http.get(`/analytics/popular-items?${query}`)).status).toBe(400);
+        expect((await t.admin.get(`/analytics/popular-items?${query}`)).status).toBe(400);
       });
     });
 
@@ -617,11 +617,11 @@ describe('analytics', () => {
       });
 
       it('lists every restaurant by id, a page at a time, with the total', async () => {
-        const first = await t.http.get('/analytics/restaurants/performance?limit=2');
+        const first = await t.admin.get('/analytics/restaurants/performance?limit=2');
         expect(first.status).toBe(200);
         expect(first.headers.get('x-total-count')).toBe('4');
         expect(first.body).toEqual([alpha(), beta()]);
-        const second = await t.http.get('/analytics/restaurants/performance?skip=2&limit=2');
+        const second = await t.admin.get('/analytics/restaurants/performance?skip=2&limit=2');
         expect(second.headers.get('x-total-count')).toBe('4');
         expect(second.body).toEqual([
           empty('gamma', 'Gamma', 'Italian'),
@@ -635,13 +635,13 @@ describe('analytics', () => {
       });
 
       it('gives one restaurant when asked', async () => {
-        const response = await t.http.get(`/analytics/restaurants/performance?restaurant_id=${r.beta}`);
+        const response = await t.admin.get(`/analytics/restaurants/performance?restaurant_id=${r.beta}`);
         expect(response.headers.get('x-total-count')).toBe('1');
         expect(response.body).toEqual([beta()]);
       });
 
       it('answers a missing restaurant with a 404', async () => {
-        const response = await t.http.get('/analytics/restaurants/performance?restaurant_id=999999');
+        const response = await t.admin.get('/analytics/restaurants/performance?restaurant_id=999999');
         expect(response.status).toBe(404);
         expect(response.body.message).toBe('Restaurant 999999 not found');
       });
@@ -649,7 +649,7 @@ describe('analytics', () => {
       it.each(['restaurant_id=abc', 'restaurant_id=0', 'restaurant_id=2147483648', 'limit=101', 'skip=-1'])(
         'refuses %s with a 400',
         async (query) => {
-          expect((await t.http.get(`/analytics/restaurants/performance?${query}`)).status).toBe(400);
+          expect((await t.admin.get(`/analytics/restaurants/performance?${query}`)).status).toBe(400);
         },
       );
     });
@@ -657,7 +657,7 @@ describe('analytics', () => {
     describe('GET /analytics/customer-insights/{customer_id}', () => {
       it("summarises a customer's orders, favourites and habits", async () => {
         const before = Math.floor((Date.now() - at(D(2), 19).getTime()) / DAY_MS);
-        const response = await t.http.get(`/analytics/customer-insights/${c.returning}`);
+        const response = await t.admin.get(`/analytics/customer-insights/${c.returning}`);
         const after = Math.floor((Date.now() - at(D(2), 19).getTime()) / DAY_MS);
         expect(response.status).toBe(200);
         expect(response.body).toEqual({
@@ -695,7 +695,7 @@ describe('analytics', () => {
       });
 
       it('leaves cancelled orders out of spend, basket and items', async () => {
-        const response = await t.http.get(`/analytics/customer-insights/${c.newcomer}`);
+        const response = await t.admin.get(`/analytics/customer-insights/${c.newcomer}`);
         expect(response.body).toMatchObject({
           total_orders: 2,
           orders_by_status: { ...ZERO_STATUSES, out_for_delivery: 1, cancelled: 1 },
@@ -710,10 +710,10 @@ describe('analytics', () => {
       });
 
       it('answers a missing customer with a 404 and a bad id with a 400', async () => {
-        const missing = await t.http.get('/analytics/customer-insights/999999');
+        const missing = await t.admin.get('/analytics/customer-insights/999999');
         expect(missing.status).toBe(404);
         expect(missing.body.message).toBe('Customer 999999 not found');
-        const bad = await t.http.get('/analytics/customer-insights/1e3');
+        const bad = await t.admin.get('/analytics/customer-insights/1e3');
         expect(bad.status).toBe(400);
         expect(bad.body.errors[0].field).toBe('customer_id');
       });

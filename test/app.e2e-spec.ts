@@ -16,7 +16,7 @@ describe('the app shell', () => {
   });
 
   it('answers an unknown route with a 404 in the error shape', async () => {
-    const response = await t.http.get('/no-such-route');
+    const response = await t.admin.get('/no-such-route');
     expect(response.status).toBe(404);
     expect(response.body).toEqual({
       status: 404,
@@ -28,20 +28,20 @@ describe('the app shell', () => {
   });
 
   it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
-    expect((await t.http.get('/docs-json', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
-    const replaced = (await t.http.get('/docs-json', { headers: { 'x-request-id': 'a b<script>' } })).headers.get('x-request-id');
+    expect((await t.admin.get('/docs-json', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
+    const replaced = (await t.admin.get('/docs-json', { headers: { 'x-request-id': 'a b<script>' } })).headers.get('x-request-id');
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('serves the OpenAPI document and Swagger UI', async () => {
-    const document = await t.http.get('/docs-json');
+    const document = await t.admin.get('/docs-json');
     expect(document.status).toBe(200);
     expect(document.body.info.title).toBe('Tiffin API');
-    expect((await t.http.get('/docs')).status).toBe(200);
+    expect((await t.admin.get('/docs')).status).toBe(200);
   });
 
   it('documents every route with a summary, a success response, and a 400 wherever it takes input', async () => {
-    const document = (await t.http.get('/docs-json')).body as {
+    const document = (await t.admin.get('/docs-json')).body as {
       paths: Record<string, Record<string, { summary?: string; parameters?: { in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
     };
     const problems: string[] = [];
@@ -63,7 +63,7 @@ describe('the app shell', () => {
   it.each(['/menu-items/1e3', '/restaurants/0x10', '/orders/1.0', '/customers/%201', '/customers/2147483648'])(
     'refuses the id in %s with a 400 naming the parameter',
     async (path) => {
-      const response = await t.http.get(path);
+      const response = await t.admin.get(path);
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([
         { field: 'id', rule: 'id', message: 'id must be an integer between 1 and 2147483647' },
@@ -72,7 +72,7 @@ describe('the app shell', () => {
   );
 
   it('answers malformed JSON with a 400 in the error shape', async () => {
-    const response = await t.http.request('POST', '/customers', undefined, {
+    const response = await t.admin.request('POST', '/customers', undefined, {
       headers: { 'content-type': 'application/json' },
       rawBody: '{"name": "broken',
     });
@@ -81,13 +81,13 @@ describe('the app shell', () => {
   });
 
   it('answers an unsupported content type with a 415 and a too-large body with a 413', async () => {
-    const xml = await t.http.request('POST', '/customers', undefined, {
+    const xml = await t.admin.request('POST', '/customers', undefined, {
       headers: { 'content-type': 'application/xml' },
       rawBody: '<customer/>',
     });
     expect(xml.status).toBe(415);
     expect(xml.body).toMatchObject({ status: 415, error: 'Unsupported Media Type' });
-    const huge = await t.http.post('/customers', { name: 'x'.repeat(2 * 1024 * 1024) });
+    const huge = await t.admin.post('/customers', { name: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body).toMatchObject({ status: 413, error: 'Payload Too Large' });
   });

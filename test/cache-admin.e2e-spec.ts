@@ -38,7 +38,8 @@ const ADMIN_ROUTES: [string, string, unknown][] = [
   ['POST', '/enterprise/security/secure-key', { namespace: 'sessions', key: 'customer:1' }],
 ];
 
-const OPEN_ROUTES = [
+/** Read-only operations figures: admin-only like the rest of /cache (they show keys, memory and load). */
+const READ_ROUTES = [
   '/cache/health',
   '/cache/health/detailed',
   '/cache/stats',
@@ -73,7 +74,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     return keys.map((key) => key.slice(prefix.length + 1)).sort();
   };
   const entryKeys = async () => (await redisKeys()).filter((key) => !key.startsWith('_meta:'));
-  const get = (path: string) => t.http.get(path);
+  const get = (path: string) => t.admin.get(path);
   const expectOutsideKeysIntact = async () => {
     for (const key of outsideKeys) expect(await redis.get(key)).toBe('must survive');
   };
@@ -84,7 +85,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     for (const key of outsideKeys) await redis.set(key, 'must survive');
     t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN } });
     const create = async (name: string) => {
-      const response = await t.http.post('/restaurants', { name, cuisine_type: 'Thai', address: `1 ${name} Street`, phone_number: '+1-555-0100' });
+      const response = await t.admin.post('/restaurants', { name, cuisine_type: 'Thai', address: `1 ${name} Street`, phone_number: '+1-555-0100' });
       expect(response.status).toBe(201);
       return response.body.id as number;
     };
@@ -116,14 +117,15 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(notBearer.status).toBe(401);
     });
 
-    it.each(OPEN_ROUTES)('GET %s is open and read-only', async (path) => {
+    it.each(READ_ROUTES)('GET %s answers an admin and refuses anyone else (401)', async (path) => {
       expect((await get(path)).status).toBe(200);
+      expect((await t.http.get(path)).status).toBe(401);
     });
   });
 
   describe('figures', () => {
     beforeEach(async () => {
-      expect((await t.http.delete('/cache/clear', admin)).status).toBe(200);
+      expect((await t.admin.delete('/cache/clear', admin)).status).toBe(200);
       t.app.get(CacheMetrics).reset();
     });
 
@@ -237,7 +239,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       const before = await entryKeys();
       const searchKeys = before.filter((key) => key.startsWith('search:'));
       expect(searchKeys.length).toBe(2);
-      const cleared = await t.http.delete('/cache/clear/search', admin);
+      const cleared = await t.admin.delete('/cache/clear/search', admin);
       expect(cleared.status).toBe(200);
       expect(cleared.body).toMatchObject({ target: 'search', selections: [{ namespace: 'search', key_prefix: null }] });
       expect(cleared.body.removed).toMatchObject({ total: 2, redis: 2, l1: 2, other_instances_l1: 0 });
@@ -253,7 +255,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       const before = await entryKeys();
       const menus = before.filter((key) => key.startsWith('restaurants:restaurant-with-menu:') || key.startsWith('menu-items:restaurant-menu:'));
       expect(menus).toHaveLength(3);
-      const cleared = await t.http.delete('/cache/clear/restaurant-menus', admin);
+      const cleared = await t.admin.delete('/cache/clear/restaurant-menus', admin);
       expect(cleared.status).toBe(200);
       expect([...cleared.body.keys].sort()).toEqual(menus);
       expect(await entryKeys()).toEqual(before.filter((key) => !menus.includes(key)));
@@ -265,7 +267,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     it.each(['restaurants', 'menu-items', 'analytics', 'customers', 'orders', 'reviews'])('clears the %s namespace only', async (target) => {
       await warmEverything();
       const before = await entryKeys();
-      const cleared = await t.http.delete(`/cache/clear/${target}`, admin);
+      const cleared = await t.admin.delete(`/cache/clear/${target}`, admin);
       expect(cleared.status).toBe(200);
       const removed = before.filter((key) => key.startsWith(`${target}:`));
       expect(cleared.body.removed.redis).toBe(removed.length);
@@ -274,7 +276,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     });
 
     it('refuses an unknown target', async () => {
-      const response = await t.http.delete('/cache/clear/everything', admin);
+      const response = await t.admin.delete('/cache/clear/everything', admin);
       expect(response.status).toBe(400);
       expect(response.body.errors[0]).toMatchObject({ field: 'target', rule: 'isIn' });
     });
@@ -283,7 +285,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       await warmEverything();
       expect((await redisKeys('_meta:tag:*')).length).toBeGreaterThan(0);
       const before = await entryKeys();
-      const cleared = await t.http.delete('/cache/clear', admin);
+      const cleared = await t.admin.delete('/cache/clear', admin);
       expect(cleared.status).toBe(200);
       expect(cleared.body.target).toBe('all');
       expect(cleared.body.removed.redis).toBe(before.length);
@@ -298,14 +300,14 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     });
 
     it('prunes tag-index members whose entry Redis dropped, and purges nothing fresh from L1', async () => {
-      await t.http.delete('/cache/clear', admin);
+      await t.admin.delete('/cache/clear', admin);
       await get(`/restaurants/${popular}`);
       const entry = 'restaurants:restaurant:' + popular;
       const tagSet = `${prefix}:_meta:tag:restaurant:${popular}`;
       expect(await redis.sIsMember(tagSet, `${prefix}:${entry}`)).toBe(1);
       // As if Redis had expired the entry.
       await redis.unlink(`${prefix}:${entry}`);
-      const response = await t.http.delete('/cache/clear/expired', admin);
+      const response = await t.admin.delete('/cache/clear/expired', admin);
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ removed_l1: 0, keys: [], stale_kept_l1: 0 });
       expect(response.body.tag_index).toMatchObject({ complete: true, members_pruned: 1 });
@@ -316,7 +318,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
 
   describe('keys', () => {
     it('pages through a namespace by SCAN cursor, each key with its TTL left', async () => {
-      await t.http.delete('/cache/clear', admin);
+      await t.admin.delete('/cache/clear', admin);
       for (let skip = 0; skip < 25; skip++) await get(`/menu-items?skip=${skip}`);
       const expected = await redisKeys('menu-items:*');
       expect(expected).toHaveLength(25);
@@ -324,7 +326,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       let cursor = '0';
       let pages = 0;
       do {
-        const page = await t.http.get(`/cache/keys/menu-items?count=10&cursor=${cursor}`, admin);
+        const page = await t.admin.get(`/cache/keys/menu-items?count=10&cursor=${cursor}`, admin);
         expect(page.status).toBe(200);
         expect(page.body).toMatchObject({ namespace: 'menu-items', prefix, source: 'redis' });
         for (const key of page.body.keys) {
@@ -346,7 +348,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       ['/cache/keys/menu-items?other=1', 'other'],
       ['/cache/keys/nope', 'namespace'],
     ])('refuses %s', async (path, field) => {
-      const response = await t.http.get(path, admin);
+      const response = await t.admin.get(path, admin);
       expect(response.status).toBe(400);
       expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
     });
@@ -354,8 +356,8 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
 
   describe('warming', () => {
     it('warms the entry pages, then finds them cached', async () => {
-      await t.http.delete('/cache/clear', admin);
-      const first = await t.http.post('/cache/warm', undefined, admin);
+      await t.admin.delete('/cache/clear', admin);
+      const first = await t.admin.post('/cache/warm', undefined, admin);
       expect(first.status).toBe(200);
       expect(first.body).toMatchObject({ scope: 'default', requested: 5, loaded: 5, already_cached: 0, failed: 0 });
       expect(first.body.paths.map((path: { path: string }) => path.path)).toEqual([
@@ -365,14 +367,14 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
         '/restaurants/analytics/price-ranges',
         '/menu-items',
       ]);
-      const second = await t.http.post('/cache/warm', undefined, admin);
+      const second = await t.admin.post('/cache/warm', undefined, admin);
       expect(second.body).toMatchObject({ loaded: 0, already_cached: 5 });
       expect(outcome(await get('/restaurants/analytics/price-ranges'))).toBe('HIT-L1');
     });
 
     it('warms the most ordered restaurants, counted in SQL, with their with-menu and menu routes', async () => {
-      await t.http.delete('/cache/clear', admin);
-      const response = await t.http.post('/cache/warm/popular?limit=1', undefined, admin);
+      await t.admin.delete('/cache/clear', admin);
+      const response = await t.admin.post('/cache/warm/popular?limit=1', undefined, admin);
       expect(response.status).toBe(200);
       expect(response.body.restaurants).toEqual([{ restaurant_id: popular, name: `Popular ${prefix}`, orders: 2 }]);
       expect(response.body.paths.map((path: { path: string; outcome: string }) => [path.path, path.outcome])).toEqual([
@@ -383,29 +385,29 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(await entryKeys()).toEqual(
         [`menu-items:restaurant-menu:${popular}`, `restaurants:restaurant-with-menu:${popular}`, `restaurants:restaurant:${popular}`].sort(),
       );
-      const both = await t.http.post('/cache/warm/popular', undefined, admin);
+      const both = await t.admin.post('/cache/warm/popular', undefined, admin);
       expect(both.body.restaurants.map((restaurant: { restaurant_id: number }) => restaurant.restaurant_id)).toEqual([popular, quiet]);
-      expect((await t.http.post('/cache/warm/popular?limit=0', undefined, admin)).status).toBe(400);
+      expect((await t.admin.post('/cache/warm/popular?limit=0', undefined, admin)).status).toBe(400);
     });
 
     it('warms a namespace with its id-less reads and recently requested paths', async () => {
       await get('/restaurants/search?cuisine=thai');
-      await t.http.delete('/cache/clear', admin);
-      const response = await t.http.post('/cache/warm/search', undefined, admin);
+      await t.admin.delete('/cache/clear', admin);
+      const response = await t.admin.post('/cache/warm/search', undefined, admin);
       expect(response.status).toBe(200);
       expect(response.body.paths.map((path: { path: string }) => path.path)).toEqual(
         expect.arrayContaining(['/restaurants/search', '/menu-items/search', '/restaurants/search?cuisine=thai']),
       );
       expect(response.body.paths.every((path: { namespace: string; status: number }) => path.namespace === 'search' && path.status === 200)).toBe(true);
       expect((await entryKeys()).every((key) => key.startsWith('search:'))).toBe(true);
-      expect((await t.http.post('/cache/warm/nope', undefined, admin)).status).toBe(400);
+      expect((await t.admin.post('/cache/warm/nope', undefined, admin)).status).toBe(400);
     });
   });
 
   describe('timings and load', () => {
     it('times a restaurant with its menu uncached and cached, 5 times each', async () => {
-      await t.http.delete('/cache/clear', admin);
-      const response = await t.http.get(`/cache/demo/cache-test/${popular}`, admin);
+      await t.admin.delete('/cache/clear', admin);
+      const response = await t.admin.get(`/cache/demo/cache-test/${popular}`, admin);
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ restaurant_id: popular, path: `/restaurants/${popular}/with-menu`, cache_key: `restaurants:restaurant-with-menu:${popular}` });
       expect(response.body.uncached.runs).toHaveLength(5);
@@ -417,12 +419,12 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       const served = await get(`/restaurants/${popular}/with-menu`);
       expect(outcome(served)).toBe('HIT-L1');
       expect(served.body.id).toBe(popular);
-      expect((await t.http.get('/cache/demo/cache-test/999999', admin)).status).toBe(404);
-      expect((await t.http.get('/cache/demo/cache-test/abc', admin)).status).toBe(400);
+      expect((await t.admin.get('/cache/demo/cache-test/999999', admin)).status).toBe(404);
+      expect((await t.admin.get('/cache/demo/cache-test/abc', admin)).status).toBe(400);
     });
 
     it('compares the entry reads uncached and cached', async () => {
-      const response = await t.http.get('/cache/demo/performance-comparison', admin);
+      const response = await t.admin.get('/cache/demo/performance-comparison', admin);
       expect(response.status).toBe(200);
       expect(response.body.runs).toBe(5);
       expect(response.body.comparisons.map((comparison: { path: string }) => comparison.path)).toEqual([
@@ -439,20 +441,20 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     });
 
     it('times each entry read cold then warm over HTTP, and audits the removed entries', async () => {
-      const response = await t.http.get('/demo/cache-performance-test', admin);
+      const response = await t.admin.get('/demo/cache-performance-test', admin);
       expect(response.status).toBe(200);
       for (const result of response.body.results) {
         expect(result.requests.map((request: { outcome: string }) => request.outcome)).toEqual(['MISS', 'HIT-L1', 'HIT-L1', 'HIT-L1', 'HIT-L1']);
         expect(result.cold_ms).toBe(result.requests[0].ms);
       }
-      const audit = await t.http.get('/cache/audit?action=delete-key&cause=GET%20/demo/cache-performance-test', admin);
+      const audit = await t.admin.get('/cache/audit?action=delete-key&cause=GET%20/demo/cache-performance-test', admin);
       expect(audit.status).toBe(200);
       expect(Number(audit.headers.get('x-total-count'))).toBe(response.body.results.length);
     });
 
     it('runs a bounded load against a read route and reports its own hit ratio from X-Cache', async () => {
-      await t.http.delete('/cache/clear', admin);
-      const response = await t.http.get('/demo/load-test/restaurants?requests=60&concurrency=5', admin);
+      await t.admin.delete('/cache/clear', admin);
+      const response = await t.admin.get('/demo/load-test/restaurants?requests=60&concurrency=5', admin);
       expect(response.status).toBe(200);
       const body = response.body;
       expect(body).toMatchObject({ endpoint: 'restaurants', path: '/restaurants', requested: 60, completed: 60, concurrency: 5, errors: 0, stopped_by: 'request-limit' });
@@ -469,7 +471,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(body.latency_ms.p95).toBeLessThanOrEqual(body.latency_ms.p99);
       expect(body.requests_per_second).toBeGreaterThan(0);
 
-      const withRestaurant = await t.http.get('/demo/load-test/menu?requests=10', admin);
+      const withRestaurant = await t.admin.get('/demo/load-test/menu?requests=10', admin);
       expect(withRestaurant.body).toMatchObject({ path: `/restaurants/${quiet}/menu`, completed: 10, errors: 0 });
     });
 
@@ -479,7 +481,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       ['/demo/load-test/restaurants?concurrency=11', 'concurrency'],
       ['/demo/load-test/restaurants?requests=ten', 'requests'],
     ])('refuses %s', async (path, field) => {
-      const response = await t.http.get(path, admin);
+      const response = await t.admin.get(path, admin);
       expect(response.status).toBe(400);
       expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
     });
@@ -488,12 +490,12 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
   describe('audit log', () => {
     it('lists each invalidation the test caused, with the route as cause, and each clear', async () => {
       const since = new Date().toISOString();
-      const updated = await t.http.put(`/restaurants/${quiet}`, { description: 'Audited' });
+      const updated = await t.admin.put(`/restaurants/${quiet}`, { description: 'Audited' });
       expect(updated.status).toBe(200);
-      await t.http.delete('/cache/clear/reviews', admin);
-      await t.http.delete('/cache/clear', admin);
+      await t.admin.delete('/cache/clear/reviews', admin);
+      await t.admin.delete('/cache/clear', admin);
 
-      const all = await t.http.get(`/cache/audit?since=${since}`, admin);
+      const all = await t.admin.get(`/cache/audit?since=${since}`, admin);
       expect(all.status).toBe(200);
       const rows = all.body as { id: number; cause: string; action: string; namespace: string | null; tags: string[]; reason: string; key_count: number; keys: string[]; occurred_at: string }[];
       expect(Number(all.headers.get('x-total-count'))).toBe(3);
@@ -508,22 +510,22 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(rows[1]).toMatchObject({ namespace: 'reviews', reason: 'admin: clear namespace reviews' });
       expect(rows[0].key_count).toBe(rows[0].keys.length);
 
-      const invalidations = await t.http.get(`/cache/audit?since=${since}&action=invalidate&cause=PUT%20/restaurants/:id`, admin);
+      const invalidations = await t.admin.get(`/cache/audit?since=${since}&action=invalidate&cause=PUT%20/restaurants/:id`, admin);
       expect(invalidations.body).toHaveLength(1);
-      const reviews = await t.http.get(`/cache/audit?since=${since}&namespace=reviews`, admin);
+      const reviews = await t.admin.get(`/cache/audit?since=${since}&namespace=reviews`, admin);
       expect(reviews.body.map((row: { action: string }) => row.action)).toEqual(['clear-namespace']);
-      const paged = await t.http.get(`/cache/audit?since=${since}&skip=1&limit=1`, admin);
+      const paged = await t.admin.get(`/cache/audit?since=${since}&skip=1&limit=1`, admin);
       expect(paged.body.map((row: { id: number }) => row.id)).toEqual([rows[1].id]);
       expect(paged.headers.get('x-total-count')).toBe('3');
-      const none = await t.http.get(`/cache/audit?until=${encodeURIComponent('2000-01-01T00:00:00Z')}`, admin);
+      const none = await t.admin.get(`/cache/audit?until=${encodeURIComponent('2000-01-01T00:00:00Z')}`, admin);
       expect(none.body).toEqual([]);
     });
 
     it('lists the keys an invalidation removed, and finds it by their namespace', async () => {
       await get(`/restaurants/${quiet}/with-menu`);
       const since = new Date().toISOString();
-      await t.http.put(`/restaurants/${quiet}`, { description: 'Audited again' });
-      const rows = (await t.http.get(`/cache/audit?since=${since}&namespace=restaurants&action=invalidate`, admin)).body;
+      await t.admin.put(`/restaurants/${quiet}`, { description: 'Audited again' });
+      const rows = (await t.admin.get(`/cache/audit?since=${since}&namespace=restaurants&action=invalidate`, admin)).body;
       expect(rows).toHaveLength(1);
       expect(rows[0].keys).toContain(`restaurants:restaurant-with-menu:${quiet}`);
     });
@@ -535,7 +537,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       ['since=2025-02-01T00:00:00Z&until=2025-01-01T00:00:00Z', 'until'],
       ['limit=101', 'limit'],
     ])('refuses ?%s', async (query, field) => {
-      const response = await t.http.get(`/cache/audit?${query}`, admin);
+      const response = await t.admin.get(`/cache/audit?${query}`, admin);
       expect(response.status).toBe(400);
       expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
     });

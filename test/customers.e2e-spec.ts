@@ -19,7 +19,7 @@ function customerBody(overrides: Record<string, unknown> = {}) {
 }
 
 async function createCustomer(t: TestApp, overrides: Record<string, unknown> = {}): Promise<{ id: number } & Record<string, any>> {
-  const response = await t.http.post('/customers', customerBody(overrides));
+  const response = await t.admin.post('/customers', customerBody(overrides));
   expect(response.status).toBe(201);
   return response.body;
 }
@@ -59,7 +59,7 @@ describe('customers', () => {
 
   describe('POST /customers', () => {
     it('creates a customer with a normalised email and answers in the fixed shape', async () => {
-      const response = await t.http.post('/customers', {
+      const response = await t.admin.post('/customers', {
         name: '  John Doe ',
         email: '  John.Doe@Example.COM ',
         phone_number: '+1-555-0456',
@@ -83,7 +83,7 @@ describe('customers', () => {
 
     it('publishes the created customer exactly as the response shows it', async () => {
       events.length = 0;
-      const response = await t.http.post('/customers', customerBody({ is_active: false }));
+      const response = await t.admin.post('/customers', customerBody({ is_active: false }));
       expect(response.body.is_active).toBe(false);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ type: 'customer.changed', customer_id: response.body.id, kind: 'created' });
@@ -107,7 +107,7 @@ describe('customers', () => {
       ['an unknown field', { loyalty_points: 10 }, 'loyalty_points:unknown_field'],
     ])('answers 400 for %s', async (_case, overrides, failure) => {
       const before = await t.db.query('SELECT count(*)::int AS n FROM customers');
-      const response = await t.http.post('/customers', customerBody(overrides));
+      const response = await t.admin.post('/customers', customerBody(overrides));
       expect(response.status).toBe(400);
       expect(response.body.message).toBe('Validation failed');
       expect(fieldRules(response.body)).toContain(failure);
@@ -115,7 +115,7 @@ describe('customers', () => {
     });
 
     it('answers 400 for malformed JSON', async () => {
-      const response = await t.http.post('/customers', undefined, {
+      const response = await t.admin.post('/customers', undefined, {
         rawBody: '{"name": ',
         headers: { 'content-type': 'application/json' },
       });
@@ -124,7 +124,7 @@ describe('customers', () => {
 
     it('answers 409 naming the email when it is taken in another case', async () => {
       await createCustomer(t, { email: 'taken@example.com' });
-      const response = await t.http.post('/customers', customerBody({ email: ' TAKEN@Example.com' }));
+      const response = await t.admin.post('/customers', customerBody({ email: ' TAKEN@Example.com' }));
       expect(response.status).toBe(409);
       expect(response.body.message).toBe('A customer with email taken@example.com already exists');
     });
@@ -132,20 +132,20 @@ describe('customers', () => {
 
   describe('GET /customers/{id}', () => {
     it('returns the customer in the same bytes as when it was created', async () => {
-      const created = await t.http.post('/customers', customerBody());
-      const response = await t.http.get(`/customers/${created.body.id}`);
+      const created = await t.admin.post('/customers', customerBody());
+      const response = await t.admin.get(`/customers/${created.body.id}`);
       expect(response.status).toBe(200);
       expect(response.text).toBe(created.text);
     });
 
     it('answers 404 for a missing customer', async () => {
-      const response = await t.http.get('/customers/2147483647');
+      const response = await t.admin.get('/customers/2147483647');
       expect(response.status).toBe(404);
       expect(response.body.message).toBe('Customer 2147483647 not found');
     });
 
     it.each(BAD_IDS)('answers 400 for the id %s', async (id) => {
-      const response = await t.http.get(`/customers/${id}`);
+      const response = await t.admin.get(`/customers/${id}`);
       expect(response.status).toBe(400);
       expect(fieldRules(response.body)).toEqual(['id:id']);
     });
@@ -155,7 +155,7 @@ describe('customers', () => {
     it('changes only the fields sent, normalises them and publishes the new representation', async () => {
       const created = await createCustomer(t);
       events.length = 0;
-      const response = await t.http.put(`/customers/${created.id}`, { email: ' Renamed@Example.COM ', name: ' Jane Roe ' });
+      const response = await t.admin.put(`/customers/${created.id}`, { email: ' Renamed@Example.COM ', name: ' Jane Roe ' });
       expect(response.status).toBe(200);
       expect(Object.keys(response.body)).toEqual(CUSTOMER_KEYS);
       expect(response.body).toEqual({
@@ -168,19 +168,19 @@ describe('customers', () => {
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ customer_id: created.id, kind: 'updated' });
       expect(JSON.stringify(events[0].customer)).toBe(response.text);
-      expect((await t.http.get(`/customers/${created.id}`)).text).toBe(response.text);
+      expect((await t.admin.get(`/customers/${created.id}`)).text).toBe(response.text);
     });
 
     it('deactivates and reactivates', async () => {
       const created = await createCustomer(t);
-      expect((await t.http.put(`/customers/${created.id}`, { is_active: false })).body.is_active).toBe(false);
-      expect((await t.http.put(`/customers/${created.id}`, { is_active: true })).body.is_active).toBe(true);
+      expect((await t.admin.put(`/customers/${created.id}`, { is_active: false })).body.is_active).toBe(false);
+      expect((await t.admin.put(`/customers/${created.id}`, { is_active: true })).body.is_active).toBe(true);
     });
 
     it('answers an empty body with the unchanged customer and publishes nothing', async () => {
-      const created = await t.http.post('/customers', customerBody());
+      const created = await t.admin.post('/customers', customerBody());
       events.length = 0;
-      const response = await t.http.put(`/customers/${created.body.id}`, {});
+      const response = await t.admin.put(`/customers/${created.body.id}`, {});
       expect(response.status).toBe(200);
       expect(response.text).toBe(created.text);
       expect(events).toEqual([]);
@@ -199,35 +199,35 @@ describe('customers', () => {
       [{ id: 5 }, 'id:unknown_field'],
       [{ created_at: '2020-01-01T00:00:00Z' }, 'created_at:unknown_field'],
     ])('answers 400 for %j and changes nothing', async (body, failure) => {
-      const created = await t.http.post('/customers', customerBody());
-      const response = await t.http.put(`/customers/${created.body.id}`, body);
+      const created = await t.admin.post('/customers', customerBody());
+      const response = await t.admin.put(`/customers/${created.body.id}`, body);
       expect(response.status).toBe(400);
       expect(fieldRules(response.body)).toContain(failure);
-      expect((await t.http.get(`/customers/${created.body.id}`)).text).toBe(created.text);
+      expect((await t.admin.get(`/customers/${created.body.id}`)).text).toBe(created.text);
     });
 
     it('answers 409 naming the email when another customer has it in another case', async () => {
       await createCustomer(t, { email: 'first.owner@example.com' });
       const other = await createCustomer(t);
-      const response = await t.http.put(`/customers/${other.id}`, { email: 'First.Owner@EXAMPLE.com' });
+      const response = await t.admin.put(`/customers/${other.id}`, { email: 'First.Owner@EXAMPLE.com' });
       expect(response.status).toBe(409);
       expect(response.body.message).toBe('A customer with email first.owner@example.com already exists');
     });
 
     it('lets a customer keep its own email in another case', async () => {
       const created = await createCustomer(t, { email: 'self@example.com' });
-      const response = await t.http.put(`/customers/${created.id}`, { email: 'SELF@example.com' });
+      const response = await t.admin.put(`/customers/${created.id}`, { email: 'SELF@example.com' });
       expect(response.status).toBe(200);
       expect(response.body.email).toBe('self@example.com');
     });
 
     it('answers 404 for a missing customer', async () => {
-      expect((await t.http.put('/customers/2147483647', { name: 'Nobody Here' })).status).toBe(404);
-      expect((await t.http.put('/customers/2147483647', {})).status).toBe(404);
+      expect((await t.admin.put('/customers/2147483647', { name: 'Nobody Here' })).status).toBe(404);
+      expect((await t.admin.put('/customers/2147483647', {})).status).toBe(404);
     });
 
     it.each(BAD_IDS)('answers 400 for the id %s', async (id) => {
-      const response = await t.http.put(`/customers/${id}`, { name: 'Jane Roe' });
+      const response = await t.admin.put(`/customers/${id}`, { name: 'Jane Roe' });
       expect(response.status).toBe(400);
       expect(fieldRules(response.body)).toEqual(['id:id']);
     });
@@ -237,12 +237,12 @@ describe('customers', () => {
     it('deletes a customer without history, publishes the deletion, then answers 404', async () => {
       const created = await createCustomer(t);
       events.length = 0;
-      const response = await t.http.delete(`/customers/${created.id}`);
+      const response = await t.admin.delete(`/customers/${created.id}`);
       expect(response.status).toBe(204);
       expect(response.text).toBe('');
       expect(events).toEqual([new CustomerChanged(created.id, 'deleted')]);
-      expect((await t.http.get(`/customers/${created.id}`)).status).toBe(404);
-      expect((await t.http.delete(`/customers/${created.id}`)).status).toBe(404);
+      expect((await t.admin.get(`/customers/${created.id}`)).status).toBe(404);
+      expect((await t.admin.delete(`/customers/${created.id}`)).status).toBe(404);
     });
 
     it('refuses with 409 while an order refers to the customer, who can still be deactivated', async () => {
@@ -251,15 +251,15 @@ describe('customers', () => {
       await insertOrder(t, customer.id, restaurantId, 'cancelled', '12.50');
       events.length = 0;
 
-      const response = await t.http.delete(`/customers/${customer.id}`);
+      const response = await t.admin.delete(`/customers/${customer.id}`);
       expect(response.status).toBe(409);
       expect(response.body.message).toBe(
         `Customer ${customer.id} has orders or reviews and cannot be deleted; deactivate it with is_active=false instead`,
       );
       expect(events).toEqual([]);
-      expect((await t.http.get(`/customers/${customer.id}`)).status).toBe(200);
+      expect((await t.admin.get(`/customers/${customer.id}`)).status).toBe(200);
 
-      const deactivated = await t.http.put(`/customers/${customer.id}`, { is_active: false });
+      const deactivated = await t.admin.put(`/customers/${customer.id}`, { is_active: false });
       expect(deactivated.status).toBe(200);
       expect(deactivated.body.is_active).toBe(false);
     });
@@ -274,17 +274,17 @@ describe('customers', () => {
         restaurantId,
         orderId,
       ]);
-      const response = await t.http.delete(`/customers/${reviewer.id}`);
+      const response = await t.admin.delete(`/customers/${reviewer.id}`);
       expect(response.status).toBe(409);
       expect(response.body.message).toContain('deactivate it with is_active=false');
     });
 
     it('answers 404 for a missing customer', async () => {
-      expect((await t.http.delete('/customers/2147483647')).status).toBe(404);
+      expect((await t.admin.delete('/customers/2147483647')).status).toBe(404);
     });
 
     it.each(BAD_IDS)('answers 400 for the id %s', async (id) => {
-      const response = await t.http.delete(`/customers/${id}`);
+      const response = await t.admin.delete(`/customers/${id}`);
       expect(response.status).toBe(400);
       expect(fieldRules(response.body)).toEqual(['id:id']);
     });
@@ -326,7 +326,7 @@ describe('customers', () => {
     });
 
     it('computes counts, spending and favourites of a customer with orders in every status', async () => {
-      const response = await t.http.get(`/customers/${alice}/analytics`);
+      const response = await t.admin.get(`/customers/${alice}/analytics`);
       expect(response.status).toBe(200);
       // Delivered: 20.10 + 10.05 + 12.34 + 10.01 = 52.50 over 4 orders; 13.125 rounds half up to 13.13.
       // Orders per restaurant: Pizza 3, Thai 2, Bombay 2 (tie: lower id first), Pasta 1, Tacos 1.
@@ -353,7 +353,7 @@ describe('customers', () => {
     });
 
     it('counts but does not charge a customer whose orders were all cancelled', async () => {
-      const response = await t.http.get(`/customers/${carol}/analytics`);
+      const response = await t.admin.get(`/customers/${carol}/analytics`);
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         customer_id: carol,
@@ -370,7 +370,7 @@ describe('customers', () => {
     });
 
     it('answers zeros and empty lists for a customer without orders', async () => {
-      const response = await t.http.get(`/customers/${dave}/analytics`);
+      const response = await t.admin.get(`/customers/${dave}/analytics`);
       expect(response.status).toBe(200);
       expect(response.text).toBe(
         JSON.stringify({
@@ -386,13 +386,13 @@ describe('customers', () => {
     });
 
     it('answers 404 for a missing customer', async () => {
-      const response = await t.http.get('/customers/2147483647/analytics');
+      const response = await t.admin.get('/customers/2147483647/analytics');
       expect(response.status).toBe(404);
       expect(response.body.message).toBe('Customer 2147483647 not found');
     });
 
     it.each(BAD_IDS)('answers 400 for the id %s', async (id) => {
-      const response = await t.http.get(`/customers/${id}/analytics`);
+      const response = await t.admin.get(`/customers/${id}/analytics`);
       expect(response.status).toBe(400);
       expect(fieldRules(response.body)).toEqual(['id:id']);
     });
@@ -410,32 +410,32 @@ describe('GET /customers', () => {
   afterAll(() => t.close());
 
   it('lists every customer by id ascending with the total in X-Total-Count', async () => {
-    const response = await t.http.get('/customers');
+    const response = await t.admin.get('/customers');
     expect(response.status).toBe(200);
     expect(response.headers.get('x-total-count')).toBe('5');
     expect(response.body.map((customer: { id: number }) => customer.id)).toEqual(ids);
     expect(Object.keys(response.body[0])).toEqual(CUSTOMER_KEYS);
-    expect(JSON.stringify(response.body[0])).toBe((await t.http.get(`/customers/${ids[0]}`)).text);
+    expect(JSON.stringify(response.body[0])).toBe((await t.admin.get(`/customers/${ids[0]}`)).text);
   });
 
   it('pages with skip and limit; the total stays the full count', async () => {
-    const response = await t.http.get('/customers?skip=1&limit=2');
+    const response = await t.admin.get('/customers?skip=1&limit=2');
     expect(response.headers.get('x-total-count')).toBe('5');
     expect(response.body.map((customer: { id: number }) => customer.id)).toEqual(ids.slice(1, 3));
-    const beyond = await t.http.get('/customers?skip=10');
+    const beyond = await t.admin.get('/customers?skip=10');
     expect(beyond.body).toEqual([]);
     expect(beyond.headers.get('x-total-count')).toBe('5');
   });
 
   it('filters to active customers with active_only=true', async () => {
-    const response = await t.http.get('/customers?active_only=true&limit=2');
+    const response = await t.admin.get('/customers?active_only=true&limit=2');
     expect(response.headers.get('x-total-count')).toBe('3');
     expect(response.body.map((customer: { id: number }) => customer.id)).toEqual([ids[0], ids[2]]);
     expect(response.body.every((customer: { is_active: boolean }) => customer.is_active)).toBe(true);
   });
 
   it('lists everyone with active_only=false', async () => {
-    const response = await t.http.get('/customers?active_only=false');
+    const response = await t.admin.get('/customers?active_only=false');
     expect(response.headers.get('x-total-count')).toBe('5');
   });
 
@@ -448,7 +448,7 @@ describe('GET /customers', () => {
     ['skip=abc', 'skip:isInt'],
     ['status=active', 'status:unknown_field'],
   ])('answers 400 for ?%s', async (query, failure) => {
-    const response = await t.http.get(`/customers?${query}`);
+    const response = await t.admin.get(`/customers?${query}`);
     expect(response.status).toBe(400);
     expect(fieldRules(response.body)).toContain(failure);
   });

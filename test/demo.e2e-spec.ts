@@ -82,7 +82,7 @@ describe('demo sample data', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ env: { ADMIN_TOKEN } });
-    admin = t.http.with({ authorization: `Bearer ${ADMIN_TOKEN}` });
+    admin = t.admin.with({ authorization: `Bearer ${ADMIN_TOKEN}` });
     const bus = t.app.get(DomainEventBus);
     for (const type of [
       'restaurant.changed',
@@ -95,7 +95,7 @@ describe('demo sample data', () => {
       bus.subscribe(type, (event) => void events.push(event));
     }
 
-    const restaurant = await t.http.post('/restaurants', {
+    const restaurant = await t.admin.post('/restaurants', {
       name: 'Corner Deli',
       cuisine_type: 'American',
       address: '12 Elm Street, Springfield',
@@ -103,14 +103,14 @@ describe('demo sample data', () => {
     });
     expect(restaurant.status).toBe(201);
     own.restaurantId = restaurant.body.id;
-    const item = await t.http.post(`/restaurants/${own.restaurantId}/menu-items`, {
+    const item = await t.admin.post(`/restaurants/${own.restaurantId}/menu-items`, {
       name: 'Reuben Sandwich',
       price: 11.5,
       category: 'Main Course',
     });
     expect(item.status).toBe(201);
     own.menuItemId = item.body.id;
-    const customer = await t.http.post('/customers', {
+    const customer = await t.admin.post('/customers', {
       name: 'Real Person',
       email: 'real.person@example.com',
       phone_number: '+1-555-0198',
@@ -118,7 +118,7 @@ describe('demo sample data', () => {
     });
     expect(customer.status).toBe(201);
     own.customerId = customer.body.id;
-    const order = await t.http.post(`/orders/customers/${own.customerId}/orders`, {
+    const order = await t.admin.post(`/orders/customers/${own.customerId}/orders`, {
       restaurant_id: own.restaurantId,
       delivery_address: '34 Oak Avenue, Springfield',
       order_items: [{ menu_item_id: own.menuItemId, quantity: 2 }],
@@ -126,9 +126,9 @@ describe('demo sample data', () => {
     expect(order.status).toBe(201);
     own.orderId = order.body.id;
     for (const order_status of ['confirmed', 'preparing', 'out_for_delivery', 'delivered']) {
-      expect((await t.http.put(`/orders/${own.orderId}/status`, { order_status })).status).toBe(200);
+      expect((await t.admin.put(`/orders/${own.orderId}/status`, { order_status })).status).toBe(200);
     }
-    const review = await t.http.post(`/reviews/orders/${own.orderId}/review?customer_id=${own.customerId}`, { rating: 2 });
+    const review = await t.admin.post(`/reviews/orders/${own.orderId}/review?customer_id=${own.customerId}`, { rating: 2 });
     expect(review.status).toBe(201);
     events.length = 0;
   });
@@ -300,7 +300,7 @@ describe('demo sample data', () => {
     });
 
     it('documents both routes in Swagger under the demo tag', async () => {
-      const document = (await t.http.get('/docs-json')).body;
+      const document = (await t.admin.get('/docs-json')).body;
       const path = document.paths['/demo/sample-data'];
       expect(path.post.tags).toEqual(['demo']);
       expect(Object.keys(path.post.responses)).toEqual(expect.arrayContaining(['200', '201', '409']));
@@ -331,8 +331,8 @@ describe('demo sample data', () => {
         `/menu-items/${sample.menu_item_id}`,
       ];
       for (const path of cachedPaths) {
-        expect((await t.http.get(path)).status).toBe(200);
-        const again = await t.http.get(path);
+        expect((await t.admin.get(path)).status).toBe(200);
+        const again = await t.admin.get(path);
         expect(again.status).toBe(200);
         expect(again.headers.get('x-cache')).toMatch(/^HIT/);
       }
@@ -394,7 +394,7 @@ describe('demo sample data', () => {
       expect(eventsOf('restaurant.changed', 'deleted')).toHaveLength(created.restaurants);
       expect(eventsOf('menu-item.changed', 'deleted')).toHaveLength(created.menu_items);
       expect(eventsOf('customer.changed', 'deleted')).toHaveLength(created.customers);
-      for (const path of cachedPaths) expect((await t.http.get(path)).status).toBe(404);
+      for (const path of cachedPaths) expect((await t.admin.get(path)).status).toBe(404);
     });
 
     it('needs the admin token for both routes', async () => {
@@ -428,7 +428,7 @@ describe('demo sample data', () => {
         )
       )[0];
     const placeOrder = (customerId: number, restaurantId: number, menuItemId: number) =>
-      t.http.post(`/orders/customers/${customerId}/orders`, {
+      t.admin.post(`/orders/customers/${customerId}/orders`, {
         restaurant_id: restaurantId,
         delivery_address: '1 Mixed Road',
         order_items: [{ menu_item_id: menuItemId, quantity: 1 }],

@@ -26,16 +26,16 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
   let order: number;
 
   const entryExists = async (cacheKey: string) => (await redis.exists(`${prefix}:${cacheKey}`)) === 1;
-  const post = (path: string, body?: unknown) => t.http.post(path, body, admin);
-  const get = (path: string) => t.http.get(path, admin);
-  const clearAll = async () => expect((await t.http.delete('/cache/clear', admin)).status).toBe(200);
+  const post = (path: string, body?: unknown) => t.admin.post(path, body, admin);
+  const get = (path: string) => t.admin.get(path, admin);
+  const clearAll = async () => expect((await t.admin.delete('/cache/clear', admin)).status).toBe(200);
 
   beforeAll(async () => {
     redis = createClient({ url: redisUrl! });
     await redis.connect();
     t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN, CACHE_KEY_SECRET: KEY_SECRET } });
     const create = async (name: string) => {
-      const response = await t.http.post('/restaurants', { name, cuisine_type: 'Indian', address: `2 ${name} Road`, phone_number: '+1-555-0100' });
+      const response = await t.admin.post('/restaurants', { name, cuisine_type: 'Indian', address: `2 ${name} Road`, phone_number: '+1-555-0100' });
       expect(response.status).toBe(201);
       return response.body.id as number;
     };
@@ -65,16 +65,16 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       ]);
       expect(response.body.steps[1].detail).toMatch(/loaded from the database in [\d.]+ ms/);
       expect(await entryExists(`restaurants:restaurant:${restaurant}`)).toBe(true);
-      expect((await t.http.get(`/restaurants/${restaurant}`)).headers.get('x-cache')).toBe('HIT-L1');
+      expect((await t.admin.get(`/restaurants/${restaurant}`)).headers.get('x-cache')).toBe('HIT-L1');
     });
 
     it('runs write-through: the write stores the new representation, so the next read is a hit with it', async () => {
-      const before = (await t.http.get(`/restaurants/${restaurant}`)).body;
+      const before = (await t.admin.get(`/restaurants/${restaurant}`)).body;
       const response = await get('/enterprise/patterns/write-through');
       expect(response.status).toBe(200);
       expect(response.body.steps.map((step: { outcome: string | null }) => step.outcome)).toEqual([null, null, 'HIT-L1']);
       expect(response.body.steps[1].detail).toContain('wrote restaurants:restaurant:');
-      const after = await t.http.get(`/restaurants/${restaurant}`);
+      const after = await t.admin.get(`/restaurants/${restaurant}`);
       expect(after.headers.get('x-cache')).toBe('HIT-L1');
       expect(after.body.name).toBe(before.name);
       expect(after.body.updated_at > before.updated_at).toBe(true);
@@ -89,7 +89,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
 
     it('runs a restaurant change cascade and returns the keys it removed', async () => {
       const warmed = [`/restaurants/${restaurant}`, '/restaurants', '/restaurants/analytics/popular-cuisines', `/restaurants/${other}`];
-      for (const path of warmed) expect((await t.http.get(path)).status).toBe(200);
+      for (const path of warmed) expect((await t.admin.get(path)).status).toBe(200);
       const response = await post('/enterprise/invalidation/cascade', { entity: 'restaurant', id: restaurant });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ entity: 'restaurant', id: restaurant, event: 'restaurant.changed', deferred: false });
@@ -105,25 +105,25 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
     });
 
     it('runs the menu item, customer and order cascades', async () => {
-      await t.http.get(`/menu-items/${menuItem}`);
-      await t.http.get(`/restaurants/${restaurant}/menu`);
-      await t.http.get(`/customers/${customer}`);
-      await t.http.get(`/orders/${order}`);
-      await t.http.get(`/customers/${customer}/orders`);
+      await t.admin.get(`/menu-items/${menuItem}`);
+      await t.admin.get(`/restaurants/${restaurant}/menu`);
+      await t.admin.get(`/customers/${customer}`);
+      await t.admin.get(`/orders/${order}`);
+      await t.admin.get(`/customers/${customer}/orders`);
       const menu = await post('/enterprise/invalidation/cascade', { entity: 'menu_item', id: menuItem });
       // Orders embed their items' names, so the item's change reaches them too.
       expect(menu.body.removed_keys).toEqual([
         `menu-items:menu-item:${menuItem}`,
         `menu-items:restaurant-menu:${restaurant}`,
         `orders:order:${order}`,
-        `orders:owner=customer:${customer}:customer-orders:${customer}`,
+        `orders:owner=operations:customer-orders:${customer}`,
       ]);
-      for (const path of [`/customers/${customer}`, `/orders/${order}`]) await t.http.get(path);
+      for (const path of [`/customers/${customer}`, `/orders/${order}`]) await t.admin.get(path);
       const profile = await post('/enterprise/invalidation/cascade', { entity: 'customer', id: customer });
       expect(profile.body.removed_keys).toEqual(
-        expect.arrayContaining([`customers:owner=customer:${customer}:customer:${customer}`, `orders:order:${order}`]),
+        expect.arrayContaining([`customers:owner=operations:customer:${customer}`, `orders:order:${order}`]),
       );
-      await t.http.get(`/orders/${order}`);
+      await t.admin.get(`/orders/${order}`);
       const status = await post('/enterprise/invalidation/cascade', { entity: 'order', id: order });
       expect(status.body).toMatchObject({ event: 'order.status-changed' });
       expect(status.body.removed_keys).toContain(`orders:order:${order}`);
@@ -146,8 +146,8 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
 
   describe('access patterns and predictive warming', () => {
     it('warms the most requested paths that are not fresh, and says why', async () => {
-      for (let i = 0; i < 5; i++) await t.http.get(`/restaurants/${other}/with-menu`);
-      await t.http.get(`/restaurants/${restaurant}/with-menu`);
+      for (let i = 0; i < 5; i++) await t.admin.get(`/restaurants/${other}/with-menu`);
+      await t.admin.get(`/restaurants/${restaurant}/with-menu`);
       await clearAll();
 
       const first = await post('/enterprise/warming/predictive', { limit: 1 });
@@ -161,7 +161,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       expect(second.body.skipped_fresh).toContainEqual(expect.objectContaining({ path: `/restaurants/${other}/with-menu`, tier: 'L1' }));
       expect(second.body.chosen.map((path: { path: string }) => path.path)).not.toContain(`/restaurants/${other}/with-menu`);
       expect(second.body.chosen.map((path: { path: string }) => path.path)).toContain(`/restaurants/${restaurant}/with-menu`);
-      expect((await t.http.get(`/restaurants/${other}/with-menu`)).headers.get('x-cache')).toBe('HIT-L1');
+      expect((await t.admin.get(`/restaurants/${other}/with-menu`)).headers.get('x-cache')).toBe('HIT-L1');
 
       expect((await post('/enterprise/warming/predictive', { limit: 0 })).status).toBe(400);
       expect((await post('/enterprise/warming/predictive', { limit: 'ten' })).status).toBe(400);
@@ -169,7 +169,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
 
     it('shows the hottest paths, the reads per minute and what will be needed', async () => {
       const path = `/restaurants/${other}/menu`;
-      for (let i = 0; i < 4; i++) await t.http.get(path);
+      for (let i = 0; i < 4; i++) await t.admin.get(path);
       const response = await get('/enterprise/analytics/patterns');
       expect(response.status).toBe(200);
       const menuItems = response.body.namespaces.find((namespace: { namespace: string }) => namespace.namespace === 'menu-items');
@@ -180,7 +180,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       expect(minute.hit_ratio).toBeCloseTo(minute.hits / minute.reads, 4);
       // Fresh now: nothing to predict for it until it expires or is dropped.
       expect(menuItems.predicted_needs.map((need: { path: string }) => need.path)).not.toContain(path);
-      await t.http.delete('/cache/clear/menu-items', admin);
+      await t.admin.delete('/cache/clear/menu-items', admin);
       const after = await get('/enterprise/analytics/patterns');
       const needs = after.body.namespaces.find((namespace: { namespace: string }) => namespace.namespace === 'menu-items').predicted_needs;
       expect(needs[0]).toMatchObject({ path });
@@ -191,7 +191,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
     it('recommends a longer TTL for a namespace that misses without being invalidated, with the figures', async () => {
       await clearAll();
       t.app.get(CacheMetrics).reset();
-      for (let i = 0; i < 25; i++) await t.http.get(`/restaurants/search?location=${i}-nowhere`);
+      for (let i = 0; i < 25; i++) await t.admin.get(`/restaurants/search?location=${i}-nowhere`);
       const response = await get('/enterprise/performance/report');
       expect(response.status).toBe(200);
       expect(response.body.figures.find((figures: { namespace: string }) => figures.namespace === 'search')).toMatchObject({
@@ -203,7 +203,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       const search = response.body.recommendations.find((recommendation: { scope: string }) => recommendation.scope === 'search');
       expect(search).toMatchObject({ action: 'increase-ttl', evidence: { reads: 25, hit_ratio: 0, stored: 25, invalidated: 0 } });
       expect(response.body.thresholds).toMatchObject({ minReads: 20, lowHitRatio: 0.6 });
-      const comprehensive = await t.http.get('/cache/performance/comprehensive-report');
+      const comprehensive = await t.admin.get('/cache/performance/comprehensive-report');
       expect(comprehensive.body.recommendations).toContainEqual(expect.objectContaining({ scope: 'search', action: 'increase-ttl' }));
     });
   });
@@ -253,7 +253,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
     it('answers 503 for a secure key while no CACHE_KEY_SECRET is configured', async () => {
       const unconfigured = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-ns`, ADMIN_TOKEN } });
       try {
-        const response = await unconfigured.http.post(
+        const response = await unconfigured.admin.post(
           '/enterprise/security/secure-key',
           { namespace: 'sessions', key: 'customer:1' },
           { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
@@ -278,7 +278,7 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       const empty = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-empty`, ADMIN_TOKEN } });
       try {
         for (const path of ['/enterprise/patterns/cache-aside', '/enterprise/patterns/write-through', '/demo/load-test/restaurant']) {
-          const response = await empty.http.get(path, admin);
+          const response = await empty.admin.get(path, admin);
           expect(response.status).toBe(409);
           expect(response.body.message).toContain('sample-data');
         }

@@ -35,7 +35,7 @@ describeWithRedis('jobs across two instances', () => {
 
   beforeAll(async () => {
     a = await startTestApp({ env });
-    build = new TiffinBuilder(a.http);
+    build = new TiffinBuilder(a.admin);
     const customer = await build.customer();
     popular = [await build.restaurant(), await build.restaurant()];
     for (const [index, restaurant] of popular.entries()) {
@@ -59,7 +59,7 @@ describeWithRedis('jobs across two instances', () => {
     expect(startup.detail.loaded + startup.detail.already_cached).toBe(5);
     for (const restaurant of popular) {
       for (const path of [`/restaurants/${restaurant.id}/menu`, `/restaurants/${restaurant.id}/with-menu`]) {
-        expect([path, (await b.http.get(path)).headers.get('x-cache')]).toEqual([path, 'HIT-L1']);
+        expect([path, (await b.admin.get(path)).headers.get('x-cache')]).toEqual([path, 'HIT-L1']);
       }
     }
   });
@@ -69,8 +69,8 @@ describeWithRedis('jobs across two instances', () => {
     const jobs: JobName[] = ['cleanup', 'health-monitor'];
     const since = new Date();
     const statsOf = async (app: TestApp, job: JobName) =>
-      (await app.http.get('/jobs')).body.find((status: Json) => status.name === job).this_instance;
-    const before = new Map(await Promise.all(jobs.flatMap((job) => [a, b].map(async (app) => [`${job}@${app.http.baseUrl}`, await statsOf(app, job)] as const))));
+      (await app.admin.get('/jobs')).body.find((status: Json) => status.name === job).this_instance;
+    const before = new Map(await Promise.all(jobs.flatMap((job) => [a, b].map(async (app) => [`${job}@${app.admin.baseUrl}`, await statsOf(app, job)] as const))));
     for (const app of [a, b]) app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, interval])));
 
     const runsOf = async (job: JobName) =>
@@ -93,7 +93,7 @@ describeWithRedis('jobs across two instances', () => {
       let skipped = 0;
       for (const app of [a, b]) {
         const stats = await statsOf(app, job);
-        const earlier = before.get(`${job}@${app.http.baseUrl}`)!;
+        const earlier = before.get(`${job}@${app.admin.baseUrl}`)!;
         const appTicks = stats.ticks - earlier.ticks;
         expect(appTicks).toBeGreaterThanOrEqual(runs.length - 1);
         ticked += appTicks;
@@ -105,9 +105,9 @@ describeWithRedis('jobs across two instances', () => {
   });
 
   it('shares the run history: either instance shows the last run wherever it ran', async () => {
-    const run = expectStatus(await a.http.post('/jobs/cleanup/run', undefined, admin), 200, 'cleanup on A');
+    const run = expectStatus(await a.admin.post('/jobs/cleanup/run', undefined, admin), 200, 'cleanup on A');
     expect(run.instance).toBe(a.app.get(JobRunner).instanceId);
-    const onB = expectStatus(await b.http.get('/jobs'), 200, 'GET /jobs on B').find((job: Json) => job.name === 'cleanup');
+    const onB = expectStatus(await b.admin.get('/jobs'), 200, 'GET /jobs on B').find((job: Json) => job.name === 'cleanup');
     expect(onB.last_run).toEqual(run);
   });
 
@@ -121,12 +121,12 @@ describeWithRedis('jobs across two instances', () => {
     });
     await holding;
     try {
-      const busy = await b.http.post('/jobs/warm-popular/run', undefined, admin);
+      const busy = await b.admin.post('/jobs/warm-popular/run', undefined, admin);
       expect([busy.status, busy.body.message]).toEqual([409, 'Job warm-popular is already running on another instance; try again when it has finished']);
     } finally {
       release();
       await held;
     }
-    expect((await b.http.post('/jobs/warm-popular/run', undefined, admin)).status).toBe(200);
+    expect((await b.admin.post('/jobs/warm-popular/run', undefined, admin)).status).toBe(200);
   });
 });

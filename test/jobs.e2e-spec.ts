@@ -21,11 +21,11 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 describe('background jobs', () => {
   let t: TestApp;
   let build: TiffinBuilder;
-  const run = (name: string) => t.http.post(`/jobs/${name}/run`, undefined, admin);
+  const run = (name: string) => t.admin.post(`/jobs/${name}/run`, undefined, admin);
 
   beforeAll(async () => {
     t = await startTestApp({ env: { ADMIN_TOKEN, ...QUIET_JOBS_ENV } });
-    build = new TiffinBuilder(t.http);
+    build = new TiffinBuilder(t.admin);
   });
   afterAll(() => t.close());
 
@@ -43,7 +43,7 @@ describe('background jobs', () => {
   });
 
   it('lists every job with its interval, last run and next tick', async () => {
-    const jobs = expectStatus(await t.http.get('/jobs'), 200, 'GET /jobs');
+    const jobs = expectStatus(await t.admin.get('/jobs'), 200, 'GET /jobs');
     expect(jobs.map((job: Json) => job.name)).toEqual([...JOB_NAMES]);
     for (const job of jobs) {
       expect(job.interval_ms).toBe(QUIET_JOB_INTERVALS_MS[job.name as keyof typeof QUIET_JOB_INTERVALS_MS]);
@@ -84,9 +84,9 @@ describe('background jobs', () => {
     expect(response.body).toMatchObject({ job: 'warm-popular', trigger: 'manual', outcome: 'succeeded', finished_at: expect.any(String) });
     expect(response.body.detail).toEqual({ restaurants: 2, paths: 5, loaded: 5, already_cached: 0, failed: [] });
     for (const path of [`/restaurants/${busy.id}/with-menu`, `/restaurants/${quiet.id}/menu`]) {
-      expect((await t.http.get(path)).headers.get('x-cache')).toMatch(/^HIT/);
+      expect((await t.admin.get(path)).headers.get('x-cache')).toMatch(/^HIT/);
     }
-    expect((await t.http.get(`/restaurants/${none.id}/menu`)).headers.get('x-cache')).toBe('MISS');
+    expect((await t.admin.get(`/restaurants/${none.id}/menu`)).headers.get('x-cache')).toBe('MISS');
     const [stored] = await t.db.query(
       `SELECT duration_ms, round(extract(epoch FROM finished_at - started_at) * 1000)::int AS took FROM job_runs WHERE id = $1`,
       [response.body.id],
@@ -94,7 +94,7 @@ describe('background jobs', () => {
     expect(stored).toEqual({ duration_ms: response.body.duration_ms, took: response.body.duration_ms });
   });
 
-  it('cleans up notifications past 90 days and job runs past 30, keeping the rest', async () => {
+  it('cleans up notifications past 90 days, job runs past 30 and refresh tokens expired over 7, keeping the rest', async () => {
     const [r, customer] = [await build.restaurant(), await build.customer()];
     const dish = await build.menuItem(r.id);
     const order = await build.order(customer.id, r.id, [[dish.id, 1]]);
@@ -107,6 +107,14 @@ describe('background jobs', () => {
       `INSERT INTO job_runs (job, instance, trigger, started_at, outcome)
        VALUES ('cleanup', 'gone', 'schedule', now() - interval '31 days', 'succeeded'), ('cleanup', 'gone', 'schedule', now() - interval '29 days', 'succeeded')`,
     );
+    const [account] = await t.db.query(
+      `INSERT INTO accounts (email, password_hash, role) VALUES ('cleanup-owner@example.com', 'x', 'restaurant_owner') RETURNING id`,
+    );
+    await t.db.query(
+      `INSERT INTO refresh_tokens (account_id, family_id, token_hash, expires_at)
+       VALUES ($1, gen_random_uuid(), 'old', now() - interval '8 days'), ($1, gen_random_uuid(), 'recent', now() - interval '6 days')`,
+      [account.id],
+    );
     const response = await run('cleanup');
     expect(response.status).toBe(200);
     expect(response.body.outcome).toBe('succeeded');
@@ -114,13 +122,15 @@ describe('background jobs', () => {
       expired: expect.objectContaining({ removed_l1: expect.any(Number) }),
       notifications_deleted: 1,
       job_runs_deleted: 1,
-      retention_days: { notifications: 90, jobRuns: 30, cacheAudit: 30 },
+      refresh_tokens_deleted: 1,
+      retention_days: { notifications: 90, jobRuns: 30, expiredRefreshTokens: 7, cacheAudit: 30 },
     });
     const left = await t.db.query(`SELECT title FROM notifications WHERE customer_id = $1 ORDER BY id`, [customer.id]);
     expect(left.map((row: Json) => row.title)).toEqual(['Order placed', 'Recent']);
     const runs = await t.db.query(`SELECT count(*)::int AS n FROM job_runs WHERE instance = 'gone'`);
     expect(runs[0].n).toBe(1);
-    expect((await run('cleanup')).body.detail).toMatchObject({ notifications_deleted: 0, job_runs_deleted: 0 });
+    expect(await t.db.query(`SELECT trim(token_hash) AS token_hash FROM refresh_tokens WHERE account_id = $1`, [account.id])).toEqual([{ token_hash: 'recent' }]);
+    expect((await run('cleanup')).body.detail).toMatchObject({ notifications_deleted: 0, job_runs_deleted: 0, refresh_tokens_deleted: 0 });
   });
 
   it('runs the other jobs by hand through the analytics, cache administration and monitoring services', async () => {
@@ -136,7 +146,7 @@ describe('background jobs', () => {
       expect(refreshed).toMatchObject({ warmed: expect.any(Number), failed: [] });
     }
     expect(outcomes['health-monitor']).toMatchObject({ evaluated_at: expect.any(String), rules: expect.any(Array) });
-    const jobs = expectStatus(await t.http.get('/jobs'), 200, 'GET /jobs');
+    const jobs = expectStatus(await t.admin.get('/jobs'), 200, 'GET /jobs');
     expect(jobs.map((job: Json) => job.last_run?.trigger)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual']);
   });
 
@@ -164,7 +174,7 @@ describe('background jobs', () => {
     const interval = 300;
     const since = new Date();
     scheduler.reschedule({ 'health-monitor': interval });
-    const next = Date.parse((await t.http.get('/jobs')).body.find((job: Json) => job.name === 'health-monitor').next_run_at);
+    const next = Date.parse((await t.admin.get('/jobs')).body.find((job: Json) => job.name === 'health-monitor').next_run_at);
     expect(next % interval).toBe(0);
     const deadline = Date.now() + 10_000;
     let runs: Json[] = [];
@@ -180,7 +190,7 @@ describe('background jobs', () => {
     expect(runs.length).toBeGreaterThanOrEqual(4);
     const slots = runs.map((row) => Math.floor(row.started_at.getTime() / interval));
     expect(new Set(slots).size).toBe(slots.length);
-    const stats = (await t.http.get('/jobs')).body.find((job: Json) => job.name === 'health-monitor').this_instance;
+    const stats = (await t.admin.get('/jobs')).body.find((job: Json) => job.name === 'health-monitor').this_instance;
     expect(stats.ticks).toBe(stats.runs + stats.skipped['running-here'] + stats.skipped['held-elsewhere'] + stats.skipped['ran-elsewhere']);
     expect(stats.runs).toBeGreaterThanOrEqual(4);
   });

@@ -22,7 +22,7 @@ const MENU_ITEM_KEYS = [
 let sequence = 0;
 
 async function createRestaurant(t: TestApp, overrides: Record<string, unknown> = {}) {
-  const response = await t.http.post('/restaurants', {
+  const response = await t.admin.post('/restaurants', {
     name: `Restaurant ${++sequence}`,
     cuisine_type: 'Italian',
     address: '123 Main St, City',
@@ -41,7 +41,7 @@ const itemBody = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function createItem(t: TestApp, restaurantId: number, overrides: Record<string, unknown> = {}) {
-  const response = await t.http.post(`/restaurants/${restaurantId}/menu-items`, itemBody(overrides));
+  const response = await t.admin.post(`/restaurants/${restaurantId}/menu-items`, itemBody(overrides));
   expect(response.status).toBe(201);
   return response.body;
 }
@@ -80,7 +80,7 @@ describe('menu items', () => {
 
   describe('POST /restaurants/{id}/menu-items', () => {
     it('creates an item with defaults, trimmed name and capitalised category, in a fixed key order', async () => {
-      const response = await t.http.post(`/restaurants/${restaurant.id}/menu-items`, {
+      const response = await t.admin.post(`/restaurants/${restaurant.id}/menu-items`, {
         name: '  Margherita Pizza ',
         price: 12.99,
         category: ' main   course',
@@ -102,7 +102,7 @@ describe('menu items', () => {
         created_at: expect.stringMatching(/Z$/),
         updated_at: expect.stringMatching(/Z$/),
       });
-      expect((await t.http.get(`/menu-items/${response.body.id}`)).text).toBe(response.text);
+      expect((await t.admin.get(`/menu-items/${response.body.id}`)).text).toBe(response.text);
       expect(events).toEqual([new MenuItemChanged(response.body.id, restaurant.id, 'created', response.body)]);
     });
 
@@ -164,14 +164,14 @@ describe('menu items', () => {
       ['restaurant_id (taken from the path)', { restaurant_id: 1 }, 'restaurant_id', 'unknown_field'],
       ['an unknown field', { spicy: true }, 'spicy', 'unknown_field'],
     ])('refuses %s with a 400 naming the field and rule', async (_case, overrides, field, rule) => {
-      const response = await t.http.post(`/restaurants/${restaurant.id}/menu-items`, itemBody(overrides));
+      const response = await t.admin.post(`/restaurants/${restaurant.id}/menu-items`, itemBody(overrides));
       expect(response.status).toBe(400);
       expect(response.body.errors).toContainEqual({ field, rule, message: expect.any(String) });
       expect(events).toEqual([]);
     });
 
     it('answers a missing restaurant with a 404', async () => {
-      const response = await t.http.post('/restaurants/999999/menu-items', itemBody());
+      const response = await t.admin.post('/restaurants/999999/menu-items', itemBody());
       expect(response.status).toBe(404);
       expect(response.body.message).toBe('Restaurant 999999 not found');
       expect(events).toEqual([]);
@@ -181,29 +181,29 @@ describe('menu items', () => {
   describe('GET /menu-items/{id} and /with-restaurant', () => {
     it('returns the item', async () => {
       const item = await createItem(t, restaurant.id);
-      const response = await t.http.get(`/menu-items/${item.id}`);
+      const response = await t.admin.get(`/menu-items/${item.id}`);
       expect(response.status).toBe(200);
       expect(response.body).toEqual(item);
     });
 
     it('returns the item with its restaurant, each exactly as their own routes serialise them', async () => {
       const item = await createItem(t, restaurant.id);
-      const response = await t.http.get(`/menu-items/${item.id}/with-restaurant`);
+      const response = await t.admin.get(`/menu-items/${item.id}/with-restaurant`);
       expect(response.status).toBe(200);
       expect(Object.keys(response.body)).toEqual([...MENU_ITEM_KEYS, 'restaurant']);
       const { restaurant: embedded, ...rest } = response.body;
-      expect(JSON.stringify(rest)).toBe((await t.http.get(`/menu-items/${item.id}`)).text);
-      expect(JSON.stringify(embedded)).toBe((await t.http.get(`/restaurants/${restaurant.id}`)).text);
+      expect(JSON.stringify(rest)).toBe((await t.admin.get(`/menu-items/${item.id}`)).text);
+      expect(JSON.stringify(embedded)).toBe((await t.admin.get(`/restaurants/${restaurant.id}`)).text);
     });
 
     it.each(['/menu-items/999999', '/menu-items/999999/with-restaurant'])('answers %s with a 404', async (path) => {
-      const response = await t.http.get(path);
+      const response = await t.admin.get(path);
       expect(response.status).toBe(404);
       expect(response.body.message).toBe('Menu item 999999 not found');
     });
 
     it.each(['/menu-items/abc', '/menu-items/0', '/menu-items/-2/with-restaurant'])('answers %s with a 400', async (path) => {
-      expect((await t.http.get(path)).status).toBe(400);
+      expect((await t.admin.get(path)).status).toBe(400);
     });
   });
 
@@ -211,7 +211,7 @@ describe('menu items', () => {
     it('changes only the fields sent, rounding the price, and publishes the new representation', async () => {
       const item = await createItem(t, restaurant.id, { description: 'Old', preparation_time: 10 });
       events = [];
-      const response = await t.http.put(`/menu-items/${item.id}`, { price: 8.499, category: 'DESSERTS', is_available: false });
+      const response = await t.admin.put(`/menu-items/${item.id}`, { price: 8.499, category: 'DESSERTS', is_available: false });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         ...item,
@@ -223,13 +223,13 @@ describe('menu items', () => {
       expect(Object.keys(response.body)).toEqual(MENU_ITEM_KEYS);
       const [row] = await t.db.query('SELECT updated_at > created_at AS moved FROM menu_items WHERE id = $1', [item.id]);
       expect(row.moved).toBe(true);
-      expect((await t.http.get(`/menu-items/${item.id}`)).body).toEqual(response.body);
+      expect((await t.admin.get(`/menu-items/${item.id}`)).body).toEqual(response.body);
       expect(events).toEqual([new MenuItemChanged(item.id, restaurant.id, 'updated', response.body)]);
     });
 
     it('clears nullable fields sent as null', async () => {
       const item = await createItem(t, restaurant.id, { description: 'Spicy', preparation_time: 20 });
-      const response = await t.http.put(`/menu-items/${item.id}`, { description: null, preparation_time: null });
+      const response = await t.admin.put(`/menu-items/${item.id}`, { description: null, preparation_time: null });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ description: null, preparation_time: null });
     });
@@ -237,7 +237,7 @@ describe('menu items', () => {
     it('returns the item unchanged for an empty body, publishing nothing', async () => {
       const item = await createItem(t, restaurant.id);
       events = [];
-      const response = await t.http.put(`/menu-items/${item.id}`, {});
+      const response = await t.admin.put(`/menu-items/${item.id}`, {});
       expect(response.body).toEqual(item);
       expect(events).toEqual([]);
     });
@@ -256,16 +256,16 @@ describe('menu items', () => {
       ['id (not writable)', { id: 3 }, 'id', 'unknown_field'],
     ])('refuses %s with a 400 and changes nothing', async (_case, body, field, rule) => {
       const item = await createItem(t, restaurant.id);
-      const response = await t.http.put(`/menu-items/${item.id}`, body);
+      const response = await t.admin.put(`/menu-items/${item.id}`, body);
       expect(response.status).toBe(400);
       expect(response.body.errors).toContainEqual({ field, rule, message: expect.any(String) });
-      expect((await t.http.get(`/menu-items/${item.id}`)).body).toEqual(item);
+      expect((await t.admin.get(`/menu-items/${item.id}`)).body).toEqual(item);
     });
 
     it('answers a missing item with a 404 and a bad id with a 400', async () => {
-      expect((await t.http.put('/menu-items/999999', { price: 5 })).status).toBe(404);
-      expect((await t.http.put('/menu-items/999999', {})).status).toBe(404);
-      expect((await t.http.put('/menu-items/x', { price: 5 })).status).toBe(400);
+      expect((await t.admin.put('/menu-items/999999', { price: 5 })).status).toBe(404);
+      expect((await t.admin.put('/menu-items/999999', {})).status).toBe(404);
+      expect((await t.admin.put('/menu-items/x', { price: 5 })).status).toBe(400);
     });
   });
 
@@ -273,10 +273,10 @@ describe('menu items', () => {
     it('deletes an item no order refers to and publishes the deletion', async () => {
       const item = await createItem(t, restaurant.id);
       events = [];
-      const response = await t.http.delete(`/menu-items/${item.id}`);
+      const response = await t.admin.delete(`/menu-items/${item.id}`);
       expect(response.status).toBe(204);
       expect(response.text).toBe('');
-      expect((await t.http.get(`/menu-items/${item.id}`)).status).toBe(404);
+      expect((await t.admin.get(`/menu-items/${item.id}`)).status).toBe(404);
       expect(events).toEqual([new MenuItemChanged(item.id, restaurant.id, 'deleted')]);
     });
 
@@ -284,17 +284,17 @@ describe('menu items', () => {
       const item = await createItem(t, restaurant.id);
       await orderItem(restaurant.id, item.id);
       events = [];
-      const response = await t.http.delete(`/menu-items/${item.id}`);
+      const response = await t.admin.delete(`/menu-items/${item.id}`);
       expect(response.status).toBe(409);
       expect(response.body.message).toContain('is_available=false');
-      expect((await t.http.get(`/menu-items/${item.id}`)).body).toEqual(item);
+      expect((await t.admin.get(`/menu-items/${item.id}`)).body).toEqual(item);
       expect(events).toEqual([]);
-      expect((await t.http.put(`/menu-items/${item.id}`, { is_available: false })).body.is_available).toBe(false);
+      expect((await t.admin.put(`/menu-items/${item.id}`, { is_available: false })).body.is_available).toBe(false);
     });
 
     it('answers a missing item with a 404 and a bad id with a 400', async () => {
-      expect((await t.http.delete('/menu-items/999999')).status).toBe(404);
-      expect((await t.http.delete('/menu-items/1.5')).status).toBe(400);
+      expect((await t.admin.delete('/menu-items/999999')).status).toBe(404);
+      expect((await t.admin.delete('/menu-items/1.5')).status).toBe(400);
       expect(events).toEqual([]);
     });
   });
@@ -303,12 +303,12 @@ describe('menu items', () => {
     it.each(['/menu-items/search', '/menu-items/dietary/vegan', '/menu-items/category/soups'])(
       '%s is its own route, not /menu-items/{id}',
       async (path) => {
-        expect((await t.http.get(path)).status).toBe(200);
+        expect((await t.admin.get(path)).status).toBe(200);
       },
     );
 
     it('documents every route in Swagger', async () => {
-      const document = (await t.http.get('/docs-json')).body;
+      const document = (await t.admin.get('/docs-json')).body;
       expect(Object.keys(document.paths)).toEqual(
         expect.arrayContaining([
           '/menu-items',
@@ -361,16 +361,16 @@ describe('menu item lists (own database, so totals are exact)', () => {
   };
 
   it('GET /menu-items lists all items by id ascending, paginated with X-Total-Count', async () => {
-    const response = await t.http.get('/menu-items');
+    const response = await t.admin.get('/menu-items');
     expect(response.status).toBe(200);
     expectIds(response, [0, 1, 2, 3, 4, 5, 6]);
     expect(Object.keys(response.body[0])).toEqual(MENU_ITEM_KEYS);
-    expectIds(await t.http.get('/menu-items?skip=2&limit=3'), [2, 3, 4], 7);
-    expectIds(await t.http.get('/menu-items?skip=7'), [], 7);
+    expectIds(await t.admin.get('/menu-items?skip=2&limit=3'), [2, 3, 4], 7);
+    expectIds(await t.admin.get('/menu-items?skip=7'), [], 7);
   });
 
   it.each(['limit=101', 'limit=0', 'skip=-1', 'limit=abc', 'sort=name'])('GET /menu-items?%s is a 400', async (query) => {
-    expect((await t.http.get(`/menu-items?${query}`)).status).toBe(400);
+    expect((await t.admin.get(`/menu-items?${query}`)).status).toBe(400);
   });
 
   it.each([
@@ -398,13 +398,13 @@ describe('menu item lists (own database, so totals are exact)', () => {
     const path = `/menu-items/search?${query}`
       .replace('RESTAURANT_CURRY', String(curryHouse))
       .replace('RESTAURANT_PIZZERIA', String(pizzeria));
-    const response = await t.http.get(path);
+    const response = await t.admin.get(path);
     expect(response.status).toBe(200);
     expectIds(response, indexes);
   });
 
   it('GET /menu-items/search pages the matches', async () => {
-    expectIds(await t.http.get('/menu-items/search?vegetarian=true&skip=1&limit=2'), [1, 3], 5);
+    expectIds(await t.admin.get('/menu-items/search?vegetarian=true&skip=1&limit=2'), [1, 3], 5);
   });
 
   it.each([
@@ -424,7 +424,7 @@ describe('menu item lists (own database, so totals are exact)', () => {
     ['limit=1000', 'limit', 'max'],
     ['name=pizza', 'name', 'unknown_field'],
   ])('GET /menu-items/search?%s is a 400', async (query, field, rule) => {
-    const response = await t.http.get(`/menu-items/search?${query}`);
+    const response = await t.admin.get(`/menu-items/search?${query}`);
     expect(response.status).toBe(400);
     expect(response.body.errors).toContainEqual({ field, rule, message: expect.any(String) });
   });
@@ -434,14 +434,14 @@ describe('menu item lists (own database, so totals are exact)', () => {
     ['vegan', [1, 4]],
     ['gluten-free', [1, 4, 5]],
   ])('GET /menu-items/dietary/%s lists the items with that flag, paginated', async (dietaryType, indexes) => {
-    const response = await t.http.get(`/menu-items/dietary/${dietaryType}`);
+    const response = await t.admin.get(`/menu-items/dietary/${dietaryType}`);
     expect(response.status).toBe(200);
     expectIds(response, indexes);
-    expectIds(await t.http.get(`/menu-items/dietary/${dietaryType}?skip=1&limit=1`), [indexes[1]], indexes.length);
+    expectIds(await t.admin.get(`/menu-items/dietary/${dietaryType}?skip=1&limit=1`), [indexes[1]], indexes.length);
   });
 
   it.each(['keto', 'gluten_free', 'Vegan'])('GET /menu-items/dietary/%s is a 400 naming the parameter and the allowed values', async (type) => {
-    const response = await t.http.get(`/menu-items/dietary/${type}`);
+    const response = await t.admin.get(`/menu-items/dietary/${type}`);
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([
       { field: 'dietary_type', rule: 'isIn', message: 'dietary_type must be one of: vegetarian, vegan, gluten-free' },
@@ -449,7 +449,7 @@ describe('menu item lists (own database, so totals are exact)', () => {
   });
 
   it('GET /menu-items/dietary/vegan?limit=500 is a 400', async () => {
-    expect((await t.http.get('/menu-items/dietary/vegan?limit=500')).status).toBe(400);
+    expect((await t.admin.get('/menu-items/dietary/vegan?limit=500')).status).toBe(400);
   });
 
   it.each([
@@ -460,17 +460,17 @@ describe('menu item lists (own database, so totals are exact)', () => {
     ['main', []],
     ['soups', []],
   ])('GET /menu-items/category/%s matches the category case-insensitively', async (category, indexes) => {
-    const response = await t.http.get(`/menu-items/category/${category}`);
+    const response = await t.admin.get(`/menu-items/category/${category}`);
     expect(response.status).toBe(200);
     expectIds(response, indexes);
   });
 
   it('GET /menu-items/category/{category} pages the matches', async () => {
-    expectIds(await t.http.get('/menu-items/category/main%20course?skip=3&limit=10'), [5], 4);
+    expectIds(await t.admin.get('/menu-items/category/main%20course?skip=3&limit=10'), [5], 4);
   });
 
   it('GET /menu-items/category/{category} refuses a category longer than 50 characters', async () => {
-    const response = await t.http.get(`/menu-items/category/${'c'.repeat(51)}`);
+    const response = await t.admin.get(`/menu-items/category/${'c'.repeat(51)}`);
     expect(response.status).toBe(400);
     expect(response.body.errors[0]).toMatchObject({ field: 'category', rule: 'isLength' });
   });

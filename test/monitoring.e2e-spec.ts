@@ -38,13 +38,13 @@ describe('health and metrics', () => {
   afterAll(() => t.close());
 
   it('answers GET /health with a constant body', async () => {
-    const response = await t.http.get('/health');
+    const response = await t.admin.get('/health');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok' });
   });
 
   it('is ready while Postgres (and Redis, when configured) answer', async () => {
-    const response = await t.http.get('/health/ready');
+    const response = await t.admin.get('/health/ready');
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('ok');
     expect(response.body.details.database).toEqual({ status: 'up', responseTime: expect.any(Number) });
@@ -54,12 +54,12 @@ describe('health and metrics', () => {
   });
 
   it('exposes the HTTP histogram by route pattern and status, never the raw URL, and not its own scrapes', async () => {
-    for (let i = 0; i < 3; i++) expect((await t.http.get(`/restaurants/${restaurantId}`)).status).toBe(200);
-    expect((await t.http.get('/restaurants/999999')).status).toBe(404);
-    expect((await t.http.get('/no-such-route/abc123')).status).toBe(404);
-    await t.http.get('/metrics');
+    for (let i = 0; i < 3; i++) expect((await t.admin.get(`/restaurants/${restaurantId}`)).status).toBe(200);
+    expect((await t.admin.get('/restaurants/999999')).status).toBe(404);
+    expect((await t.admin.get('/no-such-route/abc123')).status).toBe(404);
+    await t.admin.get('/metrics');
 
-    const response = await t.http.get('/metrics');
+    const response = await t.admin.get('/metrics');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = response.text;
@@ -76,11 +76,11 @@ describe('health and metrics', () => {
     const hits = (text: string) =>
       (sample(text, 'tiffin_cache_hits_total', { namespace: 'restaurants', tier: 'l1' }) ?? 0) +
       (sample(text, 'tiffin_cache_hits_total', { namespace: 'restaurants', tier: 'l2' }) ?? 0);
-    const before = (await t.http.get('/metrics')).text;
+    const before = (await t.admin.get('/metrics')).text;
     const outcomes: string[] = [];
     for (let skip = 100; skip < 104; skip++) {
       for (let repeat = 0; repeat < 3; repeat++) {
-        const response = await t.http.get(`/restaurants/?skip=${skip}`);
+        const response = await t.admin.get(`/restaurants/?skip=${skip}`);
         expect(response.status).toBe(200);
         outcomes.push(response.headers.get('x-cache')!);
       }
@@ -88,7 +88,7 @@ describe('health and metrics', () => {
     expect(outcomes.filter((outcome) => outcome === 'MISS')).toHaveLength(4);
     expect(outcomes.filter((outcome) => outcome.startsWith('HIT-'))).toHaveLength(8);
 
-    const text = (await t.http.get('/metrics')).text;
+    const text = (await t.admin.get('/metrics')).text;
     expect(sample(text, 'tiffin_cache_misses_total', { namespace: 'restaurants' })! - sample(before, 'tiffin_cache_misses_total', { namespace: 'restaurants' })!).toBe(4);
     expect(hits(text) - hits(before)).toBe(8);
     const counted = t.app.get(CacheMetrics).of('restaurants');
@@ -106,7 +106,7 @@ describe('health and metrics', () => {
   });
 
   it('exposes dependency round trips measured at scrape time, and the process metrics', async () => {
-    const text = (await t.http.get('/metrics')).text;
+    const text = (await t.admin.get('/metrics')).text;
     expect(sample(text, 'tiffin_dependency_up', { dependency: 'postgres' })).toBe(1);
     expect(sample(text, 'tiffin_dependency_round_trip_seconds', { dependency: 'postgres' })).toBeGreaterThan(0);
     if (process.env.REDIS_URL) {
@@ -120,7 +120,7 @@ describe('health and metrics', () => {
   });
 
   it('documents /health, /health/ready and /metrics', async () => {
-    const paths = (await t.http.get('/docs-json')).body.paths;
+    const paths = (await t.admin.get('/docs-json')).body.paths;
     expect(paths['/health/ready'].get.responses).toHaveProperty('503');
     expect(paths['/metrics'].get.summary).toContain('Prometheus');
     expect(paths['/health'].get.responses).toHaveProperty('200');
@@ -136,7 +136,7 @@ describeWithRedis('readiness while Redis is unreachable', () => {
   beforeAll(async () => {
     await proxy.start();
     t = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: `tiffin-monitoring-${process.pid}` } });
-    await waitFor(async () => (await t.http.get('/health/ready')).status === 200);
+    await waitFor(async () => (await t.admin.get('/health/ready')).status === 200);
   });
   afterAll(async () => {
     await t?.close();
@@ -145,21 +145,21 @@ describeWithRedis('readiness while Redis is unreachable', () => {
 
   it('answers 503 naming Redis as down while it is cut, liveness stays 200, and recovers when it is back', async () => {
     proxy.cut();
-    const down = await t.http.get('/health/ready');
+    const down = await t.admin.get('/health/ready');
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('error');
     expect(down.body.error.redis).toEqual({ status: 'down', responseTime: expect.any(Number), message: expect.any(String) });
     expect(down.body.details.database.status).toBe('up');
     expect(down.body.info.database.status).toBe('up');
-    expect((await t.http.get('/health')).status).toBe(200);
+    expect((await t.admin.get('/health')).status).toBe(200);
 
-    const metrics = (await t.http.get('/metrics')).text;
+    const metrics = (await t.admin.get('/metrics')).text;
     expect(sample(metrics, 'tiffin_dependency_up', { dependency: 'redis' })).toBe(0);
     expect(sample(metrics, 'tiffin_dependency_round_trip_seconds', { dependency: 'redis' })).toBeUndefined();
     expect(sample(metrics, 'tiffin_dependency_up', { dependency: 'postgres' })).toBe(1);
 
     proxy.restore();
-    await waitFor(async () => (await t.http.get('/health/ready')).status === 200);
-    expect((await t.http.get('/health/ready')).body.details.redis.status).toBe('up');
+    await waitFor(async () => (await t.admin.get('/health/ready')).status === 200);
+    expect((await t.admin.get('/health/ready')).body.details.redis.status).toBe('up');
   });
 });

@@ -20,7 +20,7 @@ describe('orders', () => {
   let inactiveCustomerId: number;
 
   /** The seed's spelling, with the trailing slash. */
-  const placeOrder = (customer: number, body: unknown) => t.http.post(`/orders/customers/${customer}/orders/`, body);
+  const placeOrder = (customer: number, body: unknown) => t.admin.post(`/orders/customers/${customer}/orders/`, body);
   const validOrder = (values: Record<string, unknown> = {}) => ({
     restaurant_id: restaurantId,
     delivery_address: '456 Oak Ave, City',
@@ -101,7 +101,7 @@ describe('orders', () => {
         'customer',
       ]);
 
-      const fetched = await t.http.get(`/orders/${id}`);
+      const fetched = await t.admin.get(`/orders/${id}`);
       expect(fetched.status).toBe(200);
       expect(fetched.text).toBe(response.text);
       const [row] = await t.db.query(`SELECT total_amount::text AS total FROM orders WHERE id = $1`, [id]);
@@ -110,7 +110,7 @@ describe('orders', () => {
     });
 
     it('answers the path without the trailing slash too', async () => {
-      const response = await t.http.post(`/orders/customers/${customerId}/orders`, validOrder());
+      const response = await t.admin.post(`/orders/customers/${customerId}/orders`, validOrder());
       expect(response.status).toBe(201);
       expect(response.body.order_items).toHaveLength(1);
     });
@@ -120,7 +120,7 @@ describe('orders', () => {
       const placed = await placeOrder(customerId, validOrder({ order_items: [{ menu_item_id: item, quantity: 2 }] }));
       expect(placed.status).toBe(201);
       await t.db.query(`UPDATE menu_items SET price = 7.50 WHERE id = $1`, [item]);
-      const fetched = await t.http.get(`/orders/${placed.body.id}`);
+      const fetched = await t.admin.get(`/orders/${placed.body.id}`);
       expect(fetched.body.total_amount).toBe(10);
       expect(fetched.body.order_items[0]).toMatchObject({ item_price: 5, line_total: 10 });
     });
@@ -251,7 +251,7 @@ describe('orders', () => {
     });
 
     it('refuses malformed JSON with a 400', async () => {
-      const response = await t.http.post(`/orders/customers/${customerId}/orders`, undefined, {
+      const response = await t.admin.post(`/orders/customers/${customerId}/orders`, undefined, {
         headers: { 'content-type': 'application/json' },
         rawBody: '{"restaurant_id": 1,',
       });
@@ -261,11 +261,11 @@ describe('orders', () => {
 
   describe('GET /orders/{id}', () => {
     it('answers 404 naming a missing order and 400 for a bad id', async () => {
-      const missing = await t.http.get('/orders/999999');
+      const missing = await t.admin.get('/orders/999999');
       expect(missing.status).toBe(404);
       expect(missing.body.message).toBe('Order 999999 not found');
-      expect((await t.http.get('/orders/abc')).status).toBe(400);
-      expect((await t.http.get('/orders/0')).status).toBe(400);
+      expect((await t.admin.get('/orders/abc')).status).toBe(400);
+      expect((await t.admin.get('/orders/0')).status).toBe(400);
     });
 
     it('lists the lines by id and shows the current menu item name', async () => {
@@ -273,7 +273,7 @@ describe('orders', () => {
         customerId,
         validOrder({ order_items: [{ menu_item_id: sodaId, quantity: 1 }, { menu_item_id: pizzaId, quantity: 2 }] }),
       );
-      const fetched = await t.http.get(`/orders/${placed.body.id}`);
+      const fetched = await t.admin.get(`/orders/${placed.body.id}`);
       expect(fetched.body.order_items.map((item: { menu_item_id: number }) => item.menu_item_id)).toEqual([sodaId, pizzaId]);
       expect(fetched.body.total_amount).toBe(26.08);
     });
@@ -281,7 +281,7 @@ describe('orders', () => {
 
   describe('PUT /orders/{id}/status', () => {
     const newOrder = async () => (await placeOrder(customerId, validOrder())).body.id as number;
-    const setStatus = (id: number, body: unknown) => t.http.put(`/orders/${id}/status`, body);
+    const setStatus = (id: number, body: unknown) => t.admin.put(`/orders/${id}/status`, body);
 
     it('records each step of the history, and a refused step records nothing', async () => {
       const id = await newOrder();
@@ -320,7 +320,7 @@ describe('orders', () => {
         const response = await setStatus(id, { order_status: status });
         expect(response.status).toBe(200);
         expect(response.body).toMatchObject({ id, order_status: status, delivery_time: null });
-        expect(response.text).toBe((await t.http.get(`/orders/${id}`)).text);
+        expect(response.text).toBe((await t.admin.get(`/orders/${id}`)).text);
         expect(events).toContainEqual(
           expect.objectContaining({ type: 'order.status-changed', order_id: id, from: previous, to: status, order: response.body }),
         );
@@ -443,7 +443,7 @@ describe('orders', () => {
       const missing = await setStatus(999999, { order_status: 'confirmed' });
       expect(missing.status).toBe(404);
       expect(missing.body.message).toBe('Order 999999 not found');
-      expect((await t.http.put('/orders/x/status', { order_status: 'confirmed' })).status).toBe(400);
+      expect((await t.admin.put('/orders/x/status', { order_status: 'confirmed' })).status).toBe(400);
     });
   });
 
@@ -484,43 +484,43 @@ describe('orders', () => {
     const ids = (body: { id: number }[]) => body.map((order) => order.id);
 
     it.each(['/orders/customers/%d/orders', '/customers/%d/orders'])('%s lists newest first with X-Total-Count', async (pattern) => {
-      const response = await t.http.get(pattern.replace('%d', String(listCustomerId)));
+      const response = await t.admin.get(pattern.replace('%d', String(listCustomerId)));
       expect(response.status).toBe(200);
       expect(response.headers.get('x-total-count')).toBe('5');
       expect(ids(response.body)).toEqual(customerOrders);
-      const detail = await t.http.get(`/orders/${customerOrders[0]}`);
+      const detail = await t.admin.get(`/orders/${customerOrders[0]}`);
       expect(JSON.stringify(response.body[0])).toBe(detail.text);
       expect(response.body[0].order_items).toEqual([expect.objectContaining({ name: 'List Dish', quantity: 2, line_total: 7 })]);
     });
 
     it('serves the customer list identically under both paths', async () => {
       const query = '?status=delivered&skip=0&limit=10';
-      const a = await t.http.get(`/orders/customers/${listCustomerId}/orders${query}`);
-      const b = await t.http.get(`/customers/${listCustomerId}/orders${query}`);
+      const a = await t.admin.get(`/orders/customers/${listCustomerId}/orders${query}`);
+      const b = await t.admin.get(`/customers/${listCustomerId}/orders${query}`);
       expect(a.text).toBe(b.text);
       expect(a.headers.get('x-total-count')).toBe(b.headers.get('x-total-count'));
     });
 
     it("lists a restaurant's orders newest first, paginated", async () => {
-      const all = await t.http.get(`/orders/restaurants/${listRestaurantId}/orders`);
+      const all = await t.admin.get(`/orders/restaurants/${listRestaurantId}/orders`);
       expect(all.headers.get('x-total-count')).toBe('5');
       expect(ids(all.body)).toEqual(restaurantOrders);
-      const page = await t.http.get(`/orders/restaurants/${listRestaurantId}/orders?skip=1&limit=2`);
+      const page = await t.admin.get(`/orders/restaurants/${listRestaurantId}/orders?skip=1&limit=2`);
       expect(page.status).toBe(200);
       expect(page.headers.get('x-total-count')).toBe('5');
       expect(ids(page.body)).toEqual(restaurantOrders.slice(1, 3));
-      const past = await t.http.get(`/orders/restaurants/${listRestaurantId}/orders?skip=10`);
+      const past = await t.admin.get(`/orders/restaurants/${listRestaurantId}/orders?skip=10`);
       expect(past.body).toEqual([]);
       expect(past.headers.get('x-total-count')).toBe('5');
     });
 
     it('filters by status', async () => {
-      const delivered = await t.http.get(`/orders/restaurants/${listRestaurantId}/orders?status=delivered`);
+      const delivered = await t.admin.get(`/orders/restaurants/${listRestaurantId}/orders?status=delivered`);
       expect(delivered.headers.get('x-total-count')).toBe('2');
       expect(ids(delivered.body)).toEqual([restaurantOrders[0], restaurantOrders[4]]);
-      const cancelled = await t.http.get(`/orders/customers/${listCustomerId}/orders?status=cancelled`);
+      const cancelled = await t.admin.get(`/orders/customers/${listCustomerId}/orders?status=cancelled`);
       expect(ids(cancelled.body)).toEqual([customerOrders[1]]);
-      const none = await t.http.get(`/customers/${listCustomerId}/orders?status=preparing`);
+      const none = await t.admin.get(`/customers/${listCustomerId}/orders?status=preparing`);
       expect(none.body).toEqual([]);
       expect(none.headers.get('x-total-count')).toBe('0');
     });
@@ -538,7 +538,7 @@ describe('orders', () => {
         `/customers/${listCustomerId}/orders`,
         `/orders/restaurants/${listRestaurantId}/orders`,
       ]) {
-        const response = await t.http.get(`${path}?${query}`);
+        const response = await t.admin.get(`${path}?${query}`);
         expect(response.status).toBe(400);
         expect(new Set(fieldsOf(response.body))).toEqual(new Set([field]));
       }
@@ -546,20 +546,20 @@ describe('orders', () => {
 
     it('answers 404 for a missing customer or restaurant and 400 for a bad id', async () => {
       for (const path of ['/orders/customers/999999/orders', '/customers/999999/orders']) {
-        const response = await t.http.get(path);
+        const response = await t.admin.get(path);
         expect(response.status).toBe(404);
         expect(response.body.message).toBe('Customer 999999 not found');
       }
-      const restaurant = await t.http.get('/orders/restaurants/999999/orders');
+      const restaurant = await t.admin.get('/orders/restaurants/999999/orders');
       expect(restaurant.status).toBe(404);
       expect(restaurant.body.message).toBe('Restaurant 999999 not found');
-      expect((await t.http.get('/customers/abc/orders')).status).toBe(400);
-      expect((await t.http.get('/orders/restaurants/0/orders')).status).toBe(400);
+      expect((await t.admin.get('/customers/abc/orders')).status).toBe(400);
+      expect((await t.admin.get('/orders/restaurants/0/orders')).status).toBe(400);
     });
 
     it('lists an existing customer without orders as an empty page', async () => {
       const fresh = await insertCustomer(t.db);
-      const response = await t.http.get(`/customers/${fresh}/orders`);
+      const response = await t.admin.get(`/customers/${fresh}/orders`);
       expect(response.status).toBe(200);
       expect(response.body).toEqual([]);
       expect(response.headers.get('x-total-count')).toBe('0');

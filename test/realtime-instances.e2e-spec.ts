@@ -7,6 +7,9 @@ import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { SseClient } from './realtime-support.js';
+import { TEST_ADMIN_TOKEN } from './support/test-app.js';
+
+const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 /*
  * Two instances sharing Postgres and Redis: an event stream opened on one instance hears the
@@ -28,7 +31,7 @@ describeWithRedis('real-time across two instances', () => {
     const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix };
     a = await startTestApp({ env });
     b = await startTestApp({ env, database: a.database });
-    build = new TiffinBuilder(a.http);
+    build = new TiffinBuilder(a.admin);
     // Readiness, not correctness: each instance hears the other once its Redis subscriber is up.
     const deadline = Date.now() + 10_000;
     for (const app of [a, b]) {
@@ -49,15 +52,15 @@ describeWithRedis('real-time across two instances', () => {
     const dish = await build.menuItem(r.id);
     const customer = await build.customer();
     const order = await build.order(customer.id, r.id, [[dish.id, 1]]);
-    const stream = await SseClient.open(`${a.http.baseUrl}/realtime/orders/${order.id}/events`);
+    const stream = await SseClient.open(`${a.admin.baseUrl}/realtime/orders/${order.id}/events`, ADMIN);
     try {
       expect(await stream.next(1)).toEqual({ type: 'status', data: { order_id: order.id, order_status: 'placed', from_status: null, is_final: false } });
-      expectStatus(await b.http.put(`/orders/${order.id}/status`, { order_status: 'confirmed' }), 200, 'confirm through B');
+      expectStatus(await b.admin.put(`/orders/${order.id}/status`, { order_status: 'confirmed' }), 200, 'confirm through B');
       expect((await stream.next(2)).data).toEqual({ order_id: order.id, order_status: 'confirmed', from_status: 'placed', is_final: false });
-      expectStatus(await b.http.post(`/realtime/update-order-status/${order.id}`, { order_status: 'preparing' }), 200, 'prepare through B');
+      expectStatus(await b.admin.post(`/realtime/update-order-status/${order.id}`, { order_status: 'preparing' }), 200, 'prepare through B');
       expect((await stream.next(3)).data).toMatchObject({ order_status: 'preparing', from_status: 'confirmed' });
-      await build.setStatus(order.id, 'out_for_delivery', b.http);
-      await build.setStatus(order.id, 'delivered', b.http);
+      await build.setStatus(order.id, 'out_for_delivery', b.admin);
+      await build.setStatus(order.id, 'delivered', b.admin);
       expect((await stream.next(5)).data).toMatchObject({ order_status: 'delivered', is_final: true });
       expect(stream.events.map((event) => [event.type, event.data.order_status])).toEqual([
         ['status', 'placed'],
@@ -84,11 +87,11 @@ describeWithRedis('real-time across two instances', () => {
       '/realtime/live-orders',
     ];
     for (const path of paths) {
-      await a.http.get(path);
-      expect([path, (await a.http.get(path)).headers.get('x-cache')]).toEqual([path, 'HIT-L1']);
+      await a.admin.get(path);
+      expect([path, (await a.admin.get(path)).headers.get('x-cache')]).toEqual([path, 'HIT-L1']);
     }
-    expectStatus(await b.http.put(`/orders/${order.id}/status`, { order_status: 'cancelled' }), 200, 'cancel through B');
-    const [pricing, notifications, tracking, live] = await Promise.all(paths.map((path) => a.http.get(path)));
+    expectStatus(await b.admin.put(`/orders/${order.id}/status`, { order_status: 'cancelled' }), 200, 'cancel through B');
+    const [pricing, notifications, tracking, live] = await Promise.all(paths.map((path) => a.admin.get(path)));
     expect(pricing.body).toMatchObject({ orders_in_progress: 0, multiplier: 1 });
     expect(notifications.body.notifications.map((n: Json) => n.kind)).toEqual(['order_cancelled', 'order_placed']);
     expect(tracking.body).toMatchObject({ order_status: 'cancelled', is_final: true });

@@ -23,9 +23,9 @@ export class SseClient {
   ) {}
 
   /** Opens the stream; an error status is returned with its JSON body, not read as a stream. */
-  static async open(url: string): Promise<SseClient> {
+  static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const abort = new AbortController();
-    const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+    const response = await fetch(url, { headers: { ...headers, accept: 'text/event-stream' }, signal: abort.signal });
     const contentType = response.headers.get('content-type') ?? '';
     if (!contentType.includes('text/event-stream')) {
       return new SseClient(response.status, contentType, null, await response.json());

@@ -6,6 +6,9 @@ import { Clock } from '../src/realtime/clock.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { SseClient } from './realtime-support.js';
+import { TEST_ADMIN_TOKEN } from './support/test-app.js';
+
+const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 /*
  * The real-time routes on one instance: opening hours (also across midnight) at fixed times,
@@ -24,7 +27,7 @@ describe('real-time routes', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    build = new TiffinBuilder(t.http);
+    build = new TiffinBuilder(t.admin);
     clock = t.app.get(Clock);
     cache = t.app.get(CacheService);
   });
@@ -37,9 +40,9 @@ describe('real-time routes', () => {
     await cache.invalidate([T.restaurantLoad(restaurantId)], 'test: the clock moved');
   }
 
-  const availability = async (id: number) => expectStatus(await t.http.get(`/realtime/restaurant-availability/${id}`), 200, 'availability');
-  const slotsOf = async (id: number) => expectStatus(await t.http.get(`/realtime/delivery-slots/${id}`), 200, 'slots');
-  const pricing = async (id: number) => expectStatus(await t.http.get(`/realtime/dynamic-pricing/${id}`), 200, 'pricing');
+  const availability = async (id: number) => expectStatus(await t.admin.get(`/realtime/restaurant-availability/${id}`), 200, 'availability');
+  const slotsOf = async (id: number) => expectStatus(await t.admin.get(`/realtime/delivery-slots/${id}`), 200, 'slots');
+  const pricing = async (id: number) => expectStatus(await t.admin.get(`/realtime/dynamic-pricing/${id}`), 200, 'pricing');
 
   describe('opening hours (UTC)', () => {
     it('are open across midnight for 18:00-02:00 and closed outside', async () => {
@@ -93,9 +96,9 @@ describe('real-time routes', () => {
 
     it('answer 404 for a missing restaurant and 400 for a bad id', async () => {
       for (const route of ['delivery-slots', 'restaurant-availability', 'dynamic-pricing']) {
-        const missing = await t.http.get(`/realtime/${route}/999999`);
+        const missing = await t.admin.get(`/realtime/${route}/999999`);
         expect([missing.status, missing.body.message]).toEqual([404, 'Restaurant 999999 not found']);
-        const bad = await t.http.get(`/realtime/${route}/abc`);
+        const bad = await t.admin.get(`/realtime/${route}/abc`);
         expect(bad.status).toBe(400);
         expect(bad.body.errors[0].field).toBe('restaurant_id');
       }
@@ -142,10 +145,10 @@ describe('real-time routes', () => {
 
     it('is served from the cache until an order changes the load', async () => {
       await pricing(r.id);
-      const hit = await t.http.get(`/realtime/dynamic-pricing/${r.id}`);
+      const hit = await t.admin.get(`/realtime/dynamic-pricing/${r.id}`);
       expect(hit.headers.get('x-cache')).toMatch(/^HIT/);
       orders.push(await build.order(customer.id, r.id, [[dish.id, 1]]));
-      const after = await t.http.get(`/realtime/dynamic-pricing/${r.id}`);
+      const after = await t.admin.get(`/realtime/dynamic-pricing/${r.id}`);
       expect(after.headers.get('x-cache')).toBe('MISS');
       expect(after.body).toMatchObject({ orders_in_progress: 3, utilisation: 0.75, multiplier: 1.5, reason: 'high_demand' });
     });
@@ -183,7 +186,7 @@ describe('real-time routes', () => {
       const fast = await build.menuItem(r.id, { preparation_time: 10 });
       const customer = await build.customer();
       const order = await build.order(customer.id, r.id, [[slow.id, 1], [fast.id, 2]], 'confirmed', 'preparing');
-      const tracking = expectStatus(await t.http.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking');
+      const tracking = expectStatus(await t.admin.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking');
       const history = await t.db.query(`SELECT to_status, changed_at FROM order_status_changes WHERE order_id = $1 ORDER BY id`, [order.id]);
       expect(tracking).toEqual({
         order_id: order.id,
@@ -207,9 +210,9 @@ describe('real-time routes', () => {
 
       await build.setStatus(order.id, 'out_for_delivery');
       const deliveredAt = new Date().toISOString();
-      const delivered = await t.http.post(`/realtime/update-order-status/${order.id}`, { order_status: 'delivered', delivery_time: deliveredAt });
+      const delivered = await t.admin.post(`/realtime/update-order-status/${order.id}`, { order_status: 'delivered', delivery_time: deliveredAt });
       expect(delivered.status).toBe(200);
-      const final = expectStatus(await t.http.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking after delivery');
+      const final = expectStatus(await t.admin.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking after delivery');
       expect(final).toMatchObject({ order_status: 'delivered', is_final: true, estimated_delivery_time: deliveredAt, estimate_basis: 'delivered', delivery_time: deliveredAt });
       expect(final.timeline.map((step: Json) => step.status)).toEqual(['placed', 'confirmed', 'preparing', 'out_for_delivery', 'delivered']);
       expect(final.timeline.at(-1).changed_at).toBe(deliveredAt);
@@ -222,15 +225,15 @@ describe('real-time routes', () => {
       const dish = await build.menuItem(r.id);
       const customer = await build.customer();
       const order = await build.order(customer.id, r.id, [[dish.id, 1]], 'cancelled');
-      expect(expectStatus(await t.http.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking')).toMatchObject({
+      expect(expectStatus(await t.admin.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking')).toMatchObject({
         is_final: true,
         estimated_delivery_time: null,
         estimate_basis: 'cancelled',
         longest_preparation_minutes: null,
       });
-      const missing = await t.http.get('/realtime/order-tracking/999999');
+      const missing = await t.admin.get('/realtime/order-tracking/999999');
       expect([missing.status, missing.body.message]).toEqual([404, 'Order 999999 not found']);
-      expect((await t.http.get('/realtime/order-tracking/0')).status).toBe(400);
+      expect((await t.admin.get('/realtime/order-tracking/0')).status).toBe(400);
     });
   });
 
@@ -239,7 +242,7 @@ describe('real-time routes', () => {
     let dish: Json;
     let customer: Json;
     let first: Json;
-    const list = async (query = '') => t.http.get(`/realtime/notifications/${customer.id}${query}`);
+    const list = async (query = '') => t.admin.get(`/realtime/notifications/${customer.id}${query}`);
 
     beforeAll(async () => {
       r = await build.restaurant();
@@ -297,10 +300,10 @@ describe('real-time routes', () => {
     it('marks the listed ones read, then all, never another customer’s', async () => {
       const before = (await list()).body.notifications;
       const other = await build.customer();
-      const foreign = await t.http.put(`/realtime/notifications/${other.id}`, { notification_ids: [before[0].id] });
+      const foreign = await t.admin.put(`/realtime/notifications/${other.id}`, { notification_ids: [before[0].id] });
       expect(foreign.body).toEqual({ customer_id: other.id, marked_read: 0, unread_count: 0 });
 
-      const marked = await t.http.put(`/realtime/notifications/${customer.id}`, { notification_ids: [before[0].id, before[2].id] });
+      const marked = await t.admin.put(`/realtime/notifications/${customer.id}`, { notification_ids: [before[0].id, before[2].id] });
       expect(marked.status).toBe(200);
       expect(marked.body).toEqual({ customer_id: customer.id, marked_read: 2, unread_count: 1 });
       const after = (await list()).body;
@@ -308,20 +311,20 @@ describe('real-time routes', () => {
       expect(after.notifications.map((n: Json) => n.is_read)).toEqual([true, false, true]);
       expect(after.notifications[0].read_at).toEqual(expect.any(String));
 
-      const all = await t.http.put(`/realtime/notifications/${customer.id}`, {});
+      const all = await t.admin.put(`/realtime/notifications/${customer.id}`, {});
       expect(all.body).toEqual({ customer_id: customer.id, marked_read: 1, unread_count: 0 });
-      const noBody = await t.http.put(`/realtime/notifications/${customer.id}`);
+      const noBody = await t.admin.put(`/realtime/notifications/${customer.id}`);
       expect(noBody.body).toEqual({ customer_id: customer.id, marked_read: 0, unread_count: 0 });
       expect((await list()).body).toMatchObject({ unread_count: 0, read_count: 3 });
     });
 
     it('refuses bad bodies and answers 404 for a missing customer', async () => {
       for (const body of [{ notification_ids: [] }, { notification_ids: ['x'] }, { notification_ids: [0] }, { notification_ids: 3 }, { all: true }]) {
-        const response = await t.http.put(`/realtime/notifications/${customer.id}`, body);
+        const response = await t.admin.put(`/realtime/notifications/${customer.id}`, body);
         expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 400]);
       }
       for (const method of ['get', 'put'] as const) {
-        const missing = await t.http[method]('/realtime/notifications/999999');
+        const missing = await t.admin[method]('/realtime/notifications/999999');
         expect([missing.status, missing.body.message]).toEqual([404, 'Customer 999999 not found']);
       }
     });
@@ -339,7 +342,7 @@ describe('real-time routes', () => {
       const c = await build.order(customer.id, r2.id, [[d2.id, 3]], 'confirmed', 'preparing', 'out_for_delivery');
 
       const ours = (body: Json[]) => body.filter((group) => [r1.id, r2.id].includes(group.restaurant_id));
-      const live = expectStatus(await t.http.get('/realtime/live-orders'), 200, 'live orders');
+      const live = expectStatus(await t.admin.get('/realtime/live-orders'), 200, 'live orders');
       const row = (order: Json, status: string, total: number) => ({ id: order.id, order_status: status, order_date: order.order_date, customer_id: customer.id, total_amount: total });
       expect(ours(live)).toEqual([
         { restaurant_id: r1.id, restaurant_name: r1.name, order_count: 2, orders: [row(b, 'preparing', 10), row(a, 'placed', 20)] },
@@ -351,7 +354,7 @@ describe('real-time routes', () => {
       expect(live.reduce((sum: number, group: Json) => sum + group.order_count, 0)).toBe(n);
 
       await build.setStatus(c.id, 'delivered');
-      const after = expectStatus(await t.http.get('/realtime/live-orders'), 200, 'live orders after delivery');
+      const after = expectStatus(await t.admin.get('/realtime/live-orders'), 200, 'live orders after delivery');
       expect(ours(after).map((group: Json) => group.restaurant_id)).toEqual([r1.id]);
     });
   });
@@ -369,10 +372,10 @@ describe('real-time routes', () => {
 
     it('moves the order one step and answers the order as PUT /orders/{id}/status does', async () => {
       const order = await build.order(customer.id, r.id, [[dish.id, 1]]);
-      const response = await t.http.post(`/realtime/update-order-status/${order.id}`, { order_status: 'confirmed' });
+      const response = await t.admin.post(`/realtime/update-order-status/${order.id}`, { order_status: 'confirmed' });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ ...order, order_status: 'confirmed' });
-      expect(response.body).toEqual(expectStatus(await t.http.get(`/orders/${order.id}`), 200, 'the order'));
+      expect(response.body).toEqual(expectStatus(await t.admin.get(`/orders/${order.id}`), 200, 'the order'));
     });
 
     it('refuses what PUT refuses, with the same statuses and messages', async () => {
@@ -388,9 +391,9 @@ describe('real-time routes', () => {
         [999999, { order_status: 'confirmed' }],
       ];
       for (const [id, body] of cases) {
-        const post = await t.http.post(`/realtime/update-order-status/${id}`, body);
+        const post = await t.admin.post(`/realtime/update-order-status/${id}`, body);
         const putId = id === viaPost.id ? viaPut.id : id;
-        const put = await t.http.put(`/orders/${putId}/status`, body);
+        const put = await t.admin.put(`/orders/${putId}/status`, body);
         expect(post.status).toBeGreaterThanOrEqual(400);
         expect([post.status, String(post.body.message).replace(String(viaPost.id), 'N'), post.body.errors]).toEqual([
           put.status,
@@ -398,7 +401,7 @@ describe('real-time routes', () => {
           put.body.errors,
         ]);
       }
-      expect((await t.http.post('/realtime/update-order-status/abc', { order_status: 'confirmed' })).status).toBe(400);
+      expect((await t.admin.post('/realtime/update-order-status/abc', { order_status: 'confirmed' })).status).toBe(400);
     });
   });
 
@@ -408,7 +411,7 @@ describe('real-time routes', () => {
       const dish = await build.menuItem(r.id);
       const customer = await build.customer();
       const order = await build.order(customer.id, r.id, [[dish.id, 1]], 'confirmed');
-      const stream = await SseClient.open(`${t.http.baseUrl}/realtime/orders/${order.id}/events`);
+      const stream = await SseClient.open(`${t.admin.baseUrl}/realtime/orders/${order.id}/events`, ADMIN);
       try {
         expect([stream.status, stream.contentType]).toEqual([200, expect.stringContaining('text/event-stream')]);
         expect(await stream.next(1)).toEqual({ type: 'status', data: { order_id: order.id, order_status: 'confirmed', from_status: null, is_final: false } });
@@ -417,7 +420,7 @@ describe('real-time routes', () => {
           type: 'status-changed',
           data: { order_id: order.id, order_status: 'preparing', from_status: 'confirmed', is_final: false },
         });
-        await t.http.post(`/realtime/update-order-status/${order.id}`, { order_status: 'cancelled' });
+        await t.admin.post(`/realtime/update-order-status/${order.id}`, { order_status: 'cancelled' });
         expect((await stream.next(3)).data).toMatchObject({ order_status: 'cancelled', is_final: true });
         await stream.end();
         expect(stream.events).toHaveLength(3);
@@ -427,9 +430,9 @@ describe('real-time routes', () => {
     });
 
     it('answers 404 for a missing order before any event', async () => {
-      const stream = await SseClient.open(`${t.http.baseUrl}/realtime/orders/999999/events`);
+      const stream = await SseClient.open(`${t.admin.baseUrl}/realtime/orders/999999/events`, ADMIN);
       expect([stream.status, stream.errorBody.message]).toEqual([404, 'Order 999999 not found']);
-      const bad = await SseClient.open(`${t.http.baseUrl}/realtime/orders/x/events`);
+      const bad = await SseClient.open(`${t.admin.baseUrl}/realtime/orders/x/events`, ADMIN);
       expect([bad.status, bad.errorBody.errors]).toEqual([
         400,
         [{ field: 'order_id', rule: 'id', message: 'order_id must be an integer between 1 and 2147483647' }],

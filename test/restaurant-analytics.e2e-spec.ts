@@ -19,7 +19,7 @@ describe('restaurant analytics', () => {
   const items: Record<string, number> = {};
 
   async function createRestaurant(key: string, cuisineType: string, rating: number) {
-    const response = await t.http.post('/restaurants', {
+    const response = await t.admin.post('/restaurants', {
       name: key,
       cuisine_type: cuisineType,
       address: `${key} Street 1`,
@@ -31,7 +31,7 @@ describe('restaurant analytics', () => {
   }
 
   async function createItem(key: string, restaurant: string, price: number) {
-    const response = await t.http.post(`/restaurants/${restaurants[restaurant]}/menu-items`, {
+    const response = await t.admin.post(`/restaurants/${restaurants[restaurant]}/menu-items`, {
       name: `Dish ${key}`,
       price,
       category: 'Main Course',
@@ -73,8 +73,8 @@ describe('restaurant analytics', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    emptyPriceRanges = (await t.http.get('/restaurants/analytics/price-ranges')).body;
-    emptyCuisines = (await t.http.get('/restaurants/analytics/popular-cuisines')).body;
+    emptyPriceRanges = (await t.admin.get('/restaurants/analytics/price-ranges')).body;
+    emptyCuisines = (await t.admin.get('/restaurants/analytics/popular-cuisines')).body;
 
     [{ id: customerId }] = await t.db.query(
       `INSERT INTO customers (name, email, phone_number, address) VALUES ('Ann', 'ann@example.com', '+1-555-0200', '1 Oak Ave') RETURNING id`,
@@ -133,7 +133,7 @@ describe('restaurant analytics', () => {
 
   describe('GET /restaurants/{id}/analytics', () => {
     it("computes the restaurant's figures", async () => {
-      const response = await t.http.get(`/restaurants/${restaurants.Bella}/analytics`);
+      const response = await t.admin.get(`/restaurants/${restaurants.Bella}/analytics`);
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         restaurant_id: restaurants.Bella,
@@ -159,7 +159,7 @@ describe('restaurant analytics', () => {
     });
 
     it('lists every status in a fixed order and the top-level keys in a fixed order', async () => {
-      const { body } = await t.http.get(`/restaurants/${restaurants.Roma}/analytics`);
+      const { body } = await t.admin.get(`/restaurants/${restaurants.Roma}/analytics`);
       expect(Object.keys(body)).toEqual([
         'restaurant_id',
         'restaurant_name',
@@ -184,7 +184,7 @@ describe('restaurant analytics', () => {
     });
 
     it('reports zeros, not nulls, for a restaurant with no orders or reviews', async () => {
-      const response = await t.http.get(`/restaurants/${restaurants.Empty}/analytics`);
+      const response = await t.admin.get(`/restaurants/${restaurants.Empty}/analytics`);
       expect(response.body).toEqual({
         restaurant_id: restaurants.Empty,
         restaurant_name: 'Empty',
@@ -199,14 +199,14 @@ describe('restaurant analytics', () => {
     });
 
     it('counts undelivered orders but reports no revenue for them', async () => {
-      const { body } = await t.http.get(`/restaurants/${restaurants.Curry}/analytics`);
+      const { body } = await t.admin.get(`/restaurants/${restaurants.Curry}/analytics`);
       expect(body).toMatchObject({ total_orders: 1, total_revenue: 0, average_order_value: 0 });
       expect(body.popular_items).toEqual([{ menu_item_id: items.H, name: 'Dish H', quantity: 1, revenue: 12.5 }]);
     });
 
     it('serves the same body at /reviews/restaurants/{id}/analytics', async () => {
-      const primary = await t.http.get(`/restaurants/${restaurants.Bella}/analytics`);
-      const alias = await t.http.get(`/reviews/restaurants/${restaurants.Bella}/analytics`);
+      const primary = await t.admin.get(`/restaurants/${restaurants.Bella}/analytics`);
+      const alias = await t.admin.get(`/reviews/restaurants/${restaurants.Bella}/analytics`);
       expect(alias.status).toBe(200);
       expect(alias.text).toBe(primary.text);
     });
@@ -214,20 +214,20 @@ describe('restaurant analytics', () => {
     it.each(['/restaurants/999999/analytics', '/reviews/restaurants/999999/analytics'])(
       'answers %s with a 404',
       async (path) => {
-        const response = await t.http.get(path);
+        const response = await t.admin.get(path);
         expect(response.status).toBe(404);
         expect(response.body.message).toBe('Restaurant 999999 not found');
       },
     );
 
     it.each(['/restaurants/abc/analytics', '/reviews/restaurants/0/analytics'])('answers %s with a 400', async (path) => {
-      expect((await t.http.get(path)).status).toBe(400);
+      expect((await t.admin.get(path)).status).toBe(400);
     });
   });
 
   describe('GET /restaurants/analytics/popular-cuisines', () => {
     it('groups restaurants by cuisine, most ordered first, then by cuisine name', async () => {
-      const response = await t.http.get('/restaurants/analytics/popular-cuisines');
+      const response = await t.admin.get('/restaurants/analytics/popular-cuisines');
       expect(response.status).toBe(200);
       expect(response.body).toEqual([
         // 7 + 2 orders; ratings (4.5 + 3.75) / 2 = 4.125
@@ -247,7 +247,7 @@ describe('restaurant analytics', () => {
 
   describe('GET /restaurants/analytics/price-ranges', () => {
     it('counts menu items per price bucket, boundaries going to the upper bucket', async () => {
-      const response = await t.http.get('/restaurants/analytics/price-ranges');
+      const response = await t.admin.get('/restaurants/analytics/price-ranges');
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         total_items: 9,
@@ -274,7 +274,7 @@ describe('restaurant analytics', () => {
   });
 
   it('documents the analytics routes in Swagger', async () => {
-    const document = (await t.http.get('/docs-json')).body;
+    const document = (await t.admin.get('/docs-json')).body;
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         '/restaurants/{id}/analytics',

@@ -46,13 +46,13 @@ describe('restaurants', () => {
   });
 
   async function createRestaurant(overrides: Record<string, unknown> = {}) {
-    const response = await t.http.post('/restaurants', validBody(overrides));
+    const response = await t.admin.post('/restaurants', validBody(overrides));
     expect(response.status).toBe(201);
     return response.body;
   }
 
   async function addMenuItem(restaurantId: number, overrides: Record<string, unknown> = {}) {
-    const response = await t.http.post(`/restaurants/${restaurantId}/menu-items`, {
+    const response = await t.admin.post(`/restaurants/${restaurantId}/menu-items`, {
       name: uniqueName('Dish'),
       price: 10,
       category: 'Main Course',
@@ -85,7 +85,7 @@ describe('restaurants', () => {
   describe('POST /restaurants', () => {
     it('creates a restaurant with defaults, trimmed name and capitalised cuisine, in a fixed key order', async () => {
       const name = uniqueName('Pizza Palace');
-      const response = await t.http.post('/restaurants', {
+      const response = await t.admin.post('/restaurants', {
         name: `  ${name}  `,
         cuisine_type: '  north   indian ',
         address: '123 Main St, City',
@@ -108,7 +108,7 @@ describe('restaurants', () => {
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       });
-      expect((await t.http.get(`/restaurants/${response.body.id}`)).text).toBe(response.text);
+      expect((await t.admin.get(`/restaurants/${response.body.id}`)).text).toBe(response.text);
     });
 
     it('stores every optional field: rating rounded to 2 decimals, times as HH:MM:SS', async () => {
@@ -181,14 +181,14 @@ describe('restaurants', () => {
       ['an unknown field', { stars: 5 }, 'stars', 'unknown_field'],
       ['id (not writable)', { id: 99 }, 'id', 'unknown_field'],
     ])('refuses %s with a 400 naming the field and rule', async (_case, overrides, field, rule) => {
-      const response = await t.http.post('/restaurants', validBody(overrides));
+      const response = await t.admin.post('/restaurants', validBody(overrides));
       expect(response.status).toBe(400);
       expect(response.body.errors).toContainEqual({ field, rule, message: expect.any(String) });
       expect(events).toEqual([]);
     });
 
     it('refuses malformed JSON with a 400', async () => {
-      const response = await t.http.post('/restaurants', undefined, {
+      const response = await t.admin.post('/restaurants', undefined, {
         rawBody: '{"name":',
         headers: { 'content-type': 'application/json' },
       });
@@ -198,7 +198,7 @@ describe('restaurants', () => {
     it('refuses a name already taken, ignoring case and surrounding spaces, with a 409', async () => {
       const existing = await createRestaurant();
       events = [];
-      const response = await t.http.post('/restaurants', validBody({ name: `  ${existing.name.toUpperCase()} ` }));
+      const response = await t.admin.post('/restaurants', validBody({ name: `  ${existing.name.toUpperCase()} ` }));
       expect(response.status).toBe(409);
       expect(response.body.message).toContain('already exists');
       expect(events).toEqual([]);
@@ -208,19 +208,19 @@ describe('restaurants', () => {
   describe('GET /restaurants/{id}', () => {
     it('returns the restaurant', async () => {
       const created = await createRestaurant();
-      const response = await t.http.get(`/restaurants/${created.id}`);
+      const response = await t.admin.get(`/restaurants/${created.id}`);
       expect(response.status).toBe(200);
       expect(response.body).toEqual(created);
     });
 
     it('answers a missing restaurant with a 404', async () => {
-      const response = await t.http.get('/restaurants/999999');
+      const response = await t.admin.get('/restaurants/999999');
       expect(response.status).toBe(404);
       expect(response.body.message).toBe('Restaurant 999999 not found');
     });
 
     it.each(['abc', '0', '-1', '1.5', '99999999999'])('answers the id %s with a 400', async (id) => {
-      const response = await t.http.get(`/restaurants/${id}`);
+      const response = await t.admin.get(`/restaurants/${id}`);
       expect(response.status).toBe(400);
       expect(response.body.errors[0]).toMatchObject({ field: 'id', rule: 'id' });
     });
@@ -230,7 +230,7 @@ describe('restaurants', () => {
     it('changes only the fields sent and moves updated_at', async () => {
       const created = await createRestaurant({ description: 'Old', rating: 3, opening_time: '09:00' });
       events = [];
-      const response = await t.http.put(`/restaurants/${created.id}`, {
+      const response = await t.admin.put(`/restaurants/${created.id}`, {
         cuisine_type: 'south indian',
         rating: 4.256,
         closing_time: '23:00',
@@ -246,27 +246,27 @@ describe('restaurants', () => {
       expect(Object.keys(response.body)).toEqual(RESTAURANT_KEYS);
       const [row] = await t.db.query('SELECT updated_at > created_at AS moved FROM restaurants WHERE id = $1', [created.id]);
       expect(row.moved).toBe(true);
-      expect((await t.http.get(`/restaurants/${created.id}`)).body).toEqual(response.body);
+      expect((await t.admin.get(`/restaurants/${created.id}`)).body).toEqual(response.body);
       expect(events).toEqual([new RestaurantChanged(created.id, 'updated', response.body)]);
     });
 
     it('clears a nullable field sent as null', async () => {
       const created = await createRestaurant({ description: 'Soon gone', opening_time: '08:00', closing_time: '20:00' });
-      const response = await t.http.put(`/restaurants/${created.id}`, { description: null, opening_time: null });
+      const response = await t.admin.put(`/restaurants/${created.id}`, { description: null, opening_time: null });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ description: null, opening_time: null, closing_time: '20:00:00' });
     });
 
     it('deactivates a restaurant', async () => {
       const created = await createRestaurant();
-      const response = await t.http.put(`/restaurants/${created.id}`, { is_active: false });
+      const response = await t.admin.put(`/restaurants/${created.id}`, { is_active: false });
       expect(response.body.is_active).toBe(false);
     });
 
     it('returns the restaurant unchanged for an empty body, publishing nothing', async () => {
       const created = await createRestaurant();
       events = [];
-      const response = await t.http.put(`/restaurants/${created.id}`, {});
+      const response = await t.admin.put(`/restaurants/${created.id}`, {});
       expect(response.status).toBe(200);
       expect(response.body).toEqual(created);
       expect(events).toEqual([]);
@@ -274,7 +274,7 @@ describe('restaurants', () => {
 
     it('lets a restaurant keep its own name in a different case', async () => {
       const created = await createRestaurant();
-      const response = await t.http.put(`/restaurants/${created.id}`, { name: created.name.toUpperCase() });
+      const response = await t.admin.put(`/restaurants/${created.id}`, { name: created.name.toUpperCase() });
       expect(response.status).toBe(200);
       expect(response.body.name).toBe(created.name.toUpperCase());
     });
@@ -283,9 +283,9 @@ describe('restaurants', () => {
       const first = await createRestaurant();
       const second = await createRestaurant();
       events = [];
-      const response = await t.http.put(`/restaurants/${second.id}`, { name: first.name.toLowerCase(), capacity: 50 });
+      const response = await t.admin.put(`/restaurants/${second.id}`, { name: first.name.toLowerCase(), capacity: 50 });
       expect(response.status).toBe(409);
-      expect((await t.http.get(`/restaurants/${second.id}`)).body).toEqual(second);
+      expect((await t.admin.get(`/restaurants/${second.id}`)).body).toEqual(second);
       expect(events).toEqual([]);
     });
 
@@ -306,15 +306,15 @@ describe('restaurants', () => {
       ['created_at (not writable)', { created_at: '2020-01-01T00:00:00Z' }, 'created_at', 'unknown_field'],
     ])('refuses %s with a 400', async (_case, body, field, rule) => {
       const created = await createRestaurant();
-      const response = await t.http.put(`/restaurants/${created.id}`, body);
+      const response = await t.admin.put(`/restaurants/${created.id}`, body);
       expect(response.status).toBe(400);
       expect(response.body.errors).toContainEqual({ field, rule, message: expect.any(String) });
     });
 
     it('answers a missing restaurant with a 404 and a bad id with a 400', async () => {
-      expect((await t.http.put('/restaurants/999999', { capacity: 5 })).status).toBe(404);
-      expect((await t.http.put('/restaurants/999999', {})).status).toBe(404);
-      expect((await t.http.put('/restaurants/abc', { capacity: 5 })).status).toBe(400);
+      expect((await t.admin.put('/restaurants/999999', { capacity: 5 })).status).toBe(404);
+      expect((await t.admin.put('/restaurants/999999', {})).status).toBe(404);
+      expect((await t.admin.put('/restaurants/abc', { capacity: 5 })).status).toBe(400);
     });
   });
 
@@ -327,14 +327,14 @@ describe('restaurants', () => {
       const othersItem = await addMenuItem(other.id);
       events = [];
 
-      const response = await t.http.delete(`/restaurants/${restaurant.id}`);
+      const response = await t.admin.delete(`/restaurants/${restaurant.id}`);
       expect(response.status).toBe(204);
       expect(response.text).toBe('');
-      expect((await t.http.get(`/restaurants/${restaurant.id}`)).status).toBe(404);
-      expect((await t.http.get(`/menu-items/${first.id}`)).status).toBe(404);
+      expect((await t.admin.get(`/restaurants/${restaurant.id}`)).status).toBe(404);
+      expect((await t.admin.get(`/menu-items/${first.id}`)).status).toBe(404);
       const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM menu_items WHERE restaurant_id = $1', [restaurant.id]);
       expect(count).toBe(0);
-      expect((await t.http.get(`/menu-items/${othersItem.id}`)).status).toBe(200);
+      expect((await t.admin.get(`/menu-items/${othersItem.id}`)).status).toBe(200);
       expect(events).toEqual([
         new MenuItemChanged(first.id, restaurant.id, 'deleted'),
         new MenuItemChanged(second.id, restaurant.id, 'deleted'),
@@ -348,11 +348,11 @@ describe('restaurants', () => {
       await insertOrder(restaurant.id, item.id);
       events = [];
 
-      const response = await t.http.delete(`/restaurants/${restaurant.id}`);
+      const response = await t.admin.delete(`/restaurants/${restaurant.id}`);
       expect(response.status).toBe(409);
       expect(response.body.message).toContain('is_active=false');
-      expect((await t.http.get(`/restaurants/${restaurant.id}`)).status).toBe(200);
-      expect((await t.http.get(`/menu-items/${item.id}`)).status).toBe(200);
+      expect((await t.admin.get(`/restaurants/${restaurant.id}`)).status).toBe(200);
+      expect((await t.admin.get(`/menu-items/${item.id}`)).status).toBe(200);
       expect(events).toEqual([]);
     });
 
@@ -360,14 +360,14 @@ describe('restaurants', () => {
       const restaurant = await createRestaurant();
       const item = await addMenuItem(restaurant.id);
       await insertOrder(restaurant.id);
-      const response = await t.http.delete(`/restaurants/${restaurant.id}`);
+      const response = await t.admin.delete(`/restaurants/${restaurant.id}`);
       expect(response.status).toBe(409);
-      expect((await t.http.get(`/menu-items/${item.id}`)).status).toBe(200);
+      expect((await t.admin.get(`/menu-items/${item.id}`)).status).toBe(200);
     });
 
     it('answers a missing restaurant with a 404 and a bad id with a 400', async () => {
-      expect((await t.http.delete('/restaurants/999999')).status).toBe(404);
-      expect((await t.http.delete('/restaurants/x')).status).toBe(400);
+      expect((await t.admin.delete('/restaurants/999999')).status).toBe(404);
+      expect((await t.admin.delete('/restaurants/x')).status).toBe(400);
       expect(events).toEqual([]);
     });
   });
@@ -376,7 +376,7 @@ describe('restaurants', () => {
     it('POST /restaurants/{id}/menu-items adds an item to the restaurant', async () => {
       const restaurant = await createRestaurant();
       events = [];
-      const response = await t.http.post(`/restaurants/${restaurant.id}/menu-items`, {
+      const response = await t.admin.post(`/restaurants/${restaurant.id}/menu-items`, {
         name: 'Margherita Pizza',
         price: 12.99,
         category: 'main course',
@@ -387,14 +387,14 @@ describe('restaurants', () => {
     });
 
     it('POST /restaurants/{id}/menu-items answers a missing restaurant with a 404 and a bad body with a 400', async () => {
-      const missing = await t.http.post('/restaurants/999999/menu-items', { name: 'Soup', price: 5, category: 'Starter' });
+      const missing = await t.admin.post('/restaurants/999999/menu-items', { name: 'Soup', price: 5, category: 'Starter' });
       expect(missing.status).toBe(404);
       expect(missing.body.message).toBe('Restaurant 999999 not found');
       const restaurant = await createRestaurant();
       events = [];
-      const invalid = await t.http.post(`/restaurants/${restaurant.id}/menu-items`, { name: 'Soup', price: 0, category: 'Starter' });
+      const invalid = await t.admin.post(`/restaurants/${restaurant.id}/menu-items`, { name: 'Soup', price: 0, category: 'Starter' });
       expect(invalid.status).toBe(400);
-      expect((await t.http.post('/restaurants/abc/menu-items', { name: 'Soup', price: 5, category: 'Starter' })).status).toBe(400);
+      expect((await t.admin.post('/restaurants/abc/menu-items', { name: 'Soup', price: 5, category: 'Starter' })).status).toBe(400);
       expect(events).toEqual([]);
     });
 
@@ -403,22 +403,22 @@ describe('restaurants', () => {
       const items = [await addMenuItem(restaurant.id), await addMenuItem(restaurant.id), await addMenuItem(restaurant.id)];
       await addMenuItem((await createRestaurant()).id);
 
-      const response = await t.http.get(`/restaurants/${restaurant.id}/menu`);
+      const response = await t.admin.get(`/restaurants/${restaurant.id}/menu`);
       expect(response.status).toBe(200);
       expect(response.body).toEqual(items);
       expect(response.headers.get('x-total-count')).toBe('3');
-      const page = await t.http.get(`/restaurants/${restaurant.id}/menu?skip=1&limit=1`);
+      const page = await t.admin.get(`/restaurants/${restaurant.id}/menu?skip=1&limit=1`);
       expect(page.body).toEqual([items[1]]);
       expect(page.headers.get('x-total-count')).toBe('3');
     });
 
     it('GET /restaurants/{id}/menu answers an empty menu with [], a missing restaurant with a 404', async () => {
       const restaurant = await createRestaurant();
-      const empty = await t.http.get(`/restaurants/${restaurant.id}/menu`);
+      const empty = await t.admin.get(`/restaurants/${restaurant.id}/menu`);
       expect(empty.body).toEqual([]);
       expect(empty.headers.get('x-total-count')).toBe('0');
-      expect((await t.http.get('/restaurants/999999/menu')).status).toBe(404);
-      expect((await t.http.get(`/restaurants/${restaurant.id}/menu?limit=0`)).status).toBe(400);
+      expect((await t.admin.get('/restaurants/999999/menu')).status).toBe(404);
+      expect((await t.admin.get(`/restaurants/${restaurant.id}/menu?limit=0`)).status).toBe(400);
     });
 
     it('GET /restaurants/{id}/with-menu returns the restaurant exactly as GET /restaurants/{id} does, plus menu_items', async () => {
@@ -426,20 +426,20 @@ describe('restaurants', () => {
       const second = await addMenuItem(restaurant.id, { name: 'Zucchini Fries' });
       const first = await addMenuItem(restaurant.id, { name: 'Antipasti' });
 
-      const response = await t.http.get(`/restaurants/${restaurant.id}/with-menu`);
+      const response = await t.admin.get(`/restaurants/${restaurant.id}/with-menu`);
       expect(response.status).toBe(200);
       expect(Object.keys(response.body)).toEqual([...RESTAURANT_KEYS, 'menu_items']);
       const { menu_items: menuItems, ...rest } = response.body;
-      expect(JSON.stringify(rest)).toBe((await t.http.get(`/restaurants/${restaurant.id}`)).text);
+      expect(JSON.stringify(rest)).toBe((await t.admin.get(`/restaurants/${restaurant.id}`)).text);
       expect(menuItems).toEqual([second, first]);
-      expect(JSON.stringify(menuItems[0])).toBe((await t.http.get(`/menu-items/${second.id}`)).text);
+      expect(JSON.stringify(menuItems[0])).toBe((await t.admin.get(`/menu-items/${second.id}`)).text);
     });
 
     it('GET /restaurants/{id}/with-menu gives an empty menu_items array, and a 404 for a missing restaurant', async () => {
       const restaurant = await createRestaurant();
-      expect((await t.http.get(`/restaurants/${restaurant.id}/with-menu`)).body).toEqual({ ...restaurant, menu_items: [] });
-      expect((await t.http.get('/restaurants/999999/with-menu')).status).toBe(404);
-      expect((await t.http.get('/restaurants/0/with-menu')).status).toBe(400);
+      expect((await t.admin.get(`/restaurants/${restaurant.id}/with-menu`)).body).toEqual({ ...restaurant, menu_items: [] });
+      expect((await t.admin.get('/restaurants/999999/with-menu')).status).toBe(404);
+      expect((await t.admin.get('/restaurants/0/with-menu')).status).toBe(400);
     });
   });
 
@@ -447,14 +447,14 @@ describe('restaurants', () => {
     it.each(['/restaurants/search', '/restaurants/active', '/restaurants/analytics/popular-cuisines', '/restaurants/analytics/price-ranges'])(
       '%s is its own route, not /restaurants/{id}',
       async (path) => {
-        const response = await t.http.get(path);
+        const response = await t.admin.get(path);
         expect(response.status).toBe(200);
       },
     );
   });
 
   it('documents every route in Swagger', async () => {
-    const document = (await t.http.get('/docs-json')).body;
+    const document = (await t.admin.get('/docs-json')).body;
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         '/restaurants',
@@ -484,7 +484,7 @@ describe('restaurant lists (own database, so totals are exact)', () => {
       { cuisine_type: 'ITALIAN', rating: 2, address: '4 Oak Lane, Springfield' },
       { cuisine_type: 'Mexican', rating: 5, address: '5 Pine Ave, Ogdenville' },
     ].entries()) {
-      const response = await app.http.post('/restaurants', validBody({ name: `Listed ${index}`, ...body }));
+      const response = await app.admin.post('/restaurants', validBody({ name: `Listed ${index}`, ...body }));
       ids.push(response.body.id);
     }
   });
@@ -493,7 +493,7 @@ describe('restaurant lists (own database, so totals are exact)', () => {
   const idsOf = (body: { id: number }[]) => body.map((restaurant) => restaurant.id);
 
   it('GET /restaurants lists all by id ascending with X-Total-Count', async () => {
-    const response = await app.http.get('/restaurants');
+    const response = await app.admin.get('/restaurants');
     expect(response.status).toBe(200);
     expect(response.headers.get('x-total-count')).toBe('5');
     expect(idsOf(response.body)).toEqual(ids);
@@ -501,10 +501,10 @@ describe('restaurant lists (own database, so totals are exact)', () => {
   });
 
   it('GET /restaurants pages with skip and limit; the total counts every row', async () => {
-    const response = await app.http.get('/restaurants?skip=1&limit=2');
+    const response = await app.admin.get('/restaurants?skip=1&limit=2');
     expect(idsOf(response.body)).toEqual(ids.slice(1, 3));
     expect(response.headers.get('x-total-count')).toBe('5');
-    const beyond = await app.http.get('/restaurants?skip=10');
+    const beyond = await app.admin.get('/restaurants?skip=10');
     expect(beyond.body).toEqual([]);
     expect(beyond.headers.get('x-total-count')).toBe('5');
   });
@@ -516,20 +516,20 @@ describe('restaurant lists (own database, so totals are exact)', () => {
     ['skip=abc', 'skip'],
     ['page=2', 'page'],
   ])('GET /restaurants?%s is a 400', async (query, field) => {
-    const response = await app.http.get(`/restaurants?${query}`);
+    const response = await app.admin.get(`/restaurants?${query}`);
     expect(response.status).toBe(400);
     expect(response.body.errors[0].field).toBe(field);
   });
 
   it('GET /restaurants/active lists only the active ones, paginated', async () => {
-    const response = await app.http.get('/restaurants/active');
+    const response = await app.admin.get('/restaurants/active');
     expect(response.status).toBe(200);
     expect(idsOf(response.body)).toEqual([ids[0], ids[1], ids[3], ids[4]]);
     expect(response.headers.get('x-total-count')).toBe('4');
-    const page = await app.http.get('/restaurants/active?skip=2&limit=1');
+    const page = await app.admin.get('/restaurants/active?skip=2&limit=1');
     expect(idsOf(page.body)).toEqual([ids[3]]);
     expect(page.headers.get('x-total-count')).toBe('4');
-    expect((await app.http.get('/restaurants/active?limit=101')).status).toBe(400);
+    expect((await app.admin.get('/restaurants/active?limit=101')).status).toBe(400);
   });
 
   it.each([
@@ -548,14 +548,14 @@ describe('restaurant lists (own database, so totals are exact)', () => {
     ['cuisine=italian&location=springfield&min_rating=3', [0]],
     ['', [0, 1, 2, 3, 4]],
   ])('GET /restaurants/search?%s', async (query, expected) => {
-    const response = await app.http.get(`/restaurants/search?${query}`);
+    const response = await app.admin.get(`/restaurants/search?${query}`);
     expect(response.status).toBe(200);
     expect(idsOf(response.body)).toEqual(expected.map((index) => ids[index]));
     expect(response.headers.get('x-total-count')).toBe(String(expected.length));
   });
 
   it('GET /restaurants/search pages the matches', async () => {
-    const response = await app.http.get('/restaurants/search?min_rating=2&skip=1&limit=2');
+    const response = await app.admin.get('/restaurants/search?min_rating=2&skip=1&limit=2');
     expect(idsOf(response.body)).toEqual([ids[1], ids[2]]);
     expect(response.headers.get('x-total-count')).toBe('5');
   });
@@ -573,7 +573,7 @@ describe('restaurant lists (own database, so totals are exact)', () => {
     ['rating=4', 'rating', 'unknown_field'],
     ['limit=500', 'limit', 'max'],
   ])('GET /restaurants/search?%s is a 400', async (query, field, rule) => {
-    const response = await app.http.get(`/restaurants/search?${query}`);
+    const response = await app.admin.get(`/restaurants/search?${query}`);
     expect(response.status).toBe(400);
     expect(response.body.errors).toContainEqual({ field, rule, message: expect.any(String) });
   });

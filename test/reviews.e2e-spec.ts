@@ -15,7 +15,7 @@ describe('reviews', () => {
   const deliveredOrder = (customer = customerId, restaurant = restaurantId, order_status = 'delivered') =>
     insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, order_status, items: [[menuItemId, 1, '9.99']] });
   const review = (orderId: number, customer: number | string, body: unknown) =>
-    t.http.post(`/reviews/orders/${orderId}/review?customer_id=${customer}`, body);
+    t.admin.post(`/reviews/orders/${orderId}/review?customer_id=${customer}`, body);
   const ratingOf = async (restaurant: number) =>
     (await t.db.query(`SELECT rating::text AS rating FROM restaurants WHERE id = $1`, [restaurant]))[0].rating as string;
   const reviewCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM reviews`))[0].n as number;
@@ -126,13 +126,13 @@ describe('reviews', () => {
     ])('refuses a customer_id that is %s with a 400', async (_case, value) => {
       const orderId = await deliveredOrder();
       const path = value ? `/reviews/orders/${orderId}/review?customer_id=${value}` : `/reviews/orders/${orderId}/review`;
-      const response = await t.http.post(path, { rating: 4 });
+      const response = await t.admin.post(path, { rating: 4 });
       expect(response.status).toBe(400);
       expect(fieldsOf(response.body)).toEqual(['customer_id']);
     });
 
     it('refuses unknown query parameters', async () => {
-      const response = await t.http.post(`/reviews/orders/${await deliveredOrder()}/review?customer_id=${customerId}&rating=5`, {
+      const response = await t.admin.post(`/reviews/orders/${await deliveredOrder()}/review?customer_id=${customerId}&rating=5`, {
         rating: 4,
       });
       expect(response.status).toBe(400);
@@ -186,49 +186,49 @@ describe('reviews', () => {
     const ids = (body: { id: number }[]) => body.map((item) => item.id);
 
     it("lists a restaurant's reviews newest first, with X-Total-Count and pagination", async () => {
-      const all = await t.http.get(`/reviews/restaurants/${listRestaurantId}/reviews`);
+      const all = await t.admin.get(`/reviews/restaurants/${listRestaurantId}/reviews`);
       expect(all.status).toBe(200);
       expect(all.headers.get('x-total-count')).toBe('4');
       expect(ids(all.body)).toEqual(restaurantReviews);
       expect(all.body[0]).toEqual(expect.objectContaining({ restaurant_id: listRestaurantId, created_at: '2024-03-01T10:00:00.000Z' }));
-      const page = await t.http.get(`/reviews/restaurants/${listRestaurantId}/reviews?skip=1&limit=2`);
+      const page = await t.admin.get(`/reviews/restaurants/${listRestaurantId}/reviews?skip=1&limit=2`);
       expect(page.headers.get('x-total-count')).toBe('4');
       expect(ids(page.body)).toEqual(restaurantReviews.slice(1, 3));
     });
 
     it("lists a customer's reviews newest first, identically under both paths", async () => {
-      const a = await t.http.get(`/reviews/customers/${listCustomerId}/reviews`);
-      const b = await t.http.get(`/customers/${listCustomerId}/reviews`);
+      const a = await t.admin.get(`/reviews/customers/${listCustomerId}/reviews`);
+      const b = await t.admin.get(`/customers/${listCustomerId}/reviews`);
       expect(a.status).toBe(200);
       expect(ids(a.body)).toEqual(customerReviews);
       expect(a.headers.get('x-total-count')).toBe('3');
       expect(b.text).toBe(a.text);
       expect(b.headers.get('x-total-count')).toBe('3');
-      const page = await t.http.get(`/customers/${listCustomerId}/reviews?limit=1&skip=2`);
+      const page = await t.admin.get(`/customers/${listCustomerId}/reviews?limit=1&skip=2`);
       expect(ids(page.body)).toEqual([customerReviews[2]]);
       expect(page.headers.get('x-total-count')).toBe('3');
     });
 
     it('lists an existing restaurant or customer without reviews as an empty page', async () => {
-      const restaurant = await t.http.get(`/reviews/restaurants/${await insertRestaurant(t.db)}/reviews`);
+      const restaurant = await t.admin.get(`/reviews/restaurants/${await insertRestaurant(t.db)}/reviews`);
       expect(restaurant.body).toEqual([]);
       expect(restaurant.headers.get('x-total-count')).toBe('0');
-      const customer = await t.http.get(`/customers/${await insertCustomer(t.db)}/reviews`);
+      const customer = await t.admin.get(`/customers/${await insertCustomer(t.db)}/reviews`);
       expect(customer.body).toEqual([]);
       expect(customer.headers.get('x-total-count')).toBe('0');
     });
 
     it('answers 404 for a missing restaurant or customer and 400 for a bad id', async () => {
-      const restaurant = await t.http.get('/reviews/restaurants/999999/reviews');
+      const restaurant = await t.admin.get('/reviews/restaurants/999999/reviews');
       expect(restaurant.status).toBe(404);
       expect(restaurant.body.message).toBe('Restaurant 999999 not found');
       for (const path of ['/reviews/customers/999999/reviews', '/customers/999999/reviews']) {
-        const response = await t.http.get(path);
+        const response = await t.admin.get(path);
         expect(response.status).toBe(404);
         expect(response.body.message).toBe('Customer 999999 not found');
       }
-      expect((await t.http.get('/reviews/restaurants/abc/reviews')).status).toBe(400);
-      expect((await t.http.get('/customers/0/reviews')).status).toBe(400);
+      expect((await t.admin.get('/reviews/restaurants/abc/reviews')).status).toBe(400);
+      expect((await t.admin.get('/customers/0/reviews')).status).toBe(400);
     });
 
     it.each(['limit=101', 'limit=abc', 'skip=-5', 'order=asc'])('refuses ?%s with a 400', async (query) => {
@@ -237,7 +237,7 @@ describe('reviews', () => {
         `/reviews/customers/${listCustomerId}/reviews`,
         `/customers/${listCustomerId}/reviews`,
       ]) {
-        expect((await t.http.get(`${path}?${query}`)).status).toBe(400);
+        expect((await t.admin.get(`${path}?${query}`)).status).toBe(400);
       }
     });
   });

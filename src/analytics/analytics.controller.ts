@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Cached, SessionCache } from '../cache/cache-policy.js';
-import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
@@ -20,6 +19,8 @@ import { PopularItemsResponse } from './dto/popular-items.dto.js';
 import { RefreshAcceptedResponse } from './dto/refresh.dto.js';
 import { RestaurantPerformanceResponse } from './dto/restaurant-performance.dto.js';
 import { DailyRevenueResponse, RevenueAnalyticsResponse } from './dto/revenue.dto.js';
+import { Allow } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
 
 @ApiTags('analytics')
 @Controller('analytics')
@@ -27,6 +28,7 @@ export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
 
   @Get('revenue/daily')
+  @Allow()
   @Cached(Policies.dailyRevenue)
   @ApiOperation({ summary: 'Revenue of one UTC day: orders delivered that day, by restaurant and by hour' })
   @ApiOkResponse({ type: DailyRevenueResponse })
@@ -36,6 +38,7 @@ export class AnalyticsController {
   }
 
   @Get('revenue-analytics')
+  @Allow()
   @Cached(Policies.revenueAnalytics)
   @ApiOperation({ summary: 'Delivered revenue per day over a period, with totals and growth against the previous period' })
   @ApiOkResponse({ type: RevenueAnalyticsResponse })
@@ -45,6 +48,7 @@ export class AnalyticsController {
   }
 
   @Get('customers/behavior')
+  @Allow()
   @Cached(Policies.customerBehavior)
   @ApiOperation({ summary: 'Active, new and returning customers, orders per customer, basket, top cuisines and peak hours' })
   @ApiOkResponse({ type: CustomerBehaviorResponse })
@@ -54,6 +58,7 @@ export class AnalyticsController {
   }
 
   @Get('restaurants/performance')
+  @Allow(Grants.restaurantOwnerByQuery('restaurant_id'))
   @Cached(Policies.restaurantPerformance)
   @ApiOperation({
     summary: 'Orders, revenue, cancellation rate, rating and stage times per restaurant, by restaurant id ascending',
@@ -65,6 +70,7 @@ export class AnalyticsController {
   }
 
   @Get('popular-items')
+  @Allow()
   @Cached(Policies.popularItems)
   @ApiOperation({ summary: 'Menu items ordered most in a period (orders not cancelled), with revenue and orders' })
   @ApiOkResponse({ type: PopularItemsResponse })
@@ -74,6 +80,7 @@ export class AnalyticsController {
   }
 
   @Get('customer-insights/:customer_id')
+  @Allow(Grants.customerSelf('customer_id'))
   @SessionCache(Policies.customerInsights)
   @ApiOperation({ summary: "A customer's orders, spend, basket, favourites, preferred hours and recency" })
   @ApiParam({ name: 'customer_id', type: 'integer', example: 1 })
@@ -84,7 +91,7 @@ export class AnalyticsController {
   }
 
   @Post('refresh/:type')
-  @AdminOnly()
+  @Allow()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Recompute a kind of analytics in the background: its cache entries are dropped and filled again',

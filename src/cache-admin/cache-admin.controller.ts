@@ -1,7 +1,6 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CACHE_NAMESPACES } from '../cache/cache-namespaces.js';
-import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
@@ -36,10 +35,12 @@ import {
   NamespacePerformanceResponse,
   NamespaceStatsResponse,
 } from './dto/cache-stats.dto.js';
+import { Allow } from '../auth/access/access.decorators.js';
 
 const NAMESPACE_PARAM = { name: 'namespace', enum: CACHE_NAMESPACES, example: 'restaurants' };
 
 @ApiTags('Cache management')
+@Allow()
 @Controller('cache')
 export class CacheAdminController {
   constructor(
@@ -130,7 +131,6 @@ export class CacheAdminController {
   }
 
   @Get('keys/:namespace')
-  @AdminOnly()
   @ApiOperation({ summary: "A page of a namespace's keys with their TTL left (Redis SCAN cursor; from L1 without Redis)" })
   @ApiParam(NAMESPACE_PARAM)
   @ApiOkResponse({ type: KeyPageResponse })
@@ -140,7 +140,6 @@ export class CacheAdminController {
   }
 
   @Get('audit')
-  @AdminOnly()
   @ApiOperation({ summary: 'The audit log of invalidations and clears, newest first' })
   @ApiPage(CacheAuditEntryResponse, 'Newest first (occurred_at, then id, descending)')
   @ApiErrors(400)
@@ -149,7 +148,6 @@ export class CacheAdminController {
   }
 
   @Delete('clear')
-  @AdminOnly()
   @ApiOperation({
     summary: 'Clear every key under our prefix (nothing else): Redis by SCAN + UNLINK, this L1 and the other instances\' L1',
     description: 'The coordination keys (_meta:seq, _meta:tagseq:*, leases, locks) are kept; the tag index is emptied of the removed keys.',
@@ -161,7 +159,6 @@ export class CacheAdminController {
   }
 
   @Delete('clear/expired')
-  @AdminOnly()
   @ApiOperation({ summary: 'Purge expired L1 entries of this instance and prune tag-index members whose key is gone (bounded)' })
   @ApiOkResponse({ type: ClearExpiredResponse })
   @ApiErrors(503)
@@ -170,7 +167,6 @@ export class CacheAdminController {
   }
 
   @Delete('clear/:target')
-  @AdminOnly()
   @ApiOperation({ summary: 'Clear a namespace, or restaurant-menus (the with-menu and menu entries), in Redis and every L1' })
   @ApiParam({ name: 'target', enum: CLEAR_TARGETS, example: 'restaurant-menus' })
   @ApiOkResponse({ type: ClearResponse })
@@ -180,7 +176,6 @@ export class CacheAdminController {
   }
 
   @Post('warm')
-  @AdminOnly()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Warm the entry pages: restaurant lists, popular cuisines, price ranges, first page of menu items' })
   @ApiOkResponse({ type: WarmResponse })
@@ -189,7 +184,6 @@ export class CacheAdminController {
   }
 
   @Post('warm/popular')
-  @AdminOnly()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Warm the most ordered restaurants (from orders) and their with-menu and menu routes' })
   @ApiOkResponse({ type: WarmPopularResponse })
@@ -199,7 +193,6 @@ export class CacheAdminController {
   }
 
   @Post('warm/:namespace')
-  @AdminOnly()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Warm a namespace: its id-less reads, the most ordered restaurants' pages in it and its recently requested paths" })
   @ApiParam(NAMESPACE_PARAM)
@@ -210,7 +203,6 @@ export class CacheAdminController {
   }
 
   @Get('demo/cache-test/:restaurant_id')
-  @AdminOnly()
   @ApiOperation({ summary: "Time a restaurant's with-menu read uncached (service) and cached (cache read path), 5 times each" })
   @ApiOkResponse({ type: CacheTestResponse })
   @ApiErrors(400, 404)
@@ -219,7 +211,6 @@ export class CacheAdminController {
   }
 
   @Get('demo/performance-comparison')
-  @AdminOnly()
   @ApiOperation({ summary: 'Time the entry reads (and the first restaurant with its menu) uncached and cached, 5 times each' })
   @ApiOkResponse({ type: PerformanceComparisonResponse })
   performanceComparison(): Promise<PerformanceComparisonResponse> {

@@ -2,8 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CacheInspectionService } from './cache-inspection.service.js';
 import { CachePerformanceResponse } from './dto/cache-stats.dto.js';
+import { Allow } from '../auth/access/access.decorators.js';
 
 @ApiTags('analytics')
+@Allow()
 @Controller('analytics')
 export class CacheAnalyticsController {
   constructor(private readonly inspection: CacheInspectionService) {}

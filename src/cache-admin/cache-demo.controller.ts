@@ -1,18 +1,18 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { CacheBenchmarkService } from './cache-benchmark.service.js';
 import { CachePerformanceTestResponse, LoadTestQuery, LoadTestResponse } from './dto/cache-benchmark.dto.js';
 import { LOAD_TEST_ENDPOINT_NAMES } from './read-routes.js';
+import { Allow } from '../auth/access/access.decorators.js';
 
 @ApiTags('demo')
+@Allow()
 @Controller('demo')
 export class CacheDemoController {
   constructor(private readonly benchmark: CacheBenchmarkService) {}
 
   @Get('cache-performance-test')
-  @AdminOnly()
   @ApiOperation({ summary: 'Cold and warm timings of the entry reads through the full HTTP pipeline' })
   @ApiOkResponse({ type: CachePerformanceTestResponse })
   @ApiErrors(503)
@@ -21,7 +21,6 @@ export class CacheDemoController {
   }
 
   @Get('load-test/:endpoint')
-  @AdminOnly()
   @ApiOperation({
     summary: 'A short, bounded in-process load (at most 2000 requests or 5 s, concurrency up to 10) against one of our read routes',
   })

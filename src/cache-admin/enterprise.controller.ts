@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CACHE_NAMESPACES } from '../cache/cache-namespaces.js';
-import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { CacheWarmingService } from './cache-warming.service.js';
 import {
@@ -19,10 +18,11 @@ import {
 } from './dto/enterprise.dto.js';
 import { CacheAdminSettings } from './cache-admin.settings.js';
 import { EnterpriseService } from './enterprise.service.js';
+import { Allow } from '../auth/access/access.decorators.js';
 
 @ApiTags('Enterprise caching')
+@Allow()
 @Controller('enterprise')
-@AdminOnly()
 export class EnterpriseController {
   constructor(
     private readonly enterprise: EnterpriseService,
@@ -90,7 +90,7 @@ export class EnterpriseController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Derive {prefix}:{namespace}:{HMAC-SHA256} for a raw key, so raw identifiers need not appear in Redis' })
   @ApiOkResponse({ type: SecureKeyResponse })
-  @ApiErrors(400)
+  @ApiErrors(400, 503)
   secureKey(@Body() dto: SecureKeyDto): SecureKeyResponse {
     return this.enterprise.secureKey(dto);
   }

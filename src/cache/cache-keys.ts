@@ -17,9 +17,12 @@ function normalisedQuery(query: Query): string {
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 
-/** The key of a route's entry inside its namespace: `{owner:}{name}:{params}?{sorted query}`. */
-export function cacheKeyFor(policy: CachePolicy, params: RouteParams, query: Query): string {
-  const owner = policy.owner ? `owner=${policy.owner(params)}:` : '';
+/**
+ * The key of a route's entry inside its namespace: `{owner=...:}{name}:{params}?{sorted query}`;
+ * session entries carry the principal they belong to.
+ */
+export function cacheKeyFor(policy: CachePolicy, params: RouteParams, query: Query, sessionOwner?: string): string {
+  const owner = policy.owner ? `owner=${sessionOwner ?? policy.owner(params)}:` : '';
   const values = Object.keys(params)
     .sort()
     .map((name) => canonical(String(params[name])));

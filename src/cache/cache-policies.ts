@@ -25,10 +25,27 @@ export const isFinalOrder = (order: OrderShape) => FINAL_ORDER_STATUSES.includes
  * controllers apply them with @Cached / @SessionCache / @ConditionalCache; the invalidation rules
  * name the same tags. Reading this file tells what each write drops.
  */
+/** The cuisine a restaurant search is filtered to, as its tag names it; `*` for none. */
+export function searchedCuisine(query: Record<string, unknown> | undefined): string {
+  const cuisine = query?.cuisine;
+  return typeof cuisine === 'string' && cuisine.trim() !== '' ? cuisine.trim().toLowerCase() : '*';
+}
+
 export const CachePolicies = {
-  restaurantList: { name: 'restaurants', namespace: 'restaurants', ttl: 'restaurants', tags: () => [T.restaurantLists] },
-  activeRestaurants: { name: 'restaurants-active', namespace: 'restaurants', ttl: 'restaurants', tags: () => [T.restaurantLists] },
-  restaurantSearch: { name: 'restaurant-search', namespace: 'search', ttl: 'search', tags: () => [T.restaurantLists] },
+  restaurantList: { name: 'restaurants', namespace: 'restaurants', ttl: 'restaurants', tags: () => [T.restaurantLists, T.restaurantRatings] },
+  activeRestaurants: {
+    name: 'restaurants-active',
+    namespace: 'restaurants',
+    ttl: 'restaurants',
+    tags: () => [T.restaurantLists, T.restaurantRatings],
+  },
+  restaurantSearch: {
+    name: 'restaurant-search',
+    namespace: 'search',
+    ttl: 'search',
+    // The search compares cuisines trimmed and case-insensitively; the tag is that same value.
+    tags: (_p, query) => [T.restaurantLists, T.restaurantSearch(searchedCuisine(query))],
+  },
   restaurant: { name: 'restaurant', namespace: 'restaurants', ttl: 'restaurants', tags: (p) => [T.restaurant(id(p))] },
   restaurantMenu: {
     name: 'restaurant-menu',

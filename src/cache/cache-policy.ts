@@ -15,9 +15,14 @@ export interface CachePolicy<Result = any> {
   name: string;
   namespace: CacheNamespace;
   ttl: TtlName;
-  tags: (params: RouteParams) => string[];
+  /** From the path parameters, and the query where an entry depends on a filter (e.g. one cuisine). */
+  tags: (params: RouteParams, query?: Record<string, unknown>) => string[];
   resultTags?: (result: Result) => string[];
-  /** Session policies: the principal an entry belongs to, from the request. */
+  /**
+   * Session policies: the principal whose own data the route shows (e.g. `customer:{id}`), as
+   * {@link sessionOwnerOf} names it. Reads are keyed by the signed-in principal, whoever that is;
+   * write-through stores under this owner.
+   */
   owner?: (params: RouteParams) => string;
   /** Conditional policies: the TTL to use for a result instead of `ttl`, or null not to cache it. */
   ttlFor?: (result: Result) => TtlName | null;
@@ -39,8 +44,8 @@ export const Cached = (policy: CachePolicy) =>
   );
 
 /**
- * Session-based caching: entries are keyed by, and stamped with, the customer the request is
- * for; an entry is only ever served to that customer.
+ * Session-based caching: entries are keyed by, and stamped with, the signed-in principal; an
+ * entry is only ever served to the principal it was loaded for, whatever the URL.
  */
 export const SessionCache = (policy: CachePolicy & { owner: (params: RouteParams) => string }) => Cached(policy);
 

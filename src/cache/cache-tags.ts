@@ -12,6 +12,13 @@ export const CacheTags = {
   restaurantLoad: (id: number) => `restaurant:${id}:load`,
   /** Lists, searches and cross-restaurant views that any restaurant change can alter. */
   restaurantLists: 'restaurants:lists',
+  /** Lists that show restaurants' ratings, which every review moves. */
+  restaurantRatings: 'restaurants:ratings',
+  /**
+   * Restaurant searches filtered to one cuisine (lower-cased), or `*` for searches of every
+   * cuisine: a review can move only its restaurant's cuisine in or out of a rating filter.
+   */
+  restaurantSearch: (cuisine: string) => `restaurants:search:${cuisine}`,
   menuItem: (id: number) => `menu-item:${id}`,
   /** Menu item lists, searches, category and dietary lists. */
   menuItemLists: 'menu-items:lists',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { INTERNAL_CALLER_HEADERS } from '../auth/internal-caller.js';
 
 export interface WarmResult {
   path: string;
@@ -27,7 +28,7 @@ export class CacheWarmer {
       while (next < paths.length) {
         const index = next++;
         const started = performance.now();
-        const response = await fastify.inject({ method: 'GET', url: paths[index] });
+        const response = await fastify.inject({ method: 'GET', url: paths[index], headers: INTERNAL_CALLER_HEADERS });
         results[index] = {
           path: paths[index],
           status: response.statusCode,

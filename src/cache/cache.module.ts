@@ -16,6 +16,7 @@ import { TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
 import { CachedRoutes } from './cached-routes.js';
 import { L1FastPath } from './l1-fast-path.js';
+import { RateLimitCounter } from './rate-limit-counter.js';
 
 function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCache {
   const logger = new Logger('Cache');
@@ -26,6 +27,7 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCach
         url: config.redis.url,
         prefix: config.cache.prefix,
         timeoutMs: config.cache.redisTimeoutMs,
+        invalidationTimeoutMs: config.cache.invalidationTimeoutMs,
         onError: (error) => {
           // Redis errors repeat on every call while it is down: log at most one every 5 s.
           if (Date.now() - lastLoggedError > 5000) {
@@ -44,6 +46,7 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCach
       leaseMs: config.cache.leaseMs,
       leaseWaitMs: config.cache.leaseWaitMs,
       ackTimeoutMs: config.cache.ackTimeoutMs,
+      invalidationTimeoutMs: config.cache.invalidationTimeoutMs,
     },
     metrics,
     redis,
@@ -95,6 +98,7 @@ class CacheTiersModule {}
     CacheWarmer,
     DistributedLock,
     MessageBus,
+    RateLimitCounter,
   ],
   exports: [
     CacheService,
@@ -106,12 +110,14 @@ class CacheTiersModule {}
     DistributedLock,
     MessageBus,
     CachedRoutes,
+    RateLimitCounter,
   ],
 })
 export class CacheModule implements OnApplicationShutdown {
   constructor(private readonly tiers: TieredCache) {}
 
   async onApplicationShutdown(): Promise<void> {
+    this.tiers.stop();
     await this.tiers.redis?.stop();
   }
 }

@@ -44,14 +44,16 @@ export class CacheService {
     params: RouteParams,
     query: Record<string, unknown> | undefined,
     loader: () => Promise<LoadedValue>,
+    sessionOwner?: string,
   ): Promise<HttpCacheResult> {
     const canonical = canonicalParams(params);
+    const owner = policy.owner ? (sessionOwner ?? policy.owner(canonical)) : undefined;
     const result = await this.tiers.read(
       {
         namespace: policy.namespace,
-        key: cacheKeyFor(policy, canonical, query),
-        tags: policy.tags(canonical),
-        owner: policy.owner?.(canonical),
+        key: cacheKeyFor(policy, canonical, query, owner),
+        tags: policy.tags(canonical, query),
+        owner,
       },
       loader,
     );
@@ -71,7 +73,7 @@ export class CacheService {
   }
 
   /** The one serialisation of a route's result, for the response and the cache alike. */
-  serialise(policy: CachePolicy, params: RouteParams, result: unknown): LoadedValue {
+  serialise(policy: CachePolicy, params: RouteParams, result: unknown, query?: Record<string, unknown>): LoadedValue {
     const page = result instanceof Page ? result : undefined;
     const payload = page ? page.items : result;
     const ttlName = policy.ttlFor ? policy.ttlFor(payload) : policy.ttl;
@@ -79,7 +81,7 @@ export class CacheService {
       body: JSON.stringify(payload),
       total: page?.total,
       ttlMs: ttlName === null ? null : this.ttl.millis(ttlName),
-      tags: [...policy.tags(canonicalParams(params)), ...(policy.resultTags?.(payload) ?? [])],
+      tags: [...policy.tags(canonicalParams(params), query), ...(policy.resultTags?.(payload) ?? [])],
     };
   }
 

@@ -1,12 +1,16 @@
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ACCESS_GRANTS, isPublicAccess } from '../auth/access/access.decorators.js';
+import type { Grant } from '../auth/access/grants.js';
 import { CACHE_POLICY, type CachePolicy } from './cache-policy.js';
 
 /** A GET route served through the cache, as Fastify names it (e.g. "/restaurants/:id/menu"). */
 export interface CachedRoute {
   route: string;
   policy: CachePolicy;
+  /** Open to anyone: only such routes may be answered before the guards run. */
+  isPublic: boolean;
 }
 
 /** A route's handler and the policy its decorator registered (with any conditional TTL). */
@@ -32,7 +36,7 @@ const joinPath = (...parts: string[]) =>
  */
 @Injectable()
 export class CachedRoutes {
-  private index?: { byRoute: Map<string, CachePolicy>; readers: Map<string, RouteReader> };
+  private index?: { byRoute: Map<string, CachedRoute>; readers: Map<string, RouteReader> };
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -41,10 +45,14 @@ export class CachedRoutes {
   ) {}
 
   routes(): CachedRoute[] {
-    return [...this.built().byRoute].map(([route, policy]) => ({ route, policy }));
+    return [...this.built().byRoute.values()];
   }
 
   policyFor(route: string | undefined): CachePolicy | undefined {
+    return this.routeFor(route)?.policy;
+  }
+
+  routeFor(route: string | undefined): CachedRoute | undefined {
     return route === undefined ? undefined : this.built().byRoute.get(route);
   }
 
@@ -58,7 +66,7 @@ export class CachedRoutes {
 
   private built(): NonNullable<CachedRoutes['index']> {
     if (this.index) return this.index;
-    const byRoute = new Map<string, CachePolicy>();
+    const byRoute = new Map<string, CachedRoute>();
     const readers = new Map<string, RouteReader>();
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, Handler> | undefined;
@@ -68,9 +76,11 @@ export class CachedRoutes {
         const handler = instance[method];
         const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, handler);
         if (!policy || this.reflector.get<RequestMethod>(METHOD_METADATA, handler) !== RequestMethod.GET) continue;
+        const isPublic = isPublicAccess(this.reflector.getAllAndOverride<Grant[]>(ACCESS_GRANTS, [handler, wrapper.metatype]));
         for (const controllerPath of controllerPaths) {
           for (const path of asList(this.reflector.get<string | string[]>(PATH_METADATA, handler))) {
-            byRoute.set(joinPath(controllerPath, path), policy);
+            const route = joinPath(controllerPath, path);
+            byRoute.set(route, { route, policy, isPublic });
           }
         }
         if (handler.length === 1) readers.set(policy.name, { policy, read: (id) => handler.call(instance, id) });

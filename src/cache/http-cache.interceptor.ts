@@ -2,6 +2,7 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
+import { sessionOwnerOf } from '../auth/principal.js';
 import { TOTAL_COUNT_HEADER } from '../common/pagination/page.interceptor.js';
 import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy.js';
 import { CacheService } from './cache.service.js';
@@ -41,10 +42,14 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (!policy || request.method !== 'GET') return next.handle();
     const reply = http.getResponse<FastifyReply>();
     const params = (request.params ?? {}) as RouteParams;
-    const loader = async () => this.cache.serialise(policy, params, await lastValueFrom(next.handle()));
-    const answer = this.cache.enabled
-      ? this.cache.read(policy, params, request.query as Record<string, unknown>, loader)
-      : this.cache.bypass(policy, loader);
+    const query = request.query as Record<string, unknown>;
+    const loader = async () => this.cache.serialise(policy, params, await lastValueFrom(next.handle()), query);
+    // A session route reached without a principal (a route opened by mistake) is never cached.
+    const sessionOwner = policy.owner && request.principal ? sessionOwnerOf(request.principal) : undefined;
+    const answer =
+      this.cache.enabled && (!policy.owner || sessionOwner)
+        ? this.cache.read(policy, params, query, loader, sessionOwner)
+        : this.cache.bypass(policy, loader);
     return from(answer).pipe(map((result) => this.respond(request, reply, result)));
   }
 

@@ -9,6 +9,7 @@ import {
 } from '../events/domain-events.js';
 import { OrderStatus } from '../orders/entities/order-status.js';
 import { planFor } from './invalidation-rules.js';
+import { CachePolicies } from './cache-policies.js';
 
 describe('the invalidation cascade', () => {
   it('an order placed drops the customer history and analytics and the restaurant orders, analytics and load', () => {
@@ -33,10 +34,19 @@ describe('the invalidation cascade', () => {
     expect(plan.writeThrough.map((target) => [target.policy.name, target.id])).toEqual([['order', 10]]);
   });
 
-  it('a review drops the restaurant (its rating), its lists, reviews and analytics, and popular cuisines', () => {
-    expect(planFor(new ReviewAdded(1, 10, 2, 3)).tags).toEqual(
-      expect.arrayContaining(['restaurant:3', 'restaurants:lists', 'restaurant:3:reviews', 'restaurant:3:analytics', 'customer:2:reviews', 'analytics:popular-cuisines']),
+  it('a review drops the restaurant (its rating), the lists showing ratings, its reviews and analytics, and popular cuisines', () => {
+    expect(planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags).toEqual(
+      expect.arrayContaining(['restaurant:3', 'restaurants:ratings', 'restaurant:3:reviews', 'restaurant:3:analytics', 'customer:2:reviews', 'analytics:popular-cuisines']),
     );
+  });
+
+  it("a review drops only its cuisine's searches and those of every cuisine, not the other lists of restaurants", () => {
+    const tags = planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags;
+    expect(tags).toEqual(expect.arrayContaining(['restaurants:search:thai', 'restaurants:search:*']));
+    expect(tags).not.toContain('restaurants:lists');
+    expect(CachePolicies.restaurantSearch.tags({}, { cuisine: 'THAI ', min_rating: '4' })).toContain('restaurants:search:thai');
+    expect(CachePolicies.restaurantSearch.tags({}, { min_rating: '4' })).toContain('restaurants:search:*');
+    expect(CachePolicies.restaurantSearch.tags({}, { cuisine: 'Italian' })).not.toContain('restaurants:search:thai');
   });
 
   it('a menu change drops the item, the restaurant menu, menu lists and price ranges, and writes the item back', () => {

@@ -75,9 +75,13 @@ export function planFor(event: DomainEvent): CachePlan {
     case 'review.added':
       return {
         tags: [
-          // The restaurant's rating changed: its own entry, lists and searches by rating.
+          // The restaurant's rating changed: its own entry, the lists showing ratings, and the searches
+          // its rating can enter or leave (its cuisine's, and those of every cuisine). Nothing else
+          // that lists restaurants shows a rating.
           T.restaurant(event.restaurant_id),
-          T.restaurantLists,
+          T.restaurantRatings,
+          T.restaurantSearch(event.cuisine_type.trim().toLowerCase()),
+          T.restaurantSearch('*'),
           T.restaurantReviews(event.restaurant_id),
           T.restaurantAnalytics(event.restaurant_id),
           T.customerReviews(event.customer_id),

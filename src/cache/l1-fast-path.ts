@@ -14,8 +14,9 @@ import { TieredCache } from './tiered-cache.js';
  * router, guards, pipes and interceptors: a hit then costs a map lookup and a write. Everything
  * else (misses, L2, session routes, entries due for refresh-ahead) goes on to the
  * HttpCacheInterceptor. Only an entry a validated request stored can match a key, so skipping the
- * pipes on a hit accepts nothing the full path would refuse. Routes behind a guard must use a
- * session policy (with an owner): those never take this path.
+ * pipes on a hit accepts nothing the full path would refuse; only routes open to anyone take this
+ * path, so skipping the guards admits nobody the access guard would refuse. Fresh hits are not
+ * counted against the rate limits, which run as a guard.
  */
 @Injectable()
 export class L1FastPath implements OnModuleInit {
@@ -31,8 +32,9 @@ export class L1FastPath implements OnModuleInit {
     if (!fastify || !this.config.cache.enabled || !this.config.cache.l1.enabled) return;
     fastify.addHook('onRequest', (request, reply, done) => {
       if (request.method !== 'GET') return done();
-      const policy = this.routes.policyFor(request.routeOptions.url);
-      if (!policy || policy.owner) return done();
+      const route = this.routes.routeFor(request.routeOptions.url);
+      if (!route?.isPublic || route.policy.owner) return done();
+      const { policy } = route;
       const params = canonicalParams(request.params as RouteParams);
       const cacheKey = cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, request.query as Record<string, unknown>));
       const entry = this.tiers.freshPublicL1(policy.namespace, cacheKey);

@@ -62,3 +62,22 @@ export const RENEW_LEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
 return 0
 `;
+
+/**
+ * A fixed-window hit counter with a block: KEYS = [hits, block]; ARGV = [windowMs, limit, blockMs].
+ * Returns {hits, windowLeftMs, blockLeftMs}; a hit past the limit starts the block (if blockMs > 0).
+ */
+export const COUNT_HIT = `
+local blockLeft = redis.call('PTTL', KEYS[2])
+if blockLeft > 0 then
+  return {tonumber(redis.call('GET', KEYS[1]) or '0'), math.max(redis.call('PTTL', KEYS[1]), 0), blockLeft}
+end
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local windowLeft = redis.call('PTTL', KEYS[1])
+if hits > tonumber(ARGV[2]) and tonumber(ARGV[3]) > 0 then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  return {hits, windowLeft, tonumber(ARGV[3])}
+end
+return {hits, windowLeft, 0}
+`;

@@ -3,8 +3,9 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import type { CacheEntry } from './cache-entry.js';
+import type { RateLimitCount } from './rate-limit-counter.js';
 import { withTimeout } from './with-timeout.js';
-import { INVALIDATE_TAGS, RELEASE_LEASE, RENEW_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
+import { COUNT_HIT, INVALIDATE_TAGS, RELEASE_LEASE, RENEW_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -21,6 +22,8 @@ export interface RedisTierOptions {
   url: string;
   prefix: string;
   timeoutMs: number;
+  /** The bound of invalidations (the tag script and the bus message), longer than `timeoutMs`. */
+  invalidationTimeoutMs: number;
   onError: (error: Error) => void;
   /** The invalidation bus came up (or back): the caller must assume it missed messages. */
   onBusReady: () => void;
@@ -151,6 +154,7 @@ export class RedisTier {
   async invalidateTags(tags: string[]): Promise<{ sequence: number; removed: string[] }> {
     const [sequence, ...redisKeys] = (await this.bounded(
       this.client.eval(INVALIDATE_TAGS, { arguments: [this.metaPrefix, String(TAG_MEMORY_MS), ...tags] }),
+      { timeoutMs: this.options.invalidationTimeoutMs },
     )) as string[];
     const prefixLength = this.options.prefix.length + 1;
     return { sequence: Number(sequence), removed: redisKeys.map((key) => key.slice(prefixLength)) };
@@ -180,6 +184,16 @@ export class RedisTier {
     );
   }
 
+  /** Counts a hit against a rate limit shared by every instance (see COUNT_HIT). */
+  async countHit(key: string, windowMs: number, limit: number, blockMs: number): Promise<RateLimitCount> {
+    const base = `${this.metaPrefix}rate:${key}`;
+    const [hits, windowLeftMs, blockLeftMs] = (await this.bounded(
+      this.client.eval(COUNT_HIT, { keys: [base, `${base}:block`], arguments: [String(windowMs), String(limit), String(blockMs)] }),
+      { skipOnTimeout: false },
+    )) as number[];
+    return { hits, windowLeftMs, blockLeftMs };
+  }
+
   /**
    * Tells the other instances to drop the tags from their L1, and waits (up to `ackTimeoutMs`)
    * until each has confirmed, so a response sent after this cannot be contradicted by another
@@ -193,7 +207,11 @@ export class RedisTier {
       this.pendingAcks.set(message.id, entry);
     });
     try {
-      const receivers = Number(await this.bounded(this.client.publish(this.invalidationChannel, JSON.stringify(message))));
+      const receivers = Number(
+        await this.bounded(this.client.publish(this.invalidationChannel, JSON.stringify(message)), {
+          timeoutMs: this.options.invalidationTimeoutMs,
+        }),
+      );
       entry!.needed = receivers - (this.busSubscribed ? 1 : 0);
       if (entry!.received >= entry!.needed) return { expected: entry!.needed, confirmed: entry!.received };
       let timer: NodeJS.Timeout | undefined;
@@ -285,15 +303,16 @@ export class RedisTier {
     if (pending.received >= pending.needed) pending.done();
   }
 
-  private async bounded<T>(operation: Promise<T>): Promise<T> {
+  /**
+   * Bounds a call by the timeout. A late answer makes the cache skip Redis for a moment, unless
+   * `skipOnTimeout` is false: a rate-limit count is made on every request, and under a burst one
+   * arriving late says more about this process's busy event loop than about Redis.
+   */
+  private async bounded<T>(operation: Promise<T>, { skipOnTimeout = true, timeoutMs = this.options.timeoutMs } = {}): Promise<T> {
     try {
-      return await withTimeout(
-        operation,
-        this.options.timeoutMs,
-        () => new RedisTimeoutError(`Redis did not answer within ${this.options.timeoutMs} ms`),
-      );
+      return await withTimeout(operation, timeoutMs, () => new RedisTimeoutError(`Redis did not answer within ${timeoutMs} ms`));
     } catch (error) {
-      if (error instanceof RedisTimeoutError) this.skipUntil = Date.now() + SKIP_AFTER_TIMEOUT_MS;
+      if (error instanceof RedisTimeoutError && skipOnTimeout) this.skipUntil = Date.now() + SKIP_AFTER_TIMEOUT_MS;
       this.recordError(error as Error);
       throw error;
     }

@@ -10,6 +10,7 @@ const options = {
   leaseMs: 1000,
   leaseWaitMs: 100,
   ackTimeoutMs: 100,
+  invalidationTimeoutMs: 1000,
 };
 
 const lookup = { namespace: 'restaurants' as const, key: 'restaurant:1', tags: ['restaurant:1'] };

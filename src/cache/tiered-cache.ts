@@ -4,6 +4,10 @@ import { buildEntry, type CacheEntry } from './cache-entry.js';
 import type { CacheMetrics, CacheOutcome } from './cache-metrics.js';
 import { cacheKeyOf, namespaceOfKey, type CacheNamespace } from './cache-namespaces.js';
 import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
+import { withTimeout } from './with-timeout.js';
+
+/** How often deferred invalidations are retried while Redis is unreachable or slow. */
+const REPLAY_INTERVAL_MS = 1000;
 
 export interface TieredCacheOptions {
   l1: { enabled: boolean; maxEntries: number; maxBytes: number };
@@ -12,6 +16,8 @@ export interface TieredCacheOptions {
   leaseMs: number;
   leaseWaitMs: number;
   ackTimeoutMs: number;
+  /** The longest a write waits for its invalidation to reach Redis and the other instances, in all. */
+  invalidationTimeoutMs: number;
 }
 
 export interface CacheLookup {
@@ -80,6 +86,11 @@ export class TieredCache {
   /** Tags whose invalidation has not reached Redis yet; L2 is not read until they have. */
   private pendingTags = new Set<string>();
   private replaying = false;
+  /**
+   * Deferred invalidations are also replayed on this timer, not only on the next read of L2: an
+   * instance that wrote and then gets no reads would otherwise leave the others on old data.
+   */
+  private readonly replayTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly options: TieredCacheOptions,
@@ -88,6 +99,11 @@ export class TieredCache {
   ) {
     this.l1 = new BoundedLru(options.l1, (key) => metrics.of(namespaceOfKey(key)).evictions++);
     redis?.onInvalidation((message) => this.dropLocal(message.tags));
+    if (redis) this.replayTimer = setInterval(() => void this.replayPendingInvalidations(), REPLAY_INTERVAL_MS).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.replayTimer);
   }
 
   /** Called when the invalidation bus comes (back) up: anything may have changed meanwhile. */
@@ -269,8 +285,19 @@ export class TieredCache {
     };
     if (this.redis) {
       try {
-        report.removed_l2 = (await this.redis.invalidateTags(unique)).removed;
-        const acks = await this.redis.broadcastInvalidation(unique, this.options.ackTimeoutMs);
+        const redis = this.redis;
+        const reached = async () => {
+          const removed = (await redis.invalidateTags(unique)).removed;
+          return { removed, acks: await redis.broadcastInvalidation(unique, this.options.ackTimeoutMs) };
+        };
+        // One deadline for the whole invalidation: past it the write answers, and the replay timer
+        // repeats the invalidation (harmless if the late one lands too).
+        const { removed, acks } = await withTimeout(
+          reached(),
+          this.options.invalidationTimeoutMs,
+          () => new Error(`invalidation not confirmed within ${this.options.invalidationTimeoutMs} ms`),
+        );
+        report.removed_l2 = removed;
         report.instances_confirmed = acks.confirmed;
         report.instances_expected = acks.expected;
         if (acks.confirmed < acks.expected) {
@@ -279,7 +306,7 @@ export class TieredCache {
       } catch {
         for (const tag of unique) this.pendingTags.add(tag);
         report.deferred = true;
-        this.logger.warn(`Redis unreachable: invalidation of ${unique.join(', ')} deferred until it is back`);
+        this.logger.warn(`Redis unreachable or slow: invalidation of ${unique.join(', ')} deferred, replayed every second until it lands`);
       }
     }
     for (const key of new Set([...report.removed_l1, ...report.removed_l2])) {

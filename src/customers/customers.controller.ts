@@ -8,6 +8,8 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CustomersService } from './customers.service.js';
 import { CustomerAnalyticsResponse } from './dto/customer-analytics.dto.js';
 import { CreateCustomerDto, CustomerResponse, ListCustomersQuery, UpdateCustomerDto } from './dto/customer.dto.js';
+import { Allow } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
 
 const CustomerIdParam = () => ApiParam({ name: 'id', type: 'integer', example: 1, description: 'Customer id' });
 
@@ -17,6 +19,7 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Post()
+  @Allow()
   @ApiOperation({ summary: 'Register a customer' })
   @ApiCreatedResponse({ type: CustomerResponse })
   @ApiErrors(400, 409)
@@ -25,6 +28,7 @@ export class CustomersController {
   }
 
   @Get()
+  @Allow()
   @Cached(CachePolicies.customerList)
   @ApiOperation({ summary: 'List customers by id ascending, optionally only the active ones' })
   @ApiPage(CustomerResponse, 'A page of customers by id ascending')
@@ -34,6 +38,7 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customer)
   @ApiOperation({ summary: 'Get a customer' })
   @CustomerIdParam()
@@ -44,6 +49,7 @@ export class CustomersController {
   }
 
   @Put(':id')
+  @Allow(Grants.customerSelf())
   @ApiOperation({ summary: 'Update some of a customer’s fields (partial)' })
   @CustomerIdParam()
   @ApiOkResponse({ type: CustomerResponse })
@@ -53,6 +59,7 @@ export class CustomersController {
   }
 
   @Delete(':id')
+  @Allow()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a customer who has no orders or reviews (otherwise deactivate with is_active=false)' })
   @CustomerIdParam()
@@ -63,6 +70,7 @@ export class CustomersController {
   }
 
   @Get(':id/analytics')
+  @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerAnalytics)
   @ApiOperation({ summary: 'Order counts, spending and favourite restaurants and cuisines of a customer' })
   @CustomerIdParam()

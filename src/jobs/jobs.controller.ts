@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { JobRunResponse, JobStatusResponse } from './dto/job.dto.js';
 import { ParseJobNamePipe } from './job-name.pipe.js';
 import { JOB_NAMES } from './job-schedule.js';
 import { JobsService } from './jobs.service.js';
+import { Allow } from '../auth/access/access.decorators.js';
 
 @ApiTags('jobs')
+@Allow()
 @Controller('jobs')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
@@ -24,7 +25,6 @@ export class JobsController {
 
   @Post(':name/run')
   @HttpCode(HttpStatus.OK)
-  @AdminOnly()
   @ApiOperation({
     summary: 'Run a job now and answer its recorded run',
     description: 'Takes the job’s lock like a scheduled run: 409 while it is running on this or another instance.',

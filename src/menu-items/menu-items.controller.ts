@@ -8,6 +8,8 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { DIETARY_TYPES, MenuItemResponse, MenuItemSearchQuery, UpdateMenuItemDto } from './dto/menu-item.dto.js';
 import { MenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
 import { MenuItemsService } from './menu-items.service.js';
+import { Allow, Public } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
 
 @ApiTags('Menu items')
 @Controller('menu-items')
@@ -15,6 +17,7 @@ export class MenuItemsController {
   constructor(private readonly menuItems: MenuItemsService) {}
 
   @Get()
+  @Public()
   @Cached(CachePolicies.menuItemList)
   @ApiOperation({ summary: 'List all menu items, by id ascending' })
   @ApiPage(MenuItemResponse)
@@ -24,6 +27,7 @@ export class MenuItemsController {
   }
 
   @Get('search')
+  @Public()
   @Cached(CachePolicies.menuItemSearch)
   @ApiOperation({ summary: 'Search menu items; every filter given must hold. By id ascending' })
   @ApiPage(MenuItemResponse)
@@ -33,6 +37,7 @@ export class MenuItemsController {
   }
 
   @Get('dietary/:dietary_type')
+  @Public()
   @Cached(CachePolicies.menuItemsByDietary)
   @ApiOperation({ summary: 'Menu items with a dietary flag set, by id ascending' })
   @ApiParam({ name: 'dietary_type', enum: DIETARY_TYPES })
@@ -46,6 +51,7 @@ export class MenuItemsController {
   }
 
   @Get('category/:category')
+  @Public()
   @Cached(CachePolicies.menuItemsByCategory)
   @ApiOperation({ summary: 'Menu items of a category (case-insensitive), by id ascending' })
   @ApiParam({ name: 'category', example: 'main course' })
@@ -56,6 +62,7 @@ export class MenuItemsController {
   }
 
   @Get(':id')
+  @Public()
   @Cached(CachePolicies.menuItem)
   @ApiOperation({ summary: 'Get a menu item' })
   @ApiOkResponse({ type: MenuItemResponse })
@@ -65,6 +72,7 @@ export class MenuItemsController {
   }
 
   @Get(':id/with-restaurant')
+  @Public()
   @Cached(CachePolicies.menuItemWithRestaurant)
   @ApiOperation({ summary: 'Get a menu item with its restaurant' })
   @ApiOkResponse({ type: MenuItemWithRestaurantResponse })
@@ -74,6 +82,7 @@ export class MenuItemsController {
   }
 
   @Put(':id')
+  @Allow(Grants.menuItemOwner())
   @ApiOperation({ summary: 'Update a menu item: only the fields sent change; its restaurant cannot change' })
   @ApiOkResponse({ type: MenuItemResponse })
   @ApiErrors(400, 404)
@@ -82,6 +91,7 @@ export class MenuItemsController {
   }
 
   @Delete(':id')
+  @Allow(Grants.menuItemOwner())
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a menu item that no order refers to (otherwise set is_available=false)' })
   @ApiNoContentResponse({ description: 'Deleted' })

@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../common/auth/admin-token.guard.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { AlertsService } from './alerts.service.js';
 import { AlertListQuery, AlertResponse, EvaluationResponse } from './dto/alert.dto.js';
+import { Allow } from '../auth/access/access.decorators.js';
 
 @ApiTags('alerts')
+@Allow()
 @Controller('alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
@@ -22,7 +23,6 @@ export class AlertsController {
 
   @Post('evaluate')
   @HttpCode(HttpStatus.OK)
-  @AdminOnly()
   @ApiOperation({
     summary: 'Evaluate every alert rule now (the health-monitor job does every 5 minutes): opens, refreshes or resolves alerts',
   })
@@ -33,7 +33,6 @@ export class AlertsController {
 
   @Post(':id/acknowledge')
   @HttpCode(HttpStatus.OK)
-  @AdminOnly()
   @ApiOperation({ summary: 'Acknowledge an open alert (it stays unresolved until its condition clears or it is resolved)' })
   @ApiParam({ name: 'id', description: 'Alert id', example: 1 })
   @ApiOkResponse({ type: AlertResponse })
@@ -44,7 +43,6 @@ export class AlertsController {
 
   @Post(':id/resolve')
   @HttpCode(HttpStatus.OK)
-  @AdminOnly()
   @ApiOperation({ summary: 'Resolve an alert by hand; if its condition still holds, the next evaluation opens a new one' })
   @ApiParam({ name: 'id', description: 'Alert id', example: 1 })
   @ApiOkResponse({ type: AlertResponse })

@@ -3,11 +3,13 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableRespo
 import type { FastifyReply } from 'fastify';
 import { DependencyStatus, LivenessResponse, ReadinessResponse } from './dto/health.dto.js';
 import { HealthService } from './health.service.js';
+import { Public } from '../auth/access/access.decorators.js';
 
 const ALIVE: LivenessResponse = { status: 'ok' };
 
 @ApiTags('health')
 @ApiExtraModels(DependencyStatus)
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { prometheusContentType } from 'prom-client';
 import { METRICS_ROUTE } from './http-metrics.js';
 import { MetricsService } from './metrics.service.js';
+import { Allow } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
 
 @ApiTags('health')
 @Controller()
@@ -10,6 +12,7 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get(METRICS_ROUTE)
+  @Allow(Grants.publicIf('METRICS_PUBLIC=true', (config) => config.http.metricsPublic))
   @Header('content-type', prometheusContentType)
   @ApiOperation({
     summary: 'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, process',

@@ -35,3 +35,13 @@ export function deliveryTimeProblem(deliveryTime: Date, orderDate: Date, now: Da
   if (deliveryTime.getTime() < orderDate.getTime()) return 'before_order_date';
   return undefined;
 }
+
+/**
+ * The statuses each party to an order may set (admins may set any): the restaurant runs the
+ * kitchen up to handing the order to delivery and may turn it down; the customer may only cancel.
+ * Delivery is confirmed by an admin, as there are no courier accounts.
+ */
+export const STATUSES_SETTABLE_BY = {
+  restaurant_owner: [OrderStatus.Confirmed, OrderStatus.Preparing, OrderStatus.OutForDelivery, OrderStatus.Cancelled],
+  customer: [OrderStatus.Cancelled],
+} as const;

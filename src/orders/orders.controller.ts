@@ -7,6 +7,9 @@ import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { OrderListQuery, OrderResponse, PlaceOrderDto, UpdateOrderStatusDto } from './dto/order.dto.js';
 import { OrdersService } from './orders.service.js';
+import { Allow } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
+import { STATUSES_SETTABLE_BY } from './order-status-machine.js';
 
 const NEWEST_FIRST = 'Newest first (order_date, then id, descending); each order with its lines, restaurant and customer';
 
@@ -25,6 +28,7 @@ export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post('customers/:id/orders')
+  @Allow(Grants.customerSelf())
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Place an order for a customer',
@@ -41,6 +45,7 @@ export class OrdersController {
   }
 
   @Get('customers/:id/orders')
+  @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerOrders)
   @ApiCustomerOrderHistory()
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
@@ -48,6 +53,7 @@ export class OrdersController {
   }
 
   @Get('restaurants/:id/orders')
+  @Allow(Grants.restaurantOwner())
   @Cached(CachePolicies.restaurantOrders)
   @ApiOperation({ summary: "A restaurant's orders, optionally in one status" })
   @ApiParam({ name: 'id', description: 'Restaurant id', example: 1 })
@@ -61,6 +67,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @Allow(Grants.orderParty())
   // Final orders (delivered, cancelled) keep the orders TTL; in-progress ones the real-time TTL.
   @ConditionalCache(isFinalOrder, CachePolicies.order, 'realtime')
   @ApiOperation({ summary: 'An order with its lines, restaurant and customer' })
@@ -72,6 +79,7 @@ export class OrdersController {
   }
 
   @Put(':id/status')
+  @Allow(Grants.orderStatusChange('id', 'order_status', STATUSES_SETTABLE_BY))
   @ApiOperation({
     summary: 'Move an order one step through its workflow',
     description:
@@ -94,6 +102,7 @@ export class CustomerOrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Get(':id/orders')
+  @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerOrders)
   @ApiCustomerOrderHistory()
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {

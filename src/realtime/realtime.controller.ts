@@ -18,6 +18,9 @@ import {
 import { OrderExistsGuard } from './order-exists.guard.js';
 import { RealtimeCachePolicies as P } from './realtime.cache-policies.js';
 import { HEARTBEAT_MS, RealtimeService } from './realtime.service.js';
+import { Allow, Public } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
+import { STATUSES_SETTABLE_BY } from '../orders/order-status-machine.js';
 
 const RESTAURANT_ID = { name: 'restaurant_id', description: 'Restaurant id', example: 1 };
 const ORDER_ID = { name: 'order_id', description: 'Order id', example: 1 };
@@ -34,6 +37,7 @@ export class RealtimeController {
   constructor(private readonly realtime: RealtimeService) {}
 
   @Get('delivery-slots/:restaurant_id')
+  @Public()
   @Cached(P.deliverySlots)
   @ApiOperation({
     summary: 'The next 30-minute delivery slots inside the opening hours, with the capacity left',
@@ -50,6 +54,7 @@ export class RealtimeController {
   }
 
   @Get('restaurant-availability/:restaurant_id')
+  @Public()
   @Cached(P.availability)
   @ApiOperation({
     summary: 'Open now or not, orders in progress against capacity and the estimated wait',
@@ -63,6 +68,7 @@ export class RealtimeController {
   }
 
   @Get('dynamic-pricing/:restaurant_id')
+  @Public()
   @Cached(P.dynamicPricing)
   @ApiOperation({
     summary: 'The surge multiplier (1.0 to 2.0) from the load against capacity, with the reason and inputs',
@@ -75,6 +81,7 @@ export class RealtimeController {
   }
 
   @Get('order-tracking/:order_id')
+  @Allow(Grants.orderParty('order_id'))
   // Final orders (delivered, cancelled) keep the orders TTL; in-progress ones the live-tracking TTL.
   @ConditionalCache(isFinalTracking, P.orderTracking, 'live_tracking')
   @ApiOperation({ summary: "An order's status, the timeline of its status changes and its estimated delivery" })
@@ -86,6 +93,7 @@ export class RealtimeController {
   }
 
   @Get('notifications/:customer_id')
+  @Allow(Grants.customerSelf('customer_id'))
   @SessionCache(P.notifications)
   @ApiOperation({
     summary: "A customer's notifications, newest first, with read and unread counts",
@@ -102,6 +110,7 @@ export class RealtimeController {
   }
 
   @Put('notifications/:customer_id')
+  @Allow(Grants.customerSelf('customer_id'))
   @ApiOperation({ summary: "Mark the customer's notifications read: the ones listed, or all of them" })
   @ApiParam(CUSTOMER_ID)
   @ApiBody({ type: MarkNotificationsReadDto, required: false })
@@ -116,6 +125,7 @@ export class RealtimeController {
   }
 
   @Get('live-orders')
+  @Allow()
   @Cached(P.liveOrders)
   @ApiOperation({
     summary: 'Every order not yet delivered or cancelled, grouped by restaurant',
@@ -127,6 +137,7 @@ export class RealtimeController {
   }
 
   @Post('update-order-status/:order_id')
+  @Allow(Grants.orderStatusChange('order_id', 'order_status', STATUSES_SETTABLE_BY))
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Move an order one step through its workflow (the same rules as PUT /orders/{id}/status)',
@@ -146,6 +157,7 @@ export class RealtimeController {
   }
 
   @Sse('orders/:order_id/events')
+  @Allow(Grants.orderParty('order_id'))
   @UseGuards(OrderExistsGuard)
   @ApiOperation({
     summary: "Server-sent events: the order's status now, then each change as it happens on any instance",

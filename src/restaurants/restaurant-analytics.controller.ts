@@ -6,6 +6,8 @@ import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CuisineStatsResponse, PriceRangesResponse, RestaurantAnalyticsResponse } from './dto/restaurant-analytics.dto.js';
 import { RestaurantAnalyticsService } from './restaurant-analytics.service.js';
+import { Allow, Public } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
 
 /**
  * Registered before RestaurantsController, and its literal `restaurants/analytics/...` paths are
@@ -17,6 +19,7 @@ export class RestaurantAnalyticsController {
   constructor(private readonly analytics: RestaurantAnalyticsService) {}
 
   @Get('restaurants/analytics/popular-cuisines')
+  @Public()
   @Cached(CachePolicies.popularCuisines)
   @ApiOperation({ summary: 'Restaurants, rating and orders per cuisine type, most ordered first (then by name)' })
   @ApiOkResponse({ type: [CuisineStatsResponse] })
@@ -25,6 +28,7 @@ export class RestaurantAnalyticsController {
   }
 
   @Get('restaurants/analytics/price-ranges')
+  @Public()
   @Cached(CachePolicies.priceRanges)
   @ApiOperation({ summary: 'How menu item prices are distributed: under 10, 10-20, 20-30, 30 and over' })
   @ApiOkResponse({ type: PriceRangesResponse })
@@ -33,6 +37,7 @@ export class RestaurantAnalyticsController {
   }
 
   @Get(['restaurants/:id/analytics', 'reviews/restaurants/:id/analytics'])
+  @Allow(Grants.restaurantOwner())
   @Cached(CachePolicies.restaurantAnalytics)
   @ApiOperation({ summary: "A restaurant's orders, revenue, reviews and most popular items" })
   @ApiOkResponse({ type: RestaurantAnalyticsResponse })

@@ -15,6 +15,10 @@ import {
 } from './dto/restaurant.dto.js';
 import { RestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
 import { RestaurantsService } from './restaurants.service.js';
+import { Allow, Public } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
+import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('Restaurants')
 @Controller('restaurants')
@@ -25,6 +29,7 @@ export class RestaurantsController {
   ) {}
 
   @Post()
+  @Allow()
   @ApiOperation({ summary: 'Create a restaurant' })
   @ApiCreatedResponse({ type: RestaurantResponse })
   @ApiErrors(400, 409)
@@ -33,6 +38,7 @@ export class RestaurantsController {
   }
 
   @Get()
+  @Public()
   @Cached(CachePolicies.restaurantList)
   @ApiOperation({ summary: 'List all restaurants, by id ascending' })
   @ApiPage(RestaurantResponse)
@@ -42,6 +48,7 @@ export class RestaurantsController {
   }
 
   @Get('search')
+  @Public()
   @Cached(CachePolicies.restaurantSearch)
   @ApiOperation({ summary: 'Search restaurants; every filter given must hold. By id ascending' })
   @ApiPage(RestaurantResponse)
@@ -51,6 +58,7 @@ export class RestaurantsController {
   }
 
   @Get('active')
+  @Public()
   @Cached(CachePolicies.activeRestaurants)
   @ApiOperation({ summary: 'List active restaurants, by id ascending' })
   @ApiPage(RestaurantResponse)
@@ -60,6 +68,7 @@ export class RestaurantsController {
   }
 
   @Get(':id')
+  @Public()
   @Cached(CachePolicies.restaurant)
   @ApiOperation({ summary: 'Get a restaurant' })
   @ApiOkResponse({ type: RestaurantResponse })
@@ -69,14 +78,20 @@ export class RestaurantsController {
   }
 
   @Put(':id')
+  @Allow(Grants.restaurantOwner())
   @ApiOperation({ summary: 'Update a restaurant: only the fields sent change' })
   @ApiOkResponse({ type: RestaurantResponse })
   @ApiErrors(400, 404, 409)
-  update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateRestaurantDto): Promise<RestaurantResponse> {
-    return this.restaurants.update(id, dto);
+  update(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateRestaurantDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<RestaurantResponse> {
+    return this.restaurants.update(id, dto, caller);
   }
 
   @Delete(':id')
+  @Allow()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Delete a restaurant and its menu items; refused when orders refer to it (deactivate it instead)',
@@ -88,6 +103,7 @@ export class RestaurantsController {
   }
 
   @Post(':id/menu-items')
+  @Allow(Grants.restaurantOwner())
   @ApiOperation({ summary: 'Add a menu item to a restaurant' })
   @ApiCreatedResponse({ type: MenuItemResponse })
   @ApiErrors(400, 404)
@@ -96,6 +112,7 @@ export class RestaurantsController {
   }
 
   @Get(':id/menu')
+  @Public()
   @Cached(CachePolicies.restaurantMenu)
   @ApiOperation({ summary: "List a restaurant's menu items, by id ascending" })
   @ApiPage(MenuItemResponse)
@@ -105,6 +122,7 @@ export class RestaurantsController {
   }
 
   @Get(':id/with-menu')
+  @Public()
   @Cached(CachePolicies.restaurantWithMenu)
   @ApiOperation({ summary: 'Get a restaurant with all its menu items (by id ascending)' })
   @ApiOkResponse({ type: RestaurantWithMenuResponse })

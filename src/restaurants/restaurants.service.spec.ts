@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { ConflictException } from '@nestjs/common';
+import { ConflictException, ForbiddenException } from '@nestjs/common';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
@@ -183,6 +183,15 @@ describe('RestaurantsService', () => {
       await expect(service.update(99, { capacity: 3 } as UpdateRestaurantDto)).rejects.toThrow(
         new ResourceNotFoundException('Restaurant', 99),
       );
+    });
+
+    it('lets only an admin correct the rating, which is otherwise the average of the reviews', async () => {
+      const restaurant = await service.create(VALID);
+      const owner = { accountId: 7, role: 'restaurant_owner', customerId: null } as const;
+      const admin = { accountId: 1, role: 'admin', customerId: null } as const;
+      await expect(service.update(restaurant.id, { rating: 5 } as UpdateRestaurantDto, owner)).rejects.toThrow(ForbiddenException);
+      expect(log).not.toContain(`update restaurant ${restaurant.id}`);
+      expect((await service.update(restaurant.id, { rating: 5 } as UpdateRestaurantDto, admin)).rating).toBe(5);
     });
   });
 

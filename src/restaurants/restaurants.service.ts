@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postgres-errors.js';
@@ -17,6 +17,7 @@ import {
 } from './dto/restaurant.dto.js';
 import { type RestaurantWithMenuResponse, toRestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
 import { type RestaurantFilter, RestaurantRepository, UNIQUE_NAME_INDEX } from './restaurant.repository.js';
+import type { Principal } from '../auth/principal.js';
 
 const RESTAURANT = 'Restaurant';
 
@@ -67,7 +68,14 @@ export class RestaurantsService {
   }
 
   /** Only the fields sent change; an empty body changes nothing and returns the restaurant as it is. */
-  async update(id: number, dto: UpdateRestaurantDto): Promise<RestaurantResponse> {
+  /**
+   * Only the fields sent change. The rating is the average of the reviews: an owner may not set
+   * it, and an admin's correction lasts until the next review recomputes it.
+   */
+  async update(id: number, dto: UpdateRestaurantDto, caller?: Principal): Promise<RestaurantResponse> {
+    if (dto.rating !== undefined && caller?.role !== 'admin') {
+      throw new ForbiddenException('rating is the average of the reviews: only an admin may correct it');
+    }
     const changes = sentFields(dto);
     if (Object.keys(changes).length === 0) return this.get(id);
     const updated = await this.uniqueName(changes.name, () => this.restaurants.update(id, changes));

@@ -7,6 +7,8 @@ import { type Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { AddReviewDto, ReviewAuthorQuery, ReviewResponse } from './dto/review.dto.js';
 import { ReviewsService } from './reviews.service.js';
+import { Allow, Public } from '../auth/access/access.decorators.js';
+import { Grants } from '../auth/access/grants.js';
 
 const NEWEST_FIRST = 'Newest first (created_at, then id, descending)';
 
@@ -25,6 +27,7 @@ export class ReviewsController {
   constructor(private readonly reviews: ReviewsService) {}
 
   @Post('orders/:id/review')
+  @Allow(Grants.orderParty('id', { customer: true, owner: false }))
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Review a delivered order',
@@ -44,6 +47,7 @@ export class ReviewsController {
   }
 
   @Get('restaurants/:id/reviews')
+  @Public()
   @Cached(CachePolicies.restaurantReviews)
   @ApiOperation({ summary: "A restaurant's reviews" })
   @ApiParam({ name: 'id', description: 'Restaurant id', example: 1 })
@@ -57,6 +61,7 @@ export class ReviewsController {
   }
 
   @Get('customers/:id/reviews')
+  @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerReviews)
   @ApiCustomerReviews()
   listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
@@ -71,6 +76,7 @@ export class CustomerReviewsController {
   constructor(private readonly reviews: ReviewsService) {}
 
   @Get(':id/reviews')
+  @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerReviews)
   @ApiCustomerReviews()
   listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {

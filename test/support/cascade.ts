@@ -73,15 +73,15 @@ export class CascadeHarness {
     const warmed = new Map<string, Warmed>();
     const problems: string[] = [];
     for (const path of paths) {
-      const truth = await this.oracle.http.get(path);
+      const truth = await this.oracle.admin.get(path);
       if (truth.status !== 200) {
         problems.push(`GET ${path} cannot be warmed: the database answers ${truth.status} ${plain(truth.text)}`);
         continue;
       }
       warmed.set(path, { status: truth.status, text: truth.text });
       for (const { name, app } of [this.a, this.b]) {
-        const first = await app.http.get(path);
-        const second = await app.http.get(path);
+        const first = await app.admin.get(path);
+        const second = await app.admin.get(path);
         const outcome = second.headers.get('x-cache');
         if (outcome !== 'HIT-L1') {
           problems.push(`${name} GET ${path}: second read answered X-Cache ${outcome} (first ${first.headers.get('x-cache')}), not HIT-L1`);
@@ -99,13 +99,13 @@ export class CascadeHarness {
   async staleAfter(warmed: Map<string, Warmed>, probes: Probes, readers: Instance[]): Promise<string[]> {
     const problems: string[] = [];
     for (const [path, check] of Object.entries(probes)) {
-      const truth = await this.oracle.http.get(path);
+      const truth = await this.oracle.admin.get(path);
       const before = warmed.get(path)!;
       if (truth.status === before.status && truth.text === before.text) {
         problems.push(`GET ${path}: the write did not change it in the database, so the probe proves nothing (test design)`);
       }
       for (const { name, app } of readers) {
-        const served = await app.http.get(path);
+        const served = await app.admin.get(path);
         const where = `${name} GET ${path} [X-Cache ${served.headers.get('x-cache') ?? '-'}]`;
         const stale = this.staleness(served, truth);
         if (stale) {
@@ -142,7 +142,7 @@ export class CascadeHarness {
    */
   async afterWrite(writer: 'A' | 'B', probes: Probes, write: (http: HttpClient) => Promise<void>): Promise<string[]> {
     const warmed = await this.warm(Object.keys(probes));
-    await write(this.instance(writer).app.http);
+    await write(this.instance(writer).app.admin);
     return this.staleAfter(warmed, probes, [this.other(writer), this.instance(writer)]);
   }
 }

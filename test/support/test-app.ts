@@ -7,9 +7,15 @@ import { HttpClient } from './http-client.js';
 import { deleteKeysUnderPrefix } from './redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
+/** The operations token every test app accepts unless a suite sets its own ADMIN_TOKEN. */
+export const TEST_ADMIN_TOKEN = 'tiffin-test-admin-token-0123456789';
+
 export interface TestApp {
   app: NestFastifyApplication;
+  /** Anonymous: no Authorization header. */
   http: HttpClient;
+  /** The same app as admin, through the app's ADMIN_TOKEN (the operations token). */
+  admin: HttpClient;
   /** The app's own data source, for arranging data and checking results in SQL. */
   db: DataSource;
   database: ScratchDatabase;
@@ -21,6 +27,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse a database another TestApp created (two instances sharing one Postgres). */
   database?: ScratchDatabase;
+  /** How the app reaches its database, from the database's own URL (e.g. through a TCP proxy). */
+  databaseUrl?: (url: string) => Promise<string>;
 }
 
 /** Boots the real app (migrations included) on a fresh database and listens on a free port. */
@@ -33,24 +41,35 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // With REDIS_URL set (as in CI) every suite runs on both tiers, each app under its own prefix.
   const ownRedisPrefix =
     process.env.REDIS_URL && !options.env?.REDIS_URL ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
+  const databaseUrl = options.databaseUrl ? await options.databaseUrl(database.url) : database.url;
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: String(database.poolSize),
     PORT: '0',
     HOST: '127.0.0.1',
     // Jobs tick on wall-clock boundaries; a suite about jobs turns them on (see test/support/jobs.ts).
     JOBS_ENABLED: 'false',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // One signing key, so instances of a multi-instance suite accept each other's tokens.
+    JWT_SECRET: 'tiffin-test-jwt-secret-0123456789abcdef',
+    // The lowest cost bcrypt allows: suites sign in often; the auth suite measures the real cost.
+    AUTH_BCRYPT_ROUNDS: '4',
+    // Suites send far more requests from one address than a client would; the rate-limit suite sets its own.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
     ...(ownRedisPrefix ? { REDIS_URL: process.env.REDIS_URL, CACHE_PREFIX: ownRedisPrefix } : {}),
     ...options.env,
   });
-  const app = await createApp(config, database);
+  const app = await createApp(config, { ...database, url: databaseUrl });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
+  const http = new HttpClient(`http://127.0.0.1:${address.port}`);
   return {
     app,
-    http: new HttpClient(`http://127.0.0.1:${address.port}`),
+    http,
+    admin: http.with({ authorization: `Bearer ${options.env?.ADMIN_TOKEN ?? TEST_ADMIN_TOKEN}` }),
     db: app.get(DataSource),
     database,
     close: async () => {
