@@ -66,6 +66,8 @@ export class ReviewAdded {
     readonly order_id: number,
     readonly customer_id: number,
     readonly restaurant_id: number,
+    /** The restaurant's cuisine, which decides the searches its new rating can change. */
+    readonly cuisine_type: string,
   ) {}
 }
 

@@ -24,14 +24,16 @@ export class ReviewsRepository {
    * Locks the restaurant row until the transaction ends, so reviews of one restaurant recompute its
    * rating one after another, each seeing every review committed before it. FOR NO KEY UPDATE, not
    * FOR UPDATE: it does not block the key-share locks that inserting orders takes on the restaurant.
+   * Returns the restaurant's cuisine, which decides the searches the review event invalidates.
    */
-  async lockRestaurantRating(manager: EntityManager, restaurantId: number): Promise<void> {
-    await manager
+  async lockRestaurantRating(manager: EntityManager, restaurantId: number): Promise<string> {
+    const restaurant = await manager
       .createQueryBuilder(Restaurant, 'r')
-      .select('r.id')
+      .select(['r.id', 'r.cuisine_type'])
       .where('r.id = :restaurantId', { restaurantId })
       .setLock('for_no_key_update')
-      .getOne();
+      .getOneOrFail();
+    return restaurant.cuisine_type;
   }
 
   /** Sets the restaurant's rating to the average of its reviews, rounded to 2 decimals, exactly in SQL. */

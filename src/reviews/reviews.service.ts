@@ -32,7 +32,7 @@ export class ReviewsService {
         const order = await this.orders.findById(orderId, manager);
         if (!order) throw new ResourceNotFoundException('Order', orderId);
         assertCanReview(order, customerId);
-        await this.reviews.lockRestaurantRating(manager, order.restaurant_id);
+        const cuisine = await this.reviews.lockRestaurantRating(manager, order.restaurant_id);
         const added = await this.reviews.insert(manager, {
           customer_id: customerId,
           restaurant_id: order.restaurant_id,
@@ -41,7 +41,7 @@ export class ReviewsService {
           comment: request.comment ?? null,
         });
         await this.reviews.refreshRestaurantRating(manager, order.restaurant_id);
-        return added;
+        return { ...added, cuisine };
       })
       .catch((error: unknown) => {
         if (isUniqueViolation(error, 'uq_reviews_order_id')) {
@@ -49,7 +49,7 @@ export class ReviewsService {
         }
         throw error;
       });
-    await this.events.publish(new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id));
+    await this.events.publish(new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, review.cuisine));
     return toReviewResponse(review);
   }
 

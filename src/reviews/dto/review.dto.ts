@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
 import { ToInteger } from '../../common/validation/transforms.js';
+import { MaxTextLength } from '../../common/validation/validators.js';
 import type { Review } from '../entities/review.entity.js';
 
 export class AddReviewDto {
@@ -19,12 +20,12 @@ export class AddReviewDto {
   })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxTextLength(2000)
   comment?: string | null;
 }
 
 export class ReviewAuthorQuery {
-  @ApiProperty({ type: 'integer', example: 1, description: 'The customer writing the review: must be the customer of the order' })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'The customer writing the review: must be the customer of the order' })
   @ToInteger()
   @IsInt()
   @Min(1)
