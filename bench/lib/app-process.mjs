@@ -35,7 +35,8 @@ async function freePort() {
  * Variables that would change what is measured if inherited from the caller's shell; the bench
  * sets the ones it needs itself.
  */
-const INHERITED_BUT_IGNORED = /^(CACHE_|DATABASE_|REDIS_|EMBEDDED_DB_|NODE_OPTIONS$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/;
+const INHERITED_BUT_IGNORED =
+  /^(CACHE_|DATABASE_|REDIS_|EMBEDDED_DB_|JOBS_|JWT_|AUTH_|ADMIN_|RATE_LIMIT_|METRICS_PUBLIC$|NODE_OPTIONS$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/;
 
 /** The production build (`node dist/main.js`) as a child process on a port of its own. */
 export class AppProcess {

@@ -16,8 +16,8 @@ function percentile(sorted, fraction) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
 }
 
-async function run(url, connections, seconds, onResponse) {
-  const instance = autocannon({ url, connections, duration: seconds, pipelining: 1 });
+async function run(url, connections, seconds, onResponse, extra) {
+  const instance = autocannon({ url, connections, duration: seconds, pipelining: 1, ...extra });
   current = instance;
   if (onResponse) instance.on('response', onResponse);
   try {
@@ -31,14 +31,18 @@ async function run(url, connections, seconds, onResponse) {
  * Loads `url` with keep-alive connections: a warm-up that is thrown away (JIT, pools, caches),
  * then the measured window. Latency percentiles come from every response's own time (autocannon's
  * histogram keeps whole milliseconds only). `onWindow(fromUs, toUs)` gets the measured window on
- * the monotonic clock, to cut a CPU profile to it.
+ * the monotonic clock, to cut a CPU profile to it. `requests` (autocannon's, e.g. with
+ * setupRequest) varies what each request asks for; `beforeWindow()` runs between the warm-up and
+ * the window (to read counters).
  */
-export async function measure(url, serverPid, { connections, warmup, duration, onWindow }) {
-  if (warmup > 0) await run(url, connections, warmup);
+export async function measure(url, serverPid, { connections, warmup, duration, onWindow, requests, beforeWindow }) {
+  const extra = requests ? { requests } : {};
+  if (warmup > 0) await run(url, connections, warmup, undefined, extra);
+  await beforeWindow?.();
   const times = [];
   const endCpuWindow = startCpuWindow(serverPid);
   const windowStartUs = monotonicMicros();
-  const result = await run(url, connections, duration, (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  const result = await run(url, connections, duration, (_client, _status, _bytes, responseTime) => times.push(responseTime), extra);
   onWindow?.(windowStartUs, monotonicMicros());
   const cpuCores = endCpuWindow();
   const requestsPerSecond = result.requests.total / result.duration;
@@ -49,6 +53,7 @@ export async function measure(url, serverPid, { connections, warmup, duration, o
     requests_per_second: requestsPerSecond,
     latency_ms: {
       p50: percentile(sorted, 0.5),
+      p95: percentile(sorted, 0.95),
       p99: percentile(sorted, 0.99),
       max: sorted.length > 0 ? sorted[sorted.length - 1] : Number.NaN,
     },

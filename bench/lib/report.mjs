@@ -27,9 +27,9 @@ export function describeMachine() {
   };
 }
 
-const integer = (value) => Math.round(value).toLocaleString('en-US');
-const millis = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
-const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
+export const integer = (value) => Math.round(value).toLocaleString('en-US');
+export const millis = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
+export const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
 
 export function markdownReport(report) {
   const { machine, settings } = report;

@@ -68,6 +68,21 @@ async function keysUnder(client, prefix, onBatch) {
   return count;
 }
 
+/** MEMORY USAGE (bytes, all samples) of up to `limit` keys matching `pattern`, and how many keys match. */
+async function memoryUsage(client, pattern, limit) {
+  const bytes = [];
+  let keys = 0;
+  for await (const batch of client.scanIterator({ MATCH: pattern, COUNT: 500 })) {
+    keys += batch.length;
+    for (const key of batch) {
+      if (bytes.length >= limit) continue;
+      const usage = await client.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']);
+      if (usage !== null) bytes.push(Number(usage));
+    }
+  }
+  return { keys, sampled: bytes.length, bytes };
+}
+
 /**
  * A CACHE_PREFIX of our own (the app keeps every key under `{prefix}:`). `cleanUp()` deletes the
  * keys under it with SCAN + UNLINK and nothing else, and returns how many it deleted.
@@ -80,5 +95,6 @@ export async function createBenchPrefix(redisUrl) {
     prefix,
     countKeys: () => withRedis(redisUrl, (client) => keysUnder(client, prefix, async () => {})),
     cleanUp: () => withRedis(redisUrl, (client) => keysUnder(client, prefix, (keys) => client.unlink(keys))),
+    memoryUsage: (pattern, limit) => withRedis(redisUrl, (client) => memoryUsage(client, `${prefix}:${pattern}`, limit)),
   };
 }

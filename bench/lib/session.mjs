@@ -48,6 +48,7 @@ export async function runBenchSession(work) {
     redis = await createBenchPrefix(redisUrl);
     log(`database ${database.name}, Redis prefix ${redis.prefix}`);
     session.env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, CACHE_PREFIX: redis.prefix };
+    Object.assign(session, { database, redis, adminDatabaseUrl });
     await work(session);
   } catch (error) {
     failure = error;

@@ -1,0 +1,185 @@
+// The benchmark suite: bulk data, then hot reads, mixed traffic, the analytics dashboard and a
+// stampede, each with the cache on and off against the constant route of the same app, plus the
+// plans of the analytics queries and Redis memory per entry. See bench/README.md.
+// Run with `npm run bench -- --scale tiny|small|medium|full`.
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { analyticsStatements, explainAll } from './lib/explain.mjs';
+import { parseOptions, usage } from './lib/options.mjs';
+import { describeMachine, writeAtomically } from './lib/report.mjs';
+import { log, runBenchSession } from './lib/session.mjs';
+import {
+  appEnvOverrides,
+  applyScale,
+  CONTENDED_CORES,
+  GOALS,
+  mixedTraffic,
+  prepare,
+  RATE_LIMIT_PER_MINUTE,
+  redisMemory,
+  round,
+  staleReadCheck,
+  stampede,
+  warm,
+  window,
+  WRITE_SHARE,
+} from './lib/suite.mjs';
+import { explainMarkdown, suiteMarkdown } from './lib/suite-report.mjs';
+import { WriteState } from './lib/workload.mjs';
+
+const RESULTS = join(import.meta.dirname, 'results');
+const OPTIONS = ['scale', 'restaurants', 'customers', 'orders', 'duration', 'warmup', 'connections'];
+
+async function bench(session, options) {
+  const startedAt = performance.now();
+  const machine = describeMachine();
+  if (machine.load_average_at_start[0] > 0.5) {
+    log(`warning: load average ${machine.load_average_at_start[0]} at start: other work on this machine skews the numbers`);
+  }
+  const context = await prepare(session, options);
+  const { apps: { on, off }, data, traffic, benchDb, sizes, seed } = context;
+  try {
+    const scenarios = {};
+    const constantOf = async (app) => window(context, app, 'constant', () => ({ route: 'health', path: '/health' }));
+    scenarios.constant = { on: await constantOf(on), off: await constantOf(off) };
+
+    const hotRead = () => traffic.hotRead();
+    await warm(context, on, traffic.hotReadPaths());
+    scenarios.hot_reads = { on: await window(context, on, 'hot reads', hotRead) };
+    const redis = await redisMemory(session);
+    log(`   Redis: ${redis.with_menu_entries} with-menu entries, ${redis.bytes_per_entry.average} bytes each on average (${redis.mb_per_1000_entries} MB per 1000)`);
+    scenarios.hot_reads.off = await window(context, off, 'hot reads', hotRead);
+
+    // A restaurant with many orders whose analytics nobody has asked for yet: a slow, cold key.
+    const stampedePath = `/restaurants/${data.restaurantIds[Math.min(10, data.restaurantIds.length - 1)]}/analytics`;
+    const stampedes = { on: await stampede(context, on, stampedePath), off: await stampede(context, off, stampedePath) };
+
+    const writesOn = new WriteState(traffic);
+    const mixedOn = mixedTraffic(traffic, writesOn);
+    scenarios.mixed = { on: await window(context, on, 'mixed', mixedOn.pick, { onAnswer: mixedOn.onAnswer }) };
+    scenarios.mixed.on.writes = writesOn.counts;
+    // The last write's invalidation reaches every instance before its response is sent; this
+    // pause only lets the requests still in flight at the end of the window finish.
+    await sleep(1000);
+    const stale = await staleReadCheck(context, writesOn);
+    log(`   stale-read check: ${stale.compared} responses compared with the database, ${stale.stale} stale`);
+    const writesOff = new WriteState(traffic);
+    writesOff.reviewable = writesOn.reviewable.splice(0, Math.floor(writesOn.reviewable.length / 2));
+    const mixedOff = mixedTraffic(traffic, writesOff);
+    scenarios.mixed.off = await window(context, off, 'mixed', mixedOff.pick, { onAnswer: mixedOff.onAnswer });
+    scenarios.mixed.off.writes = writesOff.counts;
+
+    const today = new Date().toISOString().slice(0, 10);
+    const dashboard = () => traffic.analyticsRead(today);
+    scenarios.analytics = {
+      on: await window(context, on, 'analytics', dashboard, { admin: true }),
+      off: await window(context, off, 'analytics', dashboard, { admin: true }),
+    };
+
+    for (const rows of Object.values(scenarios)) {
+      for (const [side, row] of Object.entries(rows)) row.ratio_to_constant = row.requests_per_second / scenarios.constant[side].requests_per_second;
+    }
+
+    log('EXPLAIN (ANALYZE, BUFFERS) of the analytics queries');
+    const middle = (ids) => ids[Math.floor(ids.length / 2)];
+    const plans = [];
+    for (const [label, restaurantId, customerId] of [
+      ['most ordered', data.restaurantIds[0], data.customers[0]],
+      ['median', middle(data.restaurantIds), middle(data.customers)],
+    ]) {
+      for (const plan of await explainAll(benchDb, await analyticsStatements({ restaurantId, customerId }))) {
+        if (plan.scope === 'all orders' && label !== 'most ordered') continue;
+        plans.push({ subject: plan.scope === 'all orders' ? '-' : label, ...plan });
+      }
+    }
+
+    const warnings = [];
+    for (const rows of Object.values(scenarios)) {
+      for (const row of Object.values(rows)) {
+        if (row.errors > 0 || row.non2xx > 0) warnings.push(`${row.scenario} on ${row.app}: ${row.errors} errors, ${row.non2xx} non-2xx responses`);
+        // The constant and cached hot reads use neither Postgres nor Redis much: other work competes.
+        if (row.cpu_cores?.rest_of_machine > CONTENDED_CORES && row.scenario === 'constant') {
+          warnings.push(`other work used ${row.cpu_cores.rest_of_machine} cores during ${row.scenario} on ${row.app}: the ratios are skewed`);
+        }
+      }
+    }
+    const perRestaurantOrCustomer = plans.filter((plan) => plan.scope !== 'all orders');
+    const goals = {
+      hot_reads: { threshold: GOALS.hot_reads, value: scenarios.hot_reads.on.ratio_to_constant },
+      mixed: { threshold: GOALS.mixed, value: scenarios.mixed.on.ratio_to_constant },
+      hit_ratio: { threshold: GOALS.hit_ratio, value: scenarios.mixed.on.hit_ratio },
+      stale_reads: { threshold: 0, value: stale.stale, compared: stale.compared },
+      stampede_loads: { threshold: GOALS.stampede_loads, value: stampedes.on.loads },
+      plans: {
+        threshold: 0,
+        value: perRestaurantOrCustomer.filter((plan) => plan.sequential_scans.includes('orders')).length,
+        checked: perRestaurantOrCustomer.length,
+      },
+    };
+    goals.hot_reads.met = goals.hot_reads.value >= goals.hot_reads.threshold;
+    goals.mixed.met = goals.mixed.value >= goals.mixed.threshold;
+    goals.hit_ratio.met = goals.hit_ratio.value !== null && goals.hit_ratio.value >= goals.hit_ratio.threshold;
+    goals.stale_reads.met = stale.stale === 0 && stale.compared > 0;
+    goals.stampede_loads.met = stampedes.on.loads === GOALS.stampede_loads;
+    goals.plans.met = goals.plans.value === 0;
+
+    const report = {
+      generated_at: new Date().toISOString(),
+      machine: { ...machine, load_average_at_end: loadavg().map((value) => round(value)) },
+      settings: {
+        scale: options.scale,
+        sizes,
+        connections: options.connections,
+        warmup_seconds: options.warmup,
+        duration_seconds: options.duration,
+        write_share_in_mixed: WRITE_SHARE,
+        app_env_overrides: appEnvOverrides(),
+        load_generator: 'autocannon, in the bench process',
+        server: `node dist/main.js, NODE_ENV=production, LOG_LEVEL=warn, JOBS_ENABLED=false, RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE}`,
+      },
+      seed,
+      scenarios,
+      stale_read_check: stale,
+      stampede: stampedes,
+      redis_memory: redis,
+      plans: plans.map(({ plan: _plan, ...summary }) => summary),
+      goals,
+      warnings,
+      run_seconds: (performance.now() - startedAt) / 1000,
+    };
+    const markdown = suiteMarkdown(report);
+    writeAtomically(join(RESULTS, 'bench.md'), markdown);
+    writeAtomically(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeAtomically(join(RESULTS, 'bench-explain.md'), explainMarkdown(report, plans));
+    console.log(`\n${markdown}`);
+    for (const warning of warnings) log(`warning: ${warning}`);
+    log('results written to bench/results/bench.md, bench.json and bench-explain.md');
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  let options;
+  try {
+    options = parseOptions(argv, OPTIONS);
+    if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
+  } catch (error) {
+    console.error(`${error.message}\n\n${usage('bench/bench.mjs', OPTIONS)}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(usage('bench/bench.mjs', OPTIONS, 'Environment: BENCH_DATABASE_URL (an admin URL), BENCH_REDIS_URL.'));
+    return 0;
+  }
+  applyScale(argv, options);
+  const startedAt = performance.now();
+  const code = await runBenchSession((session) => bench(session, options));
+  log(`${code === 0 ? 'done' : 'stopped'} after ${Math.round((performance.now() - startedAt) / 1000)} s`);
+  return code;
+}
+
+process.exit(await main());

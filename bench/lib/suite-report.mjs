@@ -1,0 +1,146 @@
+import { integer, millis, ratio } from './report.mjs';
+
+const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : 'n/a');
+const fixed = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const met = (goal) => (goal.met ? 'met' : '**NOT met**');
+
+const SCENARIO_TITLES = {
+  constant: 'Constant route (`GET /health`, the ceiling)',
+  hot_reads: 'Hot reads (restaurant, menu, with-menu, search; Zipf ids)',
+  mixed: 'Mixed: 95% hot reads, 5% writes (orders placed, statuses advanced, reviews)',
+  analytics: 'Analytics dashboard (8 analytics routes; Zipf ids, admin token)',
+};
+
+/** The main table: one row per scenario and app, in the order they ran. */
+export function scenarioTable(report) {
+  const rows = [];
+  for (const [name, sides] of Object.entries(report.scenarios)) {
+    for (const side of ['on', 'off']) {
+      const row = sides[side];
+      if (!row) continue;
+      rows.push(
+        `| ${SCENARIO_TITLES[name]} | ${side} | ${integer(row.requests_per_second)} | ${millis(row.latency_ms.p50)} | ${millis(row.latency_ms.p95)} | ` +
+          `${millis(row.latency_ms.p99)} | ${ratio(row.ratio_to_constant)} | ${row.errors} | ${row.non2xx} | ` +
+          `${name === 'constant' || side === 'off' ? '-' : percent(row.hit_ratio)} | ${fixed(row.db_transactions_per_request, 3)} |`,
+      );
+    }
+  }
+  return [
+    '| Scenario | Cache | req/s | p50 ms | p95 ms | p99 ms | vs constant | errors | non-2xx | hit ratio | DB transactions / request |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+function cpuTable(report) {
+  const rows = [];
+  for (const sides of Object.values(report.scenarios)) {
+    for (const row of Object.values(sides)) {
+      if (!row.cpu_cores) continue;
+      rows.push(
+        `| ${row.scenario} | ${row.app} | ${fixed(row.cpu_cores.server)} | ${fixed(row.server_cpu_us_per_request, 1)} | ` +
+          `${fixed(row.cpu_cores.load_generator)} | ${fixed(row.cpu_cores.rest_of_machine)} |`,
+      );
+    }
+  }
+  return [
+    '| Scenario | App | server | server CPU per request (us) | load generator | rest of machine |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+export function goalsList(report) {
+  const { goals, stampede, redis_memory: redis } = report;
+  return [
+    `- Cached hot reads at ${ratio(goals.hot_reads.value)} of the constant route (goal ${goals.hot_reads.threshold}x or more): ${met(goals.hot_reads)}.`,
+    `- Mixed traffic with the cache at ${ratio(goals.mixed.value)} of the constant route (goal ${goals.mixed.threshold}x or more): ${met(goals.mixed)}.`,
+    `- Hit ratio in the mixed scenario ${percent(goals.hit_ratio.value)} (goal ${percent(goals.hit_ratio.threshold)} or more): ${met(goals.hit_ratio)}.`,
+    `- Stale reads after the mixed scenario: ${goals.stale_reads.value} of ${goals.stale_reads.compared} responses compared with the database (goal none): ${met(goals.stale_reads)}.`,
+    `- Stampede, ${integer(stampede.on.requests)} concurrent requests for one cold key: ${stampede.on.loads} load(s) with the cache ` +
+      `(${stampede.on.db_transactions} DB transactions), against ${stampede.off.db_transactions} DB transactions without (goal 1 load): ${met(goals.stampede_loads)}.`,
+    `- Analytics plans for one restaurant and one customer over ${integer(report.settings.sizes.orders)} orders: ${goals.plans.value} of ${goals.plans.checked} ` +
+      `scan orders sequentially (goal none; plans in bench-explain.md): ${met(goals.plans)}.`,
+    `- Redis memory per cached restaurant-with-menu entry: ${integer(redis.bytes_per_entry.average ?? Number.NaN)} bytes on average ` +
+      `(median ${integer(redis.bytes_per_entry.p50 ?? Number.NaN)}, max ${integer(redis.bytes_per_entry.max ?? Number.NaN)}; ${redis.sampled} of ${redis.with_menu_entries} entries sampled), ` +
+      `${fixed(redis.mb_per_1000_entries)} MB per 1000 entries; every key under the bench prefix: ${redis.all_keys} keys, ${fixed(redis.all_keys_mb)} MB.`,
+  ].join('\n');
+}
+
+export function suiteMarkdown(report) {
+  const { machine, settings, seed } = report;
+  const stampedeRows = Object.values(report.stampede).map(
+    (row) =>
+      `| ${row.app} | \`${row.path}\` | ${row.requests} | ${fixed(row.seconds)} | ${row.loads} | ${row.db_transactions} | ${row.errors} | ` +
+      `${Object.entries(row.statuses).map(([status, n]) => `${status}: ${n}`).join(', ')} | ` +
+      `${Object.entries(row.x_cache).map(([outcome, n]) => `${outcome} ${n}`).join(', ')} |`,
+  );
+  const planRows = report.plans.map(
+    (plan) =>
+      `| ${plan.route} | ${plan.scope} | ${plan.subject} | ${fixed(plan.execution_ms, 1)} | ${plan.sequential_scans.join(', ') || 'none'} |`,
+  );
+  const rows = Object.entries(seed.rows)
+    .map(([table, n]) => `${table} ${integer(n)}`)
+    .join(', ');
+  return `# Benchmark suite
+
+${report.generated_at} on ${machine.cpu_model} (${machine.cores} cores, ${machine.memory_gb} GB), Node ${machine.node}, ${machine.os};
+load average ${machine.load_average_at_start.join(' / ')} at start, ${machine.load_average_at_end.join(' / ')} at the end; commit ${machine.git_commit ?? 'unknown'}${machine.uncommitted_src_changes ? ' (with uncommitted changes in src/)' : ''}.
+
+Scale \`${settings.scale}\`: ${rows} (seeded in ${fixed(seed.elapsed_seconds, 1)} s).
+Production build (${settings.server}) against Postgres and Redis on the same machine; autocannon in the bench
+process, ${settings.connections} connections, ${settings.warmup_seconds} s warm-up then ${settings.duration_seconds} s measured per window,
+one server under load at a time.${
+    Object.keys(settings.app_env_overrides ?? {}).length > 0
+      ? ` **What-if run**: both apps with ${Object.entries(settings.app_env_overrides).map(([name, value]) => `${name}=${value}`).join(', ')} (BENCH_APP_ENV).`
+      : ''
+  } "vs constant" compares with \`GET /health\` of the same app; DB transactions per request
+are \`pg_stat_database.xact_commit + xact_rollback\` of the bench database over the window (each autocommitted query is one).
+
+${scenarioTable(report)}
+
+## Goals
+
+${goalsList(report)}
+
+## Stampede
+
+| App | Key | requests | seconds | loads | DB transactions | errors | statuses | X-Cache |
+|---|---|---:|---:|---:|---:|---:|---|---|
+${stampedeRows.join('\n')}
+
+## Analytics plans (EXPLAIN ANALYZE, cache bypassed)
+
+| Route | Scope | Subject | execution ms | sequential scans |
+|---|---|---|---:|---|
+${planRows.join('\n')}
+
+## CPU during each window (cores, ${machine.cores} available)
+
+The server near 1.0 was the bottleneck; "rest of machine" is Postgres and Redis plus any other work on the machine.
+
+${cpuTable(report)}
+
+${report.warnings.map((warning) => `Warning: ${warning}.\n`).join('')}The run took ${Math.round(report.run_seconds)} s (without the build).
+`;
+}
+
+export function explainMarkdown(report, plans) {
+  const sections = plans.map(
+    (plan) => `## ${plan.route} (${plan.scope}${plan.subject === '-' ? '' : `, ${plan.subject}`})
+
+Parameters: \`${JSON.stringify(plan.parameters)}\`; execution ${fixed(plan.execution_ms, 1)} ms; sequential scans: ${plan.sequential_scans.join(', ') || 'none'}.
+
+\`\`\`
+${plan.plan}
+\`\`\`
+`,
+  );
+  return `# EXPLAIN (ANALYZE, BUFFERS) of the analytics queries
+
+${report.generated_at}, scale \`${report.settings.scale}\` (${integer(report.settings.sizes.orders)} orders), after the benchmark's traffic. Each
+statement is the app's own SQL, captured from its repositories; "most ordered" and "median" are the restaurant and the
+customer with the most orders and the median number of orders.
+
+${sections.join('\n')}`;
+}

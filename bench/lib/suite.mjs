@@ -1,0 +1,301 @@
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { describeResult, seedBulk } from '../../scripts/seed/bulk-seed.mjs';
+import { cacheCounters, databaseCounters, diffCache, diffDatabase } from './counters.mjs';
+import { BenchFailure } from './failure.mjs';
+import { measure } from './load.mjs';
+import { get } from './scenarios.mjs';
+import { log } from './session.mjs';
+import { loadWorkloadData, requestsFor, Traffic } from './workload.mjs';
+
+/** The pieces of the benchmark suite (bench/bench.mjs) and of its profiler (bench/profile-scenario.mjs). */
+export const SCALES = {
+  tiny: { restaurants: 200, customers: 2_000, orders: 20_000, duration: 4, warmup: 2 },
+  small: { restaurants: 1_000, customers: 10_000, orders: 100_000, duration: 10, warmup: 3 },
+  medium: { restaurants: 5_000, customers: 50_000, orders: 500_000, duration: 10, warmup: 3 },
+  full: { restaurants: 10_000, customers: 100_000, orders: 1_000_000, duration: 15, warmup: 5 },
+};
+/** Sizes and windows from the scale, except those given on the command line (`argv`). */
+export function applyScale(argv, options) {
+  const given = (name) => argv.some((argument) => argument === `--${name}` || argument.startsWith(`--${name}=`));
+  for (const name of ['restaurants', 'customers', 'orders', 'duration', 'warmup']) {
+    if (!given(name)) options[name] = SCALES[options.scale][name];
+  }
+}
+
+export const GOALS = { hot_reads: 0.8, mixed: 0.5, hit_ratio: 0.95, stampede_loads: 1 };
+export const WRITE_SHARE = 0.05;
+const STAMPEDE_REQUESTS = 1000;
+const WARMING_CONCURRENCY = 16;
+const STALE_SAMPLE = { restaurants: 60, orders: 60 };
+const REDIS_MEMORY_SAMPLE = 500;
+/** CPU (in cores) taken by other processes during a window beyond which the run is flagged. */
+export const CONTENDED_CORES = 0.25;
+const TRAFFIC_SEED = 7;
+export const RATE_LIMIT_PER_MINUTE = 1_000_000;
+
+export const APPS = {
+  on: { name: 'cache-on', env: { CACHE_ENABLED: 'true' } },
+  off: { name: 'cache-off', env: { CACHE_ENABLED: 'false' } },
+};
+
+export function round(value, digits = 2) {
+  return Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : null;
+}
+
+/**
+ * One measured window of `pick`'s traffic on `app`: throughput, latency, errors, the cache
+ * counters and database transactions of the window, per request.
+ */
+export async function window(context, app, scenario, pick, { admin = false, onAnswer } = {}) {
+  const { session, options, token } = context;
+  session.checkpoint();
+  log(`${scenario} on ${app.name}: ${options.warmup} s warm-up + ${options.duration} s`);
+  const routes = {};
+  const answer = (chosen, status, body, headers) => {
+    const route = (routes[chosen.route ?? chosen.kind] ??= { requests: 0, non2xx: 0, x_cache: {} });
+    route.requests++;
+    if (status >= 300) route.non2xx++;
+    const outcome = headers?.['x-cache'];
+    if (outcome) route.x_cache[outcome] = (route.x_cache[outcome] ?? 0) + 1;
+  };
+  let before;
+  let counting = false;
+  // Writes are booked in the warm-up too (their orders join the pools); routes only in the window.
+  const requests = requestsFor(pick, {
+    token,
+    everyRequest: admin,
+    onAnswer: (chosen, status, body, headers) => {
+      if (counting) answer(chosen, status, body, headers);
+      onAnswer?.(chosen, status, body);
+    },
+  });
+  const result = await measure(`${app.baseUrl}/`, app.child.pid, {
+    ...options,
+    requests,
+    beforeWindow: async () => {
+      before = { cache: await cacheCounters(app, token), database: await databaseCounters(context.admin, context.databaseName) };
+      counting = true;
+    },
+  });
+  counting = false;
+  const cache = diffCache(before.cache, await cacheCounters(app, token));
+  const database = diffDatabase(before.database, await databaseCounters(context.admin, context.databaseName));
+  const row = {
+    scenario,
+    app: app.name,
+    ...result,
+    errors: result.errors + result.timeouts,
+    hit_ratio: cache.hit_ratio,
+    cache,
+    database,
+    db_transactions_per_request: database.transactions / result.requests,
+    routes,
+  };
+  log(
+    `   ${Math.round(row.requests_per_second)} req/s, p50 ${row.latency_ms.p50.toFixed(2)} ms, p95 ${row.latency_ms.p95.toFixed(2)} ms, ` +
+      `p99 ${row.latency_ms.p99.toFixed(2)} ms, ${row.errors} errors, ${row.non2xx} non-2xx, ` +
+      `hit ratio ${row.hit_ratio === null ? 'n/a' : (row.hit_ratio * 100).toFixed(1) + '%'}, ` +
+      `${row.db_transactions_per_request.toFixed(3)} DB transactions/request` +
+      (row.cpu_cores ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, rest ${row.cpu_cores.rest_of_machine}` : ''),
+  );
+  return row;
+}
+
+/**
+ * Reads every path once, a few at a time: the cache holds what a long-running instance would,
+ * instead of the first seconds of the window paying for every first read of the long tail.
+ */
+export async function warm(context, app, paths) {
+  const started = performance.now();
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      context.session.checkpoint();
+      const answer = await get(app, paths[next++]);
+      if (answer.status !== 200) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: WARMING_CONCURRENCY }, worker));
+  if (failed > 0) throw new BenchFailure(`warming ${app.name}: ${failed} of ${paths.length} reads failed`);
+  log(`warmed ${app.name}: ${paths.length} paths read once in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Compares what the cache serves with what the database says now (the cache-off app reads it). */
+export async function staleReadCheck(context, writes) {
+  const { apps, token } = context;
+  const sample = (values, limit) => [...values].slice(-limit);
+  const paths = [];
+  for (const id of sample(writes.touchedRestaurants, STALE_SAMPLE.restaurants)) {
+    paths.push(`/restaurants/${id}`, `/restaurants/${id}/with-menu`, `/reviews/restaurants/${id}/reviews`, `/orders/restaurants/${id}/orders`);
+  }
+  for (const id of sample(writes.touchedOrders, STALE_SAMPLE.orders)) paths.push(`/orders/${id}`);
+  const headers = { authorization: `Bearer ${token}` };
+  const fetchBoth = (path) =>
+    Promise.all([apps.on, apps.off].map((app) => fetch(`${app.baseUrl}${path}`, { headers, signal: AbortSignal.timeout(10_000) })));
+  const stale = [];
+  const outcomes = {};
+  let compared = 0;
+  for (const path of paths) {
+    const [cached, database] = await fetchBoth(path);
+    const [cachedBody, databaseBody] = await Promise.all([cached.text(), database.text()]);
+    if (cached.status !== 200 || database.status !== 200) {
+      stale.push({ path, reason: `status ${cached.status} (cache on) / ${database.status} (cache off)` });
+      continue;
+    }
+    compared++;
+    const outcome = cached.headers.get('x-cache') ?? '-';
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    if (cachedBody !== databaseBody) stale.push({ path, x_cache: outcome, cached: cachedBody.slice(0, 300), database: databaseBody.slice(0, 300) });
+  }
+  return { compared, stale: stale.length, outcomes, examples: stale.slice(0, 5) };
+}
+
+/** STAMPEDE_REQUESTS concurrent GETs of one key nobody has read, each on its own connection. */
+export async function stampede(context, app, path) {
+  const { token } = context;
+  const before = { cache: await cacheCounters(app, token), database: await databaseCounters(context.admin, context.databaseName) };
+  const outcomes = {};
+  const statuses = {};
+  const started = performance.now();
+  const instance = autocannon({
+    url: `${app.baseUrl}${path}`,
+    connections: STAMPEDE_REQUESTS,
+    amount: STAMPEDE_REQUESTS,
+    headers: { authorization: `Bearer ${token}` },
+    timeout: 60,
+    requests: [
+      {
+        onResponse(status, _body, _context, headers) {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          const outcome = headers['x-cache'] ?? '-';
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        },
+      },
+    ],
+  });
+  const result = await instance;
+  const seconds = (performance.now() - started) / 1000;
+  const cache = diffCache(before.cache, await cacheCounters(app, token));
+  const database = diffDatabase(before.database, await databaseCounters(context.admin, context.databaseName));
+  const row = {
+    app: app.name,
+    path,
+    requests: result.requests.total,
+    seconds: round(seconds, 3),
+    errors: result.errors + result.timeouts,
+    statuses,
+    x_cache: outcomes,
+    loads: cache.loads,
+    misses: cache.misses,
+    db_transactions: database.transactions,
+    cache,
+  };
+  log(`   stampede ${path} on ${app.name}: ${row.requests} answers in ${row.seconds} s, ${row.loads} loads, ${row.db_transactions} DB transactions, X-Cache ${JSON.stringify(outcomes)}`);
+  return row;
+}
+
+/** Redis memory of the cached restaurant-with-menu entries (MEMORY USAGE of each sampled key). */
+export async function redisMemory(session) {
+  const entries = await session.redis.memoryUsage('restaurants:restaurant-with-menu:*', REDIS_MEMORY_SAMPLE);
+  const all = await session.redis.memoryUsage('*', Number.MAX_SAFE_INTEGER);
+  const sum = (values) => values.reduce((total, value) => total + value, 0);
+  const sorted = [...entries.bytes].sort((a, b) => a - b);
+  const average = entries.sampled > 0 ? sum(entries.bytes) / entries.sampled : null;
+  return {
+    with_menu_entries: entries.keys,
+    sampled: entries.sampled,
+    bytes_per_entry: { average: round(average, 0), p50: sorted[Math.floor(sorted.length / 2)] ?? null, max: sorted.at(-1) ?? null },
+    mb_per_1000_entries: average === null ? null : round((average * 1000) / 2 ** 20, 2),
+    all_keys: all.keys,
+    all_keys_mb: round(sum(all.bytes) / 2 ** 20, 2),
+  };
+}
+
+export async function verifyApps(context, restaurantId) {
+  const path = `/restaurants/${restaurantId}/with-menu`;
+  const { on, off } = context.apps;
+  const first = await get(on, path);
+  const second = await get(on, path);
+  const uncached = await get(off, path);
+  for (const [label, answer] of [['cache on', first], ['cache on (again)', second], ['cache off', uncached]]) {
+    if (answer.status !== 200) throw new BenchFailure(`${label}: GET ${path} answered ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
+  }
+  const xCache = [first, second, uncached].map((answer) => answer.headers.get('x-cache'));
+  if (!['HIT-L1', 'HIT-L2'].includes(xCache[1]) || xCache[2] !== 'BYPASS') {
+    throw new BenchFailure(`unexpected X-Cache ${xCache.join(' / ')} for ${path} (cache on twice, cache off)`);
+  }
+  if (!first.body.equals(uncached.body) || !second.body.equals(uncached.body)) {
+    throw new BenchFailure(`GET ${path}: the cached and uncached bodies differ`);
+  }
+  const health = await get(on, '/health');
+  if (health.status !== 200) throw new BenchFailure(`GET /health answered ${health.status}`);
+  log(`verified: ${path} X-Cache ${xCache.join(' / ')}, byte-identical ${uncached.body.length}-byte bodies`);
+}
+
+/**
+ * Extra variables for both apps from BENCH_APP_ENV ("NAME=value NAME=value"), for what-if runs
+ * (e.g. another CACHE_REDIS_TIMEOUT_MS); the report records them.
+ */
+export function appEnvOverrides(env = process.env) {
+  const overrides = {};
+  for (const pair of (env.BENCH_APP_ENV ?? '').split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+    if (!match) throw new BenchFailure(`BENCH_APP_ENV: "${pair}" is not NAME=value`);
+    overrides[match[1]] = match[2];
+  }
+  return overrides;
+}
+
+/**
+ * Seeds the session's database at `options`' sizes, starts the apps (`appFlags[side]`: node
+ * flags, e.g. --cpu-prof) and reads the workload data. Returns the context every step takes;
+ * `close()` ends its database connections.
+ */
+export async function prepare(session, options, appFlags = {}) {
+  const url = session.database.url;
+  const sizes = { restaurants: options.restaurants, customers: options.customers, orders: options.orders, days: 365, seed: 20_251_122 };
+  log(`seeding ${sizes.restaurants} restaurants, ${sizes.customers} customers, ${sizes.orders} orders`);
+  const seed = await seedBulk({ url, sizes, log: (message) => log(message) });
+  log(`seeded:\n${describeResult(seed)}`);
+  session.checkpoint();
+
+  const token = randomBytes(24).toString('hex');
+  // One client address sends all the load: the per-client rate limit would answer most of it with 429.
+  const common = {
+    ADMIN_TOKEN: token,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    JOBS_ENABLED: 'false',
+    RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+  };
+  const overrides = appEnvOverrides();
+  if (Object.keys(overrides).length > 0) log(`BENCH_APP_ENV: ${JSON.stringify(overrides)} on both apps`);
+  const [on, off] = await Promise.all(
+    ['on', 'off'].map((side) => session.startApp(APPS[side].name, { ...common, ...APPS[side].env, ...overrides }, appFlags[side] ?? [])),
+  );
+  const admin = new pg.Client({ connectionString: session.adminDatabaseUrl });
+  const benchDb = new pg.Client({ connectionString: url });
+  await Promise.all([admin.connect(), benchDb.connect()]);
+  const context = { session, options, token, admin, benchDb, databaseName: session.database.name, apps: { on, off }, sizes, seed };
+  context.close = () => Promise.all([admin.end().catch(() => {}), benchDb.end().catch(() => {})]);
+  try {
+    context.data = await loadWorkloadData(benchDb);
+    context.traffic = new Traffic(context.data, TRAFFIC_SEED);
+    await verifyApps(context, context.data.restaurantIds[0]);
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+  return context;
+}
+
+/** Draws the mixed traffic: WRITE_SHARE of `writes`' writes (with the admin token), the rest hot reads. */
+export function mixedTraffic(traffic, writes) {
+  return {
+    pick: () => (traffic.random.next() < WRITE_SHARE ? { ...writes.next(), admin: true } : traffic.hotRead()),
+    onAnswer: (chosen, status, body) => chosen.kind && writes.settle(chosen, status, body),
+  };
+}

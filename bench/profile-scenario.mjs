@@ -1,0 +1,78 @@
+// Profiles one scenario of the suite with the cache on: the same data, warm-up and traffic as
+// `npm run bench`, the cache-on server under `node --cpu-prof`, and the samples of the measured
+// window summarised. See bench/README.md.
+// Usage: node bench/profile-scenario.mjs [--workload hot_reads|mixed|writes|analytics] [--scale small] ...
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { summariseProfile, windowFileOf } from './cpuprofile-summary.mjs';
+import { BenchFailure } from './lib/failure.mjs';
+import { measure } from './lib/load.mjs';
+import { parseOptions, usage } from './lib/options.mjs';
+import { log, runBenchSession } from './lib/session.mjs';
+import { applyScale, mixedTraffic, prepare, warm } from './lib/suite.mjs';
+import { requestsFor, WriteState } from './lib/workload.mjs';
+
+const PROFILES = join(import.meta.dirname, 'profiles');
+const OPTIONS = ['workload', 'scale', 'restaurants', 'customers', 'orders', 'duration', 'warmup', 'connections', 'top'];
+
+async function profile(session, options) {
+  const name = `${options.workload}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  mkdirSync(PROFILES, { recursive: true });
+  const flags = ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`];
+  const context = await prepare(session, options, { on: flags });
+  try {
+    const { traffic, apps } = context;
+    const app = apps.on;
+    let pick = () => traffic.hotRead();
+    let onAnswer;
+    let admin = false;
+    if (options.workload === 'mixed') ({ pick, onAnswer } = mixedTraffic(traffic, new WriteState(traffic)));
+    if (options.workload === 'writes') {
+      const writes = new WriteState(traffic);
+      pick = () => ({ ...writes.next(), admin: true });
+      onAnswer = (chosen, status, body) => writes.settle(chosen, status, body);
+    }
+    if (options.workload === 'analytics') {
+      const today = new Date().toISOString().slice(0, 10);
+      pick = () => traffic.analyticsRead(today);
+      admin = true;
+    } else {
+      await warm(context, app, traffic.hotReadPaths());
+    }
+    log(`loading ${options.workload} on ${app.name}: ${options.warmup} s warm-up + ${options.duration} s profiled`);
+    let window;
+    const result = await measure(`${app.baseUrl}/`, app.child.pid, {
+      ...options,
+      requests: requestsFor(pick, { token: context.token, everyRequest: admin, onAnswer }),
+      onWindow: (fromUs, toUs) => (window = { fromUs, toUs }),
+    });
+    log(`${Math.round(result.requests_per_second)} req/s with the profiler on (compare microseconds per request, not rates)`);
+    const exit = await app.stop();
+    if (exit.code !== 0) throw new BenchFailure(`${app.name} exited with ${exit.code ?? exit.signal}; the profile may be missing`);
+    const file = join(PROFILES, `${name}.cpuprofile`);
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(windowFileOf(file), `${JSON.stringify({ ...window, requests: result.requests })}\n`);
+    const summary = summariseProfile(data, { ...window, requests: result.requests, top: options.top });
+    writeFileSync(join(PROFILES, `${name}.txt`), `${summary}\n`);
+    console.log(`\n${summary}\n`);
+    log(`profile: ${file}; summary: ${name}.txt`);
+  } finally {
+    await context.close();
+  }
+}
+
+const argv = process.argv.slice(2);
+let options;
+try {
+  options = parseOptions(argv, OPTIONS);
+  if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
+} catch (error) {
+  console.error(`${error.message}\n\n${usage('bench/profile-scenario.mjs', OPTIONS)}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(usage('bench/profile-scenario.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).'));
+  process.exit(0);
+}
+applyScale(argv, options);
+process.exit(await runBenchSession((session) => profile(session, options)));
