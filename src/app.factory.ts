@@ -1,18 +1,22 @@
 import { Logger, type LogLevel, ConsoleLogger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import fastifyHelmet from '@fastify/helmet';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
-import { ADMIN_BEARER } from './common/auth/admin-token.guard.js';
+import { BEARER_SCHEME } from './auth/access/access.decorators.js';
 import { ErrorBody } from './common/errors/error-body.js';
-import { HttpExceptionFilter } from './common/errors/http-exception.filter.js';
+import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
 import { RequestContextInterceptor } from './common/context/request-context.js';
 import { PageInterceptor } from './common/pagination/page.interceptor.js';
+import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { MAX_ID } from './common/validation/parse-id.pipe.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -42,6 +46,47 @@ function registerRequestLogging(app: NestFastifyApplication, config: AppConfig):
     });
 }
 
+/** Path parameters that name a row: every one goes through ParseIdPipe. */
+const ID_PARAMETER = /^(id|[a-z]+_id)$/;
+
+/**
+ * Two things every operation states the same way: who may call it (the `x-access` the access
+ * decorators record, first in its description) and what its id parameters accept (ParseIdPipe's
+ * int4 range, which @ApiParam would otherwise repeat on 38 routes).
+ */
+function documentOperations(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path)) {
+      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
+      const access = (operation as { 'x-access'?: string })['x-access'];
+      if (typeof access === 'string') {
+        operation.description = [`**Who may call it:** ${access}.`, operation.description].filter(Boolean).join('\n\n');
+      }
+      for (const parameter of operation.parameters ?? []) {
+        if ('in' in parameter && parameter.in === 'path' && ID_PARAMETER.test(parameter.name)) {
+          parameter.schema = { type: 'integer', minimum: 1, maximum: MAX_ID };
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Security headers on every answer. The API sends only JSON; the policy still allows what the
+ * Swagger UI at /docs loads from this origin (its scripts, and the inline styles it sets).
+ */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      frameAncestors: ["'none'"],
+    },
+  },
+};
+
 function setUpSwagger(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -52,10 +97,19 @@ function setUpSwagger(app: NestFastifyApplication): void {
           'Every error uses the ErrorBody shape. Lists take skip/limit and send X-Total-Count.',
       )
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN, for the operations endpoints' }, ADMIN_BEARER)
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An access token from POST /auth/login (or /auth/refresh); ADMIN_TOKEN also works and acts as an admin',
+        },
+        BEARER_SCHEME,
+      )
       .build(),
     { extraModels: [ErrorBody] },
   );
+  documentOperations(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
@@ -68,16 +122,48 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // A malformed URL (400) or an over-long path parameter (414) is refused by the router before
+    // any Nest filter or hook runs: answered here in the one error shape, with its request id.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const body = buildErrorBody(error, request);
+      void reply
+        .status(body.status)
+        .header('x-request-id', request.id)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(JSON.stringify(body));
+    },
+    // Receiving a request may take no longer than handling one (slow-loris clients).
+    requestTimeout: config.http.requestTimeoutMs,
+    // Fastify takes a hop count here (proxy-addr); the adapter's option type omits numbers.
+    trustProxy: (config.http.trustProxyHops > 0 ? config.http.trustProxyHops : false) as boolean,
     // The seeds' paths end in "/" (POST /restaurants/); both spellings reach the same route.
     routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), adapter, {
     logger: createLogger(config),
     bufferLogs: false,
+    // The API reads JSON only, with Fastify's own parser: Nest's form parser and Fastify's text
+    // parser would turn other bodies into 400s instead of 415s.
+    bodyParser: false,
   });
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new RequestContextInterceptor(), new PageInterceptor());
+  app.useGlobalInterceptors(
+    new RequestTimeoutInterceptor(app.get(Reflector), config.http.requestTimeoutMs),
+    new RequestContextInterceptor(),
+    new PageInterceptor(),
+  );
+  await app.register(fastifyHelmet, HELMET_OPTIONS);
+  if (config.http.corsOrigins) {
+    app.enableCors({
+      origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'if-none-match', 'x-request-id'],
+      exposedHeaders: ['etag', 'retry-after', 'x-cache', 'x-request-id', 'x-total-count'],
+      maxAge: 600,
+    });
+  }
   app
     .getHttpAdapter()
     .getInstance()

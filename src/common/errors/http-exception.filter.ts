@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 import type { ErrorBody } from './error-body.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
 
@@ -32,6 +33,9 @@ export function buildErrorBody(exception: unknown, request: FastifyRequest): Err
           ? ((response as { message: string[] }).message).join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     if (exception instanceof ValidationFailedException) errors = exception.fieldErrors;
+  } else if (isDatabaseUnavailable(exception)) {
+    status = HttpStatus.SERVICE_UNAVAILABLE;
+    message = 'The database is unavailable; retry later';
   } else if (exception instanceof SyntaxError && request.body === undefined) {
     status = HttpStatus.BAD_REQUEST;
     message = FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY;
@@ -52,7 +56,14 @@ export function buildErrorBody(exception: unknown, request: FastifyRequest): Err
   };
 }
 
-/** Renders every error as {@link ErrorBody}; a 500 is logged with its stack and shown without it. */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+/**
+ * Renders every error as {@link ErrorBody}; a 500 is logged with its stack and shown without it.
+ * Postgres being unreachable or too slow is a 503 with Retry-After, since a retry may succeed.
+ */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
@@ -62,7 +73,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = buildErrorBody(exception, request);
-    if (body.status >= 500) {
+    if (body.status === HttpStatus.SERVICE_UNAVAILABLE && !(exception instanceof HttpException)) {
+      // An outage fails every request the same way: one line each, not a stack trace each.
+      this.logger.warn(`${request.method} ${request.url} [${body.request_id}]: database unavailable (${describe(exception)})`);
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    } else if (body.status >= 500) {
       this.logger.error(
         `${request.method} ${request.url} failed [${body.request_id}]`,
         exception instanceof Error ? exception.stack : String(exception),

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { deleteKeysUnderPrefix } from './support/redis-keys.js';
+import { servicesForMultiInstanceSuite } from './support/services.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const PASSWORD = 'a long enough password';
+
+describe('HTTP hardening', () => {
+  describe('headers', () => {
+    let t: TestApp;
+    let cors: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp();
+      cors = await startTestApp({ env: { CORS_ORIGINS: 'https://app.example.com, https://admin.example.com' } });
+    });
+
+    afterAll(async () => {
+      await t?.close();
+      await cors?.close();
+    });
+
+    it('sends security headers on every answer, errors and L1 fast-path hits included', async () => {
+      await t.http.get('/restaurants');
+      const hit = await t.http.get('/restaurants');
+      expect(hit.headers.get('x-cache')).toBe('HIT-L1');
+      for (const response of [hit, ...(await Promise.all(['/health', '/restaurants/999999', '/no-such-route'].map((path) => t.http.get(path))))]) {
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+        expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+        expect(response.headers.get('x-powered-by')).toBeNull();
+      }
+    });
+
+    it('serves the Swagger UI without inline scripts, which the policy would block', async () => {
+      const page = await t.http.get('/docs');
+      expect(page.status).toBe(200);
+      const scripts = page.text.match(/<script[^>]*>/g) ?? [];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const script of scripts) expect(script).toMatch(/src=/);
+    });
+
+    it('sends no CORS headers unless origins are configured', async () => {
+      const response = await t.http.get('/health', { headers: { origin: 'https://app.example.com' } });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('allows exactly the configured origins, preflight included', async () => {
+      const preflight = await cors.http.request('OPTIONS', '/restaurants', undefined, {
+        headers: { origin: 'https://admin.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+      const allowed = await cors.http.get('/health', { headers: { origin: 'https://app.example.com' } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(allowed.headers.get('access-control-expose-headers')).toContain('x-total-count');
+      const other = await cors.http.get('/health', { headers: { origin: 'https://evil.example.com' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe('rate limits', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '30', AUTH_RATE_LIMIT_PER_MINUTE: '3', AUTH_BCRYPT_ROUNDS: '4' } });
+      const account = await t.admin.post('/admin/accounts', { email: 'limited@example.com', password: PASSWORD, role: 'restaurant_owner' });
+      expect(account.status).toBe(201);
+    });
+
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('ends a burst of failed sign-ins in 429 with Retry-After, and keeps refusing even the right password', async () => {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt++) {
+        statuses.push((await t.http.post('/auth/login', { email: 'limited@example.com', password: 'wrong password!!' })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      const blocked = await t.http.post('/auth/login', { email: 'limited@example.com', password: PASSWORD });
+      expect(blocked.status).toBe(429);
+      expect(blocked.body).toMatchObject({ status: 429, error: 'Too Many Requests', path: '/auth/login' });
+      const retryAfter = Number(blocked.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      // The strict limit is for signing in; other routes still answer this address.
+      expect((await t.http.get('/restaurants')).status).toBe(200);
+    });
+
+    it('limits each client across all routes, and counts a signed-in account apart from its address', async () => {
+      // The admin token made one request already, creating the account: 29 of its 30 are left.
+      const statuses: number[] = [];
+      for (let request = 0; request < 30; request++) statuses.push((await t.admin.get(`/customers?skip=${request}`)).status);
+      expect(statuses.slice(0, 29).every((status) => status === 200)).toBe(true);
+      expect(statuses[29]).toBe(429);
+      expect(Number((await t.admin.get('/jobs')).headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const login = await t.http.post('/auth/refresh', { refresh_token: 'x'.repeat(43) });
+      expect(login.status).not.toBe(429);
+    });
+  });
+
+  describe('rate limits across instances', () => {
+    let a: TestApp | undefined;
+    let b: TestApp | undefined;
+    const prefix = `tiffin-e2e-limits-${randomBytes(4).toString('hex')}`;
+    let redisUrl: string | undefined;
+
+    beforeAll(async () => {
+      redisUrl = await servicesForMultiInstanceSuite('rate limits across instances');
+      if (!redisUrl) return;
+      const env = { REDIS_URL: redisUrl, CACHE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '20' };
+      a = await startTestApp({ env });
+      b = await startTestApp({ env, database: a.database });
+    });
+
+    afterAll(async () => {
+      await b?.close();
+      await a?.close();
+      if (redisUrl) await deleteKeysUnderPrefix(redisUrl, prefix);
+    });
+
+    it('shares one count between instances behind a load balancer', async () => {
+      if (!a || !b) return;
+      const statuses: number[] = [];
+      for (let request = 0; request < 21; request++) statuses.push((await (request % 2 ? b : a).admin.get(`/customers?skip=${request}`)).status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(20);
+      expect(statuses[20]).toBe(429);
+    });
+  });
+
+  describe('request timeout', () => {
+    let t: TestApp;
+    let proxy: TcpProxy;
+
+    beforeAll(async () => {
+      t = await startTestApp({
+        env: { REQUEST_TIMEOUT_MS: '300', CACHE_ENABLED: 'false' },
+        databaseUrl: async (url) => {
+          const target = new URL(url);
+          proxy = new TcpProxy(target.hostname, Number(target.port));
+          await proxy.start();
+          return proxy.through(url);
+        },
+      });
+    });
+
+    afterAll(async () => {
+      await t?.close();
+      await proxy?.stop();
+    });
+
+    it('answers 503 with Retry-After when a handler outlives REQUEST_TIMEOUT_MS, then serves again', async () => {
+      proxy.delayMs = 1500;
+      try {
+        const slow = await t.admin.get('/restaurants');
+        expect(slow.status).toBe(503);
+        expect(slow.body).toMatchObject({ status: 503, path: '/restaurants' });
+        expect(Number(slow.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      } finally {
+        proxy.delayMs = 0;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect((await t.admin.get('/restaurants')).status).toBe(200);
+    });
+  });
+});
