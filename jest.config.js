@@ -9,6 +9,11 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
 };
 
+/** `--selectProjects faults`, as `npm run test:faults` passes it. */
+const faultsSelected = process.argv.some(
+  (arg, index, argv) => arg === '--selectProjects=faults' || (arg === 'faults' && argv.slice(0, index).includes('--selectProjects')),
+);
+
 export default {
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
@@ -18,6 +23,11 @@ export default {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
     },
+    // Outages, two instances, concurrency and shutdown against the built app: `npm run test:faults`.
+    // Listed only when asked for by name, so `npm test` runs unit and e2e alone.
+    ...(faultsSelected
+      ? [{ ...shared, displayName: 'faults', roots: ['<rootDir>/test/faults'], testMatch: ['**/*.fault-spec.ts'] }]
+      : []),
   ],
   testTimeout: 60000,
 };

@@ -1,8 +1,42 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigValidationError, loadConfig } from './config/app-config.js';
 import { resolveDatabase } from './database/database-target.js';
 import { createApp } from './app.factory.js';
+
+/** How often, while draining, connections that finished their last request are closed. */
+const IDLE_SWEEP_MS = 100;
+
+/**
+ * Stops taking requests and waits for those in flight while everything they use is still open.
+ * Nest's own close runs the modules' destroy hooks (the cache manager disconnects its Redis store
+ * there) before it closes the HTTP server, so draining inside it would let in-flight writes lose
+ * their cache invalidation. New connections are refused; a request on an open keep-alive
+ * connection gets a 503 with Connection: close. Node closes idle keep-alive connections once, when
+ * the server closes; one that goes idle later, after its last response, would hold the server
+ * open until its keep-alive timeout, so they are swept until the server is closed.
+ *
+ * Requests still open after `budgetMs` are cut: a server-sent-event stream never ends by itself
+ * (its client reconnects to another instance), and the rest of the shutdown needs the time left.
+ */
+async function drainHttp(app: NestFastifyApplication, budgetMs: number, logger: Logger): Promise<void> {
+  const server = app.getHttpServer();
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+  let budget: NodeJS.Timeout | undefined;
+  try {
+    const closed = app.getHttpAdapter().close();
+    const spent = new Promise<'spent'>((resolve) => (budget = setTimeout(() => resolve('spent'), budgetMs)));
+    if ((await Promise.race([closed, spent])) === 'spent') {
+      logger.warn(`Connections still open after ${budgetMs} ms of draining (event streams, or requests still running): closing them`);
+      server.closeAllConnections();
+      await closed;
+    }
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(budget);
+  }
+}
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -34,6 +68,7 @@ async function bootstrap(): Promise<void> {
     }, config.http.shutdownGraceMs);
     deadline.unref();
     try {
+      await drainHttp(app, config.http.shutdownGraceMs / 2, logger);
       await app.close();
       await database.release();
       logger.log('Shut down cleanly');
