@@ -24,7 +24,7 @@ export const JOB_LOCK_LEASE_MS = 30_000;
 export const POPULAR_RESTAURANT_COUNT = 50;
 
 /** Retention of the cleanup job, in days (the cache audit's is CACHE_AUDIT_RETENTION_DAYS). */
-export const RETENTION_DAYS = { notifications: 90, jobRuns: 30 } as const;
+export const RETENTION_DAYS = { notifications: 90, jobRuns: 30, expiredRefreshTokens: 7 } as const;
 
 /** At start-up, how long warming waits for the Redis invalidation bus (L1 is not used before it is up). */
 export const STARTUP_REDIS_WAIT_MS = 5_000;

@@ -12,6 +12,7 @@ import { JobScheduler } from './job-scheduler.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
+import { AuthModule } from '../auth/auth.module.js';
 
 /**
  * Background jobs. The analytics, cache administration and monitoring modules are imported for
@@ -19,7 +20,7 @@ import { PopularRestaurantsRepository } from './popular-restaurants.repository.j
  * exported records that instead of failing.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheAdminModule, MonitoringModule],
+  imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheAdminModule, MonitoringModule, AuthModule],
   controllers: [JobsController],
   providers: [JobSchedule, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository, PopularRestaurantsRepository],
 })
