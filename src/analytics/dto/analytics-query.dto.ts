@@ -58,7 +58,7 @@ export class PopularItemsQuery extends PeriodQuery {
 }
 
 export class RestaurantPerformanceQuery extends PaginationQuery {
-  @ApiPropertyOptional({ type: 'integer', example: 1, description: 'Only this restaurant (404 when it does not exist)' })
+  @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'Only this restaurant (404 when it does not exist)' })
   @IsOptional()
   @ToInteger()
   @IsInt()

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
 import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
 import type { CacheChangeRecord } from '../../cache/cache.service.js';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { Trim } from '../../common/validation/transforms.js';
+import { IsDateTimeWithZone, TextLength } from '../../common/validation/validators.js';
 import type { CacheAuditEntry } from '../entities/cache-audit-entry.entity.js';
 
 export const AUDIT_ACTIONS = ['invalidate', 'clear', 'clear-namespace', 'clear-expired', 'delete-key'] as const satisfies readonly CacheChangeRecord['action'][];
@@ -23,21 +24,23 @@ export class CacheAuditQuery extends PaginationQuery {
   @IsIn(AUDIT_ACTIONS)
   action?: string;
 
-  @ApiPropertyOptional({ example: 'PUT /restaurants/:id', maxLength: 200, description: 'The route or job, exactly' })
+  @ApiPropertyOptional({ example: 'PUT /restaurants/:id', minLength: 1, maxLength: 200, description: 'The route or job, exactly' })
   @IsOptional()
   @Trim()
   @IsString()
-  @Length(1, 200)
+  @TextLength(1, 200)
   cause?: string;
 
-  @ApiPropertyOptional({ example: '2025-01-01T00:00:00Z', description: 'From this time on (ISO 8601), inclusive' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2025-01-01T00:00:00Z', description: 'From this time on (ISO 8601 date-time with a time zone), inclusive' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsDateTimeWithZone()
   since?: string;
 
-  @ApiPropertyOptional({ example: '2025-12-31T23:59:59Z', description: 'Up to this time (ISO 8601), inclusive' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2025-12-31T23:59:59Z', description: 'Up to this time (ISO 8601 date-time with a time zone), inclusive' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsDateTimeWithZone()
   until?: string;
 }
 

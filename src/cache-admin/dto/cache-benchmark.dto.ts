@@ -102,7 +102,7 @@ export class CachePerformanceTestResponse {
 }
 
 export class LoadTestQuery {
-  @ApiPropertyOptional({ example: 200, default: loadTest.defaultRequests, minimum: 1, maximum: loadTest.maxRequests })
+  @ApiPropertyOptional({ type: 'integer', example: 200, default: loadTest.defaultRequests, minimum: 1, maximum: loadTest.maxRequests })
   @IsOptional()
   @ToInteger()
   @IsInt()
@@ -110,7 +110,7 @@ export class LoadTestQuery {
   @Max(loadTest.maxRequests)
   requests: number = loadTest.defaultRequests;
 
-  @ApiPropertyOptional({ example: 10, default: loadTest.maxConcurrency, minimum: 1, maximum: loadTest.maxConcurrency })
+  @ApiPropertyOptional({ type: 'integer', example: 10, default: loadTest.maxConcurrency, minimum: 1, maximum: loadTest.maxConcurrency })
   @IsOptional()
   @ToInteger()
   @IsInt()

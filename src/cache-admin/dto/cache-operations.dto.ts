@@ -1,16 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { ToInteger } from '../../common/validation/transforms.js';
 import { CacheAdminSettings } from '../cache-admin.settings.js';
 
+const CURSOR_PATTERN = /^\d{1,20}$/;
+/** SCAN cursors are unsigned 64-bit; Redis answers a larger one with an error (it was a 500). */
+const MAX_CURSOR = 2n ** 64n - 1n;
+
+const IsScanCursor = () =>
+  ValidateBy({
+    name: 'matches',
+    validator: {
+      validate: (value) => typeof value === 'string' && CURSOR_PATTERN.test(value) && BigInt(value) <= MAX_CURSOR,
+      defaultMessage: () => 'cursor must be the decimal cursor of a previous page',
+    },
+  });
+
 export class KeyPageQuery {
-  @ApiPropertyOptional({ example: '0', default: '0', description: 'SCAN cursor from the previous page ("0" starts over)' })
+  @ApiPropertyOptional({ example: '0', default: '0', pattern: CURSOR_PATTERN.source, description: 'SCAN cursor from the previous page ("0" starts over), at most 18446744073709551615' })
   @IsOptional()
   @IsString()
-  @Matches(/^\d{1,20}$/, { message: 'cursor must be the decimal cursor of a previous page' })
+  @IsScanCursor()
   cursor: string = '0';
 
-  @ApiPropertyOptional({ example: 100, default: CacheAdminSettings.keysPage.defaultCount, minimum: 1, maximum: CacheAdminSettings.keysPage.maxCount, description: 'About how many keys (SCAN may return a few more or fewer)' })
+  @ApiPropertyOptional({ type: 'integer', example: 100, default: CacheAdminSettings.keysPage.defaultCount, minimum: 1, maximum: CacheAdminSettings.keysPage.maxCount, description: 'About how many keys (SCAN may return a few more or fewer)' })
   @IsOptional()
   @ToInteger()
   @IsInt()
@@ -205,7 +218,7 @@ export class WarmPopularResponse extends WarmResponse {
 }
 
 export class WarmPopularQuery {
-  @ApiPropertyOptional({ example: 5, default: CacheAdminSettings.warm.popularRestaurants, minimum: 1, maximum: 50 })
+  @ApiPropertyOptional({ type: 'integer', example: 5, default: CacheAdminSettings.warm.popularRestaurants, minimum: 1, maximum: 50 })
   @IsOptional()
   @ToInteger()
   @IsInt()

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
+import { Presence } from '../../common/validation/presence.js';
 import { ToInteger } from '../../common/validation/transforms.js';
+import { TextLength } from '../../common/validation/validators.js';
 import { CacheAdminSettings } from '../cache-admin.settings.js';
 import { MinuteBucketResponse, PathActivityResponse, RecommendationResponse } from './cache-stats.dto.js';
 import { WarmedPath } from './cache-operations.dto.js';
@@ -45,7 +47,7 @@ export class CascadeDto {
   @IsIn(CASCADE_ENTITIES)
   entity: CascadeEntity;
 
-  @ApiProperty({ example: 1, minimum: 1 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: 2_147_483_647 })
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)
@@ -88,8 +90,8 @@ export class CascadeResponse {
 }
 
 export class PredictiveWarmDto {
-  @ApiPropertyOptional({ example: 10, default: CacheAdminSettings.warm.predictive, minimum: 1, maximum: 50 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', example: 10, default: CacheAdminSettings.warm.predictive, minimum: 1, maximum: 50 })
+  @Presence('omittable')
   @IsInt()
   @Min(1)
   @Max(50)
@@ -224,7 +226,7 @@ export class PerformanceReportResponse {
 }
 
 export class SecurityValidateQuery {
-  @ApiProperty({ example: 5, minimum: 1, description: 'The customer asking' })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 2_147_483_647, description: 'The customer asking' })
   @ToInteger()
   @IsInt()
   @Min(1)
@@ -265,7 +267,7 @@ export class SecureKeyDto {
 
   @ApiProperty({ example: 'customer:5:cart', minLength: 1, maxLength: 500 })
   @IsString()
-  @Length(1, 500)
+  @TextLength(1, 500)
   key: string;
 }
 

@@ -4,17 +4,18 @@ import { ToInteger } from '../validation/transforms.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 100;
+export const MAX_SKIP = 1_000_000;
 
 export class PaginationQuery {
-  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'Rows to skip' })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: MAX_SKIP, description: 'Rows to skip' })
   @IsOptional()
   @ToInteger()
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  @Max(MAX_SKIP)
   skip: number = 0;
 
-  @ApiPropertyOptional({ default: DEFAULT_LIMIT, minimum: 1, maximum: MAX_LIMIT, description: 'Rows to return' })
+  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_LIMIT, minimum: 1, maximum: MAX_LIMIT, description: 'Rows to return' })
   @IsOptional()
   @ToInteger()
   @IsInt()

@@ -1,11 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { ToBoolean, Trim } from '../../common/validation/transforms.js';
 import { Presence } from '../../common/validation/presence.js';
-import { IsPhoneNumber } from '../../common/validation/validators.js';
+import { IsPhoneNumber, MaxTextLength, PHONE_PATTERN, TextLength } from '../../common/validation/validators.js';
 import type { Customer } from '../entities/customer.entity.js';
 
 export const NAME_MIN_LENGTH = 2;
@@ -26,10 +26,10 @@ const NormalizeEmail = () =>
  * the NOT NULL columns.
  */
 
-const NameRules = () => applyDecorators(Trim(), IsString(), Length(NAME_MIN_LENGTH, NAME_MAX_LENGTH));
-const EmailRules = () => applyDecorators(NormalizeEmail(), IsString(), MaxLength(EMAIL_MAX_LENGTH), IsEmail());
+const NameRules = () => applyDecorators(Trim(), IsString(), TextLength(NAME_MIN_LENGTH, NAME_MAX_LENGTH));
+const EmailRules = () => applyDecorators(NormalizeEmail(), IsString(), MaxTextLength(EMAIL_MAX_LENGTH), IsEmail());
 const PhoneRules = () => applyDecorators(Trim(), IsString(), IsPhoneNumber());
-const AddressRules = () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxLength(ADDRESS_MAX_LENGTH));
+const AddressRules = () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxTextLength(ADDRESS_MAX_LENGTH));
 const ActiveRules = () => applyDecorators(Presence('omittable'), IsBoolean());
 
 const NAME_DOC = { example: 'John Doe', minLength: NAME_MIN_LENGTH, maxLength: NAME_MAX_LENGTH, description: 'Trimmed' };
@@ -39,8 +39,8 @@ const EMAIL_DOC = {
   format: 'email',
   description: 'Stored trimmed and lower-case; unique case-insensitively',
 };
-const PHONE_DOC = { example: '+1-555-0456', minLength: 7, maxLength: 20, description: 'International format' };
-const ADDRESS_DOC = { example: '456 Oak Ave, City', maxLength: ADDRESS_MAX_LENGTH, description: 'Trimmed, not empty' };
+const PHONE_DOC = { example: '+1-555-0456', minLength: 7, maxLength: 20, pattern: PHONE_PATTERN.source, description: 'International format' };
+const ADDRESS_DOC = { example: '456 Oak Ave, City', minLength: 1, maxLength: ADDRESS_MAX_LENGTH, description: 'Trimmed, not empty' };
 const ACTIVE_DOC = { example: true, description: 'Inactive customers keep their history; defaults to true' };
 
 export class CreateCustomerDto {

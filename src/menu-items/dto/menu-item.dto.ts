@@ -1,10 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNumber, IsOptional, IsPositive, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, Min } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
 import { apiPresence, Presence } from '../../common/validation/presence.js';
 import { CapitalizeWords, RoundToCents, ToBoolean, ToInteger, ToNumber, Trim } from '../../common/validation/transforms.js';
+import { TextLength } from '../../common/validation/validators.js';
 import type { MenuItem } from '../entities/menu-item.entity.js';
 
 /** The largest numeric(10,2). */
@@ -20,12 +21,12 @@ const NameField = (presence: Presence) =>
     Presence(presence),
     Trim(),
     IsString(),
-    Length(3, 100),
+    TextLength(3, 100),
   );
 
 const DescriptionField = () =>
   applyDecorators(
-    ApiProperty({ ...apiPresence('nullable'), example: 'Classic pizza with tomato, mozzarella, and basil' }),
+    ApiProperty({ ...apiPresence('nullable'), type: String, example: 'Classic pizza with tomato, mozzarella, and basil' }),
     Presence('nullable'),
     Trim(),
     IsString(),
@@ -60,7 +61,7 @@ const CategoryField = (presence: Presence) =>
     Presence(presence),
     CapitalizeWords(),
     IsString(),
-    Length(1, 50),
+    TextLength(1, 50),
   );
 
 const FlagField = (example: boolean, defaultValue: boolean) =>
@@ -72,7 +73,7 @@ const FlagField = (example: boolean, defaultValue: boolean) =>
 
 const PreparationTimeField = () =>
   applyDecorators(
-    ApiProperty({ ...apiPresence('nullable'), example: 15, minimum: 1, maximum: 1440, description: 'Minutes' }),
+    ApiProperty({ ...apiPresence('nullable'), type: 'integer', example: 15, minimum: 1, maximum: 1440, description: 'Minutes' }),
     Presence('nullable'),
     IsInt(),
     Min(1),
@@ -153,18 +154,18 @@ const FlagQuery = (description: string) =>
   applyDecorators(ApiPropertyOptional({ example: true, description: `${description}: true or false` }), IsOptional(), ToBoolean(), IsBoolean());
 
 export class MenuItemSearchQuery extends PaginationQuery {
-  @ApiPropertyOptional({ example: 'pizza', maxLength: 100, description: 'Case-insensitive substring of the name or the description' })
+  @ApiPropertyOptional({ example: 'pizza', minLength: 1, maxLength: 100, description: 'Case-insensitive substring of the name or the description' })
   @IsOptional()
   @Trim()
   @IsString()
-  @Length(1, 100)
+  @TextLength(1, 100)
   q?: string;
 
-  @ApiPropertyOptional({ example: 'main course', maxLength: 50, description: 'Category, case-insensitive exact match' })
+  @ApiPropertyOptional({ example: 'main course', minLength: 1, maxLength: 50, description: 'Category, case-insensitive exact match' })
   @IsOptional()
   @CapitalizeWords()
   @IsString()
-  @Length(1, 50)
+  @TextLength(1, 50)
   category?: string;
 
   @FlagQuery('Vegetarian items only, or non-vegetarian only')

@@ -10,15 +10,15 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
+import { Presence } from '../../common/validation/presence.js';
 import { Trim } from '../../common/validation/transforms.js';
+import { IsDateTimeWithZone, MaxTextLength } from '../../common/validation/validators.js';
 import type { Customer } from '../../customers/entities/customer.entity.js';
 import type { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
@@ -31,7 +31,7 @@ export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 99;
 
 export class OrderLineDto {
-  @ApiProperty({ type: 'integer', example: 1, description: 'A menu item of the ordered restaurant' })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'A menu item of the ordered restaurant' })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
@@ -46,29 +46,29 @@ export class OrderLineDto {
   @ApiPropertyOptional({ example: 'Extra cheese', maxLength: 500, nullable: true, type: String })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxTextLength(500)
   special_requests?: string | null;
 }
 
 /** The server prices the order: a client-sent total_amount is refused as an unknown field. */
 export class PlaceOrderDto {
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
   restaurant_id: number;
 
-  @ApiProperty({ example: '456 Oak Ave, City', maxLength: 500 })
+  @ApiProperty({ example: '456 Oak Ave, City', minLength: 1, maxLength: 500 })
   @Trim()
   @IsString()
   @IsNotEmpty()
-  @MaxLength(500)
+  @MaxTextLength(500)
   delivery_address: string;
 
   @ApiPropertyOptional({ example: 'Ring doorbell twice', maxLength: 1000, nullable: true, type: String })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxTextLength(1000)
   special_instructions?: string | null;
 
   @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: MAX_ORDER_LINES })
@@ -80,22 +80,21 @@ export class PlaceOrderDto {
   order_items: OrderLineDto[];
 }
 
-const ISO_8601_WITH_TIME_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
 export class UpdateOrderStatusDto {
   @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
   @IsEnum(OrderStatus, { message: `order_status must be one of: ${ORDER_STATUSES.join(', ')}` })
   order_status: OrderStatus;
 
   @ApiPropertyOptional({
+    format: 'date-time',
     example: '2024-01-15T18:30:00Z',
     description:
       'Only with order_status "delivered": when it was delivered, ISO 8601 with a time zone; ' +
       'not in the future nor before the order date. Defaults to now.',
   })
-  @IsOptional()
+  @Presence('omittable')
   @IsISO8601({ strict: true })
-  @Matches(ISO_8601_WITH_TIME_ZONE, { message: 'delivery_time must be an ISO 8601 date-time with a time zone' })
+  @IsDateTimeWithZone()
   delivery_time?: string;
 }
 

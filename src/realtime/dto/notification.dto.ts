@@ -1,19 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min } from 'class-validator';
 import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
+import { Presence } from '../../common/validation/presence.js';
 import type { Notification } from '../entities/notification.entity.js';
 
 export const MAX_IDS_PER_REQUEST = 500;
 
 export class MarkNotificationsReadDto {
   @ApiPropertyOptional({
-    type: [Number],
+    type: 'array',
+    items: { type: 'integer', minimum: 1, maximum: MAX_ID },
     example: [3, 4],
     minItems: 1,
     maxItems: MAX_IDS_PER_REQUEST,
     description: "Which of the customer's notifications to mark read; all of them when absent. Other customers' ids are left alone.",
   })
-  @IsOptional()
+  @Presence('omittable')
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_IDS_PER_REQUEST)

@@ -132,6 +132,7 @@ describe('toRestaurantResponse', () => {
   it('serialises every column in a fixed order, dates as ISO strings, leaving out the relations', () => {
     const restaurant = {
       menu_items: [],
+      owner_account_id: null,
       updated_at: new Date('2025-01-15T18:31:00Z'),
       created_at: new Date('2025-01-15T18:30:00Z'),
       capacity: 20,

@@ -1,10 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { apiPresence, Presence } from '../../common/validation/presence.js';
 import { CapitalizeWords, RoundToCents, ToBoolean, ToNumber, Trim } from '../../common/validation/transforms.js';
-import { IsPhoneNumber, IsTimeOfDay } from '../../common/validation/validators.js';
+import { IsPhoneNumber, IsTimeOfDay, MaxTextLength, PHONE_PATTERN, TextLength, TIME_OF_DAY_PATTERN } from '../../common/validation/validators.js';
 import type { Restaurant } from '../entities/restaurant.entity.js';
 
 /*
@@ -23,16 +23,16 @@ const NameField = (presence: Presence) =>
     Presence(presence),
     Trim(),
     IsString(),
-    Length(3, 100),
+    TextLength(3, 100),
   );
 
 const DescriptionField = () =>
   applyDecorators(
-    ApiProperty({ ...apiPresence('nullable'), example: 'Authentic Italian pizza', maxLength: 2000 }),
+    ApiProperty({ ...apiPresence('nullable'), type: String, example: 'Authentic Italian pizza', maxLength: 2000 }),
     Presence('nullable'),
     Trim(),
     IsString(),
-    MaxLength(2000),
+    MaxTextLength(2000),
   );
 
 const CuisineTypeField = (presence: Presence) =>
@@ -47,7 +47,7 @@ const CuisineTypeField = (presence: Presence) =>
     Presence(presence),
     CapitalizeWords(),
     IsString(),
-    Length(1, 50),
+    TextLength(1, 50),
   );
 
 const AddressField = (presence: Presence) =>
@@ -56,12 +56,12 @@ const AddressField = (presence: Presence) =>
     Presence(presence),
     Trim(),
     IsString(),
-    Length(1, 500),
+    TextLength(1, 500),
   );
 
 const PhoneNumberField = (presence: Presence) =>
   applyDecorators(
-    ApiProperty({ ...apiPresence(presence), example: '+1-555-0123', minLength: 7, maxLength: 20 }),
+    ApiProperty({ ...apiPresence(presence), example: '+1-555-0123', minLength: 7, maxLength: 20, pattern: PHONE_PATTERN.source }),
     Presence(presence),
     Trim(),
     IsString(),
@@ -87,7 +87,13 @@ const IsActiveField = () =>
 
 const TimeOfDayField = (example: string) =>
   applyDecorators(
-    ApiProperty({ ...apiPresence('nullable'), example, description: 'HH:MM or HH:MM:SS (24-hour); returned as HH:MM:SS' }),
+    ApiProperty({
+      ...apiPresence('nullable'),
+      type: String,
+      example,
+      pattern: TIME_OF_DAY_PATTERN.source,
+      description: 'HH:MM or HH:MM:SS (24-hour); returned as HH:MM:SS',
+    }),
     Presence('nullable'),
     IsString(),
     IsTimeOfDay(),
@@ -97,6 +103,7 @@ const CapacityField = () =>
   applyDecorators(
     ApiProperty({
       ...apiPresence('omittable'),
+      type: 'integer',
       example: 20,
       minimum: 1,
       maximum: 1000,
@@ -175,11 +182,11 @@ export class UpdateRestaurantDto {
 }
 
 export class RestaurantSearchQuery extends PaginationQuery {
-  @ApiPropertyOptional({ example: 'italian', maxLength: 50, description: 'Cuisine type, case-insensitive exact match' })
+  @ApiPropertyOptional({ example: 'italian', minLength: 1, maxLength: 50, description: 'Cuisine type, case-insensitive exact match' })
   @IsOptional()
   @CapitalizeWords()
   @IsString()
-  @Length(1, 50)
+  @TextLength(1, 50)
   cuisine?: string;
 
   @ApiPropertyOptional({ example: 4, minimum: 0, maximum: 5, description: 'Only restaurants rated at least this' })
@@ -190,11 +197,11 @@ export class RestaurantSearchQuery extends PaginationQuery {
   @Max(5)
   min_rating?: number;
 
-  @ApiPropertyOptional({ example: 'main st', maxLength: 500, description: 'Case-insensitive substring of the address' })
+  @ApiPropertyOptional({ example: 'main st', minLength: 1, maxLength: 500, description: 'Case-insensitive substring of the address' })
   @IsOptional()
   @Trim()
   @IsString()
-  @Length(1, 500)
+  @TextLength(1, 500)
   location?: string;
 
   @ApiPropertyOptional({ example: true, description: 'true or false' })
