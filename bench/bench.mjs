@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { analyticsStatements, explainAll } from './lib/explain.mjs';
-import { parseOptions, usage } from './lib/options.mjs';
+import { readCommandLine } from './lib/options.mjs';
 import { describeMachine, writeAtomically } from './lib/report.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
 import {
@@ -163,18 +163,7 @@ async function bench(session, options) {
 
 async function main() {
   const argv = process.argv.slice(2);
-  let options;
-  try {
-    options = parseOptions(argv, OPTIONS);
-    if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
-  } catch (error) {
-    console.error(`${error.message}\n\n${usage('bench/bench.mjs', OPTIONS)}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(usage('bench/bench.mjs', OPTIONS, 'Environment: BENCH_DATABASE_URL (an admin URL), BENCH_REDIS_URL.'));
-    return 0;
-  }
+  const options = readCommandLine('bench/bench.mjs', OPTIONS, 'Environment: BENCH_DATABASE_URL (an admin URL), BENCH_REDIS_URL.');
   applyScale(argv, options);
   const startedAt = performance.now();
   const code = await runBenchSession((session) => bench(session, options));

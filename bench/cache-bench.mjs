@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchFailure } from './lib/failure.mjs';
 import { createRestaurantWithMenu } from './lib/fixture.mjs';
 import { measure } from './lib/load.mjs';
-import { parseOptions, usage } from './lib/options.mjs';
+import { readCommandLine } from './lib/options.mjs';
 import { describeMachine, markdownReport, writeAtomically } from './lib/report.mjs';
 import { assertXCache, expectXCache, get, SCENARIOS, withMenuPath } from './lib/scenarios.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
@@ -156,18 +156,7 @@ async function bench(session, options) {
 }
 
 async function main() {
-  let options;
-  try {
-    options = parseOptions(process.argv.slice(2), OPTIONS);
-    if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
-  } catch (error) {
-    console.error(`${error.message}\n\n${usage('bench/cache-bench.mjs', OPTIONS)}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(usage('bench/cache-bench.mjs', OPTIONS, 'Environment: BENCH_DATABASE_URL (an admin URL), BENCH_REDIS_URL.'));
-    return 0;
-  }
+  const options = readCommandLine('bench/cache-bench.mjs', OPTIONS, 'Environment: BENCH_DATABASE_URL (an admin URL), BENCH_REDIS_URL.');
   const startedAt = performance.now();
   const code = await runBenchSession((session) => bench(session, options));
   log(`${code === 0 ? 'done' : 'stopped'} after ${Math.round((performance.now() - startedAt) / 1000)} s`);

@@ -7,7 +7,7 @@ import { summariseProfile, windowFileOf } from './cpuprofile-summary.mjs';
 import { BenchFailure } from './lib/failure.mjs';
 import { createRestaurantWithMenu } from './lib/fixture.mjs';
 import { measure } from './lib/load.mjs';
-import { parseOptions, usage } from './lib/options.mjs';
+import { readCommandLine } from './lib/options.mjs';
 import { expectXCache, SCENARIOS, withMenuPath } from './lib/scenarios.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
 
@@ -54,16 +54,5 @@ async function profile(session, options) {
   log(`compare with another scenario: node bench/cpuprofile-summary.mjs ${file} --compare <other>.cpuprofile`);
 }
 
-let options;
-try {
-  options = parseOptions(process.argv.slice(2), OPTIONS);
-  if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
-} catch (error) {
-  console.error(`${error.message}\n\n${usage('bench/profile-hit.mjs', OPTIONS)}`);
-  process.exit(2);
-}
-if (options.help) {
-  console.log(usage('bench/profile-hit.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).'));
-  process.exit(0);
-}
+const options = readCommandLine('bench/profile-hit.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).');
 process.exit(await runBenchSession((session) => profile(session, options)));

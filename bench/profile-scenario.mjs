@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { summariseProfile, windowFileOf } from './cpuprofile-summary.mjs';
 import { BenchFailure } from './lib/failure.mjs';
 import { measure } from './lib/load.mjs';
-import { parseOptions, usage } from './lib/options.mjs';
+import { readCommandLine } from './lib/options.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
 import { applyScale, mixedTraffic, prepare, warm } from './lib/suite.mjs';
 import { requestsFor, WriteState } from './lib/workload.mjs';
@@ -62,17 +62,6 @@ async function profile(session, options) {
 }
 
 const argv = process.argv.slice(2);
-let options;
-try {
-  options = parseOptions(argv, OPTIONS);
-  if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
-} catch (error) {
-  console.error(`${error.message}\n\n${usage('bench/profile-scenario.mjs', OPTIONS)}`);
-  process.exit(2);
-}
-if (options.help) {
-  console.log(usage('bench/profile-scenario.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).'));
-  process.exit(0);
-}
+const options = readCommandLine('bench/profile-scenario.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).');
 applyScale(argv, options);
 process.exit(await runBenchSession((session) => profile(session, options)));

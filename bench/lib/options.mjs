@@ -63,3 +63,23 @@ export function parseOptions(argv, names) {
   }
   return options;
 }
+
+/**
+ * The command line of a script that takes only options: parsed, or the script ends here, with
+ * exit code 2 and the usage for a bad argument, or 0 after printing the usage for --help.
+ */
+export function readCommandLine(script, names, helpNote) {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2), names);
+    if (options.positional?.length > 0) throw new Error(`Unexpected argument "${options.positional[0]}"`);
+  } catch (error) {
+    console.error(`${error.message}\n\n${usage(script, names)}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(usage(script, names, helpNote));
+    process.exit(0);
+  }
+  return options;
+}
