@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigValidationError, loadConfig } from './config/app-config.js';
 import { resolveDatabase } from './database/database-target.js';
 import { createApp } from './app.factory.js';
+import { ShutdownSignal } from './common/lifecycle/shutdown-signal.js';
 
 /** How often, while draining, connections that finished their last request are closed. */
 const IDLE_SWEEP_MS = 100;
@@ -17,18 +18,19 @@ const IDLE_SWEEP_MS = 100;
  * the server closes; one that goes idle later, after its last response, would hold the server
  * open until its keep-alive timeout, so they are swept until the server is closed.
  *
- * Requests still open after `budgetMs` are cut: a server-sent-event stream never ends by itself
- * (its client reconnects to another instance), and the rest of the shutdown needs the time left.
+ * Event streams end themselves on the {@link ShutdownSignal}, raised first. Requests still open
+ * after `budgetMs` are cut: the rest of the shutdown needs the time left.
  */
 async function drainHttp(app: NestFastifyApplication, budgetMs: number, logger: Logger): Promise<void> {
   const server = app.getHttpServer();
+  app.get(ShutdownSignal).begin();
   const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
   let budget: NodeJS.Timeout | undefined;
   try {
     const closed = app.getHttpAdapter().close();
     const spent = new Promise<'spent'>((resolve) => (budget = setTimeout(() => resolve('spent'), budgetMs)));
     if ((await Promise.race([closed, spent])) === 'spent') {
-      logger.warn(`Connections still open after ${budgetMs} ms of draining (event streams, or requests still running): closing them`);
+      logger.warn(`Connections still open after ${budgetMs} ms of draining (requests still running): closing them`);
       server.closeAllConnections();
       await closed;
     }

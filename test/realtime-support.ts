@@ -6,6 +6,8 @@
 export interface SseEvent {
   type: string;
   data: any;
+  /** The reconnection delay the server asked for, in ms, when the event carried one. */
+  retry?: number;
 }
 
 export class SseClient {
@@ -87,13 +89,15 @@ export class SseClient {
 
   private parse(block: string): void {
     let type = 'message';
+    let retry: number | undefined;
     const data: string[] = [];
     for (const line of block.split('\n')) {
       if (line.startsWith('event:')) type = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      else if (line.startsWith('retry:')) retry = Number(line.slice(6).trim());
     }
     if (data.length === 0) return;
-    this.events.push({ type, data: JSON.parse(data.join('\n')) });
+    this.events.push({ type, data: JSON.parse(data.join('\n')), ...(retry === undefined ? {} : { retry }) });
     this.wake();
   }
 

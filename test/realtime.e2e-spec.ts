@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CacheTags as T } from '../src/cache/cache-tags.js';
 import { CacheService } from '../src/cache/cache.service.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
+import { ShutdownSignal } from '../src/common/lifecycle/shutdown-signal.js';
 import { Clock } from '../src/realtime/clock.js';
+import { SHUTDOWN_RECONNECT_MS } from '../src/realtime/realtime.service.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { SseClient } from './realtime-support.js';
@@ -426,6 +428,32 @@ describe('real-time routes', () => {
         expect(stream.events).toHaveLength(3);
       } finally {
         stream.close();
+      }
+    });
+
+    it('ends every open stream with a "reconnect" event when the instance starts shutting down, and at once a stream opened after', async () => {
+      // Its own app: the shutdown signal is raised once per process.
+      const closing = await startTestApp();
+      try {
+        const builder = new TiffinBuilder(closing.admin);
+        const r = await builder.restaurant();
+        const dish = await builder.menuItem(r.id);
+        const customer = await builder.customer();
+        const orders = [await builder.order(customer.id, r.id, [[dish.id, 1]]), await builder.order(customer.id, r.id, [[dish.id, 1]])];
+        const streams = await Promise.all(orders.map((order) => SseClient.open(`${closing.admin.baseUrl}/realtime/orders/${order.id}/events`, ADMIN)));
+        await Promise.all(streams.map((stream) => stream.next(1)));
+
+        closing.app.get(ShutdownSignal).begin();
+        for (const [index, stream] of streams.entries()) {
+          const order_id = orders[index].id;
+          expect(await stream.next(2)).toEqual({ type: 'reconnect', retry: SHUTDOWN_RECONNECT_MS, data: { order_id, reason: 'This instance is shutting down' } });
+          await stream.end();
+        }
+        const late = await SseClient.open(`${closing.admin.baseUrl}/realtime/orders/${orders[0].id}/events`, ADMIN);
+        await late.end();
+        expect(late.events).toEqual([{ type: 'reconnect', retry: SHUTDOWN_RECONNECT_MS, data: { order_id: orders[0].id, reason: 'This instance is shutting down' } }]);
+      } finally {
+        await closing.close();
       }
     });
 

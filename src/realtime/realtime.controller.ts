@@ -17,7 +17,7 @@ import {
 } from './dto/realtime.dto.js';
 import { OrderExistsGuard } from './order-exists.guard.js';
 import { RealtimeCachePolicies as P } from './realtime.cache-policies.js';
-import { HEARTBEAT_MS, RealtimeService } from './realtime.service.js';
+import { HEARTBEAT_MS, RealtimeService, SHUTDOWN_RECONNECT_MS } from './realtime.service.js';
 import { Allow, Public } from '../auth/access/access.decorators.js';
 import { Grants } from '../auth/access/grants.js';
 import { STATUSES_SETTABLE_BY } from '../orders/order-status-machine.js';
@@ -165,7 +165,8 @@ export class RealtimeController {
       'Events: "status" (the status when the stream opens), then "status-changed" for each change, whichever ' +
       `instance made it; data is JSON {order_id, order_status, from_status, is_final}. A ": heartbeat" comment every ` +
       `${HEARTBEAT_MS / 1000} s keeps proxies from closing the connection. The stream ends after a final status ` +
-      '(delivered or cancelled).',
+      '(delivered or cancelled), or with a "reconnect" event (data {order_id, reason}, and a retry delay of ' +
+      `${SHUTDOWN_RECONNECT_MS} ms) when the instance shuts down: reconnecting reaches another instance.`,
   })
   @ApiParam(ORDER_ID)
   @ApiProduces('text/event-stream')

@@ -1,6 +1,7 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
+import { ShutdownSignal } from '../common/lifecycle/shutdown-signal.js';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { CacheService } from '../cache/cache.service.js';
 import { CacheTags as T } from '../cache/cache-tags.js';
@@ -38,6 +39,9 @@ import { RealtimeRepository } from './realtime.repository.js';
 
 export const HEARTBEAT_MS = 15_000;
 
+/** How long a client waits before reconnecting after this instance ended its stream to shut down. */
+export const SHUTDOWN_RECONNECT_MS = 1_000;
+
 /** Where each status lies along the workflow; both final statuses come last. */
 const WORKFLOW_RANK: Record<OrderStatus, number> = {
   [OrderStatus.Placed]: 0,
@@ -59,6 +63,7 @@ export class RealtimeService {
     private readonly stream: OrderStatusStream,
     private readonly cache: CacheService,
     private readonly clock: Clock,
+    private readonly shutdown: ShutdownSignal,
   ) {}
 
   async deliverySlots(restaurantId: number): Promise<DeliverySlotsResponse> {
@@ -137,6 +142,14 @@ export class RealtimeService {
         else send('status-changed', message.order_status, message.from_status);
       });
       const heartbeat = setInterval(() => subscriber.next({ comment: 'heartbeat' }), HEARTBEAT_MS);
+      // A stream never ends by itself before the order is final, so shutting down ends it with a
+      // "reconnect" event instead of cutting it; the client's reconnection reaches another instance.
+      const endForShutdown = () => {
+        subscriber.next({ type: 'reconnect', retry: SHUTDOWN_RECONNECT_MS, data: { order_id: orderId, reason: 'This instance is shutting down' } });
+        subscriber.complete();
+      };
+      if (this.shutdown.signal.aborted) endForShutdown();
+      else this.shutdown.signal.addEventListener('abort', endForShutdown, { once: true });
       this.realtime
         .orderStatus(orderId)
         .then((status) => {
@@ -149,6 +162,7 @@ export class RealtimeService {
       return () => {
         stopWatching();
         clearInterval(heartbeat);
+        this.shutdown.signal.removeEventListener('abort', endForShutdown);
       };
     });
   }

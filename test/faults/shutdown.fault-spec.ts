@@ -182,9 +182,10 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
     expect(await sql.query(`SELECT id, delivery_address FROM orders WHERE delivery_address = ANY($1)`, [addresses])).toEqual([]);
   });
 
-  it('ends the event stream that was open at the signal', () => {
+  it('ends the event stream that was open at the signal with a "reconnect" event, not by cutting it', () => {
     expect(stream.status).toBe(200);
     expect(stream.ended).toBe(true);
+    expect(stream.events.at(-1)).toMatchObject({ type: 'reconnect', retry: expect.any(Number) });
   });
 
   it(`exits 0 within SHUTDOWN_GRACE_MS (${GRACE_MS} ms)`, () => {
