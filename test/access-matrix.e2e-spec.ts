@@ -261,7 +261,7 @@ describe('Access: role by route', () => {
     }
   });
 
-  it('never answers a guarded route from the L1 fast path', async () => {
+  it('never answers a guarded route from the cache fast path, even with a fresh entry in L1', async () => {
     const path = `/restaurants/${w.restaurant}/analytics`;
     await clients.owner.get(path);
     expect((await clients.owner.get(path)).headers.get('x-cache')).toBe('HIT-L1');

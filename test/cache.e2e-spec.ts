@@ -207,6 +207,8 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'));
     expect(hit.headers.get('content-type')).toBe(miss.headers.get('content-type'));
     expect(hit.headers.get('x-request-id')).toBe('fast-path-1');
+    // The rate-limit guard, which sets this header, never ran: Nest's pipeline was skipped.
+    expect([miss.headers.get('x-ratelimit-limit'), hit.headers.get('x-ratelimit-limit')]).toEqual([expect.any(String), null]);
     const notModified = await a.admin.get(`/restaurants/${id}`, { headers: { 'if-none-match': miss.headers.get('etag')! } });
     expect(notModified.status).toBe(304);
     expect(notModified.headers.get('x-cache')).toBe('HIT-L1');
@@ -218,6 +220,27 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     // Input the full path refuses is still refused.
     expect((await a.admin.get('/restaurants/abc')).status).toBe(400);
     expect((await a.admin.get('/restaurants?limit=1000')).status).toBe(400);
+  });
+
+  it('answers fresh public L2 hits before the Nest pipeline as well, promoting them into L1', async () => {
+    const [{ id }] = await a.db.query(
+      `INSERT INTO restaurants (name, cuisine_type, address, phone_number) VALUES ($1, 'Thai', '1 Road', '+1-555-0100') RETURNING id`,
+      [`Fast L2 ${randomBytes(3).toString('hex')}`],
+    );
+    const miss = await a.admin.get(`/restaurants/${id}/with-menu`);
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    const [shared, notModified] = await Promise.all([
+      b.admin.get(`/restaurants/${id}/with-menu`),
+      b.admin.get(`/restaurants/${id}/with-menu`, { headers: { 'if-none-match': miss.headers.get('etag')! } }),
+    ]);
+    expect([shared.headers.get('x-cache'), shared.headers.get('x-ratelimit-limit')]).toEqual(['HIT-L2', null]);
+    expect([shared.text, shared.headers.get('etag')]).toEqual([miss.text, miss.headers.get('etag')]);
+    expect([notModified.status, notModified.headers.get('x-cache')]).toEqual([304, 'HIT-L2']);
+    expect((await b.admin.get(`/restaurants/${id}/with-menu`)).headers.get('x-cache')).toBe('HIT-L1');
+    // A write through A drops the entry from Redis and from B's L1: B loads the new data.
+    await a.admin.put(`/restaurants/${id}`, { name: `Renamed ${id}` });
+    const after = await b.admin.get(`/restaurants/${id}/with-menu`);
+    expect([after.headers.get('x-cache'), after.body.name]).toEqual(['MISS', `Renamed ${id}`]);
   });
 
   it('never deletes a key outside its prefix', async () => {

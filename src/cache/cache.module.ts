@@ -15,7 +15,7 @@ import { RedisTier } from './redis-tier.js';
 import { TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
 import { CachedRoutes } from './cached-routes.js';
-import { L1FastPath } from './l1-fast-path.js';
+import { CacheFastPath } from './cache-fast-path.js';
 import { RateLimitCounter } from './rate-limit-counter.js';
 
 function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCache {
@@ -93,7 +93,7 @@ class CacheTiersModule {}
     CacheService,
     HttpCacheInterceptor,
     CachedRoutes,
-    L1FastPath,
+    CacheFastPath,
     CacheInvalidationSubscriber,
     CacheWarmer,
     DistributedLock,

@@ -30,7 +30,7 @@ const joinPath = (...parts: string[]) =>
 
 /**
  * Every cached GET route of the running app, found from the @Cached metadata on the controllers
- * (so new routes are covered without a list to keep): by route pattern, for the L1 fast path and
+ * (so new routes are covered without a list to keep): by route pattern, for the cache fast path and
  * the operations endpoints, and by policy, for write-through, which re-reads a representation
  * through the route's own handler (routes whose handler takes only the id).
  */

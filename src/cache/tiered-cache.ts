@@ -82,6 +82,8 @@ export class TieredCache {
   private localSequence = 0;
   private readonly tagSequences = new Map<string, { sequence: number; at: number }>();
   private readonly inflight = new Map<string, Promise<CacheResult>>();
+  /** The fast path's Redis reads under way: concurrent requests for one key share one. */
+  private readonly publicL2Reads = new Map<string, Promise<CacheEntry | undefined>>();
   private readonly refreshing = new Set<string>();
   /** Tags whose invalidation has not reached Redis yet; L2 is not read until they have. */
   private pendingTags = new Set<string>();
@@ -135,6 +137,35 @@ export class TieredCache {
     if (!entry || entry.owner !== undefined || entry.freshUntil <= now) return undefined;
     if (entry.freshUntil - now < entry.ttlMs * this.options.refreshAheadRatio) return undefined;
     this.metrics.outcome(namespace, 'HIT-L1');
+    return entry;
+  }
+
+  /**
+   * {@link freshPublicL1} one tier down: a fresh public entry read from Redis, not due for
+   * refresh-ahead, promoted into L1 and counted as a hit. Undefined (Redis unusable, nothing
+   * there, an expired or due entry, a full-path read of the key already under way, or one of its
+   * tags invalidated here during the read) sends the request down the full path.
+   */
+  async freshPublicL2(namespace: CacheNamespace, cacheKey: string): Promise<CacheEntry | undefined> {
+    if (!this.l2Usable || this.inflight.has(cacheKey)) return undefined;
+    let read = this.publicL2Reads.get(cacheKey);
+    if (!read) {
+      read = this.readFreshPublicL2(namespace, cacheKey).finally(() => this.publicL2Reads.delete(cacheKey));
+      this.publicL2Reads.set(cacheKey, read);
+    }
+    const entry = await read;
+    if (entry) this.metrics.outcome(namespace, 'HIT-L2');
+    return entry;
+  }
+
+  private async readFreshPublicL2(namespace: CacheNamespace, cacheKey: string): Promise<CacheEntry | undefined> {
+    const localSnapshot = this.localSequence;
+    const entry = await this.redis!.get(cacheKey).catch(() => this.countError(namespace));
+    const now = Date.now();
+    if (!entry || entry.owner !== undefined || entry.freshUntil <= now) return undefined;
+    if (entry.freshUntil - now < entry.ttlMs * this.options.refreshAheadRatio) return undefined;
+    if (this.invalidatedSince(entry.tags, localSnapshot)) return undefined;
+    this.promote(cacheKey, entry, localSnapshot);
     return entry;
   }
 
