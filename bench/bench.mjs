@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { analyticsStatements, explainAll } from './lib/explain.mjs';
 import { readCommandLine } from './lib/options.mjs';
 import { describeMachine, writeAtomically } from './lib/report.mjs';
-import { log, runBenchSession } from './lib/session.mjs';
+import { log, RATE_LIMIT_PER_MINUTE, runBenchSession } from './lib/session.mjs';
 import {
   appEnvOverrides,
   applyScale,
@@ -17,7 +17,6 @@ import {
   GOALS,
   mixedTraffic,
   prepare,
-  RATE_LIMIT_PER_MINUTE,
   redisMemory,
   round,
   staleReadCheck,

@@ -69,7 +69,7 @@ async function bench(session, options) {
 
   // The first app runs the migrations; the data goes in through it before the others start.
   const cacheL1 = await session.startApp(SCENARIOS.l1.app, SCENARIOS.l1.env);
-  const { restaurantId, menuItems } = await createRestaurantWithMenu(cacheL1.baseUrl);
+  const { restaurantId, menuItems } = await createRestaurantWithMenu(cacheL1.baseUrl, session.adminToken);
   const path = withMenuPath(restaurantId);
   log(`created restaurant ${restaurantId} with ${menuItems} menu items`);
   const [cacheL2, cacheOff] = await Promise.all([

@@ -23,7 +23,7 @@ async function profile(session, options) {
     `--cpu-prof-dir=${PROFILES}`,
     `--cpu-prof-name=${name}.cpuprofile`,
   ]);
-  const { restaurantId } = await createRestaurantWithMenu(app.baseUrl);
+  const { restaurantId } = await createRestaurantWithMenu(app.baseUrl, session.adminToken);
   const path = scenario.path ?? withMenuPath(restaurantId);
   if (scenario.xCache) await expectXCache(app, path, scenario.xCache, session.checkpoint);
 

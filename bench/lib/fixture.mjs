@@ -27,10 +27,10 @@ const DISHES = [
   ['Mango Lassi', 'Yoghurt, Alphonso mango', 4.5, 'drinks', true, 5],
 ];
 
-async function post(baseUrl, path, body) {
+async function post(baseUrl, token, path, body) {
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -38,11 +38,11 @@ async function post(baseUrl, path, body) {
   return JSON.parse(text);
 }
 
-/** Creates the restaurant and its items; returns the restaurant id and the number of items. */
-export async function createRestaurantWithMenu(baseUrl) {
-  const restaurant = await post(baseUrl, '/restaurants/', RESTAURANT);
+/** Creates the restaurant and its items as admin; returns the restaurant id and the number of items. */
+export async function createRestaurantWithMenu(baseUrl, adminToken) {
+  const restaurant = await post(baseUrl, adminToken, '/restaurants/', RESTAURANT);
   for (const [name, description, price, category, vegetarian, minutes] of DISHES) {
-    await post(baseUrl, `/restaurants/${restaurant.id}/menu-items/`, {
+    await post(baseUrl, adminToken, `/restaurants/${restaurant.id}/menu-items/`, {
       name,
       description,
       price,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AppProcess, stopAllApps } from './app-process.mjs';
 import { BenchFailure } from './failure.mjs';
@@ -5,6 +6,9 @@ import { stopLoad } from './load.mjs';
 import { createBenchDatabase, createBenchPrefix, serviceUrls } from './services.mjs';
 
 export const log = (message) => console.log(`[bench] ${message}`);
+
+/** One client address sends all the load: the per-client rate limit would answer most of it with 429. */
+export const RATE_LIMIT_PER_MINUTE = 1_000_000;
 
 const exitCodeOf = (signal) => 128 + (signal === 'SIGINT' ? 2 : 15);
 
@@ -47,8 +51,20 @@ export async function runBenchSession(work) {
     database = await createBenchDatabase(adminDatabaseUrl);
     redis = await createBenchPrefix(redisUrl);
     log(`database ${database.name}, Redis prefix ${redis.prefix}`);
-    session.env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, CACHE_PREFIX: redis.prefix };
-    Object.assign(session, { database, redis, adminDatabaseUrl });
+    // What every app of the session needs: a production build refuses to start without
+    // JWT_SECRET; the fixtures and the analytics load call admin routes with ADMIN_TOKEN; no
+    // scheduled job adds queries to a measured window.
+    const adminToken = randomBytes(24).toString('hex');
+    session.env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      CACHE_PREFIX: redis.prefix,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      ADMIN_TOKEN: adminToken,
+      JOBS_ENABLED: 'false',
+      RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+    };
+    Object.assign(session, { database, redis, adminDatabaseUrl, adminToken });
     await work(session);
   } catch (error) {
     failure = error;

@@ -1,5 +1,4 @@
 import autocannon from 'autocannon';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { describeResult, seedBulk } from '../../scripts/seed/bulk-seed.mjs';
@@ -34,7 +33,6 @@ const REDIS_MEMORY_SAMPLE = 500;
 /** CPU (in cores) taken by other processes during a window beyond which the run is flagged. */
 export const CONTENDED_CORES = 0.25;
 const TRAFFIC_SEED = 7;
-export const RATE_LIMIT_PER_MINUTE = 1_000_000;
 
 export const APPS = {
   on: { name: 'cache-on', env: { CACHE_ENABLED: 'true' } },
@@ -263,18 +261,11 @@ export async function prepare(session, options, appFlags = {}) {
   log(`seeded:\n${describeResult(seed)}`);
   session.checkpoint();
 
-  const token = randomBytes(24).toString('hex');
-  // One client address sends all the load: the per-client rate limit would answer most of it with 429.
-  const common = {
-    ADMIN_TOKEN: token,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    JOBS_ENABLED: 'false',
-    RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
-  };
+  const token = session.adminToken;
   const overrides = appEnvOverrides();
   if (Object.keys(overrides).length > 0) log(`BENCH_APP_ENV: ${JSON.stringify(overrides)} on both apps`);
   const [on, off] = await Promise.all(
-    ['on', 'off'].map((side) => session.startApp(APPS[side].name, { ...common, ...APPS[side].env, ...overrides }, appFlags[side] ?? [])),
+    ['on', 'off'].map((side) => session.startApp(APPS[side].name, { ...APPS[side].env, ...overrides }, appFlags[side] ?? [])),
   );
   const admin = new pg.Client({ connectionString: session.adminDatabaseUrl });
   const benchDb = new pg.Client({ connectionString: url });
