@@ -43,9 +43,10 @@ export class CacheFastPath implements OnModuleInit {
       const cacheKey = cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, request.query as Record<string, unknown>));
       const local = this.tiers.freshPublicL1(policy.namespace, cacheKey);
       if (local) return answer(request, reply, local, 'HIT-L1');
+      // A failed read is the full path's to handle (it reads Redis again, or loads).
       this.tiers.freshPublicL2(policy.namespace, cacheKey).then(
         (shared) => (shared ? answer(request, reply, shared, 'HIT-L2') : done()),
-        done,
+        () => done(),
       );
     });
   }
