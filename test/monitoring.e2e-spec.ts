@@ -127,7 +127,7 @@ describe('health and metrics', () => {
     await t.db.query(
       `INSERT INTO alerts (rule, severity, status, message, value, threshold) VALUES ('redis_memory', 'warning', 'acknowledged', 'test', 85, 80)`,
     );
-    const runsBefore = (outcome: string) => sample(before, 'tiffin_job_runs_total', { job: 'cleanup', outcome })!;
+    const runsBefore = (outcome: string) => sample(before, 'tiffin_job_runs_total', { job_name: 'cleanup', outcome })!;
     const run = await t.admin.post('/jobs/cleanup/run');
     expect(run.status).toBe(200);
     const outcome: string = run.body.outcome;
@@ -136,8 +136,8 @@ describe('health and metrics', () => {
     const text = (await t.admin.get('/metrics')).text;
     expect(sample(text, 'tiffin_alerts_unresolved', { rule: 'redis_memory', severity: 'warning' })).toBe(1);
     expect(sample(text, 'tiffin_alerts_unresolved', { rule: 'redis_memory', severity: 'critical' })).toBe(0);
-    expect(sample(text, 'tiffin_job_runs_total', { job: 'cleanup', outcome })).toBe(runsBefore(outcome) + 1);
-    expect(sample(text, 'tiffin_job_runs_total', { job: 'cleanup', outcome: other })).toBe(runsBefore(other));
+    expect(sample(text, 'tiffin_job_runs_total', { job_name: 'cleanup', outcome })).toBe(runsBefore(outcome) + 1);
+    expect(sample(text, 'tiffin_job_runs_total', { job_name: 'cleanup', outcome: other })).toBe(runsBefore(other));
     if (process.env.REDIS_URL) {
       expect(sample(text, 'tiffin_redis_memory_used_bytes')).toBeGreaterThan(0);
       expect(sample(text, 'tiffin_redis_maxmemory_bytes')).toBeGreaterThanOrEqual(0);

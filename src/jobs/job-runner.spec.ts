@@ -40,7 +40,7 @@ const tiers = { redis: { instanceId: 'instance-a' } } as unknown as TieredCache;
 /** tiffin_job_runs_total of one job and outcome, as /metrics would render it. */
 async function runsCounted(registry: Registry, job: string, outcome: string): Promise<number | undefined> {
   const metric = await registry.getSingleMetric('tiffin_job_runs_total')!.get();
-  return metric.values.find((sample) => sample.labels.job === job && sample.labels.outcome === outcome)?.value;
+  return metric.values.find((sample) => sample.labels.job_name === job && sample.labels.outcome === outcome)?.value;
 }
 
 describe('JobRunner', () => {
