@@ -1,12 +1,19 @@
 // Two tiers: unit specs beside the code (fakes only) and e2e specs in test/ that boot
 // the app against real Postgres and Redis. Both run under ESM (see ../shared/TOOLCHAIN.md).
+import vm from 'node:vm';
+
+const jestRequiresEsm = typeof vm.SourceTextModule?.prototype.hasAsyncGraph === 'function';
+
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['reflect-metadata'],
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
+  // `@fastify/static` and `light-my-request` require() the ESM-only `content-disposition` and
+  // `cookie`. Jest loads such modules natively on Node 24.9+ (the same test as jest-runtime's);
+  // on older Node swc has to transform those two packages.
+  ...(jestRequiresEsm ? {} : { transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'] }),
 };
 
 /** `--selectProjects faults`, as `npm run test:faults` passes it. */

@@ -119,6 +119,33 @@ describe('health and metrics', () => {
     expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   });
 
+  it('exposes the unresolved alerts by rule and severity, Redis memory and job runs', async () => {
+    const before = (await t.admin.get('/metrics')).text;
+    for (const rule of ['cache_hit_ratio', 'redis_memory', 'http_p95_response_time']) {
+      for (const severity of ['warning', 'critical']) expect(sample(before, 'tiffin_alerts_unresolved', { rule, severity })).toBe(0);
+    }
+    await t.db.query(
+      `INSERT INTO alerts (rule, severity, status, message, value, threshold) VALUES ('redis_memory', 'warning', 'acknowledged', 'test', 85, 80)`,
+    );
+    const runsBefore = (outcome: string) => sample(before, 'tiffin_job_runs_total', { job_name: 'cleanup', outcome })!;
+    const run = await t.admin.post('/jobs/cleanup/run');
+    expect(run.status).toBe(200);
+    const outcome: string = run.body.outcome;
+    const other = outcome === 'succeeded' ? 'failed' : 'succeeded';
+
+    const text = (await t.admin.get('/metrics')).text;
+    expect(sample(text, 'tiffin_alerts_unresolved', { rule: 'redis_memory', severity: 'warning' })).toBe(1);
+    expect(sample(text, 'tiffin_alerts_unresolved', { rule: 'redis_memory', severity: 'critical' })).toBe(0);
+    expect(sample(text, 'tiffin_job_runs_total', { job_name: 'cleanup', outcome })).toBe(runsBefore(outcome) + 1);
+    expect(sample(text, 'tiffin_job_runs_total', { job_name: 'cleanup', outcome: other })).toBe(runsBefore(other));
+    if (process.env.REDIS_URL) {
+      expect(sample(text, 'tiffin_redis_memory_used_bytes')).toBeGreaterThan(0);
+      expect(sample(text, 'tiffin_redis_maxmemory_bytes')).toBeGreaterThanOrEqual(0);
+    } else {
+      expect(sample(text, 'tiffin_redis_memory_used_bytes')).toBeUndefined();
+    }
+  });
+
   it('documents /health, /health/ready and /metrics', async () => {
     const paths = (await t.admin.get('/docs-json')).body.paths;
     expect(paths['/health/ready'].get.responses).toHaveProperty('503');

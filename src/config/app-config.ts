@@ -92,7 +92,8 @@ export class ConfigValidationError extends Error {
 }
 
 /** Never echoed in an error message. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET', 'JWT_SECRET', 'ADMIN_PASSWORD']);
+/** Never echoed in a validation error; deploy/kubernetes keeps them in the Secret, not the ConfigMap. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET', 'JWT_SECRET', 'ADMIN_PASSWORD']);
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string {
   return errors
@@ -137,6 +138,19 @@ const OPTIONAL_VARIABLES = [
   'ADMIN_PASSWORD',
 ];
 
+/**
+ * The variables EnvironmentVariables validates: those with a default, and the optional ones (own
+ * properties or not, depending on how class fields are compiled).
+ */
+function validatedVariableNames(): string[] {
+  return [...new Set(Object.keys(new EnvironmentVariables()).concat(OPTIONAL_VARIABLES))];
+}
+
+/** Every environment variable the app reads: the validated ones and one TTL override per TTL name. */
+export function environmentVariableNames(): string[] {
+  return [...validatedVariableNames(), ...TTL_NAMES.map(ttlOverrideVariable)];
+}
+
 /** Rules that involve more than one variable, checked once each variable is valid on its own. */
 function crossVariableProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
@@ -151,7 +165,7 @@ function crossVariableProblems(env: EnvironmentVariables): string[] {
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = Object.fromEntries(
-    Object.keys(new EnvironmentVariables()).concat(OPTIONAL_VARIABLES).map((key) => [key, source[key]]),
+    validatedVariableNames().map((key) => [key, source[key]]),
   );
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
   const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });

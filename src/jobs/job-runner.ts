@@ -4,6 +4,7 @@ import { DistributedLock } from '../cache/distributed-lock.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { RequestContext } from '../common/context/request-context.js';
 import type { JobRun, JobTrigger } from './entities/job-run.entity.js';
+import { JobMetrics } from './job-metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { JOB_LOCK_LEASE_MS, type JobName } from './job-schedule.js';
 
@@ -31,6 +32,7 @@ export class JobRunner {
     private readonly lock: DistributedLock,
     private readonly runs: JobRunsRepository,
     tiers: TieredCache,
+    private readonly metrics: JobMetrics,
   ) {
     this.instanceId = tiers.redis?.instanceId ?? `process-${randomUUID()}`;
   }
@@ -76,6 +78,7 @@ export class JobRunner {
           this.logger.error(`Job ${name} (${trigger}) failed`, error instanceof Error ? error.stack : String(error));
         }
         const duration = Math.round(performance.now() - started);
+        this.metrics.finished(name, failed ? 'failed' : 'succeeded');
         return this.runs.finish(run.id, failed ? 'failed' : 'succeeded', new Date(startedAt.getTime() + duration), duration, detail);
       });
     } finally {

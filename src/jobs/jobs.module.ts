@@ -5,6 +5,7 @@ import { CacheAdminModule } from '../cache-admin/cache-admin.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { BackgroundTasks } from './background-tasks.js';
+import { JobMetrics } from './job-metrics.js';
 import { JobRunner } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { JobSchedule } from './job-schedule.js';
@@ -22,6 +23,6 @@ import { AuthModule } from '../auth/auth.module.js';
 @Module({
   imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheAdminModule, MonitoringModule, AuthModule],
   controllers: [JobsController],
-  providers: [JobSchedule, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository, PopularRestaurantsRepository],
+  providers: [JobSchedule, JobMetrics, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository, PopularRestaurantsRepository],
 })
 export class JobsModule {}

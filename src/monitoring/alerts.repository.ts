@@ -76,6 +76,18 @@ export class AlertsRepository {
     return this.updateUnresolved(id, { status: 'acknowledged', acknowledged_at: () => 'coalesce(acknowledged_at, now())' });
   }
 
+  /** Open and acknowledged alerts, counted by rule and severity (at most one per rule). */
+  async countUnresolved(): Promise<{ rule: string; severity: AlertSeverity; count: number }[]> {
+    const rows: { rule: string; severity: AlertSeverity; count: string }[] = await this.dataSource.manager
+      .createQueryBuilder(Alert, 'alert')
+      .select(['alert.rule AS rule', 'alert.severity AS severity', 'count(*) AS count'])
+      .where('alert.status <> :resolved', { resolved: 'resolved' })
+      .groupBy('alert.rule')
+      .addGroupBy('alert.severity')
+      .getRawMany();
+    return rows.map((row) => ({ rule: row.rule, severity: row.severity, count: Number(row.count) }));
+  }
+
   /** Newest first (opened_at, then id, descending). */
   findPage(filter: AlertFilter, skip: number, limit: number): Promise<[Alert[], number]> {
     return this.dataSource.manager.findAndCount(Alert, {

@@ -36,6 +36,7 @@ const infoField = (info: string, field: string) => {
 @Injectable()
 export class DependencyProbe {
   private inflight?: Promise<RoundTrip[]>;
+  private memoryInflight?: Promise<RedisMemorySample | undefined>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -67,8 +68,16 @@ export class DependencyProbe {
     return this.inflight;
   }
 
-  /** INFO memory; `configured: false` without Redis, undefined when Redis did not answer. */
-  async redisMemory(): Promise<RedisMemorySample | undefined> {
+  /**
+   * INFO memory; `configured: false` without Redis, undefined when Redis did not answer.
+   * Concurrent callers (the two memory gauges of one scrape) share one INFO.
+   */
+  redisMemory(): Promise<RedisMemorySample | undefined> {
+    this.memoryInflight ??= this.readRedisMemory().finally(() => (this.memoryInflight = undefined));
+    return this.memoryInflight;
+  }
+
+  private async readRedisMemory(): Promise<RedisMemorySample | undefined> {
     const redis = this.tiers.redis;
     if (!redis) return { configured: false };
     try {

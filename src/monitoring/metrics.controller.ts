@@ -15,7 +15,8 @@ export class MetricsController {
   @Allow(Grants.publicIf('METRICS_PUBLIC=true', (config) => config.http.metricsPublic))
   @Header('content-type', prometheusContentType)
   @ApiOperation({
-    summary: 'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, process',
+    summary:
+      'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, Redis memory, unresolved alerts, job runs, process',
   })
   @ApiProduces(prometheusContentType)
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })

@@ -3,7 +3,10 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { CacheMetrics, type NamespaceCounters } from '../cache/cache-metrics.js';
 import type { CacheNamespace } from '../cache/cache-namespaces.js';
 import { TieredCache } from '../cache/tiered-cache.js';
-import { DependencyProbe } from './dependency-probe.js';
+import { AlertsRepository } from './alerts.repository.js';
+import { DependencyProbe, withTimeout } from './dependency-probe.js';
+import type { AlertSeverity } from './entities/alert.entity.js';
+import { ALERT_RULES, DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
 
 /** One registry per app instance (tests run several in one process), with Node's process metrics. */
 export function createMetricsRegistry(): Registry {
@@ -26,11 +29,15 @@ const PER_NAMESPACE_COUNTERS: { name: string; help: string; read: (counters: Nam
   { name: 'tiffin_cache_load_seconds_total', help: 'Time spent loading from the source', read: (c) => c.load_time_ms / 1000 },
 ];
 
+const ALERT_SEVERITIES: readonly AlertSeverity[] = ['warning', 'critical'];
+
 /**
  * /metrics: the HTTP histogram (see HttpMetrics), the cache's counters by namespace and tier, L1
- * size, and Postgres/Redis round trips. Everything except the histogram is read when scraped: the
- * cache counters from CacheMetrics' snapshot, the round trips by pinging each dependency (bounded
- * by a short timeout; a dependency that fails has no round-trip sample and `up` 0).
+ * size, Postgres/Redis round trips, Redis memory, unresolved alerts and (registered by JobMetrics)
+ * job runs. Everything except the histogram and the job runs is read when scraped: the cache
+ * counters from CacheMetrics' snapshot, the round trips by pinging each dependency, Redis memory
+ * from INFO memory and the alerts from their table (each bounded by a short timeout; a dependency
+ * that fails has no sample and `up` 0).
  */
 @Injectable()
 export class MetricsService implements OnApplicationShutdown {
@@ -39,6 +46,7 @@ export class MetricsService implements OnApplicationShutdown {
     cacheMetrics: CacheMetrics,
     tiers: TieredCache,
     probe: DependencyProbe,
+    alerts: AlertsRepository,
   ) {
     const namespaces = () => Object.entries(cacheMetrics.snapshot().namespaces) as [CacheNamespace, NamespaceCounters][];
     const registers = [registry];
@@ -102,6 +110,47 @@ export class MetricsService implements OnApplicationShutdown {
       collect: async () => {
         up.reset();
         for (const trip of await probe.roundTrips()) up.set({ dependency: trip.dependency }, trip.ms === undefined ? 0 : 1);
+      },
+    });
+
+    // The same INFO memory the redis_memory alert rule judges; Redis is shared, so every instance reports the same value.
+    const redisUsed: Gauge = new Gauge({
+      name: 'tiffin_redis_memory_used_bytes',
+      help: 'Redis used_memory (INFO memory) at scrape time; absent without Redis or when it did not answer',
+      registers,
+      collect: async () => {
+        redisUsed.reset();
+        const memory = await probe.redisMemory();
+        if (memory?.usedBytes !== undefined) redisUsed.set(memory.usedBytes);
+      },
+    });
+    const redisMax: Gauge = new Gauge({
+      name: 'tiffin_redis_maxmemory_bytes',
+      help: 'Redis maxmemory (INFO memory; 0: no limit) at scrape time; absent without Redis or when it did not answer',
+      registers,
+      collect: async () => {
+        redisMax.reset();
+        const memory = await probe.redisMemory();
+        if (memory?.maxBytes !== undefined) redisMax.set(memory.maxBytes);
+      },
+    });
+
+    // The alerts table is shared by every instance, so each reports the same counts.
+    const unresolved: Gauge<'rule' | 'severity'> = new Gauge({
+      name: 'tiffin_alerts_unresolved',
+      help: 'Open or acknowledged alerts of the app’s own rules, by rule and severity (0 or 1 each); absent when Postgres did not answer',
+      labelNames: ['rule', 'severity'],
+      registers,
+      collect: async () => {
+        unresolved.reset();
+        let counts;
+        try {
+          counts = await withTimeout(alerts.countUnresolved(), DEPENDENCY_TIMEOUT_MS, 'Postgres');
+        } catch {
+          return;
+        }
+        for (const rule of Object.values(ALERT_RULES)) for (const severity of ALERT_SEVERITIES) unresolved.set({ rule, severity }, 0);
+        for (const { rule, severity, count } of counts) unresolved.set({ rule, severity }, count);
       },
     });
   }

@@ -17,7 +17,8 @@ import { ALERT_WEBHOOK, defaultAlertWebhookOptions } from './monitoring.constant
 
 /**
  * GET /health (liveness), GET /health/ready (readiness), GET /metrics (Prometheus) and alerts.
- * Exports AlertsService, whose evaluate() the health-monitor job calls.
+ * Exports AlertsService, whose evaluate() the health-monitor job calls, and the metrics Registry,
+ * on which other modules register their own metrics.
  */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
@@ -38,6 +39,6 @@ import { ALERT_WEBHOOK, defaultAlertWebhookOptions } from './monitoring.constant
     AlertsRepository,
     AlertsService,
   ],
-  exports: [AlertsService],
+  exports: [AlertsService, Registry],
 })
 export class MonitoringModule {}
