@@ -4,7 +4,7 @@ import { IsBoolean, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, Min 
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { MAX_ID, QueryId } from '../../common/validation/parse-id.pipe.js';
 import { apiPresence, Presence } from '../../common/validation/presence.js';
-import { CapitalizeWords, RoundToCents, ToBoolean, ToInteger, ToNumber, Trim } from '../../common/validation/transforms.js';
+import { CapitalizeWords, RoundToCents, ToBoolean, ToNumber, Trim } from '../../common/validation/transforms.js';
 import { TextLength } from '../../common/validation/validators.js';
 import type { MenuItem } from '../entities/menu-item.entity.js';
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { MAX_ID, QueryId } from '../../common/validation/parse-id.pipe.js';
-import { ToInteger } from '../../common/validation/transforms.js';
 import { MaxTextLength } from '../../common/validation/validators.js';
 import type { Review } from '../entities/review.entity.js';
 
