@@ -94,7 +94,10 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .setTitle('Tiffin API')
       .setDescription(
         'Food-delivery backend: restaurants, menus, customers, orders, reviews and analytics. ' +
-          'Every error uses the ErrorBody shape. Lists take skip/limit and send X-Total-Count.',
+          'Every error uses the ErrorBody shape. Lists take skip/limit and send X-Total-Count. Ids in paths and ' +
+          'queries are written in canonical decimal (no sign, leading zero, exponent or spaces); any other form is a ' +
+          '400. Cache-Control: tokens and accounts no-store, every route not open to anyone private, no-cache, ' +
+          'public cached routes public, max-age=<seconds their cache entry has left>.',
       )
       .setVersion('0.1.0')
       .addBearerAuth(

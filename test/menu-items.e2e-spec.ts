@@ -417,8 +417,10 @@ describe('menu item lists (own database, so totals are exact)', () => {
     ['vegan=yes', 'vegan', 'isBoolean'],
     ['gluten_free=TRUE', 'gluten_free', 'isBoolean'],
     ['available=0', 'available', 'isBoolean'],
-    ['restaurant_id=abc', 'restaurant_id', 'isInt'],
-    ['restaurant_id=0', 'restaurant_id', 'min'],
+    // Query ids follow the path ids' one rule (canonical decimal, 1 to 2147483647).
+    ['restaurant_id=abc', 'restaurant_id', 'id'],
+    ['restaurant_id=0', 'restaurant_id', 'id'],
+    ['restaurant_id=07', 'restaurant_id', 'id'],
     ['q=', 'q', 'isLength'],
     ['category=', 'category', 'isLength'],
     ['limit=1000', 'limit', 'max'],

@@ -51,17 +51,22 @@ export class AccessTokenService implements AccessTokenVerifier {
 
   /** The principal of a valid token; undefined for anything forged, malformed, expired or not ours. */
   verify(token: string): Principal | undefined {
+    return this.verifyWithExpiry(token)?.principal;
+  }
+
+  verifyWithExpiry(token: string): { principal: Principal; expiresAt: number } | undefined {
     let claims: Record<string, unknown>;
     try {
       claims = this.jwt.verify(token, { algorithms: ['HS256'], issuer: TOKEN_ISSUER });
     } catch {
       return undefined;
     }
-    const { sub, role, cid } = claims;
+    const { sub, role, cid, exp } = claims;
     const accountId = typeof sub === 'string' && /^\d{1,10}$/.test(sub) ? Number(sub) : Number.NaN;
-    if (!isId(accountId) || !ROLES.includes(role as Role)) return undefined;
+    if (!isId(accountId) || !ROLES.includes(role as Role) || typeof exp !== 'number') return undefined;
     // A customer acts for exactly one Customer, and no other role acts for one.
     if (role === 'customer' ? !isId(cid) : cid !== null) return undefined;
-    return { accountId, role: role as Role, customerId: role === 'customer' ? (cid as number) : null };
+    const principal: Principal = { accountId, role: role as Role, customerId: role === 'customer' ? (cid as number) : null };
+    return { principal, expiresAt: exp * 1000 };
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { NoStore } from '../common/http/cache-control.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { RestaurantResponse } from '../restaurants/dto/restaurant.dto.js';
 import { Allow } from './access/access.decorators.js';
@@ -10,6 +11,7 @@ import { AccountResponse, AssignOwnerDto, CreateAccountDto } from './dto/account
 /** Admin-only (no grant besides the admin's). */
 @ApiTags('auth')
 @Allow()
+@NoStore()
 @Controller('admin')
 export class AccountsAdminController {
   constructor(private readonly auth: AuthService) {}

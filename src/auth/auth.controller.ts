@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { NoStore } from '../common/http/cache-control.js';
 import { Allow, Public } from './access/access.decorators.js';
 import { CurrentPrincipal } from './access/current-principal.decorator.js';
 import { SignedIn } from './access/grants.js';
@@ -11,6 +12,8 @@ import { LoginDto, RefreshTokenDto, RegisterResponse, TokenResponse } from './dt
 import type { Principal } from './principal.js';
 
 @ApiTags('auth')
+// Tokens and the signed-in account: never kept by a browser, proxy or CDN.
+@NoStore()
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

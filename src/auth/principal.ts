@@ -14,6 +14,8 @@ export interface Principal {
 /** Checks an access token (signature, issuer, expiry) without a database read. */
 export interface AccessTokenVerifier {
   verify(token: string): Principal | undefined;
+  /** {@link verify}, with when the token expires (ms since the epoch): long-lived answers (streams) end then. */
+  verifyWithExpiry(token: string): { principal: Principal; expiresAt: number } | undefined;
 }
 
 export const ACCESS_TOKEN_VERIFIER = Symbol('tiffin:access-token-verifier');

@@ -53,6 +53,8 @@ export class CacheFastPath implements OnModuleInit {
 }
 
 function answer(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, outcome: CacheOutcome): void {
+  // Cache-Control is set from it for every answer (src/common/http/cache-control.ts).
+  request.cacheFreshUntil = entry.freshUntil;
   setCacheHeaders(reply, outcome, entry.etag, entry.total);
   if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
     reply.code(304).removeHeader('content-type').send();

@@ -62,6 +62,7 @@ export class CacheService {
       body: result.body,
       etag: result.etag ?? etagOf(result.body),
       total: result.total,
+      freshUntil: result.freshUntil,
     };
   }
 

@@ -54,6 +54,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
   }
 
   private respond(request: FastifyRequest, reply: FastifyReply, result: CacheResult & { etag: string }): unknown {
+    // Cache-Control is set from it for every answer (src/common/http/cache-control.ts).
+    request.cacheFreshUntil = result.freshUntil;
     if (matchesEtag(request.headers['if-none-match'], result.etag)) {
       const headers: Record<string, string> = { 'x-cache': result.outcome, etag: result.etag };
       if (result.total !== undefined) headers[TOTAL_COUNT_HEADER_NAME] = String(result.total);

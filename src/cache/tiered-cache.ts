@@ -42,6 +42,8 @@ export interface CacheResult {
   body: string;
   etag?: string;
   total?: number;
+  /** Until then the answer is fresh (the entry it came from or went into); absent for stale and uncached answers. */
+  freshUntil?: number;
 }
 
 export interface InvalidationReport {
@@ -177,7 +179,7 @@ export class TieredCache {
       if (entry && entry.freshUntil > now && entry.owner === lookup.owner) {
         this.metrics.outcome(lookup.namespace, 'HIT-L1');
         this.refreshAheadIfDue(lookup, cacheKey, entry, loader, now);
-        return { outcome: 'HIT-L1', body: entry.body, etag: entry.etag, total: entry.total };
+        return { outcome: 'HIT-L1', body: entry.body, etag: entry.etag, total: entry.total, freshUntil: entry.freshUntil };
       }
     }
     const pending = this.inflight.get(cacheKey);
@@ -202,7 +204,7 @@ export class TieredCache {
           this.promote(cacheKey, entry, localSnapshot);
           this.metrics.outcome(lookup.namespace, 'HIT-L2');
           this.refreshAheadIfDue(lookup, cacheKey, entry, loader, now);
-          return { outcome: 'HIT-L2', body: entry.body, etag: entry.etag, total: entry.total };
+          return { outcome: 'HIT-L2', body: entry.body, etag: entry.etag, total: entry.total, freshUntil: entry.freshUntil };
         }
         stale ??= this.usableStale(entry, lookup, now);
       }
@@ -228,7 +230,13 @@ export class TieredCache {
           if (loadedElsewhere) {
             this.promote(cacheKey, loadedElsewhere, localSnapshot);
             this.metrics.outcome(lookup.namespace, 'HIT-L2');
-            return { outcome: 'HIT-L2', body: loadedElsewhere.body, etag: loadedElsewhere.etag, total: loadedElsewhere.total };
+            return {
+              outcome: 'HIT-L2',
+              body: loadedElsewhere.body,
+              etag: loadedElsewhere.etag,
+              total: loadedElsewhere.total,
+              freshUntil: loadedElsewhere.freshUntil,
+            };
           }
         }
       } catch {
@@ -254,7 +262,7 @@ export class TieredCache {
     if (value.ttlMs === null) return { outcome: 'MISS', body: value.body, total: value.total };
     const entry = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner }, this.options.staleFactor);
     await this.store(cacheKey, entry, startedAt, localSnapshot, redisSnapshot);
-    return { outcome: 'MISS', body: entry.body, etag: entry.etag, total: entry.total };
+    return { outcome: 'MISS', body: entry.body, etag: entry.etag, total: entry.total, freshUntil: entry.freshUntil };
   }
 
   /**

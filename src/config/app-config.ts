@@ -30,6 +30,8 @@ export class AppConfig {
     metricsPublic: boolean;
   };
   readonly log: { level: LogLevelName; json: boolean };
+  /** Server-sent-event streams open at once on this instance (see src/realtime/stream-limits.ts). */
+  readonly streams: { maxPerPrincipal: number; maxPerInstance: number };
   readonly database: {
     /** Absent: the embedded Postgres is used. */
     url?: string;
@@ -192,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       metricsPublic: env.METRICS_PUBLIC,
     },
     log: { level: env.LOG_LEVEL, json: env.NODE_ENV === 'production' },
+    streams: { maxPerPrincipal: env.SSE_MAX_STREAMS_PER_PRINCIPAL, maxPerInstance: env.SSE_MAX_STREAMS_PER_INSTANCE },
     database: {
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,

@@ -149,6 +149,20 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   AUTH_RATE_LIMIT_PER_MINUTE = 10;
 
+  /** Open server-sent-event streams one principal may hold on one instance; one more is a 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  SSE_MAX_STREAMS_PER_PRINCIPAL = 5;
+
+  /** Open server-sent-event streams one instance holds in all; one more is a 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SSE_MAX_STREAMS_PER_INSTANCE = 1_000;
+
   /** Whether GET /metrics is open to anyone (true) or to admins only (false). */
   @Transform(toBool)
   @IsBoolean()

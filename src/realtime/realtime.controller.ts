@@ -16,6 +16,7 @@ import {
   RestaurantAvailabilityResponse,
 } from './dto/realtime.dto.js';
 import { OrderExistsGuard } from './order-exists.guard.js';
+import { LimitedStream } from './stream-limits.js';
 import { RealtimeCachePolicies as P } from './realtime.cache-policies.js';
 import { HEARTBEAT_MS, RealtimeService, SHUTDOWN_RECONNECT_MS } from './realtime.service.js';
 import { Allow, Public } from '../auth/access/access.decorators.js';
@@ -158,6 +159,7 @@ export class RealtimeController {
 
   @Sse('orders/:order_id/events')
   @Allow(Grants.orderParty('order_id'))
+  @LimitedStream()
   @UseGuards(OrderExistsGuard)
   @ApiOperation({
     summary: "Server-sent events: the order's status now, then each change as it happens on any instance",
@@ -166,7 +168,10 @@ export class RealtimeController {
       `instance made it; data is JSON {order_id, order_status, from_status, is_final}. A ": heartbeat" comment every ` +
       `${HEARTBEAT_MS / 1000} s keeps proxies from closing the connection. The stream ends after a final status ` +
       '(delivered or cancelled), or with a "reconnect" event (data {order_id, reason}, and a retry delay of ' +
-      `${SHUTDOWN_RECONNECT_MS} ms) when the instance shuts down: reconnecting reaches another instance.`,
+      `${SHUTDOWN_RECONNECT_MS} ms) when the instance shuts down: reconnecting reaches another instance. It also ends ` +
+      'with a "reconnect" event (data {reason}) when the access token that opened it expires: reconnect with a fresh ' +
+      'token. One caller may hold SSE_MAX_STREAMS_PER_PRINCIPAL streams (default 5) on an instance, and an instance ' +
+      'SSE_MAX_STREAMS_PER_INSTANCE (default 1,000); beyond either the answer is a 429 with Retry-After.',
   })
   @ApiParam(ORDER_ID)
   @ApiProduces('text/event-stream')

@@ -8,9 +8,11 @@ import { OrderStatusStream } from './order-status-stream.js';
 import { RealtimeController } from './realtime.controller.js';
 import { RealtimeRepository } from './realtime.repository.js';
 import { RealtimeService } from './realtime.service.js';
+import { StreamLimitsModule } from './stream-limits.js';
 
 @Module({
-  imports: [OrdersModule],
+  // StreamLimitsModule is global: other stream routes (admin ones included) share its caps.
+  imports: [OrdersModule, StreamLimitsModule],
   controllers: [RealtimeController],
   providers: [
     Clock,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
-import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
+import { MAX_ID, QueryId } from '../../common/validation/parse-id.pipe.js';
 import { ToInteger } from '../../common/validation/transforms.js';
 import { ANALYTICS_PERIODS, type AnalyticsPeriod, DEFAULT_PERIOD, isCalendarDate } from '../analytics-period.js';
 
@@ -60,10 +60,7 @@ export class PopularItemsQuery extends PeriodQuery {
 export class RestaurantPerformanceQuery extends PaginationQuery {
   @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'Only this restaurant (404 when it does not exist)' })
   @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @QueryId()
   restaurant_id?: number;
 }
 

@@ -2,7 +2,8 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
-import { parseId } from '../../common/validation/parse-id.pipe.js';
+import { malformedId, parseId } from '../../common/validation/parse-id.pipe.js';
+import { ValidationFailedException } from '../../common/errors/validation-failed.exception.js';
 import type { Principal } from '../principal.js';
 import { PrincipalResolver } from './principal-resolver.js';
 import { AccessLookups, type Ownership } from './access-lookups.repository.js';
@@ -13,17 +14,21 @@ import type { Grant, IdSource } from './grants.js';
 export const SELF = 'me';
 
 /**
- * The outcome of one grant: permitted, refused, or `unresolved` when the route names no valid or
- * existing resource, in which case the request goes on and the route answers its own 400 or 404
- * (the caller learns nothing a 403 would hide that the public routes do not already say).
+ * The outcome of one grant: permitted or refused. There is no third outcome: an id the guard
+ * cannot read is a 400 here (the same rule and message as the route's own validation), and an id
+ * that names no row refuses, so a route is never reached on a grant nobody checked.
  */
-type Verdict = 'permit' | 'refuse' | 'unresolved';
+type Verdict = 'permit' | 'refuse';
 
 /**
  * The one place that decides who may call what. Runs on every route before pipes, interceptors
  * (so before the cache) and handlers. Public routes ignore credentials altogether, as the L1 fast
  * path answers them before any guard; every other route needs valid credentials (401) and a grant
  * that admits the caller (403). Admins pass every route.
+ *
+ * Fails closed: ids are read with {@link parseId}, the parser the route's pipes and query DTOs use,
+ * so the row the guard judged is the row the handler reads; a malformed id is a 400 and an id that
+ * names nothing (yet) is a 403, whatever exists by the time the handler would run.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -46,13 +51,9 @@ export class AccessGuard implements CanActivate {
     const principal = this.resolver.require(request);
     request.principal = principal;
     if (principal.role === 'admin') return true;
-    let unresolved = false;
     for (const grant of grants) {
-      const verdict = await this.judge(grant, principal, request);
-      if (verdict === 'permit') return true;
-      unresolved ||= verdict === 'unresolved';
+      if ((await this.judge(grant, principal, request)) === 'permit') return true;
     }
-    if (unresolved) return true;
     throw new ForbiddenException(`Your account may not do this: it is open to ${describeAccess(grants)}`);
   }
 
@@ -68,18 +69,21 @@ export class AccessGuard implements CanActivate {
       case 'customer-self':
         return this.customerSelf(grant.id, principal, request);
       case 'restaurant-owner':
-        return this.ownedBy(principal, 'restaurant_owner', this.idIn(request, grant.id), (id) => this.lookups.restaurant(id));
+        return this.ownedBy(principal, 'restaurant_owner', grant.id, request, (id) => this.lookups.restaurant(id));
       case 'menu-item-owner':
-        return this.ownedBy(principal, 'restaurant_owner', this.idIn(request, grant.id), (id) => this.lookups.menuItem(id));
+        return this.ownedBy(principal, 'restaurant_owner', grant.id, request, (id) => this.lookups.menuItem(id));
       case 'order-party':
-        return this.orderParty(principal, this.idIn(request, grant.id), grant);
+        return this.orderParty(principal, grant.id, request, grant);
       case 'order-status-change': {
         const allowed = grant.settableBy[principal.role];
-        const status = (request.body as Record<string, unknown> | undefined)?.[grant.statusField];
         if (!allowed) return 'refuse';
-        if (typeof status !== 'string') return 'unresolved';
+        const status = (request.body as Record<string, unknown> | undefined)?.[grant.statusField];
+        // Which statuses a caller may set decides the grant: without a readable one nothing is admitted.
+        if (typeof status !== 'string') {
+          throw ValidationFailedException.single(grant.statusField, 'isString', `${grant.statusField} must be a string`);
+        }
         if (!allowed.includes(status as (typeof allowed)[number])) return 'refuse';
-        return this.orderParty(principal, this.idIn(request, grant.id), {
+        return this.orderParty(principal, grant.id, request, {
           customer: principal.role === 'customer',
           owner: principal.role === 'restaurant_owner',
         });
@@ -91,47 +95,52 @@ export class AccessGuard implements CanActivate {
     if (principal.role !== 'customer' || principal.customerId === null) return 'refuse';
     const values = (source.in === 'param' ? request.params : request.query) as Record<string, unknown>;
     if (values[source.name] === SELF) values[source.name] = String(principal.customerId);
-    const id = parseId(values[source.name]);
-    if (id === undefined) return 'unresolved';
+    const id = this.idIn(request, source);
     return id === principal.customerId ? 'permit' : 'refuse';
   }
 
   private async ownedBy(
     principal: Principal,
     role: Principal['role'],
-    id: number | 'malformed' | 'absent',
+    source: IdSource,
+    request: FastifyRequest,
     lookup: (id: number) => Promise<Ownership | null>,
   ): Promise<Verdict> {
-    if (principal.role !== role || principal.accountId === null || id === 'absent') return 'refuse';
-    if (id === 'malformed') return 'unresolved';
+    if (principal.role !== role || principal.accountId === null) return 'refuse';
+    const id = this.idIn(request, source);
+    if (id === 'absent') return 'refuse';
     const ownership = await lookup(id);
-    if (!ownership) return 'unresolved';
-    return ownership.ownerAccountId === principal.accountId ? 'permit' : 'refuse';
+    return ownership !== null && ownership.ownerAccountId === principal.accountId ? 'permit' : 'refuse';
   }
 
   private async orderParty(
     principal: Principal,
-    id: number | 'malformed' | 'absent',
+    source: IdSource,
+    request: FastifyRequest,
     parties: { customer: boolean; owner: boolean },
   ): Promise<Verdict> {
     const asCustomer = parties.customer && principal.role === 'customer';
     const asOwner = parties.owner && principal.role === 'restaurant_owner';
-    if ((!asCustomer && !asOwner) || id === 'absent') return 'refuse';
-    if (id === 'malformed') return 'unresolved';
+    if (!asCustomer && !asOwner) return 'refuse';
+    const id = this.idIn(request, source);
+    if (id === 'absent') return 'refuse';
     const order = await this.lookups.order(id);
-    if (!order) return 'unresolved';
+    if (!order) return 'refuse';
     if (asCustomer && order.customerId === principal.customerId) return 'permit';
     if (asOwner && order.ownerAccountId === principal.accountId) return 'permit';
     return 'refuse';
   }
 
   /**
-   * The id a grant is about. A malformed one is left for the route's validation (400); a missing
-   * query id refuses, as a route filtered by an optional id would otherwise answer for everyone's.
+   * The id a grant is about, read by {@link parseId} exactly as the route's pipe or query DTO will
+   * read it: a malformed one is a 400 here; a missing query id refuses, as a route filtered by an
+   * optional id would otherwise answer for everyone's.
    */
-  private idIn(request: FastifyRequest, source: IdSource): number | 'malformed' | 'absent' {
+  private idIn(request: FastifyRequest, source: IdSource): number | 'absent' {
     const value = ((source.in === 'param' ? request.params : request.query) as Record<string, unknown>)[source.name];
     if (value === undefined) return 'absent';
-    return parseId(value) ?? 'malformed';
+    const id = parseId(value);
+    if (id === undefined) throw malformedId(source.name);
+    return id;
   }
 }

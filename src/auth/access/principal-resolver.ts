@@ -13,7 +13,8 @@ const OPERATIONS_PRINCIPAL: Principal = Object.freeze({ accountId: null, role: '
 export type Credentials =
   | { kind: 'none' }
   /** `internal`: the app calling itself (see internal-caller.ts). */
-  | { kind: 'valid'; principal: Principal; internal: boolean }
+  /** `expiresAt`: when the access token expires (ms since the epoch); absent for ADMIN_TOKEN and the app itself. */
+  | { kind: 'valid'; principal: Principal; internal: boolean; expiresAt?: number }
   | { kind: 'invalid' };
 
 /**
@@ -50,8 +51,8 @@ export class PrincipalResolver {
     if (this.operationsToken && timingSafeEqual(digest(token), this.operationsToken)) {
       return { kind: 'valid', principal: OPERATIONS_PRINCIPAL, internal: false };
     }
-    const principal = this.tokens.verify(token);
-    return principal ? { kind: 'valid', principal, internal: false } : { kind: 'invalid' };
+    const verified = this.tokens.verifyWithExpiry(token);
+    return verified ? { kind: 'valid', principal: verified.principal, internal: false, expiresAt: verified.expiresAt } : { kind: 'invalid' };
   }
 
   /** The caller of a route that needs one: 401 when the credentials are missing or not valid. */

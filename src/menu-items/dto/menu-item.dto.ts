@@ -2,9 +2,9 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, Min } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
-import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
+import { MAX_ID, QueryId } from '../../common/validation/parse-id.pipe.js';
 import { apiPresence, Presence } from '../../common/validation/presence.js';
-import { CapitalizeWords, RoundToCents, ToBoolean, ToInteger, ToNumber, Trim } from '../../common/validation/transforms.js';
+import { CapitalizeWords, RoundToCents, ToBoolean, ToNumber, Trim } from '../../common/validation/transforms.js';
 import { TextLength } from '../../common/validation/validators.js';
 import type { MenuItem } from '../entities/menu-item.entity.js';
 
@@ -188,10 +188,7 @@ export class MenuItemSearchQuery extends PaginationQuery {
 
   @ApiPropertyOptional({ example: 1, minimum: 1, maximum: MAX_ID, description: 'Items of this restaurant only' })
   @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @QueryId()
   restaurant_id?: number;
 }
 

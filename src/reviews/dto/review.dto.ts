@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
-import { ToInteger } from '../../common/validation/transforms.js';
+import { MAX_ID, QueryId } from '../../common/validation/parse-id.pipe.js';
 import { MaxTextLength } from '../../common/validation/validators.js';
 import type { Review } from '../entities/review.entity.js';
 
@@ -26,10 +25,7 @@ export class AddReviewDto {
 
 export class ReviewAuthorQuery {
   @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'The customer writing the review: must be the customer of the order' })
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @QueryId()
   customer_id: number;
 }
 
