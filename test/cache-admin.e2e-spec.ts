@@ -194,7 +194,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(health.body.redis.ping_ms).toBeGreaterThan(0);
       const info = await get('/cache/info');
       expect(info.body.prefix).toBe(prefix);
-      expect(info.body.ttl.find((entry: { name: string }) => entry.name === 'realtime')).toEqual({ name: 'realtime', seconds: 30, source: 'table' });
+      expect(info.body.ttl.find((entry: { name: string }) => entry.name === 'live_tracking')).toEqual({ name: 'live_tracking', seconds: 30, source: 'table' });
       expect(info.body.routes).toContainEqual(
         expect.objectContaining({ route: '/restaurants/:id/with-menu', policy: 'restaurant-with-menu', namespace: 'restaurants', session: false }),
       );

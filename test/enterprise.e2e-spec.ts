@@ -116,12 +116,12 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
         `menu-items:menu-item:${menuItem}`,
         `menu-items:restaurant-menu:${restaurant}`,
         `orders:order:${order}`,
-        `orders:owner=operations:customer-orders:${customer}`,
+        `sessions:owner=operations:customer-orders:${customer}`,
       ]);
       for (const path of [`/customers/${customer}`, `/orders/${order}`]) await t.admin.get(path);
       const profile = await post('/enterprise/invalidation/cascade', { entity: 'customer', id: customer });
       expect(profile.body.removed_keys).toEqual(
-        expect.arrayContaining([`customers:owner=operations:customer:${customer}`, `orders:order:${order}`]),
+        expect.arrayContaining([`sessions:owner=operations:customer:${customer}`, `orders:order:${order}`]),
       );
       await t.admin.get(`/orders/${order}`);
       const status = await post('/enterprise/invalidation/cascade', { entity: 'order', id: order });
@@ -209,23 +209,25 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
   });
 
   describe('security', () => {
-    it('lets a customer read shared entries and their own session entries', async () => {
-      const response = await get(`/enterprise/security/validate/customers?user_id=${customer}`);
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({
+    it('lets a customer read shared entries, and only their own session entries', async () => {
+      const shared = await get(`/enterprise/security/validate/customers?user_id=${customer}`);
+      expect(shared.status).toBe(200);
+      expect(shared.body).toMatchObject({
         namespace: 'customers',
         user_id: customer,
         allowed: true,
-        scope: 'shared-and-own',
-        owner: `customer:${customer}`,
-        session_policies: ['customer'],
+        scope: 'shared',
+        owner: null,
+        session_policies: [],
         shared_policies: ['customers'],
       });
+      const own = await get(`/enterprise/security/validate/sessions?user_id=${customer}`);
+      expect(own.body).toMatchObject({ namespace: 'sessions', allowed: true, scope: 'own', owner: `customer:${customer}`, shared_policies: [] });
+      expect(own.body.session_policies).toEqual(expect.arrayContaining(['customer', 'customer-orders', 'realtime-notifications']));
     });
 
-    it('keeps namespaces no route serves for admins, and inactive customers out', async () => {
-      expect((await get(`/enterprise/security/validate/deliveries?user_id=${customer}`)).body).toMatchObject({ allowed: false, scope: 'none', owner: null });
-      expect((await get(`/enterprise/security/validate/sessions?user_id=${customer}`)).body).toMatchObject({ allowed: true, scope: 'own' });
+    it('keeps inactive customers out', async () => {
+      expect((await get(`/enterprise/security/validate/deliveries?user_id=${customer}`)).body).toMatchObject({ allowed: true, scope: 'shared' });
       expect((await get(`/enterprise/security/validate/search?user_id=${inactiveCustomer}`)).body).toMatchObject({ allowed: false });
     });
 

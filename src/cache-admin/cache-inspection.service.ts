@@ -188,6 +188,7 @@ export class CacheInspectionService {
           ttl_seconds: this.ttlSeconds(policy.ttl),
           session: policy.owner !== undefined,
           conditional: policy.ttlFor !== undefined,
+          otherwise_ttl: policy.otherwiseTtl ?? null,
         })),
     };
   }
@@ -343,7 +344,7 @@ export class CacheInspectionService {
     l1: Map<CacheNamespace, { entries: number; bytes: number }>,
   ): DetailedNamespaceStats {
     const routes = this.catalog.inNamespace(namespace);
-    const ttlNames = [...new Set(routes.map((route) => route.policy.ttl))].sort();
+    const ttlNames = [...new Set(routes.flatMap(({ policy }) => (policy.otherwiseTtl ? [policy.ttl, policy.otherwiseTtl] : [policy.ttl])))].sort();
     const ttl: TtlClass[] = ttlNames.map((name) => ({ name, seconds: this.ttlSeconds(name) }));
     return {
       ...this.namespaceStats(namespace, counters),

@@ -1,7 +1,10 @@
-/** Seed 001's namespaces plus menu-items and search. Every key lives in exactly one. */
+/**
+ * The namespaces route entries live in; every key lives in exactly one, and every namespace here
+ * is the namespace of at least one route policy (test/cache-catalogue.e2e-spec.ts). `sessions`
+ * holds every session-cached entry (a policy with an owner): a principal's own data, served to
+ * that principal only. `deliveries` holds order tracking.
+ */
 export const CACHE_NAMESPACES = [
-  'static',
-  'dynamic',
   'realtime',
   'analytics',
   'sessions',
@@ -10,7 +13,6 @@ export const CACHE_NAMESPACES = [
   'orders',
   'deliveries',
   'reviews',
-  'notifications',
   'menu-items',
   'search',
 ] as const;
