@@ -22,6 +22,7 @@ import type {
   ReadComparison,
   TimedRun,
 } from './dto/cache-benchmark.dto.js';
+import { countersOfOutcomes, hitRatios } from './hit-ratio.js';
 import { roundMs, summariseLatencies } from './latency-stats.js';
 import { ENTRY_READS, LOAD_TEST_ENDPOINT_NAMES, LOAD_TEST_ENDPOINTS, type LoadTestEndpoint, type ReadRoute } from './read-routes.js';
 import { INTERNAL_CALLER_HEADERS } from '../auth/internal-caller.js';
@@ -36,7 +37,6 @@ const mean = (values: number[]) => (values.length > 0 ? roundMs(values.reduce((s
 const speedup = (slow: number, fast: number) => (fast > 0 ? Math.round((slow / fast) * 100) / 100 : null);
 const cacheKeyOfRoute = (route: ReadRoute) =>
   cacheKeyOf(route.policy.namespace, cacheKeyFor(route.policy, canonicalParams(route.params), {}));
-const isHit = (outcome: string) => outcome.startsWith('HIT');
 
 /**
  * Measurements of the cache's effect on our own reads: the same read timed uncached (the
@@ -166,8 +166,6 @@ export class CacheBenchmarkService {
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const elapsed = performance.now() - started;
-    const hits = Object.entries(outcomes).reduce((sum, [outcome, count]) => sum + (isHit(outcome) ? count : 0), 0);
-    const cacheReads = hits + (outcomes.MISS ?? 0) + (outcomes.STALE ?? 0);
     return {
       endpoint,
       path,
@@ -180,7 +178,7 @@ export class CacheBenchmarkService {
       status_counts: statusCounts,
       errors,
       cache_outcomes: outcomes,
-      hit_ratio: cacheReads > 0 ? Math.round((hits / cacheReads) * 10_000) / 10_000 : null,
+      hit_ratio: hitRatios(countersOfOutcomes(outcomes)).hit_ratio,
       stopped_by: sent >= requests ? 'request-limit' : 'time-limit',
       limits: { max_requests: maxRequests, max_duration_ms: maxDurationMs, max_concurrency: maxConcurrency },
     };

@@ -176,7 +176,7 @@ export class LoadTestResponse {
   @ApiProperty({ example: { MISS: 1, 'HIT-L1': 199 }, description: 'X-Cache of the answers' })
   cache_outcomes: Record<string, number>;
 
-  @ApiProperty({ example: 0.995, nullable: true, type: Number, description: 'hits / (hits + misses + stale) of this run' })
+  @ApiProperty({ example: 0.995, nullable: true, type: Number, description: 'fresh hits / (fresh hits + misses + stale) of this run: the one hit ratio definition' })
   hit_ratio: number | null;
 
   @ApiProperty({ enum: ['request-limit', 'time-limit'], example: 'request-limit' })
