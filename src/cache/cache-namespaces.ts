@@ -23,7 +23,17 @@ export function isCacheNamespace(value: string): value is CacheNamespace {
   return (CACHE_NAMESPACES as readonly string[]).includes(value);
 }
 
-/** The cache key of an entry, without the prefix: `{namespace}:{key}`. */
-export const cacheKeyOf = (namespace: CacheNamespace, key: string) => `${namespace}:${key}`;
+/**
+ * Reserved key space (`{prefix}:_sandbox:`) for the pattern demonstrations' own entries: stored
+ * and read through the same tiers as route entries, but no route reads them, they are not listed
+ * as a namespace and their reads are not counted in the namespaces' figures.
+ */
+export const SANDBOX_NAMESPACE = '_sandbox';
 
-export const namespaceOfKey = (cacheKey: string) => cacheKey.slice(0, cacheKey.indexOf(':')) as CacheNamespace;
+/** The namespace of any entry the tiers hold: a route namespace or the sandbox. */
+export type EntryNamespace = CacheNamespace | typeof SANDBOX_NAMESPACE;
+
+/** The cache key of an entry, without the prefix: `{namespace}:{key}`. */
+export const cacheKeyOf = (namespace: EntryNamespace, key: string) => `${namespace}:${key}`;
+
+export const namespaceOfKey = (cacheKey: string) => cacheKey.slice(0, cacheKey.indexOf(':')) as EntryNamespace;
