@@ -39,6 +39,19 @@ export const TTL_TABLE_SECONDS = {
 } as const;
 
 export type TtlName = keyof typeof TTL_TABLE_SECONDS;
+
+/**
+ * Classes no route applied, removed from the table, with what replaced them where something did:
+ * an override of one of them would otherwise be ignored without a word.
+ */
+export const RETIRED_TTL_NAMES: Record<string, TtlName | null> = {
+  static: null,
+  dynamic: null,
+  realtime: 'live_tracking',
+  restaurant_capacity: 'restaurant_availability',
+  revenue_metrics: 'revenue_analytics',
+  sessions: null,
+};
 export const TTL_NAMES = Object.keys(TTL_TABLE_SECONDS) as TtlName[];
 
 export const TTL_PROFILES = ['development', 'staging', 'production'] as const;

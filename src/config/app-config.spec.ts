@@ -70,6 +70,13 @@ describe('loadConfig: cache TTLs', () => {
     });
   });
 
+  it('rejects an override of a retired TTL class, naming its successor', () => {
+    expect(() => loadConfig({ CACHE_TTL_REVENUE_METRICS: '900' })).toThrow(
+      'CACHE_TTL_REVENUE_METRICS names a TTL class no route uses any more: use CACHE_TTL_REVENUE_ANALYTICS',
+    );
+    expect(() => loadConfig({ CACHE_TTL_STATIC: '60' })).toThrow('CACHE_TTL_STATIC names a TTL class no route uses any more');
+  });
+
   it('rejects a bad TTL override naming the variable', () => {
     expect(() => loadConfig({ CACHE_TTL_ORDERS: '5m' })).toThrow(
       'Invalid environment: CACHE_TTL_ORDERS must be a whole number of seconds from 1 to 604800 (got "5m")',
