@@ -255,7 +255,7 @@ describe('Access: role by route', () => {
     // B cannot reach A's entry through A's id either, cached or not.
     expect((await clients.customerB.get(`/customers/${w.customerA}/orders`)).status).toBe(403);
     // The entries carry who they belong to: A, B, and the admin who read A's orders in the matrix.
-    const keys = (await clients.admin.get('/cache/keys/orders')).text;
+    const keys = (await clients.admin.get('/cache/keys/sessions')).text;
     for (const owner of [`customer:${w.customerA}`, `customer:${w.customerB}`, 'operations']) {
       expect(keys).toContain(`owner=${owner}:customer-orders:`);
     }

@@ -54,33 +54,65 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
   });
 
   describe('patterns', () => {
-    it('runs cache-aside on the first restaurant: cold, miss with a load, then a hit', async () => {
+    const sandboxKey = (pattern: string) => `_sandbox:${pattern}:restaurant:${restaurant}`;
+
+    it('runs cache-aside on a sandbox entry of the first restaurant: cold, miss with a load, then a hit', async () => {
       const response = await get('/enterprise/patterns/cache-aside');
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ pattern: 'cache-aside', subject: `restaurant ${restaurant}`, cache_key: `restaurants:restaurant:${restaurant}` });
+      expect(response.body).toMatchObject({ pattern: 'cache-aside', subject: `restaurant ${restaurant}`, cache_key: sandboxKey('cache-aside'), sandbox: true });
+      expect(response.body.explanation).toContain(`${prefix}:_sandbox:`);
       expect(response.body.steps.map((step: { step: string; outcome: string | null }) => [step.step, step.outcome])).toEqual([
         ['start cold', null],
         ['read', 'MISS'],
         ['read again', 'HIT-L1'],
       ]);
       expect(response.body.steps[1].detail).toMatch(/loaded from the database in [\d.]+ ms/);
-      expect(await entryExists(`restaurants:restaurant:${restaurant}`)).toBe(true);
-      expect((await t.admin.get(`/restaurants/${restaurant}`)).headers.get('x-cache')).toBe('HIT-L1');
+      expect(await entryExists(sandboxKey('cache-aside'))).toBe(true);
+      // Its body is the route's representation of the restaurant.
+      const entry = JSON.parse((await redis.get(`${prefix}:${sandboxKey('cache-aside')}`)) as string);
+      expect(JSON.parse(entry.value.body)).toEqual((await t.admin.get(`/restaurants/${restaurant}`)).body);
     });
 
-    it('runs write-through: the write stores the new representation, so the next read is a hit with it', async () => {
-      const before = (await t.admin.get(`/restaurants/${restaurant}`)).body;
+    it('runs write-through on a sandbox entry: the write stores the representation, so the next read is a hit', async () => {
       const response = await get('/enterprise/patterns/write-through');
       expect(response.status).toBe(200);
-      expect(response.body.steps.map((step: { outcome: string | null }) => step.outcome)).toEqual([null, null, 'HIT-L1']);
-      expect(response.body.steps[1].detail).toContain('wrote restaurants:restaurant:');
-      const after = await t.admin.get(`/restaurants/${restaurant}`);
-      expect(after.headers.get('x-cache')).toBe('HIT-L1');
-      expect(after.body.name).toBe(before.name);
-      expect(after.body.updated_at > before.updated_at).toBe(true);
-      const audit = await get('/cache/audit?action=invalidate&cause=GET%20/enterprise/patterns/write-through');
-      expect(audit.body).toHaveLength(1);
-      expect(audit.body[0]).toMatchObject({ reason: 'restaurant.changed' });
+      expect(response.body).toMatchObject({ pattern: 'write-through', cache_key: sandboxKey('write-through'), sandbox: true });
+      expect(response.body.steps.map((step: { step: string; outcome: string | null }) => [step.step, step.outcome])).toEqual([
+        ['start cold', null],
+        ['read from the database', null],
+        ['write through to the cache', null],
+        ['read', 'HIT-L1'],
+      ]);
+      expect(response.body.steps[2].detail).toContain(`Stored ${sandboxKey('write-through')}`);
+      expect(await entryExists(sandboxKey('write-through'))).toBe(true);
+    });
+
+    it('changes no business data and leaves live entries intact', async () => {
+      const liveKeys = [`restaurants:restaurant:${restaurant}`, `restaurants:restaurant-with-menu:${restaurant}`];
+      const readLive = async () => {
+        const answers = await Promise.all([t.admin.get(`/restaurants/${restaurant}`), t.admin.get(`/restaurants/${restaurant}/with-menu`)]);
+        return answers.map((answer) => ({ outcome: answer.headers.get('x-cache'), etag: answer.headers.get('etag'), body: answer.text }));
+      };
+      await readLive();
+      const liveBefore = await readLive();
+      expect(liveBefore.map((read) => read.outcome)).toEqual(['HIT-L1', 'HIT-L1']);
+      const storedBefore = await Promise.all(liveKeys.map((key) => redis.get(`${prefix}:${key}`)));
+      expect(storedBefore.every((value) => typeof value === 'string')).toBe(true);
+      const rows = () =>
+        t.db.query(`SELECT id, updated_at::text AS updated_at FROM restaurants WHERE id = ANY($1) ORDER BY id`, [[restaurant, other]]);
+      const rowsBefore = await rows();
+
+      for (const pattern of ['write-through', 'cache-aside', 'write-through']) {
+        expect((await get(`/enterprise/patterns/${pattern}`)).status).toBe(200);
+      }
+
+      expect(await rows()).toEqual(rowsBefore);
+      expect(await Promise.all(liveKeys.map((key) => redis.get(`${prefix}:${key}`)))).toEqual(storedBefore);
+      expect(await readLive()).toEqual(liveBefore);
+      // Reads of the audit log wait for the records still queued.
+      for (const pattern of ['write-through', 'cache-aside']) {
+        expect((await get(`/cache/audit?cause=${encodeURIComponent(`GET /enterprise/patterns/${pattern}`)}`)).body).toEqual([]);
+      }
     });
   });
 
@@ -116,12 +148,12 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
         `menu-items:menu-item:${menuItem}`,
         `menu-items:restaurant-menu:${restaurant}`,
         `orders:order:${order}`,
-        `orders:owner=operations:customer-orders:${customer}`,
+        `sessions:owner=operations:customer-orders:${customer}`,
       ]);
       for (const path of [`/customers/${customer}`, `/orders/${order}`]) await t.admin.get(path);
       const profile = await post('/enterprise/invalidation/cascade', { entity: 'customer', id: customer });
       expect(profile.body.removed_keys).toEqual(
-        expect.arrayContaining([`customers:owner=operations:customer:${customer}`, `orders:order:${order}`]),
+        expect.arrayContaining([`sessions:owner=operations:customer:${customer}`, `orders:order:${order}`]),
       );
       await t.admin.get(`/orders/${order}`);
       const status = await post('/enterprise/invalidation/cascade', { entity: 'order', id: order });
@@ -209,23 +241,25 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
   });
 
   describe('security', () => {
-    it('lets a customer read shared entries and their own session entries', async () => {
-      const response = await get(`/enterprise/security/validate/customers?user_id=${customer}`);
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({
+    it('lets a customer read shared entries, and only their own session entries', async () => {
+      const shared = await get(`/enterprise/security/validate/customers?user_id=${customer}`);
+      expect(shared.status).toBe(200);
+      expect(shared.body).toMatchObject({
         namespace: 'customers',
         user_id: customer,
         allowed: true,
-        scope: 'shared-and-own',
-        owner: `customer:${customer}`,
-        session_policies: ['customer'],
+        scope: 'shared',
+        owner: null,
+        session_policies: [],
         shared_policies: ['customers'],
       });
+      const own = await get(`/enterprise/security/validate/sessions?user_id=${customer}`);
+      expect(own.body).toMatchObject({ namespace: 'sessions', allowed: true, scope: 'own', owner: `customer:${customer}`, shared_policies: [] });
+      expect(own.body.session_policies).toEqual(expect.arrayContaining(['customer', 'customer-orders', 'realtime-notifications']));
     });
 
-    it('keeps namespaces no route serves for admins, and inactive customers out', async () => {
-      expect((await get(`/enterprise/security/validate/deliveries?user_id=${customer}`)).body).toMatchObject({ allowed: false, scope: 'none', owner: null });
-      expect((await get(`/enterprise/security/validate/sessions?user_id=${customer}`)).body).toMatchObject({ allowed: true, scope: 'own' });
+    it('keeps inactive customers out', async () => {
+      expect((await get(`/enterprise/security/validate/deliveries?user_id=${customer}`)).body).toMatchObject({ allowed: true, scope: 'shared' });
       expect((await get(`/enterprise/security/validate/search?user_id=${inactiveCustomer}`)).body).toMatchObject({ allowed: false });
     });
 

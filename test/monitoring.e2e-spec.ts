@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
+import { hitRatioOf } from '../src/cache-admin/hit-ratio.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { redisForSuite } from './support/services.js';
@@ -98,6 +99,9 @@ describe('health and metrics', () => {
     expect(sample(text, 'tiffin_cache_sets_total', { namespace: 'restaurants' })).toBe(counted.sets);
     expect(sample(text, 'tiffin_cache_load_seconds_total', { namespace: 'restaurants' })).toBeCloseTo(counted.load_time_ms / 1000, 6);
     expect(sample(text, 'tiffin_cache_misses_total', { namespace: 'orders' })).toBe(0);
+    expect(sample(text, 'tiffin_cache_hit_ratio', { namespace: 'restaurants' })).toBe(hitRatioOf(counted));
+    const overall = (await t.admin.get('/cache/metrics/hit-ratio')).body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants');
+    expect(overall.hit_ratio).toBeCloseTo(hitRatioOf(counted)!, 4);
 
     const l1 = t.app.get(TieredCache).l1;
     expect(l1.size).toBeGreaterThan(0);

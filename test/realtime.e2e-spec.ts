@@ -207,7 +207,7 @@ describe('real-time routes', () => {
         longest_preparation_minutes: 25,
         delivery_time: null,
       });
-      const entry = t.app.get(TieredCache).l1.peek(`realtime:realtime-order-tracking:${order.id}`);
+      const entry = t.app.get(TieredCache).l1.peek(`deliveries:realtime-order-tracking:${order.id}`);
       if (entry) expect(entry.ttlMs).toBe(30_000);
 
       await build.setStatus(order.id, 'out_for_delivery');
@@ -218,8 +218,8 @@ describe('real-time routes', () => {
       expect(final).toMatchObject({ order_status: 'delivered', is_final: true, estimated_delivery_time: deliveredAt, estimate_basis: 'delivered', delivery_time: deliveredAt });
       expect(final.timeline.map((step: Json) => step.status)).toEqual(['placed', 'confirmed', 'preparing', 'out_for_delivery', 'delivered']);
       expect(final.timeline.at(-1).changed_at).toBe(deliveredAt);
-      const finalEntry = t.app.get(TieredCache).l1.peek(`realtime:realtime-order-tracking:${order.id}`);
-      if (finalEntry) expect(finalEntry.ttlMs).toBe(300_000);
+      const finalEntry = t.app.get(TieredCache).l1.peek(`deliveries:realtime-order-tracking:${order.id}`);
+      if (finalEntry) expect(finalEntry.ttlMs).toBe(120_000);
     });
 
     it('has no estimate for a cancelled order and answers 404 for a missing one', async () => {

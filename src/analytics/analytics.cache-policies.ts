@@ -18,7 +18,7 @@ export const AnalyticsCachePolicies = {
   revenueAnalytics: {
     name: 'analytics-revenue',
     namespace: 'analytics',
-    ttl: 'revenue_metrics',
+    ttl: 'revenue_analytics',
     tags: () => [T.revenue],
   },
   customerBehavior: {
@@ -43,8 +43,8 @@ export const AnalyticsCachePolicies = {
   },
   customerInsights: {
     name: 'analytics-customer-insights',
-    namespace: 'analytics',
-    ttl: 'customer_preferences',
+    namespace: 'sessions',
+    ttl: 'customer_insights',
     tags: (p) => [T.customer(customerId(p)), T.customerAnalytics(customerId(p)), T.restaurantLists],
     // Favourite items embed menu item names.
     resultTags: (insights: { favorite_items: { menu_item_id: number }[] }) =>

@@ -63,9 +63,12 @@ describe('access recorder', () => {
     record.record(access('/a', 30 * MINUTE, 'MISS'));
     record.record(access('/a', 30 * MINUTE + 1, 'HIT-L1'));
     record.record(access('/b', 30 * MINUTE + 2, 'HIT-L1', 'search'));
+    record.record(access('/a', 30 * MINUTE + 3, 'STALE'));
+    record.record(access('/a', 30 * MINUTE + 4, 'HIT-L2'));
     record.record(access('/a', 70 * MINUTE, 'HIT-L1'));
+    // A stale serve is a read but not a hit (the one hit ratio definition).
     expect(record.timeline('restaurants', 70 * MINUTE)).toEqual([
-      { minute: new Date(30 * MINUTE).toISOString(), reads: 2, hits: 1, hit_ratio: 0.5 },
+      { minute: new Date(30 * MINUTE).toISOString(), reads: 4, hits: 2, hit_ratio: 0.5 },
       { minute: new Date(70 * MINUTE).toISOString(), reads: 1, hits: 1, hit_ratio: 1 },
     ]);
     expect(record.timeline('search', 70 * MINUTE)).toHaveLength(1);

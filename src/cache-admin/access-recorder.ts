@@ -1,4 +1,5 @@
 import { DecayedFrequency } from './decayed-frequency.js';
+import { countersOfOutcomes, hitRatios, isFreshHit, isLookup, type LookupCounters } from './hit-ratio.js';
 
 /** One client GET answered by a cached route. */
 export interface RecordedAccess {
@@ -52,8 +53,6 @@ interface PathState {
 }
 
 const MINUTE_MS = 60_000;
-const isHit = (outcome: string) => outcome.startsWith('HIT');
-const isRead = (outcome: string) => outcome !== 'BYPASS';
 
 /**
  * In-memory, bounded record of this instance's cached reads: per path a decayed access frequency
@@ -63,15 +62,16 @@ const isRead = (outcome: string) => outcome !== 'BYPASS';
 export class AccessRecorder {
   readonly frequency: DecayedFrequency;
   private readonly paths = new Map<string, PathState>();
-  private readonly minutes = new Map<string, Map<number, { reads: number; hits: number }>>();
+  /** Per namespace, per minute: the X-Cache outcomes counted, for the hit ratio of the one definition. */
+  private readonly minutes = new Map<string, Map<number, LookupCounters>>();
 
   constructor(private readonly options: AccessRecorderOptions) {
     this.frequency = new DecayedFrequency(options.halfLifeMs);
   }
 
   record(access: RecordedAccess): void {
-    if (!isRead(access.outcome)) return;
-    const hit = isHit(access.outcome);
+    if (!isLookup(access.outcome)) return;
+    const hit = isFreshHit(access.outcome);
     let state = this.paths.get(access.path);
     if (!state) {
       state = { path: access.path, namespace: access.namespace, cacheKey: access.cacheKey, accesses: 0, hits: 0, misses: 0, score: 0, scoredAt: access.at };
@@ -87,9 +87,9 @@ export class AccessRecorder {
     const minute = Math.floor(access.at / MINUTE_MS);
     let buckets = this.minutes.get(access.namespace);
     if (!buckets) this.minutes.set(access.namespace, (buckets = new Map()));
-    const bucket = buckets.get(minute) ?? { reads: 0, hits: 0 };
-    bucket.reads++;
-    if (hit) bucket.hits++;
+    const bucket = buckets.get(minute) ?? countersOfOutcomes({});
+    const counted = countersOfOutcomes({ [access.outcome]: 1 });
+    for (const name of Object.keys(bucket) as (keyof LookupCounters)[]) bucket[name] += counted[name];
     buckets.set(minute, bucket);
     for (const old of buckets.keys()) if (old <= minute - this.options.windowMinutes) buckets.delete(old);
   }
@@ -106,15 +106,13 @@ export class AccessRecorder {
   /** The minutes of the window that had reads, oldest first. */
   timeline(namespace: string, now: number): MinuteBucket[] {
     const first = Math.floor(now / MINUTE_MS) - this.options.windowMinutes + 1;
-    return [...(this.minutes.get(namespace) ?? new Map<number, { reads: number; hits: number }>())]
+    return [...(this.minutes.get(namespace) ?? new Map<number, LookupCounters>())]
       .filter(([minute]) => minute >= first)
       .sort(([a], [b]) => a - b)
-      .map(([minute, { reads, hits }]) => ({
-        minute: new Date(minute * MINUTE_MS).toISOString(),
-        reads,
-        hits,
-        hit_ratio: reads > 0 ? Math.round((hits / reads) * 10_000) / 10_000 : null,
-      }));
+      .map(([minute, counters]) => {
+        const { reads, hits, hit_ratio } = hitRatios(counters);
+        return { minute: new Date(minute * MINUTE_MS).toISOString(), reads, hits, hit_ratio };
+      });
   }
 
   namespaces(): string[] {

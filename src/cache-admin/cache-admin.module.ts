@@ -17,6 +17,7 @@ import { CacheInspectionService } from './cache-inspection.service.js';
 import { CacheWarmingService } from './cache-warming.service.js';
 import { EnterpriseController } from './enterprise.controller.js';
 import { EnterpriseService } from './enterprise.service.js';
+import { PatternSandbox } from './pattern-sandbox.js';
 
 /**
  * Operating the cache: /cache (health, statistics, memory, keys, clears, warming, audit),
@@ -39,6 +40,7 @@ import { EnterpriseService } from './enterprise.service.js';
     CacheWarmingService,
     CacheBenchmarkService,
     EnterpriseService,
+    PatternSandbox,
   ],
   exports: [CacheAuditService, CacheWarmingService, CacheClearService],
 })

@@ -1,9 +1,9 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { CacheStoreAdmin } from '../cache/admin/cache-store-admin.js';
 import { canonicalParams, cacheKeyFor } from '../cache/cache-keys.js';
-import { cacheKeyOf } from '../cache/cache-namespaces.js';
+import { cacheKeyOf, SANDBOX_NAMESPACE } from '../cache/cache-namespaces.js';
+import { AppConfig } from '../config/app-config.js';
 import { CachePolicies } from '../cache/cache-policies.js';
 import { CacheService } from '../cache/cache.service.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
@@ -13,6 +13,7 @@ import { RestaurantAnalyticsService } from '../restaurants/restaurant-analytics.
 import { RestaurantsService } from '../restaurants/restaurants.service.js';
 import { CacheAdminSettings } from './cache-admin.settings.js';
 import { CacheAdminRepository } from './cache-admin.repository.js';
+import { PatternSandbox } from './pattern-sandbox.js';
 import type {
   CachePerformanceTestResponse,
   CacheTestResponse,
@@ -22,6 +23,7 @@ import type {
   ReadComparison,
   TimedRun,
 } from './dto/cache-benchmark.dto.js';
+import { countersOfOutcomes, hitRatios } from './hit-ratio.js';
 import { roundMs, summariseLatencies } from './latency-stats.js';
 import { ENTRY_READS, LOAD_TEST_ENDPOINT_NAMES, LOAD_TEST_ENDPOINTS, type LoadTestEndpoint, type ReadRoute } from './read-routes.js';
 import { INTERNAL_CALLER_HEADERS } from '../auth/internal-caller.js';
@@ -36,7 +38,6 @@ const mean = (values: number[]) => (values.length > 0 ? roundMs(values.reduce((s
 const speedup = (slow: number, fast: number) => (fast > 0 ? Math.round((slow / fast) * 100) / 100 : null);
 const cacheKeyOfRoute = (route: ReadRoute) =>
   cacheKeyOf(route.policy.namespace, cacheKeyFor(route.policy, canonicalParams(route.params), {}));
-const isHit = (outcome: string) => outcome.startsWith('HIT');
 
 /**
  * Measurements of the cache's effect on our own reads: the same read timed uncached (the
@@ -48,8 +49,9 @@ export class CacheBenchmarkService {
   private loadTestRunning = false;
 
   constructor(
+    private readonly config: AppConfig,
     private readonly cache: CacheService,
-    private readonly store: CacheStoreAdmin,
+    private readonly sandbox: PatternSandbox,
     private readonly repository: CacheAdminRepository,
     private readonly adapterHost: HttpAdapterHost,
     private readonly restaurants: RestaurantsService,
@@ -78,30 +80,29 @@ export class CacheBenchmarkService {
     };
   }
 
-  /** Cold then warm through the full HTTP pipeline: each entry removed, then requested several times. */
+  /**
+   * Cold then warm, per entry read, on the demonstration's own sandbox entries: each removed, then
+   * read several times through the cache's read path (L1, Redis, lease) with the route's own
+   * representation and TTL. Live entries are not touched.
+   */
   async cachePerformanceTest(): Promise<CachePerformanceTestResponse> {
     const firstRestaurant = await this.repository.firstRestaurantId();
-    const routes = [...ENTRY_READS, ...(firstRestaurant === null ? [] : [this.withMenuRead(firstRestaurant).route])];
+    const reads = [...this.entryReads(), ...(firstRestaurant === null ? [] : [this.withMenuRead(firstRestaurant)])];
     const results: ColdWarmResult[] = [];
-    for (const route of routes) {
-      const cacheKey = cacheKeyOfRoute(route);
-      const deleted = await this.store.deleteKey(cacheKey);
-      this.cache.recordChange({
-        action: 'delete-key',
-        namespace: route.policy.namespace,
-        tags: [],
-        keys: deleted.l1 || deleted.l2 ? [cacheKey] : [],
-        reason: 'admin: cold start of the cache performance test',
-      });
+    for (const read of reads) {
+      const { policy, params } = read.route;
+      const cacheKey = this.sandbox.keyOf('cache-performance-test', cacheKeyOfRoute(read.route));
+      await this.sandbox.remove(cacheKey);
+      const loader = async () => ({ ...this.cache.serialise(policy, params, await read.load()), tags: [] });
       const requests: TimedRun[] = [];
       for (let run = 0; run < CacheAdminSettings.timingRuns; run++) {
         const started = performance.now();
-        const response = await this.fastify().inject({ method: 'GET', url: route.path, headers: INTERNAL_CALLER_HEADERS });
-        requests.push({ ms: roundMs(performance.now() - started), outcome: String(response.headers['x-cache'] ?? 'NONE') });
+        const result = await this.sandbox.read(cacheKey, loader);
+        requests.push({ ms: roundMs(performance.now() - started), outcome: result.outcome });
       }
       const [cold, ...warm] = requests.map((request) => request.ms);
       const warmMean = mean(warm);
-      results.push({ path: route.path, cache_key: cacheKey, requests, cold_ms: cold, warm_mean_ms: warmMean, speedup: speedup(cold, warmMean) });
+      results.push({ path: read.route.path, cache_key: cacheKey, requests, cold_ms: cold, warm_mean_ms: warmMean, speedup: speedup(cold, warmMean) });
     }
     const coldMean = mean(results.map((result) => result.cold_ms));
     const warmMean = mean(results.map((result) => result.warm_mean_ms));
@@ -112,8 +113,9 @@ export class CacheBenchmarkService {
       warm_mean_ms: warmMean,
       speedup: speedup(coldMean, warmMean),
       method:
-        `Each path: its entry removed from this instance's L1 and from Redis, then requested ${CacheAdminSettings.timingRuns} times in process ` +
-        '(routing, validation, cache, serialisation): the first is loaded from the database, the others served from the cache.',
+        `Each path: the test's own entry under ${this.config.cache.prefix}:${SANDBOX_NAMESPACE}:cache-performance-test: removed (this instance and Redis), ` +
+        `then read ${CacheAdminSettings.timingRuns} times through the cache's read path with the route's representation and TTL: the first is ` +
+        'loaded from the database, the others served from the cache. Live entries are not touched.',
     };
   }
 
@@ -166,8 +168,6 @@ export class CacheBenchmarkService {
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const elapsed = performance.now() - started;
-    const hits = Object.entries(outcomes).reduce((sum, [outcome, count]) => sum + (isHit(outcome) ? count : 0), 0);
-    const cacheReads = hits + (outcomes.MISS ?? 0) + (outcomes.STALE ?? 0);
     return {
       endpoint,
       path,
@@ -180,7 +180,7 @@ export class CacheBenchmarkService {
       status_counts: statusCounts,
       errors,
       cache_outcomes: outcomes,
-      hit_ratio: cacheReads > 0 ? Math.round((hits / cacheReads) * 10_000) / 10_000 : null,
+      hit_ratio: hitRatios(countersOfOutcomes(outcomes)).hit_ratio,
       stopped_by: sent >= requests ? 'request-limit' : 'time-limit',
       limits: { max_requests: maxRequests, max_duration_ms: maxDurationMs, max_concurrency: maxConcurrency },
     };

@@ -13,7 +13,10 @@ export class CacheDemoController {
   constructor(private readonly benchmark: CacheBenchmarkService) {}
 
   @Get('cache-performance-test')
-  @ApiOperation({ summary: 'Cold and warm timings of the entry reads through the full HTTP pipeline' })
+  @ApiOperation({
+    summary: "Cold and warm timings of the entry reads through the cache's read path, on sandbox entries",
+    description: 'Runs on its own entries under {prefix}:_sandbox:cache-performance-test:, through the same tiers as route entries; live entries are not touched.',
+  })
   @ApiOkResponse({ type: CachePerformanceTestResponse })
   @ApiErrors(503)
   cachePerformanceTest(): Promise<CachePerformanceTestResponse> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CacheStoreAdmin, type KeyPage } from '../cache/admin/cache-store-admin.js';
 import { CacheMetrics, type NamespaceCounters } from '../cache/cache-metrics.js';
-import { CACHE_NAMESPACES, isCacheNamespace, type CacheNamespace } from '../cache/cache-namespaces.js';
+import { CACHE_NAMESPACES, isCacheNamespace, type CacheNamespace, type EntryNamespace } from '../cache/cache-namespaces.js';
 import { CacheService } from '../cache/cache.service.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
@@ -188,6 +188,7 @@ export class CacheInspectionService {
           ttl_seconds: this.ttlSeconds(policy.ttl),
           session: policy.owner !== undefined,
           conditional: policy.ttlFor !== undefined,
+          otherwise_ttl: policy.otherwiseTtl ?? null,
         })),
     };
   }
@@ -340,10 +341,10 @@ export class CacheInspectionService {
   private detailedNamespace(
     namespace: CacheNamespace,
     counters: NamespaceCounters,
-    l1: Map<CacheNamespace, { entries: number; bytes: number }>,
+    l1: Map<EntryNamespace, { entries: number; bytes: number }>,
   ): DetailedNamespaceStats {
     const routes = this.catalog.inNamespace(namespace);
-    const ttlNames = [...new Set(routes.map((route) => route.policy.ttl))].sort();
+    const ttlNames = [...new Set(routes.flatMap(({ policy }) => (policy.otherwiseTtl ? [policy.ttl, policy.otherwiseTtl] : [policy.ttl])))].sort();
     const ttl: TtlClass[] = ttlNames.map((name) => ({ name, seconds: this.ttlSeconds(name) }));
     return {
       ...this.namespaceStats(namespace, counters),

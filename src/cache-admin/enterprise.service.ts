@@ -1,7 +1,6 @@
 import { ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { CacheStoreAdmin } from '../cache/admin/cache-store-admin.js';
-import { canonicalParams, cacheKeyFor } from '../cache/cache-keys.js';
-import { cacheKeyOf } from '../cache/cache-namespaces.js';
+import { SANDBOX_NAMESPACE } from '../cache/cache-namespaces.js';
 import { CachePolicies } from '../cache/cache-policies.js';
 import { CacheService } from '../cache/cache.service.js';
 import { planFor } from '../cache/invalidation-rules.js';
@@ -10,7 +9,6 @@ import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { CustomerChanged, type DomainEvent, MenuItemChanged, OrderStatusChanged, RestaurantChanged } from '../events/domain-events.js';
 import type { OrderStatus } from '../orders/entities/order-status.js';
-import type { UpdateRestaurantDto } from '../restaurants/dto/restaurant.dto.js';
 import { RestaurantsService } from '../restaurants/restaurants.service.js';
 import { decideAccess } from './access-rules.js';
 import { CacheAccessLog } from './cache-access-log.js';
@@ -32,6 +30,7 @@ import type {
 } from './dto/enterprise.dto.js';
 import { roundMs } from './latency-stats.js';
 import { namespaceRecommendations, THRESHOLDS } from './recommendations.js';
+import { PatternSandbox } from './pattern-sandbox.js';
 import { secureCacheKey } from './secure-key.js';
 
 /** Expected accesses at which at least one within the horizon is more likely than not (1 - e^-λ = 1/2). */
@@ -45,7 +44,7 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: roundMs(performance.now() - started) };
 };
 
-/** Seed 001's enterprise endpoints, each run on real data and measured. */
+/** Seed 001's enterprise endpoints, each run on real data and measured; the pattern demonstrations on sandbox entries. */
 @Injectable()
 export class EnterpriseService {
   constructor(
@@ -57,44 +56,46 @@ export class EnterpriseService {
     private readonly accessLog: CacheAccessLog,
     private readonly inspection: CacheInspectionService,
     private readonly catalog: CachedRoutes,
+    private readonly sandbox: PatternSandbox,
   ) {}
 
-  /** Cache-aside on GET /restaurants/{first}: start cold, read (miss, load, store), read again (hit). */
+  /**
+   * Cache-aside on the first restaurant, in the sandbox: its own entry is removed (start cold),
+   * read (miss: loaded from the database and stored in both tiers), read again (hit). Live
+   * entries are not touched.
+   */
   async cacheAside(): Promise<PatternResponse> {
     const id = await this.subjectRestaurant('cache-aside');
-    const params = { id: String(id) };
-    const cacheKey = this.restaurantKey(id);
+    const cacheKey = this.sandbox.keyOf('cache-aside', `restaurant:${id}`);
     const steps: PatternStep[] = [];
 
-    const evicted = await timed(() => this.store.deleteKey(cacheKey));
-    this.cache.recordChange({
-      action: 'delete-key',
-      namespace: CachePolicies.restaurant.namespace,
-      tags: [],
-      keys: evicted.result.l1 || evicted.result.l2 ? [cacheKey] : [],
-      reason: 'admin: cache-aside demonstration starts cold',
+    const evicted = await timed(() => this.sandbox.remove(cacheKey));
+    steps.push({
+      step: 'start cold',
+      outcome: null,
+      ms: evicted.ms,
+      detail: `${evicted.result ? 'Removed' : 'Nothing to remove:'} the demonstration's own entry ${cacheKey} in this instance's L1 and in Redis`,
     });
-    steps.push({ step: 'start cold', outcome: null, ms: evicted.ms, detail: `Removed ${cacheKey} from this instance's L1 and from Redis` });
 
     let loadMs: number | null = null;
     const loader = async () => {
       const started = performance.now();
-      const loaded = this.cache.serialise(CachePolicies.restaurant, params, await this.restaurants.get(id));
+      const loaded = await this.restaurantValue(id);
       loadMs = roundMs(performance.now() - started);
       return loaded;
     };
-    const first = await timed(() => this.readRestaurant(params, loader));
+    const first = await timed(() => this.sandbox.read(cacheKey, loader));
     steps.push({
       step: 'read',
       outcome: first.result.outcome,
       ms: first.ms,
       detail:
         loadMs === null
-          ? `Found in the cache (${first.result.outcome}): another request stored it meanwhile`
+          ? `Found in the cache (${first.result.outcome}): another demonstration stored it meanwhile`
           : `Not in L1${this.store.redisConfigured ? ' or Redis' : ''}: loaded from the database in ${loadMs} ms and stored`,
     });
     loadMs = null;
-    const second = await timed(() => this.readRestaurant(params, loader));
+    const second = await timed(() => this.sandbox.read(cacheKey, loader));
     steps.push({
       step: 'read again',
       outcome: second.result.outcome,
@@ -105,45 +106,56 @@ export class EnterpriseService {
       pattern: 'cache-aside',
       subject: `restaurant ${id}`,
       cache_key: cacheKey,
+      sandbox: true,
       steps,
       explanation:
         'The reader looks in the cache first (L1, then Redis) and only on a miss loads from the database and stores the ' +
-        'result with the route TTL; the next read is a hit. This is how every @Cached GET route works.',
+        'result with the route TTL; the next read is a hit. This is how every @Cached GET route works. The demonstration ' +
+        `runs on its own entry under ${this.config.cache.prefix}:${SANDBOX_NAMESPACE}: (GET /restaurants/{id}'s representation ` +
+        'and TTL, through the same tiers); live entries and business data are not touched.',
     };
   }
 
   /**
-   * Write-through on the first restaurant: its current name is saved again through
-   * RestaurantsService.update, a real write whose event runs the invalidation cascade and writes
-   * the new representation back, so the read right after is a hit.
+   * Write-through on the first restaurant, in the sandbox: its representation is read from the
+   * database and written through to the demonstration's own entry in both tiers, then read (a hit).
+   * A GET changes no business data, so there is no business write here; in the application the
+   * same write-back follows every committed write (see the restaurant.changed rules).
    */
   async writeThrough(): Promise<PatternResponse> {
     const id = await this.subjectRestaurant('write-through');
-    const params = { id: String(id) };
-    const cacheKey = this.restaurantKey(id);
+    const cacheKey = this.sandbox.keyOf('write-through', `restaurant:${id}`);
     const steps: PatternStep[] = [];
 
-    const current = await timed(() => this.restaurants.get(id));
-    steps.push({ step: 'read from the database', outcome: null, ms: current.ms, detail: `Restaurant ${id} is "${current.result.name}"` });
+    const evicted = await timed(() => this.sandbox.remove(cacheKey));
+    steps.push({
+      step: 'start cold',
+      outcome: null,
+      ms: evicted.ms,
+      detail: `${evicted.result ? 'Removed' : 'Nothing to remove:'} the demonstration's own entry ${cacheKey} in this instance's L1 and in Redis`,
+    });
+
+    const current = await timed(() => this.restaurantValue(id));
+    steps.push({ step: 'read from the database', outcome: null, ms: current.ms, detail: `The representation of restaurant ${id}, as GET /restaurants/${id} answers it` });
 
     const writeStarted = Date.now();
-    const write = await timed(() => this.restaurants.update(id, { name: current.result.name } as UpdateRestaurantDto));
-    const storedAt = this.store.l1StoredAt(cacheKey);
+    const write = await timed(() => this.sandbox.write(cacheKey, current.result));
+    const storedAt = this.sandbox.storedAt(cacheKey);
     steps.push({
-      step: 'write through the service',
+      step: 'write through to the cache',
       outcome: null,
       ms: write.ms,
       detail:
-        storedAt !== null && storedAt >= writeStarted
-          ? `Saved the same name; the restaurant.changed event dropped the stale entries and wrote ${cacheKey} back (stored ${storedAt - writeStarted} ms after the write began)`
-          : `Saved the same name; the write-through was not stored on this instance (${this.cache.enabled ? 'a concurrent write overtook it' : 'the cache is disabled'})`,
+        write.result && storedAt !== null && storedAt >= writeStarted
+          ? `Stored ${cacheKey} in this instance's L1${this.store.redisConfigured ? ' and in Redis' : ''} at once (${storedAt - writeStarted} ms after the write began)`
+          : `Not stored (${this.cache.enabled ? 'an invalidation overtook the write' : 'the cache is disabled'})`,
     });
 
     let loaded = false;
     const read = await timed(() =>
-      this.readRestaurant(params, async () => {
+      this.sandbox.read(cacheKey, async () => {
         loaded = true;
-        return this.cache.serialise(CachePolicies.restaurant, params, await this.restaurants.get(id));
+        return this.restaurantValue(id);
       }),
     );
     steps.push({
@@ -156,11 +168,13 @@ export class EnterpriseService {
       pattern: 'write-through',
       subject: `restaurant ${id}`,
       cache_key: cacheKey,
+      sandbox: true,
       steps,
       explanation:
         'After a write commits, its event invalidates every entry built from the changed data and stores the new ' +
-        "representation at once, so the next read is a hit with fresh data. The demonstration saves the restaurant's " +
-        'own name again: a real write (updated_at moves, the cascade runs) that changes no visible field.',
+        'representation at once, so the next read is a hit with fresh data. A GET changes no business data, so the ' +
+        `demonstration does not write the restaurant: it writes its representation through to its own entry under ${this.config.cache.prefix}:${SANDBOX_NAMESPACE}: ` +
+        '(both tiers, the same entry format) and reads it back; live entries are not touched.',
     };
   }
 
@@ -281,14 +295,9 @@ export class EnterpriseService {
     return id;
   }
 
-  /** GET /restaurants/{id}'s read path: through the cache, or around it when the cache is switched off. */
-  private readRestaurant(params: { id: string }, loader: () => Promise<LoadedValue>) {
-    return this.cache.enabled
-      ? this.cache.read(CachePolicies.restaurant, params, {}, loader)
-      : this.cache.bypass(CachePolicies.restaurant, loader);
-  }
-
-  private restaurantKey(id: number): string {
-    return cacheKeyOf(CachePolicies.restaurant.namespace, cacheKeyFor(CachePolicies.restaurant, canonicalParams({ id: String(id) }), {}));
+  /** GET /restaurants/{id}'s representation and TTL, without its tags: a sandbox entry is reached by no invalidation. */
+  private async restaurantValue(id: number): Promise<LoadedValue> {
+    const value = this.cache.serialise(CachePolicies.restaurant, { id: String(id) }, await this.restaurants.get(id));
+    return { ...value, tags: [] };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NamespaceCounters } from '../cache/cache-metrics.js';
-import { hitRatios, rateHitRatio, sumCounters } from './hit-ratio.js';
+import { countersOfOutcomes, hitRatioOf, hitRatios, hitsAndLookups, isFreshHit, isLookup, rateHitRatio, sumCounters } from './hit-ratio.js';
 
 const counters = (values: Partial<NamespaceCounters>): NamespaceCounters => ({
   hits_l1: 0,
@@ -29,6 +29,29 @@ describe('hit ratio rating (seed 002: excellent > 80%, good > 60%)', () => {
     [null, 'no traffic'],
   ])('rates %s as %s', (ratio, rating) => {
     expect(rateHitRatio(ratio)).toBe(rating);
+  });
+});
+
+describe('the hit ratio definition', () => {
+  it('counts fresh hits of both tiers over lookups; a stale serve is a lookup, not a hit; a bypass is neither', () => {
+    const counted = counters({ hits_l1: 3, hits_l2: 1, misses: 2, stale_serves: 2, bypasses: 9 });
+    expect(hitsAndLookups(counted)).toEqual({ hits: 4, lookups: 8 });
+    expect(hitRatioOf(counted)).toBe(0.5);
+    expect(hitRatioOf(counters({ stale_serves: 5 }))).toBe(0);
+    expect(hitRatioOf(counters({ bypasses: 5 }))).toBeNull();
+  });
+
+  it('classifies X-Cache outcomes the same way as the counters', () => {
+    expect(['HIT-L1', 'HIT-L2', 'MISS', 'STALE', 'BYPASS'].map((outcome) => [isFreshHit(outcome), isLookup(outcome)])).toEqual([
+      [true, true],
+      [true, true],
+      [false, true],
+      [false, true],
+      [false, false],
+    ]);
+    const tally = countersOfOutcomes({ 'HIT-L1': 6, 'HIT-L2': 2, MISS: 1, STALE: 1, BYPASS: 4 });
+    expect(tally).toEqual({ hits_l1: 6, hits_l2: 2, misses: 1, stale_serves: 1 });
+    expect(hitRatioOf(tally)).toBe(0.8);
   });
 });
 

@@ -12,15 +12,57 @@ export function rateHitRatio(ratio: number | null): HitRatioRating {
   return 'poor';
 }
 
+/**
+ * The one definition of the hit ratio, used by the /cache routes, the alert rule, /metrics, the
+ * enterprise reports and the load test alike:
+ *
+ *   hit ratio = fresh hits (L1 + L2) / lookups, lookups = fresh hits + misses + stale serves.
+ *
+ * A stale serve (`X-Cache: STALE`) is a lookup but not a hit: the entry had expired, the database
+ * was asked and failed, and the answer is older than its TTL allows. Bypasses (cache switched
+ * off) are not lookups.
+ */
+export const HIT_RATIO_DEFINITION =
+  'fresh hits (L1 + L2) / lookups, where lookups = fresh hits + misses + stale serves; stale serves are not hits, bypasses are not lookups';
+
+/** The counters the hit ratio is computed from (CacheMetrics' names). */
+export type LookupCounters = Pick<NamespaceCounters, 'hits_l1' | 'hits_l2' | 'misses' | 'stale_serves'>;
+
+/** Fresh hits and lookups of counters, as {@link HIT_RATIO_DEFINITION} counts them. */
+export function hitsAndLookups(counters: LookupCounters): { hits: number; lookups: number } {
+  const hits = counters.hits_l1 + counters.hits_l2;
+  return { hits, lookups: hits + counters.misses + counters.stale_serves };
+}
+
+/** The hit ratio of counters, unrounded; null without lookups. */
+export function hitRatioOf(counters: LookupCounters): number | null {
+  const { hits, lookups } = hitsAndLookups(counters);
+  return lookups > 0 ? hits / lookups : null;
+}
+
+/** Counters from `X-Cache` outcomes and their counts (e.g. a load test's tally). */
+export function countersOfOutcomes(outcomes: Record<string, number>): LookupCounters {
+  return {
+    hits_l1: outcomes['HIT-L1'] ?? 0,
+    hits_l2: outcomes['HIT-L2'] ?? 0,
+    misses: outcomes.MISS ?? 0,
+    stale_serves: outcomes.STALE ?? 0,
+  };
+}
+
+/** Whether one `X-Cache` outcome counts as a hit, and as a lookup, under the definition. */
+export const isFreshHit = (outcome: string) => outcome === 'HIT-L1' || outcome === 'HIT-L2';
+export const isLookup = (outcome: string) => isFreshHit(outcome) || outcome === 'MISS' || outcome === 'STALE';
+
 export interface HitRatios {
-  /** Reads answered by the cache or the database: hits, misses and stale serves (bypasses excluded). */
+  /** Lookups: fresh hits, misses and stale serves (bypasses excluded). */
   reads: number;
   hits: number;
   hits_l1: number;
   hits_l2: number;
   misses: number;
   stale_serves: number;
-  /** hits / reads; null without reads. */
+  /** {@link HIT_RATIO_DEFINITION}: hits / reads; null without reads. */
   hit_ratio: number | null;
   /** hits_l1 / reads. */
   l1_hit_ratio: number | null;
@@ -29,13 +71,13 @@ export interface HitRatios {
   rating: HitRatioRating;
 }
 
-const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+const round4 = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 10_000);
+const ratio = (part: number, whole: number) => round4(whole > 0 ? part / whole : null);
 
 /** Hit ratios of counters (one namespace, or a sum of several); ratios rounded to 4 decimals. */
-export function hitRatios(counters: Pick<NamespaceCounters, 'hits_l1' | 'hits_l2' | 'misses' | 'stale_serves'>): HitRatios {
-  const hits = counters.hits_l1 + counters.hits_l2;
-  const reads = hits + counters.misses + counters.stale_serves;
-  const hitRatio = ratio(hits, reads);
+export function hitRatios(counters: LookupCounters): HitRatios {
+  const { hits, lookups: reads } = hitsAndLookups(counters);
+  const hitRatio = round4(hitRatioOf(counters));
   return {
     reads,
     hits,

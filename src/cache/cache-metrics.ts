@@ -1,4 +1,4 @@
-import { CACHE_NAMESPACES, type CacheNamespace } from './cache-namespaces.js';
+import { CACHE_NAMESPACES, type CacheNamespace, type EntryNamespace, SANDBOX_NAMESPACE } from './cache-namespaces.js';
 
 export type CacheOutcome = 'HIT-L1' | 'HIT-L2' | 'MISS' | 'STALE' | 'BYPASS';
 
@@ -40,13 +40,15 @@ export class CacheMetrics {
   private readonly counters = new Map<CacheNamespace, NamespaceCounters>(
     CACHE_NAMESPACES.map((namespace) => [namespace, zero()]),
   );
+  /** The sandbox's own counters: demonstrations do not change the figures of the route namespaces. */
+  private sandbox = zero();
   private startedAt = new Date();
 
-  of(namespace: CacheNamespace): NamespaceCounters {
-    return this.counters.get(namespace)!;
+  of(namespace: EntryNamespace): NamespaceCounters {
+    return namespace === SANDBOX_NAMESPACE ? this.sandbox : this.counters.get(namespace)!;
   }
 
-  outcome(namespace: CacheNamespace, outcome: CacheOutcome): void {
+  outcome(namespace: EntryNamespace, outcome: CacheOutcome): void {
     const counters = this.of(namespace);
     if (outcome === 'HIT-L1') counters.hits_l1++;
     else if (outcome === 'HIT-L2') counters.hits_l2++;
@@ -55,7 +57,7 @@ export class CacheMetrics {
     else counters.bypasses++;
   }
 
-  load(namespace: CacheNamespace, durationMs: number): void {
+  load(namespace: EntryNamespace, durationMs: number): void {
     const counters = this.of(namespace);
     counters.loads++;
     counters.load_time_ms += durationMs;
@@ -73,6 +75,7 @@ export class CacheMetrics {
 
   reset(): void {
     for (const namespace of CACHE_NAMESPACES) this.counters.set(namespace, zero());
+    this.sandbox = zero();
     this.startedAt = new Date();
   }
 }

@@ -62,7 +62,7 @@ export const CachePolicies = {
   restaurantAnalytics: {
     name: 'restaurant-analytics',
     namespace: 'analytics',
-    ttl: 'analytics',
+    ttl: 'restaurant_analytics',
     tags: (p) => [T.restaurant(id(p)), T.restaurantAnalytics(id(p))],
   },
   popularCuisines: { name: 'popular-cuisines', namespace: 'analytics', ttl: 'analytics', tags: () => [T.popularCuisines] },
@@ -84,14 +84,14 @@ export const CachePolicies = {
   customerList: { name: 'customers', namespace: 'customers', ttl: 'customer_profiles', tags: () => [T.customerLists] },
   customer: {
     name: 'customer',
-    namespace: 'customers',
+    namespace: 'sessions',
     ttl: 'customer_profiles',
     tags: (p) => [T.customer(id(p))],
     owner: (p) => `customer:${id(p)}`,
   },
   customerAnalytics: {
     name: 'customer-analytics',
-    namespace: 'analytics',
+    namespace: 'sessions',
     ttl: 'customer_preferences',
     // Favourite restaurants and cuisines embed restaurant names and cuisines.
     tags: (p) => [T.customer(id(p)), T.customerAnalytics(id(p)), T.restaurantLists],
@@ -99,7 +99,7 @@ export const CachePolicies = {
   },
   customerOrders: {
     name: 'customer-orders',
-    namespace: 'orders',
+    namespace: 'sessions',
     ttl: 'orders',
     tags: (p) => [T.customer(id(p)), T.customerOrders(id(p))],
     resultTags: (orders: OrderShape[]) => orders.flatMap(orderSources),
@@ -107,7 +107,7 @@ export const CachePolicies = {
   },
   customerReviews: {
     name: 'customer-reviews',
-    namespace: 'reviews',
+    namespace: 'sessions',
     ttl: 'reviews',
     tags: (p) => [T.customer(id(p)), T.customerReviews(id(p))],
     owner: (p) => `customer:${id(p)}`,

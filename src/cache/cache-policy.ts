@@ -26,6 +26,8 @@ export interface CachePolicy<Result = any> {
   owner?: (params: RouteParams) => string;
   /** Conditional policies: the TTL to use for a result instead of `ttl`, or null not to cache it. */
   ttlFor?: (result: Result) => TtlName | null;
+  /** Conditional policies: the TTL class of the results that do not get `ttl` (null: not cached). */
+  otherwiseTtl?: TtlName | null;
 }
 
 export const CACHE_POLICY = Symbol('tiffin:cache-policy');
@@ -38,16 +40,17 @@ export const Cached = (policy: CachePolicy) =>
     ApiHeader({
       name: 'If-None-Match',
       required: false,
-      description: `Cached in "${policy.namespace}" (TTL class ${policy.ttl}). Send the ETag of an earlier answer to get a 304 if it is unchanged; answers carry X-Cache: HIT-L1 | HIT-L2 | MISS | STALE | BYPASS.`,
+      description: `Cached in "${policy.namespace}" (TTL class ${policy.ttl}${policy.otherwiseTtl ? `, else ${policy.otherwiseTtl}` : ''}). Send the ETag of an earlier answer to get a 304 if it is unchanged; answers carry X-Cache: HIT-L1 | HIT-L2 | MISS | STALE | BYPASS.`,
     }),
     ApiResponse({ status: 304, description: 'Not modified: If-None-Match matches the current ETag' }),
   );
 
 /**
  * Session-based caching: entries are keyed by, and stamped with, the signed-in principal; an
- * entry is only ever served to the principal it was loaded for, whatever the URL.
+ * entry is only ever served to the principal it was loaded for, whatever the URL. They all live
+ * in the `sessions` namespace.
  */
-export const SessionCache = (policy: CachePolicy & { owner: (params: RouteParams) => string }) => Cached(policy);
+export const SessionCache = (policy: CachePolicy & { namespace: 'sessions'; owner: (params: RouteParams) => string }) => Cached(policy);
 
 /**
  * Conditional caching: results for which `predicate` holds are cached with the policy's TTL,
@@ -57,4 +60,5 @@ export const ConditionalCache = <Result>(
   predicate: (result: Result) => boolean,
   policy: CachePolicy<Result>,
   otherwise: TtlName | null,
-) => Cached({ ...policy, ttlFor: (result: Result) => (predicate(result) ? policy.ttl : otherwise) });
+) =>
+  Cached({ ...policy, otherwiseTtl: otherwise, ttlFor: (result: Result) => (predicate(result) ? policy.ttl : otherwise) });

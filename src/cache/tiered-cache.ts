@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { BoundedLru } from './bounded-lru.js';
 import { buildEntry, type CacheEntry } from './cache-entry.js';
 import type { CacheMetrics, CacheOutcome } from './cache-metrics.js';
-import { cacheKeyOf, namespaceOfKey, type CacheNamespace } from './cache-namespaces.js';
+import { cacheKeyOf, namespaceOfKey, type CacheNamespace, type EntryNamespace } from './cache-namespaces.js';
 import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -21,7 +21,7 @@ export interface TieredCacheOptions {
 }
 
 export interface CacheLookup {
-  namespace: CacheNamespace;
+  namespace: EntryNamespace;
   key: string;
   /** Tags known before loading (from the request); the loader may add more from the result. */
   tags: string[];
@@ -432,7 +432,7 @@ export class TieredCache {
     })();
   }
 
-  private async timedLoad(namespace: CacheNamespace, loader: Loader): Promise<LoadedValue> {
+  private async timedLoad(namespace: EntryNamespace, loader: Loader): Promise<LoadedValue> {
     const started = performance.now();
     try {
       return await loader();
@@ -441,7 +441,7 @@ export class TieredCache {
     }
   }
 
-  private countError(namespace: CacheNamespace): undefined {
+  private countError(namespace: EntryNamespace): undefined {
     this.metrics.of(namespace).errors++;
     return undefined;
   }

@@ -46,7 +46,12 @@ describe('loadConfig: cache TTLs', () => {
     expect(config.cache.profile).toBe('production');
     expect(seconds(config, 'restaurants')).toBe(3600);
     expect(seconds(config, 'daily_revenue')).toBe(86_400);
-    expect(seconds(config, 'realtime')).toBe(30);
+    expect(seconds(config, 'live_tracking')).toBe(30);
+    expect(seconds(config, 'restaurant_availability')).toBe(60);
+    expect(seconds(config, 'dynamic_pricing')).toBe(120);
+    expect(seconds(config, 'restaurant_analytics')).toBe(20 * 60);
+    expect(seconds(config, 'customer_insights')).toBe(6 * 3600);
+    expect(seconds(config, 'revenue_analytics')).toBe(12 * 3600);
   });
 
   it('caps long TTLs in development and staging but keeps short ones', () => {
@@ -63,6 +68,13 @@ describe('loadConfig: cache TTLs', () => {
       seconds: 42,
       source: 'override',
     });
+  });
+
+  it('rejects an override of a retired TTL class, naming its successor', () => {
+    expect(() => loadConfig({ CACHE_TTL_REVENUE_METRICS: '900' })).toThrow(
+      'CACHE_TTL_REVENUE_METRICS names a TTL class no route uses any more: use CACHE_TTL_REVENUE_ANALYTICS',
+    );
+    expect(() => loadConfig({ CACHE_TTL_STATIC: '60' })).toThrow('CACHE_TTL_STATIC names a TTL class no route uses any more');
   });
 
   it('rejects a bad TTL override naming the variable', () => {

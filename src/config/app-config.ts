@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import {
   resolveTtlTable,
+  RETIRED_TTL_NAMES,
   TTL_NAMES,
   ttlOverrideVariable,
   type TtlName,
@@ -123,6 +124,12 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
     } else {
       overrides[name] = seconds;
     }
+  }
+  for (const [retired, successor] of Object.entries(RETIRED_TTL_NAMES)) {
+    const variable = `CACHE_TTL_${retired.toUpperCase()}`;
+    if (source[variable] === undefined || source[variable]!.trim() === '') continue;
+    const instead = successor ? `: use ${ttlOverrideVariable(successor)}` : '';
+    problems.push(`${variable} names a TTL class no route uses any more${instead}`);
   }
   return { overrides, problems };
 }

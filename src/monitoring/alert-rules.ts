@@ -12,7 +12,7 @@ export type RuleOutcome =
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-/** Cache reads in a window: `hits` were served from the cache (L1, L2 or stale), the rest loaded. */
+/** Cache lookups in a window and their fresh hits (L1 or L2; a stale serve is not a hit): see HIT_RATIO_DEFINITION. */
 export interface HitRatioSample {
   reads: number;
   hits: number;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CacheMetrics } from '../cache/cache-metrics.js';
+import { hitsAndLookups, sumCounters } from '../cache-admin/hit-ratio.js';
 import type { HitRatioSample, LatencySample, RedisMemorySample } from './alert-rules.js';
 import { DependencyProbe } from './dependency-probe.js';
 import { HttpMetrics } from './http-metrics.js';
@@ -37,7 +38,7 @@ export class AlertSignals {
     this.hitRatioBaseline = { ...this.hitRatioTotals(), at: new Date() };
   }
 
-  /** Reads are lookups that could hit: L1 and L2 hits, stale serves and misses (bypasses are not lookups). */
+  /** Fresh hits and lookups in the window, as HIT_RATIO_DEFINITION counts them (stale serves are not hits). */
   hitRatio(): WindowedSample<HitRatioSample> {
     const current = this.hitRatioTotals();
     const baseline =
@@ -68,13 +69,7 @@ export class AlertSignals {
 
   private hitRatioTotals(): Omit<HitRatioBaseline, 'at'> {
     const snapshot = this.cacheMetrics.snapshot();
-    let hits = 0;
-    let reads = 0;
-    for (const counters of Object.values(snapshot.namespaces)) {
-      const served = counters.hits_l1 + counters.hits_l2 + counters.stale_serves;
-      hits += served;
-      reads += served + counters.misses;
-    }
-    return { countersSince: snapshot.since, hits, reads };
+    const { hits, lookups } = hitsAndLookups(sumCounters(Object.values(snapshot.namespaces)));
+    return { countersSince: snapshot.since, hits, reads: lookups };
   }
 }

@@ -108,6 +108,12 @@ describe('AlertsService', () => {
     service = new AlertsService(repository as unknown as AlertsRepository, new AlertSignals(cacheMetrics, http, probe), notifier);
   });
 
+  it('judges the hit ratio of the one definition: stale serves are lookups, not hits', async () => {
+    reads(10, 0);
+    for (let i = 0; i < 10; i++) cacheMetrics.outcome('restaurants', 'STALE');
+    expect(await hitRatio()).toMatchObject({ state: 'breach', severity: 'warning', value: 50, threshold: 70 });
+  });
+
   it('opens an alert once, refreshes it while the condition holds and resolves it when it clears', async () => {
     reads(5, 20);
     expect(await hitRatio()).toMatchObject({ state: 'breach', severity: 'critical', value: 20, action: 'opened', alert_id: 1 });

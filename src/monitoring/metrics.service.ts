@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { CacheMetrics, type NamespaceCounters } from '../cache/cache-metrics.js';
 import type { CacheNamespace } from '../cache/cache-namespaces.js';
+import { HIT_RATIO_DEFINITION, hitRatioOf } from '../cache-admin/hit-ratio.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { DependencyProbe, withTimeout } from './dependency-probe.js';
@@ -76,6 +77,20 @@ export class MetricsService implements OnApplicationShutdown {
         },
       });
     }
+
+    const hitRatio: Gauge<'namespace'> = new Gauge({
+      name: 'tiffin_cache_hit_ratio',
+      help: `Hit ratio since the counters started: ${HIT_RATIO_DEFINITION}; absent without lookups. Over a window: the same from rate() of the hits, misses and stale-served counters`,
+      labelNames: ['namespace'],
+      registers,
+      collect: () => {
+        hitRatio.reset();
+        for (const [namespace, counters] of namespaces()) {
+          const ratio = hitRatioOf(counters);
+          if (ratio !== null) hitRatio.set({ namespace }, ratio);
+        }
+      },
+    });
 
     const l1Entries: Gauge = new Gauge({
       name: 'tiffin_cache_l1_entries',

@@ -68,8 +68,8 @@ export class OrdersController {
 
   @Get(':id')
   @Allow(Grants.orderParty())
-  // Final orders (delivered, cancelled) keep the orders TTL; in-progress ones the real-time TTL.
-  @ConditionalCache(isFinalOrder, CachePolicies.order, 'realtime')
+  // Final orders (delivered, cancelled) keep the orders TTL; in-progress ones the order-status TTL.
+  @ConditionalCache(isFinalOrder, CachePolicies.order, 'order_status')
   @ApiOperation({ summary: 'An order with its lines, restaurant and customer' })
   @ApiParam({ name: 'id', description: 'Order id', example: 1 })
   @ApiOkResponse({ type: OrderResponse })

@@ -12,18 +12,18 @@ const restaurantLoadTags = (params: RouteParams) => [
 /** The real-time routes' caching: short TTLs, dropped by the tags the order and restaurant events drop. */
 export const RealtimeCachePolicies = {
   deliverySlots: { name: 'realtime-delivery-slots', namespace: 'realtime', ttl: 'delivery_slots', tags: restaurantLoadTags },
-  availability: { name: 'realtime-availability', namespace: 'realtime', ttl: 'restaurant_capacity', tags: restaurantLoadTags },
-  dynamicPricing: { name: 'realtime-dynamic-pricing', namespace: 'realtime', ttl: 'realtime', tags: restaurantLoadTags },
-  /** Final orders keep the orders TTL (see the controller's @ConditionalCache); others live_tracking. */
+  availability: { name: 'realtime-availability', namespace: 'realtime', ttl: 'restaurant_availability', tags: restaurantLoadTags },
+  dynamicPricing: { name: 'realtime-dynamic-pricing', namespace: 'realtime', ttl: 'dynamic_pricing', tags: restaurantLoadTags },
+  /** Final orders keep the delivery-tracking TTL (see the controller's @ConditionalCache); others live_tracking. */
   orderTracking: {
     name: 'realtime-order-tracking',
-    namespace: 'realtime',
-    ttl: 'orders',
+    namespace: 'deliveries',
+    ttl: 'delivery_tracking',
     tags: (params) => [T.order(id(params, 'order_id'))],
   },
   notifications: {
     name: 'realtime-notifications',
-    namespace: 'notifications',
+    namespace: 'sessions',
     ttl: 'notifications',
     tags: (params) => [T.customer(id(params, 'customer_id')), T.customerNotifications(id(params, 'customer_id'))],
     owner: (params) => `customer:${id(params, 'customer_id')}`,

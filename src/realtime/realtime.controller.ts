@@ -83,7 +83,7 @@ export class RealtimeController {
 
   @Get('order-tracking/:order_id')
   @Allow(Grants.orderParty('order_id'))
-  // Final orders (delivered, cancelled) keep the orders TTL; in-progress ones the live-tracking TTL.
+  // Final orders (delivered, cancelled) keep the delivery-tracking TTL; in-progress ones the live-tracking TTL.
   @ConditionalCache(isFinalTracking, P.orderTracking, 'live_tracking')
   @ApiOperation({ summary: "An order's status, the timeline of its status changes and its estimated delivery" })
   @ApiParam(ORDER_ID)

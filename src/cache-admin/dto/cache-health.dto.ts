@@ -123,6 +123,14 @@ export class CachedRouteResponse {
 
   @ApiProperty({ example: false, description: 'The TTL depends on the result' })
   conditional: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Conditional routes: the TTL class of the results that do not get `ttl` (null: those are not cached, or the route is not conditional)',
+  })
+  otherwise_ttl: string | null;
 }
 
 export class CacheInfoResponse {

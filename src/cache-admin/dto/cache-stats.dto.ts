@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
+import { HIT_RATIO_DEFINITION } from '../hit-ratio.js';
 
 const RATINGS = ['excellent', 'good', 'poor', 'no traffic'];
 
@@ -22,7 +23,12 @@ export class HitRatioFigures {
   @ApiProperty({ example: 0 })
   stale_serves: number;
 
-  @ApiProperty({ example: 0.8333, nullable: true, type: Number, description: 'hits / reads, 4 decimals; null without reads' })
+  @ApiProperty({
+    example: 0.8333,
+    nullable: true,
+    type: Number,
+    description: `hits / reads, 4 decimals; null without reads. The one definition: ${HIT_RATIO_DEFINITION}`,
+  })
   hit_ratio: number | null;
 
   @ApiProperty({ example: 0.75, nullable: true, type: Number, description: 'hits_l1 / reads' })

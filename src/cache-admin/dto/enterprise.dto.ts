@@ -29,11 +29,17 @@ export class PatternResponse {
   @ApiProperty({ example: 'cache-aside' })
   pattern: string;
 
-  @ApiProperty({ example: 'restaurant 1', description: 'The real entity the pattern ran on' })
+  @ApiProperty({ example: 'restaurant 1', description: 'The real entity whose representation the demonstration reads (it is not written)' })
   subject: string;
 
-  @ApiProperty({ example: 'restaurants:restaurant:1' })
+  @ApiProperty({ example: '_sandbox:cache-aside:restaurant:1', description: 'The entry the demonstration used, without the prefix' })
   cache_key: string;
+
+  @ApiProperty({
+    example: true,
+    description: 'The demonstration ran on its own entry under {prefix}:_sandbox: (same tiers): no live entry and no business data was changed',
+  })
+  sandbox: boolean;
 
   @ApiProperty({ type: [PatternStep] })
   steps: PatternStep[];

@@ -1,7 +1,7 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { entryBytes } from '../cache-entry.js';
-import { namespaceOfKey, type CacheNamespace } from '../cache-namespaces.js';
+import { namespaceOfKey, type CacheNamespace, type EntryNamespace } from '../cache-namespaces.js';
 import { withTimeout } from '../with-timeout.js';
 import { TieredCache } from '../tiered-cache.js';
 import { PRUNE_TAG_MEMBERS } from './admin-scripts.js';
@@ -111,8 +111,8 @@ export class CacheStoreAdmin {
   }
 
   /** L1 entries and bytes per namespace, counted now. */
-  l1ByNamespace(): Map<CacheNamespace, { entries: number; bytes: number }> {
-    const result = new Map<CacheNamespace, { entries: number; bytes: number }>();
+  l1ByNamespace(): Map<EntryNamespace, { entries: number; bytes: number }> {
+    const result = new Map<EntryNamespace, { entries: number; bytes: number }>();
     for (const [key, entry] of this.tiers.l1.entries()) {
       const namespace = namespaceOfKey(key);
       const figures = result.get(namespace) ?? { entries: 0, bytes: 0 };
