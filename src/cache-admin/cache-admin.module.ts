@@ -40,6 +40,6 @@ import { EnterpriseService } from './enterprise.service.js';
     CacheBenchmarkService,
     EnterpriseService,
   ],
-  exports: [CacheAuditService, CacheWarmingService, CacheClearService],
+  exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService],
 })
 export class CacheAdminModule {}

@@ -38,6 +38,6 @@ import { ALERT_WEBHOOK, defaultAlertWebhookOptions } from './monitoring.constant
     AlertsRepository,
     AlertsService,
   ],
-  exports: [AlertsService],
+  exports: [AlertsService, HttpMetrics],
 })
 export class MonitoringModule {}

@@ -22,6 +22,6 @@ import { RealtimeService } from './realtime.service.js';
     OrderExistsGuard,
   ],
   // The cleanup job prunes old notifications.
-  exports: [NotificationsRepository],
+  exports: [NotificationsRepository, RealtimeService],
 })
 export class RealtimeModule {}
