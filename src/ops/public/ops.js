@@ -90,7 +90,6 @@ async function postJson(path, body) {
 function adopt(tokens) {
   session.access = tokens.access_token;
   session.refresh = tokens.refresh_token;
-  if (tokens.account) session.account = tokens.account;
   clearTimeout(session.timer);
   session.timer = setTimeout(() => void refreshTokens().catch(() => {}), tokens.expires_in * 1000 * REFRESH_AT);
 }
@@ -132,11 +131,13 @@ async function api(path, { method = 'GET', body } = {}) {
 
 async function signIn(email, password) {
   const tokens = await postJson('/auth/login', { email, password });
-  if (tokens.account?.role !== 'admin') {
-    await postJson('/auth/logout', { refresh_token: tokens.refresh_token }).catch(() => {});
+  adopt(tokens);
+  const account = await api('/auth/me').catch(() => null);
+  if (account?.role !== 'admin') {
+    await signOut();
     throw new Error('This page is for admin accounts.');
   }
-  adopt(tokens);
+  session.account = account;
   startApp();
 }
 
@@ -267,7 +268,7 @@ function palette() {
 
 const CHARTS = [
   { id: 'rps', perInstance: true, value: (p) => p.rps, format: (v) => decimal.format(v) },
-  { id: 'latency', perInstance: false, format: (v) => `${decimal.format(v)} ms` },
+  { id: 'latency', perInstance: false, format: (v) => (v >= 1000 ? `${decimal.format(v / 1000)} s` : `${decimal.format(v)} ms`) },
   { id: 'errors', perInstance: true, value: (p) => (p.error_rate === null ? null : p.error_rate * 100), format: (v) => `${decimal.format(v)}%`, floor: 1 },
   { id: 'hits', perInstance: true, value: (p) => (p.hit_ratio === null ? null : p.hit_ratio * 100), format: (v) => `${decimal.format(v)}%`, fixed: [0, 100] },
 ];
@@ -292,13 +293,15 @@ function buildChart(chart, container, lines, colors) {
     width,
     height: 220,
     cursor: { points: { size: 6 } },
+    // The legend names the lines; hovering shows the values at that second.
+    legend: { live: true },
     scales: {
       x: { time: true },
       y: { range: (u, min, max) => chart.fixed ?? [0, Math.max(max ?? 0, chart.floor ?? 0) * 1.1 || 1] },
     },
     axes: [
       { ...axis, space: 70 },
-      { ...axis, size: 56, values: (u, values) => values.map((v) => chart.format(v)) },
+      { ...axis, size: 64, values: (u, values) => values.map((v) => chart.format(v)) },
     ],
     series: [
       { value: (u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString()) },
