@@ -21,6 +21,9 @@ export interface TrafficPoint {
   /** The second (epoch seconds) the samples' intervals ended in. */
   t: number;
   requests: number;
+  errors: number;
+  cache_hits: number;
+  cache_reads: number;
   rps: number;
   p50_ms: number | null;
   p95_ms: number | null;
@@ -98,6 +101,9 @@ function pointOf(t: number, counts: Omit<TrafficSample, 'instance' | 'at'>, rps:
   return {
     t,
     requests: counts.requests,
+    errors: counts.errors,
+    cache_hits: counts.cache_hits,
+    cache_reads: counts.cache_reads,
     rps: Math.round(rps * 100) / 100,
     p50_ms: quantileMs(counts.buckets, 0.5),
     p95_ms: quantileMs(counts.buckets, 0.95),

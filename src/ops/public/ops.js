@@ -3,6 +3,8 @@
 // list is updated in place, keyed by id, so focus and scroll survive the updates.
 
 const WINDOW_S = 15 * 60;
+/** The overview tiles sum up this many seconds. */
+const TILE_WINDOW_S = 60;
 const RECONNECT_MS = 1000;
 /** Refresh the access token when this share of its lifetime has passed. */
 const REFRESH_AT = 0.8;
@@ -345,12 +347,23 @@ function drawOverview() {
     entry.plot.setData(data);
   }
   chartShape = shape;
-  const latest = traffic.total.get(xs[xs.length - 1]);
-  setFigure('rps', latest ? decimal.format(latest.rps) : '–');
-  setFigure('p95', latest?.p95_ms === null || !latest ? '–' : `${decimal.format(latest.p95_ms)}`, latest?.p95_ms == null ? '' : 'ms');
-  setFigure('errors', fmtPercent(latest?.error_rate));
-  setFigure('hits', fmtPercent(latest?.hit_ratio));
-  setFigure('instances', String(instances.length || 1));
+  drawTiles(xs, instances.length);
+}
+
+/** The tiles sum up the last minute: its rate, its slowest second's p95, its errors and hits. */
+function drawTiles(xs, instanceCount) {
+  const since = Math.floor(Date.now() / 1000) - TILE_WINDOW_S;
+  const minute = xs.filter((t) => t > since).map((t) => traffic.total.get(t));
+  const sum = (field) => minute.reduce((total, point) => total + point[field], 0);
+  const requests = sum('requests');
+  const slowest = minute.reduce((worst, point) => (point.p95_ms === null ? worst : Math.max(worst ?? 0, point.p95_ms)), null);
+  const seconds = minute.length > 0 ? Math.min(TILE_WINDOW_S, Math.floor(Date.now() / 1000) - minute[0].t + 1) : 0;
+  setFigure('rps', seconds > 0 ? decimal.format(requests / seconds) : '–');
+  setFigure('p95', slowest === null ? '–' : decimal.format(slowest), slowest === null ? '' : 'ms');
+  setFigure('errors', requests > 0 ? fmtPercent(sum('errors') / requests) : '–');
+  const reads = sum('cache_reads');
+  setFigure('hits', reads > 0 ? fmtPercent(sum('cache_hits') / reads) : '–');
+  setFigure('instances', String(instanceCount || 1));
 }
 
 function setFigure(name, text, unit = '') {
