@@ -65,8 +65,9 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
     await page.waitForSelector(`#view-${view}:not([hidden])`);
   }
 
+  /** The whole page on a large screen; what a phone shows without scrolling at 375 px. */
   async function screenshot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: !name.endsWith('-375') });
   }
 
   /** Reads of the public routes, so the charts and the cache table have figures. */
