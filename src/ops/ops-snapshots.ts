@@ -191,7 +191,13 @@ export class OpsSnapshots implements OnModuleDestroy {
     });
     return {
       since: stats.since,
-      redis: this.tiers.redis ? { memory_at: this.memory ? new Date(this.memory.at).toISOString() : null, error: memory && 'error' in memory ? memory.error : (redis?.redis_error ?? null), used_bytes: redis?.redis?.used_memory_bytes ?? null } : null,
+      redis: this.tiers.redis
+        ? {
+            memory_at: this.memory ? new Date(this.memory.at).toISOString() : null,
+            error: memory && 'error' in memory ? memory.error : (redis?.redis_error ?? null),
+            used_bytes: redis?.redis?.used_memory_bytes ?? null,
+          }
+        : null,
       l1: stats.l1,
       totals: { reads: stats.totals.reads, hits: stats.totals.hits, hit_ratio: stats.totals.hit_ratio },
       namespaces,
