@@ -17,6 +17,7 @@ import { PageInterceptor } from './common/pagination/page.interceptor.js';
 import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { MAX_ID } from './common/validation/parse-id.pipe.js';
+import { registerOpsPage } from './ops/ops-page.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -181,6 +182,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     });
   registerRequestLogging(app, config);
   if (config.swagger.enabled) setUpSwagger(app);
+  registerOpsPage(app);
   await app.init();
   return app;
 }

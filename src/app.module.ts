@@ -12,6 +12,7 @@ import { CustomersModule } from './customers/customers.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EventsModule } from './events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { LifecycleModule } from './common/lifecycle/lifecycle.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { MenuItemsModule } from './menu-items/menu-items.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         CacheAdminModule,
         RealtimeModule,
         JobsModule,
+        OpsModule,
       ],
     };
   }

@@ -28,7 +28,7 @@ describe('cache operations with L1 only', () => {
     expect(memory.body).toMatchObject({ redis: null, redis_error: null, scan: null });
   });
 
-  it('lists keys from the LRU with their fresh time, paging by offset', async () => {
+  it('lists keys from the LRU with their fresh time and size, paging by offset', async () => {
     await t.admin.delete('/cache/clear', admin);
     for (let skip = 0; skip < 5; skip++) await t.admin.get(`/menu-items?skip=${skip}`);
     const first = await t.admin.get('/cache/keys/menu-items?count=3', admin);
@@ -36,6 +36,8 @@ describe('cache operations with L1 only', () => {
     expect(first.body.keys).toHaveLength(3);
     expect(first.body.keys[0].fresh_for_ms).toBeGreaterThan(0);
     expect(first.body.keys[0].ttl_ms).toBeGreaterThan(first.body.keys[0].fresh_for_ms);
+    // The L1 estimate of each entry's size, the figure /cache/memory-usage sums.
+    expect(first.body.keys[0].bytes).toBeGreaterThan(first.body.keys[0].key.length);
     const second = await t.admin.get('/cache/keys/menu-items?count=3&cursor=3', admin);
     expect(second.body).toMatchObject({ cursor: '0' });
     expect([...first.body.keys, ...second.body.keys].map((key: { key: string }) => key.key).sort()).toEqual(

@@ -317,7 +317,7 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
   });
 
   describe('keys', () => {
-    it('pages through a namespace by SCAN cursor, each key with its TTL left', async () => {
+    it('pages through a namespace by SCAN cursor, each key with its TTL left and size', async () => {
       await t.admin.delete('/cache/clear', admin);
       for (let skip = 0; skip < 25; skip++) await get(`/menu-items?skip=${skip}`);
       const expected = await redisKeys('menu-items:*');
@@ -331,6 +331,8 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
         expect(page.body).toMatchObject({ namespace: 'menu-items', prefix, source: 'redis' });
         for (const key of page.body.keys) {
           expect(key.ttl_ms).toBeGreaterThan(0);
+          // MEMORY USAGE of the key: at least the bytes of its name.
+          expect(key.bytes).toBeGreaterThan(key.key.length);
           seen.add(key.key);
         }
         cursor = page.body.cursor;

@@ -42,6 +42,6 @@ import { PatternSandbox } from './pattern-sandbox.js';
     EnterpriseService,
     PatternSandbox,
   ],
-  exports: [CacheAuditService, CacheWarmingService, CacheClearService],
+  exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService],
 })
 export class CacheAdminModule {}

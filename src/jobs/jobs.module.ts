@@ -24,5 +24,6 @@ import { AuthModule } from '../auth/auth.module.js';
   imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheAdminModule, MonitoringModule, AuthModule],
   controllers: [JobsController],
   providers: [JobSchedule, JobMetrics, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository, PopularRestaurantsRepository],
+  exports: [JobsService],
 })
 export class JobsModule {}

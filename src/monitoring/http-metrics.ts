@@ -59,4 +59,36 @@ export class HttpMetrics implements OnModuleInit {
     }
     return [...totals].map(([le, count]) => ({ le, count }));
   }
+
+  /**
+   * Requests so far, those answered 5xx, and the count per bucket (not cumulative; the last is
+   * above the highest bound), over every series but the probes' and the `excluded` routes'.
+   */
+  async traffic(excluded: ReadonlySet<string>): Promise<HttpTraffic> {
+    const bounds = HTTP_DURATION_BUCKETS;
+    const cumulative = new Array<number>(bounds.length + 1).fill(0);
+    let requests = 0;
+    let errors = 0;
+    for (const sample of (await this.histogram.get()).values) {
+      const route = String(sample.labels.route);
+      if (PROBE_ROUTES.has(route) || excluded.has(route)) continue;
+      if (sample.metricName === 'http_request_duration_seconds_count') {
+        requests += sample.value;
+        if (Number(sample.labels.status) >= 500) errors += sample.value;
+      } else if (sample.metricName === 'http_request_duration_seconds_bucket') {
+        const bound = (sample.labels as { le?: string | number }).le;
+        const index = bound === '+Inf' ? bounds.length : bounds.indexOf(Number(bound));
+        if (index >= 0) cumulative[index] += sample.value;
+      }
+    }
+    const buckets = cumulative.map((count, index) => count - (index > 0 ? cumulative[index - 1] : 0));
+    return { requests, errors, buckets };
+  }
+}
+
+export interface HttpTraffic {
+  requests: number;
+  errors: number;
+  /** Requests per duration bucket of {@link HTTP_DURATION_BUCKETS}, then those slower than the last bound. */
+  buckets: number[];
 }

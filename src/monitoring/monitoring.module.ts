@@ -39,6 +39,6 @@ import { ALERT_WEBHOOK, defaultAlertWebhookOptions } from './monitoring.constant
     AlertsRepository,
     AlertsService,
   ],
-  exports: [AlertsService, Registry],
+  exports: [AlertsService, HttpMetrics, Registry],
 })
 export class MonitoringModule {}

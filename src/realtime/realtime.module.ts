@@ -24,6 +24,6 @@ import { StreamLimitsModule } from './stream-limits.js';
     OrderExistsGuard,
   ],
   // The cleanup job prunes old notifications.
-  exports: [NotificationsRepository],
+  exports: [NotificationsRepository, RealtimeService],
 })
 export class RealtimeModule {}

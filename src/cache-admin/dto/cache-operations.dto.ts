@@ -41,6 +41,14 @@ export class KeyTtlResponse {
 
   @ApiProperty({ example: null, nullable: true, type: Number, description: 'ms it is still served as fresh (L1 listings only)' })
   fresh_for_ms: number | null;
+
+  @ApiProperty({
+    example: 912,
+    nullable: true,
+    type: Number,
+    description: 'Bytes the entry takes: Redis MEMORY USAGE, or the L1 estimate without Redis; null when Redis could not say',
+  })
+  bytes: number | null;
 }
 
 export class KeyPageResponse {

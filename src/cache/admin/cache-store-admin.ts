@@ -20,6 +20,8 @@ export interface KeyTtl {
   ttl_ms: number;
   /** How long it is still served as fresh; known for L1 entries only (null from Redis). */
   fresh_for_ms: number | null;
+  /** Bytes it takes: Redis MEMORY USAGE, or the L1 estimate; null when Redis could not say. */
+  bytes: number | null;
 }
 
 export interface KeyPage {
@@ -136,9 +138,16 @@ export class CacheStoreAdmin {
       next = reply.cursor;
       found.push(...reply.keys);
     } while (next !== '0' && found.length < count && ++calls < MAX_SCAN_CALLS_PER_PAGE);
-    const ttls = await this.bounded(Promise.all(found.map((key) => client.pTTL(key))));
+    const [ttls, sizes] = await this.bounded(
+      Promise.all([Promise.all(found.map((key) => client.pTTL(key))), Promise.all(found.map((key) => client.memoryUsage(key)))]),
+    );
     const keys = found
-      .map((redisKey, index) => ({ key: this.cacheKey(redisKey), ttl_ms: Number(ttls[index]), fresh_for_ms: null }))
+      .map((redisKey, index) => ({
+        key: this.cacheKey(redisKey),
+        ttl_ms: Number(ttls[index]),
+        fresh_for_ms: null,
+        bytes: typeof sizes[index] === 'number' ? sizes[index] : null,
+      }))
       // -2: expired between the SCAN and the PTTL.
       .filter((key) => key.ttl_ms !== -2);
     return { source: 'redis', cursor: next, keys };
@@ -157,7 +166,12 @@ export class CacheStoreAdmin {
         more = true;
         break;
       }
-      keys.push({ key, ttl_ms: Math.max(0, entry.staleUntil - now), fresh_for_ms: Math.max(0, entry.freshUntil - now) });
+      keys.push({
+        key,
+        ttl_ms: Math.max(0, entry.staleUntil - now),
+        fresh_for_ms: Math.max(0, entry.freshUntil - now),
+        bytes: entryBytes(key, entry),
+      });
     }
     return { source: 'l1', cursor: more ? String(offset + count) : '0', keys };
   }
