@@ -3,12 +3,12 @@ import { CachePolicies } from '../cache/cache-policies.js';
 import { AnalyticsCachePolicies } from './analytics.cache-policies.js';
 
 describe('AnalyticsCachePolicies', () => {
-  it('names every policy uniquely across the app, in the analytics namespace', () => {
+  it('names every policy uniquely across the app, in the analytics namespace (per-customer ones in sessions)', () => {
     const names = [...Object.values(CachePolicies), ...Object.values(AnalyticsCachePolicies)].map((policy) => policy.name);
     expect(new Set(names).size).toBe(names.length);
     for (const policy of Object.values(AnalyticsCachePolicies)) {
       expect(policy.name.startsWith('analytics-')).toBe(true);
-      expect(policy.namespace).toBe('analytics');
+      expect(policy.namespace).toBe('owner' in policy ? 'sessions' : 'analytics');
     }
   });
 

@@ -31,10 +31,12 @@ describe('analytics query DTOs', () => {
       limit: 50,
       restaurant_id: 3,
     });
-    expect(rulesOf((await validateDto(RestaurantPerformanceQuery, { restaurant_id: 'x' }, 'query')).errors)).toContain(
-      'restaurant_id:isInt',
-    );
-    expect(rulesOf((await validateDto(RestaurantPerformanceQuery, { restaurant_id: '0' }, 'query')).errors)).toEqual(['restaurant_id:min']);
+    // Query ids follow the one id rule of paths: a canonical integer from 1 to 2147483647.
+    for (const malformed of ['x', '0', '07', '+7', '7e0']) {
+      expect(rulesOf((await validateDto(RestaurantPerformanceQuery, { restaurant_id: malformed }, 'query')).errors)).toEqual([
+        'restaurant_id:id',
+      ]);
+    }
   });
 
   it('knows the refresh types', async () => {
