@@ -16,10 +16,12 @@ import { TieredCache } from './tiered-cache.js';
  * guards, pipes and interceptors: an L1 hit then costs a map lookup and a write, an L2 hit one
  * Redis read as well. Everything else (misses, session routes, entries due for refresh-ahead)
  * goes on to the HttpCacheInterceptor, which for a miss reads Redis once more: a miss pays a
- * database load, against which that read is small. Only an entry a validated request stored can
- * match a key, so skipping the pipes on a hit accepts nothing the full path would refuse; only
- * routes open to anyone take this path, so skipping the guards admits nobody the access guard
- * would refuse. Fresh hits are not counted against the rate limits, which run as a guard: a hit
+ * database load, against which that read is small. The key is computed here from the raw
+ * parameters, exactly as the interceptor computes it, and it encodes every value (see
+ * cacheKeyFor): a key matches only the arguments a validated request stored its entry for, so
+ * skipping the pipes on a hit accepts nothing the full path would refuse and serves nothing the
+ * handler would not have answered to this request. Only routes open to anyone take this path,
+ * so skipping the guards admits nobody the access guard would refuse. Fresh hits are not counted against the rate limits, which run as a guard: a hit
  * costs the server about what counting it would.
  */
 @Injectable()

@@ -2,36 +2,82 @@ import type { CachePolicy, RouteParams } from './cache-policy.js';
 
 type Query = Record<string, unknown> | undefined;
 
-/** "05" and "5" are the same id to the route, so they are one key. */
-const canonical = (value: string) => (/^\d{1,15}$/.test(value) ? String(Number(value)) : value);
+/**
+ * Path parameters the routes parse as ids (ParseIdPipe): `id` and `*_id`. Only these have a
+ * canonical form ("05" and "5" are the same id to the route); every other value is the route's
+ * argument as it arrived ("05" and "5" are different categories).
+ */
+const ID_PARAM = /^(id|\w+_id)$/;
+const ID_TEXT = /^\d{1,10}$/;
 
-function normalisedQuery(query: Query): string {
+const canonical = (name: string, value: string) => (ID_PARAM.test(name) && ID_TEXT.test(value) ? String(Number(value)) : value);
+
+/**
+ * Percent-encodes a value so that it holds none of the key's separators (`:`, `?`, `&`, `=`) and
+ * two different values never encode alike. A lone surrogate (which encodeURIComponent refuses) is
+ * written `%uXXXX`: that form never occurs in encodeURIComponent's output, so the code stays
+ * one-to-one.
+ */
+export function encodeKeyPart(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return value.replace(/[^A-Za-z0-9\-_.!~*'()]/g, (unit) => {
+      try {
+        return encodeURIComponent(unit);
+      } catch {
+        return `%u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      }
+    });
+  }
+}
+
+/** The query as `?name=value&...`, names sorted, repeated names in their order, each part encoded. */
+export function normalisedQuery(query: Query): string {
   if (!query) return '';
   const pairs: string[] = [];
   for (const name of Object.keys(query).sort()) {
     const value = query[name];
     for (const item of Array.isArray(value) ? value : [value]) {
-      pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(item ?? ''))}`);
+      pairs.push(`${encodeKeyPart(name)}=${encodeKeyPart(String(item ?? ''))}`);
     }
   }
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 
 /**
- * The key of a route's entry inside its namespace: `{owner=...:}{name}:{params}?{sorted query}`;
- * session entries carry the principal they belong to.
+ * The key of a route's entry inside its namespace: `{owner=...:}{name}:{params}?{sorted query}`,
+ * params in the order of their names. Every path and query value is canonical (ids) and encoded,
+ * so a key names exactly one set of arguments: a path value holding `?limit=20` encodes to
+ * `%3Flimit%3D20` and can never produce the key of a request that sent that query. Values are the
+ * ones the route's pipes receive; a request its validation refuses stores nothing, so a key that
+ * holds an entry stands for arguments the handler accepted. Session entries carry the principal
+ * they belong to (server-made, `customer:{id}` or `operations`), never request text.
  */
 export function cacheKeyFor(policy: CachePolicy, params: RouteParams, query: Query, sessionOwner?: string): string {
   const owner = policy.owner ? `owner=${sessionOwner ?? policy.owner(params)}:` : '';
   const values = Object.keys(params)
     .sort()
-    .map((name) => canonical(String(params[name])));
+    .map((name) => encodeKeyPart(canonical(name, String(params[name]))));
   return `${owner}${[policy.name, ...values].join(':')}${normalisedQuery(query)}`;
 }
 
-/** Route params as the policies see them: the canonical form used in keys and tags. */
+/** Route params as the policies see them: ids in canonical form, every other value as it arrived. */
 export function canonicalParams(params: RouteParams | undefined): RouteParams {
   const result: RouteParams = {};
-  for (const [name, value] of Object.entries(params ?? {})) result[name] = canonical(String(value));
+  for (const [name, value] of Object.entries(params ?? {})) result[name] = canonical(name, String(value));
   return result;
+}
+
+/**
+ * The URL of a route (Fastify pattern, e.g. `/menu-items/category/:category`) for the given
+ * parameters and query, each value encoded: requesting it reaches the route with exactly these
+ * arguments, so it fills the entry {@link cacheKeyFor} names for them.
+ */
+export function urlFor(route: string, params: RouteParams, query: Query): string {
+  const path = route.replace(/:(\w+)/g, (_match, name: string) => {
+    if (!(name in params)) throw new Error(`no value for :${name} of ${route}`);
+    return encodeURIComponent(params[name]);
+  });
+  return `${path}${normalisedQuery(query)}`;
 }
