@@ -62,6 +62,9 @@ export function cacheKeyFor(policy: CachePolicy, params: RouteParams, query: Que
   return `${owner}${[policy.name, ...values].join(':')}${normalisedQuery(query)}`;
 }
 
+/** Whether a cache key (`{namespace}:{key}`) is a session entry, which belongs to one principal. */
+export const isSessionKey = (cacheKey: string) => cacheKey.startsWith('owner=', cacheKey.indexOf(':') + 1);
+
 /** Route params as the policies see them: ids in canonical form, every other value as it arrived. */
 export function canonicalParams(params: RouteParams | undefined): RouteParams {
   const result: RouteParams = {};
@@ -77,7 +80,7 @@ export function canonicalParams(params: RouteParams | undefined): RouteParams {
 export function urlFor(route: string, params: RouteParams, query: Query): string {
   const path = route.replace(/:(\w+)/g, (_match, name: string) => {
     if (!(name in params)) throw new Error(`no value for :${name} of ${route}`);
-    return encodeURIComponent(params[name]);
+    return encodeKeyPart(params[name]);
   });
   return `${path}${normalisedQuery(query)}`;
 }
