@@ -81,7 +81,7 @@ export class CacheService {
       body: JSON.stringify(payload),
       total: page?.total,
       ttlMs: ttlName === null ? null : this.ttl.millis(ttlName),
-      tags: [...policy.tags(canonicalParams(params), query), ...(policy.resultTags?.(payload) ?? [])],
+      tags: [...policy.tags(canonicalParams(params), query), ...(policy.resultTags?.(payload, query) ?? [])],
     };
   }
 
