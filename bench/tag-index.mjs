@@ -10,6 +10,7 @@
 //    reports the longest single Redis call of the invalidation. slowlog-* settings are restored.
 import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildEntry } from '../dist/cache/cache-entry.js';
@@ -24,6 +25,8 @@ const COUNT = Number(process.env.BENCH_TAG_COUNT ?? 100_000);
 /** Short, so the run can watch the index expire; the production search TTL is 300 s, the mechanism the same. */
 const SEARCH_TTL_MS = Number(process.env.BENCH_TAG_TTL_MS ?? 150_000);
 const IN_FLIGHT = 64;
+/** Which parts to run (comma-separated): `memory`, `invalidation`; both by default, and only a full run writes the results file. */
+const PARTS = (process.env.BENCH_TAG_PARTS ?? 'memory,invalidation').split(',');
 const CLIENT_NAME = `tiffin-bench-tags-${randomBytes(3).toString('hex')}`;
 const RESULTS = join(import.meta.dirname, 'results');
 
@@ -145,6 +148,9 @@ async function invalidationCalls(client, prefix) {
     const [last] = await client.sendCommand(['SLOWLOG', 'GET', '1']);
     const lastId = last ? Number(last[0]) : -1;
     await client.configSet({ 'slowlog-log-slower-than': '0', 'slowlog-max-len': '100000' });
+    let callsMade = 0;
+    const evaluate = tier.client.eval.bind(tier.client);
+    tier.client.eval = (...args) => (callsMade++, evaluate(...args));
     const started = performance.now();
     const { removed } = await tier.invalidateTags(['restaurants:lists']);
     const wallMs = performance.now() - started;
@@ -158,7 +164,9 @@ async function invalidationCalls(client, prefix) {
       chunk: INVALIDATION_CHUNK,
       entries_removed: removed.length,
       tag_set_left: leftover === 1,
-      redis_calls: ours.length,
+      redis_calls_made: callsMade,
+      // SLOWLOG keeps at most slowlog-max-len entries of every client; fewer than made means some were pushed out.
+      redis_calls_logged: ours.length,
       longest_call_ms: durations.length ? durations.at(-1) / 1000 : null,
       median_call_ms: durations.length ? durations[Math.floor(durations.length / 2)] / 1000 : null,
       total_redis_ms: Math.round(durations.reduce((sum, micros) => sum + micros, 0) / 100) / 10,
@@ -182,17 +190,31 @@ const client = createClient({ url: REDIS_URL });
 await client.connect();
 const prefix = `tiffin-bench-tags-${randomBytes(4).toString('hex')}`;
 try {
+  const machine = describeMachine();
   const server = /redis_version:(\S+)/.exec(await client.info('server'))[1];
   const policy = (await client.configGet('maxmemory-policy'))['maxmemory-policy'];
-  console.log(`Storing ${COUNT} anonymous search entries (TTL ${SEARCH_TTL_MS} ms) under ${prefix} ...`);
-  const memory = await memoryAfterSearches(client, `${prefix}-m`);
-  console.log(JSON.stringify(memory, null, 2));
-  console.log(`Invalidating a ${COUNT}-member tag with SLOWLOG recording every call ...`);
-  const invalidation = await invalidationCalls(client, `${prefix}-i`);
-  console.log(JSON.stringify(invalidation, null, 2));
-  const report = { measured_at: new Date().toISOString(), machine: { ...describeMachine(), redis: server, maxmemory_policy: policy }, memory, invalidation };
-  writeAtomically(join(RESULTS, 'tag-index.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`Written to ${join(RESULTS, 'tag-index.json')}`);
+  let memory = null;
+  if (PARTS.includes('memory')) {
+    console.log(`Storing ${COUNT} anonymous search entries (TTL ${SEARCH_TTL_MS} ms) under ${prefix} ...`);
+    memory = await memoryAfterSearches(client, `${prefix}-m`);
+    console.log(JSON.stringify(memory, null, 2));
+  }
+  let invalidation = null;
+  if (PARTS.includes('invalidation')) {
+    console.log(`Invalidating a ${COUNT}-member tag with SLOWLOG recording every call ...`);
+    invalidation = await invalidationCalls(client, `${prefix}-i`);
+    console.log(JSON.stringify(invalidation, null, 2));
+  }
+  const report = {
+    measured_at: new Date().toISOString(),
+    machine: { ...machine, redis: server, maxmemory_policy: policy, load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
+    memory,
+    invalidation,
+  };
+  if (memory && invalidation) {
+    writeAtomically(join(RESULTS, 'tag-index.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`Written to ${join(RESULTS, 'tag-index.json')}`);
+  }
 } finally {
   await deleteUnder(client, `${prefix}-m`);
   await deleteUnder(client, `${prefix}-i`);

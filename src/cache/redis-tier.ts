@@ -19,11 +19,12 @@ export const TAG_MEMORY_MS = 10 * 60 * 1000;
 const SKIP_AFTER_TIMEOUT_MS = 1000;
 
 /**
- * Tag-set members one invalidation call handles at most (entries unlinked per Lua call). A few
- * hundred keep every call well under a millisecond or two, so a large invalidation never stalls
- * the other clients of Redis; bench/tag-index.mjs measures it.
+ * Tag-set members one invalidation call handles at most (entries unlinked per Lua call), so no
+ * single call grows with the tag and a large invalidation never stalls the other clients of
+ * Redis for long: a few microseconds per entry on a quiet Redis, about ten times that on a 2-core
+ * machine under heavy load (bench/tag-index.mjs measures it).
  */
-export const INVALIDATION_CHUNK = 500;
+export const INVALIDATION_CHUNK = 200;
 
 export interface RedisTierOptions {
   url: string;
