@@ -180,6 +180,23 @@ describeWithServices('cache keys that no request can forge', () => {
       expect(ids(literal)).toHaveLength(1);
     }
   });
+
+  it("warms as an anonymous caller that does not spend the address's rate limit", async () => {
+    // Three requests a minute per address: the five entry reads warmed anonymously would pass it.
+    const limited = await startTestApp({ env: { REDIS_URL: '', RATE_LIMIT_PER_MINUTE: '3' } });
+    try {
+      const warmed = await limited.admin.post('/cache/warm');
+      expect(warmed.status).toBe(200);
+      const paths = warmed.body.paths as { path: string; status: number; outcome: string }[];
+      expect(paths.length).toBeGreaterThan(3);
+      expect(paths.filter((path) => path.status !== 200)).toEqual([]);
+      // The address still has its whole quota: three reads pass, the fourth (a miss, so through the guard) is refused.
+      for (let index = 0; index < 3; index++) expect((await limited.http.get(`/menu-items/category/Quota${index}`)).status).toBe(200);
+      expect((await limited.http.get('/menu-items/category/Quota3')).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 function forged(): string {
