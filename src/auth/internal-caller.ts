@@ -10,3 +10,15 @@ const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
 export const INTERNAL_CALLER_HEADERS = Object.freeze({ authorization: `Bearer ${INTERNAL_TOKEN}` });
 
 export const isInternalToken = (token: string): boolean => token === INTERNAL_TOKEN;
+
+const ANONYMOUS_HEADER = 'x-tiffin-internal-anonymous';
+
+/**
+ * The app calling itself as an anonymous caller (warming public routes, so the entry is what an
+ * anonymous miss would store): no principal, and, like the operations calls above, not counted
+ * against the address's rate limit. The same per-process token, in a header of its own.
+ */
+export const INTERNAL_ANONYMOUS_HEADERS = Object.freeze({ [ANONYMOUS_HEADER]: INTERNAL_TOKEN });
+
+export const isInternalAnonymous = (headers: Record<string, string | string[] | undefined>): boolean =>
+  headers[ANONYMOUS_HEADER] === INTERNAL_TOKEN;

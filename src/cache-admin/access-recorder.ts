@@ -3,7 +3,10 @@ import { countersOfOutcomes, hitRatios, isFreshHit, isLookup, type LookupCounter
 
 /** One client GET answered by a cached route. */
 export interface RecordedAccess {
-  /** The URL as requested, query included: what warming requests again. */
+  /**
+   * The route's canonical URL for the request's arguments (ids canonical, values encoded, query
+   * sorted): what warming requests again, and the same for every spelling of one request.
+   */
   path: string;
   namespace: string;
   /** The entry's cache key, `{namespace}:{key}`. */

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canonicalParams, cacheKeyFor } from '../cache/cache-keys.js';
+import { cacheKeyFor, urlFor } from '../cache/cache-keys.js';
 import { cacheKeyOf } from '../cache/cache-namespaces.js';
 import type { RouteParams } from '../cache/cache-policy.js';
 import { AccessRecorder } from './access-recorder.js';
@@ -36,13 +36,17 @@ export class CacheAccessLog implements OnModuleInit {
     if (request.method !== 'GET' || request.headers['user-agent'] === IN_PROCESS_AGENT) return;
     const outcome = reply.getHeader('x-cache');
     if (typeof outcome !== 'string') return;
-    const policy = this.catalog.policyFor(request.routeOptions.url);
-    if (!policy) return;
-    const params = canonicalParams(request.params as RouteParams);
+    const route = request.routeOptions.url;
+    const policy = this.catalog.policyFor(route);
+    if (!policy || route === undefined) return;
+    // The route and the arguments its handler received, not the URL as sent: warming requests this
+    // URL again (query sorted, every value encoded), and it reaches exactly the entry of this read.
+    const params = request.params as RouteParams;
+    const query = request.query as Record<string, unknown>;
     this.recorder.record({
-      path: request.url,
+      path: urlFor(route, params, query),
       namespace: policy.namespace,
-      cacheKey: cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, request.query as Record<string, unknown>)),
+      cacheKey: cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, query)),
       outcome,
       at: Date.now(),
     });

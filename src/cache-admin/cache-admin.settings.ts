@@ -7,8 +7,11 @@ export const CacheAdminSettings = {
   /** Timed runs per series in the cached/uncached comparisons. */
   timingRuns: 5,
   memory: { scanLimit: 50_000, samplesPerNamespace: 20 },
-  /** Tag-index members examined per /cache/clear/expired call. */
-  tagPruneBudget: 10_000,
+  /**
+   * Tag-index members examined per /cache/clear/expired call (and cleanup run), in Redis calls of
+   * 500; each call resumes where the previous one stopped.
+   */
+  tagPruneBudget: 100_000,
   /** Removal reports list the keys when there are at most this many. */
   keysShown: 50,
   /** Audit rows keep at most this many keys (key_count has them all). */

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { canonicalParams, cacheKeyFor } from '../cache/cache-keys.js';
+import { cacheKeyFor } from '../cache/cache-keys.js';
 import { cacheKeyOf, SANDBOX_NAMESPACE } from '../cache/cache-namespaces.js';
 import { AppConfig } from '../config/app-config.js';
 import { CachePolicies } from '../cache/cache-policies.js';
@@ -37,7 +37,7 @@ interface TimedRead {
 const mean = (values: number[]) => (values.length > 0 ? roundMs(values.reduce((sum, value) => sum + value, 0) / values.length) : 0);
 const speedup = (slow: number, fast: number) => (fast > 0 ? Math.round((slow / fast) * 100) / 100 : null);
 const cacheKeyOfRoute = (route: ReadRoute) =>
-  cacheKeyOf(route.policy.namespace, cacheKeyFor(route.policy, canonicalParams(route.params), {}));
+  cacheKeyOf(route.policy.namespace, cacheKeyFor(route.policy, route.params, {}));
 
 /**
  * Measurements of the cache's effect on our own reads: the same read timed uncached (the

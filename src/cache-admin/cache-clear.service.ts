@@ -99,7 +99,8 @@ export class CacheClearService {
       tags: [],
       keys: l1.removed,
       reason: tagIndex
-        ? `admin: purge expired L1 entries; pruned ${tagIndex.members_pruned} of ${tagIndex.members_examined} tag-index members`
+        ? `admin: purge expired L1 entries; pruned ${tagIndex.members_pruned} of ${tagIndex.members_examined} tag-index members; ` +
+          `finished ${tagIndex.drains_finished} interrupted invalidation(s) (${tagIndex.drained_entries} entries)`
         : 'admin: purge expired L1 entries',
     });
     return {

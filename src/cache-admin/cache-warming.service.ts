@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CacheStoreAdmin } from '../cache/admin/cache-store-admin.js';
+import { isSessionKey } from '../cache/cache-keys.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheAccessLog } from './cache-access-log.js';
 import { CacheAdminSettings } from './cache-admin.settings.js';
@@ -69,7 +70,7 @@ export class CacheWarmingService {
     });
     const planned = new Set(plan.map((entry) => entry.path));
     for (const recorded of this.accessLog.recorder.hottest(RECORDED_PATHS_PER_NAMESPACE, Date.now(), known)) {
-      if (planned.has(recorded.path)) continue;
+      if (planned.has(recorded.path) || isSessionKey(recorded.cache_key)) continue;
       plan.push({ path: recorded.path, namespace: known, reason: `recently requested (${recorded.accesses} times, score ${recorded.score})` });
     }
     const result = await this.run(known, plan);
@@ -80,7 +81,8 @@ export class CacheWarmingService {
 
   /**
    * Warms the paths most likely requested next that are not fresh now: ranked by decayed access
-   * frequency (recent accesses weigh more), fresh ones skipped.
+   * frequency (recent accesses weigh more), fresh ones and session routes (whose entries belong to
+   * the principal who read them) skipped. Public routes are warmed as an anonymous caller.
    */
   async warmPredictive(limit: number): Promise<PredictiveWarmResponse> {
     const started = performance.now();
@@ -91,6 +93,8 @@ export class CacheWarmingService {
     const skippedFresh: FreshPath[] = [];
     for (const candidate of ranked) {
       if (chosen.length === limit) break;
+      // A session entry belongs to the principal who read it: no warming request can fill it.
+      if (isSessionKey(candidate.cache_key)) continue;
       const fresh = await this.store.freshness(candidate.cache_key, now);
       if (fresh) skippedFresh.push({ path: candidate.path, tier: fresh.tier, fresh_for_ms: fresh.fresh_for_ms });
       else chosen.push(candidate);

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import type { CacheEntry } from './cache-entry.js';
-import { cacheKeyFor, canonicalParams } from './cache-keys.js';
+import { cacheKeyFor } from './cache-keys.js';
 import { cacheKeyOf } from './cache-namespaces.js';
 import type { RouteParams } from './cache-policy.js';
 import { CachedRoutes } from './cached-routes.js';
@@ -16,10 +16,12 @@ import { TieredCache } from './tiered-cache.js';
  * guards, pipes and interceptors: an L1 hit then costs a map lookup and a write, an L2 hit one
  * Redis read as well. Everything else (misses, session routes, entries due for refresh-ahead)
  * goes on to the HttpCacheInterceptor, which for a miss reads Redis once more: a miss pays a
- * database load, against which that read is small. Only an entry a validated request stored can
- * match a key, so skipping the pipes on a hit accepts nothing the full path would refuse; only
- * routes open to anyone take this path, so skipping the guards admits nobody the access guard
- * would refuse. Fresh hits are not counted against the rate limits, which run as a guard: a hit
+ * database load, against which that read is small. The key is computed here from the raw
+ * parameters, exactly as the interceptor computes it, and it encodes every value (see
+ * cacheKeyFor): a key matches only the arguments a validated request stored its entry for, so
+ * skipping the pipes on a hit accepts nothing the full path would refuse and serves nothing the
+ * handler would not have answered to this request. Only routes open to anyone take this path,
+ * so skipping the guards admits nobody the access guard would refuse. Fresh hits are not counted against the rate limits, which run as a guard: a hit
  * costs the server about what counting it would.
  */
 @Injectable()
@@ -39,7 +41,7 @@ export class CacheFastPath implements OnModuleInit {
       const route = this.routes.routeFor(request.routeOptions.url);
       if (!route?.isPublic || route.policy.owner) return done();
       const { policy } = route;
-      const params = canonicalParams(request.params as RouteParams);
+      const params = request.params as RouteParams;
       const cacheKey = cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, request.query as Record<string, unknown>));
       const local = this.tiers.freshPublicL1(policy.namespace, cacheKey);
       if (local) return answer(request, reply, local, 'HIT-L1');

@@ -25,10 +25,21 @@ export const isFinalOrder = (order: OrderShape) => FINAL_ORDER_STATUSES.includes
  * controllers apply them with @Cached / @SessionCache / @ConditionalCache; the invalidation rules
  * name the same tags. Reading this file tells what each write drops.
  */
-/** The cuisine a restaurant search is filtered to, as its tag names it; `*` for none. */
-export function searchedCuisine(query: Record<string, unknown> | undefined): string {
-  const cuisine = query?.cuisine;
-  return typeof cuisine === 'string' && cuisine.trim() !== '' ? cuisine.trim().toLowerCase() : '*';
+/** A cuisine as tags name it: trimmed and lower-cased, as the review rule names a restaurant's. */
+export const cuisineTag = (cuisine: string) => cuisine.trim().toLowerCase();
+
+/**
+ * The cuisines a restaurant search's entry is tagged with. A search filtered to one cuisine that
+ * found restaurants shows restaurants of that cuisine only (the filter is an exact,
+ * case-insensitive match), so its tag is that cuisine as the restaurants store it: one that exists.
+ * Any other search (unfiltered, or nothing found, where the cuisine may not exist) gets the fixed
+ * `*`, which every review drops. The query text never becomes a tag, so the tag index holds at
+ * most one set per existing cuisine however many different searches clients send.
+ */
+export function searchCuisineTags(restaurants: { cuisine_type: string }[], query: Record<string, unknown> | undefined): string[] {
+  const filtered = typeof query?.cuisine === 'string';
+  if (!filtered || restaurants.length === 0) return ['*'];
+  return [...new Set(restaurants.map((restaurant) => cuisineTag(restaurant.cuisine_type)))];
 }
 
 export const CachePolicies = {
@@ -43,8 +54,8 @@ export const CachePolicies = {
     name: 'restaurant-search',
     namespace: 'search',
     ttl: 'search',
-    // The search compares cuisines trimmed and case-insensitively; the tag is that same value.
-    tags: (_p, query) => [T.restaurantLists, T.restaurantSearch(searchedCuisine(query))],
+    tags: () => [T.restaurantLists],
+    resultTags: (restaurants: { cuisine_type: string }[], query) => searchCuisineTags(restaurants, query).map(T.restaurantSearch),
   },
   restaurant: { name: 'restaurant', namespace: 'restaurants', ttl: 'restaurants', tags: (p) => [T.restaurant(id(p))] },
   restaurantMenu: {

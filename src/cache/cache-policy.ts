@@ -17,7 +17,8 @@ export interface CachePolicy<Result = any> {
   ttl: TtlName;
   /** From the path parameters, and the query where an entry depends on a filter (e.g. one cuisine). */
   tags: (params: RouteParams, query?: Record<string, unknown>) => string[];
-  resultTags?: (result: Result) => string[];
+  /** From what was loaded (and the request's query, for a filter the result shows was applied). */
+  resultTags?: (result: Result, query?: Record<string, unknown>) => string[];
   /**
    * Session policies: the principal whose own data the route shows (e.g. `customer:{id}`), as
    * {@link sessionOwnerOf} names it. Reads are keyed by the signed-in principal, whoever that is;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { INTERNAL_CALLER_HEADERS } from '../auth/internal-caller.js';
+import { INTERNAL_ANONYMOUS_HEADERS, INTERNAL_CALLER_HEADERS } from '../auth/internal-caller.js';
 
 export interface WarmResult {
   path: string;
@@ -11,10 +11,15 @@ export interface WarmResult {
   ms: number;
 }
 
+/** The access guard's answers to a caller it does not admit. */
+const NOT_ADMITTED = new Set([401, 403]);
+
 /**
  * Warms entries by requesting routes in process (Fastify inject), through the same pipeline and
  * cache policies a client's request goes through, so a warmed entry is exactly what a client
- * would have cached.
+ * would have cached. Each path is requested as an anonymous caller first: a public route then
+ * stores exactly what an anonymous miss would. Only a route that refuses anonymous callers is
+ * requested again as the operations principal (its entries do not depend on who is admitted).
  */
 @Injectable()
 export class CacheWarmer {
@@ -28,7 +33,10 @@ export class CacheWarmer {
       while (next < paths.length) {
         const index = next++;
         const started = performance.now();
-        const response = await fastify.inject({ method: 'GET', url: paths[index], headers: INTERNAL_CALLER_HEADERS });
+        let response = await fastify.inject({ method: 'GET', url: paths[index], headers: INTERNAL_ANONYMOUS_HEADERS });
+        if (NOT_ADMITTED.has(response.statusCode)) {
+          response = await fastify.inject({ method: 'GET', url: paths[index], headers: INTERNAL_CALLER_HEADERS });
+        }
         results[index] = {
           path: paths[index],
           status: response.statusCode,

@@ -3,7 +3,7 @@ import { RequestContext } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { Page } from '../common/pagination/pagination.js';
 import { buildEntry, etagOf } from './cache-entry.js';
-import { canonicalParams, cacheKeyFor } from './cache-keys.js';
+import { cacheKeyFor } from './cache-keys.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { cacheKeyOf } from './cache-namespaces.js';
 import type { CachePolicy, RouteParams } from './cache-policy.js';
@@ -46,13 +46,12 @@ export class CacheService {
     loader: () => Promise<LoadedValue>,
     sessionOwner?: string,
   ): Promise<HttpCacheResult> {
-    const canonical = canonicalParams(params);
-    const owner = policy.owner ? (sessionOwner ?? policy.owner(canonical)) : undefined;
+    const owner = policy.owner ? (sessionOwner ?? policy.owner(params)) : undefined;
     const result = await this.tiers.read(
       {
         namespace: policy.namespace,
-        key: cacheKeyFor(policy, canonical, query, owner),
-        tags: policy.tags(canonical, query),
+        key: cacheKeyFor(policy, params, query, owner),
+        tags: policy.tags(params, query),
         owner,
       },
       loader,
@@ -82,7 +81,7 @@ export class CacheService {
       body: JSON.stringify(payload),
       total: page?.total,
       ttlMs: ttlName === null ? null : this.ttl.millis(ttlName),
-      tags: [...policy.tags(canonicalParams(params), query), ...(policy.resultTags?.(payload) ?? [])],
+      tags: [...policy.tags(params, query), ...(policy.resultTags?.(payload, query) ?? [])],
     };
   }
 
@@ -117,16 +116,15 @@ export class CacheService {
    */
   async writeThrough(policy: CachePolicy, params: RouteParams, load: () => Promise<unknown>): Promise<boolean> {
     if (!this.enabled) return false;
-    const canonical = canonicalParams(params);
     const snapshot = await this.tiers.snapshot();
-    const loaded = this.serialise(policy, canonical, await load());
+    const loaded = this.serialise(policy, params, await load());
     if (loaded.ttlMs === null) return false;
     const entry = buildEntry(
-      { ...loaded, ttlMs: loaded.ttlMs, owner: policy.owner?.(canonical) },
+      { ...loaded, ttlMs: loaded.ttlMs, owner: policy.owner?.(params) },
       this.config.cache.staleFactor,
     );
     return this.tiers.store(
-      cacheKeyOf(policy.namespace, cacheKeyFor(policy, canonical, {})),
+      cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, {})),
       entry,
       snapshot.startedAt,
       snapshot.local,

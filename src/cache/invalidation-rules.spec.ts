@@ -44,9 +44,22 @@ describe('the invalidation cascade', () => {
     const tags = planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags;
     expect(tags).toEqual(expect.arrayContaining(['restaurants:search:thai', 'restaurants:search:*']));
     expect(tags).not.toContain('restaurants:lists');
-    expect(CachePolicies.restaurantSearch.tags({}, { cuisine: 'THAI ', min_rating: '4' })).toContain('restaurants:search:thai');
-    expect(CachePolicies.restaurantSearch.tags({}, { min_rating: '4' })).toContain('restaurants:search:*');
-    expect(CachePolicies.restaurantSearch.tags({}, { cuisine: 'Italian' })).not.toContain('restaurants:search:thai');
+    const searchTags = (found: string[], query: Record<string, unknown>) =>
+      CachePolicies.restaurantSearch.resultTags(found.map((cuisine_type) => ({ cuisine_type })), query);
+    expect(searchTags(['Thai '], { cuisine: 'THAI ', min_rating: '4' })).toEqual(['restaurants:search:thai']);
+    expect(searchTags(['Thai', 'Italian'], { min_rating: '4' })).toEqual(['restaurants:search:*']);
+    expect(searchTags(['Italian'], { cuisine: 'Italian' })).not.toContain('restaurants:search:thai');
+  });
+
+  it('tags a search with an existing cuisine or `*`, never with the query text', () => {
+    const searchTags = (found: string[], query: Record<string, unknown>) => [
+      ...CachePolicies.restaurantSearch.tags(),
+      ...CachePolicies.restaurantSearch.resultTags(found.map((cuisine_type) => ({ cuisine_type })), query),
+    ];
+    // Nothing found: the cuisine may not exist, so the text never names a tag.
+    expect(searchTags([], { cuisine: 'Zz Random 8123' })).toEqual(['restaurants:lists', 'restaurants:search:*']);
+    expect(searchTags([], { cuisine: 'Thai', min_rating: '5' })).toEqual(['restaurants:lists', 'restaurants:search:*']);
+    expect(searchTags(['Thai'], { cuisine: 'thai', address: 'anything at all' })).toEqual(['restaurants:lists', 'restaurants:search:thai']);
   });
 
   it('a menu change drops the item, the restaurant menu, menu lists and price ranges, and writes the item back', () => {

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../events/domain-events.js';
-import { CachePolicies } from './cache-policies.js';
+import { CachePolicies, cuisineTag } from './cache-policies.js';
 import type { CachePolicy } from './cache-policy.js';
 import { CacheTags as T } from './cache-tags.js';
 
@@ -80,7 +80,7 @@ export function planFor(event: DomainEvent): CachePlan {
           // that lists restaurants shows a rating.
           T.restaurant(event.restaurant_id),
           T.restaurantRatings,
-          T.restaurantSearch(event.cuisine_type.trim().toLowerCase()),
+          T.restaurantSearch(cuisineTag(event.cuisine_type)),
           T.restaurantSearch('*'),
           T.restaurantReviews(event.restaurant_id),
           T.restaurantAnalytics(event.restaurant_id),

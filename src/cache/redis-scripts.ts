@@ -1,5 +1,6 @@
 /*
- * Lua scripts run atomically in Redis. Meta keys live under `{prefix}:_meta:` so they never
+ * Lua scripts run atomically in Redis, so each one's work is bounded: none walks a set of
+ * unbounded size in one call. Meta keys live under `{prefix}:_meta:` so they never
  * collide with a namespace and are covered by "everything under our prefix".
  *
  * The invalidation sequence is monotonic across restarts and clears: it is the larger of Redis'
@@ -10,8 +11,9 @@
  * Stores an entry unless one of its tags was invalidated after the loader took its snapshot
  * (the stale-set race). KEYS[1] entry key. ARGV: snapshot, serialised value, ttl ms, meta prefix, tags...
  *
- * Tag sets have no TTL on purpose: under a volatile-* eviction policy Redis then evicts entries
- * but never the index that invalidation needs to find them.
+ * Each tag set lives at least as long as the entry just added to it: its TTL is raised to the
+ * entry's when shorter (never lowered), so a set outlives every entry it indexes and disappears
+ * once they all have expired. Nothing in the index outlives the entries' own TTLs.
  */
 export const SET_IF_NOT_INVALIDATED = `
 local snapshot = tonumber(ARGV[1])
@@ -19,36 +21,66 @@ for i = 5, #ARGV do
   local seq = redis.call('GET', ARGV[4] .. 'tagseq:' .. ARGV[i])
   if seq and tonumber(seq) > snapshot then return 0 end
 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[3]))
+local ttl = tonumber(ARGV[3])
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
 for i = 5, #ARGV do
-  redis.call('SADD', ARGV[4] .. 'tag:' .. ARGV[i], KEYS[1])
+  local tagKey = ARGV[4] .. 'tag:' .. ARGV[i]
+  redis.call('SADD', tagKey, KEYS[1])
+  if redis.call('PTTL', tagKey) < ttl then redis.call('PEXPIRE', tagKey, ttl) end
 end
 return 1
 `;
 
 /**
- * Invalidates tags: records the new sequence on each tag, then removes the entries the tag set
- * lists. Cost is proportional to the entries removed. ARGV: meta prefix, tagseq ttl ms, tags...
- * Returns { sequence, removed keys... }.
+ * Invalidates tags, with bounded work: records the new sequence on each tag (from then on no load
+ * that began earlier can store under it), then removes the entries of the tag sets while the
+ * members handled stay within the budget. A larger set is renamed, in O(1), to a drain key of
+ * this invalidation (`drain:{sequence}:{tag}`, keeping its TTL): entries stored from now on go to
+ * a fresh set, and the caller empties the drain key with {@link DRAIN_TAG_SET}, a chunk per call.
+ * ARGV: meta prefix, tagseq ttl ms, member budget, tags... Returns { sequence, {drain keys}, {removed keys} }.
  */
 export const INVALIDATE_TAGS = `
 local meta = ARGV[1]
+local budget = tonumber(ARGV[3])
 local now = redis.call('TIME')
 local seq = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local last = tonumber(redis.call('GET', meta .. 'seq') or '0')
 if seq <= last then seq = last + 1 end
 local seqText = string.format('%.0f', seq)
 redis.call('SET', meta .. 'seq', seqText)
-local result = { seqText }
-for i = 3, #ARGV do
+local drains = {}
+local removed = {}
+for i = 4, #ARGV do
   redis.call('SET', meta .. 'tagseq:' .. ARGV[i], seqText, 'PX', tonumber(ARGV[2]))
   local tagKey = meta .. 'tag:' .. ARGV[i]
-  for _, key in ipairs(redis.call('SMEMBERS', tagKey)) do
-    if redis.call('UNLINK', key) == 1 then table.insert(result, key) end
+  local size = redis.call('SCARD', tagKey)
+  if size > 0 and size <= budget then
+    budget = budget - size
+    for _, key in ipairs(redis.call('SMEMBERS', tagKey)) do
+      if redis.call('UNLINK', key) == 1 then table.insert(removed, key) end
+    end
+    redis.call('UNLINK', tagKey)
+  elseif size > budget then
+    local drain = meta .. 'drain:' .. seqText .. ':' .. ARGV[i]
+    redis.call('RENAME', tagKey, drain)
+    table.insert(drains, drain)
   end
-  redis.call('DEL', tagKey)
 end
-return result
+return { seqText, drains, removed }
+`;
+
+/**
+ * Removes up to ARGV[1] entries of a drain key (see {@link INVALIDATE_TAGS}): SPOP takes them out
+ * of the set, so concurrent drains of one key (the invalidating instance and the cleanup job)
+ * never handle a member twice, and the key disappears with its last member.
+ * KEYS[1] the drain key. Returns { members left, {removed keys} }.
+ */
+export const DRAIN_TAG_SET = `
+local removed = {}
+for _, key in ipairs(redis.call('SPOP', KEYS[1], tonumber(ARGV[1]))) do
+  if redis.call('UNLINK', key) == 1 then table.insert(removed, key) end
+end
+return { redis.call('SCARD', KEYS[1]), removed }
 `;
 
 /** Releases a lease only if we still hold it. KEYS[1] lease key, ARGV[1] token. */

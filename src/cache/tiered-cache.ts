@@ -327,16 +327,21 @@ export class TieredCache {
         const redis = this.redis;
         const reached = async () => {
           const removed = (await redis.invalidateTags(unique)).removed;
-          return { removed, acks: await redis.broadcastInvalidation(unique, this.options.ackTimeoutMs) };
+          // A large tag is emptied over several calls; a read here meanwhile may have promoted an
+          // entry not yet removed from Redis into L1. Dropping the tags again closes that window
+          // (the other instances drop theirs on the message below, sent only now).
+          const promoted = this.dropLocal(unique);
+          return { removed, promoted, acks: await redis.broadcastInvalidation(unique, this.options.ackTimeoutMs) };
         };
         // One deadline for the whole invalidation: past it the write answers, and the replay timer
         // repeats the invalidation (harmless if the late one lands too).
-        const { removed, acks } = await withTimeout(
+        const { removed, promoted, acks } = await withTimeout(
           reached(),
           this.options.invalidationTimeoutMs,
           () => new Error(`invalidation not confirmed within ${this.options.invalidationTimeoutMs} ms`),
         );
         report.removed_l2 = removed;
+        report.removed_l1.push(...promoted);
         report.instances_confirmed = acks.confirmed;
         report.instances_expected = acks.expected;
         if (acks.confirmed < acks.expected) {

@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimitCounter } from '../../cache/rate-limit-counter.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { AppConfig } from '../../config/app-config.js';
+import { isInternalAnonymous } from '../internal-caller.js';
 import { PrincipalResolver } from './principal-resolver.js';
 
 const STRICT_RATE_LIMIT = Symbol('tiffin:strict-rate-limit');
@@ -62,6 +63,7 @@ export class RateLimitGuard implements CanActivate {
   /** Who a request counts against; undefined for the app calling itself (warming), which is not limited. */
   private clientOf(request: FastifyRequest): string | undefined {
     const credentials = this.resolver.credentials(request);
+    if (credentials.kind === 'none' && isInternalAnonymous(request.headers)) return undefined;
     if (credentials.kind !== 'valid') return `address:${request.ip}`;
     if (credentials.internal) return undefined;
     const { accountId } = credentials.principal;

@@ -116,7 +116,13 @@ export class TagIndexPruneResponse {
   @ApiProperty({ example: 38, description: 'Members pointing to keys that no longer exist, removed' })
   members_pruned: number;
 
-  @ApiProperty({ example: true, description: 'false when the per-call budget ran out first' })
+  @ApiProperty({ example: 0, description: 'Tag sets an invalidation detached but did not finish emptying (its instance stopped), emptied now' })
+  drains_finished: number;
+
+  @ApiProperty({ example: 0, description: 'Entries those detached tag sets still indexed, removed now' })
+  drained_entries: number;
+
+  @ApiProperty({ example: true, description: 'false when the per-call budget ran out first; the next call resumes where this one stopped' })
   complete: boolean;
 }
 

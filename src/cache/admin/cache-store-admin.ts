@@ -55,8 +55,19 @@ export interface TagPruneReport {
   tag_sets_examined: number;
   members_examined: number;
   members_pruned: number;
-  /** False when the member budget ran out before every tag set was examined. */
+  /** Tag sets an invalidation detached and did not finish emptying (its instance stopped), emptied now. */
+  drains_finished: number;
+  /** Entries those drains still indexed, removed now. */
+  drained_entries: number;
+  /** False when the member budget ran out first: the next call resumes where this one stopped. */
   complete: boolean;
+}
+
+/** Where a budget-limited pass over the tag index stopped: the SCAN cursor of its batch, and the set half-examined. */
+interface PruneResume {
+  scanCursor: string;
+  tagSet: string;
+  memberCursor: string;
 }
 
 /** Admin Redis calls may scan: far longer than the hot path's bound, still bounded. */
@@ -66,6 +77,7 @@ const SCAN_COUNT = 500;
 const MAX_SCAN_CALLS_PER_PAGE = 100;
 const META = '_meta:';
 const TAG_SETS = `${META}tag:`;
+const DRAINS = `${META}drain:`;
 
 /** A literal for SCAN MATCH: glob characters in our prefix or a key prefix match themselves. */
 const globLiteral = (text: string) => text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
@@ -83,6 +95,7 @@ const globLiteral = (text: string) => text.replace(/[*?[\]\\]/g, (character) => 
 @Injectable()
 export class CacheStoreAdmin {
   private readonly prefix: string;
+  private pruneResume?: PruneResume;
 
   constructor(
     private readonly tiers: TieredCache,
@@ -218,7 +231,7 @@ export class CacheStoreAdmin {
   /** Unlinks every key under our prefix except the coordination keys, then prunes the tag index. */
   async clearRedis(): Promise<{ removed: RemovedKeys; tag_index: TagPruneReport }> {
     const removed = await this.unlinkMatching(`${globLiteral(this.prefix)}:*`, (key) => !key.startsWith(META));
-    const tagIndex = await this.pruneTagIndex(Number.POSITIVE_INFINITY);
+    const tagIndex = await this.pruneTagIndex(Number.POSITIVE_INFINITY, { resume: false });
     return { removed, tag_index: tagIndex };
   }
 
@@ -233,25 +246,49 @@ export class CacheStoreAdmin {
   }
 
   /**
-   * Removes tag-index members whose entry is gone (Redis expired, evicted or a clear removed it),
-   * examining at most `memberBudget` members.
+   * Keeps the tag index to the entries that exist. First finishes any drain key an invalidation
+   * left behind (its instance stopped half-way: those entries are stale and must go). Then
+   * removes members whose entry is gone (Redis expired, evicted or a clear removed it), a chunk
+   * of {@link SCAN_COUNT} per Redis call, examining at most `memberBudget` members; with `resume`
+   * the pass starts where the previous budget-limited one stopped, so successive runs cover the
+   * whole index however large it is. Tag sets expire with their longest-lived entry by
+   * themselves; this matters for sets that keep receiving members, which never expire.
    */
-  async pruneTagIndex(memberBudget: number): Promise<TagPruneReport> {
-    const client = this.client();
-    const report: TagPruneReport = { tag_sets_examined: 0, members_examined: 0, members_pruned: 0, complete: true };
-    let cursor = '0';
+  async pruneTagIndex(memberBudget: number, { resume = true } = {}): Promise<TagPruneReport> {
+    const redis = this.requireRedis();
+    const client = redis.client;
+    const report: TagPruneReport = {
+      tag_sets_examined: 0,
+      members_examined: 0,
+      members_pruned: 0,
+      drains_finished: 0,
+      drained_entries: 0,
+      complete: true,
+    };
+    await this.scanAll(`${globLiteral(this.prefix)}:${globLiteral(DRAINS)}*`, async (drains) => {
+      for (const drain of drains) {
+        report.drained_entries += (await this.bounded(redis.drainTagSet(drain))).length;
+        report.drains_finished++;
+      }
+    });
+    const from = resume ? this.pruneResume : undefined;
+    this.pruneResume = undefined;
+    let cursor = from?.scanCursor ?? '0';
+    let resuming = from !== undefined;
     do {
       const reply = await this.bounded(
         client.scan(cursor, { MATCH: `${globLiteral(this.prefix)}:${globLiteral(TAG_SETS)}*`, COUNT: SCAN_COUNT }),
       );
-      cursor = reply.cursor;
-      for (const tagSet of reply.keys) {
+      // The batch the last pass stopped in: continue at its half-examined set (all of it if that set is gone).
+      const sets = resuming ? reply.keys.slice(Math.max(0, reply.keys.indexOf(from!.tagSet))) : reply.keys;
+      for (const tagSet of sets) {
+        let memberCursor = resuming && tagSet === from!.tagSet ? from!.memberCursor : '0';
         if (report.members_examined >= memberBudget) {
+          this.pruneResume = { scanCursor: cursor, tagSet, memberCursor };
           report.complete = false;
           return report;
         }
         report.tag_sets_examined++;
-        let memberCursor = '0';
         do {
           const members = await this.bounded(client.sScan(tagSet, memberCursor, { COUNT: SCAN_COUNT }));
           memberCursor = members.cursor;
@@ -260,8 +297,14 @@ export class CacheStoreAdmin {
           const pruned = await this.bounded(client.eval(PRUNE_TAG_MEMBERS, { keys: [tagSet], arguments: members.members }));
           report.members_pruned += Number(pruned);
         } while (memberCursor !== '0' && report.members_examined < memberBudget);
-        if (memberCursor !== '0') report.complete = false;
+        if (memberCursor !== '0') {
+          this.pruneResume = { scanCursor: cursor, tagSet, memberCursor };
+          report.complete = false;
+          return report;
+        }
       }
+      resuming = false;
+      cursor = reply.cursor;
     } while (cursor !== '0');
     return report;
   }
@@ -308,6 +351,15 @@ export class CacheStoreAdmin {
   /** Whether an entry is in this instance's L1 now, and when it was stored. */
   l1StoredAt(cacheKey: string): number | null {
     return this.tiers.l1.peek(cacheKey)?.storedAt ?? null;
+  }
+
+  private async scanAll(match: string, each: (keys: string[]) => Promise<void>): Promise<void> {
+    let cursor = '0';
+    do {
+      const reply = await this.bounded(this.client().scan(cursor, { MATCH: match, COUNT: SCAN_COUNT }));
+      cursor = reply.cursor;
+      if (reply.keys.length > 0) await each(reply.keys);
+    } while (cursor !== '0');
   }
 
   private async unlinkMatching(match: string, include: (cacheKey: string) => boolean): Promise<RemovedKeys> {
