@@ -1,6 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { register } from 'node:module';
 import type { TracingConfig } from '../config/app-config.js';
+import { redisStatement } from './redis-statement.js';
 import { markTracingStarted } from './spans.js';
 import { rememberServerSpan } from './trace-id.js';
 
@@ -51,7 +52,7 @@ export async function startTracing(config: TracingConfig): Promise<Tracing | und
       // Statements and commands outside a request (start-up, timers, other instances' pub/sub
       // acknowledgements) would each start a trace of one span: only those inside a trace count.
       new PgInstrumentation({ requireParentSpan: true }),
-      new RedisInstrumentation({ requireParentSpan: true }),
+      new RedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: redisStatement }),
     ],
   });
   sdk.start();

@@ -140,6 +140,8 @@ describeWithServices('traces exported over OTLP', () => {
     expect(invalidation.attributes).toMatchObject({ 'cache.removed_l1': 1, 'cache.removed_l2': 1, 'cache.entries_removed': 1, 'cache.deferred': false });
     const redisCalls = spans.filter(isRedis).filter((span) => descendsFrom(spans, span, invalidation));
     expect(redisCalls.map((span) => span.attributes['db.operation.name'])).toEqual(expect.arrayContaining(['EVAL', 'PUBLISH']));
+    // Scripts are named, not quoted with their arguments.
+    expect(redisCalls.map((span) => span.attributes['db.query.text'])).toContainEqual(expect.stringMatching(/^EVAL INVALIDATE_TAGS \[\d+ other arguments\]$/));
     expect(spans.filter(isPostgres).some((span) => span.name.startsWith('pg.query:UPDATE'))).toBe(true);
   });
 
