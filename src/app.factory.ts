@@ -18,6 +18,8 @@ import { RequestTimeoutInterceptor } from './common/http/request-timeout.interce
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { MAX_ID } from './common/validation/parse-id.pipe.js';
 import { registerOpsPage } from './ops/ops-page.js';
+import { nameServerSpans } from './tracing/server-span.js';
+import { traceIdOf } from './tracing/trace-id.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -26,7 +28,10 @@ export function createLogger(config: AppConfig): ConsoleLogger {
   return new ConsoleLogger({ json: config.log.json, logLevels: levels, colors: !config.log.json && process.stdout.isTTY });
 }
 
-/** One line per request: method, route pattern, status, duration. Never bodies or headers. */
+/**
+ * One line per request: method, route pattern, status, duration, request id and trace id (when
+ * the request is traced or the caller sent a traceparent). Never bodies or headers.
+ */
 function registerRequestLogging(app: NestFastifyApplication, config: AppConfig): void {
   const logger = new Logger('HTTP');
   app
@@ -40,9 +45,13 @@ function registerRequestLogging(app: NestFastifyApplication, config: AppConfig):
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
         request_id: request.id,
+        trace_id: traceIdOf(request),
       };
       if (config.log.json) logger.log(entry);
-      else logger.log(`${entry.method} ${route} ${entry.status} ${entry.duration_ms}ms [${entry.request_id}]`);
+      else {
+        const ids = entry.trace_id ? `${entry.request_id} trace ${entry.trace_id}` : entry.request_id;
+        logger.log(`${entry.method} ${route} ${entry.status} ${entry.duration_ms}ms [${ids}]`);
+      }
       done();
     });
 }
@@ -169,7 +178,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     app.enableCors({
       origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'if-none-match', 'x-request-id'],
+      allowedHeaders: ['authorization', 'content-type', 'if-none-match', 'traceparent', 'tracestate', 'x-request-id'],
       exposedHeaders: ['etag', 'retry-after', 'x-cache', 'x-request-id', 'x-total-count'],
       maxAge: 600,
     });
@@ -181,6 +190,8 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       reply.header('x-request-id', request.id);
     });
   registerRequestLogging(app, config);
+  // Before app.init(): the cache fast path's hook, added during init, may answer and end the chain.
+  nameServerSpans(app.getHttpAdapter().getInstance());
   if (config.swagger.enabled) setUpSwagger(app);
   registerOpsPage(app);
   await app.init();

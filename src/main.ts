@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigValidationError, loadConfig } from './config/app-config.js';
-import { resolveDatabase } from './database/database-target.js';
-import { createApp } from './app.factory.js';
 import { ShutdownSignal } from './common/lifecycle/shutdown-signal.js';
+import { startTracing } from './tracing/start-tracing.js';
 
 /** How often, while draining, connections that finished their last request are closed. */
 const IDLE_SWEEP_MS = 100;
@@ -52,6 +51,13 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const logger = new Logger('Bootstrap');
+  const tracing = await startTracing(config.tracing);
+  if (tracing) logger.log(`Exporting traces over OTLP as service ${config.tracing.serviceName}`);
+  // Imported only now: with tracing on, pg and @redis/client must load after the instrumentations.
+  const [{ resolveDatabase }, { createApp }] = await Promise.all([
+    import('./database/database-target.js'),
+    import('./app.factory.js'),
+  ]);
   const database = await resolveDatabase(config);
   if (database.embedded) logger.log(`No DATABASE_URL: using the embedded Postgres in ${config.database.embedded.dataDir}`);
 
@@ -73,6 +79,7 @@ async function bootstrap(): Promise<void> {
       await drainHttp(app, config.http.shutdownGraceMs / 2, logger);
       await app.close();
       await database.release();
+      await tracing?.shutdown();
       logger.log('Shut down cleanly');
       process.exit(0);
     } catch (error) {

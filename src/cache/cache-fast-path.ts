@@ -10,6 +10,7 @@ import { CachedRoutes } from './cached-routes.js';
 import type { CacheOutcome } from './cache-metrics.js';
 import { matchesEtag, setCacheHeaders } from './http-cache.interceptor.js';
 import { TieredCache } from './tiered-cache.js';
+import { traceFastL1Hit, traceFastL2 } from '../tracing/cache-spans.js';
 
 /**
  * Answers fresh hits of public cached routes from a Fastify onRequest hook, before Nest's router,
@@ -44,9 +45,12 @@ export class CacheFastPath implements OnModuleInit {
       const params = request.params as RouteParams;
       const cacheKey = cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, request.query as Record<string, unknown>));
       const local = this.tiers.freshPublicL1(policy.namespace, cacheKey);
-      if (local) return answer(request, reply, local, 'HIT-L1');
+      if (local) {
+        traceFastL1Hit(policy.namespace);
+        return answer(request, reply, local, 'HIT-L1');
+      }
       // A failed read is the full path's to handle (it reads Redis again, or loads).
-      this.tiers.freshPublicL2(policy.namespace, cacheKey).then(
+      traceFastL2(policy.namespace, () => this.tiers.freshPublicL2(policy.namespace, cacheKey)).then(
         (shared) => (shared ? answer(request, reply, shared, 'HIT-L2') : done()),
         () => done(),
       );

@@ -9,6 +9,7 @@ import { cacheKeyOf } from './cache-namespaces.js';
 import type { CachePolicy, RouteParams } from './cache-policy.js';
 import { type CacheResult, type InvalidationReport, type LoadedValue, TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
+import { traceInvalidation, traceLookup } from '../tracing/cache-spans.js';
 
 export type HttpCacheResult = CacheResult & { etag: string };
 
@@ -47,14 +48,16 @@ export class CacheService {
     sessionOwner?: string,
   ): Promise<HttpCacheResult> {
     const owner = policy.owner ? (sessionOwner ?? policy.owner(params)) : undefined;
-    const result = await this.tiers.read(
-      {
-        namespace: policy.namespace,
-        key: cacheKeyFor(policy, params, query, owner),
-        tags: policy.tags(params, query),
-        owner,
-      },
-      loader,
+    const result = await traceLookup(policy.namespace, 'full', () =>
+      this.tiers.read(
+        {
+          namespace: policy.namespace,
+          key: cacheKeyFor(policy, params, query, owner),
+          tags: policy.tags(params, query),
+          owner,
+        },
+        loader,
+      ),
     );
     return {
       outcome: result.outcome,
@@ -87,7 +90,7 @@ export class CacheService {
 
   /** Drops the tagged entries on every instance; `reason` says why (an event type, an admin action). */
   async invalidate(tags: string[], reason: string): Promise<InvalidationReport> {
-    const report = await this.tiers.invalidate(tags);
+    const report = await traceInvalidation(tags, reason, () => this.tiers.invalidate(tags));
     this.recordChange({
       action: 'invalidate',
       namespace: null,

@@ -18,6 +18,18 @@ describe('loadConfig', () => {
     expect(loadConfig(PRODUCTION).log.json).toBe(true);
   });
 
+  it('exports traces only when an OTLP endpoint is set and the SDK is not disabled', () => {
+    expect(loadConfig({}).tracing).toEqual({ exporting: false, serviceName: 'tiffin' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).tracing.exporting).toBe(false);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.exporting).toBe(true);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/v1/traces' }).tracing.exporting).toBe(true);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing.exporting).toBe(false);
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'tiffin-eu-1' }).tracing.serviceName).toBe('tiffin-eu-1');
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an http:\/\/ or https:\/\/ URL \(got "collector:4318"\)/,
+    );
+  });
+
   it('treats an empty DATABASE_URL as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
   });

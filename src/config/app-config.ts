@@ -15,6 +15,12 @@ import { EnvironmentVariables, type LogLevelName, type NodeEnv } from './environ
 /** Longest TTL an override may set: one week. */
 const MAX_TTL_OVERRIDE_SECONDS = 7 * 24 * 3600;
 
+export interface TracingConfig {
+  /** An OTLP endpoint is set and the SDK is not disabled: traces are recorded and exported. */
+  exporting: boolean;
+  serviceName: string;
+}
+
 /** The typed configuration the rest of the app injects. Built only by {@link loadConfig}. */
 export class AppConfig {
   readonly env: NodeEnv;
@@ -63,6 +69,7 @@ export class AppConfig {
   };
   readonly swagger: { enabled: boolean };
   readonly alerts: { webhookUrl?: string };
+  readonly tracing: TracingConfig;
   readonly jobs: {
     enabled: boolean;
     intervalsMs: {
@@ -140,6 +147,8 @@ const OPTIONAL_VARIABLES = [
   'CACHE_TTL_PROFILE',
   'ADMIN_TOKEN',
   'ALERT_WEBHOOK_URL',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'CORS_ORIGINS',
   'CACHE_KEY_SECRET',
   'JWT_SECRET',
@@ -237,6 +246,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     },
     alerts: { webhookUrl: env.ALERT_WEBHOOK_URL },
+    tracing: {
+      exporting: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !env.OTEL_SDK_DISABLED,
+      serviceName: env.OTEL_SERVICE_NAME,
+    },
     jobs: {
       enabled: env.JOBS_ENABLED,
       intervalsMs: {

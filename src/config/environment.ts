@@ -174,6 +174,28 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
   ALERT_WEBHOOK_URL?: string;
 
+  /** Traces are exported over OTLP to this base URL (/v1/traces is appended); unset: no tracing at all. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** The full URL for traces alone (used as given), instead of OTEL_EXPORTER_OTLP_ENDPOINT. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  /** The traces' service.name. */
+  @IsString()
+  @MinLength(1)
+  OTEL_SERVICE_NAME = 'tiffin';
+
+  /** Switches tracing off even with an endpoint set (the standard OpenTelemetry switch). */
+  @Transform(toBool)
+  @IsBoolean()
+  OTEL_SDK_DISABLED = false;
+
   /** Secret for HMAC cache keys (POST /enterprise/security/secure-key); unset: that endpoint answers 503. */
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -30,4 +30,12 @@ export class ErrorBody {
 
   @ApiProperty({ example: 'req-1a2b', description: 'Also logged with the request, to correlate' })
   request_id: string;
+
+  @ApiPropertyOptional({
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description:
+      'The OpenTelemetry trace of the request (32 hex digits): the exported trace when traces are on, else the trace of the ' +
+      "caller's W3C traceparent header. Absent when there is neither",
+  })
+  trace_id?: string;
 }

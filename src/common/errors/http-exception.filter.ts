@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 import type { ErrorBody } from './error-body.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
+import { traceIdOf } from '../../tracing/trace-id.js';
 
 interface FastifyError extends Error {
   statusCode?: number;
@@ -46,6 +47,7 @@ export function buildErrorBody(exception: unknown, request: FastifyRequest): Err
       message = FASTIFY_MESSAGES[fastifyError.code ?? ''] ?? fastifyError.message;
     }
   }
+  const traceId = traceIdOf(request);
   return {
     status,
     error: STATUS_CODES[status] ?? 'Error',
@@ -53,6 +55,7 @@ export function buildErrorBody(exception: unknown, request: FastifyRequest): Err
     ...(errors ? { errors } : {}),
     path: request.url.split('?')[0],
     request_id: String(request.id),
+    ...(traceId ? { trace_id: traceId } : {}),
   };
 }
 

@@ -1,0 +1,18 @@
+import { describe, expect, it } from '@jest/globals';
+import { SET_IF_NOT_INVALIDATED } from '../cache/redis-scripts.js';
+import { redisStatement } from './redis-statement.js';
+
+describe('redisStatement', () => {
+  it('shows the command and its key, and only counts the other arguments', () => {
+    expect(redisStatement('GET', ['tiffin:restaurants:restaurant:1'])).toBe('GET tiffin:restaurants:restaurant:1');
+    expect(redisStatement('SET', ['tiffin:_meta:lease:k', 'token', 'NX', 'PX', '5000'])).toBe('SET tiffin:_meta:lease:k [4 other arguments]');
+    expect(redisStatement('PING', [])).toBe('PING');
+  });
+
+  it("names Tiffin's Lua script instead of quoting it and the cached body passed to it", () => {
+    const body = '{"customer":"someone@example.com"}';
+    const statement = redisStatement('EVAL', [SET_IF_NOT_INVALIDATED, '1', 'tiffin:key', '17', body, '6000']);
+    expect(statement).toBe('EVAL SET_IF_NOT_INVALIDATED [5 other arguments]');
+    expect(redisStatement('EVAL', ["return redis.call('PING')", '0'])).toBe('EVAL script [1 other arguments]');
+  });
+});
