@@ -21,6 +21,8 @@ describe('loadConfig', () => {
   it('exports traces only when an OTLP endpoint is set and the SDK is not disabled', () => {
     expect(loadConfig({}).tracing).toEqual({ exporting: false, serviceName: 'tiffin' });
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).tracing.exporting).toBe(false);
+    // An empty variable (as a ConfigMap leaves it) is unset: the traces endpoint alone turns tracing on.
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }).tracing.exporting).toBe(true);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.exporting).toBe(true);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/v1/traces' }).tracing.exporting).toBe(true);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing.exporting).toBe(false);
