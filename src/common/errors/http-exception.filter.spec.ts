@@ -20,7 +20,7 @@ function fakeHost() {
       return reply;
     },
   };
-  const request = { method: 'POST', url: '/orders/customers/1/orders?x=1', id: 'req-1', body: {} };
+  const request = { method: 'POST', url: '/orders/customers/1/orders?x=1', id: 'req-1', body: {}, headers: {}, raw: {} };
   const host = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
   return { host, sent };
 }
