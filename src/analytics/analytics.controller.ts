@@ -94,7 +94,8 @@ export class AnalyticsController {
   @Allow()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
-    summary: 'Recompute a kind of analytics in the background: its cache entries are dropped and filled again',
+    summary:
+      'Recompute a kind of analytics in the background: its cached variants read recently are reloaded and replaced in place (readers keep the current ones meanwhile)',
   })
   @ApiAcceptedResponse({ type: RefreshAcceptedResponse })
   @ApiErrors(400)

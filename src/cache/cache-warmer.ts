@@ -20,7 +20,8 @@ export interface WarmResult {
 export class CacheWarmer {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  async warm(paths: string[], concurrency = 4): Promise<WarmResult[]> {
+  /** `headers` are added to the internal caller's (a refresh-ahead marker, for instance). */
+  async warm(paths: string[], concurrency = 4, headers: Record<string, string> = {}): Promise<WarmResult[]> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const results: WarmResult[] = new Array(paths.length);
     let next = 0;
@@ -28,7 +29,7 @@ export class CacheWarmer {
       while (next < paths.length) {
         const index = next++;
         const started = performance.now();
-        const response = await fastify.inject({ method: 'GET', url: paths[index], headers: INTERNAL_CALLER_HEADERS });
+        const response = await fastify.inject({ method: 'GET', url: paths[index], headers: { ...INTERNAL_CALLER_HEADERS, ...headers } });
         results[index] = {
           path: paths[index],
           status: response.statusCode,
