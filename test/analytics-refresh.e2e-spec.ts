@@ -152,6 +152,14 @@ describe('analytics refresh-ahead and precise invalidation', () => {
     expect((await t.admin.get(variants[1])).body.total_revenue).toBe(dailyBefore.total_revenue + 5);
   });
 
+  it('states the staleness bound in /docs on each platform-wide route, and not on per-entity ones', async () => {
+    const paths = (await t.admin.get('/docs-json')).body.paths;
+    for (const path of ['/analytics/revenue-analytics', '/analytics/customers/behavior', '/analytics/popular-items', '/restaurants/analytics/popular-cuisines']) {
+      expect([path, paths[path].get.description]).toEqual([path, expect.stringContaining('ANALYTICS_MAX_STALENESS_SECONDS')]);
+    }
+    expect(paths['/analytics/revenue/daily'].get.description ?? '').not.toContain('ANALYTICS_MAX_STALENESS_SECONDS');
+  });
+
   it('never refreshes through the network: the refresh marker without the process token is an ordinary read', async () => {
     const path = '/analytics/revenue-analytics?period=30d';
     await t.admin.get(path);

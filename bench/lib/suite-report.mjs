@@ -59,7 +59,9 @@ export function goalsList(report) {
     `- Stale reads after the mixed scenario: ${goals.stale_reads.value} of ${goals.stale_reads.compared} responses compared with the database (goal none): ${met(goals.stale_reads)}.`,
     ...(goals.analytics_hit_ratio
       ? [
-          `- Hit ratio of the analytics dashboard with the mixed writes alongside ${percent(goals.analytics_hit_ratio.value)} (goal ${percent(goals.analytics_hit_ratio.threshold)} or more): ${met(goals.analytics_hit_ratio)}.`,
+          `- Hit ratio of the analytics dashboard with the mixed writes alongside ${percent(goals.analytics_hit_ratio.value)} (goal ${percent(goals.analytics_hit_ratio.threshold)} or more): ${met(goals.analytics_hit_ratio)}. ` +
+            `Of its reads, ${goals.analytics_hit_ratio.reads.hits} hits, ${goals.analytics_hit_ratio.reads.first_read_misses} misses of paths the run had never read (the long tail of ids), ` +
+            `${goals.analytics_hit_ratio.reads.repeat_misses} misses of paths read before: ${percent(goals.analytics_hit_ratio.reads.repeat_read_hit_ratio)} of repeated reads were hits.`,
           `- Analytics staleness: the oldest platform-wide figure served was ${goals.analytics_staleness.value} s old (Age header; bound ${goals.analytics_staleness.threshold} s); ` +
             `${goals.analytics_staleness.compared} figures served compared with the database ${goals.analytics_staleness.checked_after_seconds} s after the last write, ${goals.analytics_staleness.mismatches} differed: ${met(goals.analytics_staleness)}.`,
         ]

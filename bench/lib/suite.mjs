@@ -294,16 +294,26 @@ export async function prepare(session, options, appFlags = {}) {
  * window is noted for the staleness check: its path, and for the platform-wide figures the
  * oldest Age seen (seconds since the cache computed it).
  */
-export function analyticsWithWrites(traffic, writes, today) {
+export function analyticsWithWrites(traffic, writes, today, warmedPaths = []) {
   const served = new Map();
   const platform = { oldest_age_seconds: 0, answers: 0, path: null };
+  // A miss of a path never answered before in the run (warming included) is a first read of the
+  // long tail; a miss of one answered before means its entry was dropped (or expired) meanwhile.
+  const seen = new Set(warmedPaths);
+  const reads = { hits: 0, first_read_misses: 0, repeat_misses: 0 };
   return {
     served,
     platform,
+    reads,
     pick: () => (traffic.random.next() < WRITE_SHARE ? { ...writes.next(), admin: true } : traffic.analyticsRead(today)),
     onAnswer: (chosen, status, body, headers, counting) => {
       if (chosen.kind) return writes.settle(chosen, status, body);
+      const firstRead = !seen.has(chosen.path);
+      seen.add(chosen.path);
       if (!counting || status !== 200) return;
+      const outcome = headers?.['x-cache'];
+      if (outcome === 'MISS') reads[firstRead ? 'first_read_misses' : 'repeat_misses']++;
+      else if (outcome?.startsWith('HIT')) reads.hits++;
       served.delete(chosen.path);
       served.set(chosen.path, chosen.route);
       if (!PLATFORM_ROUTES.has(chosen.route)) return;

@@ -4,6 +4,12 @@ import { CacheTags as T } from '../cache/cache-tags.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { withTimeout } from '../cache/with-timeout.js';
 
+/** What /docs says on each platform-wide route. */
+export const PLATFORM_STALENESS_NOTE =
+  'A platform-wide figure: orders do not drop it from the cache. It is recomputed in the background, once across all ' +
+  'instances, while orders keep coming, and is never older than ANALYTICS_MAX_STALENESS_SECONDS (default 60 s); ' +
+  'the Age header says how many seconds ago it was computed.';
+
 /** Platform-wide figures: every order can change them, so they are refreshed instead of dropped. */
 export const PLATFORM_TAGS: readonly string[] = [T.revenue, T.customerBehavior, T.popularItems, T.popularCuisines];
 
