@@ -52,6 +52,12 @@ describe('the invalidation cascade', () => {
     );
   });
 
+  it("a review drops its restaurant's performance rows, not every restaurant's", () => {
+    const tags = planFor(new ReviewAdded(1, 10, 2, 3, 'Thai')).tags;
+    expect(tags).toContain('restaurant:3:analytics');
+    expect(tags).not.toContain('analytics:restaurant-performance');
+  });
+
   it("a review drops only its cuisine's searches and those of every cuisine, not the other lists of restaurants", () => {
     const tags = planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags;
     expect(tags).toEqual(expect.arrayContaining(['restaurants:search:thai', 'restaurants:search:*']));

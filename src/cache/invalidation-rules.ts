@@ -97,7 +97,8 @@ export function planFor(event: DomainEvent): CachePlan {
           T.restaurantAnalytics(event.restaurant_id),
           T.customerReviews(event.customer_id),
           T.popularCuisines,
-          T.restaurantPerformance,
+          // Not T.restaurantPerformance: the performance pages listing this restaurant carry its
+          // analytics tag (dropped above); the other restaurants' rows did not change.
         ],
         writeThrough: [],
       };
