@@ -3,6 +3,7 @@ import type { CacheEntry } from '../cache/cache-entry.js';
 import { CacheTags as T } from '../cache/cache-tags.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { withTimeout } from '../cache/with-timeout.js';
+import { AppConfig } from '../config/app-config.js';
 
 /** What /docs says on each platform-wide route. */
 export const PLATFORM_STALENESS_NOTE =
@@ -35,7 +36,10 @@ export class AnalyticsReads implements OnModuleDestroy {
   private readonly local: Record<ReadSet, Map<string, number>> = { all: new Map(), platform: new Map() };
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly tiers: TieredCache) {
+  constructor(
+    private readonly tiers: TieredCache,
+    private readonly config: AppConfig,
+  ) {
     tiers.onRead((namespace, cacheKey, entry) => {
       if (namespace !== 'analytics' || entry.owner !== undefined || entry.source === undefined) return;
       this.pending.set(cacheKey, { at: Date.now(), platform: isPlatformEntry(entry) });
@@ -62,16 +66,28 @@ export class AnalyticsReads implements OnModuleDestroy {
         this.local.all.set(key, read.at);
         if (read.platform) this.local.platform.set(key, read.at);
       }
+      const before = Date.now() - this.config.analytics.recentReadMs;
+      for (const [key, at] of this.local.all) if (at < before) this.local.all.delete(key);
       return;
     }
     const members = (filter: (read: { platform: boolean }) => boolean) =>
       [...reads].filter(([, read]) => filter(read)).map(([value, read]) => ({ score: read.at, value }));
     const all = members(() => true);
     const platform = members((read) => read.platform);
+    const { recentReadMs } = this.config.analytics;
+    const allKey = this.redisKey('all')!;
     try {
       await withTimeout(
         Promise.all([
-          redis.client.zAdd(this.redisKey('all')!, all, { GT: true }),
+          // Reads older than the window no longer count: pruned here, and the set expires with
+          // the window if no instance reads anything. The platform set is pruned only by the
+          // platform refresh, which drops the entries it forgets (so none outlives the bound).
+          redis.client
+            .multi()
+            .zAdd(allKey, all, { GT: true })
+            .zRemRangeByScore(allKey, '-inf', `(${Date.now() - recentReadMs}`)
+            .pExpire(allKey, recentReadMs)
+            .exec(),
           platform.length > 0 ? redis.client.zAdd(this.redisKey('platform')!, platform, { GT: true }) : Promise.resolve(0),
         ]),
         REDIS_TIMEOUT_MS,

@@ -170,7 +170,6 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     const since = Date.now() - recentReadMs;
     // A kind's variants are a part of the analytics read: read further down the list for them.
     const keys = await this.reads.recent('all', since, type ? refreshMaxVariants * 10 : refreshMaxVariants);
-    await this.reads.forget('all', [], since);
     return this.refreshKeys(keys, cause, type, refreshMaxVariants);
   }
 
