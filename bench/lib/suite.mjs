@@ -110,21 +110,27 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
  * Reads every path once, a few at a time: the cache holds what a long-running instance would,
  * instead of the first seconds of the window paying for every first read of the long tail.
  */
-export async function warm(context, app, paths, { admin = false } = {}) {
+export async function warm(context, app, paths, { admin = false, concurrency = WARMING_CONCURRENCY, tolerateFailures = false } = {}) {
   const started = performance.now();
   let next = 0;
   let failed = 0;
+  const statuses = {};
   const headers = admin ? { authorization: `Bearer ${context.token}` } : {};
   const worker = async () => {
     while (next < paths.length) {
       context.session.checkpoint();
-      const answer = await get(app, paths[next++], headers);
-      if (answer.status !== 200) failed++;
+      const answer = await get(app, paths[next++], headers).catch((error) => ({ status: error.name }));
+      if (answer.status !== 200) {
+        failed++;
+        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+      }
     }
   };
-  await Promise.all(Array.from({ length: WARMING_CONCURRENCY }, worker));
-  if (failed > 0) throw new BenchFailure(`warming ${app.name}: ${failed} of ${paths.length} reads failed`);
-  log(`warmed ${app.name}: ${paths.length} paths read once in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const failures = `${failed} of ${paths.length} reads failed (${JSON.stringify(statuses)})`;
+  if (failed > 0 && !tolerateFailures) throw new BenchFailure(`warming ${app.name}: ${failures}`);
+  log(`warmed ${app.name}: ${paths.length} paths read once in ${((performance.now() - started) / 1000).toFixed(1)} s${failed > 0 ? `; ${failures}` : ''}`);
+  return { paths: paths.length, failed, statuses };
 }
 
 /** Compares what the cache serves with what the database says now (the cache-off app reads it). */
