@@ -94,8 +94,11 @@ export class AppProcess {
     return this.output.length > 0 ? this.output.map((line) => `    ${line}`).join('\n') : '    (no output)';
   }
 
-  /** Waits until GET /health answers 200; fails if the process exits or the time runs out. */
-  async waitUntilReady(timeoutMs = 60_000) {
+  /**
+   * Waits until GET /health answers 200; fails if the process exits or the time runs out. Three
+   * minutes: on a shared, overloaded machine (load average near 20 on 2 cores) a start took over 60 s.
+   */
+  async waitUntilReady(timeoutMs = 180_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) {

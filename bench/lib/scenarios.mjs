@@ -38,8 +38,8 @@ export const SCENARIOS = {
 
 export const withMenuPath = (restaurantId) => `/restaurants/${restaurantId}/with-menu`;
 
-export async function get(app, path) {
-  const response = await fetch(`${app.baseUrl}${path}`, { signal: AbortSignal.timeout(5000) });
+export async function get(app, path, headers = {}) {
+  const response = await fetch(`${app.baseUrl}${path}`, { headers, signal: AbortSignal.timeout(30_000) });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
 }
 

@@ -24,7 +24,11 @@ export function applyScale(argv, options) {
   }
 }
 
-export const GOALS = { hot_reads: 0.8, mixed: 0.5, hit_ratio: 0.95, stampede_loads: 1 };
+export const GOALS = { hot_reads: 0.8, mixed: 0.5, hit_ratio: 0.95, stampede_loads: 1, analytics_hit_ratio: 0.98 };
+/** The app's default ANALYTICS_MAX_STALENESS_SECONDS, which the bench runs with. */
+export const ANALYTICS_MAX_STALENESS_SECONDS = 60;
+/** The most ordered restaurants and customers whose dashboard paths are read before the analytics window. */
+export const ANALYTICS_WARM_IDS = 1000;
 export const WRITE_SHARE = 0.05;
 const STAMPEDE_REQUESTS = 1000;
 const WARMING_CONCURRENCY = 16;
@@ -67,7 +71,7 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
     everyRequest: admin,
     onAnswer: (chosen, status, body, headers) => {
       if (counting) answer(chosen, status, body, headers);
-      onAnswer?.(chosen, status, body);
+      onAnswer?.(chosen, status, body, headers, counting);
     },
   });
   const result = await measure(`${app.baseUrl}/`, app.child.pid, {
@@ -106,20 +110,27 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
  * Reads every path once, a few at a time: the cache holds what a long-running instance would,
  * instead of the first seconds of the window paying for every first read of the long tail.
  */
-export async function warm(context, app, paths) {
+export async function warm(context, app, paths, { admin = false, concurrency = WARMING_CONCURRENCY, tolerateFailures = false } = {}) {
   const started = performance.now();
   let next = 0;
   let failed = 0;
+  const statuses = {};
+  const headers = admin ? { authorization: `Bearer ${context.token}` } : {};
   const worker = async () => {
     while (next < paths.length) {
       context.session.checkpoint();
-      const answer = await get(app, paths[next++]);
-      if (answer.status !== 200) failed++;
+      const answer = await get(app, paths[next++], headers).catch((error) => ({ status: error.name }));
+      if (answer.status !== 200) {
+        failed++;
+        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+      }
     }
   };
-  await Promise.all(Array.from({ length: WARMING_CONCURRENCY }, worker));
-  if (failed > 0) throw new BenchFailure(`warming ${app.name}: ${failed} of ${paths.length} reads failed`);
-  log(`warmed ${app.name}: ${paths.length} paths read once in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const failures = `${failed} of ${paths.length} reads failed (${JSON.stringify(statuses)})`;
+  if (failed > 0 && !tolerateFailures) throw new BenchFailure(`warming ${app.name}: ${failures}`);
+  log(`warmed ${app.name}: ${paths.length} paths read once in ${((performance.now() - started) / 1000).toFixed(1)} s${failed > 0 ? `; ${failures}` : ''}`);
+  return { paths: paths.length, failed, statuses };
 }
 
 /** Compares what the cache serves with what the database says now (the cache-off app reads it). */
@@ -281,6 +292,69 @@ export async function prepare(session, options, appFlags = {}) {
     throw error;
   }
   return context;
+}
+
+/**
+ * The analytics dashboard with the mixed scenario's writes alongside: WRITE_SHARE of `writes`'
+ * writes, the rest dashboard reads (all with the admin token). Every answer to a read in the
+ * window is noted for the staleness check: its path, and for the platform-wide figures the
+ * oldest Age seen (seconds since the cache computed it).
+ */
+export function analyticsWithWrites(traffic, writes, today, warmedPaths = []) {
+  const served = new Map();
+  const platform = { oldest_age_seconds: 0, answers: 0, path: null };
+  // A miss of a path never answered before in the run (warming included) is a first read of the
+  // long tail; a miss of one answered before means its entry was dropped (or expired) meanwhile.
+  const seen = new Set(warmedPaths);
+  const reads = { hits: 0, first_read_misses: 0, repeat_misses: 0 };
+  return {
+    served,
+    platform,
+    reads,
+    pick: () => (traffic.random.next() < WRITE_SHARE ? { ...writes.next(), admin: true } : traffic.analyticsRead(today)),
+    onAnswer: (chosen, status, body, headers, counting) => {
+      if (chosen.kind) return writes.settle(chosen, status, body);
+      const firstRead = !seen.has(chosen.path);
+      seen.add(chosen.path);
+      if (!counting || status !== 200) return;
+      const outcome = headers?.['x-cache'];
+      if (outcome === 'MISS') reads[firstRead ? 'first_read_misses' : 'repeat_misses']++;
+      else if (outcome?.startsWith('HIT')) reads.hits++;
+      served.delete(chosen.path);
+      served.set(chosen.path, chosen.route);
+      if (!PLATFORM_ROUTES.has(chosen.route)) return;
+      platform.answers++;
+      const age = Number(headers?.age ?? 0);
+      if (age > platform.oldest_age_seconds) Object.assign(platform, { oldest_age_seconds: age, path: chosen.path });
+    },
+  };
+}
+
+/** The dashboard routes whose figures cover every order (refreshed in the background within the bound). */
+export const PLATFORM_ROUTES = new Set(['revenue analytics', 'customer behaviour', 'popular items']);
+
+/**
+ * After the writes stopped and the bound has passed, every figure the window served (the most
+ * recently served `limit` paths) must equal what the database gives now (the cache-off app).
+ */
+export async function analyticsFigureCheck(context, served, limit = 400) {
+  const { apps, token } = context;
+  const headers = { authorization: `Bearer ${token}` };
+  const paths = [...served.keys()].slice(-limit);
+  const mismatches = [];
+  let compared = 0;
+  for (const path of paths) {
+    context.session.checkpoint();
+    const [cached, database] = await Promise.all(
+      [apps.on, apps.off].map((app) => fetch(`${app.baseUrl}${path}`, { headers, signal: AbortSignal.timeout(30_000) })),
+    );
+    const [cachedBody, databaseBody] = await Promise.all([cached.text(), database.text()]);
+    compared++;
+    if (cached.status !== database.status || cachedBody !== databaseBody) {
+      mismatches.push({ path, x_cache: cached.headers.get('x-cache'), age: cached.headers.get('age'), cached: cachedBody.slice(0, 200), database: databaseBody.slice(0, 200) });
+    }
+  }
+  return { served: served.size, compared, mismatches: mismatches.length, examples: mismatches.slice(0, 5) };
 }
 
 /** Draws the mixed traffic: WRITE_SHARE of `writes`' writes (with the admin token), the rest hot reads. */

@@ -98,6 +98,20 @@ export class Traffic {
     if (kind === 6) return { route: 'customer behaviour', path: `/analytics/customers/behavior?period=${period}` };
     return { route: 'popular items', path: `/analytics/popular-items?period=${period}&limit=10` };
   }
+
+  /** Every dashboard path of the `ids` most ordered restaurants and customers, and every date and period it asks for. */
+  analyticsPaths(today, ids) {
+    const paths = [];
+    for (const id of this.data.restaurantIds.slice(0, ids)) paths.push(`/restaurants/${id}/analytics`, `/analytics/restaurants/performance?restaurant_id=${id}`);
+    for (const id of this.data.customers.slice(0, ids)) paths.push(`/customers/${id}/analytics`, `/analytics/customer-insights/${id}`);
+    for (let back = 0; back <= 6; back++) {
+      paths.push(`/analytics/revenue/daily?date=${new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10)}`);
+    }
+    for (const period of ['7d', '30d']) {
+      paths.push(`/analytics/revenue-analytics?period=${period}`, `/analytics/customers/behavior?period=${period}`, `/analytics/popular-items?period=${period}&limit=10`);
+    }
+    return paths;
+  }
 }
 
 /**

@@ -1,78 +1,85 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CacheTags as T } from '../cache/cache-tags.js';
-import { CacheWarmer, type WarmResult } from '../cache/cache-warmer.js';
+import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
+import { DistributedLock } from '../cache/distributed-lock.js';
+import { CACHE_REFRESH_HEADER, CACHE_REFRESH_TOKEN } from '../cache/http-cache.interceptor.js';
+import { withTimeout } from '../cache/with-timeout.js';
 import { RequestContext } from '../common/context/request-context.js';
-import { ANALYTICS_PERIODS, utcDay } from './analytics-period.js';
+import { AppConfig } from '../config/app-config.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { AnalyticsReads, READ_FLUSH_INTERVAL_MS } from './analytics-reads.js';
 import type { RefreshType } from './dto/analytics-query.dto.js';
 
-export interface RefreshPlan {
-  type: RefreshType;
-  /** Dropped first, so no entry computed before the refresh survives it. */
-  tags: string[];
-  /** Requested again afterwards, through the routes' own cache policies. */
-  paths: string[];
-}
+/** The tags that mark each refresh type's entries. */
+export const REFRESH_TYPE_TAGS: Readonly<Record<RefreshType, (tag: string) => boolean>> = {
+  revenue: (tag) => tag === T.revenue || tag.startsWith(`${T.revenue}:`),
+  customers: (tag) => tag === T.customerBehavior,
+  restaurants: (tag) => tag === T.restaurantPerformance,
+  'popular-items': (tag) => tag === T.popularItems,
+};
 
-export interface RefreshReport extends RefreshPlan {
-  /** Cache keys the invalidation removed (L1 and L2). */
-  removed: number;
-  warmed: WarmResult[];
-}
-
-const forEachPeriod = (route: string) => ANALYTICS_PERIODS.map((period) => `${route}?period=${period}`);
-
-/** What each refresh type recomputes: the figures clients ask for by default. */
-export function refreshPlan(type: RefreshType, today: string): RefreshPlan {
-  switch (type) {
-    case 'revenue':
-      return {
-        type,
-        tags: [T.revenue],
-        paths: [`/analytics/revenue/daily?date=${today}`, ...forEachPeriod('/analytics/revenue-analytics')],
-      };
-    case 'customers':
-      return { type, tags: [T.customerBehavior], paths: forEachPeriod('/analytics/customers/behavior') };
-    case 'restaurants':
-      return { type, tags: [T.restaurantPerformance], paths: ['/analytics/restaurants/performance'] };
-    case 'popular-items':
-      return { type, tags: [T.popularItems], paths: forEachPeriod('/analytics/popular-items') };
-  }
+export interface RefreshReport {
+  /** Entries reloaded and replaced in place (readers kept the previous one meanwhile). */
+  refreshed: string[];
+  /** Entries that could not be reloaded (their route now answers an error, or the load failed): dropped. */
+  dropped: string[];
+  /** Cache keys read recently whose entry had already gone (expired or invalidated). */
+  gone: number;
 }
 
 export const REFRESH_CAUSE = 'job:analytics-refresh';
+export const PLATFORM_REFRESH_CAUSE = 'analytics:platform-refresh';
+const PLATFORM_LOCK = 'analytics-platform-refresh';
+const DIRTY_TIMEOUT_MS = 1000;
+/** How often each instance checks whether the platform-wide figures are due. */
+const TICK_MS = 1000;
+/** Reloads run two at a time: they are heavy queries on a shared database. */
+const CONCURRENCY = 2;
 
 /**
- * Recomputes a kind of analytics into the cache: drops its tags, then requests its routes again
- * so the next reader finds the new figures already cached. Used by POST /analytics/refresh/{type}
- * (in the background) and by the refresh-ahead job (awaiting `refresh`).
+ * Refresh-ahead of the cached analytics. Nothing is dropped first: each entry is requested again
+ * in process with a refresh marker, loaded, and replaced on both tiers (see TieredCache.refresh),
+ * so readers get the current entry until the new one is there.
+ *
+ * - The refresh job and POST /analytics/refresh/{type} reload the variants that are cached and
+ *   were read within ANALYTICS_RECENT_READ_SECONDS, the most recently read first, at most
+ *   ANALYTICS_REFRESH_MAX_VARIANTS a run.
+ * - Platform-wide figures (popular items and cuisines, customer behaviour, revenue over periods)
+ *   are not dropped by orders. An order marks them due (a key in Redis set if absent, with the
+ *   time); a third of ANALYTICS_MAX_STALENESS_SECONDS later one instance, holding the
+ *   distributed lock, clears the mark and reloads every cached platform variant read recently,
+ *   dropping those it does not reload, so no figure served is older than the bound. Orders during
+ *   the reload set the mark again.
  */
 @Injectable()
-export class AnalyticsRefresher implements OnModuleDestroy {
+export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AnalyticsRefresher.name);
   private readonly running = new Set<Promise<unknown>>();
+  private timer?: NodeJS.Timeout;
+  /** Without Redis: when the platform figures were first made stale since the last refresh. */
+  private localDirtySince?: number;
 
   constructor(
     private readonly cache: CacheService,
     private readonly warmer: CacheWarmer,
+    private readonly reads: AnalyticsReads,
+    private readonly lock: DistributedLock,
+    private readonly events: DomainEventBus,
+    private readonly config: AppConfig,
   ) {}
 
-  plan(type: RefreshType): RefreshPlan {
-    return refreshPlan(type, utcDay(new Date()));
+  onModuleInit(): void {
+    if (!this.cache.enabled) return;
+    this.events.subscribe('order.placed', () => this.markPlatformDue());
+    this.events.subscribe('order.status-changed', () => this.markPlatformDue());
+    this.timer = setInterval(() => this.track(this.refreshPlatformIfDue()), TICK_MS).unref();
   }
 
-  /** Refreshes now; resolves once the new figures are cached. `cause` names the job in the audit log. */
-  refresh(type: RefreshType, cause = REFRESH_CAUSE): Promise<RefreshReport> {
-    return this.run(this.plan(type), cause);
-  }
-
-  /** Starts a refresh in the background and returns its plan at once; a failure is logged. */
-  start(type: RefreshType): RefreshPlan {
-    const plan = this.plan(type);
-    this.run(plan, REFRESH_CAUSE).catch((error: unknown) =>
-      this.logger.error(`Refresh of ${type} analytics failed`, error instanceof Error ? error.stack : String(error)),
-    );
-    return plan;
+  /** Lets refreshes in flight finish before the database and cache connections close. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.settled();
   }
 
   /** Resolves when every refresh started so far has finished. */
@@ -80,22 +87,135 @@ export class AnalyticsRefresher implements OnModuleDestroy {
     await Promise.allSettled([...this.running]);
   }
 
-  /** Lets refreshes in flight finish before the database and cache connections close. */
-  onModuleDestroy(): Promise<void> {
-    return this.settled();
+  private get dirtyKey(): string | undefined {
+    return this.cache.tiers.redis?.redisKey('_meta:analytics-platform-due');
   }
 
-  private run(plan: RefreshPlan, cause: string): Promise<RefreshReport> {
-    const work = RequestContext.run(cause, async () => {
-      const invalidation = await this.cache.invalidate(plan.tags, 'analytics refresh');
-      const warmed = await this.warmer.warm(plan.paths);
-      for (const failed of warmed.filter((result) => result.status !== 200)) {
-        this.logger.warn(`Refresh of ${plan.type} analytics: ${failed.path} answered ${failed.status}`);
-      }
-      return { ...plan, removed: new Set([...invalidation.removed_l1, ...invalidation.removed_l2]).size, warmed };
+  /** An order changed platform-wide figures: they are due for a refresh unless already marked. */
+  async markPlatformDue(now = Date.now()): Promise<void> {
+    const key = this.dirtyKey;
+    if (!key) {
+      this.localDirtySince ??= now;
+      return;
+    }
+    await withTimeout(this.cache.tiers.redis!.client.set(key, String(now), { NX: true }), DIRTY_TIMEOUT_MS, () => new Error('Redis did not answer in time')).catch(
+      (error: Error) => this.logger.warn(`Could not mark platform analytics due: ${error.message}`),
+    );
+  }
+
+  /** Since when the platform figures are stale (undefined: up to date). */
+  private async dueSince(): Promise<number | undefined> {
+    const key = this.dirtyKey;
+    if (!key) return this.localDirtySince;
+    const value = await withTimeout(this.cache.tiers.redis!.client.get(key), DIRTY_TIMEOUT_MS, () => new Error('Redis did not answer in time'));
+    return value === null ? undefined : Number(value);
+  }
+
+  private async clearDue(): Promise<void> {
+    const key = this.dirtyKey;
+    if (!key) this.localDirtySince = undefined;
+    else await this.cache.tiers.redis!.client.del(key);
+  }
+
+  /**
+   * The platform figures are refreshed a third of the bound after they were first made stale:
+   * that leaves two thirds of it for the reload (and for one reload already under way), and
+   * bundles the orders of that third into one recompute.
+   */
+  get platformDelayMs(): number {
+    return Math.floor(this.config.analytics.maxStalenessMs / 3);
+  }
+
+  /** Refreshes the platform figures if they are due; on one instance at a time. */
+  async refreshPlatformIfDue(now = Date.now()): Promise<RefreshReport | undefined> {
+    const since = await this.dueSince().catch(() => undefined);
+    if (since === undefined || now - since < this.platformDelayMs) return undefined;
+    const run = await this.lock.runExclusive(PLATFORM_LOCK, this.config.cache.leaseMs, async () => {
+      // Checked again under the lock: another instance may just have done it.
+      const stillDue = await this.dueSince();
+      if (stillDue === undefined || Date.now() - stillDue < this.platformDelayMs) return undefined;
+      return this.refreshPlatform();
     });
-    this.running.add(work);
-    void work.finally(() => this.running.delete(work)).catch(() => undefined);
-    return work;
+    return run.ran ? run.result : undefined;
+  }
+
+  /**
+   * Clears the due mark, then reloads the platform variants read recently and drops the others, so
+   * every platform figure cached afterwards was computed after the mark was cleared.
+   */
+  async refreshPlatform(): Promise<RefreshReport> {
+    const started = Date.now();
+    await this.clearDue();
+    const { recentReadMs, refreshMaxVariants } = this.config.analytics;
+    const recent = await this.reads.recent('platform', started - recentReadMs, refreshMaxVariants);
+    const others = (await this.reads.members('platform')).filter((key) => !recent.includes(key));
+    const report = await this.refreshKeys(recent, PLATFORM_REFRESH_CAUSE);
+    // Not read recently (or past the per-run bound): dropped rather than left to grow older.
+    for (const key of others) await this.cache.tiers.drop(key);
+    await this.reads.forget('platform', [...others, ...report.dropped], started - recentReadMs);
+    report.dropped.push(...others);
+    const took = Date.now() - started;
+    if (took > this.config.analytics.maxStalenessMs - this.platformDelayMs - TICK_MS - READ_FLUSH_INTERVAL_MS) {
+      this.logger.warn(`Refreshing platform analytics took ${took} ms: figures may exceed ANALYTICS_MAX_STALENESS_SECONDS`);
+    }
+    return report;
+  }
+
+  /**
+   * Reloads the cached variants read recently, the most recently read first, bounded per run;
+   * `type` keeps only that kind's. Used by the refresh job and POST /analytics/refresh/{type}.
+   */
+  async refreshRecent(type?: RefreshType, cause = REFRESH_CAUSE): Promise<RefreshReport> {
+    const { recentReadMs, refreshMaxVariants } = this.config.analytics;
+    const since = Date.now() - recentReadMs;
+    // A kind's variants are a part of the analytics read: read further down the list for them.
+    const keys = await this.reads.recent('all', since, type ? refreshMaxVariants * 10 : refreshMaxVariants);
+    return this.refreshKeys(keys, cause, type, refreshMaxVariants);
+  }
+
+  /** Starts {@link refreshRecent} in the background; a failure is logged. */
+  start(type: RefreshType): void {
+    this.track(this.refreshRecent(type, `POST /analytics/refresh/${type}`));
+  }
+
+  private async refreshKeys(keys: string[], cause: string, type?: RefreshType, limit = keys.length): Promise<RefreshReport> {
+    const report: RefreshReport = { refreshed: [], dropped: [], gone: 0 };
+    const planned: { key: string; path: string }[] = [];
+    for (const key of keys) {
+      if (planned.length >= limit) break;
+      const entry = await this.cache.tiers.entry(key);
+      if (!entry?.source) {
+        report.gone++;
+        continue;
+      }
+      if (type && !entry.tags.some(REFRESH_TYPE_TAGS[type])) continue;
+      planned.push({ key, path: entry.source });
+    }
+    const results = await RequestContext.run(cause, () =>
+      this.warmer.warm(
+        planned.map(({ path }) => path),
+        CONCURRENCY,
+        { [CACHE_REFRESH_HEADER]: CACHE_REFRESH_TOKEN },
+      ),
+    );
+    for (const [index, result] of results.entries()) {
+      const { key, path } = planned[index];
+      if (result.status === 200) {
+        report.refreshed.push(key);
+        continue;
+      }
+      this.logger.warn(`Refresh of ${path} answered ${result.status}: its entry is dropped`);
+      await this.cache.tiers.drop(key);
+      report.dropped.push(key);
+    }
+    return report;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const logged = work.catch((error: unknown) =>
+      this.logger.error('Analytics refresh failed', error instanceof Error ? error.stack : String(error)),
+    );
+    this.running.add(logged);
+    void logged.finally(() => this.running.delete(logged));
   }
 }

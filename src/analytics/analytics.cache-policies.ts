@@ -4,8 +4,11 @@ import type { CachePolicy, RouteParams } from '../cache/cache-policy.js';
 const customerId = (params: RouteParams) => Number(params.customer_id);
 
 /**
- * The /analytics routes' cache policies. Orders placed and status changes drop the figure tags
- * (T.revenue, T.customerBehavior, ...); reports that show restaurant names or cuisines also carry
+ * The /analytics routes' cache policies. Per-entity figures are dropped exactly by the events that
+ * change them: a day's revenue by a delivery that day, a restaurant's or a customer's figures by
+ * their orders. Platform-wide figures (T.revenue over periods, T.customerBehavior, T.popularItems)
+ * are not dropped by orders: the analytics refresher recomputes them in the background within
+ * ANALYTICS_MAX_STALENESS_SECONDS. Reports that show restaurant names or cuisines also carry
  * T.restaurantLists, which any restaurant change drops. Routes are keyed by their query as sent.
  */
 export const AnalyticsCachePolicies = {
@@ -13,7 +16,7 @@ export const AnalyticsCachePolicies = {
     name: 'analytics-daily-revenue',
     namespace: 'analytics',
     ttl: 'daily_revenue',
-    tags: () => [T.revenue, T.restaurantLists],
+    tags: (_params, query) => [T.revenueDay(String(query?.date)), T.restaurantLists],
   },
   revenueAnalytics: {
     name: 'analytics-revenue',

@@ -4,6 +4,7 @@ import { Cached, SessionCache } from '../cache/cache-policy.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
+import { PLATFORM_STALENESS_NOTE } from './analytics-reads.js';
 import { AnalyticsCachePolicies as Policies } from './analytics.cache-policies.js';
 import { AnalyticsService } from './analytics.service.js';
 import {
@@ -40,7 +41,10 @@ export class AnalyticsController {
   @Get('revenue-analytics')
   @Allow()
   @Cached(Policies.revenueAnalytics)
-  @ApiOperation({ summary: 'Delivered revenue per day over a period, with totals and growth against the previous period' })
+  @ApiOperation({
+    summary: 'Delivered revenue per day over a period, with totals and growth against the previous period',
+    description: PLATFORM_STALENESS_NOTE,
+  })
   @ApiOkResponse({ type: RevenueAnalyticsResponse })
   @ApiErrors(400)
   revenueAnalytics(@Query() query: PeriodQuery): Promise<RevenueAnalyticsResponse> {
@@ -50,7 +54,10 @@ export class AnalyticsController {
   @Get('customers/behavior')
   @Allow()
   @Cached(Policies.customerBehavior)
-  @ApiOperation({ summary: 'Active, new and returning customers, orders per customer, basket, top cuisines and peak hours' })
+  @ApiOperation({
+    summary: 'Active, new and returning customers, orders per customer, basket, top cuisines and peak hours',
+    description: PLATFORM_STALENESS_NOTE,
+  })
   @ApiOkResponse({ type: CustomerBehaviorResponse })
   @ApiErrors(400)
   customerBehavior(@Query() query: PeriodQuery): Promise<CustomerBehaviorResponse> {
@@ -72,7 +79,10 @@ export class AnalyticsController {
   @Get('popular-items')
   @Allow()
   @Cached(Policies.popularItems)
-  @ApiOperation({ summary: 'Menu items ordered most in a period (orders not cancelled), with revenue and orders' })
+  @ApiOperation({
+    summary: 'Menu items ordered most in a period (orders not cancelled), with revenue and orders',
+    description: PLATFORM_STALENESS_NOTE,
+  })
   @ApiOkResponse({ type: PopularItemsResponse })
   @ApiErrors(400)
   popularItems(@Query() query: PopularItemsQuery): Promise<PopularItemsResponse> {
@@ -94,7 +104,8 @@ export class AnalyticsController {
   @Allow()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
-    summary: 'Recompute a kind of analytics in the background: its cache entries are dropped and filled again',
+    summary:
+      'Recompute a kind of analytics in the background: its cached variants read recently are reloaded and replaced in place (readers keep the current ones meanwhile)',
   })
   @ApiAcceptedResponse({ type: RefreshAcceptedResponse })
   @ApiErrors(400)

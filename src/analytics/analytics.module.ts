@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsController } from './analytics.controller.js';
+import { AnalyticsReads } from './analytics-reads.js';
 import { AnalyticsRefresher } from './analytics-refresher.js';
 import { AnalyticsRepository } from './analytics.repository.js';
 import { AnalyticsService } from './analytics.service.js';
@@ -7,7 +8,7 @@ import { AnalyticsService } from './analytics.service.js';
 /** GET /analytics/* reports and their refresh; exports AnalyticsRefresher for the refresh-ahead job. */
 @Module({
   controllers: [AnalyticsController],
-  providers: [AnalyticsRepository, AnalyticsService, AnalyticsRefresher],
+  providers: [AnalyticsRepository, AnalyticsService, AnalyticsReads, AnalyticsRefresher],
   exports: [AnalyticsRefresher],
 })
 export class AnalyticsModule {}

@@ -3,6 +3,7 @@ import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { Page } from '../common/pagination/pagination.js';
 import type { AnalyticsRefresher } from './analytics-refresher.js';
 import type { AnalyticsRepository, RestaurantPerformanceRow, RevenueAnalyticsRow } from './analytics.repository.js';
+import type { AppConfig } from '../config/app-config.js';
 import { AnalyticsService } from './analytics.service.js';
 
 const PERFORMANCE_ROW: RestaurantPerformanceRow = {
@@ -25,10 +26,9 @@ const PERFORMANCE_ROW: RestaurantPerformanceRow = {
 };
 
 function serviceWith(repository: Partial<Record<keyof AnalyticsRepository, unknown>>) {
-  const refresher = {
-    start: (type: string) => ({ type, tags: ['analytics:revenue'], paths: ['/analytics/revenue-analytics?period=7d'] }),
-  } as unknown as AnalyticsRefresher;
-  return new AnalyticsService(repository as unknown as AnalyticsRepository, refresher);
+  const refresher = { start: () => undefined } as unknown as AnalyticsRefresher;
+  const config = { analytics: { recentReadMs: 1_800_000, refreshMaxVariants: 200 } } as AppConfig;
+  return new AnalyticsService(repository as unknown as AnalyticsRepository, refresher, config);
 }
 
 describe('AnalyticsService', () => {
@@ -91,12 +91,12 @@ describe('AnalyticsService', () => {
     expect(response.previous_period).toEqual({ from: '2024-01-02', to: '2024-01-08', revenue: 0, orders: 0 });
   });
 
-  it('accepts a refresh with what it will drop and warm', () => {
+  it('accepts a refresh with which variants it reloads', () => {
     expect(serviceWith({}).requestRefresh('revenue')).toEqual({
       type: 'revenue',
       status: 'accepted',
-      tags: ['analytics:revenue'],
-      paths: ['/analytics/revenue-analytics?period=7d'],
+      recent_read_seconds: 1800,
+      max_variants: 200,
     });
   });
 });

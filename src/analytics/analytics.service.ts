@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { Page } from '../common/pagination/pagination.js';
 import { periodWindow } from './analytics-period.js';
@@ -29,6 +30,7 @@ export class AnalyticsService {
   constructor(
     private readonly analytics: AnalyticsRepository,
     private readonly refresher: AnalyticsRefresher,
+    private readonly config: AppConfig,
   ) {}
 
   async dailyRevenue(query: DailyRevenueQuery): Promise<DailyRevenueResponse> {
@@ -65,7 +67,8 @@ export class AnalyticsService {
   }
 
   requestRefresh(type: RefreshType): RefreshAcceptedResponse {
-    const plan = this.refresher.start(type);
-    return { type: plan.type, status: 'accepted', tags: plan.tags, paths: plan.paths };
+    this.refresher.start(type);
+    const { recentReadMs, refreshMaxVariants } = this.config.analytics;
+    return { type, status: 'accepted', recent_read_seconds: recentReadMs / 1000, max_variants: refreshMaxVariants };
   }
 }

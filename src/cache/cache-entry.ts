@@ -10,7 +10,10 @@ export interface CacheEntry {
   /** The principal a session entry belongs to; never served to another. */
   owner?: string;
   tags: string[];
+  /** The request path that reloads a public entry (refresh-ahead requests it again). */
+  source?: string;
   ttlMs: number;
+  /** When the load that computed it began. */
   storedAt: number;
   /** Until then the entry is served as fresh. */
   freshUntil: number;
@@ -29,7 +32,7 @@ export function entryBytes(key: string, entry: CacheEntry): number {
 }
 
 export function buildEntry(
-  fields: { body: string; total?: number; owner?: string; tags: string[]; ttlMs: number },
+  fields: { body: string; total?: number; owner?: string; tags: string[]; ttlMs: number; source?: string },
   staleFactor: number,
   now = Date.now(),
 ): CacheEntry {
@@ -39,6 +42,7 @@ export function buildEntry(
     ...(fields.total !== undefined ? { total: fields.total } : {}),
     ...(fields.owner !== undefined ? { owner: fields.owner } : {}),
     tags: fields.tags,
+    ...(fields.source !== undefined && fields.owner === undefined ? { source: fields.source } : {}),
     ttlMs: fields.ttlMs,
     storedAt: now,
     freshUntil: now + fields.ttlMs,

@@ -8,7 +8,7 @@ import { cacheKeyOf } from './cache-namespaces.js';
 import type { RouteParams } from './cache-policy.js';
 import { CachedRoutes } from './cached-routes.js';
 import type { CacheOutcome } from './cache-metrics.js';
-import { matchesEtag, setCacheHeaders } from './http-cache.interceptor.js';
+import { isRefreshRequest, matchesEtag, setCacheHeaders } from './http-cache.interceptor.js';
 import { TieredCache } from './tiered-cache.js';
 import { traceFastL1Hit, traceFastL2 } from '../tracing/cache-spans.js';
 
@@ -38,7 +38,7 @@ export class CacheFastPath implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || !this.config.cache.enabled) return;
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (request.method !== 'GET') return done();
+      if (request.method !== 'GET' || isRefreshRequest(request)) return done();
       const route = this.routes.routeFor(request.routeOptions.url);
       if (!route?.isPublic || route.policy.owner) return done();
       const { policy } = route;
@@ -61,7 +61,7 @@ export class CacheFastPath implements OnModuleInit {
 function answer(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, outcome: CacheOutcome): void {
   // Cache-Control is set from it for every answer (src/common/http/cache-control.ts).
   request.cacheFreshUntil = entry.freshUntil;
-  setCacheHeaders(reply, outcome, entry.etag, entry.total);
+  setCacheHeaders(reply, outcome, entry.etag, entry.total, entry.storedAt);
   if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
     reply.code(304).removeHeader('content-type').send();
   } else {

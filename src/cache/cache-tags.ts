@@ -38,5 +38,8 @@ export const CacheTags = {
   popularCuisines: 'analytics:popular-cuisines',
   priceRanges: 'analytics:price-ranges',
   popularItems: 'analytics:popular-items',
+  /** Revenue over periods (platform-wide, refreshed in the background rather than dropped by orders). */
   revenue: 'analytics:revenue',
+  /** Revenue of one UTC day: orders delivered that day. */
+  revenueDay: (day: string) => `analytics:revenue:${day}`,
 } as const;

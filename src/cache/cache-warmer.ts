@@ -25,7 +25,8 @@ const NOT_ADMITTED = new Set([401, 403]);
 export class CacheWarmer {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  async warm(paths: string[], concurrency = 4): Promise<WarmResult[]> {
+  /** `headers` are added to the internal caller's, anonymous or not (a refresh-ahead marker, for instance). */
+  async warm(paths: string[], concurrency = 4, headers: Record<string, string> = {}): Promise<WarmResult[]> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const results: WarmResult[] = new Array(paths.length);
     let next = 0;
@@ -33,9 +34,9 @@ export class CacheWarmer {
       while (next < paths.length) {
         const index = next++;
         const started = performance.now();
-        let response = await fastify.inject({ method: 'GET', url: paths[index], headers: INTERNAL_ANONYMOUS_HEADERS });
+        let response = await fastify.inject({ method: 'GET', url: paths[index], headers: { ...INTERNAL_ANONYMOUS_HEADERS, ...headers } });
         if (NOT_ADMITTED.has(response.statusCode)) {
-          response = await fastify.inject({ method: 'GET', url: paths[index], headers: INTERNAL_CALLER_HEADERS });
+          response = await fastify.inject({ method: 'GET', url: paths[index], headers: { ...INTERNAL_CALLER_HEADERS, ...headers } });
         }
         results[index] = {
           path: paths[index],

@@ -46,25 +46,35 @@ export class CacheService {
     query: Record<string, unknown> | undefined,
     loader: () => Promise<LoadedValue>,
     sessionOwner?: string,
+    /** The request path, kept with a public entry so that refresh-ahead can request it again. */
+    source?: string,
   ): Promise<HttpCacheResult> {
-    const owner = policy.owner ? (sessionOwner ?? policy.owner(params)) : undefined;
     const result = await traceLookup(policy.namespace, 'full', () =>
-      this.tiers.read(
-        {
-          namespace: policy.namespace,
-          key: cacheKeyFor(policy, params, query, owner),
-          tags: policy.tags(params, query),
-          owner,
-        },
-        loader,
-      ),
+      this.tiers.read({ ...this.lookup(policy, params, query, sessionOwner), source }, loader),
     );
+    return { ...result, etag: result.etag ?? etagOf(result.body) };
+  }
+
+  /** Refresh-ahead of a route's entry: loads it again and replaces it; readers keep the current one meanwhile. */
+  async refresh(
+    policy: CachePolicy,
+    params: RouteParams,
+    query: Record<string, unknown> | undefined,
+    loader: () => Promise<LoadedValue>,
+    sessionOwner?: string,
+    source?: string,
+  ): Promise<HttpCacheResult> {
+    const result = await this.tiers.refresh({ ...this.lookup(policy, params, query, sessionOwner), source }, loader);
+    return { ...result, etag: result.etag ?? etagOf(result.body) };
+  }
+
+  private lookup(policy: CachePolicy, params: RouteParams, query: Record<string, unknown> | undefined, sessionOwner?: string) {
+    const owner = policy.owner ? (sessionOwner ?? policy.owner(params)) : undefined;
     return {
-      outcome: result.outcome,
-      body: result.body,
-      etag: result.etag ?? etagOf(result.body),
-      total: result.total,
-      freshUntil: result.freshUntil,
+      namespace: policy.namespace,
+      key: cacheKeyFor(policy, params, query, owner),
+      tags: policy.tags(params, query),
+      owner,
     };
   }
 

@@ -1,9 +1,11 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
 import { sessionOwnerOf } from '../auth/principal.js';
 import { TOTAL_COUNT_HEADER } from '../common/pagination/page.interceptor.js';
+import { urlFor } from './cache-keys.js';
 import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy.js';
 import { CacheService } from './cache.service.js';
 import type { CacheResult } from './tiered-cache.js';
@@ -16,11 +18,30 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   return header === '*' || header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
 }
 
-/** The headers of a cached answer; one header call each, as this runs on every hit. */
-export function setCacheHeaders(reply: FastifyReply, outcome: string, etag: string, total: number | undefined): void {
+/**
+ * The headers of a cached answer; one header call each, as this runs on every hit. Age (RFC 9111)
+ * is the whole seconds since the answer was computed, so a client can tell how old a figure is.
+ */
+export function setCacheHeaders(
+  reply: FastifyReply,
+  outcome: string,
+  etag: string,
+  total: number | undefined,
+  storedAt?: number,
+): void {
   reply.header('x-cache', outcome).header('etag', etag).header('content-type', JSON_CONTENT_TYPE);
   if (total !== undefined) reply.header(TOTAL_COUNT_HEADER_NAME, String(total));
+  if (storedAt !== undefined) reply.header('age', String(Math.max(0, Math.floor((Date.now() - storedAt) / 1000))));
 }
+
+/**
+ * Requests carrying this header with this process's token reload their entry (refresh-ahead)
+ * instead of reading it. Random per process and sent only through Fastify inject, like the
+ * internal caller's token, so no network client can force a reload.
+ */
+export const CACHE_REFRESH_HEADER = 'x-cache-refresh';
+export const CACHE_REFRESH_TOKEN = randomBytes(24).toString('base64url');
+export const isRefreshRequest = (request: FastifyRequest): boolean => request.headers[CACHE_REFRESH_HEADER] === CACHE_REFRESH_TOKEN;
 
 /**
  * Serves a @Cached route: X-Cache tells where the answer came from, ETag identifies it and a
@@ -46,10 +67,15 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const loader = async () => this.cache.serialise(policy, params, await lastValueFrom(next.handle()), query);
     // A session route reached without a principal (a route opened by mistake) is never cached.
     const sessionOwner = policy.owner && request.principal ? sessionOwnerOf(request.principal) : undefined;
-    const answer =
-      this.cache.enabled && (!policy.owner || sessionOwner)
-        ? this.cache.read(policy, params, query, loader, sessionOwner)
-        : this.cache.bypass(policy, loader);
+    const cacheable = this.cache.enabled && (!policy.owner || sessionOwner);
+    // The URL refresh-ahead requests again: the route with exactly these arguments, not the URL as sent.
+    const route = request.routeOptions.url;
+    const source = route === undefined ? request.url : urlFor(route, params, query);
+    const answer = !cacheable
+      ? this.cache.bypass(policy, loader)
+      : isRefreshRequest(request)
+        ? this.cache.refresh(policy, params, query, loader, sessionOwner, source)
+        : this.cache.read(policy, params, query, loader, sessionOwner, source);
     return from(answer).pipe(map((result) => this.respond(request, reply, result)));
   }
 
@@ -61,7 +87,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       if (result.total !== undefined) headers[TOTAL_COUNT_HEADER_NAME] = String(result.total);
       return new Response(null, { status: 304, headers });
     }
-    setCacheHeaders(reply, result.outcome, result.etag, result.total);
+    setCacheHeaders(reply, result.outcome, result.etag, result.total, result.storedAt);
     return result.body;
   }
 }

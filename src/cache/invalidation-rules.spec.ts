@@ -12,18 +12,30 @@ import { planFor } from './invalidation-rules.js';
 import { CachePolicies } from './cache-policies.js';
 
 describe('the invalidation cascade', () => {
-  it('an order placed drops the customer history and analytics and the restaurant orders, analytics and load', () => {
-    expect(planFor(new OrderPlaced(10, 2, 3)).tags).toEqual(
-      expect.arrayContaining([
-        'customer:2:orders',
-        'customer:2:analytics',
-        'restaurant:3:orders',
-        'restaurant:3:analytics',
-        'restaurant:3:load',
-        'analytics:revenue',
-        'analytics:popular-items',
-      ]),
+  it('an order placed drops exactly its customer history and analytics and its restaurant orders, analytics and load', () => {
+    expect(planFor(new OrderPlaced(10, 2, 3)).tags.sort()).toEqual(
+      ['customer:2:orders', 'customer:2:analytics', 'restaurant:3:orders', 'restaurant:3:analytics', 'restaurant:3:load', 'realtime:live-orders'].sort(),
     );
+  });
+
+  it('no order event drops a platform-wide figure: they are refreshed in the background within the bound', () => {
+    const events = [
+      new OrderPlaced(10, 2, 3),
+      new OrderStatusChanged(10, 2, 3, OrderStatus.Placed, OrderStatus.Confirmed),
+      new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, undefined, new Date('2025-01-15T23:30:00Z')),
+    ];
+    for (const event of events) {
+      for (const platform of ['analytics:revenue', 'analytics:popular-items', 'analytics:popular-cuisines', 'analytics:customer-behavior', 'analytics:restaurant-performance']) {
+        expect(planFor(event).tags).not.toContain(platform);
+      }
+    }
+  });
+
+  it("a delivery drops the revenue of its UTC delivery day only; other steps drop no day's revenue", () => {
+    const delivered = planFor(new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, undefined, new Date('2025-01-16T00:30:00+01:00')));
+    expect(delivered.tags.filter((tag) => tag.startsWith('analytics:revenue'))).toEqual(['analytics:revenue:2025-01-15']);
+    const confirmed = planFor(new OrderStatusChanged(10, 2, 3, OrderStatus.Placed, OrderStatus.Confirmed, undefined, null));
+    expect(confirmed.tags.filter((tag) => tag.startsWith('analytics:revenue'))).toEqual([]);
   });
 
   it('a status change drops the order, its customer history and notifications, and the restaurant analytics, and writes the order back', () => {
@@ -38,6 +50,12 @@ describe('the invalidation cascade', () => {
     expect(planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags).toEqual(
       expect.arrayContaining(['restaurant:3', 'restaurants:ratings', 'restaurant:3:reviews', 'restaurant:3:analytics', 'customer:2:reviews', 'analytics:popular-cuisines']),
     );
+  });
+
+  it("a review drops its restaurant's performance rows, not every restaurant's", () => {
+    const tags = planFor(new ReviewAdded(1, 10, 2, 3, 'Thai')).tags;
+    expect(tags).toContain('restaurant:3:analytics');
+    expect(tags).not.toContain('analytics:restaurant-performance');
   });
 
   it("a review drops only its cuisine's searches and those of every cuisine, not the other lists of restaurants", () => {

@@ -14,7 +14,13 @@ export interface CachePlan {
   writeThrough: WriteThrough[];
 }
 
-/** What any order activity (placed, or a step of its workflow) makes stale. */
+/**
+ * What any order activity (placed, or a step of its workflow) makes stale: its customer's and its
+ * restaurant's views, exactly. Platform-wide analytics (popular items and cuisines, customer
+ * behaviour, revenue over periods) are not dropped here: orders mark them due and the analytics
+ * refresher recomputes them in the background within ANALYTICS_MAX_STALENESS_SECONDS. The
+ * restaurant performance pages carry each listed restaurant's analytics tag.
+ */
 function orderActivityTags(order: { customer_id: number; restaurant_id: number }): string[] {
   return [
     T.customerOrders(order.customer_id),
@@ -22,12 +28,13 @@ function orderActivityTags(order: { customer_id: number; restaurant_id: number }
     T.restaurantOrders(order.restaurant_id),
     T.restaurantAnalytics(order.restaurant_id),
     T.restaurantLoad(order.restaurant_id),
-    T.popularItems,
-    T.revenue,
-    T.restaurantPerformance,
-    T.customerBehavior,
     T.liveOrders,
   ];
+}
+
+/** Revenue counts delivered orders by their delivery's UTC day: only a delivery changes a day's figures. */
+function revenueDayTags(event: { delivery_time?: Date | null }): string[] {
+  return event.delivery_time ? [T.revenueDay(event.delivery_time.toISOString().slice(0, 10))] : [];
 }
 
 /**
@@ -65,11 +72,15 @@ export function planFor(event: DomainEvent): CachePlan {
         writeThrough: event.kind === 'deleted' ? [] : [{ policy: CachePolicies.customer, id: event.customer_id }],
       };
     case 'order.placed':
-      // Popular cuisines count orders of every status, so only a new order changes them.
-      return { tags: [...orderActivityTags(event), T.popularCuisines], writeThrough: [] };
+      return { tags: orderActivityTags(event), writeThrough: [] };
     case 'order.status-changed':
       return {
-        tags: [...orderActivityTags(event), T.order(event.order_id), T.customerNotifications(event.customer_id)],
+        tags: [
+          ...orderActivityTags(event),
+          ...revenueDayTags(event),
+          T.order(event.order_id),
+          T.customerNotifications(event.customer_id),
+        ],
         writeThrough: [{ policy: CachePolicies.order, id: event.order_id }],
       };
     case 'review.added':
@@ -86,7 +97,8 @@ export function planFor(event: DomainEvent): CachePlan {
           T.restaurantAnalytics(event.restaurant_id),
           T.customerReviews(event.customer_id),
           T.popularCuisines,
-          T.restaurantPerformance,
+          // Not T.restaurantPerformance: the performance pages listing this restaurant carry its
+          // analytics tag (dropped above); the other restaurants' rows did not change.
         ],
         writeThrough: [],
       };

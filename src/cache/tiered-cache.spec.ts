@@ -143,6 +143,43 @@ describe('TieredCache with L1 only', () => {
     expect(await cache.read(lookup, loader)).toMatchObject({ outcome: 'HIT-L1', body: '2' });
   });
 
+  it('refresh keeps serving the current entry while it loads, then replaces it with its load time as storedAt', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    await cache.read(lookup, async () => ({ body: '"old"', ttlMs: 60_000, tags: ['restaurant:1'] }));
+    const load = deferred<LoadedValue>();
+    const refreshed = cache.refresh({ ...lookup, source: '/restaurants/1' }, () => load.promise);
+    const during = await cache.read(lookup, async () => ({ body: '"a miss"', ttlMs: 60_000, tags: ['restaurant:1'] }));
+    expect(during).toMatchObject({ outcome: 'HIT-L1', body: '"old"' });
+    const startedBefore = Date.now();
+    load.resolve({ body: '"new"', ttlMs: 60_000, tags: ['restaurant:1'] });
+    expect(await refreshed).toMatchObject({ outcome: 'REFRESH', body: '"new"', stored: true });
+    const after = await cache.read(lookup, async () => ({ body: '"a miss"', ttlMs: 60_000, tags: ['restaurant:1'] }));
+    expect(after).toMatchObject({ outcome: 'HIT-L1', body: '"new"' });
+    expect(after.storedAt).toBeLessThanOrEqual(startedBefore);
+    expect((await cache.entry('restaurants:restaurant:1'))?.source).toBe('/restaurants/1');
+  });
+
+  it('refresh does not store a load overtaken by an invalidation of its tags', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    await cache.read(lookup, async () => ({ body: '"old"', ttlMs: 60_000, tags: ['restaurant:1'] }));
+    const load = deferred<LoadedValue>();
+    const refreshed = cache.refresh(lookup, () => load.promise);
+    await cache.invalidate(['restaurant:1']);
+    load.resolve({ body: '"before the write"', ttlMs: 60_000, tags: ['restaurant:1'] });
+    expect((await refreshed).stored).toBe(false);
+    expect((await cache.read(lookup, async () => ({ body: '"after"', ttlMs: 60_000, tags: ['restaurant:1'] }))).body).toBe('"after"');
+  });
+
+  it('tells its read listener about hits and stored misses', async () => {
+    const cache = new TieredCache(options, new CacheMetrics());
+    const reads: string[] = [];
+    cache.onRead((namespace, key) => reads.push(`${namespace} ${key}`));
+    const { loader } = counting(() => '1');
+    await cache.read(lookup, loader);
+    await cache.read(lookup, loader);
+    expect(reads).toEqual(['restaurants restaurants:restaurant:1', 'restaurants restaurants:restaurant:1']);
+  });
+
   it('does not cache a result its policy declined', async () => {
     const cache = new TieredCache(options, new CacheMetrics());
     const declined = async (): Promise<LoadedValue> => ({ body: '"in progress"', ttlMs: null, tags: [] });

@@ -27,6 +27,8 @@ export interface CacheLookup {
   tags: string[];
   /** Session entries: the principal the entry belongs to. */
   owner?: string;
+  /** The request path that reloads the entry (public entries only). */
+  source?: string;
 }
 
 export interface LoadedValue {
@@ -38,12 +40,14 @@ export interface LoadedValue {
 }
 
 export interface CacheResult {
-  outcome: CacheOutcome;
+  outcome: CacheOutcome | 'REFRESH';
   body: string;
   etag?: string;
   total?: number;
   /** Until then the answer is fresh (the entry it came from or went into); absent for stale and uncached answers. */
   freshUntil?: number;
+  /** When the answer was computed (the entry's load); sent as the Age header. */
+  storedAt?: number;
 }
 
 export interface InvalidationReport {
@@ -60,6 +64,24 @@ export interface InvalidationReport {
 type Loader = () => Promise<LoadedValue>;
 
 const POLL_INTERVAL_MS = 20;
+
+/** Pub/sub channel on which an instance announces that it replaced an entry in Redis (refresh-ahead). */
+const REPLACED_CHANNEL = 'cache-replaced';
+
+/** Hears every read of an entry that answered a request (hits, and misses once stored). */
+export type ReadListener = (namespace: EntryNamespace, cacheKey: string, entry: CacheEntry) => void;
+
+/** What a read served: refreshes are not reads, so never 'REFRESH'. */
+type ReadResult = CacheResult & { outcome: CacheOutcome };
+
+const resultOf = <O extends CacheResult['outcome']>(outcome: O, entry: CacheEntry): CacheResult & { outcome: O } => ({
+  outcome,
+  body: entry.body,
+  etag: entry.etag,
+  total: entry.total,
+  freshUntil: entry.freshUntil,
+  storedAt: entry.storedAt,
+});
 
 const isCallerError = (error: unknown) => error instanceof HttpException && error.getStatus() < 500;
 
@@ -83,10 +105,11 @@ export class TieredCache {
   readonly l1: BoundedLru;
   private localSequence = 0;
   private readonly tagSequences = new Map<string, { sequence: number; at: number }>();
-  private readonly inflight = new Map<string, Promise<CacheResult>>();
+  private readonly inflight = new Map<string, Promise<ReadResult>>();
   /** The fast path's Redis reads under way: concurrent requests for one key share one. */
   private readonly publicL2Reads = new Map<string, Promise<CacheEntry | undefined>>();
   private readonly refreshing = new Set<string>();
+  private readListener?: ReadListener;
   /** Tags whose invalidation has not reached Redis yet; L2 is not read until they have. */
   private pendingTags = new Set<string>();
   private replaying = false;
@@ -103,7 +126,22 @@ export class TieredCache {
   ) {
     this.l1 = new BoundedLru(options.l1, (key) => metrics.of(namespaceOfKey(key)).evictions++);
     redis?.onInvalidation((message) => this.dropLocal(message.tags));
+    // Another instance replaced (or dropped) an entry in Redis: drop the old copy from L1, so the
+    // next read here takes the new one from L2 instead of serving the old one until it expires.
+    redis?.subscribeMessages(REPLACED_CHANNEL, (payload) => {
+      const separator = payload.indexOf(' ');
+      if (payload.slice(0, separator) !== redis.instanceId) this.l1.delete(payload.slice(separator + 1));
+    });
     if (redis) this.replayTimer = setInterval(() => void this.replayPendingInvalidations(), REPLAY_INTERVAL_MS).unref();
+  }
+
+  /** Registers the one listener told of reads (the analytics refresher's record of recent reads). */
+  onRead(listener: ReadListener): void {
+    this.readListener = listener;
+  }
+
+  private noteRead(namespace: EntryNamespace, cacheKey: string, entry: CacheEntry): void {
+    this.readListener?.(namespace, cacheKey, entry);
   }
 
   stop(): void {
@@ -139,6 +177,7 @@ export class TieredCache {
     if (!entry || entry.owner !== undefined || entry.freshUntil <= now) return undefined;
     if (entry.freshUntil - now < entry.ttlMs * this.options.refreshAheadRatio) return undefined;
     this.metrics.outcome(namespace, 'HIT-L1');
+    this.noteRead(namespace, cacheKey, entry);
     return entry;
   }
 
@@ -156,7 +195,10 @@ export class TieredCache {
       this.publicL2Reads.set(cacheKey, read);
     }
     const entry = await read;
-    if (entry) this.metrics.outcome(namespace, 'HIT-L2');
+    if (entry) {
+      this.metrics.outcome(namespace, 'HIT-L2');
+      this.noteRead(namespace, cacheKey, entry);
+    }
     return entry;
   }
 
@@ -171,15 +213,16 @@ export class TieredCache {
     return entry;
   }
 
-  async read(lookup: CacheLookup, loader: Loader): Promise<CacheResult> {
+  async read(lookup: CacheLookup, loader: Loader): Promise<ReadResult> {
     const cacheKey = cacheKeyOf(lookup.namespace, lookup.key);
     const now = Date.now();
     if (this.l1Usable) {
       const entry = this.l1.get(cacheKey, now);
       if (entry && entry.freshUntil > now && entry.owner === lookup.owner) {
         this.metrics.outcome(lookup.namespace, 'HIT-L1');
+        this.noteRead(lookup.namespace, cacheKey, entry);
         this.refreshAheadIfDue(lookup, cacheKey, entry, loader, now);
-        return { outcome: 'HIT-L1', body: entry.body, etag: entry.etag, total: entry.total, freshUntil: entry.freshUntil };
+        return resultOf('HIT-L1', entry);
       }
     }
     const pending = this.inflight.get(cacheKey);
@@ -194,7 +237,7 @@ export class TieredCache {
     return read;
   }
 
-  private async readBelowL1(lookup: CacheLookup, cacheKey: string, loader: Loader, now: number): Promise<CacheResult> {
+  private async readBelowL1(lookup: CacheLookup, cacheKey: string, loader: Loader, now: number): Promise<ReadResult> {
     const localSnapshot = this.localSequence;
     let stale = this.l1Usable ? this.usableStale(this.l1.peek(cacheKey), lookup, now) : undefined;
     if (this.l2Usable) {
@@ -203,8 +246,9 @@ export class TieredCache {
         if (entry.freshUntil > now) {
           this.promote(cacheKey, entry, localSnapshot);
           this.metrics.outcome(lookup.namespace, 'HIT-L2');
+          this.noteRead(lookup.namespace, cacheKey, entry);
           this.refreshAheadIfDue(lookup, cacheKey, entry, loader, now);
-          return { outcome: 'HIT-L2', body: entry.body, etag: entry.etag, total: entry.total, freshUntil: entry.freshUntil };
+          return resultOf('HIT-L2', entry);
         }
         stale ??= this.usableStale(entry, lookup, now);
       }
@@ -218,7 +262,7 @@ export class TieredCache {
     loader: Loader,
     localSnapshot: number,
     stale: CacheEntry | undefined,
-  ): Promise<CacheResult> {
+  ): Promise<ReadResult> {
     let redisSnapshot: number | undefined;
     let lease: string | undefined;
     if (this.l2Usable) {
@@ -230,13 +274,8 @@ export class TieredCache {
           if (loadedElsewhere) {
             this.promote(cacheKey, loadedElsewhere, localSnapshot);
             this.metrics.outcome(lookup.namespace, 'HIT-L2');
-            return {
-              outcome: 'HIT-L2',
-              body: loadedElsewhere.body,
-              etag: loadedElsewhere.etag,
-              total: loadedElsewhere.total,
-              freshUntil: loadedElsewhere.freshUntil,
-            };
+            this.noteRead(lookup.namespace, cacheKey, loadedElsewhere);
+            return resultOf('HIT-L2', loadedElsewhere);
           }
         }
       } catch {
@@ -252,7 +291,7 @@ export class TieredCache {
       if (stale && !isCallerError(error)) {
         this.logger.warn(`Serving stale ${cacheKey}: the load failed (${(error as Error).message})`);
         this.metrics.outcome(lookup.namespace, 'STALE');
-        return { outcome: 'STALE', body: stale.body, etag: stale.etag, total: stale.total };
+        return resultOf('STALE', stale);
       }
       throw error;
     } finally {
@@ -260,9 +299,50 @@ export class TieredCache {
     }
     this.metrics.outcome(lookup.namespace, 'MISS');
     if (value.ttlMs === null) return { outcome: 'MISS', body: value.body, total: value.total };
-    const entry = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner }, this.options.staleFactor);
-    await this.store(cacheKey, entry, startedAt, localSnapshot, redisSnapshot);
-    return { outcome: 'MISS', body: entry.body, etag: entry.etag, total: entry.total, freshUntil: entry.freshUntil };
+    const entry = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner, source: lookup.source }, this.options.staleFactor, startedAt);
+    if (await this.store(cacheKey, entry, startedAt, localSnapshot, redisSnapshot)) this.noteRead(lookup.namespace, cacheKey, entry);
+    return resultOf('MISS', entry);
+  }
+
+  /**
+   * Refresh-ahead of one entry: loads it again and replaces it on both tiers, then tells the other
+   * instances to drop their L1 copy (they read the new one from Redis). Readers keep getting the
+   * current entry until the new one is stored: nothing is removed first. The new entry is refused,
+   * like any load's, if one of its tags was invalidated meanwhile (a write won).
+   */
+  async refresh(lookup: CacheLookup, loader: Loader): Promise<CacheResult & { stored: boolean }> {
+    const cacheKey = cacheKeyOf(lookup.namespace, lookup.key);
+    const snapshot = await this.snapshot();
+    const value = await this.timedLoad(lookup.namespace, loader);
+    this.metrics.of(lookup.namespace).refreshes++;
+    if (value.ttlMs === null) return { outcome: 'REFRESH', body: value.body, total: value.total, stored: false };
+    const entry = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner, source: lookup.source }, this.options.staleFactor, snapshot.startedAt);
+    const stored = await this.store(cacheKey, entry, snapshot.startedAt, snapshot.local, snapshot.redis);
+    if (stored) await this.announceReplaced(cacheKey);
+    return { ...resultOf('REFRESH', entry), stored };
+  }
+
+  /** The entry stored under a key (L1, else Redis), fresh or not; not counted as a read. */
+  async entry(cacheKey: string): Promise<CacheEntry | undefined> {
+    const local = this.l1Usable ? this.l1.peek(cacheKey) : undefined;
+    if (local || !this.l2Usable) return local;
+    return this.redis!.get(cacheKey).catch(() => this.countError(namespaceOfKey(cacheKey)));
+  }
+
+  /** Drops one entry from both tiers and from every instance's L1. */
+  async drop(cacheKey: string): Promise<void> {
+    this.l1.delete(cacheKey);
+    if (!this.redis) return;
+    await this.redis.delete(cacheKey);
+    await this.announceReplaced(cacheKey);
+  }
+
+  private async announceReplaced(cacheKey: string): Promise<void> {
+    if (!this.redis) return;
+    await this.redis.publishMessage(REPLACED_CHANNEL, `${this.redis.instanceId} ${cacheKey}`).catch(() => {
+      this.countError(namespaceOfKey(cacheKey));
+      this.logger.warn(`Could not announce the replacement of ${cacheKey}: other instances keep their L1 copy until it expires`);
+    });
   }
 
   /**
@@ -420,18 +500,21 @@ export class TieredCache {
   private refreshAheadIfDue(lookup: CacheLookup, cacheKey: string, entry: CacheEntry, loader: Loader, now: number): void {
     if (entry.freshUntil - now >= entry.ttlMs * this.options.refreshAheadRatio || this.refreshing.has(cacheKey)) return;
     this.refreshing.add(cacheKey);
-    this.metrics.of(lookup.namespace).refreshes++;
     void (async () => {
+      let lease: string | undefined;
       try {
-        const snapshot = await this.snapshot();
-        const value = await this.timedLoad(lookup.namespace, loader);
-        if (value.ttlMs === null) return;
-        const fresh = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner }, this.options.staleFactor);
-        await this.store(cacheKey, fresh, snapshot.startedAt, snapshot.local, snapshot.redis);
+        // One reload across the instances: whoever holds the key's lease reloads it; the others
+        // keep serving what they have and take the new entry from Redis once it is announced.
+        if (this.l2Usable) {
+          lease = await this.redis!.acquireLease(cacheKey, this.options.leaseMs);
+          if (!lease) return;
+        }
+        await this.refresh(lookup, loader);
       } catch (error) {
         this.countError(lookup.namespace);
         this.logger.warn(`Refresh-ahead of ${cacheKey} failed: ${(error as Error).message}`);
       } finally {
+        if (lease) this.redis!.releaseLease(cacheKey, lease).catch(() => this.countError(lookup.namespace));
         this.refreshing.delete(cacheKey);
       }
     })();

@@ -67,6 +67,7 @@ export class AppConfig {
     keySecret?: string;
     auditRetentionDays: number;
   };
+  readonly analytics: { maxStalenessMs: number; refreshMaxVariants: number; recentReadMs: number };
   readonly swagger: { enabled: boolean };
   readonly alerts: { webhookUrl?: string };
   readonly tracing: TracingConfig;
@@ -234,6 +235,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ackTimeoutMs: env.CACHE_ACK_TIMEOUT_MS,
       keySecret: env.CACHE_KEY_SECRET,
       auditRetentionDays: env.CACHE_AUDIT_RETENTION_DAYS,
+    },
+    analytics: {
+      maxStalenessMs: env.ANALYTICS_MAX_STALENESS_SECONDS * 1000,
+      refreshMaxVariants: env.ANALYTICS_REFRESH_MAX_VARIANTS,
+      recentReadMs: env.ANALYTICS_RECENT_READ_SECONDS * 1000,
     },
     swagger: { enabled: env.SWAGGER_ENABLED },
     adminToken: env.ADMIN_TOKEN,

@@ -232,6 +232,27 @@ export class EnvironmentVariables {
   @Max(MAX_TIMER_MS)
   JOB_INTERVAL_ANALYTICS_REFRESH_MS = 30 * 60_000;
 
+  /** The oldest a platform-wide analytics figure may be while orders keep coming. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(86_400)
+  ANALYTICS_MAX_STALENESS_SECONDS = 60;
+
+  /** The most cached analytics variants one refresh run reloads (the most recently read first). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ANALYTICS_REFRESH_MAX_VARIANTS = 200;
+
+  /** A cached analytics variant counts as read recently (and is refreshed) if read within this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  ANALYTICS_RECENT_READ_SECONDS = 1800;
+
   @Transform(toInt)
   @IsInt()
   @Min(1000)

@@ -56,6 +56,8 @@ export class OrderStatusChanged {
     readonly to: OrderStatus,
     /** The representation GET /orders/{id} returns now. */
     readonly order?: object,
+    /** Set when the order is delivered: the revenue of this moment's UTC day changes. */
+    readonly delivery_time?: Date | null,
   ) {}
 }
 

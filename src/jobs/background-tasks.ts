@@ -1,6 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AnalyticsRefresher } from '../analytics/analytics-refresher.js';
-import { REFRESH_TYPES } from '../analytics/dto/analytics-query.dto.js';
 import { CacheAdminSettings } from '../cache-admin/cache-admin.settings.js';
 import { CacheAuditService } from '../cache-admin/cache-audit.service.js';
 import { CacheClearService } from '../cache-admin/cache-clear.service.js';
@@ -75,18 +74,12 @@ export class BackgroundTasks {
     return { source: 'popular-set', note: notAvailable('CacheWarmingService').reason, ...(await this.warmPopular()) };
   }
 
+  /** Reloads the cached analytics variants read recently, in place (nothing is dropped first). */
   private async refreshAnalytics(): Promise<Record<string, unknown>> {
     if (!this.analytics) return notAvailable('AnalyticsRefresher');
-    const refreshed: Record<string, unknown> = {};
-    for (const type of REFRESH_TYPES) {
-      const report = await this.analytics.refresh(type, 'job:analytics-refresh');
-      refreshed[type] = {
-        removed: report.removed,
-        warmed: report.warmed.length,
-        failed: report.warmed.filter((result) => result.status !== 200).map(({ path, status }) => ({ path, status })),
-      };
-    }
-    return { refreshed };
+    if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
+    const report = await this.analytics.refreshRecent();
+    return { refreshed: report.refreshed.length, dropped: report.dropped, gone: report.gone };
   }
 
   private async monitorHealth(): Promise<Record<string, unknown>> {

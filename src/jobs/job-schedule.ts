@@ -12,7 +12,7 @@ const MINUTE_MS = 60_000;
 export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
   'warm-popular': 'Loads the 50 most ordered restaurants, their menus and the popular items into the cache (also at start-up)',
   'predictive-warming': 'Warms the paths with the highest recent access frequency (cache administration), else the popular set',
-  'analytics-refresh': 'Recomputes every kind of analytics into the cache before its entries expire (refresh-ahead)',
+  'analytics-refresh': 'Reloads the cached analytics variants read recently in place, before they expire (refresh-ahead; readers keep the current figures meanwhile)',
   'health-monitor': 'Evaluates the alert thresholds (hit ratio, Redis memory, response time)',
   cleanup: 'Purges expired L1 entries, old cache audit records, notifications and job runs',
 };

@@ -94,7 +94,7 @@ export class OrdersService {
 
     const response = toOrderResponse(updated);
     await this.events.publish(
-      new OrderStatusChanged(updated.id, updated.customer_id, updated.restaurant_id, from, to, response),
+      new OrderStatusChanged(updated.id, updated.customer_id, updated.restaurant_id, from, to, response, updated.delivery_time),
     );
     return response;
   }

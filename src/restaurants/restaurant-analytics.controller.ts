@@ -7,6 +7,7 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CuisineStatsResponse, PriceRangesResponse, RestaurantAnalyticsResponse } from './dto/restaurant-analytics.dto.js';
 import { RestaurantAnalyticsService } from './restaurant-analytics.service.js';
 import { Allow, Public } from '../auth/access/access.decorators.js';
+import { PLATFORM_STALENESS_NOTE } from '../analytics/analytics-reads.js';
 import { Grants } from '../auth/access/grants.js';
 
 /**
@@ -21,7 +22,10 @@ export class RestaurantAnalyticsController {
   @Get('restaurants/analytics/popular-cuisines')
   @Public()
   @Cached(CachePolicies.popularCuisines)
-  @ApiOperation({ summary: 'Restaurants, rating and orders per cuisine type, most ordered first (then by name)' })
+  @ApiOperation({
+    summary: 'Restaurants, rating and orders per cuisine type, most ordered first (then by name)',
+    description: PLATFORM_STALENESS_NOTE,
+  })
   @ApiOkResponse({ type: [CuisineStatsResponse] })
   popularCuisines(): Promise<CuisineStatsResponse[]> {
     return this.analytics.popularCuisines();

@@ -16,7 +16,9 @@ export type LookupPath = 'fast' | 'full';
 /** The fast path did not answer: the request goes on to the full path (which has its own lookup). */
 export const PASSED_ON = 'PASS';
 
-const TIER_OF: Record<CacheOutcome, string | undefined> = {
+const TIER_OF: Record<CacheResult['outcome'], string | undefined> = {
+  // A refresh-ahead reload (an internal request): loaded from the database.
+  REFRESH: 'origin',
   'HIT-L1': 'l1',
   'HIT-L2': 'l2',
   MISS: 'origin',
@@ -24,7 +26,7 @@ const TIER_OF: Record<CacheOutcome, string | undefined> = {
   BYPASS: 'origin',
 };
 
-function outcomeAttributes(outcome: CacheOutcome | typeof PASSED_ON): Record<string, string> {
+function outcomeAttributes(outcome: CacheResult['outcome'] | typeof PASSED_ON): Record<string, string> {
   const tier = outcome === PASSED_ON ? undefined : TIER_OF[outcome];
   return tier ? { 'cache.outcome': outcome, 'cache.tier': tier } : { 'cache.outcome': outcome };
 }

@@ -8,13 +8,12 @@ export class RefreshAcceptedResponse {
   @ApiProperty({ example: 'accepted', description: 'The refresh runs in the background after this answer' })
   status: 'accepted';
 
-  @ApiProperty({ type: [String], example: ['analytics:revenue'], description: 'Cache tags dropped first' })
-  tags: string[];
-
   @ApiProperty({
-    type: [String],
-    example: ['/analytics/revenue/daily?date=2024-01-15', '/analytics/revenue-analytics?period=7d'],
-    description: 'Routes then recomputed and cached again',
+    example: 1800,
+    description: 'Cached variants of this kind read within this many seconds are reloaded (ANALYTICS_RECENT_READ_SECONDS)',
   })
-  paths: string[];
+  recent_read_seconds: number;
+
+  @ApiProperty({ example: 200, description: 'At most this many variants are reloaded, the most recently read first' })
+  max_variants: number;
 }
