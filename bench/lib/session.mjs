@@ -63,6 +63,8 @@ export async function runBenchSession(work) {
       ADMIN_TOKEN: adminToken,
       JOBS_ENABLED: 'false',
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+      // The anonymous load comes from one address too.
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
     };
     Object.assign(session, { database, redis, adminDatabaseUrl, adminToken });
     await work(session);

@@ -67,6 +67,7 @@ export class AppProcess {
         ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         // The load comes from one address; the fault suite is not about rate limits.
         RATE_LIMIT_PER_MINUTE: '1000000',
+        ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
