@@ -65,6 +65,8 @@ export async function runBenchSession(work) {
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
       // The anonymous load comes from one address too.
       ANONYMOUS_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+      // The mixed traffic places orders for customers drawn by Zipf's law: the busiest would hit the open-order cap.
+      MAX_OPEN_ORDERS_PER_CUSTOMER: '10000',
     };
     Object.assign(session, { database, redis, adminDatabaseUrl, adminToken });
     await work(session);
