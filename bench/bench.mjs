@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { analyticsStatements, explainAll } from './lib/explain.mjs';
+import { analyticsStatements, explainAll, menuItemSearchStatements } from './lib/explain.mjs';
 import { readCommandLine } from './lib/options.mjs';
 import { describeMachine, writeAtomically } from './lib/report.mjs';
 import { log, RATE_LIMIT_PER_MINUTE, runBenchSession } from './lib/session.mjs';
@@ -134,6 +134,10 @@ async function bench(session, options) {
         if (plan.scope === 'all orders' && label !== 'most ordered') continue;
         plans.push({ subject: plan.scope === 'all orders' ? '-' : label, ...plan });
       }
+    }
+
+    for (const plan of await explainAll(benchDb, await menuItemSearchStatements({ databaseUrl: session.database.url, q: 'curry' }))) {
+      plans.push({ subject: '-', ...plan });
     }
 
     const warnings = [];

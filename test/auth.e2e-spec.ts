@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
+import bcryptjs from 'bcryptjs';
 import { createHash } from 'node:crypto';
 import { CustomerChanged, RestaurantChanged } from '../src/events/domain-events.js';
 import { DomainEventBus } from '../src/events/domain-event-bus.js';
@@ -272,6 +273,23 @@ describe('auth: accounts and tokens', () => {
       const stored = JSON.stringify(rows);
       for (const token of [tokens.refresh_token, rotated.refresh_token]) expect(stored).not.toContain(token);
       expect(rows.map((row) => row.token_hash).sort()).toEqual([sha256(tokens.refresh_token), sha256(rotated.refresh_token)].sort());
+    });
+
+    it('signs in with a hash bcryptjs wrote at another cost, and stores it again at the configured one', async () => {
+      const { account } = await registerCustomer(t);
+      // How the earlier implementation stored passwords: bcryptjs over the SHA-256 (base64), here at cost 5.
+      const legacy = bcryptjs.hashSync(createHash('sha256').update(TEST_PASSWORD, 'utf8').digest('base64'), 5);
+      await t.db.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [account.id, legacy]);
+      expect((await t.http.post('/auth/login', { email: account.email, password: 'not the password' })).status).toBe(401);
+      const [{ password_hash: afterWrong }] = await t.db.query('SELECT password_hash FROM accounts WHERE id = $1', [account.id]);
+      expect(afterWrong).toBe(legacy);
+
+      expect((await t.http.post('/auth/login', { email: account.email, password: TEST_PASSWORD })).status).toBe(200);
+      const [{ password_hash: rehashed }] = await t.db.query('SELECT password_hash FROM accounts WHERE id = $1', [account.id]);
+      expect(rehashed).toMatch(/^\$2b\$04\$/);
+      expect((await t.http.post('/auth/login', { email: account.email, password: TEST_PASSWORD })).status).toBe(200);
+      const [{ password_hash: kept }] = await t.db.query('SELECT password_hash FROM accounts WHERE id = $1', [account.id]);
+      expect(kept).toBe(rehashed);
     });
 
     it('holds the account rules in the schema as well', async () => {

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const redisUrl = await servicesForMultiInstanceSuite('test/cache-admin-instances.e2e-spec.ts');
 const describeWithServices = redisUrl ? describe : describe.skip;
 
-const ADMIN_TOKEN = `instances-${randomBytes(8).toString('hex')}`;
+const ADMIN_TOKEN = `instances-${randomBytes(16).toString('hex')}`;
 const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
 describeWithServices("clears reach the other instances' L1", () => {

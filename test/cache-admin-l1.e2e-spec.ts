@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const ADMIN_TOKEN = `l1-only-${randomBytes(8).toString('hex')}`;
+const ADMIN_TOKEN = `l1-only-${randomBytes(16).toString('hex')}`;
 const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
 /** Without Redis (REDIS_URL empty): every figure comes from L1 and the counters. Runs on the embedded Postgres too. */

@@ -5,7 +5,7 @@ import type { DomainEvent, DomainEventType, OrderStatusChanged } from '../src/ev
 import type { HttpClient } from './support/http-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const ADMIN_TOKEN = 'demo-admin-token-for-tests';
+const ADMIN_TOKEN = 'demo-admin-token-for-tests-0123456789';
 
 const STATUSES = ['placed', 'confirmed', 'preparing', 'out_for_delivery', 'delivered', 'cancelled'];
 const WORKFLOW = STATUSES.slice(0, 5);

@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const redisUrl = await redisForSuite('test/enterprise.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
-const ADMIN_TOKEN = `enterprise-${randomBytes(8).toString('hex')}`;
+const ADMIN_TOKEN = `enterprise-${randomBytes(16).toString('hex')}`;
 const KEY_SECRET = randomBytes(24).toString('hex');
 const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 

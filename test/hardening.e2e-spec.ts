@@ -103,6 +103,48 @@ describe('HTTP hardening', () => {
     });
   });
 
+  describe('rate limits per account and for anonymous callers', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: '3', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '25' } });
+      for (const email of ['guessed@example.com', 'bystander@example.com']) {
+        expect((await t.admin.post('/admin/accounts', { email, password: PASSWORD, role: 'restaurant_owner' })).status).toBe(201);
+      }
+    });
+
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('blocks sign-ins to one account after its limit, however the email is written, while other accounts sign in', async () => {
+      const statuses: number[] = [];
+      for (const email of ['guessed@example.com', ' Guessed@Example.com', 'GUESSED@example.com ', 'guessed@example.com']) {
+        statuses.push((await t.http.post('/auth/login', { email, password: 'wrong password!!' })).status);
+      }
+      // The address's own limit is not the one reached: it is a million here.
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      const blocked = await t.http.post('/auth/login', { email: 'guessed@example.com', password: PASSWORD });
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await t.http.post('/auth/login', { email: 'bystander@example.com', password: PASSWORD })).status).toBe(200);
+    });
+
+    it('gives anonymous requests that reach the app a lower limit than signed-in clients', async () => {
+      const statuses: number[] = [];
+      // Each skip is another cache key: every request is a miss that reaches the guards.
+      for (let request = 0; request < 26; request++) statuses.push((await t.http.get(`/restaurants?skip=${request}`)).status);
+      expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(25);
+      expect(statuses.at(-1)).toBe(429);
+      const anonymous = await t.http.get('/restaurants?skip=100');
+      expect(anonymous.status).toBe(429);
+      expect(anonymous.headers.get('x-ratelimit-limit')).toBe('25');
+      const signedIn = await t.admin.get('/restaurants?skip=100');
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers.get('x-ratelimit-limit')).toBe('1000000');
+    });
+  });
+
   describe('rate limits across instances', () => {
     let a: TestApp | undefined;
     let b: TestApp | undefined;

@@ -182,6 +182,12 @@ describeWithRedis('readiness while Redis is unreachable', () => {
     expect(down.body.error.redis).toEqual({ status: 'down', responseTime: expect.any(Number), message: expect.any(String) });
     expect(down.body.details.database.status).toBe('up');
     expect(down.body.info.database.status).toBe('up');
+    // Anyone else sees the state and a short reason, no driver message (hosts, ports).
+    const anonymous = await t.http.get('/health/ready');
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.body.error.redis).toEqual({ status: 'down', responseTime: expect.any(Number), message: expect.stringMatching(/^(timeout|unavailable)$/) });
+    expect(anonymous.body.details.redis).toEqual(anonymous.body.error.redis);
+    expect(anonymous.text).not.toContain('127.0.0.1');
     expect((await t.admin.get('/health')).status).toBe(200);
 
     const metrics = (await t.admin.get('/metrics')).text;

@@ -566,3 +566,41 @@ describe('orders', () => {
     });
   });
 });
+
+describe('orders: the cap on open orders per customer', () => {
+  let t: TestApp;
+  let restaurantId: number;
+  let pizzaId: number;
+  const placeOrder = (customer: number, body: unknown) => t.admin.post(`/orders/customers/${customer}/orders`, body);
+  const validOrder = () => ({
+    restaurant_id: restaurantId,
+    delivery_address: '456 Oak Ave, City',
+    order_items: [{ menu_item_id: pizzaId, quantity: 1 }],
+  });
+
+  beforeAll(async () => {
+    // The default of MAX_OPEN_ORDERS_PER_CUSTOMER (the other suites raise it).
+    t = await startTestApp({ env: { MAX_OPEN_ORDERS_PER_CUSTOMER: '10' } });
+    restaurantId = await insertRestaurant(t.db, { name: 'Pizza Palace' });
+    pizzaId = await insertMenuItem(t.db, restaurantId, { name: 'Margherita Pizza', price: '12.99' });
+  });
+  afterAll(() => t.close());
+
+  it('refuses an eleventh open order of one customer with a 409, also when the orders race, and takes one again after a cancellation', async () => {
+    const busy = await insertCustomer(t.db, { name: 'Busy Customer' });
+    for (let order = 0; order < 8; order++) expect((await placeOrder(busy, validOrder())).status).toBe(201);
+    // Three at once for the last two places: exactly two are placed.
+    const racing = await Promise.all([0, 1, 2].map(() => placeOrder(busy, validOrder())));
+    expect(racing.map((response) => response.status).sort()).toEqual([201, 201, 409]);
+    const refused = racing.find((response) => response.status === 409)!;
+    expect(refused.body.message).toBe(
+      `Customer ${busy} has 10 open orders, the most allowed at once (10): place more when one is delivered or cancelled`,
+    );
+    const [{ open }] = await t.db.query(`SELECT count(*)::int AS open FROM orders WHERE customer_id = $1`, [busy]);
+    expect(open).toBe(10);
+    const placed = racing.find((response) => response.status === 201)!.body as { id: number };
+    expect((await t.admin.put(`/orders/${placed.id}/status`, { order_status: 'cancelled' })).status).toBe(200);
+    expect((await placeOrder(busy, validOrder())).status).toBe(201);
+    expect((await placeOrder(busy, validOrder())).status).toBe(409);
+  });
+});

@@ -196,6 +196,19 @@ describe('reviews', () => {
       expect(ids(page.body)).toEqual(restaurantReviews.slice(1, 3));
     });
 
+    it("names a restaurant's reviewers by display name only: no customer_id or order_id in the public list", async () => {
+      const named = await insertCustomer(t.db, { name: '  María   José  Ñúñez ' });
+      const restaurant = await insertRestaurant(t.db);
+      await review(await deliveredOrder(named, restaurant), named, { rating: 5 });
+      const list = await t.http.get(`/reviews/restaurants/${restaurant}/reviews`);
+      expect(list.status).toBe(200);
+      expect(Object.keys(list.body[0]).sort()).toEqual(['author', 'comment', 'created_at', 'id', 'rating', 'restaurant_id']);
+      expect(list.body[0].author).toBe('María Ñ.');
+      // The author's own list keeps the ids.
+      const own = await t.admin.get(`/customers/${named}/reviews`);
+      expect(own.body[0]).toEqual(expect.objectContaining({ customer_id: named, order_id: expect.any(Number) }));
+    });
+
     it("lists a customer's reviews newest first, identically under both paths", async () => {
       const a = await t.admin.get(`/reviews/customers/${listCustomerId}/reviews`);
       const b = await t.admin.get(`/customers/${listCustomerId}/reviews`);

@@ -65,6 +65,33 @@ export async function analyticsStatements({ restaurantId, customerId }) {
   return statements;
 }
 
+/**
+ * The menu-item search (`GET /menu-items/search?q=`): the page and its count, as the app's
+ * repository writes them. The query builder needs entity metadata, so this one opens a TypeORM
+ * data source on the bench database (it runs nothing but TypeORM's connection checks).
+ */
+export async function menuItemSearchStatements({ databaseUrl, q }) {
+  const [{ DataSource }, { ENTITIES }, { MenuItemRepository }] = await Promise.all([
+    import('typeorm'),
+    dist('database/entities.js'),
+    dist('menu-items/menu-item.repository.js'),
+  ]);
+  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, entities: ENTITIES, poolSize: 1 });
+  await dataSource.initialize();
+  try {
+    const query = new MenuItemRepository(dataSource).pageQuery({ q }, { skip: 0, limit: 50 });
+    const route = `GET /menu-items/search?q=${encodeURIComponent(q)}`;
+    const [pageSql, pageParameters] = query.getQueryAndParameters();
+    const [countSql, countParameters] = query.clone().select('COUNT(*)', 'count').orderBy().offset(undefined).limit(undefined).getQueryAndParameters();
+    return [
+      { scope: 'menu items', route: `${route} (first page of 50)`, sql: pageSql, parameters: pageParameters },
+      { scope: 'menu items', route: `${route} (X-Total-Count)`, sql: countSql, parameters: countParameters },
+    ];
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 /** Tables read by a sequential scan anywhere in a plan (FORMAT JSON). */
 function sequentialScans(plan, found = new Set()) {
   if (plan['Node Type'] === 'Seq Scan') found.add(plan['Relation Name']);

@@ -63,6 +63,10 @@ export async function runBenchSession(work) {
       ADMIN_TOKEN: adminToken,
       JOBS_ENABLED: 'false',
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+      // The anonymous load comes from one address too.
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+      // The mixed traffic places orders for customers drawn by Zipf's law: the busiest would hit the open-order cap.
+      MAX_OPEN_ORDERS_PER_CUSTOMER: '10000',
     };
     Object.assign(session, { database, redis, adminDatabaseUrl, adminToken });
     await work(session);

@@ -44,6 +44,29 @@ export class AccountsRepository {
       .getOne();
   }
 
+  /**
+   * Whether an account or a Customer has this email already (registration creates both, and
+   * either taking it makes the email taken). Both lookups use the unique lower(email) indexes.
+   */
+  async emailInUse(email: string): Promise<boolean> {
+    const [row]: Array<{ taken: boolean }> = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM accounts WHERE lower(email) = lower($1))
+           OR EXISTS (SELECT 1 FROM customers WHERE lower(email) = lower($1)) AS taken`,
+      [email],
+    );
+    return row.taken;
+  }
+
+  async accountHasEmail(email: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM accounts WHERE lower(email) = lower($1)', [email]);
+    return rows.length > 0;
+  }
+
+  /** Replaces a password hash unless it changed meanwhile (a concurrent sign-in rehashed it first). */
+  async replacePasswordHash(id: number, previous: string, next: string): Promise<void> {
+    await this.dataSource.query('UPDATE accounts SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [id, previous, next]);
+  }
+
   findById(id: number): Promise<Account | null> {
     return this.dataSource.getRepository(Account).findOneBy({ id });
   }

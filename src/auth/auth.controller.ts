@@ -30,7 +30,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @StrictRateLimit()
+  @StrictRateLimit({ perAccount: true })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokenResponse })

@@ -19,15 +19,18 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 const config = loadConfig({ JWT_REFRESH_TTL_SECONDS: '3600' });
 const CREATED_AT = new Date('2025-01-15T18:30:00.000Z');
 
-/** Passwords "hash" to a marked copy; `verify` records the hash it was given. */
+/** Passwords "hash" to a marked copy (`old:` marks an outdated one); `check` records the hash it was given. */
 class FakeHasher {
   verified: Array<string | undefined> = [];
+  hashed: string[] = [];
   async hash(password: string) {
+    this.hashed.push(password);
     return `hashed:${password}`;
   }
-  async verify(password: string, hash: string | undefined) {
+  async check(password: string, hash: string | undefined) {
     this.verified.push(hash);
-    return hash === `hashed:${password}`;
+    const valid = hash === `hashed:${password}` || hash === `old:${password}`;
+    return valid && hash.startsWith('old:') ? { valid, rehashed: await this.hash(password) } : { valid };
   }
 }
 
@@ -35,6 +38,8 @@ class FakeAccounts {
   rows: Account[] = [];
   nextError: Error | undefined;
   owners = new Map<number, number | null>();
+  /** Emails of Customers without an account. */
+  customerEmails: string[] = [];
 
   async insert(account: NewAccount) {
     const error = this.nextError;
@@ -46,6 +51,16 @@ class FakeAccounts {
   }
   async findByEmail(email: string) {
     return this.rows.find((row) => row.email === email) ?? null;
+  }
+  async emailInUse(email: string) {
+    return (await this.accountHasEmail(email)) || this.customerEmails.includes(email);
+  }
+  async accountHasEmail(email: string) {
+    return this.rows.some((row) => row.email === email);
+  }
+  async replacePasswordHash(id: number, previous: string, next: string) {
+    const row = this.rows.find((candidate) => candidate.id === id && candidate.password_hash === previous);
+    if (row) row.password_hash = next;
   }
   async findById(id: number) {
     return this.rows.find((row) => row.id === id) ?? null;
@@ -156,6 +171,16 @@ describe('AuthService', () => {
       expect(events).toEqual([]);
     });
 
+    it.each([
+      ['an account', (fakes: FakeAccounts) => void fakes.rows.push({ id: 7, email: 'ada@example.com' } as Account)],
+      ['a Customer without an account', (fakes: FakeAccounts) => void fakes.customerEmails.push('ada@example.com')],
+    ])('refuses an email %s has with a 409 before hashing the password', async (_case, arrange) => {
+      arrange(accounts);
+      await expect(service.register(registration)).rejects.toThrow(/^email: ada@example.com is already registered$/);
+      expect(hasher.hashed).toEqual([]);
+      expect(customers).toEqual([]);
+    });
+
     it('lets other database errors through', async () => {
       accounts.nextError = uniqueViolation('some_other_index');
       await expect(service.register(registration)).rejects.toThrow(QueryFailedError);
@@ -172,6 +197,17 @@ describe('AuthService', () => {
         expect(error.message).toBe(BAD_CREDENTIALS);
       }
       expect(hasher.verified).toEqual([undefined, 'hashed:correct horse battery']);
+    });
+
+    it('stores a new hash when the right password matched an outdated one, and only then', async () => {
+      await service.register(registration);
+      accounts.rows[0].password_hash = 'old:correct horse battery';
+      await service.login({ email: 'ada@example.com', password: 'correct horse battery' });
+      expect(accounts.rows[0].password_hash).toBe('hashed:correct horse battery');
+      hasher.hashed.length = 0;
+      await service.login({ email: 'ada@example.com', password: 'correct horse battery' });
+      await service.login({ email: 'ada@example.com', password: 'wrong horse battery' }).catch(() => undefined);
+      expect(hasher.hashed).toEqual([]);
     });
 
     it('signs in with the right password as a new family', async () => {

@@ -47,9 +47,14 @@ export class AuthService {
     this.refreshTtlSeconds = config.auth.refreshTtlSeconds;
   }
 
-  /** The Customer, its account and the first tokens in one transaction: a failure leaves none of them. */
+  /**
+   * The Customer, its account and the first tokens in one transaction: a failure leaves none of them.
+   * A taken email is refused before the password is hashed, so repeating a known email costs no
+   * bcrypt; two registrations racing for one email still meet the unique indexes.
+   */
   async register(dto: RegisterDto): Promise<RegisterResponse> {
     const { password, ...fields } = dto;
+    if (await this.accounts.emailInUse(dto.email)) throw emailTaken(dto.email);
     const passwordHash = await this.passwords.hash(password);
     const { customer, account, tokens } = await this.uniqueEmail(dto.email, () =>
       this.dataSource.transaction(async (manager) => {
@@ -66,10 +71,17 @@ export class AuthService {
     return { account: toAccountResponse(account), ...tokens };
   }
 
+  /** A right password whose hash is of an older bcrypt variant or cost is stored again at the current one. */
   async login(dto: LoginDto): Promise<TokenResponse> {
     const account = await this.accounts.findByEmail(dto.email);
-    const valid = await this.passwords.verify(dto.password, account?.password_hash);
-    if (!account || !valid) throw new UnauthorizedException(BAD_CREDENTIALS);
+    const check = await this.passwords.check(dto.password, account?.password_hash);
+    if (!account || !check.valid) throw new UnauthorizedException(BAD_CREDENTIALS);
+    if (check.rehashed !== undefined) {
+      // The sign-in succeeds either way: the old hash still verifies and is replaced next time.
+      await this.accounts.replacePasswordHash(account.id, account.password_hash, check.rehashed).catch((error: Error) => {
+        this.logger.warn(`Could not store the new password hash of account ${account.id}: ${error.message}`);
+      });
+    }
     return this.issueTokens(account);
   }
 
@@ -115,6 +127,8 @@ export class AuthService {
   }
 
   async createAccount(dto: CreateAccountDto): Promise<AccountResponse> {
+    // Staff accounts have no Customer: only another account makes the email taken.
+    if (await this.accounts.accountHasEmail(dto.email)) throw emailTaken(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
     const account = await this.uniqueEmail(dto.email, () =>
       this.accounts.insert({ email: dto.email, password_hash: passwordHash, role: dto.role, customer_id: null }),
@@ -169,12 +183,14 @@ export class AuthService {
       return await write();
     } catch (error) {
       if (isUniqueViolation(error, ACCOUNT_EMAIL_INDEX) || isUniqueViolation(error, EMAIL_UNIQUE_INDEX)) {
-        throw new ConflictException(`email: ${email} is already registered`);
+        throw emailTaken(email);
       }
       throw error;
     }
   }
 }
+
+const emailTaken = (email: string) => new ConflictException(`email: ${email} is already registered`);
 
 /** 32 random bytes, base64url: opaque to the client, stored only as its SHA-256. */
 function newRefreshToken(): string {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import bcrypt from 'bcryptjs';
+import bcrypt from '@node-rs/bcrypt';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
 
@@ -9,24 +9,79 @@ import { AppConfig } from '../config/app-config.js';
  */
 const prehash = (password: string) => createHash('sha256').update(password, 'utf8').digest('base64');
 
+/** The bcrypt variant new hashes are written in; hashes of other variants are rewritten on sign-in. */
+const CURRENT_VERSION = '2b';
+
+export interface PasswordCheck {
+  valid: boolean;
+  /** A hash of the same password at the current scheme and cost, when the stored one is older; only with `valid`. */
+  rehashed?: string;
+}
+
+/**
+ * At most `limit` tasks run at once; the others wait their turn in arrival order. Hashes run on
+ * libuv's thread pool (4 threads unless UV_THREADPOOL_SIZE says otherwise), which file, DNS and
+ * crypto calls share: an unbounded burst of sign-ins would queue those behind seconds of bcrypt.
+ */
+export class Semaphore {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, so `running` stays at the limit while any wait.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+/**
+ * bcrypt through a native binding (@node-rs/bcrypt): hashing and comparing run on libuv's worker
+ * threads, so a sign-in no longer holds the event loop for the whole bcrypt cost (about 250 ms at
+ * cost 12). Reads hashes written by bcryptjs (the earlier implementation) unchanged.
+ */
 @Injectable()
 export class PasswordHasher {
   private readonly rounds: number;
+  private readonly slots: Semaphore;
   private dummyHash?: Promise<string>;
 
   constructor(config: AppConfig) {
     this.rounds = config.auth.bcryptRounds;
+    this.slots = new Semaphore(config.auth.hashConcurrency);
   }
 
   hash(password: string): Promise<string> {
-    return bcrypt.hash(prehash(password), this.rounds);
+    return this.slots.run(() => bcrypt.hash(prehash(password), { cost: this.rounds, version: CURRENT_VERSION }));
   }
 
   /** False for a wrong password; `hash` undefined (no such account) costs the same time as a real check. */
   async verify(password: string, hash: string | undefined): Promise<boolean> {
-    if (hash !== undefined) return bcrypt.compare(prehash(password), hash);
+    if (hash !== undefined) return this.slots.run(() => bcrypt.verify(prehash(password), hash));
     this.dummyHash ??= this.hash(randomBytes(32).toString('base64'));
-    await bcrypt.compare(prehash(password), await this.dummyHash);
+    const dummy = await this.dummyHash;
+    await this.slots.run(() => bcrypt.verify(prehash(password), dummy));
     return false;
+  }
+
+  /** `verify`, and for a right password whose stored hash is of another variant or cost, its replacement. */
+  async check(password: string, hash: string | undefined): Promise<PasswordCheck> {
+    const valid = await this.verify(password, hash);
+    if (!valid || hash === undefined || !this.isOutdated(hash)) return { valid };
+    return { valid, rehashed: await this.hash(password) };
+  }
+
+  /** Whether a stored hash was written with another bcrypt variant or cost than new hashes are. */
+  isOutdated(hash: string): boolean {
+    const { version, cost } = bcrypt.parseOptions(hash);
+    return version !== CURRENT_VERSION || cost !== this.rounds;
   }
 }

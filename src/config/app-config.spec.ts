@@ -44,10 +44,37 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ SWAGGER_ENABLED: 'maybe' }, /SWAGGER_ENABLED must be a boolean value/],
     [{ JOB_INTERVAL_CLEANUP_MS: '3000000000' }, /JOB_INTERVAL_CLEANUP_MS must not be greater than 2000000000/],
-    [{ ADMIN_TOKEN: 'short-secret' }, /^Invalid environment: ADMIN_TOKEN must be at least 16 characters \(got a value of 12 characters\)$/],
+    [{ ADMIN_TOKEN: 'short-secret' }, /^Invalid environment: ADMIN_TOKEN must be at least 32 characters \(got a value of 12 characters\)$/],
+    [{ ADMIN_TOKEN: 'x'.repeat(31) }, /^Invalid environment: ADMIN_TOKEN must be at least 32 characters \(got a value of 31 characters\)$/],
   ])('rejects %j with one line naming the variable', (environment, message) => {
     expect(() => loadConfig(environment)).toThrow(ConfigValidationError);
     expect(() => loadConfig(environment)).toThrow(message);
+  });
+});
+
+describe('loadConfig: connection URLs are reported without their credentials', () => {
+  it.each([
+    ['DATABASE_URL', 'postgres://tiffin:s3cret-pw@db.internal:54x2/tiffin', 'postgres://***@db.internal:54x2/***'],
+    ['DATABASE_URL', 'mysql://tiffin:s3cret-pw@db.internal/tiffin', 'mysql://***@db.internal/***'],
+    ['DATABASE_URL', 'postgres://db internal:5432/tiffin?password=s3cret-pw', 'postgres://db internal:5432/***'],
+    ['REDIS_URL', 'redis://:s3cret-pw@cache.internal:port', 'redis://***@cache.internal:port'],
+    ['REDIS_URL', 'cache.internal:6379?password=s3cret-pw', 'cache.internal:6379?***'],
+    ['ALERT_WEBHOOK_URL', 'https://hooks.example.com:99999/T0/s3cret-pw', 'https://hooks.example.com:99999/***'],
+  ])('names %s and hides the secret of %s', (variable, value, shown) => {
+    let message = '';
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(variable);
+    expect(message).toContain(JSON.stringify(shown));
+    expect(message).not.toContain('s3cret-pw');
+  });
+
+  it('accepts well-formed URLs', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/x', REDIS_URL: 'redis://:p@cache:6379', ALERT_WEBHOOK_URL: 'https://h.example.com/x' });
+    expect(config.database.url).toBe('postgres://u:p@db:5432/x');
   });
 });
 
@@ -105,6 +132,7 @@ describe('loadConfig: accounts and tokens', () => {
       accessTtlSeconds: 900,
       refreshTtlSeconds: 30 * 86_400,
       bcryptRounds: 12,
+      hashConcurrency: 2,
       bootstrapAdmin: undefined,
     });
   });
@@ -123,6 +151,7 @@ describe('loadConfig: accounts and tokens', () => {
       accessTtlSeconds: 60,
       refreshTtlSeconds: 3600,
       bcryptRounds: 4,
+      hashConcurrency: 2,
       bootstrapAdmin: { email: 'root@example.com', password: 'correct horse battery' },
     });
   });
@@ -169,7 +198,7 @@ describe('loadConfig: HTTP hardening', () => {
       requestTimeoutMs: 30_000,
       corsOrigins: undefined,
       trustProxyHops: 0,
-      rateLimit: { perMinute: 600, authPerMinute: 10 },
+      rateLimit: { perMinute: 600, authPerMinute: 10, anonymousPerMinute: 120, accountAuthPerMinute: 5 },
       metricsPublic: true,
     });
   });

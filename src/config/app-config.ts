@@ -33,7 +33,14 @@ export class AppConfig {
     /** Absent: no CORS headers. */
     corsOrigins?: string[] | '*';
     trustProxyHops: number;
-    rateLimit: { perMinute: number; authPerMinute: number };
+    rateLimit: {
+      perMinute: number;
+      authPerMinute: number;
+      /** Anonymous requests that reach the guards, per address. */
+      anonymousPerMinute: number;
+      /** Sign-in attempts per account email. */
+      accountAuthPerMinute: number;
+    };
     metricsPublic: boolean;
   };
   readonly log: { level: LogLevelName; json: boolean };
@@ -69,6 +76,7 @@ export class AppConfig {
   };
   readonly analytics: { maxStalenessMs: number; refreshMaxVariants: number; recentReadMs: number };
   readonly swagger: { enabled: boolean };
+  readonly orders: { maxOpenPerCustomer: number };
   readonly alerts: { webhookUrl?: string };
   readonly tracing: TracingConfig;
   readonly jobs: {
@@ -89,6 +97,8 @@ export class AppConfig {
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
     bcryptRounds: number;
+    /** bcrypt operations running at once in this process. */
+    hashConcurrency: number;
     /** The admin account ensured at start-up, from ADMIN_EMAIL and ADMIN_PASSWORD. */
     bootstrapAdmin?: { email: string; password: string };
   };
@@ -106,6 +116,23 @@ export class ConfigValidationError extends Error {
 /** Never echoed in a validation error; deploy/kubernetes keeps them in the Secret, not the ConfigMap. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET', 'JWT_SECRET', 'ADMIN_PASSWORD']);
 
+/** URLs that may carry a user name, a password or a token: echoed only as {@link redactUrl} shows them. */
+const URL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'ALERT_WEBHOOK_URL'] as const;
+
+/**
+ * A URL as an error message may show it: scheme, host and port. The user information (everything
+ * between `://` and the last `@`) and whatever follows the host (a path can hold a webhook's
+ * token, a query a password) become `***`. Works on strings that are not valid URLs too, because
+ * those are the ones reported.
+ */
+export function redactUrl(value: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? '';
+  let rest = value.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) rest = `***@${rest.slice(at + 1)}`;
+  return scheme + rest.replace(/[/?#].*$/s, (tail) => `${tail[0]}***`);
+}
+
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string {
   return errors
     .map((error) => {
@@ -113,7 +140,9 @@ function describe(errors: ValidationError[], raw: Record<string, unknown>): stri
       const given = raw[error.property];
       const shown = SECRET_VARIABLES.has(error.property)
         ? `a value of ${String(given).length} characters`
-        : JSON.stringify(given);
+        : (URL_VARIABLES as readonly string[]).includes(error.property) && typeof given === 'string'
+          ? JSON.stringify(redactUrl(given))
+          : JSON.stringify(given);
       return `${error.property} ${rules.join(' and ')} (got ${shown})`;
     })
     .join('; ');
@@ -178,7 +207,22 @@ function crossVariableProblems(env: EnvironmentVariables): string[] {
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together (or neither)');
   }
+  // The patterns only check the scheme; a URL the drivers cannot parse would fail later with a message that may quote it.
+  for (const variable of URL_VARIABLES) {
+    const value = env[variable];
+    if (value !== undefined && !isParsableUrl(value)) {
+      problems.push(`${variable} is not a valid URL (got ${JSON.stringify(redactUrl(value))})`);
+    }
+  }
   return problems;
+}
+
+function isParsableUrl(value: string): boolean {
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
@@ -207,7 +251,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
       corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
       trustProxyHops: env.TRUST_PROXY_HOPS,
-      rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE },
+      rateLimit: {
+        perMinute: env.RATE_LIMIT_PER_MINUTE,
+        authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+        anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+        accountAuthPerMinute: env.AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE,
+      },
       metricsPublic: env.METRICS_PUBLIC,
     },
     log: { level: env.LOG_LEVEL, json: env.NODE_ENV === 'production' },
@@ -242,12 +291,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       recentReadMs: env.ANALYTICS_RECENT_READ_SECONDS * 1000,
     },
     swagger: { enabled: env.SWAGGER_ENABLED },
+    orders: { maxOpenPerCustomer: env.MAX_OPEN_ORDERS_PER_CUSTOMER },
     adminToken: env.ADMIN_TOKEN,
     auth: {
       jwtSecret: env.JWT_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
       bcryptRounds: env.AUTH_BCRYPT_ROUNDS,
+      hashConcurrency: env.AUTH_HASH_CONCURRENCY,
       bootstrapAdmin:
         env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     },

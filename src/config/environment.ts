@@ -163,6 +163,20 @@ export class EnvironmentVariables {
   @Max(100_000)
   SSE_MAX_STREAMS_PER_INSTANCE = 1_000;
 
+  /** Anonymous requests per minute per address that reach the guards (not answered from the cache's fast path). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE = 120;
+
+  /** Sign-in attempts per minute per account email, from any address; past it the account waits a minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE = 5;
+
   /** Whether GET /metrics is open to anyone (true) or to admins only (false). */
   @Transform(toBool)
   @IsBoolean()
@@ -269,7 +283,7 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
-  @MinLength(16, { message: 'must be at least 16 characters' })
+  @MinLength(32, { message: 'must be at least 32 characters' })
   ADMIN_TOKEN?: string;
 
   /** HS256 key of the access tokens; required in production (elsewhere, unset: a random key per process). */
@@ -291,12 +305,19 @@ export class EnvironmentVariables {
   @Max(365 * 86_400)
   JWT_REFRESH_TTL_SECONDS = 30 * 86_400;
 
-  /** bcrypt cost: each step doubles the CPU time of a hash and of every login (bcryptjs runs on the event loop's thread). */
+  /** bcrypt cost: each step doubles the CPU time of a hash and of every login (run on libuv's worker threads). */
   @Transform(toInt)
   @IsInt()
   @Min(4)
   @Max(15)
   AUTH_BCRYPT_ROUNDS = 12;
+
+  /** bcrypt hashes and comparisons running at once in this process; the rest wait their turn. Keep it below UV_THREADPOOL_SIZE (4). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  AUTH_HASH_CONCURRENCY = 2;
 
   /** With ADMIN_PASSWORD: the admin account created at start-up when no account has this email. */
   @Transform(toEmail)
@@ -311,6 +332,13 @@ export class EnvironmentVariables {
   @MinLength(10, { message: 'must be at least 10 characters' })
   @MaxLength(128, { message: 'must be at most 128 characters' })
   ADMIN_PASSWORD?: string;
+
+  /** Orders of one customer that may be open (not delivered or cancelled) at once; one more is a 409. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MAX_OPEN_ORDERS_PER_CUSTOMER = 10;
 
   @Transform(toBool)
   @IsBoolean()

@@ -28,7 +28,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   const { PGlite } = require(workerData.pglitePath);
   const { PGLiteSocketServer } = require(workerData.socketPath);
-  const db = workerData.dataDir ? await PGlite.create(workerData.dataDir) : await PGlite.create();
+  // pg_trgm backs the menu-item search indexes; PGlite loads only the extensions it is given.
+  const { pg_trgm } = require(workerData.pgTrgmPath);
+  const options = { extensions: { pg_trgm } };
+  const db = workerData.dataDir ? await PGlite.create(workerData.dataDir, options) : await PGlite.create(options);
   // One connection: with more, large messages from different connections interleave.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: workerData.port, maxConnections: 1 });
   await server.start();
@@ -90,6 +93,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       port: options.port,
       pglitePath: require.resolve('@electric-sql/pglite'),
       socketPath: require.resolve('@electric-sql/pglite-socket'),
+      pgTrgmPath: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
     },
   });
 

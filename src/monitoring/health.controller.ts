@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { DependencyStatus, LivenessResponse, ReadinessResponse } from './dto/health.dto.js';
 import { HealthService } from './health.service.js';
 import { Public } from '../auth/access/access.decorators.js';
+import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 const ALIVE: LivenessResponse = { status: 'ok' };
 
@@ -25,12 +27,16 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary: 'Readiness: Postgres (SELECT 1) and, when configured, Redis (PING) each answer within 1 s',
-    description: 'The same body either way; 503 while a dependency is down (or the app is shutting down).',
+    description:
+      'The same body either way; 503 while a dependency is down (or the app is shutting down). A down dependency\'s `message` is the driver\'s own for admins, "timeout" or "unavailable" for everyone else.',
   })
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'A dependency is down: see `error`' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
-    const result = await this.health.readiness();
+  async ready(
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<ReadinessResponse> {
+    const result = await this.health.readiness(principal?.role === 'admin');
     if (result.status !== 'ok') reply.status(503);
     return result as ReadinessResponse;
   }

@@ -16,8 +16,17 @@ export class HealthService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** The result either way; `status` is "ok" only when every dependency answered in time. */
-  async readiness(): Promise<HealthCheckResult> {
+  /**
+   * The result either way; `status` is "ok" only when every dependency answered in time. Driver
+   * messages name hosts, ports and sometimes users: only admins see them (`withDetails`); anyone
+   * else gets a short reason, "timeout" or "unavailable".
+   */
+  async readiness(withDetails: boolean): Promise<HealthCheckResult> {
+    const result = await this.check();
+    return withDetails ? result : { ...result, info: shortReasons(result.info), error: shortReasons(result.error), details: shortReasons(result.details) };
+  }
+
+  private async check(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { connection: this.dataSource, timeout: DEPENDENCY_TIMEOUT_MS }),
@@ -39,4 +48,15 @@ export class HealthService {
       throw error;
     }
   }
+}
+
+type Statuses = HealthCheckResult['details'];
+
+function shortReasons(statuses: Partial<Statuses> | undefined): Statuses {
+  return Object.fromEntries(
+    Object.entries(statuses ?? {}).flatMap(([name, status]) => (status ? [[name, status] as const] : [])).map(([name, { message, ...rest }]) => [
+      name,
+      message === undefined ? rest : { ...rest, message: /timed? ?out/i.test(String(message)) ? 'timeout' : 'unavailable' },
+    ]),
+  ) as Statuses;
 }

@@ -18,8 +18,12 @@ export type OrderedRestaurant = Pick<Restaurant, 'id' | 'name' | 'is_active'>;
 export class OrderPartiesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findCustomer(id: number, manager: EntityManager = this.dataSource.manager): Promise<OrderingCustomer | null> {
-    return manager.findOne(Customer, { select: { id: true, name: true, is_active: true }, where: { id } });
+  /**
+   * The customer, its row locked until the transaction ends (FOR NO KEY UPDATE: other placements
+   * for the same customer wait, reviews and the orders' foreign keys do not).
+   */
+  lockCustomer(id: number, manager: EntityManager): Promise<OrderingCustomer | null> {
+    return manager.findOne(Customer, { select: { id: true, name: true, is_active: true }, where: { id }, lock: { mode: 'for_no_key_update' } });
   }
 
   findRestaurant(id: number, manager: EntityManager = this.dataSource.manager): Promise<OrderedRestaurant | null> {

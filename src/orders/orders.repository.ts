@@ -59,6 +59,15 @@ export class OrdersRepository {
     return orderId;
   }
 
+  /** Orders of the customer in any of the given statuses (by its customer_id index). */
+  async countByStatus(manager: EntityManager, customerId: number, statuses: readonly OrderStatus[]): Promise<number> {
+    const [{ count }]: Array<{ count: number }> = await manager.query(
+      'SELECT count(*)::int AS count FROM orders WHERE customer_id = $1 AND order_status = ANY($2)',
+      [customerId, statuses],
+    );
+    return count;
+  }
+
   async findDetails(id: number, manager: EntityManager = this.dataSource.manager): Promise<OrderDetails | null> {
     const order = await this.detailsQuery(manager).where('o.id = :id', { id }).getOne();
     if (!order) return null;

@@ -3,6 +3,7 @@ import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { recordingDataSource } from '../common/testing/recording-data-source.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
+import { loadConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { OrderDetails } from './dto/order.dto.js';
 import { OrderStatus } from './entities/order-status.js';
@@ -24,6 +25,15 @@ class FakeOrders {
   /** What a concurrent request changes the status to just before our conditional update. */
   concurrentStatus: OrderStatus | undefined;
   inserted: NewOrder[] = [];
+  /** Orders of the customer that are not final. */
+  openCount = 0;
+  countedStatuses: OrderStatus[] = [];
+
+  async countByStatus(manager: EntityManager, _customerId: number, statuses: OrderStatus[]) {
+    expect(manager).toBe(MANAGER);
+    this.countedStatuses = statuses;
+    return this.openCount;
+  }
 
   async findById(id: number) {
     return id === this.order.id ? { ...this.order } : null;
@@ -63,7 +73,7 @@ class FakeParties {
   restaurant = { id: 2, name: 'Pizza Palace', is_active: true };
   menuItems = [{ id: 3, name: 'Pizza', price: 12.99, is_available: true, restaurant_id: 2 }];
 
-  async findCustomer(id: number) {
+  async lockCustomer(id: number) {
     return id === this.customer.id ? this.customer : null;
   }
   async findRestaurant(id: number) {
@@ -97,6 +107,7 @@ describe('OrdersService', () => {
       orders as unknown as OrdersRepository,
       parties as unknown as OrderPartiesRepository,
       bus,
+      loadConfig({ MAX_OPEN_ORDERS_PER_CUSTOMER: '3' }),
     );
   });
 
@@ -118,6 +129,20 @@ describe('OrdersService', () => {
       ]);
       expect(events).toEqual([expect.objectContaining({ order_id: 7, customer_id: 1, restaurant_id: 2 })]);
       expect(placed.id).toBe(7);
+    });
+
+    it('refuses a customer with MAX_OPEN_ORDERS_PER_CUSTOMER open orders with a 409, counting only statuses that are not final', async () => {
+      orders.openCount = 2;
+      await service.placeOrder(1, request);
+      expect(orders.countedStatuses.sort()).toEqual(['confirmed', 'out_for_delivery', 'placed', 'preparing']);
+      orders.openCount = 3;
+      log.length = 0;
+      events.length = 0;
+      await expect(service.placeOrder(1, request)).rejects.toThrow(
+        new ConflictException('Customer 1 has 3 open orders, the most allowed at once (3): place more when one is delivered or cancelled'),
+      );
+      expect(log).toEqual(['begin', 'rollback']);
+      expect(events).toEqual([]);
     });
 
     it('checks the customer before the restaurant, and publishes nothing when refused', async () => {

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { Page } from '../common/pagination/pagination.js';
+import { AppConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { OrderPlaced, OrderStatusChanged } from '../events/domain-events.js';
 import {
@@ -25,20 +26,40 @@ const DELIVERY_TIME_MESSAGES = {
   before_order_date: 'delivery_time must not be before the order date',
 } as const;
 
+/** Statuses an order can still leave. */
+const OPEN_STATUSES = Object.values(OrderStatus).filter((status) => !isFinalStatus(status));
+
 @Injectable()
 export class OrdersService {
+  private readonly maxOpenOrders: number;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
     private readonly parties: OrderPartiesRepository,
     private readonly events: DomainEventBus,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.maxOpenOrders = config.orders.maxOpenPerCustomer;
+  }
 
+  /**
+   * A customer may have MAX_OPEN_ORDERS_PER_CUSTOMER orders open (not delivered or cancelled) at
+   * once: one account cannot flood restaurants with orders. The customer's row is locked while
+   * the open orders are counted, so concurrent placements cannot both take the last place.
+   */
   async placeOrder(customerId: number, request: PlaceOrderDto): Promise<OrderResponse> {
     const order = await this.dataSource.transaction(async (manager) => {
-      const customer = await this.parties.findCustomer(customerId, manager);
+      const customer = await this.parties.lockCustomer(customerId, manager);
       if (!customer) throw new ResourceNotFoundException('Customer', customerId);
       if (!customer.is_active) throw new ConflictException(`Customer ${customerId} is inactive`);
+      const open = await this.orders.countByStatus(manager, customer.id, OPEN_STATUSES);
+      if (open >= this.maxOpenOrders) {
+        throw new ConflictException(
+          `Customer ${customerId} has ${open} open orders, the most allowed at once (${this.maxOpenOrders}): ` +
+            'place more when one is delivered or cancelled',
+        );
+      }
       const restaurant = await this.parties.findRestaurant(request.restaurant_id, manager);
       if (!restaurant) throw new ResourceNotFoundException('Restaurant', request.restaurant_id);
       if (!restaurant.is_active) throw new ConflictException(`Restaurant ${restaurant.id} is inactive`);

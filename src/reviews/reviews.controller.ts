@@ -5,7 +5,7 @@ import { CachePolicies } from '../cache/cache-policies.js';
 import { Cached, SessionCache } from '../cache/cache-policy.js';
 import { type Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
-import { AddReviewDto, ReviewAuthorQuery, ReviewResponse } from './dto/review.dto.js';
+import { AddReviewDto, PublicReviewResponse, ReviewAuthorQuery, ReviewResponse } from './dto/review.dto.js';
 import { ReviewsService } from './reviews.service.js';
 import { Allow, Public } from '../auth/access/access.decorators.js';
 import { Grants } from '../auth/access/grants.js';
@@ -51,12 +51,12 @@ export class ReviewsController {
   @Cached(CachePolicies.restaurantReviews)
   @ApiOperation({ summary: "A restaurant's reviews" })
   @ApiParam({ name: 'id', description: 'Restaurant id', example: 1 })
-  @ApiPage(ReviewResponse, NEWEST_FIRST)
+  @ApiPage(PublicReviewResponse, NEWEST_FIRST)
   @ApiErrors(400, 404)
   listRestaurantReviews(
     @Param('id', ParseIdPipe) restaurantId: number,
     @Query() query: PaginationQuery,
-  ): Promise<Page<ReviewResponse>> {
+  ): Promise<Page<PublicReviewResponse>> {
     return this.reviews.listRestaurantReviews(restaurantId, query);
   }
 

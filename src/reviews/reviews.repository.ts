@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Customer } from '../customers/entities/customer.entity.js';
 import { Restaurant } from '../restaurants/entities/restaurant.entity.js';
 import { Review } from './entities/review.entity.js';
 
@@ -8,6 +9,8 @@ export type NewReview = Pick<Review, 'customer_id' | 'restaurant_id' | 'order_id
 
 /** The reviews of one customer or of one restaurant. */
 export type ReviewOwner = Pick<Review, 'customer_id'> | Pick<Review, 'restaurant_id'>;
+
+export type ReviewWithAuthor = Review & { customer: Pick<Customer, 'name'> };
 
 /** Every query on the reviews table, and the restaurant rating derived from it. */
 @Injectable()
@@ -45,6 +48,22 @@ export class ReviewsRepository {
         WHERE id = $1`,
       [restaurantId],
     );
+  }
+
+  /** A restaurant's reviews as {@link findPage} pages them, each with its author's name (nothing else of the customer). */
+  findRestaurantPage(restaurantId: number, skip: number, limit: number): Promise<[ReviewWithAuthor[], number]> {
+    // offset/limit rather than skip/take: the join is many-to-one, so TypeORM's distinct-id pagination is not needed.
+    return this.dataSource
+      .getRepository(Review)
+      .createQueryBuilder('review')
+      .innerJoin('review.customer', 'customer')
+      .addSelect('customer.name')
+      .where('review.restaurant_id = :restaurantId', { restaurantId })
+      .orderBy('review.created_at', 'DESC')
+      .addOrderBy('review.id', 'DESC')
+      .offset(skip)
+      .limit(limit)
+      .getManyAndCount() as Promise<[ReviewWithAuthor[], number]>;
   }
 
   /** A page, newest first (created_at, then id, descending), with the total number of matching reviews. */

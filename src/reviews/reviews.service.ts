@@ -8,7 +8,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import { ReviewAdded } from '../events/domain-events.js';
 import { OrderPartiesRepository } from '../orders/order-parties.repository.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
-import { type AddReviewDto, type ReviewResponse, toReviewResponse } from './dto/review.dto.js';
+import { type AddReviewDto, type PublicReviewResponse, type ReviewResponse, toPublicReviewResponse, toReviewResponse } from './dto/review.dto.js';
 import { assertCanReview } from './review-rules.js';
 import { type ReviewOwner, ReviewsRepository } from './reviews.repository.js';
 
@@ -53,11 +53,13 @@ export class ReviewsService {
     return toReviewResponse(review);
   }
 
-  async listRestaurantReviews(restaurantId: number, page: PaginationQuery): Promise<Page<ReviewResponse>> {
+  /** Public: authors by display name only (see PublicReviewResponse). */
+  async listRestaurantReviews(restaurantId: number, { skip, limit }: PaginationQuery): Promise<Page<PublicReviewResponse>> {
     if (!(await this.parties.restaurantExists(restaurantId))) {
       throw new ResourceNotFoundException('Restaurant', restaurantId);
     }
-    return this.page({ restaurant_id: restaurantId }, page);
+    const [reviews, total] = await this.reviews.findRestaurantPage(restaurantId, skip, limit);
+    return new Page(reviews.map(toPublicReviewResponse), total);
   }
 
   async listCustomerReviews(customerId: number, page: PaginationQuery): Promise<Page<ReviewResponse>> {

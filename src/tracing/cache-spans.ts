@@ -1,4 +1,3 @@
-import type { CacheOutcome } from '../cache/cache-metrics.js';
 import type { CacheNamespace } from '../cache/cache-namespaces.js';
 import type { CacheResult, InvalidationReport } from '../cache/tiered-cache.js';
 import { inSpan, recordSpan, tracingEnabled } from './spans.js';

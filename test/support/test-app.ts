@@ -59,6 +59,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Suites send far more requests from one address than a client would; the rate-limit suite sets its own.
     RATE_LIMIT_PER_MINUTE: '1000000',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+    ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000000',
+    // Suites place many orders for one customer; the orders suite tests the cap with its own app.
+    MAX_OPEN_ORDERS_PER_CUSTOMER: '10000',
     ...(ownRedisPrefix ? { REDIS_URL: process.env.REDIS_URL, CACHE_PREFIX: ownRedisPrefix } : {}),
     ...options.env,
   });

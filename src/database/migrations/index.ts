@@ -2,6 +2,13 @@ import { InitialSchema1763776800000 } from './1763776800000-InitialSchema.js';
 import { OperationsAndHistory1763780400000 } from './1763780400000-OperationsAndHistory.js';
 import { Accounts1763784000000 } from './1763784000000-Accounts.js';
 import { ReadPathIndexes1763787600000 } from './1763787600000-ReadPathIndexes.js';
+import { MenuItemSearchIndexes1764500000000 } from './1764500000000-MenuItemSearchIndexes.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
-export const MIGRATIONS = [InitialSchema1763776800000, OperationsAndHistory1763780400000, Accounts1763784000000, ReadPathIndexes1763787600000];
+export const MIGRATIONS = [
+  InitialSchema1763776800000,
+  OperationsAndHistory1763780400000,
+  Accounts1763784000000,
+  ReadPathIndexes1763787600000,
+  MenuItemSearchIndexes1764500000000,
+];

@@ -15,6 +15,9 @@ import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
 @Entity({ name: 'menu_items' })
 @Check('ck_menu_items_price', `"price" > 0`)
 @Check('ck_menu_items_preparation_time', `"preparation_time" > 0`)
+// GIN trigram indexes for the search, made by migration 1764500000000 (TypeORM cannot declare an operator class).
+@Index('ix_menu_items_name_trgm', { synchronize: false })
+@Index('ix_menu_items_description_trgm', { synchronize: false })
 export class MenuItem {
   @PrimaryGeneratedColumn()
   id: number;

@@ -12,7 +12,7 @@ export class DependencyStatus {
   @ApiProperty({ example: 2, description: 'How long the check took, in ms' })
   responseTime: number;
 
-  @ApiProperty({ required: false, example: 'timeout of 1000ms exceeded', description: 'Why it is down' })
+  @ApiProperty({ required: false, example: 'timeout', description: 'Why it is down: the driver\'s message for admins, "timeout" or "unavailable" for others' })
   message?: string;
 }
 

@@ -67,6 +67,9 @@ export class AppProcess {
         ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         // The load comes from one address; the fault suite is not about rate limits.
         RATE_LIMIT_PER_MINUTE: '1000000',
+        ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000',
+        // Fault suites place many orders for few customers; the orders suite tests the cap.
+        MAX_OPEN_ORDERS_PER_CUSTOMER: '10000',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
