@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const redisUrl = await redisForSuite('test/cache-admin.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
-const ADMIN_TOKEN = `cache-admin-${randomBytes(8).toString('hex')}`;
+const ADMIN_TOKEN = `cache-admin-${randomBytes(16).toString('hex')}`;
 const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
 /** Every admin route of the cache operations, with its body (jest.each needs every row the same length). */

@@ -185,8 +185,8 @@ describeWithServices('cache keys that no request can forge', () => {
   });
 
   it("warms as an anonymous caller that does not spend the address's rate limit", async () => {
-    // Three requests a minute per address: the five entry reads warmed anonymously would pass it.
-    const limited = await startTestApp({ env: { REDIS_URL: '', RATE_LIMIT_PER_MINUTE: '3' } });
+    // Three anonymous requests a minute per address: the five entry reads warmed anonymously would pass it.
+    const limited = await startTestApp({ env: { REDIS_URL: '', RATE_LIMIT_PER_MINUTE: '3', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '3' } });
     try {
       const warmed = await limited.admin.post('/cache/warm');
       expect(warmed.status).toBe(200);
