@@ -71,8 +71,10 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (!this.cache.enabled) return;
-    this.events.subscribe('order.placed', () => this.markPlatformDue());
-    this.events.subscribe('order.status-changed', () => this.markPlatformDue());
+    // Not awaited by the write: its response need not wait for a slow Redis to take the mark (which
+    // is best-effort either way: a mark that times out is logged, and the next order sets it).
+    this.events.subscribe('order.placed', () => this.track(this.markPlatformDue()));
+    this.events.subscribe('order.status-changed', () => this.track(this.markPlatformDue()));
     this.timer = setInterval(() => this.track(this.refreshPlatformIfDue()), TICK_MS).unref();
   }
 
