@@ -63,7 +63,8 @@ export function mixedLoad(
     const dice = Math.random();
     if (dice < shares.cachedReads) return { kind: 'cached read', method: 'GET', path: pick(paths) };
     if (dice < shares.cachedReads + shares.uncachedReads) {
-      return { kind: 'uncached read', method: 'GET', path: `/restaurants/?skip=${1000 + n}&limit=1` };
+      // A page no request asked for before: skip stays within the 10,000 cap, limit changes once skips run out.
+      return { kind: 'uncached read', method: 'GET', path: `/restaurants/?skip=${1000 + (n % 9000)}&limit=${1 + (Math.floor(n / 9000) % 100)}` };
     }
     const { restaurant, menuItems } = pick(catalogue.write);
     return {
