@@ -4,6 +4,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ACCESS_GRANTS, isPublicAccess } from '../auth/access/access.decorators.js';
 import type { Grant } from '../auth/access/grants.js';
 import { CACHE_POLICY, type CachePolicy } from './cache-policy.js';
+import { joinPath, pathsOf } from '../common/http/route-paths.js';
 
 /** A GET route served through the cache, as Fastify names it (e.g. "/restaurants/:id/menu"). */
 export interface CachedRoute {
@@ -20,13 +21,6 @@ export interface RouteReader {
 }
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
-
-const asList = (value: string | string[] | undefined) => (Array.isArray(value) ? value : [value ?? '']);
-const joinPath = (...parts: string[]) =>
-  `/${parts
-    .map((part) => part.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/')}`;
 
 /**
  * Every cached GET route of the running app, found from the @Cached metadata on the controllers
@@ -71,14 +65,14 @@ export class CachedRoutes {
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, Handler> | undefined;
       if (!instance || !wrapper.metatype) continue;
-      const controllerPaths = asList(this.reflector.get<string | string[]>(PATH_METADATA, wrapper.metatype));
+      const controllerPaths = pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, wrapper.metatype));
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const handler = instance[method];
         const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, handler);
         if (!policy || this.reflector.get<RequestMethod>(METHOD_METADATA, handler) !== RequestMethod.GET) continue;
         const isPublic = isPublicAccess(this.reflector.getAllAndOverride<Grant[]>(ACCESS_GRANTS, [handler, wrapper.metatype]));
         for (const controllerPath of controllerPaths) {
-          for (const path of asList(this.reflector.get<string | string[]>(PATH_METADATA, handler))) {
+          for (const path of pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, handler))) {
             const route = joinPath(controllerPath, path);
             byRoute.set(route, { route, policy, isPublic });
           }

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS_GRANTS, isPublicAccess } from '../../auth/access/access.decorators.js';
 import type { Grant } from '../../auth/access/grants.js';
 import { CACHE_POLICY, type CachePolicy } from '../../cache/cache-policy.js';
+import { joinPath, pathsOf } from './route-paths.js';
 
 const NO_STORE = Symbol('tiffin:no-store');
 
@@ -55,13 +56,6 @@ export function cacheControlFor(kind: CacheControlClass, status: number, freshUn
   }
 }
 
-const asList = (value: string | string[] | undefined) => (Array.isArray(value) ? value : [value ?? '']);
-const joinPath = (...parts: string[]) =>
-  `/${parts
-    .map((part) => part.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/')}`;
-
 /**
  * The one place that sets Cache-Control, on every answer (cache fast-path hits, interceptor hits
  * and misses, errors, refusals by the guards), from the class of its route: found once from the
@@ -103,14 +97,14 @@ export class CacheControlPolicy implements OnModuleInit {
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
       if (!instance || !wrapper.metatype) continue;
-      const controllerPaths = asList(this.reflector.get<string | string[]>(PATH_METADATA, wrapper.metatype));
+      const controllerPaths = pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, wrapper.metatype));
       for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const handler = instance[name];
         const method = this.reflector.get<RequestMethod | undefined>(METHOD_METADATA, handler);
         if (method === undefined) continue;
         const kind = this.classify(handler, wrapper.metatype, method);
         for (const controllerPath of controllerPaths) {
-          for (const path of asList(this.reflector.get<string | string[]>(PATH_METADATA, handler))) {
+          for (const path of pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, handler))) {
             index.set(`${RequestMethod[method]} ${joinPath(controllerPath, path)}`, kind);
           }
         }
