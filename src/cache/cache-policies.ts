@@ -6,7 +6,6 @@ const id = (params: RouteParams, name = 'id') => Number(params[name]);
 interface OrderShape {
   customer_id: number;
   restaurant_id: number;
-  order_status: string;
   order_items?: { menu_item_id: number }[];
 }
 
@@ -16,9 +15,6 @@ const orderSources = (order: OrderShape) => [
   T.restaurant(order.restaurant_id),
   ...(order.order_items ?? []).map((item) => T.menuItem(item.menu_item_id)),
 ];
-
-export const FINAL_ORDER_STATUSES = ['delivered', 'cancelled'];
-export const isFinalOrder = (order: OrderShape) => FINAL_ORDER_STATUSES.includes(order.order_status);
 
 /**
  * Every cached read route, by name: namespace, TTL class and the tags its entries carry. The

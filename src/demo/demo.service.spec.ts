@@ -8,7 +8,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
 import type { MenuItemsService } from '../menu-items/menu-items.service.js';
 import type { PlaceOrderDto, UpdateOrderStatusDto } from '../orders/dto/order.dto.js';
-import { ORDER_STATUSES, OrderStatus } from '../orders/entities/order-status.js';
+import { ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import type { OrdersService } from '../orders/orders.service.js';
 import type { CreateRestaurantDto } from '../restaurants/dto/restaurant.dto.js';
 import type { RestaurantsService } from '../restaurants/restaurants.service.js';

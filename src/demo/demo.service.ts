@@ -13,7 +13,7 @@ import { CustomerChanged, MenuItemChanged, RestaurantChanged } from '../events/d
 import { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
 import { MenuItemsService } from '../menu-items/menu-items.service.js';
 import { PlaceOrderDto, UpdateOrderStatusDto } from '../orders/dto/order.dto.js';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { CreateRestaurantDto, type RestaurantResponse } from '../restaurants/dto/restaurant.dto.js';
 import { RestaurantsService } from '../restaurants/restaurants.service.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { validateDto } from '../common/testing/validate-dto.js';
 import { CreateCustomerDto } from '../customers/dto/customer.dto.js';
 import { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
-import { ORDER_STATUSES, OrderStatus } from '../orders/entities/order-status.js';
+import { ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import { canTransition } from '../orders/order-status-machine.js';
 import { CreateRestaurantDto } from '../restaurants/dto/restaurant.dto.js';
 import { isSampleEmail, isSampleRestaurantName } from './sample-markers.js';

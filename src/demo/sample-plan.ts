@@ -1,4 +1,4 @@
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import {
   REVIEW_COMMENTS,
   SAMPLE_CUSTOMERS,

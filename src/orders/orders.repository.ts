@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderDetails } from './dto/order.dto.js';
 import { OrderItem } from './entities/order-item.entity.js';
 import { OrderStatusChange } from './entities/order-status-change.entity.js';
-import { OrderStatus } from './entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import { Order } from './entities/order.entity.js';
 import { fromCents, type OrderLine } from './order-pricing.js';
 

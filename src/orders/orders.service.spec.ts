@@ -6,7 +6,7 @@ import { ValidationFailedException } from '../common/errors/validation-failed.ex
 import { loadConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { OrderDetails } from './dto/order.dto.js';
-import { OrderStatus } from './entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { Order } from './entities/order.entity.js';
 import type { OrderPartiesRepository } from './order-parties.repository.js';
 import type { NewOrder, OrdersRepository } from './orders.repository.js';

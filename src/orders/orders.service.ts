@@ -14,20 +14,17 @@ import {
   toOrderResponse,
   type UpdateOrderStatusDto,
 } from './dto/order.dto.js';
-import { OrderStatus } from './entities/order-status.js';
+import { isFinalStatus, OPEN_ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import type { Order } from './entities/order.entity.js';
 import { OrderPartiesRepository } from './order-parties.repository.js';
 import { priceOrder } from './order-pricing.js';
-import { canTransition, deliveryTimeProblem, isFinalStatus, ORDER_TRANSITIONS } from './order-status-machine.js';
+import { canTransition, deliveryTimeProblem, ORDER_TRANSITIONS } from './order-status-machine.js';
 import { type OrderListFilter, OrdersRepository } from './orders.repository.js';
 
 const DELIVERY_TIME_MESSAGES = {
   in_future: 'delivery_time must not be in the future',
   before_order_date: 'delivery_time must not be before the order date',
 } as const;
-
-/** Statuses an order can still leave. */
-const OPEN_STATUSES = Object.values(OrderStatus).filter((status) => !isFinalStatus(status));
 
 @Injectable()
 export class OrdersService {
@@ -53,7 +50,7 @@ export class OrdersService {
       const customer = await this.parties.lockCustomer(customerId, manager);
       if (!customer) throw new ResourceNotFoundException('Customer', customerId);
       if (!customer.is_active) throw new ConflictException(`Customer ${customerId} is inactive`);
-      const open = await this.orders.countByStatus(manager, customer.id, OPEN_STATUSES);
+      const open = await this.orders.countByStatus(manager, customer.id, OPEN_ORDER_STATUSES);
       if (open >= this.maxOpenOrders) {
         throw new ConflictException(
           `Customer ${customerId} has ${open} open orders, the most allowed at once (${this.maxOpenOrders}): ` +

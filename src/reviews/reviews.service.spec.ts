@@ -3,7 +3,7 @@ import { ConflictException, ForbiddenException, NotFoundException } from '@nestj
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { recordingDataSource } from '../common/testing/recording-data-source.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { Order } from '../orders/entities/order.entity.js';
 import type { OrderPartiesRepository } from '../orders/order-parties.repository.js';
 import type { OrdersRepository } from '../orders/orders.repository.js';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrdersByStatus } from '../../customers/dto/customer-analytics.dto.js';
-import { ORDER_STATUSES } from '../../orders/entities/order-status.js';
+import { ORDER_STATUSES } from '../../domain/order-status.js';
 import type { CustomerInsightsRow } from '../analytics.repository.js';
 import { HourlyOrders } from './customer-behavior.dto.js';
 

@@ -8,7 +8,7 @@ import type { LoadedValue } from '../../cache/tiered-cache.js';
 import { ResourceNotFoundException } from '../../common/errors/domain-errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { CustomerChanged, type DomainEvent, MenuItemChanged, OrderStatusChanged, RestaurantChanged } from '../../events/domain-events.js';
-import type { OrderStatus } from '../../orders/entities/order-status.js';
+import type { OrderStatus } from '../../domain/order-status.js';
 import { RestaurantsService } from '../../restaurants/restaurants.service.js';
 import { decideAccess } from './namespace-readers.js';
 import { CacheAccessLog } from '../inspection/cache-access-log.js';

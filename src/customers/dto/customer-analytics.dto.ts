@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORDER_STATUSES, type OrderStatus } from '../../orders/entities/order-status.js';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-status.js';
 
 /** Orders per status; every status is present, with 0 when the customer has none. */
 export class OrdersByStatus implements Record<OrderStatus, number> {

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { OrderStatus } from './order-status.js';
+import { OrderStatus } from '../../domain/order-status.js';
 import { Order } from './order.entity.js';
 
 /** One step of an order's history; the first has no `from_status` (the order was placed). */

@@ -3,7 +3,7 @@ import { numericToNumber } from '../../database/column-transformers.js';
 import { Customer } from '../../customers/entities/customer.entity.js';
 import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
 import { OrderItem } from './order-item.entity.js';
-import { OrderStatus } from './order-status.js';
+import { OrderStatus } from '../../domain/order-status.js';
 
 @Entity({ name: 'orders' })
 @Check('ck_orders_total_amount', `"total_amount" >= 0`)
