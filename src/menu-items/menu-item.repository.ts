@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
-import type { Restaurant } from '../restaurants/entities/restaurant.entity.js';
 import { MenuItem } from './entities/menu-item.entity.js';
 
 /** Every filter is optional; the ones given must all hold. */
@@ -19,7 +18,7 @@ export interface MenuItemFilter {
   restaurant_id?: number;
 }
 
-export type MenuItemValues = Partial<Omit<MenuItem, 'id' | 'created_at' | 'updated_at' | 'restaurant'>>;
+export type MenuItemValues = Partial<Omit<MenuItem, 'id' | 'created_at' | 'updated_at'>>;
 
 /** All SQL about menu items. */
 @Injectable()
@@ -38,12 +37,6 @@ export class MenuItemRepository {
 
   findById(id: number): Promise<MenuItem | null> {
     return this.items.findOneBy({ id });
-  }
-
-  findByIdWithRestaurant(id: number): Promise<(MenuItem & { restaurant: Restaurant }) | null> {
-    return this.items.findOne({ where: { id }, relations: { restaurant: true } }) as Promise<
-      (MenuItem & { restaurant: Restaurant }) | null
-    >;
   }
 
   /** One page of the matching items by id ascending, and how many match in all. */

@@ -16,7 +16,6 @@ import {
   toMenuItemResponse,
   type UpdateMenuItemDto,
 } from './dto/menu-item.dto.js';
-import { type MenuItemWithRestaurantResponse, toMenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
 import { type MenuItemFilter, MenuItemRepository } from './menu-item.repository.js';
 
 const MENU_ITEM = 'Menu item';
@@ -57,12 +56,6 @@ export class MenuItemsService {
     const item = await this.items.findById(id);
     if (!item) throw new ResourceNotFoundException(MENU_ITEM, id);
     return toMenuItemResponse(item);
-  }
-
-  async getWithRestaurant(id: number): Promise<MenuItemWithRestaurantResponse> {
-    const item = await this.items.findByIdWithRestaurant(id);
-    if (!item) throw new ResourceNotFoundException(MENU_ITEM, id);
-    return toMenuItemWithRestaurantResponse(item);
   }
 
   /** Only the fields sent change; an empty body changes nothing and returns the item as it is. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MenuItemsModule } from '../menu-items/menu-items.module.js';
+import { MenuItemWithRestaurantController } from './menu-item-with-restaurant.controller.js';
 import { RestaurantAnalyticsController } from './restaurant-analytics.controller.js';
 import { RestaurantAnalyticsRepository } from './restaurant-analytics.repository.js';
 import { RestaurantAnalyticsService } from './restaurant-analytics.service.js';
@@ -10,7 +11,7 @@ import { RestaurantsService } from './restaurants.service.js';
 @Module({
   imports: [MenuItemsModule],
   // The analytics controller first: its literal restaurants/analytics/* routes precede restaurants/:id.
-  controllers: [RestaurantAnalyticsController, RestaurantsController],
+  controllers: [RestaurantAnalyticsController, RestaurantsController, MenuItemWithRestaurantController],
   providers: [RestaurantRepository, RestaurantsService, RestaurantAnalyticsRepository, RestaurantAnalyticsService],
   exports: [RestaurantsService, RestaurantAnalyticsService],
 })

@@ -15,6 +15,7 @@ import {
   toRestaurantResponse,
   type UpdateRestaurantDto,
 } from './dto/restaurant.dto.js';
+import { type MenuItemWithRestaurantResponse, toMenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
 import { type RestaurantWithMenuResponse, toRestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
 import { type RestaurantFilter, RestaurantRepository, UNIQUE_NAME_INDEX } from './restaurant.repository.js';
 import type { Principal } from '../access/principal.js';
@@ -59,6 +60,12 @@ export class RestaurantsService {
     const restaurant = await this.restaurants.findByIdWithMenu(id);
     if (!restaurant) throw new ResourceNotFoundException(RESTAURANT, id);
     return toRestaurantWithMenuResponse(restaurant, restaurant.menu_items);
+  }
+
+  async getMenuItemWithRestaurant(id: number): Promise<MenuItemWithRestaurantResponse> {
+    const item = await this.restaurants.findMenuItemWithRestaurant(id);
+    if (!item) throw new ResourceNotFoundException('Menu item', id);
+    return toMenuItemWithRestaurantResponse(item);
   }
 
   async getMenu(id: number, page: PaginationQuery): Promise<Page<MenuItemResponse>> {

@@ -175,7 +175,7 @@ export class OrderResponse {
 }
 
 /** An order as the repository loads it: its lines (with the menu item name), restaurant and customer. */
-export type OrderDetails = Omit<Order, 'order_items' | 'restaurant' | 'customer'> & {
+export type OrderDetails = Omit<Order, 'restaurant' | 'customer'> & {
   order_items: (Omit<OrderItem, 'menu_item'> & { menu_item: Pick<MenuItem, 'name'> })[];
   restaurant: Pick<Restaurant, 'id' | 'name'>;
   customer: Pick<Customer, 'id' | 'name'>;

@@ -5,12 +5,10 @@ import {
   Entity,
   ForeignKey,
   Index,
-  OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import { numericToNumber } from '../../database/column-transformers.js';
-import { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 
 @Entity({ name: 'restaurants' })
 @Check('ck_restaurants_rating', `"rating" BETWEEN 0 AND 5`)
@@ -65,7 +63,4 @@ export class Restaurant {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updated_at: Date;
-
-  @OneToMany(() => MenuItem, (item) => item.restaurant)
-  menu_items?: MenuItem[];
 }
