@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
+import { numericToNumber } from '../../common/database/column-transformers.js';
 
 @Entity({ name: 'menu_items' })
 @Check('ck_menu_items_price', `"price" > 0`)

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
+import { numericToNumber } from '../../common/database/column-transformers.js';
 import type { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 import type { Order } from './order.entity.js';
 

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
+import { numericToNumber } from '../../common/database/column-transformers.js';
 import type { Customer } from '../../customers/entities/customer.entity.js';
 import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
 import { OrderStatus } from '../../domain/order-status.js';

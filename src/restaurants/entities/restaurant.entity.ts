@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
+import { numericToNumber } from '../../common/database/column-transformers.js';
 
 @Entity({ name: 'restaurants' })
 @Check('ck_restaurants_rating', `"rating" BETWEEN 0 AND 5`)
