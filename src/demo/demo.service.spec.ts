@@ -109,11 +109,11 @@ class FakeSampleData {
   async findSampleParties(_manager: EntityManager) {
     return this.parties;
   }
-  async findMixedOrders(_manager: EntityManager, parties: SampleParties, limit: number) {
+  async findMixedOrders(parties: SampleParties, limit: number, _manager: EntityManager) {
     expect(parties).toBe(this.parties);
     return { total: this.mixed.total, orders: this.mixed.orders.slice(0, limit) };
   }
-  async deleteSampleData(_manager: EntityManager, parties: SampleParties) {
+  async deleteSampleData(parties: SampleParties, _manager: EntityManager) {
     expect(parties).toBe(this.parties);
     log.push('delete');
     if (this.deleteError) throw this.deleteError;

@@ -142,9 +142,9 @@ export class DemoService {
     try {
       removed = await this.dataSource.transaction(async (manager) => {
         const parties = await this.sampleData.findSampleParties(manager);
-        const mixed = await this.sampleData.findMixedOrders(manager, parties, MIXED_ORDERS_NAMED);
+        const mixed = await this.sampleData.findMixedOrders(parties, MIXED_ORDERS_NAMED, manager);
         if (mixed.total > 0) throw new ConflictException(mixedOrdersMessage(mixed.total, mixed.orders));
-        return this.sampleData.deleteSampleData(manager, parties);
+        return this.sampleData.deleteSampleData(parties, manager);
       });
     } catch (error) {
       if (isForeignKeyViolation(error)) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { MenuItem } from './entities/menu-item.entity.js';
 
@@ -22,8 +23,8 @@ export type MenuItemValues = Partial<Omit<MenuItem, 'id' | 'created_at' | 'updat
 
 /** All SQL about menu items. */
 @Injectable()
-export class MenuItemRepository {
-  constructor(private readonly dataSource: DataSource) {}
+export class MenuItemsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private get items() {
     return this.dataSource.getRepository(MenuItem);
@@ -76,7 +77,7 @@ export class MenuItemRepository {
   }
 
   /** Inside the caller's transaction: deletes every item of the restaurant and returns their ids. */
-  async deleteByRestaurant(manager: EntityManager, restaurantId: number): Promise<number[]> {
+  async deleteByRestaurant(restaurantId: number, manager: EntityManager): Promise<number[]> {
     const result = await manager
       .createQueryBuilder()
       .delete()

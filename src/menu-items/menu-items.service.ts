@@ -16,7 +16,7 @@ import {
   toMenuItemResponse,
   type UpdateMenuItemDto,
 } from './dto/menu-item.dto.js';
-import { type MenuItemFilter, MenuItemRepository } from './menu-item.repository.js';
+import { type MenuItemFilter, MenuItemsRepository } from './menu-items.repository.js';
 
 const MENU_ITEM = 'Menu item';
 const RESTAURANT_FOREIGN_KEY = 'fk_menu_items_restaurant';
@@ -31,7 +31,7 @@ const DIETARY_FILTERS: Record<DietaryType, MenuItemFilter> = {
 @Injectable()
 export class MenuItemsService {
   constructor(
-    private readonly items: MenuItemRepository,
+    private readonly items: MenuItemsRepository,
     private readonly events: DomainEventBus,
   ) {}
 

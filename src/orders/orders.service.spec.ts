@@ -29,7 +29,7 @@ class FakeOrders {
   openCount = 0;
   countedStatuses: OrderStatus[] = [];
 
-  async countByStatus(manager: EntityManager, _customerId: number, statuses: OrderStatus[]) {
+  async countByStatus(_customerId: number, statuses: OrderStatus[], manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     this.countedStatuses = statuses;
     return this.openCount;
@@ -39,14 +39,14 @@ class FakeOrders {
     return id === this.order.id ? { ...this.order } : null;
   }
 
-  async insert(manager: EntityManager, order: NewOrder) {
+  async insert(order: NewOrder, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     log.push('insert');
     this.inserted.push(order);
     return this.order.id;
   }
 
-  async updateStatusIfCurrent(manager: EntityManager, id: number, from: OrderStatus, to: OrderStatus, deliveryTime: Date | null) {
+  async updateStatusIfCurrent(id: number, from: OrderStatus, to: OrderStatus, deliveryTime: Date | null, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     if (this.concurrentStatus) this.order.order_status = this.concurrentStatus;
     if (this.order.order_status !== from) return false;

@@ -4,7 +4,7 @@ import { MenuItemWithRestaurantController } from './menu-item-with-restaurant.co
 import { RestaurantAnalyticsController } from './restaurant-analytics.controller.js';
 import { RestaurantAnalyticsRepository } from './restaurant-analytics.repository.js';
 import { RestaurantAnalyticsService } from './restaurant-analytics.service.js';
-import { RestaurantRepository } from './restaurant.repository.js';
+import { RestaurantsRepository } from './restaurants.repository.js';
 import { RestaurantsController } from './restaurants.controller.js';
 import { RestaurantsService } from './restaurants.service.js';
 
@@ -12,7 +12,7 @@ import { RestaurantsService } from './restaurants.service.js';
   imports: [MenuItemsModule],
   // The analytics controller first: its literal restaurants/analytics/* routes precede restaurants/:id.
   controllers: [RestaurantAnalyticsController, RestaurantsController, MenuItemWithRestaurantController],
-  providers: [RestaurantRepository, RestaurantsService, RestaurantAnalyticsRepository, RestaurantAnalyticsService],
+  providers: [RestaurantsRepository, RestaurantsService, RestaurantAnalyticsRepository, RestaurantAnalyticsService],
   exports: [RestaurantsService, RestaurantAnalyticsService],
 })
 export class RestaurantsModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { MenuItem } from '../menu-items/entities/menu-item.entity.js';
 import { Restaurant } from './entities/restaurant.entity.js';
@@ -21,8 +22,8 @@ export const UNIQUE_NAME_INDEX = 'uq_restaurants_name_lower';
 
 /** All SQL about restaurants. */
 @Injectable()
-export class RestaurantRepository {
-  constructor(private readonly dataSource: DataSource) {}
+export class RestaurantsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private get restaurants() {
     return this.dataSource.getRepository(Restaurant);
@@ -87,7 +88,7 @@ export class RestaurantRepository {
   }
 
   /** Inside the caller's transaction; false when no restaurant has this id. */
-  async delete(manager: EntityManager, id: number): Promise<boolean> {
+  async delete(id: number, manager: EntityManager): Promise<boolean> {
     const result = await manager.delete(Restaurant, { id });
     return (result.affected ?? 0) > 0;
   }

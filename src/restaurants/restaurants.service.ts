@@ -1,5 +1,6 @@
 import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postgres-errors.js';
 import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
@@ -7,7 +8,7 @@ import { sentFields } from '../common/validation/presence.js';
 import { MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { type MenuItemResponse, toMenuItemResponse } from '../menu-items/dto/menu-item.dto.js';
-import { MenuItemRepository } from '../menu-items/menu-item.repository.js';
+import { MenuItemsRepository } from '../menu-items/menu-items.repository.js';
 import {
   type CreateRestaurantDto,
   type RestaurantResponse,
@@ -17,7 +18,7 @@ import {
 } from './dto/restaurant.dto.js';
 import { type MenuItemWithRestaurantResponse, toMenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
 import { type RestaurantWithMenuResponse, toRestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
-import { type RestaurantFilter, RestaurantRepository, UNIQUE_NAME_INDEX } from './restaurant.repository.js';
+import { type RestaurantFilter, RestaurantsRepository, UNIQUE_NAME_INDEX } from './restaurants.repository.js';
 import type { Principal } from '../access/principal.js';
 
 const RESTAURANT = 'Restaurant';
@@ -25,9 +26,9 @@ const RESTAURANT = 'Restaurant';
 @Injectable()
 export class RestaurantsService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly restaurants: RestaurantRepository,
-    private readonly menuItems: MenuItemRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly restaurants: RestaurantsRepository,
+    private readonly menuItems: MenuItemsRepository,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -100,8 +101,8 @@ export class RestaurantsService {
     let deletedMenuItemIds: number[];
     try {
       deletedMenuItemIds = await this.dataSource.transaction(async (manager) => {
-        const menuItemIds = await this.menuItems.deleteByRestaurant(manager, id);
-        if (!(await this.restaurants.delete(manager, id))) throw new ResourceNotFoundException(RESTAURANT, id);
+        const menuItemIds = await this.menuItems.deleteByRestaurant(id, manager);
+        if (!(await this.restaurants.delete(id, manager))) throw new ResourceNotFoundException(RESTAURANT, id);
         return menuItemIds;
       });
     } catch (error) {
