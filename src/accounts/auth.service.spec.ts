@@ -100,7 +100,6 @@ class FakeRefreshTokens {
   }
 }
 
-/** Runs the callback with a manager whose Customer repository keeps rows in memory. */
 /** The customers table: each insert lands in `customers`, with the columns the database fills. */
 function fakeCustomers(customers: object[]): CustomersRepository {
   return {

@@ -17,7 +17,7 @@ import type { ReviewsService } from '../reviews/reviews.service.js';
 import { DemoService, mixedOrdersMessage } from './demo.service.js';
 import type { SampleDataCounts } from './dto/sample-data.dto.js';
 import type { MixedOrder, RemovedSampleData, SampleParties } from './sample-data.repository.js';
-import { buildSamplePlan, finalStatus } from './sample-plan.js';
+import { buildSamplePlan, lastStatus } from './sample-plan.js';
 import type { CacheService } from '../cache/cache.service.js';
 
 const plan = buildSamplePlan();
@@ -178,7 +178,7 @@ describe('DemoService', () => {
       const response = await demo.createSampleData();
 
       const byStatus = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0]));
-      for (const order of plan.orders) byStatus[finalStatus(order)]++;
+      for (const order of plan.orders) byStatus[lastStatus(order)]++;
       const menuItems = plan.restaurants.reduce((sum, restaurant) => sum + restaurant.menu.length, 0);
       const reviews = plan.orders.filter((order) => order.review).length;
       expect(response).toEqual({

@@ -22,7 +22,7 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import { type SampleDataCounts, type SampleDataResponse, toSampleDataResponse } from './dto/sample-data.dto.js';
 import type { SampleRestaurant } from './sample-catalogue.js';
 import { type MixedOrder, type RemovedSampleData, SampleDataRepository } from './sample-data.repository.js';
-import { buildSamplePlan, finalStatus, type PlannedOrder, type SamplePlan } from './sample-plan.js';
+import { buildSamplePlan, lastStatus, type PlannedOrder, type SamplePlan } from './sample-plan.js';
 
 const MINUTE_MS = 60_000;
 /** How many mixed orders a refused delete names. */
@@ -185,7 +185,7 @@ export class DemoService {
     const now = Date.now();
     for (const planned of plan.orders) {
       await this.createOrder(planned, plan, ids, new Date(now - planned.minutes_ago * MINUTE_MS));
-      const status = finalStatus(planned);
+      const status = lastStatus(planned);
       tally.orders_by_status[status] = (tally.orders_by_status[status] ?? 0) + 1;
       if (planned.review) tally.reviews++;
     }

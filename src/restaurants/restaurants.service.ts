@@ -75,10 +75,10 @@ export class RestaurantsService {
     return new Page(items.map(toMenuItemResponse), total);
   }
 
-  /** Only the fields sent change; an empty body changes nothing and returns the restaurant as it is. */
   /**
-   * Only the fields sent change. The rating is the average of the reviews: an owner may not set
-   * it, and an admin's correction lasts until the next review recomputes it.
+   * Only the fields sent change; an empty body changes nothing and returns the restaurant as it is.
+   * The rating is the average of the reviews: an owner may not set it, and an admin's correction
+   * lasts until the next review recomputes it.
    */
   async update(id: number, dto: UpdateRestaurantDto, caller?: Principal): Promise<RestaurantResponse> {
     if (dto.rating !== undefined && caller?.role !== 'admin') {

@@ -44,7 +44,7 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: roundMs(performance.now() - started) };
 };
 
-/** Seed 001's enterprise endpoints, each run on real data and measured; the pattern demonstrations on sandbox entries. */
+/** The /enterprise endpoints: each run on real data and measured; the pattern demonstrations on sandbox entries. */
 @Injectable()
 export class EnterpriseService {
   constructor(

@@ -52,9 +52,9 @@ export class Restaurant {
   @Column({ type: 'integer', default: 20 })
   capacity: number;
 
-  /** The restaurant_owner account that manages it (null: admins only). Named by table: accounts belong to auth. */
+  /** The restaurant_owner account that manages it (null: admins only). */
   @Index('ix_restaurants_owner_account_id')
-  @ForeignKey('accounts', { name: 'fk_restaurants_owner_account', onDelete: 'SET NULL' })
+  @ForeignKey('Account', { name: 'fk_restaurants_owner_account', onDelete: 'SET NULL' })
   @Column({ type: 'integer', nullable: true })
   owner_account_id: number | null;
 
