@@ -7,7 +7,7 @@ import { TextLength } from '../../common/validation/validators.js';
 import { CacheOpsSettings } from '../cache-ops.settings.js';
 import { MinuteBucketResponse, PathActivityResponse, RecommendationResponse } from './cache-stats.dto.js';
 import { WarmedPath } from './cache-operations.dto.js';
-import { THRESHOLDS } from '../recommendations.js';
+import { THRESHOLDS } from '../inspection/recommendations.js';
 
 export const CASCADE_ENTITIES = ['restaurant', 'menu_item', 'customer', 'order'] as const;
 export type CascadeEntity = (typeof CASCADE_ENTITIES)[number];
