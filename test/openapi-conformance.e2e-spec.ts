@@ -142,6 +142,10 @@ describe('the OpenAPI document against the wire, every operation and caller', ()
     return { method, path, status: response.status, header: (name) => response.headers.get(name) ?? undefined, text };
   }
 
+  it('states every response schema so that a JSON Schema 2020-12 validator compiles it in strict mode', () => {
+    expect(contract.compileAll()).toEqual([]);
+  });
+
   it('answers every documented operation, for every caller, as the document says', async () => {
     const operations = contract.operations().sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
     const mismatches: string[] = [];

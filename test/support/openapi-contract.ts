@@ -120,6 +120,28 @@ export class OpenApiContract {
     return this.routes.map((route) => ({ method: route.method, path: route.template, operation: route.operation }));
   }
 
+  /** Compiles every response body and header schema now (Ajv's strict mode refuses a malformed one): the errors, by operation. */
+  compileAll(): string[] {
+    const errors: string[] = [];
+    for (const route of this.routes) {
+      for (const [status, response] of Object.entries(route.operation.responses)) {
+        const schemas = [
+          ...Object.entries(response.content ?? {}).map(([media, content]) => [media, content.schema] as const),
+          ...Object.entries(response.headers ?? {}).map(([name, header]) => [`header ${name}`, header.schema] as const),
+        ];
+        for (const [what, schema] of schemas) {
+          if (!schema) continue;
+          try {
+            this.validator(schema);
+          } catch (error) {
+            errors.push(`${route.method} ${route.template} ${status} ${what}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+      }
+    }
+    return errors;
+  }
+
   private route(method: string, path: string): Route | undefined {
     const bare = path.split('?')[0].split('#')[0];
     return this.routes.find((route) => route.method === method.toUpperCase() && route.pattern.test(bare));
