@@ -385,3 +385,27 @@ export function toLiveOrdersResponse(rows: LiveOrderRow[]): LiveRestaurantOrders
   }
   return groups;
 }
+
+/** The data of a "status" or "status-changed" event on an order's event stream. */
+export class OrderStatusEventData {
+  @ApiProperty({ type: 'integer', example: 17 })
+  order_id: number;
+
+  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
+  order_status: OrderStatus;
+
+  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', nullable: true, example: OrderStatus.Placed, description: 'Null on the "status" event that opens the stream' })
+  from_status: OrderStatus | null;
+
+  @ApiProperty({ example: false, description: 'delivered or cancelled: the stream ends after this event' })
+  is_final: boolean;
+}
+
+/** The data of the "reconnect" event that ends a stream before the order is final. */
+export class StreamReconnectEventData {
+  @ApiProperty({ type: 'integer', example: 17, required: false, description: 'Sent when the instance shuts down; absent when the access token expired' })
+  order_id?: number;
+
+  @ApiProperty({ example: 'This instance is shutting down' })
+  reason: string;
+}
