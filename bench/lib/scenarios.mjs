@@ -1,8 +1,9 @@
 import { BenchFailure } from './failure.mjs';
 
 /**
- * The four measurements. Scenarios 1 and 4 share one app (cache on), 2 and 3 have one each; the
- * env is what makes each app differ. `xCache` is the header every answer must carry.
+ * The measurements of Tiffin (1-4) and of its peers (5-7). Scenarios 1 and 4 share one app (cache
+ * on), 2 and 3 have one each, the env is what makes each app differ; 6 and 7 share the Nest
+ * recipe. `xCache` is the header every answer must carry; `peer` names a server of bench/peers/.
  */
 export const SCENARIOS = {
   l1: {
@@ -31,6 +32,28 @@ export const SCENARIOS = {
     title: 'Constant route of the same app (ceiling)',
     app: 'cache-l1',
     env: { CACHE_ENABLED: 'true', CACHE_L1_ENABLED: 'true' },
+    xCache: null,
+    path: '/health',
+  },
+  bare: {
+    id: 5,
+    title: 'Bare Fastify 5 sending the bytes and headers recorded from scenario 1',
+    app: 'bare-fastify',
+    peer: 'bare',
+    xCache: null,
+  },
+  recipe: {
+    id: 6,
+    title: 'The usual Nest recipe: CacheInterceptor, @keyv/redis store, row in Postgres',
+    app: 'nest-recipe',
+    peer: 'recipe',
+    xCache: null,
+  },
+  recipeConstant: {
+    id: 7,
+    title: "The Nest recipe's constant route (a controller returning an object)",
+    app: 'nest-recipe',
+    peer: 'recipe',
     xCache: null,
     path: '/health',
   },
