@@ -151,6 +151,9 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     trustProxy: (config.http.trustProxyHops > 0 ? config.http.trustProxyHops : false) as boolean,
     // The seeds' paths end in "/" (POST /restaurants/); both spellings reach the same route.
     routerOptions: { ignoreTrailingSlash: true },
+    // The app registers no Nest middleware: without middie, no request runs its onRequest hook
+    // (middleware added later would fail at start-up, when Fastify has no `use`, not silently).
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), adapter, {
     logger: createLogger(config),
