@@ -186,11 +186,13 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       maxAge: 600,
     });
   }
+  // A callback hook, not an async one: an async hook costs every answer a promise and a microtask.
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onSend', async (request, reply) => {
+    .addHook('onSend', (request, reply, payload, done) => {
       reply.header('x-request-id', request.id);
+      done(null, payload);
     });
   registerRequestLogging(app, config);
   // Before app.init(): the cache fast path's hook, added during init, may answer and end the chain.
