@@ -33,6 +33,9 @@ export function createLogger(config: AppConfig): ConsoleLogger {
  * the request is traced or the caller sent a traceparent). Never bodies or headers.
  */
 function registerRequestLogging(app: NestFastifyApplication, config: AppConfig): void {
+  // The lines are written at level "log": below it (LOG_LEVEL=warn, error, fatal) the logger would
+  // drop each one after the hook had built it, so no hook is registered.
+  if (LOG_LEVELS.indexOf(config.log.level) < LOG_LEVELS.indexOf('log')) return;
   const logger = new Logger('HTTP');
   app
     .getHttpAdapter()
