@@ -10,7 +10,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
-import { BEARER_SCHEME } from './auth/access/access.decorators.js';
+import { BEARER_SCHEME } from './access/access.decorators.js';
 import { ErrorBody } from './common/errors/error-body.js';
 import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
 import { RequestContextInterceptor } from './common/context/request-context.js';
