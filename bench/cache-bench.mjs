@@ -8,15 +8,19 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { BenchFailure } from './lib/failure.mjs';
 import { createRestaurantWithMenu } from './lib/fixture.mjs';
-import { measure } from './lib/load.mjs';
+import { combineWindows, measure } from './lib/load.mjs';
 import { readCommandLine } from './lib/options.mjs';
 import { BARE_FASTIFY, buildNestRecipe, seedRecipeTable, writeRecording } from './lib/peers.mjs';
 import { describeMachine, markdownReport, writeAtomically } from './lib/report.mjs';
-import { assertXCache, expectXCache, get, SCENARIOS, withMenuPath } from './lib/scenarios.mjs';
+import { assertXCache, expectXCache, get, SCENARIOS, tierHits, withMenuPath } from './lib/scenarios.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
 
 const RESULTS = join(import.meta.dirname, 'results');
-const OPTIONS = ['duration', 'warmup', 'connections'];
+const OPTIONS = ['duration', 'warmup', 'connections', 'rounds'];
+/** Warm-up of the later slices of a scenario: its server sat idle while the others were loaded. */
+const REWARM_SECONDS = 1;
+/** Share of a cached scenario's answers that must come from its tier (the rest: a miss reloaded it). */
+const MIN_TIER_SHARE = 0.99;
 const INTENDED_BODY_BYTES = { min: 2000, max: 3500 };
 /** Scenarios whose server talks to Postgres or Redis: "rest of machine" includes them there. */
 const SCENARIOS_WITH_SERVICES = new Set([SCENARIOS.l2.id, SCENARIOS.off.id, SCENARIOS.recipe.id]);
@@ -94,20 +98,62 @@ async function recipeKeyCount(session) {
   return (await session.redis.memoryUsage('recipe*', 1)).keys;
 }
 
-async function runScenario(session, scenario, app, path, options) {
+/** One slice of a scenario's window; `first` slices get the full warm-up. */
+async function runSlice(session, { scenario, app, path }, options, round) {
   session.checkpoint();
-  log(`${scenario.id}. ${scenario.title}: ${options.warmup} s warm-up + ${options.duration} s on ${app.name} ${path}`);
-  const result = await measure(`${app.baseUrl}${path}`, app.child.pid, options);
+  const seconds = options.duration / options.rounds;
+  const warmup = round === 0 ? options.warmup : Math.min(options.warmup, REWARM_SECONDS);
+  // A cached scenario counts its tier's hits over the window (the app's own counter): on a loaded
+  // machine Redis can answer late enough for the invalidation bus to drop L1 for a moment.
+  const counted = scenario.tier ? () => tierHits(app, scenario.tier, session.adminToken) : async () => 0;
+  let hitsBefore = 0;
+  const result = await measure(`${app.baseUrl}${path}`, app.child.pid, {
+    ...options,
+    warmup,
+    duration: seconds,
+    keepTimes: true,
+    beforeWindow: async () => (hitsBefore = await counted()),
+  });
+  const hits = (await counted()) - hitsBefore;
   session.checkpoint();
-  // The window must not have changed where the answer comes from (expiry, refresh, Redis lost).
-  if (scenario.xCache) await assertXCache(app, path, scenario.xCache);
+  if (scenario.tier) {
+    result.tier_hits = hits;
+    if (hits < result.requests * MIN_TIER_SHARE) {
+      throw new BenchFailure(`${app.name}: ${hits} ${scenario.tier} hits for ${result.requests} requests in a window of ${scenario.title}`);
+    }
+  } else if (scenario.xCache) {
+    // The window must not have changed where the answer comes from.
+    await assertXCache(app, path, scenario.xCache);
+  }
   const cpu = result.cpu_cores;
   log(
-    `   ${Math.round(result.requests_per_second)} req/s, p50 ${result.latency_ms.p50.toFixed(2)} ms, ` +
-      `p99 ${result.latency_ms.p99.toFixed(2)} ms, ${result.errors} errors, ${result.non2xx} non-2xx` +
-      (cpu ? `; CPU cores: server ${cpu.server}, load generator ${cpu.load_generator}, rest ${cpu.rest_of_machine}; ${result.server_cpu_us_per_request.toFixed(1)} us of server CPU per request` : ''),
+    `   round ${round + 1}, ${scenario.id}. ${app.name} ${path}: ${Math.round(result.requests_per_second)} req/s` +
+      (cpu ? `, server ${cpu.server} cores, ${result.server_cpu_us_per_request.toFixed(1)} us per request, rest of machine ${cpu.rest_of_machine}` : ''),
   );
-  return { key: Object.keys(SCENARIOS).find((key) => SCENARIOS[key] === scenario), id: scenario.id, title: scenario.title, app: app.name, path, x_cache: scenario.xCache, ...result };
+  return result;
+}
+
+/**
+ * Every scenario's window, split into `rounds` slices that take turns (1, 2, ..., 1, 2, ...), so
+ * that other work on a shared machine, which comes and goes, falls on all of them alike; each
+ * scenario's result is its slices added up.
+ */
+async function runScenarios(session, runs, options) {
+  const slices = runs.map(() => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [index, run] of runs.entries()) slices[index].push(await runSlice(session, run, options, round));
+  }
+  return runs.map(({ scenario, app, path }, index) => {
+    const { times: _times, ...combined } = combineWindows(slices[index]);
+    if (scenario.tier) combined.tier_hits = slices[index].reduce((sum, slice) => sum + slice.tier_hits, 0);
+    const cpu = combined.cpu_cores;
+    log(
+      `${scenario.id}. ${scenario.title}: ${Math.round(combined.requests_per_second)} req/s, p50 ${combined.latency_ms.p50.toFixed(2)} ms, ` +
+        `p99 ${combined.latency_ms.p99.toFixed(2)} ms, ${combined.errors} errors, ${combined.non2xx} non-2xx` +
+        (cpu ? `; CPU cores: server ${cpu.server}, load generator ${cpu.load_generator}, rest ${cpu.rest_of_machine}; ${combined.server_cpu_us_per_request.toFixed(1)} us of server CPU per request` : ''),
+    );
+    return { key: Object.keys(SCENARIOS).find((key) => SCENARIOS[key] === scenario), id: scenario.id, title: scenario.title, app: app.name, path, x_cache: scenario.xCache, ...combined };
+  });
 }
 
 function ratiosOf(results) {
@@ -183,27 +229,25 @@ async function bench(session, options) {
   }
   log(`verified: X-Cache HIT-L1 / HIT-L2 / BYPASS, the recipe's answer in Redis, the bare peer's headers, byte-identical ${bodyBytes}-byte bodies`);
 
-  // One server under load at a time, each stopped once its scenarios are done. The bare baseline
-  // runs right before Tiffin's constant route and L1 hit, which run back to back on one process.
-  const results = [await runScenario(session, SCENARIOS.bare, bare, path, options)];
-  await bare.stop();
-  results.push(
-    await runScenario(session, SCENARIOS.constant, cacheL1, SCENARIOS.constant.path, options),
-    await runScenario(session, SCENARIOS.l1, cacheL1, path, options),
-  );
-  await cacheL1.stop();
-  results.push(await runScenario(session, SCENARIOS.l2, cacheL2, path, options));
-  await cacheL2.stop();
+  // One server under load at a time; all stay up until every slice is done.
   const recipeKeys = await recipeKeyCount(session);
-  results.push(
-    await runScenario(session, SCENARIOS.recipe, recipe, path, options),
-    await runScenario(session, SCENARIOS.recipeConstant, recipe, SCENARIOS.recipeConstant.path, options),
+  log(`${options.rounds} rounds of ${(options.duration / options.rounds).toFixed(1)} s per scenario (warm-up ${options.warmup} s, then ${Math.min(options.warmup, REWARM_SECONDS)} s)`);
+  const results = await runScenarios(
+    session,
+    [
+      { scenario: SCENARIOS.bare, app: bare, path },
+      { scenario: SCENARIOS.constant, app: cacheL1, path: SCENARIOS.constant.path },
+      { scenario: SCENARIOS.l1, app: cacheL1, path },
+      { scenario: SCENARIOS.l2, app: cacheL2, path },
+      { scenario: SCENARIOS.recipe, app: recipe, path },
+      { scenario: SCENARIOS.recipeConstant, app: recipe, path: SCENARIOS.recipeConstant.path },
+      { scenario: SCENARIOS.off, app: cacheOff, path },
+    ],
+    options,
   );
-  // Every answer of the recipe's window was a hit: its one entry was there before and after.
-  if (recipeKeys !== 1 || (await recipeKeyCount(session)) !== 1) throw new BenchFailure("the recipe's cache entry changed during its window");
-  await recipe.stop();
-  results.push(await runScenario(session, SCENARIOS.off, cacheOff, path, options));
-  await cacheOff.stop();
+  // Every answer of the recipe's windows was a hit: its one entry was there before and after.
+  if (recipeKeys !== 1 || (await recipeKeyCount(session)) !== 1) throw new BenchFailure("the recipe's cache entry changed during its windows");
+  await Promise.all([bare, cacheL1, cacheL2, recipe, cacheOff].map((app) => app.stop()));
 
   results.sort((a, b) => a.id - b.id);
   const bareRps = results.find((result) => result.key === 'bare').requests_per_second;
@@ -233,6 +277,7 @@ async function bench(session, options) {
       connections: options.connections,
       warmup_seconds: options.warmup,
       duration_seconds: options.duration,
+      rounds: options.rounds,
       pipelining: 1,
       load_generator: 'autocannon, in the bench process',
       server: 'node dist/main.js, NODE_ENV=production, LOG_LEVEL=warn; peers: bench/peers/',

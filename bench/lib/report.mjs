@@ -68,8 +68,9 @@ ${report.generated_at} on ${machine.cpu_model} (${machine.cores} cores, ${machin
 load average at start ${machine.load_average_at_start.join(' / ')}, at end ${machine.load_average_at_end.join(' / ')}; commit ${machine.git_commit ?? 'unknown'}${machine.uncommitted_src_changes ? ' (with uncommitted changes in src/)' : ''}.
 
 Tiffin's production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn) against Postgres and Redis,
-and the peers of bench/peers/; autocannon in the bench process, ${settings.connections} connections, ${settings.warmup_seconds} s warm-up then
-${settings.duration_seconds} s measured per scenario, one server under load at a time.
+and the peers of bench/peers/; autocannon in the bench process, ${settings.connections} connections, ${settings.duration_seconds} s measured per scenario in
+${settings.rounds} slices, the scenarios taking turns (warm-up ${settings.warmup_seconds} s before a scenario's first slice, 1 s before the
+others), one server under load at a time.
 Body: ${integer(report.body_bytes)} bytes (a restaurant with ${report.menu_items} menu items), byte-identical in scenarios 1-3, 5 and 6.
 
 | # | Scenario | Server | Route | X-Cache | req/s | p50 ms | p99 ms | vs bare | errors | non-2xx |

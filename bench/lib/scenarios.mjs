@@ -12,6 +12,7 @@ export const SCENARIOS = {
     app: 'cache-l1',
     env: { CACHE_ENABLED: 'true', CACHE_L1_ENABLED: 'true' },
     xCache: 'HIT-L1',
+    tier: 'l1',
   },
   l2: {
     id: 2,
@@ -19,6 +20,7 @@ export const SCENARIOS = {
     app: 'cache-l2',
     env: { CACHE_ENABLED: 'true', CACHE_L1_ENABLED: 'false' },
     xCache: 'HIT-L2',
+    tier: 'l2',
   },
   off: {
     id: 3,
@@ -95,4 +97,15 @@ export async function assertXCache(app, path, expected) {
   if (answer.status !== 200 || seen !== expected) {
     throw new BenchFailure(`${app.name}: after the window GET ${path} answered ${answer.status}, X-Cache ${seen}; expected 200, ${expected}`);
   }
+}
+
+/** The app's cache hits so far from one tier (`tiffin_cache_hits_total`, all namespaces), read from /metrics. */
+export async function tierHits(app, tier, adminToken) {
+  const answer = await get(app, '/metrics', { authorization: `Bearer ${adminToken}` });
+  if (answer.status !== 200) throw new BenchFailure(`${app.name}: GET /metrics answered ${answer.status}`);
+  let hits = 0;
+  for (const line of answer.body.toString().split('\n')) {
+    if (line.startsWith('tiffin_cache_hits_total{') && line.includes(`tier="${tier}"`)) hits += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return hits;
 }
