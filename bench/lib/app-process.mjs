@@ -38,13 +38,17 @@ async function freePort() {
 const INHERITED_BUT_IGNORED =
   /^(CACHE_|DATABASE_|REDIS_|EMBEDDED_DB_|JOBS_|JWT_|AUTH_|ADMIN_|RATE_LIMIT_|METRICS_PUBLIC$|NODE_OPTIONS$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/;
 
-/** The production build (`node dist/main.js`) as a child process on a port of its own. */
+/**
+ * A server as a child process on a port of its own: the production build (`node dist/main.js`),
+ * or another `script` (the peers of bench:cache) that answers `readyPath` once it serves.
+ */
 export class AppProcess {
-  constructor(name, child, port, nodeFlags) {
+  constructor(name, child, port, nodeFlags, readyPath) {
     this.name = name;
     this.child = child;
     this.port = port;
     this.nodeFlags = nodeFlags;
+    this.readyPath = readyPath;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.output = [];
     this.exit = new Promise((resolve) => {
@@ -69,16 +73,16 @@ export class AppProcess {
     }
   }
 
-  static async start(name, env, { nodeFlags = [] } = {}) {
-    if (!existsSync(MAIN)) throw new BenchFailure(`${MAIN} does not exist: build first (npm run build)`);
+  static async start(name, env, { nodeFlags = [], script = MAIN, readyPath = '/health' } = {}) {
+    if (!existsSync(script)) throw new BenchFailure(`${script} does not exist${script === MAIN ? ': build first (npm run build)' : ''}`);
     const port = await freePort();
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !INHERITED_BUT_IGNORED.test(key)));
-    const child = spawn(process.execPath, [...nodeFlags, MAIN], {
+    const child = spawn(process.execPath, [...nodeFlags, script], {
       cwd: REPO_ROOT,
       env: { ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const app = new AppProcess(name, child, port, nodeFlags);
+    const app = new AppProcess(name, child, port, nodeFlags, readyPath);
     running.add(app);
     return app;
   }
@@ -95,7 +99,7 @@ export class AppProcess {
   }
 
   /**
-   * Waits until GET /health answers 200; fails if the process exits or the time runs out. Three
+   * Waits until GET {readyPath} answers 200; fails if the process exits or the time runs out. Three
    * minutes: on a shared, overloaded machine (load average near 20 on 2 cores) a start took over 60 s.
    */
   async waitUntilReady(timeoutMs = 180_000) {
@@ -106,14 +110,14 @@ export class AppProcess {
           `${this.name} exited during start-up (code ${this.exited.code}, signal ${this.exited.signal}):\n${this.describeOutput()}`,
         );
       }
-      const answered = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(1000) }).then(
+      const answered = await fetch(`${this.baseUrl}${this.readyPath}`, { signal: AbortSignal.timeout(1000) }).then(
         (response) => response.status === 200,
         () => false,
       );
       if (answered) return;
       await sleep(100);
     }
-    throw new BenchFailure(`${this.name} did not answer GET /health within ${timeoutMs / 1000} s:\n${this.describeOutput()}`);
+    throw new BenchFailure(`${this.name} did not answer GET ${this.readyPath} within ${timeoutMs / 1000} s:\n${this.describeOutput()}`);
   }
 
   /** SIGTERM (the app drains and exits, writing a --cpu-prof profile), SIGKILL after a grace period. */

@@ -35,8 +35,8 @@ export function markdownReport(report) {
   const { machine, settings } = report;
   const rows = report.scenarios.map(
     (scenario) =>
-      `| ${scenario.id} | ${scenario.title} | \`${scenario.path}\` | ${scenario.x_cache ?? '-'} | ${integer(scenario.requests_per_second)} | ` +
-      `${millis(scenario.latency_ms.p50)} | ${millis(scenario.latency_ms.p99)} | ${ratio(scenario.ratio_to_constant)} | ` +
+      `| ${scenario.id} | ${scenario.title} | ${scenario.app} | \`${scenario.path}\` | ${scenario.x_cache ?? '-'} | ${integer(scenario.requests_per_second)} | ` +
+      `${millis(scenario.latency_ms.p50)} | ${millis(scenario.latency_ms.p99)} | ${ratio(scenario.ratio_to_bare)} | ` +
       `${scenario.errors} | ${scenario.non2xx} |`,
   );
   const cpuRows = report.scenarios
@@ -57,25 +57,33 @@ client, not the server, set the pace; "rest" is Postgres/Redis plus any other wo
 |---|---:|---:|---:|---:|
 ${cpuRows.join('\n')}
 `;
-  const goal = report.goal;
-  return `# Cache benchmark: GET /restaurants/{id}/with-menu
+  const ratioRows = report.ratios.map(
+    (entry) =>
+      `| ${entry.label} | ${entry.of} / ${entry.to} | **${ratio(entry.ratio)}** | ${entry.threshold === undefined ? '-' : `${entry.threshold.toFixed(2)}x`} | ` +
+      `${entry.threshold === undefined ? '-' : entry.met ? 'met' : 'NOT met'} | ${ratio(entry.cpu_ratio)} |`,
+  );
+  return `# Cache benchmark: GET /restaurants/{id}/with-menu against bare Fastify and the usual Nest recipe
 
 ${report.generated_at} on ${machine.cpu_model} (${machine.cores} cores, ${machine.memory_gb} GB), Node ${machine.node}, ${machine.os};
-load average at start ${machine.load_average_at_start.join(' / ')}; commit ${machine.git_commit ?? 'unknown'}${machine.uncommitted_src_changes ? ' (with uncommitted changes in src/)' : ''}.
+load average at start ${machine.load_average_at_start.join(' / ')}, at end ${machine.load_average_at_end.join(' / ')}; commit ${machine.git_commit ?? 'unknown'}${machine.uncommitted_src_changes ? ' (with uncommitted changes in src/)' : ''}.
 
-Production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn) against Postgres and Redis;
-autocannon in the bench process, ${settings.connections} connections, ${settings.warmup_seconds} s warm-up then
-${settings.duration_seconds} s measured per scenario, one server under load at a time.
-Body: ${integer(report.body_bytes)} bytes (a restaurant with ${report.menu_items} menu items), byte-identical in scenarios 1-3.
+Tiffin's production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn) against Postgres and Redis,
+and the peers of bench/peers/; autocannon in the bench process, ${settings.connections} connections, ${settings.duration_seconds} s measured per scenario in
+${settings.rounds} slices, the scenarios taking turns (warm-up ${settings.warmup_seconds} s before a scenario's first slice, 1 s before the
+others), one server under load at a time.
+Body: ${integer(report.body_bytes)} bytes (a restaurant with ${report.menu_items} menu items), byte-identical in scenarios 1-3, 5 and 6.
 
-| # | Scenario | Route | X-Cache | req/s | p50 ms | p99 ms | vs constant | errors | non-2xx |
-|---|---|---|---|---:|---:|---:|---:|---:|---:|
+| # | Scenario | Server | Route | X-Cache | req/s | p50 ms | p99 ms | vs bare | errors | non-2xx |
+|---|---|---|---|---|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 ${cpuSection}
-Goal of the cache-layer issue: a cached GET at ${goal.threshold.toFixed(2)}x or more of the constant route.
-Cached from L1: **${ratio(goal.ratio)}**, ${goal.met ? 'met' : 'NOT met'}.${
-    Number.isFinite(goal.cpu_ratio) ? ` By server CPU per request (constant / L1): ${ratio(goal.cpu_ratio)}.` : ''
-  }
+Ratios of this run (req/s of the first scenario over the second's; the goals are judged on it).
+"By CPU" is the second's server CPU per request over the first's: the same comparison by what each
+request cost the server, which competing work on the machine skews less.
+
+| Ratio | scenarios | req/s ratio | goal | | by CPU |
+|---|---|---:|---:|---|---:|
+${ratioRows.join('\n')}
 
 ${report.warnings.map((warning) => `Warning: ${warning}.\n`).join('')}The run took ${Math.round(report.run_seconds)} s (without the build).
 `;

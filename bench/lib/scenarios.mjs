@@ -1,8 +1,9 @@
 import { BenchFailure } from './failure.mjs';
 
 /**
- * The four measurements. Scenarios 1 and 4 share one app (cache on), 2 and 3 have one each; the
- * env is what makes each app differ. `xCache` is the header every answer must carry.
+ * The measurements of Tiffin (1-4) and of its peers (5-7). Scenarios 1 and 4 share one app (cache
+ * on), 2 and 3 have one each, the env is what makes each app differ; 6 and 7 share the Nest
+ * recipe. `xCache` is the header every answer must carry; `peer` names a server of bench/peers/.
  */
 export const SCENARIOS = {
   l1: {
@@ -11,6 +12,7 @@ export const SCENARIOS = {
     app: 'cache-l1',
     env: { CACHE_ENABLED: 'true', CACHE_L1_ENABLED: 'true' },
     xCache: 'HIT-L1',
+    tier: 'l1',
   },
   l2: {
     id: 2,
@@ -18,6 +20,7 @@ export const SCENARIOS = {
     app: 'cache-l2',
     env: { CACHE_ENABLED: 'true', CACHE_L1_ENABLED: 'false' },
     xCache: 'HIT-L2',
+    tier: 'l2',
   },
   off: {
     id: 3,
@@ -31,6 +34,28 @@ export const SCENARIOS = {
     title: 'Constant route of the same app (ceiling)',
     app: 'cache-l1',
     env: { CACHE_ENABLED: 'true', CACHE_L1_ENABLED: 'true' },
+    xCache: null,
+    path: '/health',
+  },
+  bare: {
+    id: 5,
+    title: 'Bare Fastify 5 sending the bytes and headers recorded from scenario 1',
+    app: 'bare-fastify',
+    peer: 'bare',
+    xCache: null,
+  },
+  recipe: {
+    id: 6,
+    title: 'The usual Nest recipe: CacheInterceptor, @keyv/redis store, row in Postgres',
+    app: 'nest-recipe',
+    peer: 'recipe',
+    xCache: null,
+  },
+  recipeConstant: {
+    id: 7,
+    title: "The Nest recipe's constant route (a controller returning an object)",
+    app: 'nest-recipe',
+    peer: 'recipe',
     xCache: null,
     path: '/health',
   },
@@ -72,4 +97,15 @@ export async function assertXCache(app, path, expected) {
   if (answer.status !== 200 || seen !== expected) {
     throw new BenchFailure(`${app.name}: after the window GET ${path} answered ${answer.status}, X-Cache ${seen}; expected 200, ${expected}`);
   }
+}
+
+/** The app's cache hits so far from one tier (`tiffin_cache_hits_total`, all namespaces), read from /metrics. */
+export async function tierHits(app, tier, adminToken) {
+  const answer = await get(app, '/metrics', { authorization: `Bearer ${adminToken}` });
+  if (answer.status !== 200) throw new BenchFailure(`${app.name}: GET /metrics answered ${answer.status}`);
+  let hits = 0;
+  for (const line of answer.body.toString().split('\n')) {
+    if (line.startsWith('tiffin_cache_hits_total{') && line.includes(`tier="${tier}"`)) hits += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return hits;
 }

@@ -33,10 +33,10 @@ export async function runBenchSession(work) {
     checkpoint() {
       if (interruptedBy) throw new BenchFailure(`interrupted by ${interruptedBy}`);
     },
-    async startApp(name, env, nodeFlags = []) {
+    async startApp(name, env, nodeFlags = [], { script, readyPath } = {}) {
       session.checkpoint();
       const started = performance.now();
-      const app = await AppProcess.start(name, { ...session.env, ...env }, { nodeFlags });
+      const app = await AppProcess.start(name, { ...session.env, ...env }, { nodeFlags, script, readyPath });
       await app.waitUntilReady();
       log(`${name} ready on port ${app.port} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       return app;

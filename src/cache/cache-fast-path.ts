@@ -12,6 +12,13 @@ import { isRefreshRequest, matchesEtag, setCacheHeaders } from './http-cache.int
 import { TieredCache } from './tiered-cache.js';
 import { traceFastL1Hit, traceFastL2 } from '../tracing/cache-spans.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The cache key a fast-path answer came from, for the access log (computed once per request). */
+    fastPathKey?: string;
+  }
+}
+
 /**
  * Answers fresh hits of public cached routes from a Fastify onRequest hook, before Nest's router,
  * guards, pipes and interceptors: an L1 hit then costs a map lookup and a write, an L2 hit one
@@ -47,11 +54,16 @@ export class CacheFastPath implements OnModuleInit {
       const local = this.tiers.freshPublicL1(policy.namespace, cacheKey);
       if (local) {
         traceFastL1Hit(policy.namespace);
+        request.fastPathKey = cacheKey;
         return answer(request, reply, local, 'HIT-L1');
       }
       // A failed read is the full path's to handle (it reads Redis again, or loads).
       traceFastL2(policy.namespace, () => this.tiers.freshPublicL2(policy.namespace, cacheKey)).then(
-        (shared) => (shared ? answer(request, reply, shared, 'HIT-L2') : done()),
+        (shared) => {
+          if (!shared) return done();
+          request.fastPathKey = cacheKey;
+          answer(request, reply, shared, 'HIT-L2');
+        },
         () => done(),
       );
     });

@@ -56,15 +56,31 @@ export function cacheKeyFor(policy: CachePolicy, params: RouteParams, query: Que
 /** Whether a cache key (`{namespace}:{key}`) is a session entry, which belongs to one principal. */
 export const isSessionKey = (cacheKey: string) => cacheKey.startsWith('owner=', cacheKey.indexOf(':') + 1);
 
+/** A route pattern split once into its text and its parameter names, alternately (text first). */
+const templates = new Map<string, string[]>();
+
+function templateOf(route: string): string[] {
+  let template = templates.get(route);
+  if (!template) {
+    template = route.split(/:(\w+)/);
+    templates.set(route, template);
+  }
+  return template;
+}
+
 /**
  * The URL of a route (Fastify pattern, e.g. `/menu-items/category/:category`) for the given
  * parameters and query, each value encoded: requesting it reaches the route with exactly these
- * arguments, so it fills the entry {@link cacheKeyFor} names for them.
+ * arguments, so it fills the entry {@link cacheKeyFor} names for them. Patterns come from the
+ * routes' declarations (a fixed set), so each is split only the first time.
  */
 export function urlFor(route: string, params: RouteParams, query: Query): string {
-  const path = route.replace(/:(\w+)/g, (_match, name: string) => {
+  const template = templateOf(route);
+  let path = template[0];
+  for (let index = 1; index < template.length; index += 2) {
+    const name = template[index];
     if (!(name in params)) throw new Error(`no value for :${name} of ${route}`);
-    return encodeKeyPart(params[name]);
-  });
+    path += encodeKeyPart(params[name]) + template[index + 1];
+  }
   return `${path}${normalisedQuery(query)}`;
 }

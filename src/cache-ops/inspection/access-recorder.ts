@@ -57,6 +57,16 @@ interface PathState {
 
 const MINUTE_MS = 60_000;
 
+type LookupOutcome = 'HIT-L1' | 'HIT-L2' | 'MISS' | 'STALE';
+
+/** The counter each lookup outcome adds to, as {@link countersOfOutcomes} maps them. */
+const COUNTER_OF_OUTCOME: Record<LookupOutcome, keyof LookupCounters> = {
+  'HIT-L1': 'hits_l1',
+  'HIT-L2': 'hits_l2',
+  MISS: 'misses',
+  STALE: 'stale_serves',
+};
+
 /**
  * In-memory, bounded record of this instance's cached reads: per path a decayed access frequency
  * (for predictive warming and the hottest keys), and per namespace per-minute hits and reads for
@@ -90,11 +100,14 @@ export class AccessRecorder {
     const minute = Math.floor(access.at / MINUTE_MS);
     let buckets = this.minutes.get(access.namespace);
     if (!buckets) this.minutes.set(access.namespace, (buckets = new Map()));
-    const bucket = buckets.get(minute) ?? countersOfOutcomes({});
-    const counted = countersOfOutcomes({ [access.outcome]: 1 });
-    for (const name of Object.keys(bucket) as (keyof LookupCounters)[]) bucket[name] += counted[name];
-    buckets.set(minute, bucket);
-    for (const old of buckets.keys()) if (old <= minute - this.options.windowMinutes) buckets.delete(old);
+    let bucket = buckets.get(minute);
+    if (!bucket) {
+      // Minutes leave the window only when a new one starts: pruned then, not on every read.
+      bucket = countersOfOutcomes({});
+      buckets.set(minute, bucket);
+      for (const old of buckets.keys()) if (old <= minute - this.options.windowMinutes) buckets.delete(old);
+    }
+    bucket[COUNTER_OF_OUTCOME[access.outcome as LookupOutcome]]++;
   }
 
   /** Paths by decayed frequency now, highest first (ties: most recent first). */

@@ -46,7 +46,7 @@ export class CacheAccessLog implements OnModuleInit {
     this.recorder.record({
       path: urlFor(route, params, query),
       namespace: policy.namespace,
-      cacheKey: cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, query)),
+      cacheKey: request.fastPathKey ?? cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, query)),
       outcome,
       at: Date.now(),
     });
