@@ -2,7 +2,7 @@ import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { CacheNamespace } from './cache-namespaces.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
-import type { TtlName } from './ttl-policy.js';
+import type { TtlName } from '../config/ttl-table.js';
 
 export type RouteParams = Record<string, string>;
 

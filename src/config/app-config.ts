@@ -8,7 +8,7 @@ import {
   type TtlName,
   type TtlProfile,
   type TtlTableEntry,
-} from '../cache/ttl-policy.js';
+} from './ttl-table.js';
 import type { DatabaseTimeouts } from '../database/data-source-options.js';
 import { EnvironmentVariables, type LogLevelName, type NodeEnv } from './environment.js';
 
