@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { buildEntry } from '../src/cache/cache-entry.js';
-import { INVALIDATE_TAGS } from '../src/cache/redis-scripts.js';
+import { INVALIDATE_TAGS } from '../src/redis/redis-scripts.js';
 import { INVALIDATION_CHUNK, RedisTier, TAG_MEMORY_MS } from '../src/cache/redis-tier.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { redisForSuite } from './support/services.js';
