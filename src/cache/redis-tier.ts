@@ -4,7 +4,7 @@ import { Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import type { CacheEntry } from './cache-entry.js';
 import type { RateLimitCount } from '../redis/rate-limit-counter.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../common/async/with-timeout.js';
 import { COUNT_HIT, DRAIN_TAG_SET, INVALIDATE_TAGS, RELEASE_LEASE, RENEW_LEASE, SET_IF_NOT_INVALIDATED } from '../redis/redis-scripts.js';
 
 type RedisClient = ReturnType<typeof createClient>;

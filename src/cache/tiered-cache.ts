@@ -4,7 +4,7 @@ import { buildEntry, type CacheEntry } from './cache-entry.js';
 import type { CacheMetrics, CacheOutcome } from './cache-metrics.js';
 import { cacheKeyOf, namespaceOfKey, type CacheNamespace, type EntryNamespace } from './cache-namespaces.js';
 import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../common/async/with-timeout.js';
 
 /** How often deferred invalidations are retried while Redis is unreachable or slow. */
 const REPLAY_INTERVAL_MS = 1000;

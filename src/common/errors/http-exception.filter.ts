@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 import type { ErrorBody } from './error-body.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
-import { traceIdOf } from '../../tracing/trace-id.js';
+import { traceIdOf } from '../context/trace-id.js';
 
 interface FastifyError extends Error {
   statusCode?: number;
