@@ -118,7 +118,7 @@ export class CacheStoreAdmin {
 
   /** Round trip of a PING now, in ms. */
   async ping(): Promise<number> {
-    return this.bounded(this.requireRedis().ping());
+    return this.bounded(this.requireRedis().connection.ping());
   }
 
   async memory(): Promise<RedisMemoryFigures> {
