@@ -2,7 +2,7 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
-import { isInternalToken } from './internal-caller.js';
+import { isInternalToken } from '../common/http/internal-caller.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier, type Principal } from './principal.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();

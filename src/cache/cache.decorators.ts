@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { TtlName } from '../config/ttl-table.js';
+import { SHARED_CACHE } from '../common/http/route-declarations.js';
 import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 
@@ -8,6 +9,7 @@ import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 export const Cached = (policy: CachePolicy) =>
   applyDecorators(
     SetMetadata(CACHE_POLICY, policy),
+    SetMetadata(SHARED_CACHE, !policy.owner),
     UseInterceptors(HttpCacheInterceptor),
     ApiHeader({
       name: 'If-None-Match',
