@@ -3,7 +3,6 @@ import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { DiscoveryModule } from '@nestjs/core';
 import { Keyv } from 'keyv';
 import { AppConfig } from '../config/app-config.js';
-import { CacheInvalidationSubscriber } from './cache-invalidation.subscriber.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmer } from './cache-warmer.js';
 import { CacheService } from './cache.service.js';
@@ -81,7 +80,6 @@ class CacheTiersModule {}
     HttpCacheInterceptor,
     CachedRoutes,
     CacheFastPath,
-    CacheInvalidationSubscriber,
     CacheWarmer,
   ],
   exports: [
