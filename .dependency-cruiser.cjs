@@ -29,7 +29,7 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'No import cycles between modules: they load only in a lucky order. Folder-level cycles: scripts/folder-cycles.mjs.',
+      comment: 'No import cycles between modules: they load only in a lucky order. Cycles between folders: scripts/folder-cycles.mjs.',
       from: {},
       to: { circular: true },
     },

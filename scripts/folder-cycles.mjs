@@ -2,12 +2,8 @@
 // Folder-level cycles between the top-level folders of src/, which dependency-cruiser's module-level
 // `circular` rule cannot see (a -> b in one file, b -> a in another). Reads dependency-cruiser's JSON
 // (`depcruise src --output-type json`) on stdin, prints each cycle with one import per edge, and
-// exits 1 when there is one. `--guard a,b,...` fails only on cycles that include one of those
-// folders (the layers that must stay out of every cycle); without it, on every cycle.
+// exits 1 when there is any.
 import { readFileSync } from 'node:fs';
-
-const guardArgument = process.argv.indexOf('--guard');
-const guarded = guardArgument === -1 ? undefined : new Set(process.argv[guardArgument + 1].split(','));
 
 const result = JSON.parse(readFileSync(0, 'utf8'));
 const folderOf = (path) => /^src\/([^/]+)\//.exec(path)?.[1];
@@ -47,7 +43,7 @@ const visit = (folder) => {
       state.get(member).onStack = false;
       component.push(member);
     } while (member !== folder);
-    if (component.length > 1 && (!guarded || component.some((member) => guarded.has(member)))) components.push(component.sort());
+    if (component.length > 1) components.push(component.sort());
   }
 };
 for (const folder of edges.keys()) if (!state.has(folder)) visit(folder);
@@ -59,4 +55,4 @@ for (const component of components) {
   }
 }
 if (components.length > 0) process.exit(1);
-console.log(`no folder-level cycles${guarded ? ` through ${[...guarded].join(', ')}` : ''} among ${new Set([...edges.keys(), ...[...edges.values()].flatMap((m) => [...m.keys()])]).size} folders of src/`);
+console.log(`no folder-level cycles among ${new Set([...edges.keys(), ...[...edges.values()].flatMap((m) => [...m.keys()])]).size} folders of src/`);

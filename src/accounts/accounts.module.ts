@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
+import { CustomersModule } from '../customers/customers.module.js';
 import { RestaurantsModule } from '../restaurants/restaurants.module.js';
 import { AccountsAdminController } from './accounts-admin.controller.js';
 import { AccountsRepository } from './accounts.repository.js';
@@ -11,6 +12,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 
 @Module({
   imports: [
+    CustomersModule,
     RestaurantsModule,
     // Access signs and verifies the tokens sign-in hands out.
     AccessModule,

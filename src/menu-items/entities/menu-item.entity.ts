@@ -3,14 +3,12 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
   Index,
-  JoinColumn,
-  ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
-import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
+import { numericToNumber } from '../../common/database/column-transformers.js';
 
 @Entity({ name: 'menu_items' })
 @Check('ck_menu_items_price', `"price" > 0`)
@@ -56,6 +54,7 @@ export class MenuItem {
   preparation_time: number | null;
 
   @Index('ix_menu_items_restaurant_id')
+  @ForeignKey('Restaurant', { name: 'fk_menu_items_restaurant', onDelete: 'CASCADE' })
   @Column({ type: 'integer' })
   restaurant_id: number;
 
@@ -64,8 +63,4 @@ export class MenuItem {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updated_at: Date;
-
-  @ManyToOne(() => Restaurant, (restaurant) => restaurant.menu_items, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'restaurant_id', foreignKeyConstraintName: 'fk_menu_items_restaurant' })
-  restaurant?: Restaurant;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OrderStatus } from '../../orders/entities/order-status.js';
+import { isFinalStatus, OrderStatus } from '../../domain/order-status.js';
 import type { OrderStatusChange } from '../../orders/entities/order-status-change.entity.js';
 import { isOpenAllDay, type OpeningHours } from '../opening-hours.js';
 import {
@@ -300,8 +300,6 @@ export class OrderTrackingResponse {
   delivery_time: string | null;
 }
 
-const FINAL_STATUSES: readonly OrderStatus[] = [OrderStatus.Delivered, OrderStatus.Cancelled];
-
 export const isFinalTracking = (tracking: OrderTrackingResponse) => tracking.is_final;
 
 export function toOrderTrackingResponse(order: OrderForTracking, timeline: OrderStatusChange[]): OrderTrackingResponse {
@@ -311,7 +309,7 @@ export function toOrderTrackingResponse(order: OrderForTracking, timeline: Order
     customer_id: order.customer_id,
     restaurant_id: order.restaurant_id,
     order_status: order.order_status,
-    is_final: FINAL_STATUSES.includes(order.order_status),
+    is_final: isFinalStatus(order.order_status),
     order_date: order.order_date.toISOString(),
     timeline: timeline.map((step) => ({
       status: step.to_status,
