@@ -20,7 +20,7 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { MAX_ID } from './common/validation/parse-id.pipe.js';
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
-import { traceIdOf } from './tracing/trace-id.js';
+import { traceIdOf } from './common/context/trace-id.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 

@@ -17,6 +17,7 @@ import { LifecycleModule } from './common/lifecycle/lifecycle.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { MenuItemsModule } from './menu-items/menu-items.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RestaurantsModule } from './restaurants/restaurants.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LifecycleModule,
+        RedisModule,
         DatabaseModule.forRoot(database, config.database.runMigrations),
         EventsModule,
         AccountsModule,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CACHE_NAMESPACES } from '../src/cache/cache-namespaces.js';
-import { TTL_NAMES } from '../src/cache/ttl-policy.js';
+import { TTL_NAMES } from '../src/config/ttl-table.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 interface RouteInfo {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { buildEntry } from '../src/cache/cache-entry.js';
-import { INVALIDATE_TAGS } from '../src/cache/redis-scripts.js';
+import { INVALIDATE_TAGS } from '../src/redis/redis-scripts.js';
 import { INVALIDATION_CHUNK, RedisTier, TAG_MEMORY_MS } from '../src/cache/redis-tier.js';
+import { RedisConnection } from '../src/redis/redis-connection.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { redisForSuite } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -35,13 +36,16 @@ describeWithRedis('the tag index in Redis', () => {
   beforeAll(async () => {
     redis = createClient({ url: redisUrl! });
     await redis.connect();
-    tier = new RedisTier({ url: redisUrl!, prefix, timeoutMs: 5000, invalidationTimeoutMs: 10_000, onError: () => {}, onBusReady: () => {} });
-    tier.start();
+    tier = new RedisTier(new RedisConnection({ url: redisUrl!, prefix, timeoutMs: 5000, onError: () => {} }), {
+      invalidationTimeoutMs: 10_000,
+      onBusReady: () => {},
+    });
+    tier.connection.start();
     while (!tier.ready) await sleep(20);
   });
 
   afterAll(async () => {
-    await tier?.stop();
+    await tier?.connection.stop();
     await deleteKeysUnderPrefix(redisUrl!, prefix);
     await redis?.close();
   });

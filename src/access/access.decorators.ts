@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { OPEN_TO_ANYONE } from '../common/http/route-declarations.js';
 import { Anyone, describeGrant, type Grant } from './grants.js';
 
 export const ACCESS_GRANTS = Symbol('tiffin:access-grants');
@@ -23,6 +24,7 @@ export function describeAccess(grants: readonly Grant[]): string {
 export const Allow = (...grants: Grant[]) => {
   return applyDecorators(
     SetMetadata(ACCESS_GRANTS, grants),
+    SetMetadata(OPEN_TO_ANYONE, isPublicAccess(grants)),
     ApiExtension('x-access', describeAccess(grants)),
     ...(isPublicAccess(grants) ? [] : [ApiBearerAuth(BEARER_SCHEME), ApiErrors(401, 403)]),
   );

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { malformedId, parseId } from '../common/validation/parse-id.pipe.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
-import type { Principal } from './principal.js';
+import { type Principal, sessionOwnerOf } from './principal.js';
 import { PrincipalResolver } from './principal-resolver.js';
 import { AccessLookups, type Ownership } from './access-lookups.repository.js';
 import { ACCESS_GRANTS, describeAccess } from './access.decorators.js';
@@ -46,10 +46,12 @@ export class AccessGuard implements CanActivate {
     if (grants.some((grant) => grant.kind === 'public' || (grant.kind === 'public-if' && grant.when(this.config)))) {
       const credentials = this.resolver.credentials(request);
       request.principal = credentials.kind === 'valid' ? credentials.principal : null;
+      if (request.principal) request.sessionOwner = sessionOwnerOf(request.principal);
       return true;
     }
     const principal = this.resolver.require(request);
     request.principal = principal;
+    request.sessionOwner = sessionOwnerOf(principal);
     if (principal.role === 'admin') return true;
     for (const grant of grants) {
       if ((await this.judge(grant, principal, request)) === 'permit') return true;

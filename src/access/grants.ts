@@ -1,4 +1,3 @@
-import type { OrderStatus } from '../domain/order-status.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Role } from './principal.js';
 
@@ -25,9 +24,10 @@ export type Grant =
   | { kind: 'order-party'; id: IdSource; customer: boolean; owner: boolean }
   /**
    * A status change of an order by one of its parties, limited to the statuses their role may
-   * set (the target status is read from the body field `statusField`).
+   * set (the target status is read from the body field `statusField`). The statuses are the
+   * orders domain's own names: access compares them as given and knows no vocabulary of its own.
    */
-  | { kind: 'order-status-change'; id: IdSource; statusField: string; settableBy: Partial<Record<Role, readonly OrderStatus[]>> };
+  | { kind: 'order-status-change'; id: IdSource; statusField: string; settableBy: Partial<Record<Role, readonly string[]>> };
 
 const param = (name: string): IdSource => ({ in: 'param', name });
 const query = (name: string): IdSource => ({ in: 'query', name });
@@ -47,10 +47,10 @@ export const Grants = {
     id: param(name),
     ...parties,
   }),
-  orderStatusChange: (
+  orderStatusChange: <Status extends string>(
     name: string,
     statusField: string,
-    settableBy: Partial<Record<Role, readonly OrderStatus[]>>,
+    settableBy: Partial<Record<Role, readonly Status[]>>,
   ): Grant => ({ kind: 'order-status-change', id: param(name), statusField, settableBy }),
 };
 

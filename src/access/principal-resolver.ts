@@ -2,7 +2,7 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
-import { isInternalToken } from './internal-caller.js';
+import { isInternalToken } from '../common/http/internal-caller.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier, type Principal } from './principal.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -13,7 +13,7 @@ const OPERATIONS_PRINCIPAL: Principal = Object.freeze({ accountId: null, role: '
 export type Credentials =
   | { kind: 'none' }
   /**
-   * `internal`: the app calling itself (see internal-caller.ts). `expiresAt`: when the access token
+   * `internal`: the app calling itself (see common/http/internal-caller.ts). `expiresAt`: when the access token
    * expires (ms since the epoch); absent for ADMIN_TOKEN and the app itself.
    */
   | { kind: 'valid'; principal: Principal; internal: boolean; expiresAt?: number }

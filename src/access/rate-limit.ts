@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { RateLimitCounter } from '../redis/rate-limit-counter.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { AppConfig } from '../config/app-config.js';
-import { isInternalAnonymous } from './internal-caller.js';
+import { isInternalAnonymous } from '../common/http/internal-caller.js';
 import { PrincipalResolver } from './principal-resolver.js';
 
 const STRICT_RATE_LIMIT = Symbol('tiffin:strict-rate-limit');

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { CacheEntry } from '../cache/cache-entry.js';
 import { CacheTags as T } from '../cache/cache-tags.js';
 import { TieredCache } from '../cache/tiered-cache.js';
-import { withTimeout } from '../cache/with-timeout.js';
+import { withTimeout } from '../common/async/with-timeout.js';
 import { AppConfig } from '../config/app-config.js';
 
 /** What /docs says on each platform-wide route. */

@@ -4,7 +4,7 @@ import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
 import { DistributedLock } from '../redis/distributed-lock.js';
 import { CACHE_REFRESH_HEADER, CACHE_REFRESH_TOKEN } from '../cache/http-cache.interceptor.js';
-import { withTimeout } from '../cache/with-timeout.js';
+import { withTimeout } from '../common/async/with-timeout.js';
 import { RequestContext } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';

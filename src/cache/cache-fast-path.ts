@@ -10,7 +10,7 @@ import { CachedRoutes } from './cached-routes.js';
 import type { CacheOutcome } from './cache-metrics.js';
 import { isRefreshRequest, matchesEtag, setCacheHeaders } from './http-cache.interceptor.js';
 import { TieredCache } from './tiered-cache.js';
-import { traceFastL1Hit, traceFastL2 } from '../tracing/cache-spans.js';
+import { traceFastL1Hit, traceFastL2 } from './cache-spans.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

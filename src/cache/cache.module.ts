@@ -3,38 +3,24 @@ import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { DiscoveryModule } from '@nestjs/core';
 import { Keyv } from 'keyv';
 import { AppConfig } from '../config/app-config.js';
-import { CacheInvalidationSubscriber } from './cache-invalidation.subscriber.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmer } from './cache-warmer.js';
 import { CacheService } from './cache.service.js';
-import { DistributedLock } from '../redis/distributed-lock.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { L1KeyvStore } from './l1-keyv-store.js';
-import { MessageBus } from '../redis/message-bus.js';
 import { RedisTier } from './redis-tier.js';
+import { SharedRedis } from '../redis/redis-connection.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
 import { CachedRoutes } from './cached-routes.js';
 import { CacheFastPath } from './cache-fast-path.js';
-import { RateLimitCounter } from '../redis/rate-limit-counter.js';
 
-function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCache {
-  const logger = new Logger('Cache');
+function createTieredCache(config: AppConfig, metrics: CacheMetrics, shared: SharedRedis): TieredCache {
   let tiers: TieredCache | undefined;
-  let lastLoggedError = 0;
-  const redis = config.redis.url
-    ? new RedisTier({
-        url: config.redis.url,
-        prefix: config.cache.prefix,
-        timeoutMs: config.cache.redisTimeoutMs,
+  const redis = shared.connection
+    ? new RedisTier(shared.connection, {
         invalidationTimeoutMs: config.cache.invalidationTimeoutMs,
-        onError: (error) => {
-          // Redis errors repeat on every call while it is down: log at most one every 5 s.
-          if (Date.now() - lastLoggedError > 5000) {
-            lastLoggedError = Date.now();
-            logger.warn(`Redis: ${error.message}`);
-          }
-        },
         onBusReady: () => tiers?.busReady(),
       })
     : undefined;
@@ -51,8 +37,7 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCach
     metrics,
     redis,
   );
-  redis?.start();
-  logger.log(
+  new Logger('Cache').log(
     redis
       ? `L1 in process + L2 Redis (prefix "${config.cache.prefix}", ${config.cache.profile} TTL profile)`
       : `L1 in process only (no REDIS_URL; ${config.cache.profile} TTL profile)`,
@@ -62,9 +47,10 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCach
 
 /** Builds the tiers once; both cache-manager's module and ours use them. */
 @Module({
+  imports: [RedisModule],
   providers: [
     CacheMetrics,
-    { provide: TieredCache, inject: [AppConfig, CacheMetrics], useFactory: createTieredCache },
+    { provide: TieredCache, inject: [AppConfig, CacheMetrics, SharedRedis], useFactory: createTieredCache },
   ],
   exports: [CacheMetrics, TieredCache],
 })
@@ -94,11 +80,7 @@ class CacheTiersModule {}
     HttpCacheInterceptor,
     CachedRoutes,
     CacheFastPath,
-    CacheInvalidationSubscriber,
     CacheWarmer,
-    DistributedLock,
-    MessageBus,
-    RateLimitCounter,
   ],
   exports: [
     CacheService,
@@ -107,17 +89,13 @@ class CacheTiersModule {}
     TtlPolicy,
     NestCacheModule,
     CacheWarmer,
-    DistributedLock,
-    MessageBus,
     CachedRoutes,
-    RateLimitCounter,
   ],
 })
 export class CacheModule implements OnApplicationShutdown {
   constructor(private readonly tiers: TieredCache) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.tiers.stop();
-    await this.tiers.redis?.stop();
   }
 }

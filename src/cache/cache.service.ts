@@ -9,7 +9,7 @@ import { cacheKeyOf } from './cache-namespaces.js';
 import type { CachePolicy, RouteParams } from './cache-policy.js';
 import { type CacheResult, type InvalidationReport, type LoadedValue, TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
-import { traceInvalidation, traceLookup } from '../tracing/cache-spans.js';
+import { traceInvalidation, traceLookup } from './cache-spans.js';
 
 export type HttpCacheResult = CacheResult & { etag: string };
 

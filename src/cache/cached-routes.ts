@@ -1,9 +1,8 @@
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_GRANTS, isPublicAccess } from '../access/access.decorators.js';
-import type { Grant } from '../access/grants.js';
 import { CACHE_POLICY, type CachePolicy } from './cache-policy.js';
+import { isOpenToAnyone } from '../common/http/route-declarations.js';
 import { joinPath, pathsOf } from '../common/http/route-paths.js';
 
 /** A GET route served through the cache, as Fastify names it (e.g. "/restaurants/:id/menu"). */
@@ -70,7 +69,7 @@ export class CachedRoutes {
         const handler = instance[method];
         const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, handler);
         if (!policy || this.reflector.get<RequestMethod>(METHOD_METADATA, handler) !== RequestMethod.GET) continue;
-        const isPublic = isPublicAccess(this.reflector.getAllAndOverride<Grant[]>(ACCESS_GRANTS, [handler, wrapper.metatype]));
+        const isPublic = isOpenToAnyone(this.reflector, [handler, wrapper.metatype]);
         for (const controllerPath of controllerPaths) {
           for (const path of pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, handler))) {
             const route = joinPath(controllerPath, path);

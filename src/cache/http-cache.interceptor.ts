@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
-import { sessionOwnerOf } from '../access/principal.js';
 import { TOTAL_COUNT_HEADER } from '../common/pagination/page.interceptor.js';
 import { urlFor } from './cache-keys.js';
 import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy.js';
@@ -65,8 +64,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const params = (request.params ?? {}) as RouteParams;
     const query = request.query as Record<string, unknown>;
     const loader = async () => this.cache.serialise(policy, params, await lastValueFrom(next.handle()), query);
-    // A session route reached without a principal (a route opened by mistake) is never cached.
-    const sessionOwner = policy.owner && request.principal ? sessionOwnerOf(request.principal) : undefined;
+    // A session route reached without a signed-in caller (a route opened by mistake) is never cached.
+    const sessionOwner = policy.owner ? request.sessionOwner : undefined;
     const cacheable = this.cache.enabled && (!policy.owner || sessionOwner);
     // The URL refresh-ahead requests again: the route with exactly these arguments, not the URL as sent.
     const route = request.routeOptions.url;

@@ -1,22 +1,13 @@
 import { Logger } from '@nestjs/common';
-import KeyvRedis, { createClient } from '@keyv/redis';
+import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import type { CacheEntry } from './cache-entry.js';
-import type { RateLimitCount } from '../redis/rate-limit-counter.js';
-import { withTimeout } from './with-timeout.js';
-import { COUNT_HIT, DRAIN_TAG_SET, INVALIDATE_TAGS, RELEASE_LEASE, RENEW_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
-
-type RedisClient = ReturnType<typeof createClient>;
-
-export class RedisTimeoutError extends Error {
-  override readonly name = 'RedisTimeoutError';
-}
+import type { BoundOptions, RedisConnection } from '../redis/redis-connection.js';
+import { DRAIN_TAG_SET, INVALIDATE_TAGS, SET_IF_NOT_INVALIDATED } from '../redis/redis-scripts.js';
 
 /** How long a tag remembers its last invalidation; a load older than this is never stored. */
 export const TAG_MEMORY_MS = 10 * 60 * 1000;
-
-const SKIP_AFTER_TIMEOUT_MS = 1000;
 
 /**
  * Tag-set members one invalidation call handles at most (entries unlinked per Lua call), so no
@@ -27,12 +18,8 @@ const SKIP_AFTER_TIMEOUT_MS = 1000;
 export const INVALIDATION_CHUNK = 200;
 
 export interface RedisTierOptions {
-  url: string;
-  prefix: string;
-  timeoutMs: number;
-  /** The bound of invalidations (the tag script and the bus message), longer than `timeoutMs`. */
+  /** The bound of invalidations (the tag script and the bus message), longer than the connection's. */
   invalidationTimeoutMs: number;
-  onError: (error: Error) => void;
   /** The invalidation bus came up (or back): the caller must assume it missed messages. */
   onBusReady: () => void;
 }
@@ -44,91 +31,63 @@ export interface InvalidationMessage {
 }
 
 /**
- * L2: Redis through @keyv/redis. Reads go through Keyv; writes and invalidations that must be
- * atomic go through Lua on the same client, in Keyv's serialised format. Every call is bounded
- * by `timeoutMs` and fails fast while disconnected (no offline queue), so a slow or absent
- * Redis costs a request at most that long. The client reconnects by itself.
+ * L2: Redis through @keyv/redis, on the app's shared connection (src/redis). Reads go through
+ * Keyv; writes and invalidations that must be atomic go through Lua on the same client, in Keyv's
+ * serialised format. Every call is bounded by the connection's timeout and fails fast while
+ * disconnected, so a slow or absent Redis costs a request at most that long.
  */
 export class RedisTier {
   private readonly logger = new Logger('RedisTier');
-  readonly client: RedisClient;
-  private readonly subscriber: RedisClient;
   /** The Keyv store cache-manager holds as its second tier. */
   readonly keyv: Keyv;
-  readonly instanceId = randomUUID();
-  private readonly metaPrefix: string;
   private readonly invalidationChannel: string;
   private readonly ackChannel: string;
   private readonly pendingAcks = new Map<string, { needed: number; received: number; done: () => void }>();
-  private busSubscribed = false;
-  private subscribedOnce = false;
-  private readonly channelHandlers = new Map<string, Set<(payload: string) => void>>();
-  /** After a timeout Redis is skipped for a moment, so a slow Redis costs one wait, not one per call. */
-  private skipUntil = 0;
   private invalidationHandler: (message: InvalidationMessage) => void = () => {};
-  lastError?: { message: string; at: string };
 
-  constructor(private readonly options: RedisTierOptions) {
-    const socket = {
-      connectTimeout: Math.max(1000, options.timeoutMs * 10),
-      // Bounded backoff: retries forever, never more than 2 s apart.
-      reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
-    };
-    this.client = createClient({ url: options.url, disableOfflineQueue: true, socket });
-    this.subscriber = createClient({ url: options.url, disableOfflineQueue: true, socket });
-    const store = new KeyvRedis(this.client, {
-      namespace: options.prefix,
+  constructor(
+    readonly connection: RedisConnection,
+    private readonly options: RedisTierOptions,
+  ) {
+    const store = new KeyvRedis(connection.client, {
+      namespace: connection.prefix,
       keyPrefixSeparator: ':',
       throwOnConnectError: false,
       throwOnErrors: true,
     });
-    this.keyv = new Keyv({ store, namespace: options.prefix, useKeyPrefix: false });
+    this.keyv = new Keyv({ store, namespace: connection.prefix, useKeyPrefix: false });
     this.keyv.throwOnErrors = true;
-    this.metaPrefix = `${options.prefix}:_meta:`;
-    this.invalidationChannel = `${this.metaPrefix}invalidate`;
-    this.ackChannel = `${this.metaPrefix}ack`;
-
-    for (const [name, client] of [
-      ['commands', this.client],
-      ['subscriber', this.subscriber],
-    ] as const) {
-      client.on('error', (error: Error) => this.recordError(error));
-      client.on('ready', () => this.logger.log(`Redis ${name} connection ready`));
-    }
-    this.client.on('ready', () => void this.checkEvictionPolicy());
-    this.subscriber.on('end', () => (this.busSubscribed = false));
-    this.subscriber.on('reconnecting', () => (this.busSubscribed = false));
-    this.subscriber.on('ready', () => void this.subscriberReady());
-    // The two connections come back in either order; the bus is usable once both are.
-    this.client.on('ready', () => {
-      if (this.busReady) this.options.onBusReady();
-    });
+    this.invalidationChannel = `${connection.metaPrefix}invalidate`;
+    this.ackChannel = `${connection.metaPrefix}ack`;
+    connection.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
+    connection.subscribe(this.ackChannel, (raw) => this.receiveAck(raw));
+    connection.onSubscriptionsReady(() => this.options.onBusReady());
+    connection.client.on('ready', () => void this.checkEvictionPolicy());
   }
 
-  /** Connects in the background: Redis being down at start-up is not fatal. */
-  start(): void {
-    for (const client of [this.client, this.subscriber]) {
-      client.connect().catch((error: Error) => this.recordError(error));
-    }
+  get client() {
+    return this.connection.client;
   }
 
-  async stop(): Promise<void> {
-    for (const client of [this.subscriber, this.client]) {
-      if (client.isOpen) await client.close().catch(() => client.destroy());
-    }
+  get instanceId(): string {
+    return this.connection.instanceId;
   }
 
   get ready(): boolean {
-    return this.client.isReady && Date.now() >= this.skipUntil;
+    return this.connection.ready;
   }
 
   /** Both connections up, answering in time and subscribed: other instances' invalidations reach us. */
   get busReady(): boolean {
-    return this.ready && this.subscriber.isReady && this.busSubscribed;
+    return this.connection.subscriptionsReady;
+  }
+
+  get lastError(): { message: string; at: string } | undefined {
+    return this.connection.lastError;
   }
 
   redisKey(cacheKey: string): string {
-    return `${this.options.prefix}:${cacheKey}`;
+    return this.connection.key(cacheKey);
   }
 
   onInvalidation(handler: (message: InvalidationMessage) => void): void {
@@ -141,7 +100,7 @@ export class RedisTier {
 
   /** The current invalidation sequence: taken before a load, compared when storing its result. */
   async sequence(): Promise<number> {
-    const value = await this.bounded(this.client.get(`${this.metaPrefix}seq`));
+    const value = await this.bounded(this.client.get(`${this.connection.metaPrefix}seq`));
     return Number(value ?? 0);
   }
 
@@ -152,7 +111,7 @@ export class RedisTier {
     const stored = await this.bounded(
       this.client.eval(SET_IF_NOT_INVALIDATED, {
         keys: [this.redisKey(cacheKey)],
-        arguments: [String(snapshot), serialised as string, String(ttl), this.metaPrefix, ...entry.tags],
+        arguments: [String(snapshot), serialised as string, String(ttl), this.connection.metaPrefix, ...entry.tags],
       }),
     );
     return stored === 1;
@@ -166,7 +125,7 @@ export class RedisTier {
    */
   async invalidateTags(tags: string[]): Promise<{ sequence: number; removed: string[] }> {
     const [sequence, drains, redisKeys] = (await this.bounded(
-      this.client.eval(INVALIDATE_TAGS, { arguments: [this.metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), ...tags] }),
+      this.client.eval(INVALIDATE_TAGS, { arguments: [this.connection.metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), ...tags] }),
       { timeoutMs: this.options.invalidationTimeoutMs },
     )) as [string, string[], string[]];
     const removed = [...redisKeys];
@@ -195,41 +154,11 @@ export class RedisTier {
 
   /** The cache key (`{namespace}:{key}`) of one of our Redis keys. */
   cacheKeyOf(redisKey: string): string {
-    return redisKey.slice(this.options.prefix.length + 1);
+    return redisKey.slice(this.connection.prefix.length + 1);
   }
 
   async delete(cacheKey: string): Promise<boolean> {
     return (await this.bounded(this.client.unlink(this.redisKey(cacheKey)))) === 1;
-  }
-
-  /** A short lease so that at most one instance loads a key at a time. Returns the token if taken. */
-  async acquireLease(cacheKey: string, ttlMs: number): Promise<string | undefined> {
-    const token = randomUUID();
-    const taken = await this.bounded(this.client.set(`${this.metaPrefix}lease:${cacheKey}`, token, { NX: true, PX: ttlMs }));
-    return taken === 'OK' ? token : undefined;
-  }
-
-  async renewLease(cacheKey: string, token: string, ttlMs: number): Promise<boolean> {
-    const renewed = await this.bounded(
-      this.client.eval(RENEW_LEASE, { keys: [`${this.metaPrefix}lease:${cacheKey}`], arguments: [token, String(ttlMs)] }),
-    );
-    return renewed === 1;
-  }
-
-  async releaseLease(cacheKey: string, token: string): Promise<void> {
-    await this.bounded(
-      this.client.eval(RELEASE_LEASE, { keys: [`${this.metaPrefix}lease:${cacheKey}`], arguments: [token] }),
-    );
-  }
-
-  /** Counts a hit against a rate limit shared by every instance (see COUNT_HIT). */
-  async countHit(key: string, windowMs: number, limit: number, blockMs: number): Promise<RateLimitCount> {
-    const base = `${this.metaPrefix}rate:${key}`;
-    const [hits, windowLeftMs, blockLeftMs] = (await this.bounded(
-      this.client.eval(COUNT_HIT, { keys: [base, `${base}:block`], arguments: [String(windowMs), String(limit), String(blockMs)] }),
-      { skipOnTimeout: false },
-    )) as number[];
-    return { hits, windowLeftMs, blockLeftMs };
   }
 
   /**
@@ -238,7 +167,7 @@ export class RedisTier {
    * instance's L1. Returns how many instances confirmed and how many were expected.
    */
   async broadcastInvalidation(tags: string[], ackTimeoutMs: number): Promise<{ expected: number; confirmed: number }> {
-    const message: InvalidationMessage = { id: randomUUID(), origin: this.instanceId, tags };
+    const message: InvalidationMessage = { id: randomUUID(), origin: this.connection.instanceId, tags };
     let entry: { needed: number; received: number; done: () => void } | undefined;
     const allConfirmed = new Promise<void>((done) => {
       entry = { needed: Number.POSITIVE_INFINITY, received: 0, done };
@@ -250,7 +179,7 @@ export class RedisTier {
           timeoutMs: this.options.invalidationTimeoutMs,
         }),
       );
-      entry!.needed = receivers - (this.busSubscribed ? 1 : 0);
+      entry!.needed = receivers - (this.connection.subscribed ? 1 : 0);
       if (entry!.received >= entry!.needed) return { expected: entry!.needed, confirmed: entry!.received };
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([allConfirmed, new Promise<void>((done) => (timer = setTimeout(done, ackTimeoutMs)))]);
@@ -259,55 +188,6 @@ export class RedisTier {
     } finally {
       this.pendingAcks.delete(message.id);
     }
-  }
-
-  async ping(): Promise<number> {
-    const started = performance.now();
-    await this.bounded(this.client.ping());
-    return performance.now() - started;
-  }
-
-  /** Publishes an application message to every instance (this one included) on `channel`. */
-  async publishMessage(channel: string, payload: string): Promise<void> {
-    await this.bounded(this.client.publish(`${this.metaPrefix}channel:${channel}`, payload));
-  }
-
-  /** Delivers every message published on `channel` to `handler`; returns the unsubscribe function. */
-  subscribeMessages(channel: string, handler: (payload: string) => void): () => void {
-    let handlers = this.channelHandlers.get(channel);
-    if (!handlers) {
-      this.channelHandlers.set(channel, (handlers = new Set()));
-      if (this.subscribedOnce) void this.subscribeChannel(channel);
-    }
-    handlers.add(handler);
-    return () => handlers!.delete(handler);
-  }
-
-  /**
-   * Subscribes once: node-redis itself resubscribes after a reconnect, so subscribing again on
-   * every 'ready' would deliver each message twice.
-   */
-  private async subscriberReady(): Promise<void> {
-    try {
-      if (!this.subscribedOnce) {
-        await this.subscriber.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
-        await this.subscriber.subscribe(this.ackChannel, (raw) => this.receiveAck(raw));
-        this.subscribedOnce = true;
-        for (const channel of this.channelHandlers.keys()) await this.subscribeChannel(channel);
-      }
-      this.busSubscribed = true;
-      if (this.busReady) this.options.onBusReady();
-    } catch (error) {
-      this.recordError(error as Error);
-    }
-  }
-
-  private async subscribeChannel(channel: string): Promise<void> {
-    await this.subscriber
-      .subscribe(`${this.metaPrefix}channel:${channel}`, (payload) => {
-        for (const handler of this.channelHandlers.get(channel) ?? []) handler(payload);
-      })
-      .catch((error: Error) => this.recordError(error));
   }
 
   /**
@@ -330,11 +210,11 @@ export class RedisTier {
 
   private receiveInvalidation(raw: string): void {
     const message = JSON.parse(raw) as InvalidationMessage;
-    if (message.origin === this.instanceId) return;
+    if (message.origin === this.connection.instanceId) return;
     this.invalidationHandler(message);
     this.client
-      .publish(this.ackChannel, JSON.stringify({ id: message.id, from: this.instanceId }))
-      .catch((error: Error) => this.recordError(error));
+      .publish(this.ackChannel, JSON.stringify({ id: message.id, from: this.connection.instanceId }))
+      .catch((error: Error) => this.connection.recordError(error));
   }
 
   private receiveAck(raw: string): void {
@@ -345,23 +225,7 @@ export class RedisTier {
     if (pending.received >= pending.needed) pending.done();
   }
 
-  /**
-   * Bounds a call by the timeout. A late answer makes the cache skip Redis for a moment, unless
-   * `skipOnTimeout` is false: a rate-limit count is made on every request, and under a burst one
-   * arriving late says more about this process's busy event loop than about Redis.
-   */
-  private async bounded<T>(operation: Promise<T>, { skipOnTimeout = true, timeoutMs = this.options.timeoutMs } = {}): Promise<T> {
-    try {
-      return await withTimeout(operation, timeoutMs, () => new RedisTimeoutError(`Redis did not answer within ${timeoutMs} ms`));
-    } catch (error) {
-      if (error instanceof RedisTimeoutError && skipOnTimeout) this.skipUntil = Date.now() + SKIP_AFTER_TIMEOUT_MS;
-      this.recordError(error as Error);
-      throw error;
-    }
-  }
-
-  private recordError(error: Error): void {
-    this.lastError = { message: error.message, at: new Date().toISOString() };
-    this.options.onError(error);
+  private bounded<T>(operation: Promise<T>, options?: BoundOptions): Promise<T> {
+    return this.connection.bounded(operation, options);
   }
 }

@@ -4,7 +4,7 @@ import { buildEntry, type CacheEntry } from './cache-entry.js';
 import type { CacheMetrics, CacheOutcome } from './cache-metrics.js';
 import { cacheKeyOf, namespaceOfKey, type CacheNamespace, type EntryNamespace } from './cache-namespaces.js';
 import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../common/async/with-timeout.js';
 
 /** How often deferred invalidations are retried while Redis is unreachable or slow. */
 const REPLAY_INTERVAL_MS = 1000;
@@ -128,7 +128,7 @@ export class TieredCache {
     redis?.onInvalidation((message) => this.dropLocal(message.tags));
     // Another instance replaced (or dropped) an entry in Redis: drop the old copy from L1, so the
     // next read here takes the new one from L2 instead of serving the old one until it expires.
-    redis?.subscribeMessages(REPLACED_CHANNEL, (payload) => {
+    redis?.connection.subscribeMessages(REPLACED_CHANNEL, (payload) => {
       const separator = payload.indexOf(' ');
       if (payload.slice(0, separator) !== redis.instanceId) this.l1.delete(payload.slice(separator + 1));
     });
@@ -268,7 +268,7 @@ export class TieredCache {
     if (this.l2Usable) {
       try {
         redisSnapshot = await this.redis!.sequence();
-        lease = await this.redis!.acquireLease(cacheKey, this.options.leaseMs);
+        lease = await this.redis!.connection.acquireLease(cacheKey, this.options.leaseMs);
         if (!lease) {
           const loadedElsewhere = await this.waitForOtherLoader(lookup, cacheKey);
           if (loadedElsewhere) {
@@ -295,7 +295,7 @@ export class TieredCache {
       }
       throw error;
     } finally {
-      if (lease) this.redis!.releaseLease(cacheKey, lease).catch(() => this.countError(lookup.namespace));
+      if (lease) this.redis!.connection.releaseLease(cacheKey, lease).catch(() => this.countError(lookup.namespace));
     }
     this.metrics.outcome(lookup.namespace, 'MISS');
     if (value.ttlMs === null) return { outcome: 'MISS', body: value.body, total: value.total };
@@ -339,7 +339,7 @@ export class TieredCache {
 
   private async announceReplaced(cacheKey: string): Promise<void> {
     if (!this.redis) return;
-    await this.redis.publishMessage(REPLACED_CHANNEL, `${this.redis.instanceId} ${cacheKey}`).catch(() => {
+    await this.redis.connection.publishMessage(REPLACED_CHANNEL, `${this.redis.instanceId} ${cacheKey}`).catch(() => {
       this.countError(namespaceOfKey(cacheKey));
       this.logger.warn(`Could not announce the replacement of ${cacheKey}: other instances keep their L1 copy until it expires`);
     });
@@ -506,7 +506,7 @@ export class TieredCache {
         // One reload across the instances: whoever holds the key's lease reloads it; the others
         // keep serving what they have and take the new entry from Redis once it is announced.
         if (this.l2Usable) {
-          lease = await this.redis!.acquireLease(cacheKey, this.options.leaseMs);
+          lease = await this.redis!.connection.acquireLease(cacheKey, this.options.leaseMs);
           if (!lease) return;
         }
         await this.refresh(lookup, loader);
@@ -514,7 +514,7 @@ export class TieredCache {
         this.countError(lookup.namespace);
         this.logger.warn(`Refresh-ahead of ${cacheKey} failed: ${(error as Error).message}`);
       } finally {
-        if (lease) this.redis!.releaseLease(cacheKey, lease).catch(() => this.countError(lookup.namespace));
+        if (lease) this.redis!.connection.releaseLease(cacheKey, lease).catch(() => this.countError(lookup.namespace));
         this.refreshing.delete(cacheKey);
       }
     })();

@@ -8,8 +8,7 @@ import {
   type TtlName,
   type TtlProfile,
   type TtlTableEntry,
-} from '../cache/ttl-policy.js';
-import type { DatabaseTimeouts } from '../database/data-source-options.js';
+} from './ttl-table.js';
 import { EnvironmentVariables, type LogLevelName, type NodeEnv } from './environment.js';
 
 /** Longest TTL an override may set: one week. */
@@ -22,6 +21,13 @@ export interface TracingConfig {
 }
 
 /** The typed configuration the rest of the app injects. Built only by {@link loadConfig}. */
+export interface DatabaseTimeouts {
+  /** A new connection, or a free one from a full pool. */
+  connectMs: number;
+  /** One statement: enforced by the server (statement_timeout) and, for a server that stops answering, by the client. */
+  queryMs: number;
+}
+
 export class AppConfig {
   readonly env: NodeEnv;
   readonly http: {

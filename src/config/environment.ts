@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { TTL_PROFILES, type TtlProfile } from '../cache/ttl-policy.js';
+import { TTL_PROFILES, type TtlProfile } from './ttl-table.js';
 
 export const NODE_ENVS = ['development', 'staging', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];

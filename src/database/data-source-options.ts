@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
+import type { DatabaseTimeouts } from '../config/app-config.js';
 
 export interface ConnectionTarget {
   url: string;
@@ -10,13 +11,6 @@ export interface ConnectionTarget {
 }
 
 /** How long the app waits on Postgres; see DATABASE_CONNECT_TIMEOUT_MS and DATABASE_QUERY_TIMEOUT_MS. */
-export interface DatabaseTimeouts {
-  /** A new connection, or a free one from a full pool. */
-  connectMs: number;
-  /** One statement: enforced by the server (statement_timeout) and, for a server that stops answering, by the client. */
-  queryMs: number;
-}
-
 const poolLogger = new Logger('PostgresPool');
 
 const isReadTimeout = (error: unknown) => error instanceof Error && error.message === 'Query read timeout';

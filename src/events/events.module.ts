@@ -1,6 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { CacheInvalidationSubscriber } from './cache-invalidation.subscriber.js';
 import { DomainEventBus } from './domain-event-bus.js';
 
+/**
+ * The domain event bus, and what each event drops from the cache (the cache core knows no
+ * domain event: the subscriber here turns events into tags and write-throughs).
+ */
 @Global()
-@Module({ providers: [DomainEventBus], exports: [DomainEventBus] })
+@Module({ providers: [DomainEventBus, CacheInvalidationSubscriber], exports: [DomainEventBus] })
 export class EventsModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AnalyticsRefresher } from '../analytics/analytics-refresher.js';
 import { CacheOpsSettings } from '../cache-ops/cache-ops.settings.js';
 import { CacheAuditService } from '../cache-ops/maintenance/cache-audit.service.js';
@@ -18,12 +18,7 @@ import { RefreshTokensRepository } from '../accounts/refresh-tokens.repository.j
 /** Popular items across restaurants: the analytics route's default query. */
 const POPULAR_ITEMS_PATH = '/analytics/popular-items';
 
-const notAvailable = (service: string) => ({ performed: false, reason: `${service} is not registered in this app` });
-
-/**
- * The work of each job. The analytics, cache administration and monitoring services are
- * optional: until their modules are registered the job records that it had nothing to call.
- */
+/** The work of each job: JobsModule imports every module whose services the jobs call. */
 @Injectable()
 export class BackgroundTasks {
   constructor(
@@ -34,11 +29,11 @@ export class BackgroundTasks {
     private readonly jobRuns: JobRunsRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly config: AppConfig,
-    @Optional() private readonly analytics?: AnalyticsRefresher,
-    @Optional() private readonly cacheWarming?: CacheWarmingService,
-    @Optional() private readonly cacheAudit?: CacheAuditService,
-    @Optional() private readonly cacheClearing?: CacheClearService,
-    @Optional() private readonly alerts?: AlertsService,
+    private readonly analytics: AnalyticsRefresher,
+    private readonly cacheWarming: CacheWarmingService,
+    private readonly cacheAudit: CacheAuditService,
+    private readonly cacheClearing: CacheClearService,
+    private readonly alerts: AlertsService,
   ) {}
 
   taskFor(name: JobName): JobTask {
@@ -68,29 +63,24 @@ export class BackgroundTasks {
 
   private async warmPredicted(): Promise<Record<string, unknown>> {
     if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
-    if (this.cacheWarming) {
-      return { source: 'access-frequency', ...(await this.cacheWarming.warmPredictive(CacheOpsSettings.warm.predictive)) };
-    }
-    return { source: 'popular-set', note: notAvailable('CacheWarmingService').reason, ...(await this.warmPopular()) };
+    return { source: 'access-frequency', ...(await this.cacheWarming.warmPredictive(CacheOpsSettings.warm.predictive)) };
   }
 
   /** Reloads the cached analytics variants read recently, in place (nothing is dropped first). */
   private async refreshAnalytics(): Promise<Record<string, unknown>> {
-    if (!this.analytics) return notAvailable('AnalyticsRefresher');
     if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
     const report = await this.analytics.refreshRecent();
     return { refreshed: report.refreshed.length, dropped: report.dropped, gone: report.gone };
   }
 
   private async monitorHealth(): Promise<Record<string, unknown>> {
-    if (!this.alerts) return notAvailable('AlertsService');
     return { ...(await this.alerts.evaluate()) };
   }
 
   private async cleanUp(): Promise<Record<string, unknown>> {
     return {
-      expired: this.cacheClearing ? await this.cacheClearing.clearExpired() : notAvailable('CacheClearService'),
-      cache_audit_pruned: this.cacheAudit ? await this.cacheAudit.pruneOlderThan() : notAvailable('CacheAuditService'),
+      expired: await this.cacheClearing.clearExpired(),
+      cache_audit_pruned: await this.cacheAudit.pruneOlderThan(),
       notifications_deleted: await this.notifications.deleteOlderThan(RETENTION_DAYS.notifications),
       job_runs_deleted: await this.jobRuns.deleteOlderThan(RETENTION_DAYS.jobRuns),
       refresh_tokens_deleted: await this.refreshTokens.deleteExpiredOlderThan(RETENTION_DAYS.expiredRefreshTokens),

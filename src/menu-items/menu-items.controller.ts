@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CachePolicies } from '../cache/cache-policies.js';
-import { Cached } from '../cache/cache-policy.js';
+import { Cached } from '../cache/cache.decorators.js';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';

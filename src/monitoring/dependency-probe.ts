@@ -56,7 +56,7 @@ export class DependencyProbe {
   /** Redis PING through the cache's client (itself bounded by the cache's Redis timeout). */
   async redisRoundTrip(): Promise<number> {
     if (!this.tiers.redis) throw new Error('No Redis configured');
-    return withTimeout(this.tiers.redis.ping(), DEPENDENCY_TIMEOUT_MS, 'Redis');
+    return withTimeout(this.tiers.redis.connection.ping(), DEPENDENCY_TIMEOUT_MS, 'Redis');
   }
 
   /** Both round trips at once; concurrent callers (e.g. the gauges of one scrape) share one measurement. */

@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Po
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { CachePolicies } from '../cache/cache-policies.js';
-import { Cached, ConditionalCache, SessionCache } from '../cache/cache-policy.js';
+import { Cached, ConditionalCache, SessionCache } from '../cache/cache.decorators.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { OrderListQuery, OrderResponse, PlaceOrderDto, UpdateOrderStatusDto } from './dto/order.dto.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, type MessageEvent, Param, Post, Put, Query, Sse, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { Cached, ConditionalCache, SessionCache } from '../cache/cache-policy.js';
+import { Cached, ConditionalCache, SessionCache } from '../cache/cache.decorators.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';

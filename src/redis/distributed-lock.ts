@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TieredCache } from '../cache/tiered-cache.js';
+import { SharedRedis } from './redis-connection.js';
 
 export type ExclusiveRun<T> = { ran: true; result: T } | { ran: false; reason: 'held-elsewhere' | 'running-here' };
 
@@ -14,13 +14,13 @@ export class DistributedLock {
   private readonly logger = new Logger(DistributedLock.name);
   private readonly runningHere = new Set<string>();
 
-  constructor(private readonly tiers: TieredCache) {}
+  constructor(private readonly shared: SharedRedis) {}
 
   async runExclusive<T>(name: string, leaseMs: number, work: () => Promise<T>): Promise<ExclusiveRun<T>> {
     if (this.runningHere.has(name)) return { ran: false, reason: 'running-here' };
     this.runningHere.add(name);
     try {
-      const redis = this.tiers.redis;
+      const redis = this.shared.connection;
       if (!redis) return { ran: true, result: await work() };
       const lockKey = `lock:${name}`;
       const token = await redis.acquireLease(lockKey, leaseMs).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import { TieredCache } from '../cache/tiered-cache.js';
+import { SharedRedis } from './redis-connection.js';
 
 /**
  * Application messages to every instance (this one included): over Redis pub/sub when Redis is
@@ -12,11 +12,11 @@ export class MessageBus {
   private readonly logger = new Logger(MessageBus.name);
   private readonly local = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly tiers: TieredCache) {}
+  constructor(private readonly shared: SharedRedis) {}
 
   async publish(channel: string, message: unknown): Promise<void> {
     const payload = JSON.stringify(message);
-    const redis = this.tiers.redis;
+    const redis = this.shared.connection;
     if (!redis) {
       this.local.emit(channel, payload);
       return;
@@ -28,7 +28,7 @@ export class MessageBus {
 
   subscribe<T>(channel: string, handler: (message: T) => void): () => void {
     const deliver = (payload: string) => handler(JSON.parse(payload) as T);
-    const redis = this.tiers.redis;
+    const redis = this.shared.connection;
     if (redis) return redis.subscribeMessages(channel, deliver);
     this.local.on(channel, deliver);
     return () => this.local.off(channel, deliver);

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { TieredCache } from '../cache/tiered-cache.js';
+import { COUNT_HIT } from './redis-scripts.js';
+import { type RedisConnection, SharedRedis } from './redis-connection.js';
 
 export interface RateLimitCount {
   /** Hits in the current window, this one included. */
@@ -30,18 +31,28 @@ export class RateLimitCounter implements OnApplicationShutdown {
   private readonly local = new Map<string, LocalWindow>();
   private readonly sweep = setInterval(() => this.dropEnded(Date.now()), SWEEP_INTERVAL_MS).unref();
 
-  constructor(private readonly tiers: TieredCache) {}
+  constructor(private readonly shared: SharedRedis) {}
 
   async hit(key: string, windowMs: number, limit: number, blockMs: number): Promise<RateLimitCount> {
-    const redis = this.tiers.redis;
+    const redis = this.shared.connection;
     if (redis?.ready) {
       try {
-        return await redis.countHit(key, windowMs, limit, blockMs);
+        return await this.countInRedis(redis, key, windowMs, limit, blockMs);
       } catch (error) {
         this.logger.debug(`Counting ${key} locally: ${(error as Error).message}`);
       }
     }
     return this.hitLocally(key, windowMs, limit, blockMs, Date.now());
+  }
+
+  /** Counts a hit in Redis, shared by every instance (see COUNT_HIT). */
+  private async countInRedis(redis: RedisConnection, key: string, windowMs: number, limit: number, blockMs: number): Promise<RateLimitCount> {
+    const base = `${redis.metaPrefix}rate:${key}`;
+    const [hits, windowLeftMs, blockLeftMs] = (await redis.bounded(
+      redis.client.eval(COUNT_HIT, { keys: [base, `${base}:block`], arguments: [String(windowMs), String(limit), String(blockMs)] }),
+      { skipOnTimeout: false },
+    )) as number[];
+    return { hits, windowLeftMs, blockLeftMs };
   }
 
   onApplicationShutdown(): void {

@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../access/access.decorators.js';
 import { CachePolicies } from '../cache/cache-policies.js';
-import { Cached } from '../cache/cache-policy.js';
+import { Cached } from '../cache/cache.decorators.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { MenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CachePolicies } from '../cache/cache-policies.js';
-import { Cached } from '../cache/cache-policy.js';
+import { Cached } from '../cache/cache.decorators.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CuisineStatsResponse, PriceRangesResponse, RestaurantAnalyticsResponse } from './dto/restaurant-analytics.dto.js';

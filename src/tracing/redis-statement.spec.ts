@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SET_IF_NOT_INVALIDATED } from '../cache/redis-scripts.js';
+import { SET_IF_NOT_INVALIDATED } from '../redis/redis-scripts.js';
 import { redisStatement } from './redis-statement.js';
 
 describe('redisStatement', () => {

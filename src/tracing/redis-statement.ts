@@ -1,4 +1,4 @@
-import * as scripts from '../cache/redis-scripts.js';
+import * as scripts from '../redis/redis-scripts.js';
 
 /** The Lua scripts Tiffin runs, by source text, so a span names the script instead of quoting it. */
 const SCRIPT_NAMES = new Map<string, string>(

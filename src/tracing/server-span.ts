@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { tracingEnabled } from './spans.js';
-import { SERVER_SPAN, type TracedMessage } from './trace-id.js';
+import { SERVER_SPAN, type TracedMessage } from '../common/context/trace-id.js';
 
 /**
  * Names each request's server span after its route ("GET /restaurants/:id", the name the

@@ -3,7 +3,7 @@ import { register } from 'node:module';
 import type { TracingConfig } from '../config/app-config.js';
 import { redisStatement } from './redis-statement.js';
 import { markTracingStarted } from './spans.js';
-import { rememberServerSpan } from './trace-id.js';
+import { rememberServerSpan } from '../common/context/trace-id.js';
 
 export interface Tracing {
   /** Exports the spans still buffered and stops; called last when the process shuts down. */

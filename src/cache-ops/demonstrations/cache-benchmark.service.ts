@@ -26,7 +26,7 @@ import type {
 import { countersOfOutcomes, hitRatios } from '../../cache/hit-ratio.js';
 import { roundMs, summariseLatencies } from '../inspection/latency-stats.js';
 import { ENTRY_READS, LOAD_TEST_ENDPOINT_NAMES, LOAD_TEST_ENDPOINTS, type LoadTestEndpoint, type ReadRoute } from '../read-routes.js';
-import { INTERNAL_CALLER_HEADERS } from '../../access/internal-caller.js';
+import { INTERNAL_CALLER_HEADERS } from '../../common/http/internal-caller.js';
 
 /** A read timed both ways: `load` calls the domain service directly. */
 interface TimedRead {

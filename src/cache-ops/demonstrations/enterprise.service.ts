@@ -3,7 +3,7 @@ import { CacheStoreAdmin } from '../maintenance/cache-store-admin.js';
 import { SANDBOX_NAMESPACE } from '../../cache/cache-namespaces.js';
 import { CachePolicies } from '../../cache/cache-policies.js';
 import { CacheService } from '../../cache/cache.service.js';
-import { planFor } from '../../cache/invalidation-rules.js';
+import { planFor } from '../../events/invalidation-rules.js';
 import type { LoadedValue } from '../../cache/tiered-cache.js';
 import { ResourceNotFoundException } from '../../common/errors/domain-errors.js';
 import { AppConfig } from '../../config/app-config.js';

@@ -2,7 +2,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { entryBytes } from '../../cache/cache-entry.js';
 import { namespaceOfKey, type CacheNamespace, type EntryNamespace } from '../../cache/cache-namespaces.js';
-import { withTimeout } from '../../cache/with-timeout.js';
+import { withTimeout } from '../../common/async/with-timeout.js';
 import { TieredCache } from '../../cache/tiered-cache.js';
 import { PRUNE_TAG_MEMBERS } from './admin-scripts.js';
 import { memoryFigures, parseRedisInfo, type RedisMemoryFigures } from '../inspection/redis-info.js';
@@ -118,7 +118,7 @@ export class CacheStoreAdmin {
 
   /** Round trip of a PING now, in ms. */
   async ping(): Promise<number> {
-    return this.bounded(this.requireRedis().ping());
+    return this.bounded(this.requireRedis().connection.ping());
   }
 
   async memory(): Promise<RedisMemoryFigures> {

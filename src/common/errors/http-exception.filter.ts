@@ -5,7 +5,7 @@ import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-
 import type { ErrorBody } from './error-body.js';
 import { RetryLaterException } from './domain-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
-import { traceIdOf } from '../../tracing/trace-id.js';
+import { traceIdOf } from '../context/trace-id.js';
 
 interface FastifyError extends Error {
   statusCode?: number;

@@ -2,9 +2,7 @@ import { Injectable, type OnModuleInit, RequestMethod, SetMetadata } from '@nest
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ACCESS_GRANTS, isPublicAccess } from '../../access/access.decorators.js';
-import type { Grant } from '../../access/grants.js';
-import { CACHE_POLICY, type CachePolicy } from '../../cache/cache-policy.js';
+import { isOpenToAnyone, isSharedCached } from './route-declarations.js';
 import { joinPath, pathsOf } from './route-paths.js';
 
 const NO_STORE = Symbol('tiffin:no-store');
@@ -117,8 +115,7 @@ export class CacheControlPolicy implements OnModuleInit {
   private classify(handler: object, controller: object, method: RequestMethod): CacheControlClass {
     const targets = [handler, controller] as Parameters<Reflector['getAllAndOverride']>[1];
     if (this.reflector.getAllAndOverride<boolean>(NO_STORE, targets)) return 'no-store';
-    if (!isPublicAccess(this.reflector.getAllAndOverride<Grant[]>(ACCESS_GRANTS, targets))) return 'private';
-    const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, handler as never);
-    return method === RequestMethod.GET && policy && !policy.owner ? 'public-cached' : 'public';
+    if (!isOpenToAnyone(this.reflector, targets)) return 'private';
+    return method === RequestMethod.GET && isSharedCached(this.reflector, handler) ? 'public-cached' : 'public';
   }
 }

@@ -1,9 +1,9 @@
 import { HttpException, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DomainEventBus } from '../events/domain-event-bus.js';
-import type { DomainEvent, DomainEventType } from '../events/domain-events.js';
-import { CacheService } from './cache.service.js';
+import { DomainEventBus } from './domain-event-bus.js';
+import type { DomainEvent, DomainEventType } from './domain-events.js';
+import { CacheService } from '../cache/cache.service.js';
 import { planFor } from './invalidation-rules.js';
-import { CachedRoutes } from './cached-routes.js';
+import { CachedRoutes } from '../cache/cached-routes.js';
 
 const EVENT_TYPES: DomainEventType[] = [
   'restaurant.changed',

@@ -1,6 +1,6 @@
-import type { CacheNamespace } from '../cache/cache-namespaces.js';
-import type { CacheResult, InvalidationReport } from '../cache/tiered-cache.js';
-import { inSpan, recordSpan, tracingEnabled } from './spans.js';
+import type { CacheNamespace } from './cache-namespaces.js';
+import type { CacheResult, InvalidationReport } from './tiered-cache.js';
+import { inSpan, recordSpan, tracingEnabled } from '../tracing/spans.js';
 
 /**
  * The cache's spans. `cache.lookup`: one per read of a cached route, with `cache.namespace`,

@@ -6,10 +6,10 @@ import {
   OrderStatusChanged,
   RestaurantChanged,
   ReviewAdded,
-} from '../events/domain-events.js';
+} from './domain-events.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { planFor } from './invalidation-rules.js';
-import { CachePolicies } from './cache-policies.js';
+import { CachePolicies } from '../cache/cache-policies.js';
 
 describe('the invalidation cascade', () => {
   it('an order placed drops exactly its customer history and analytics and its restaurant orders, analytics and load', () => {

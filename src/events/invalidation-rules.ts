@@ -1,7 +1,7 @@
-import type { DomainEvent } from '../events/domain-events.js';
-import { CachePolicies, cuisineTag } from './cache-policies.js';
-import type { CachePolicy } from './cache-policy.js';
-import { CacheTags as T } from './cache-tags.js';
+import type { DomainEvent } from './domain-events.js';
+import { CachePolicies, cuisineTag } from '../cache/cache-policies.js';
+import type { CachePolicy } from '../cache/cache-policy.js';
+import { CacheTags as T } from '../cache/cache-tags.js';
 
 export interface WriteThrough {
   policy: CachePolicy;

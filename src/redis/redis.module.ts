@@ -1,0 +1,49 @@
+import { Global, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { DistributedLock } from './distributed-lock.js';
+import { MessageBus } from './message-bus.js';
+import { RateLimitCounter } from './rate-limit-counter.js';
+import { RedisConnection, SharedRedis } from './redis-connection.js';
+
+function connect(config: AppConfig): SharedRedis {
+  if (!config.redis.url) return new SharedRedis(undefined);
+  const logger = new Logger('Redis');
+  let lastLoggedError = 0;
+  return new SharedRedis(
+    new RedisConnection({
+      url: config.redis.url,
+      // The cache's prefix: cache entries, bus channels, leases and rate-limit counters share one key space per deployment.
+      prefix: config.cache.prefix,
+      timeoutMs: config.cache.redisTimeoutMs,
+      onError: (error) => {
+        // Redis errors repeat on every call while it is down: log at most one every 5 s.
+        if (Date.now() - lastLoggedError > 5000) {
+          lastLoggedError = Date.now();
+          logger.warn(`Redis: ${error.message}`);
+        }
+      },
+    }),
+  );
+}
+
+/**
+ * Redis plumbing for the whole app: the connection, the pub/sub message bus, the distributed lock
+ * and the rate-limit store. It connects once every module has registered its subscriptions, in the
+ * background (Redis down at start-up is not fatal), and closes last.
+ */
+@Global()
+@Module({
+  providers: [{ provide: SharedRedis, inject: [AppConfig], useFactory: connect }, MessageBus, DistributedLock, RateLimitCounter],
+  exports: [SharedRedis, MessageBus, DistributedLock, RateLimitCounter],
+})
+export class RedisModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(private readonly redis: SharedRedis) {}
+
+  onModuleInit(): void {
+    this.redis.connection?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.connection?.stop();
+  }
+}
