@@ -26,7 +26,7 @@ async function drainHttp(app: NestFastifyApplication, budgetMs: number, logger: 
   const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
   let budget: NodeJS.Timeout | undefined;
   try {
-    const closed = app.getHttpAdapter().close();
+    const closed = app.getHttpAdapter().close() as Promise<unknown>;
     const spent = new Promise<'spent'>((resolve) => (budget = setTimeout(() => resolve('spent'), budgetMs)));
     if ((await Promise.race([closed, spent])) === 'spent') {
       logger.warn(`Connections still open after ${budgetMs} ms of draining (requests still running): closing them`);

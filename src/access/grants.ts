@@ -77,7 +77,7 @@ export function describeGrant(grant: Grant): string {
         .join(' or ');
     case 'order-status-change':
       return Object.entries(grant.settableBy)
-        .map(([role, statuses]) => `${role === 'customer' ? "the order's customer" : "the owner of the order's restaurant"} (to ${statuses!.join(', ')})`)
+        .map(([role, statuses]) => `${role === 'customer' ? "the order's customer" : "the owner of the order's restaurant"} (to ${statuses.join(', ')})`)
         .join(' or ');
   }
 }

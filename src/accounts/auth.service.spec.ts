@@ -45,7 +45,7 @@ class FakeAccounts {
     const error = this.nextError;
     this.nextError = undefined;
     if (error) throw error;
-    const row = { ...account, id: this.rows.length + 1, created_at: CREATED_AT } as Account;
+    const row = { ...account, id: this.rows.length + 1, created_at: CREATED_AT };
     this.rows.push(row);
     return row;
   }

@@ -126,7 +126,7 @@ export class CacheOpsController {
   @ApiParam(NAMESPACE_PARAM)
   @ApiOkResponse({ type: NamespacePerformanceResponse })
   @ApiErrors(400)
-  namespacePerformance(@Param('namespace') namespace: string): Promise<NamespacePerformanceResponse> {
+  namespacePerformance(@Param('namespace') namespace: string): NamespacePerformanceResponse {
     return this.inspection.namespacePerformance(namespace);
   }
 

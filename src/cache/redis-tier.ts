@@ -152,7 +152,7 @@ export class RedisTier {
     const stored = await this.bounded(
       this.client.eval(SET_IF_NOT_INVALIDATED, {
         keys: [this.redisKey(cacheKey)],
-        arguments: [String(snapshot), serialised as string, String(ttl), this.metaPrefix, ...entry.tags],
+        arguments: [String(snapshot), serialised, String(ttl), this.metaPrefix, ...entry.tags],
       }),
     );
     return stored === 1;
@@ -280,7 +280,7 @@ export class RedisTier {
       if (this.subscribedOnce) void this.subscribeChannel(channel);
     }
     handlers.add(handler);
-    return () => handlers!.delete(handler);
+    return () => handlers.delete(handler);
   }
 
   /**

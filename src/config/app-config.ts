@@ -164,7 +164,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
   }
   for (const [retired, successor] of Object.entries(RETIRED_TTL_NAMES)) {
     const variable = `CACHE_TTL_${retired.toUpperCase()}`;
-    if (source[variable] === undefined || source[variable]!.trim() === '') continue;
+    if (source[variable] === undefined || source[variable].trim() === '') continue;
     const instead = successor ? `: use ${ttlOverrideVariable(successor)}` : '';
     problems.push(`${variable} names a TTL class no route uses any more${instead}`);
   }

@@ -29,7 +29,7 @@ class FakeCustomersRepository {
 
   async insert(customer: NewCustomer) {
     this.throwPendingError();
-    const row = { is_active: true, ...customer, id: this.nextId++, created_at: CREATED_AT, updated_at: CREATED_AT } as Customer;
+    const row = { is_active: true, ...customer, id: this.nextId++, created_at: CREATED_AT, updated_at: CREATED_AT };
     this.rows.set(row.id, row);
     return row;
   }

@@ -45,7 +45,7 @@ export class SampleDataRepository {
 
   /** The sample rows that exist now, counted in one statement. */
   async counts(): Promise<SampleDataCounts> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<SampleDataCounts[]>(
       `WITH sample_restaurants AS (${sampleRestaurantsSql('$1')}),
             sample_customers AS (${sampleCustomersSql('$2')}),
             sample_orders AS (
@@ -61,7 +61,7 @@ export class SampleDataRepository {
               (SELECT count(*)::int FROM reviews WHERE order_id IN (SELECT id FROM sample_orders)) AS reviews`,
       [SAMPLE_RESTAURANT_SUFFIX, SAMPLE_EMAIL_DOMAIN],
     );
-    return row as SampleDataCounts;
+    return row;
   }
 
   /**
@@ -69,11 +69,11 @@ export class SampleDataRepository {
    * order still placed and undelivered is touched, so no delivery_time can end up before order_date.
    */
   async backDateOrder(orderId: number, orderDate: Date): Promise<boolean> {
-    const [, affected] = (await this.dataSource.query(
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
       `UPDATE orders SET order_date = $2
         WHERE id = $1 AND order_status = '${OrderStatus.Placed}' AND delivery_time IS NULL`,
       [orderId, orderDate],
-    )) as [unknown, number];
+    );
     return affected === 1;
   }
 

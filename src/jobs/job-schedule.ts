@@ -6,8 +6,6 @@ export type JobName = (typeof JOB_NAMES)[number];
 
 export const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
 
-const MINUTE_MS = 60_000;
-
 
 export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
   'warm-popular': 'Loads the 50 most ordered restaurants, their menus and the popular items into the cache (also at start-up)',

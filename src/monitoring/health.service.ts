@@ -53,10 +53,10 @@ export class HealthService {
 type Statuses = HealthCheckResult['details'];
 
 function shortReasons(statuses: Partial<Statuses> | undefined): Statuses {
-  return Object.fromEntries(
+  return Object.fromEntries<Statuses[string]>(
     Object.entries(statuses ?? {}).flatMap(([name, status]) => (status ? [[name, status] as const] : [])).map(([name, { message, ...rest }]) => [
       name,
       message === undefined ? rest : { ...rest, message: /timed? ?out/i.test(String(message)) ? 'timeout' : 'unavailable' },
     ]),
-  ) as Statuses;
+  );
 }

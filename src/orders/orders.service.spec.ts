@@ -55,7 +55,7 @@ class FakeOrders {
     return true;
   }
 
-  async findDetails(id: number) {
+  async findDetails(_id: number) {
     return {
       ...this.order,
       total_amount: 25.98,

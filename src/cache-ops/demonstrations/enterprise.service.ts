@@ -77,7 +77,8 @@ export class EnterpriseService {
       detail: `${evicted.result ? 'Removed' : 'Nothing to remove:'} the demonstration's own entry ${cacheKey} in this instance's L1 and in Redis`,
     });
 
-    let loadMs: number | null = null;
+    // Set by the loader when it runs; the cast keeps TypeScript from narrowing it to null here.
+    let loadMs = null as number | null;
     const loader = async () => {
       const started = performance.now();
       const loaded = await this.restaurantValue(id);

@@ -89,7 +89,7 @@ export class AccessRecorder {
 
     const minute = Math.floor(access.at / MINUTE_MS);
     let buckets = this.minutes.get(access.namespace);
-    if (!buckets) this.minutes.set(access.namespace, (buckets = new Map()));
+    if (!buckets) this.minutes.set(access.namespace, (buckets = new Map<number, LookupCounters>()));
     const bucket = buckets.get(minute) ?? countersOfOutcomes({});
     const counted = countersOfOutcomes({ [access.outcome]: 1 });
     for (const name of Object.keys(bucket) as (keyof LookupCounters)[]) bucket[name] += counted[name];

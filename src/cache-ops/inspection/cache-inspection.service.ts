@@ -254,7 +254,7 @@ export class CacheInspectionService {
     };
   }
 
-  async namespacePerformance(namespace: string): Promise<NamespacePerformanceResponse> {
+  namespacePerformance(namespace: string): NamespacePerformanceResponse {
     const known = this.requireNamespace(namespace, 'namespace');
     const snapshot = this.metrics.snapshot();
     const detailed = this.detailedNamespace(known, snapshot.namespaces[known], this.store.l1ByNamespace());

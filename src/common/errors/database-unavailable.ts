@@ -42,7 +42,7 @@ function isUnavailable(error: unknown, depth: number): boolean {
   const inner = [
     error instanceof QueryFailedError ? candidate.driverError : undefined,
     candidate.cause,
-    ...(Array.isArray(candidate.errors) ? candidate.errors : []),
+    ...(Array.isArray(candidate.errors) ? (candidate.errors as unknown[]) : []),
   ];
   return inner.some((nested) => nested !== undefined && isUnavailable(nested, depth + 1));
 }

@@ -19,7 +19,7 @@ export function normalizeEmail(value: string): string {
 }
 
 const NormalizeEmail = () =>
-  Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value), { toClassOnly: true });
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value), { toClassOnly: true });
 
 /**
  * May be left out, but not sent as null: class-validator's IsOptional would let null through to

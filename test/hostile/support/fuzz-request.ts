@@ -82,7 +82,7 @@ function validParts(api: OpenApi, op: Operation, asArbitrary: fc.Arbitrary<FuzzR
     path: fc.record(Object.fromEntries(pathParams(op).map((param) => [param.name, validParam(api, param.schema, param.name).filter(isRoutableSegment)]))),
     query: fc.record(Object.fromEntries(query.map((param) => [param.name, validParam(api, param.schema, param.name)])), {
       requiredKeys: query.filter((param) => param.required).map((param) => param.name),
-    }) as fc.Arbitrary<Record<string, QueryValue>>,
+    }),
     body,
     headers: fc.constant({}),
   });
@@ -107,7 +107,8 @@ function leaves(api: OpenApi, raw: Schema, prefix: string[] = []): Leaf[] {
   });
 }
 
-function setAt(target: unknown, path: string[], value: unknown | typeof MISSING): unknown {
+/** `value` may be MISSING, which removes the field. */
+function setAt(target: unknown, path: string[], value: unknown): unknown {
   const copy = structuredClone(target) as Record<string, unknown>;
   let node: Record<string, unknown> = copy;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
@@ -245,7 +246,7 @@ function hostileRequest(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>):
   );
   return fc
     .tuple(base, hostilePath, hostileQuery, hostileBody, hostileHeaders)
-    .map(([parts, path, query, body, headers]) => build(op, 'hostile', { ...parts, path, query, body, headers: headers as Record<string, string> }));
+    .map(([parts, path, query, body, headers]) => build(op, 'hostile', { ...parts, path, query, body, headers: headers }));
 }
 
 /** Valid, invalid and hostile requests for one operation; a share of each is sent anonymously. */

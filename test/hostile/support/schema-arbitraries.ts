@@ -115,7 +115,7 @@ function validObject(api: OpenApi, schema: Schema): fc.Arbitrary<Record<string, 
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const model = Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, validJson(api, property, key)]));
-  return fc.record(model, { requiredKeys: [...required] }) as fc.Arbitrary<Record<string, unknown>>;
+  return fc.record(model, { requiredKeys: [...required] });
 }
 
 /** Query and path values are strings: a valid value's text. */

@@ -80,8 +80,8 @@ export class AppProcess {
       output += chunk.toString();
       if (holder) holder.output = output;
     };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const exited = new Promise<Exit>((resolve) =>
       child.once('exit', (code, signal) => {
         const exit: Exit = { code, signal, afterSignalMs: holder?.signalledAt ? Date.now() - holder.signalledAt : undefined };
