@@ -5,6 +5,7 @@ import type { HttpResponse } from './support/http-client.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /*
  * The invalidation cascade: after each kind of write, every route that shows the changed data
@@ -27,7 +28,6 @@ const byStatus = (counts: Partial<Record<Status, number>>) =>
 const ids = (response: HttpResponse) => (response.body as { id: number }[]).map((row) => row.id);
 const total = (response: HttpResponse) => Number(response.headers.get('x-total-count'));
 const q = encodeURIComponent;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describeWithRedis('cache cascade over two instances sharing Redis and Postgres', () => {
   const prefix = `tiffin-cascade-${randomBytes(4).toString('hex')}`;
@@ -48,12 +48,11 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
 
   /** Readiness, not correctness: L1 is used only once an instance's invalidation bus is up. */
   async function untilBothServeFromL1(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (const app of [a, b]) {
-      while ((await app.admin.get('/restaurants/analytics/price-ranges')).headers.get('x-cache') !== 'HIT-L1') {
-        if (Date.now() > deadline) throw new Error('the instances never served from L1: is the invalidation bus up?');
-        await sleep(50);
-      }
+    for (const [name, app] of [['A', a], ['B', b]] as const) {
+      await eventually(
+        `${name} to serve from L1 (is its invalidation bus up?)`,
+        async () => (await app.admin.get('/restaurants/analytics/price-ranges')).headers.get('x-cache') === 'HIT-L1',
+      );
     }
   }
 

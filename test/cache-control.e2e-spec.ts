@@ -4,6 +4,7 @@ import { registerCustomer, registration, type SignedIn, TEST_PASSWORD } from './
 import type { HttpResponse } from './support/http-client.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * Cache-Control on every class of answer: tokens and accounts `no-store`; everything that is not
@@ -95,17 +96,17 @@ describe('Cache-Control', () => {
 
     // Once the entry is due for refresh-ahead the fast path leaves it to the interceptor, which
     // serves the hit (with the rate-limit header, as it ran after the guards) and refreshes it.
-    const deadline = Date.now() + 3 * RESTAURANT_TTL_SECONDS * 1000;
-    let viaInterceptor: HttpResponse | undefined;
-    while (!viaInterceptor && Date.now() < deadline) {
-      const response = await t.http.get(path);
-      if (response.headers.get('x-cache')?.startsWith('HIT') && response.headers.get('x-ratelimit-limit')) viaInterceptor = response;
-      else await new Promise((done) => setTimeout(done, 100));
-    }
-    expect(viaInterceptor).toBeDefined();
-    expect(cacheControl(viaInterceptor!)).toMatch(/^public, max-age=\d+$/);
+    const viaInterceptor = await eventually(
+      'a hit served by the interceptor (with the rate-limit header) once the entry is due for refresh-ahead',
+      async () => {
+        const response = await t.http.get(path);
+        return response.headers.get('x-cache')?.startsWith('HIT') && response.headers.get('x-ratelimit-limit') && response;
+      },
+      { timeoutMs: 3 * RESTAURANT_TTL_SECONDS * 1000, intervalMs: 100 },
+    );
+    expect(cacheControl(viaInterceptor)).toMatch(/^public, max-age=\d+$/);
     // Due for refresh-ahead: less than a quarter of the TTL left.
-    expect(maxAge(viaInterceptor!)).toBeLessThanOrEqual(Math.ceil(RESTAURANT_TTL_SECONDS / 4));
+    expect(maxAge(viaInterceptor)).toBeLessThanOrEqual(Math.ceil(RESTAURANT_TTL_SECONDS / 4));
 
     // A public route's error is public but must be revalidated; a public uncached route likewise.
     const missing = await t.http.get('/restaurants/2147483647');

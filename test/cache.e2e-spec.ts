@@ -3,6 +3,7 @@ import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
+import { eventually } from './support/eventually.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -10,17 +11,6 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 const redisUrl = await servicesForMultiInstanceSuite('test/cache.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  throw new Error('condition not met in time');
-}
 
 let customerCounter = 0;
 const customerBody = () => {
@@ -256,7 +246,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       proxy = new TcpProxy(target.hostname, Number(target.port) || 6379);
       await proxy.start();
       c = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: prefix }, database: a.database });
-      await waitFor(async () => (await c.admin.get('/customers?limit=1')).headers.get('x-cache') !== null);
+      await eventually('the instance behind the proxy to answer with a cache outcome', async () => (await c.admin.get('/customers?limit=1')).headers.get('x-cache') !== null);
     });
 
     afterAll(async () => {
@@ -287,7 +277,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       await a.http.get(path);
       expect((await a.http.get(path)).headers.get('x-cache')).toBe('HIT-L1');
       // C over its earlier Redis trouble: its invalidation bus is up.
-      await waitFor(async () => c.app.get(TieredCache).redis!.busReady);
+      await eventually("C's invalidation bus to be ready", () => c.app.get(TieredCache).redis!.busReady);
       proxy.delayMs = 150;
       try {
         const updated = await c.admin.put(path, { name: 'Renamed Over A Slow Link' });
@@ -304,7 +294,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       const customer = await createCustomer(c);
       const path = `/customers/${customer.id}`;
       await c.admin.get(path);
-      await waitFor(async () => (await c.admin.get(path)).headers.get('x-cache') === 'HIT-L1');
+      await eventually('a hit in L1', async () => (await c.admin.get(path)).headers.get('x-cache') === 'HIT-L1');
 
       proxy.cut();
       const during: string[] = [];
@@ -321,8 +311,8 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       // Without the invalidation bus this instance cannot trust its L1: it reads the database.
       expect(during.slice(2).every((outcome) => outcome === 'MISS')).toBe(true);
 
-      proxy.restore();
-      await waitFor(async () => (await c.admin.get(path)).headers.get('x-cache')?.startsWith('HIT') ?? false, 10_000);
+      await proxy.restore();
+      await eventually('a cache hit once Redis is back', async () => (await c.admin.get(path)).headers.get('x-cache')?.startsWith('HIT') ?? false);
       const after = await c.admin.get(path);
       expect(after.body.name).toBe('Written During Outage');
       // The invalidation deferred during the outage reached Redis: the other instances agree.

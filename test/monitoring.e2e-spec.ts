@@ -2,21 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { hitRatioOf } from '../src/cache/hit-ratio.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
+import { eventually } from './support/eventually.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { redisForSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error('condition not met in time');
-}
 
 /** The value of one sample line of the exposition, e.g. sample(text, 'x_total', { namespace: 'a' }). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -167,7 +158,7 @@ describeWithRedis('readiness while Redis is unreachable', () => {
   beforeAll(async () => {
     await proxy.start();
     t = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: `tiffin-monitoring-${process.pid}` } });
-    await waitFor(async () => (await t.admin.get('/health/ready')).status === 200);
+    await eventually('readiness to report 200', async () => (await t.admin.get('/health/ready')).status === 200, { timeoutMs: 15_000, intervalMs: 100 });
   });
   afterAll(async () => {
     await t?.close();
@@ -195,8 +186,11 @@ describeWithRedis('readiness while Redis is unreachable', () => {
     expect(sample(metrics, 'tiffin_dependency_round_trip_seconds', { dependency: 'redis' })).toBeUndefined();
     expect(sample(metrics, 'tiffin_dependency_up', { dependency: 'postgres' })).toBe(1);
 
-    proxy.restore();
-    await waitFor(async () => (await t.admin.get('/health/ready')).status === 200);
+    await proxy.restore();
+    await eventually('readiness to report 200 once Redis is back', async () => (await t.admin.get('/health/ready')).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
     expect((await t.admin.get('/health/ready')).body.details.redis.status).toBe('up');
   });
 });

@@ -10,6 +10,7 @@ import { JOB_NAMES } from '../src/jobs/job-schedule.js';
 import { createAccount, TEST_PASSWORD } from './support/accounts.js';
 import { insertCustomer, insertMenuItem, insertRestaurant } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /*
  * The operations page in a real browser: Debian's Chromium driven by playwright-core. Outside CI a
@@ -259,12 +260,9 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       expect(refreshToken).toBeDefined();
       await page.click('#signout');
       await page.waitForSelector('#signin-view:not([hidden])');
-      let refreshed = await t.http.post('/auth/refresh', { refresh_token: refreshToken });
-      for (let attempt = 0; refreshed.status !== 401 && attempt < 50; attempt++) {
-        await new Promise((done) => setTimeout(done, 100));
-        refreshed = await t.http.post('/auth/refresh', { refresh_token: refreshToken });
-      }
-      expect(refreshed.status).toBe(401);
+      await eventually('the signed-out refresh token to be refused', async () => (await t.http.post('/auth/refresh', { refresh_token: refreshToken })).status === 401, {
+        intervalMs: 100,
+      });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

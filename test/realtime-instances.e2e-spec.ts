@@ -8,6 +8,7 @@ import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { SseClient } from './realtime-support.js';
 import { TEST_ADMIN_TOKEN } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
@@ -19,7 +20,6 @@ const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 const redisUrl = await servicesForMultiInstanceSuite('test/realtime-instances.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describeWithRedis('real-time across two instances', () => {
   const prefix = `tiffin-realtime-${randomBytes(4).toString('hex')}`;
@@ -33,12 +33,8 @@ describeWithRedis('real-time across two instances', () => {
     b = await startTestApp({ env, database: a.database });
     build = new TiffinBuilder(a.admin);
     // Readiness, not correctness: each instance hears the other once its Redis subscriber is up.
-    const deadline = Date.now() + 10_000;
-    for (const app of [a, b]) {
-      while (!app.app.get(TieredCache).redis?.busReady) {
-        if (Date.now() > deadline) throw new Error('the Redis bus never came up');
-        await sleep(25);
-      }
+    for (const [name, app] of [['A', a], ['B', b]] as const) {
+      await eventually(`the Redis bus of ${name}`, () => app.app.get(TieredCache).redis?.busReady, { intervalMs: 25 });
     }
   });
   afterAll(async () => {

@@ -230,6 +230,7 @@ describe('AlertsService', () => {
   it('starts a new window when the cache counters were reset', async () => {
     reads(30, 0);
     await service.evaluate();
+    // Time passing: the reset must happen after the evaluation's timestamp.
     await new Promise((done) => setTimeout(done, 5));
     cacheMetrics.reset();
     reads(0, 20);

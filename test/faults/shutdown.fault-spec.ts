@@ -13,6 +13,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 import { servicesForMultiInstanceSuite } from '../support/services.js';
 import { TEST_ADMIN_TOKEN } from '../support/test-app.js';
 import { SseClient } from '../realtime-support.js';
+import { eventually, sleep } from '../support/eventually.js';
 
 /*
  * SIGTERM under a steady mixed load, to the production build in its own process. Some writes are
@@ -29,8 +30,6 @@ const GRACE_MS = 6000;
 const HELD_WRITES = 4;
 /** How long the held writes stay blocked after the signal: well inside the grace period. */
 const HOLD_AFTER_SIGNAL_MS = 1500;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Refused at connect: nothing listens any more. */
 const refused = (sample: Sample) => sample.status === 0 && sample.error === 'ECONNREFUSED';
@@ -93,6 +92,7 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
       next: mixedLoad(catalogue, TEST_ADMIN_TOKEN, runToken),
     });
     load.start('before');
+    // Time passing: a steady phase of load before the locks and the signal.
     await sleep(3000);
 
     // Lock the orders, send a status change for each, and wait until all are blocked inside their transaction.
@@ -108,16 +108,19 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
         body: JSON.stringify({ order_status: 'confirmed' }),
       }),
     }));
-    for (let attempt = 0; ; attempt++) {
-      const [{ waiting }] = await sql.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (waiting === HELD_WRITES) break;
-      if (attempt > 200) throw new Error(`only ${waiting} of ${HELD_WRITES} status changes reached the lock`);
-      await sleep(25);
-    }
+    await eventually(
+      `all ${HELD_WRITES} status changes to wait on the lock`,
+      async () => {
+        const [{ waiting }] = await sql.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return waiting === HELD_WRITES;
+      },
+      { intervalMs: 25 },
+    );
 
     await load.switchTo('after SIGTERM', () => app.signal('SIGTERM'));
+    // Time passing: the held writes stay blocked for a while into the grace period.
     await sleep(HOLD_AFTER_SIGNAL_MS);
     await locker.query('COMMIT');
     heldAnswers = await Promise.all(held.map(async ({ response }) => response.then(async (r) => ({ status: r.status, body: await r.json() }))));

@@ -8,6 +8,7 @@ import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { deleteKeysUnderPrefix } from '../support/redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { servicesForMultiInstanceSuite } from '../support/services.js';
+import { eventually } from '../support/eventually.js';
 
 /*
  * Traces from the production build, as a collector receives them: the app exports over OTLP/HTTP
@@ -154,13 +155,10 @@ describeWithServices('traces exported over OTLP', () => {
     // Without a traceparent the app starts the trace; the log line names it, and it was exported.
     const plain = await app.http.get(`/restaurants/${restaurantId}`);
     const requestId = plain.headers.get('x-request-id')!;
-    const deadline = Date.now() + 10_000;
-    let line: RegExpExecArray | null = null;
-    while (!(line = new RegExp(`\\[${requestId} trace ([0-9a-f]{32})\\]`).exec(app.output)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(line).not.toBeNull();
-    await receiver.waitForTrace(line![1], (received) => received.some((span) => span.kind === SERVER && span.attributes['tiffin.request_id'] === requestId));
+    const line = await eventually(`the log line of request ${requestId} naming its trace`, () =>
+      new RegExp(`\\[${requestId} trace ([0-9a-f]{32})\\]`).exec(app.output),
+    );
+    await receiver.waitForTrace(line[1], (received) => received.some((span) => span.kind === SERVER && span.attributes['tiffin.request_id'] === requestId));
     expect(app.output).toContain(`[${failed.headers.get('x-request-id')} trace ${caller.traceId}]`);
     expect(receiver.refused).toEqual([]);
   });
