@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import bcryptjs from 'bcryptjs';
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../config/app-config.js';
-import { PasswordHasher, Semaphore } from './password-hasher.js';
+import { PasswordHasher, Semaphore, SlotWaitExceeded } from './password-hasher.js';
 
 const hasher = new PasswordHasher(loadConfig({ AUTH_BCRYPT_ROUNDS: '4' }));
 /**
@@ -109,5 +109,22 @@ describe('Semaphore', () => {
     expect(await Promise.all(results)).toEqual(['task 0 fails', 1, 2, 3, 4]);
     expect(started).toEqual([0, 1, 2, 3, 4]);
     expect(most).toBe(2);
+  });
+
+  it('turns away a task that waited longer than its limit without running it, and keeps serving the others', async () => {
+    const semaphore = new Semaphore(1, 50);
+    let release!: () => void;
+    const first = semaphore.run(() => new Promise<string>((resolve) => (release = () => resolve('first'))));
+    let secondRan = false;
+    const second = semaphore.run(async () => {
+      secondRan = true;
+      return 'second';
+    });
+    await expect(second).rejects.toBeInstanceOf(SlotWaitExceeded);
+    expect(secondRan).toBe(false);
+    const third = semaphore.run(async () => 'third');
+    release();
+    expect(await first).toBe('first');
+    expect(await third).toBe('third');
   });
 });

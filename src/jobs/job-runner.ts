@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { DistributedLock } from '../redis/distributed-lock.js';
 import { TieredCache } from '../cache/tiered-cache.js';
@@ -7,6 +8,7 @@ import type { JobRun, JobTrigger } from './entities/job-run.entity.js';
 import { JobMetrics } from './job-metrics.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { JOB_LOCK_LEASE_MS, type JobName } from './job-schedule.js';
+import { inSpan } from '../tracing/spans.js';
 
 /** A job's work: resolves to what it did, stored as the run's detail. */
 export type JobTask = () => Promise<Record<string, unknown>>;
@@ -19,7 +21,9 @@ export type RunResult = { ran: true; run: JobRun } | { ran: false; reason: NotRu
  * Runs a job and records it in job_runs. Scheduled and manual runs take the job's distributed
  * lock (`job:<name>`): with several instances on one Redis a run happens on exactly one of them,
  * and never twice at once (without Redis the lock is this process's). The work runs inside
- * RequestContext `job:<name>`, so the cache audit names the job as the cause.
+ * RequestContext `job:<name>`, so the cache audit names the job as the cause. With tracing on,
+ * each run is a span `job <name>` (the root of its own trace when the scheduler started it), so
+ * the job's Postgres and Redis calls are traced like a request's.
  */
 @Injectable()
 export class JobRunner {
@@ -46,19 +50,29 @@ export class JobRunner {
    * `skipIfScheduledSince` (another instance took this tick), records the run, works, records the
    * outcome. A task that throws is recorded as failed, not rethrown.
    */
-  async runExclusive(name: JobName, trigger: JobTrigger, task: JobTask, skipIfScheduledSince?: Date): Promise<RunResult> {
-    const outcome = await this.lock.runExclusive(`job:${name}`, JOB_LOCK_LEASE_MS, async (): Promise<RunResult> => {
-      if (skipIfScheduledSince && (await this.runs.scheduledRunSince(name, skipIfScheduledSince))) {
-        return { ran: false, reason: 'ran-elsewhere' };
-      }
-      return { ran: true, run: await this.record(name, trigger, task) };
-    });
-    return outcome.ran ? outcome.result : { ran: false, reason: outcome.reason };
+  runExclusive(name: JobName, trigger: JobTrigger, task: JobTask, skipIfScheduledSince?: Date): Promise<RunResult> {
+    return this.traced(name, trigger, async (): Promise<RunResult> => {
+      const outcome = await this.lock.runExclusive(`job:${name}`, JOB_LOCK_LEASE_MS, async (): Promise<RunResult> => {
+        if (skipIfScheduledSince && (await this.runs.scheduledRunSince(name, skipIfScheduledSince))) {
+          return { ran: false, reason: 'ran-elsewhere' };
+        }
+        return { ran: true, run: await this.record(name, trigger, task) };
+      });
+      return outcome.ran ? outcome.result : { ran: false, reason: outcome.reason };
+    }, (result) => (result.ran ? result.run.outcome : `skipped: ${result.reason}`));
   }
 
   /** Without the lock: start-up warming, which every instance does for its own L1. */
   runLocally(name: JobName, trigger: JobTrigger, task: JobTask): Promise<JobRun> {
-    return this.record(name, trigger, task);
+    return this.traced(name, trigger, () => this.record(name, trigger, task), (run) => run.outcome);
+  }
+
+  private traced<T>(name: JobName, trigger: JobTrigger, work: () => Promise<T>, outcomeOf: (result: T) => string): Promise<T> {
+    return inSpan(`job ${name}`, { 'tiffin.job.name': name, 'tiffin.job.trigger': trigger }, work, (result, span) => {
+      const outcome = outcomeOf(result);
+      span.setAttribute('tiffin.job.outcome', outcome);
+      if (outcome === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: `job ${name} failed` });
+    });
   }
 
   private async record(name: JobName, trigger: JobTrigger, task: JobTask): Promise<JobRun> {

@@ -63,6 +63,8 @@ describeWithServices('traces exported over OTLP', () => {
       OTEL_SERVICE_NAME: 'tiffin-traces-test',
       // Export each batch soon after the response instead of every 5 s.
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      // The start-up warming is the job whose trace is checked.
+      JOBS_ENABLED: 'true',
     });
     sql = await sqlTo(database.url);
     restaurantId = await insertRestaurant(sql);
@@ -144,6 +146,22 @@ describeWithServices('traces exported over OTLP', () => {
     // Scripts are named, not quoted with their arguments.
     expect(redisCalls.map((span) => span.attributes['db.query.text'])).toContainEqual(expect.stringMatching(/^EVAL INVALIDATE_TAGS \[\d+ other arguments\]$/));
     expect(spans.filter(isPostgres).some((span) => span.name.startsWith('pg.query:UPDATE'))).toBe(true);
+  });
+
+  it("a scheduled job: the start-up warming is the root of its own trace, with the job's Postgres statements under it", async () => {
+    const deadline = Date.now() + 15_000;
+    let job = receiver.spans.find((span) => span.name === 'job warm-popular');
+    while (!job && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = receiver.spans.find((span) => span.name === 'job warm-popular');
+    }
+    expect(job).toBeDefined();
+    expect(job!.parentSpanId).toBeUndefined();
+    expect(job!.attributes).toMatchObject({ 'tiffin.job.name': 'warm-popular', 'tiffin.job.trigger': 'startup', 'tiffin.job.outcome': 'succeeded' });
+    const spans = await receiver.waitForTrace(job!.traceId, (received) => received.some(isPostgres));
+    const statements = spans.filter(isPostgres);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) expect(descendsFrom(spans, statement, job!)).toBe(true);
   });
 
   it('the trace id is in the request log line and, next to the request id, in error bodies', async () => {
