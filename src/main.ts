@@ -54,10 +54,7 @@ async function bootstrap(): Promise<void> {
   const tracing = await startTracing(config.tracing);
   if (tracing) logger.log(`Exporting traces over OTLP as service ${config.tracing.serviceName}`);
   // Imported only now: with tracing on, pg and @redis/client must load after the instrumentations.
-  const [{ resolveDatabase }, { createApp }] = await Promise.all([
-    import('./database/database-target.js'),
-    import('./app.factory.js'),
-  ]);
+  const [{ resolveDatabase }, { createApp }] = await Promise.all([import('./database/database-target.js'), import('./app.factory.js')]);
   const database = await resolveDatabase(config);
   if (database.embedded) logger.log(`No DATABASE_URL: using the embedded Postgres in ${config.database.embedded.dataDir}`);
 

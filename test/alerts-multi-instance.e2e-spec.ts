@@ -50,9 +50,12 @@ describeWithServices('alerts evaluated by two instances at once', () => {
       expect(unresolved).toEqual([{ id: actions[0].alert_id }]);
       expect((await a.admin.post(`/alerts/${actions[0].alert_id}/resolve`, undefined, admin)).status).toBe(200);
     }
-    expect(await a.db.query(`SELECT count(*)::int AS count FROM alerts WHERE rule = $1`, [ALERT_RULES.hitRatio])).toEqual([{ count: ROUNDS }]);
+    expect(await a.db.query(`SELECT count(*)::int AS count FROM alerts WHERE rule = $1`, [ALERT_RULES.hitRatio])).toEqual([
+      { count: ROUNDS },
+    ]);
     // Only this rule's notices: on a loaded machine the latency rule may open alerts of its own.
-    const openedNotices = () => webhook.calls.filter((call) => call.body.event === 'alert.opened' && call.body.alert.rule === ALERT_RULES.hitRatio);
+    const openedNotices = () =>
+      webhook.calls.filter((call) => call.body.event === 'alert.opened' && call.body.alert.rule === ALERT_RULES.hitRatio);
     await eventually(`${ROUNDS} alert.opened notices`, () => openedNotices().length >= ROUNDS, { intervalMs: 20 });
     expect(openedNotices()).toHaveLength(ROUNDS);
   });

@@ -134,7 +134,10 @@ describe('analytics refresh-ahead and precise invalidation', () => {
     const [popularBefore, dailyBefore] = [(await t.admin.get(variants[0])).body, (await t.admin.get(variants[1])).body];
     // Changes that fire no event: only a refresh brings them into the cache.
     await t.db.query(`UPDATE order_items SET quantity = quantity + 10 WHERE menu_item_id = $1`, [dish2.id]);
-    await t.db.query(`UPDATE orders SET total_amount = total_amount + 5 WHERE restaurant_id = $1 AND delivery_time::date = $2::date`, [r2.id, twoDaysAgo]);
+    await t.db.query(`UPDATE orders SET total_amount = total_amount + 5 WHERE restaurant_id = $1 AND delivery_time::date = $2::date`, [
+      r2.id,
+      twoDaysAgo,
+    ]);
 
     let polling = true;
     const outcomes: (string | null)[] = [];
@@ -162,7 +165,12 @@ describe('analytics refresh-ahead and precise invalidation', () => {
 
   it('states the staleness bound in /docs on each platform-wide route, and not on per-entity ones', async () => {
     const paths = (await t.admin.get('/docs-json')).body.paths;
-    for (const path of ['/analytics/revenue-analytics', '/analytics/customers/behavior', '/analytics/popular-items', '/restaurants/analytics/popular-cuisines']) {
+    for (const path of [
+      '/analytics/revenue-analytics',
+      '/analytics/customers/behavior',
+      '/analytics/popular-items',
+      '/restaurants/analytics/popular-cuisines',
+    ]) {
       expect([path, paths[path].get.description]).toEqual([path, expect.stringContaining('ANALYTICS_MAX_STALENESS_SECONDS')]);
     }
     expect(paths['/analytics/revenue/daily'].get.description ?? '').not.toContain('ANALYTICS_MAX_STALENESS_SECONDS');

@@ -45,7 +45,11 @@ describe('Cache-Control', () => {
     expect([me.status, cacheControl(me)]).toEqual([200, 'no-store']);
     const wrongPassword = await t.http.post('/auth/login', { email: body.email, password: 'not the password at all' });
     expect([wrongPassword.status, cacheControl(wrongPassword)]).toEqual([401, 'no-store']);
-    const account = await t.admin.post('/admin/accounts', { email: `owner.${Date.now()}@example.com`, password: TEST_PASSWORD, role: 'restaurant_owner' });
+    const account = await t.admin.post('/admin/accounts', {
+      email: `owner.${Date.now()}@example.com`,
+      password: TEST_PASSWORD,
+      role: 'restaurant_owner',
+    });
     expect([account.status, cacheControl(account)]).toEqual([201, 'no-store']);
   });
 
@@ -53,7 +57,12 @@ describe('Cache-Control', () => {
     const path = `/customers/${customer.customer.id}/orders`;
     const first = await customer.client.get(path);
     const hit = await customer.client.get(path);
-    expect([first.status, hit.headers.get('x-cache'), cacheControl(first), cacheControl(hit)]).toEqual([200, 'HIT-L1', 'private, no-cache', 'private, no-cache']);
+    expect([first.status, hit.headers.get('x-cache'), cacheControl(first), cacheControl(hit)]).toEqual([
+      200,
+      'HIT-L1',
+      'private, no-cache',
+      'private, no-cache',
+    ]);
     const record = await customer.client.get(`/customers/${customer.customer.id}`);
     expect([record.status, cacheControl(record)]).toEqual([200, 'private, no-cache']);
     const updated = await customer.client.put(`/customers/${customer.customer.id}`, { name: 'Renamed Customer' });

@@ -95,7 +95,12 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
   });
 
   it('writes an updated restaurant through to the cache and no instance serves the old one', async () => {
-    const created = await a.admin.post('/restaurants', { name: 'Written Through', cuisine_type: 'Thai', address: '1 Main St', phone_number: '+1-555-0100' });
+    const created = await a.admin.post('/restaurants', {
+      name: 'Written Through',
+      cuisine_type: 'Thai',
+      address: '1 Main St',
+      phone_number: '+1-555-0100',
+    });
     const path = `/restaurants/${created.body.id}`;
     await a.http.get(path);
     await b.http.get(path);
@@ -246,7 +251,10 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       proxy = new TcpProxy(target.hostname, Number(target.port) || 6379);
       await proxy.start();
       c = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: prefix }, database: a.database });
-      await eventually('the instance behind the proxy to answer with a cache outcome', async () => (await c.admin.get('/customers?limit=1')).headers.get('x-cache') !== null);
+      await eventually(
+        'the instance behind the proxy to answer with a cache outcome',
+        async () => (await c.admin.get('/customers?limit=1')).headers.get('x-cache') !== null,
+      );
     });
 
     afterAll(async () => {
@@ -272,7 +280,12 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     });
 
     it('a write through an instance whose Redis answers 150 ms late still reaches the others before it answers', async () => {
-      const created = await a.admin.post('/restaurants', { name: 'Slow Link', cuisine_type: 'Thai', address: '1 Main St', phone_number: '+1-555-0100' });
+      const created = await a.admin.post('/restaurants', {
+        name: 'Slow Link',
+        cuisine_type: 'Thai',
+        address: '1 Main St',
+        phone_number: '+1-555-0100',
+      });
       const path = `/restaurants/${created.body.id}`;
       await a.http.get(path);
       expect((await a.http.get(path)).headers.get('x-cache')).toBe('HIT-L1');
@@ -312,7 +325,10 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       expect(during.slice(2).every((outcome) => outcome === 'MISS')).toBe(true);
 
       await proxy.restore();
-      await eventually('a cache hit once Redis is back', async () => (await c.admin.get(path)).headers.get('x-cache')?.startsWith('HIT') ?? false);
+      await eventually(
+        'a cache hit once Redis is back',
+        async () => (await c.admin.get(path)).headers.get('x-cache')?.startsWith('HIT') ?? false,
+      );
       const after = await c.admin.get(path);
       expect(after.body.name).toBe('Written During Outage');
       // The invalidation deferred during the outage reached Redis: the other instances agree.

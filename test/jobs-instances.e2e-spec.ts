@@ -13,7 +13,6 @@ import { eventually, sleep } from './support/eventually.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 
-
 /*
  * Two instances sharing Postgres and Redis: start-up warming on an instance that starts with data,
  * each scheduled tick run by exactly one of them (short intervals set for the test), the run
@@ -70,7 +69,11 @@ describeWithRedis('jobs across two instances', () => {
     const since = new Date();
     const statsOf = async (app: TestApp, job: JobName) =>
       (await app.admin.get('/jobs')).body.find((status: Json) => status.name === job).this_instance;
-    const before = new Map(await Promise.all(jobs.flatMap((job) => [a, b].map(async (app) => [`${job}@${app.admin.baseUrl}`, await statsOf(app, job)] as const))));
+    const before = new Map(
+      await Promise.all(
+        jobs.flatMap((job) => [a, b].map(async (app) => [`${job}@${app.admin.baseUrl}`, await statsOf(app, job)] as const)),
+      ),
+    );
     for (const app of [a, b]) app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, interval])));
 
     const runsOf = async (job: JobName) =>
@@ -82,7 +85,8 @@ describeWithRedis('jobs across two instances', () => {
       timeoutMs: 15_000,
       intervalMs: 100,
     });
-    for (const app of [a, b]) app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, QUIET_JOB_INTERVALS_MS[job]])));
+    for (const app of [a, b])
+      app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, QUIET_JOB_INTERVALS_MS[job]])));
     // Time passing: a tick of the short interval that was already due when the schedule changed
     // fires within one interval; its run must be in the counts compared below.
     await sleep(interval);
@@ -101,7 +105,8 @@ describeWithRedis('jobs across two instances', () => {
         const appTicks = stats.ticks - earlier.ticks;
         expect(appTicks).toBeGreaterThanOrEqual(runs.length - 1);
         ticked += appTicks;
-        skipped += Object.values(stats.skipped as Record<string, number>).reduce((sum, n) => sum + n, 0) -
+        skipped +=
+          Object.values(stats.skipped as Record<string, number>).reduce((sum, n) => sum + n, 0) -
           Object.values(earlier.skipped as Record<string, number>).reduce((sum, n) => sum + n, 0);
       }
       expect([job, ticked - skipped]).toEqual([job, runs.length]);
@@ -126,7 +131,10 @@ describeWithRedis('jobs across two instances', () => {
     await holding;
     try {
       const busy = await b.admin.post('/jobs/warm-popular/run', undefined, admin);
-      expect([busy.status, busy.body.message]).toEqual([409, 'Job warm-popular is already running on another instance; try again when it has finished']);
+      expect([busy.status, busy.body.message]).toEqual([
+        409,
+        'Job warm-popular is already running on another instance; try again when it has finished',
+      ]);
     } finally {
       release();
       await held;

@@ -8,7 +8,6 @@ import { JobScheduler } from '../src/jobs/job-scheduler.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 import { eventually } from './support/eventually.js';
 
-
 /*
  * The job runner on one instance: start-up warming on an empty database, GET /jobs, running each
  * job by hand (admin only, 404, 409 while it runs), what warming and cleanup do, and scheduled
@@ -54,13 +53,20 @@ describe('background jobs', () => {
       expect(job.running_here).toBe(false);
     }
     const [startup] = await t.db.query(`SELECT id, instance FROM job_runs WHERE trigger = 'startup'`);
-    expect(jobs[0].last_run).toMatchObject({ id: Number(startup.id), instance: startup.instance, trigger: 'startup', outcome: 'succeeded' });
+    expect(jobs[0].last_run).toMatchObject({
+      id: Number(startup.id),
+      instance: startup.instance,
+      trigger: 'startup',
+      outcome: 'succeeded',
+    });
     expect(jobs.slice(1).map((job: Json) => job.last_run)).toEqual([null, null, null, null]);
   });
 
   it('runs a job by hand for an admin only, and knows no other job', async () => {
     expect((await t.http.post('/jobs/cleanup/run')).status).toBe(401);
-    expect((await t.http.post('/jobs/cleanup/run', undefined, { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status).toBe(401);
+    expect(
+      (await t.http.post('/jobs/cleanup/run', undefined, { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status,
+    ).toBe(401);
     const missing = await run('defrag');
     expect([missing.status, missing.body.message]).toEqual([404, 'Job defrag not found']);
     const bad = await run('Warm_Popular');
@@ -129,7 +135,9 @@ describe('background jobs', () => {
     expect(left.map((row: Json) => row.title)).toEqual(['Order placed', 'Recent']);
     const runs = await t.db.query(`SELECT count(*)::int AS n FROM job_runs WHERE instance = 'gone'`);
     expect(runs[0].n).toBe(1);
-    expect(await t.db.query(`SELECT trim(token_hash) AS token_hash FROM refresh_tokens WHERE account_id = $1`, [account.id])).toEqual([{ token_hash: 'recent' }]);
+    expect(await t.db.query(`SELECT trim(token_hash) AS token_hash FROM refresh_tokens WHERE account_id = $1`, [account.id])).toEqual([
+      { token_hash: 'recent' },
+    ]);
     expect((await run('cleanup')).body.detail).toMatchObject({ notifications_deleted: 0, job_runs_deleted: 0, refresh_tokens_deleted: 0 });
   });
 
@@ -159,7 +167,10 @@ describe('background jobs', () => {
     await holding;
     try {
       const busy = await run('cleanup');
-      expect([busy.status, busy.body.message]).toEqual([409, 'Job cleanup is already running on this instance; try again when it has finished']);
+      expect([busy.status, busy.body.message]).toEqual([
+        409,
+        'Job cleanup is already running on this instance; try again when it has finished',
+      ]);
     } finally {
       release();
       await held;

@@ -8,7 +8,6 @@ import { redisForSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-
 /** The value of one sample line of the exposition, e.g. sample(text, 'x_total', { namespace: 'a' }). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of text.split('\n')) {
@@ -81,7 +80,10 @@ describe('health and metrics', () => {
     expect(outcomes.filter((outcome) => outcome.startsWith('HIT-'))).toHaveLength(8);
 
     const text = (await t.admin.get('/metrics')).text;
-    expect(sample(text, 'tiffin_cache_misses_total', { namespace: 'restaurants' })! - sample(before, 'tiffin_cache_misses_total', { namespace: 'restaurants' })!).toBe(4);
+    expect(
+      sample(text, 'tiffin_cache_misses_total', { namespace: 'restaurants' })! -
+        sample(before, 'tiffin_cache_misses_total', { namespace: 'restaurants' })!,
+    ).toBe(4);
     expect(hits(text) - hits(before)).toBe(8);
     const counted = t.app.get(CacheMetrics).of('restaurants');
     expect(sample(text, 'tiffin_cache_hits_total', { namespace: 'restaurants', tier: 'l1' })).toBe(counted.hits_l1);
@@ -91,7 +93,9 @@ describe('health and metrics', () => {
     expect(sample(text, 'tiffin_cache_load_seconds_total', { namespace: 'restaurants' })).toBeCloseTo(counted.load_time_ms / 1000, 6);
     expect(sample(text, 'tiffin_cache_misses_total', { namespace: 'orders' })).toBe(0);
     expect(sample(text, 'tiffin_cache_hit_ratio', { namespace: 'restaurants' })).toBe(hitRatioOf(counted));
-    const overall = (await t.admin.get('/cache/metrics/hit-ratio')).body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants');
+    const overall = (await t.admin.get('/cache/metrics/hit-ratio')).body.namespaces.find(
+      (row: { namespace: string }) => row.namespace === 'restaurants',
+    );
     expect(overall.hit_ratio).toBeCloseTo(hitRatioOf(counted)!, 4);
 
     const l1 = t.app.get(TieredCache).l1;
@@ -153,12 +157,18 @@ const redisUrl = await redisForSuite('test/monitoring.e2e-spec.ts (readiness whi
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 describeWithRedis('readiness while Redis is unreachable', () => {
-  const proxy = new TcpProxy(new URL(redisUrl ?? 'redis://127.0.0.1:6379').hostname, Number(new URL(redisUrl ?? 'redis://127.0.0.1:6379').port) || 6379);
+  const proxy = new TcpProxy(
+    new URL(redisUrl ?? 'redis://127.0.0.1:6379').hostname,
+    Number(new URL(redisUrl ?? 'redis://127.0.0.1:6379').port) || 6379,
+  );
   let t: TestApp;
   beforeAll(async () => {
     await proxy.start();
     t = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: `tiffin-monitoring-${process.pid}` } });
-    await eventually('readiness to report 200', async () => (await t.admin.get('/health/ready')).status === 200, { timeoutMs: 15_000, intervalMs: 100 });
+    await eventually('readiness to report 200', async () => (await t.admin.get('/health/ready')).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -176,7 +186,11 @@ describeWithRedis('readiness while Redis is unreachable', () => {
     // Anyone else sees the state and a short reason, no driver message (hosts, ports).
     const anonymous = await t.http.get('/health/ready');
     expect(anonymous.status).toBe(503);
-    expect(anonymous.body.error.redis).toEqual({ status: 'down', responseTime: expect.any(Number), message: expect.stringMatching(/^(timeout|unavailable)$/) });
+    expect(anonymous.body.error.redis).toEqual({
+      status: 'down',
+      responseTime: expect.any(Number),
+      message: expect.stringMatching(/^(timeout|unavailable)$/),
+    });
     expect(anonymous.body.details.redis).toEqual(anonymous.body.error.redis);
     expect(anonymous.text).not.toContain('127.0.0.1');
     expect((await t.admin.get('/health')).status).toBe(200);

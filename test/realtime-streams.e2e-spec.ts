@@ -79,10 +79,12 @@ describe('Realtime: bounded event streams', () => {
 
   it('ends a stream with a "reconnect" event when the access token that opened it expires, and frees its slot', async () => {
     // A token of the customer that expires in 2 s, signed with the app's own key.
-    const shortLived = t.app.get(JwtService).sign(
-      { sub: String(customer.account.id), role: 'customer', cid: customer.customer.id, jti: randomUUID() },
-      { algorithm: 'HS256', issuer: TOKEN_ISSUER, expiresIn: 2 },
-    );
+    const shortLived = t.app
+      .get(JwtService)
+      .sign(
+        { sub: String(customer.account.id), role: 'customer', cid: customer.customer.id, jti: randomUUID() },
+        { algorithm: 'HS256', issuer: TOKEN_ISSUER, expiresIn: 2 },
+      );
     const opened = Date.now();
     const client = await stream(shortLived);
     expect(client.status).toBe(200);
@@ -91,6 +93,8 @@ describe('Realtime: bounded event streams', () => {
     await client.end();
     // Not before the token's expiry (exp is in whole seconds: at most 1 s early).
     expect(Date.now() - opened).toBeGreaterThanOrEqual(1_000);
-    await eventually('the ended stream to release its slot', () => limits.open(`customer:${customer.customer.id}`) === 0, { intervalMs: 20 });
+    await eventually('the ended stream to release its slot', () => limits.open(`customer:${customer.customer.id}`) === 0, {
+      intervalMs: 20,
+    });
   });
 });

@@ -34,7 +34,14 @@ describeWithRedis('the tag index in Redis', () => {
   beforeAll(async () => {
     redis = createClient({ url: redisUrl! });
     await redis.connect();
-    tier = new RedisTier({ url: redisUrl!, prefix, timeoutMs: 5000, invalidationTimeoutMs: 10_000, onError: () => {}, onBusReady: () => {} });
+    tier = new RedisTier({
+      url: redisUrl!,
+      prefix,
+      timeoutMs: 5000,
+      invalidationTimeoutMs: 10_000,
+      onError: () => {},
+      onBusReady: () => {},
+    });
     tier.start();
     await eventually('the Redis tier to connect', () => tier.ready, { intervalMs: 20 });
   });
@@ -61,7 +68,9 @@ describeWithRedis('the tag index in Redis', () => {
   it('lets a tag set expire once its entries have', async () => {
     expect(await tier.setIfNotInvalidated('search:short', entry(300, ['short']), await tier.sequence())).toBe(true);
     expect(await redis.exists(`${meta}tag:short`)).toBe(1);
-    await eventually('the tag set to expire with its only entry', async () => (await redis.exists(`${meta}tag:short`)) === 0, { timeoutMs: 5000 });
+    await eventually('the tag set to expire with its only entry', async () => (await redis.exists(`${meta}tag:short`)) === 0, {
+      timeoutMs: 5000,
+    });
     expect(await redis.exists(`${prefix}:search:short`)).toBe(0);
   });
 

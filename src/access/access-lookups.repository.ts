@@ -20,7 +20,10 @@ export class AccessLookups {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async restaurant(id: number): Promise<Ownership | null> {
-    const [row] = await this.dataSource.query<{ owner_account_id: number | null }[]>('SELECT owner_account_id FROM restaurants WHERE id = $1', [id]);
+    const [row] = await this.dataSource.query<{ owner_account_id: number | null }[]>(
+      'SELECT owner_account_id FROM restaurants WHERE id = $1',
+      [id],
+    );
     return toOwnership(row);
   }
 

@@ -47,11 +47,12 @@ export const Grants = {
     id: param(name),
     ...parties,
   }),
-  orderStatusChange: (
-    name: string,
-    statusField: string,
-    settableBy: Partial<Record<Role, readonly OrderStatus[]>>,
-  ): Grant => ({ kind: 'order-status-change', id: param(name), statusField, settableBy }),
+  orderStatusChange: (name: string, statusField: string, settableBy: Partial<Record<Role, readonly OrderStatus[]>>): Grant => ({
+    kind: 'order-status-change',
+    id: param(name),
+    statusField,
+    settableBy,
+  }),
 };
 
 /** How a grant reads in the API document and in 403 messages. */
@@ -72,12 +73,13 @@ export function describeGrant(grant: Grant): string {
     case 'menu-item-owner':
       return `the owner of the menu item's restaurant`;
     case 'order-party':
-      return [grant.customer && "the order's customer", grant.owner && "the owner of the order's restaurant"]
-        .filter(Boolean)
-        .join(' or ');
+      return [grant.customer && "the order's customer", grant.owner && "the owner of the order's restaurant"].filter(Boolean).join(' or ');
     case 'order-status-change':
       return Object.entries(grant.settableBy)
-        .map(([role, statuses]) => `${role === 'customer' ? "the order's customer" : "the owner of the order's restaurant"} (to ${statuses.join(', ')})`)
+        .map(
+          ([role, statuses]) =>
+            `${role === 'customer' ? "the order's customer" : "the owner of the order's restaurant"} (to ${statuses.join(', ')})`,
+        )
         .join(' or ');
   }
 }

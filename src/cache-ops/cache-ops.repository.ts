@@ -37,7 +37,9 @@ export class CacheOpsRepository {
   }
 
   async menuItem(id: number): Promise<{ restaurant_id: number } | null> {
-    const [row] = await this.dataSource.query<{ restaurant_id: number | string }[]>(`SELECT restaurant_id FROM menu_items WHERE id = $1`, [id]);
+    const [row] = await this.dataSource.query<{ restaurant_id: number | string }[]>(`SELECT restaurant_id FROM menu_items WHERE id = $1`, [
+      id,
+    ]);
     return row ? { restaurant_id: Number(row.restaurant_id) } : null;
   }
 
@@ -51,8 +53,6 @@ export class CacheOpsRepository {
       `SELECT customer_id, restaurant_id, order_status::text AS order_status FROM orders WHERE id = $1`,
       [id],
     );
-    return row
-      ? { customer_id: Number(row.customer_id), restaurant_id: Number(row.restaurant_id), order_status: row.order_status }
-      : null;
+    return row ? { customer_id: Number(row.customer_id), restaurant_id: Number(row.restaurant_id), order_status: row.order_status } : null;
   }
 }

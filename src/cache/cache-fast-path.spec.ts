@@ -20,7 +20,12 @@ const restaurantPolicy: CachePolicy = {
   ttl: 'restaurants',
   tags: (params) => [`restaurant:${params.id}`],
 };
-const customerPolicy: CachePolicy = { ...restaurantPolicy, name: 'customer', namespace: 'sessions', owner: (params) => `customer:${params.id}` };
+const customerPolicy: CachePolicy = {
+  ...restaurantPolicy,
+  name: 'customer',
+  namespace: 'sessions',
+  owner: (params) => `customer:${params.id}`,
+};
 
 const ROUTES: Record<string, CachedRoute> = {
   '/restaurants/:id': { route: '/restaurants/:id', policy: restaurantPolicy, isPublic: true },
@@ -48,9 +53,20 @@ function setUp({ enabled = true, l1, l2 }: { enabled?: boolean; l1?: CacheEntry;
   new CacheFastPath(adapterHost, routes, tiers, config).onModuleInit();
 
   /** Sends one request through the hook; resolves once it either answered or passed it on. */
-  const send = (request: { method?: string; route?: string; params?: Record<string, string>; query?: Record<string, unknown>; headers?: Record<string, string> }) =>
+  const send = (request: {
+    method?: string;
+    route?: string;
+    params?: Record<string, string>;
+    query?: Record<string, unknown>;
+    headers?: Record<string, string>;
+  }) =>
     new Promise<{ passedOn: boolean; status?: number; headers: Record<string, string>; body?: unknown; freshUntil?: number }>((resolve) => {
-      const result = { passedOn: false, status: undefined as number | undefined, headers: {} as Record<string, string>, body: undefined as unknown };
+      const result = {
+        passedOn: false,
+        status: undefined as number | undefined,
+        headers: {} as Record<string, string>,
+        body: undefined as unknown,
+      };
       const fastifyRequest = {
         method: request.method ?? 'GET',
         routeOptions: { url: request.route },
@@ -95,7 +111,13 @@ describe('CacheFastPath', () => {
     const { send, lookups } = setUp({ l1: cached, l2: new Error('must not be read') });
     const answer = await send({ route: '/restaurants/:id', params: { id: '7' } });
     expect(answer).toMatchObject({ passedOn: false, status: 200, body: '{"id":7}', freshUntil: cached.freshUntil });
-    expect(answer.headers).toEqual({ 'x-cache': 'HIT-L1', etag: cached.etag, 'content-type': 'application/json; charset=utf-8', 'x-total-count': '3', age: '2' });
+    expect(answer.headers).toEqual({
+      'x-cache': 'HIT-L1',
+      etag: cached.etag,
+      'content-type': 'application/json; charset=utf-8',
+      'x-total-count': '3',
+      age: '2',
+    });
     expect(lookups).toEqual(['L1 restaurants:restaurant:7']);
   });
 
@@ -125,7 +147,9 @@ describe('CacheFastPath', () => {
 
   it('passes on a miss in both tiers, and a Redis read that fails, to the full path', async () => {
     expect((await setUp().send({ route: '/restaurants/:id', params: { id: '9' } })).passedOn).toBe(true);
-    expect((await setUp({ l2: new Error('connection refused') }).send({ route: '/restaurants/:id', params: { id: '9' } })).passedOn).toBe(true);
+    expect((await setUp({ l2: new Error('connection refused') }).send({ route: '/restaurants/:id', params: { id: '9' } })).passedOn).toBe(
+      true,
+    );
   });
 
   it('passes on, without a lookup, everything that is not a GET of a public, non-session cached route, and refresh-ahead requests', async () => {

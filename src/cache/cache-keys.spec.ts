@@ -31,7 +31,9 @@ describe('cache keys', () => {
     const args = fc.record({ category: fc.string({ unit: 'binary' }), query: fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }) });
     fc.assert(
       fc.property(args, args, (a, b) => {
-        fc.pre(a.category !== b.category || JSON.stringify(Object.entries(a.query).sort()) !== JSON.stringify(Object.entries(b.query).sort()));
+        fc.pre(
+          a.category !== b.category || JSON.stringify(Object.entries(a.query).sort()) !== JSON.stringify(Object.entries(b.query).sort()),
+        );
         expect(keyOf(a.category, a.query)).not.toBe(keyOf(b.category, b.query));
       }),
       { numRuns: 500 },

@@ -43,7 +43,12 @@ export function searchCuisineTags(restaurants: { cuisine_type: string }[], query
 }
 
 export const CachePolicies = {
-  restaurantList: { name: 'restaurants', namespace: 'restaurants', ttl: 'restaurants', tags: () => [T.restaurantLists, T.restaurantRatings] },
+  restaurantList: {
+    name: 'restaurants',
+    namespace: 'restaurants',
+    ttl: 'restaurants',
+    tags: () => [T.restaurantLists, T.restaurantRatings],
+  },
   activeRestaurants: {
     name: 'restaurants-active',
     namespace: 'restaurants',

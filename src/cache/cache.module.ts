@@ -62,10 +62,7 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCach
 
 /** Builds the tiers once; both cache-manager's module and ours use them. */
 @Module({
-  providers: [
-    CacheMetrics,
-    { provide: TieredCache, inject: [AppConfig, CacheMetrics], useFactory: createTieredCache },
-  ],
+  providers: [CacheMetrics, { provide: TieredCache, inject: [AppConfig, CacheMetrics], useFactory: createTieredCache }],
   exports: [CacheMetrics, TieredCache],
 })
 class CacheTiersModule {}

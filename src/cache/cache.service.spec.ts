@@ -66,7 +66,13 @@ function setUp(enabled = true) {
 }
 
 /** A loader serialising `value` through the service, as the interceptor's does, counting its calls. */
-function loaderOf(service: CacheService, policy: CachePolicy, params: Record<string, string>, value: () => unknown, query?: Record<string, unknown>) {
+function loaderOf(
+  service: CacheService,
+  policy: CachePolicy,
+  params: Record<string, string>,
+  value: () => unknown,
+  query?: Record<string, unknown>,
+) {
   const calls = { count: 0 };
   const load = async (): Promise<LoadedValue> => {
     calls.count++;
@@ -180,7 +186,9 @@ describe('CacheService', () => {
 
   it('write-through stores the value under the key a read of the route uses', async () => {
     const { service } = setUp();
-    expect(await service.writeThrough(restaurantPolicy, { id: '9' }, async () => ({ id: 9, cuisine_type: 'Thai', is_active: true }))).toBe(true);
+    expect(await service.writeThrough(restaurantPolicy, { id: '9' }, async () => ({ id: 9, cuisine_type: 'Thai', is_active: true }))).toBe(
+      true,
+    );
     const { calls, load } = loaderOf(service, restaurantPolicy, { id: '9' }, () => ({ id: 9, cuisine_type: 'stale', is_active: true }));
     const read = await service.read(restaurantPolicy, { id: '9' }, {}, load);
     expect(read.outcome).toBe('HIT-L1');

@@ -132,10 +132,7 @@ export class CacheService {
     const snapshot = await this.tiers.snapshot();
     const loaded = this.serialise(policy, params, await load());
     if (loaded.ttlMs === null) return false;
-    const entry = buildEntry(
-      { ...loaded, ttlMs: loaded.ttlMs, owner: policy.owner?.(params) },
-      this.config.cache.staleFactor,
-    );
+    const entry = buildEntry({ ...loaded, ttlMs: loaded.ttlMs, owner: policy.owner?.(params) }, this.config.cache.staleFactor);
     return this.tiers.store(
       cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, {})),
       entry,

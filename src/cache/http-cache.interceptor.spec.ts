@@ -40,11 +40,25 @@ class FakeCacheService {
   serialise(_policy: CachePolicy, params: RouteParams, result: unknown): LoadedValue {
     return { body: JSON.stringify({ params, result }), ttlMs: 1000, tags: [] };
   }
-  async read(_p: CachePolicy, _params: RouteParams, _q: unknown, loader: () => Promise<LoadedValue>, sessionOwner?: string, source?: string) {
+  async read(
+    _p: CachePolicy,
+    _params: RouteParams,
+    _q: unknown,
+    loader: () => Promise<LoadedValue>,
+    sessionOwner?: string,
+    source?: string,
+  ) {
     this.calls.push({ method: 'read', sessionOwner, source, loaded: await loader() });
     return this.result;
   }
-  async refresh(_p: CachePolicy, _params: RouteParams, _q: unknown, loader: () => Promise<LoadedValue>, sessionOwner?: string, source?: string) {
+  async refresh(
+    _p: CachePolicy,
+    _params: RouteParams,
+    _q: unknown,
+    loader: () => Promise<LoadedValue>,
+    sessionOwner?: string,
+    source?: string,
+  ) {
     this.calls.push({ method: 'refresh', sessionOwner, source, loaded: await loader() });
     return this.result;
   }
@@ -132,7 +146,12 @@ describe('HttpCacheInterceptor', () => {
   });
 
   it('remembers as the source the route with exactly these arguments, not the URL as sent', async () => {
-    const { cache, run } = setUp(restaurantPolicy, { params: { id: '7' }, query: { b: '2', a: '1' }, route: '/restaurants/:id', url: '/restaurants/7?b=2&a=1&a=' });
+    const { cache, run } = setUp(restaurantPolicy, {
+      params: { id: '7' },
+      query: { b: '2', a: '1' },
+      route: '/restaurants/:id',
+      url: '/restaurants/7?b=2&a=1&a=',
+    });
     await run();
     expect(cache.calls[0].source).toBe('/restaurants/7?a=1&b=2');
   });
@@ -141,7 +160,13 @@ describe('HttpCacheInterceptor', () => {
     const { cache, request, headers, run } = setUp(restaurantPolicy, { params: { id: '7' }, route: '/restaurants/:id' });
     cache.result = { ...cache.result, total: 42, storedAt: Date.now() - 3200 };
     expect(await run()).toBe('{"id":7}');
-    expect(headers).toEqual({ 'x-cache': 'HIT-L1', etag: '"abc"', 'content-type': 'application/json; charset=utf-8', 'x-total-count': '42', age: '3' });
+    expect(headers).toEqual({
+      'x-cache': 'HIT-L1',
+      etag: '"abc"',
+      'content-type': 'application/json; charset=utf-8',
+      'x-total-count': '42',
+      age: '3',
+    });
     expect(request.cacheFreshUntil).toBe(5000);
   });
 
@@ -167,7 +192,9 @@ describe('HttpCacheInterceptor', () => {
   it('keys a session route by the signed-in principal, and never caches it without one', async () => {
     const signedIn = setUp(customerPolicy, { params: { id: '3' }, principal: customer3 });
     await signedIn.run();
-    expect(signedIn.cache.calls.map(({ method, sessionOwner }) => ({ method, sessionOwner }))).toEqual([{ method: 'read', sessionOwner: 'customer:3' }]);
+    expect(signedIn.cache.calls.map(({ method, sessionOwner }) => ({ method, sessionOwner }))).toEqual([
+      { method: 'read', sessionOwner: 'customer:3' },
+    ]);
 
     const anonymous = setUp(customerPolicy, { params: { id: '3' } });
     await anonymous.run();

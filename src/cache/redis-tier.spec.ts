@@ -102,7 +102,14 @@ describe('RedisTier', () => {
   async function startTier(timeoutMs = 200): Promise<RedisTier> {
     fake = new FakeRedis();
     const url = await fake.start();
-    tier = new RedisTier({ url, prefix: 'spec', timeoutMs, invalidationTimeoutMs: 1000, onError: (error) => errors.push(error), onBusReady: () => {} });
+    tier = new RedisTier({
+      url,
+      prefix: 'spec',
+      timeoutMs,
+      invalidationTimeoutMs: 1000,
+      onError: (error) => errors.push(error),
+      onBusReady: () => {},
+    });
     tier.start();
     const deadline = Date.now() + 5000;
     while (!tier.ready) {

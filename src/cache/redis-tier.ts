@@ -217,9 +217,7 @@ export class RedisTier {
   }
 
   async releaseLease(cacheKey: string, token: string): Promise<void> {
-    await this.bounded(
-      this.client.eval(RELEASE_LEASE, { keys: [`${this.metaPrefix}lease:${cacheKey}`], arguments: [token] }),
-    );
+    await this.bounded(this.client.eval(RELEASE_LEASE, { keys: [`${this.metaPrefix}lease:${cacheKey}`], arguments: [token] }));
   }
 
   /** Counts a hit against a rate limit shared by every instance (see COUNT_HIT). */

@@ -169,9 +169,7 @@ describe('CustomersService', () => {
     ])('refuses with a 409 pointing to deactivation when the database reports %s', async (_case, code) => {
       customers.nextError = postgresError(code, 'fk_orders_customer');
       await expect(service.remove(1)).rejects.toThrow(
-        new ConflictException(
-          'Customer 1 has orders or reviews and cannot be deleted; deactivate it with is_active=false instead',
-        ),
+        new ConflictException('Customer 1 has orders or reviews and cannot be deleted; deactivate it with is_active=false instead'),
       );
       expect(published).toEqual([]);
     });

@@ -108,19 +108,13 @@ export class SampleDataRepository {
   }
 
   async findSampleParties(manager: EntityManager): Promise<SampleParties> {
-    const restaurants: { id: number }[] = await manager.query(`${sampleRestaurantsSql('$1')} ORDER BY id`, [
-      SAMPLE_RESTAURANT_SUFFIX,
-    ]);
+    const restaurants: { id: number }[] = await manager.query(`${sampleRestaurantsSql('$1')} ORDER BY id`, [SAMPLE_RESTAURANT_SUFFIX]);
     const customers: { id: number }[] = await manager.query(`${sampleCustomersSql('$1')} ORDER BY id`, [SAMPLE_EMAIL_DOMAIN]);
     return { restaurantIds: restaurants.map((row) => row.id), customerIds: customers.map((row) => row.id) };
   }
 
   /** The first `limit` orders (by id) that mix sample and other data, and how many there are in all. */
-  async findMixedOrders(
-    manager: EntityManager,
-    parties: SampleParties,
-    limit: number,
-  ): Promise<{ total: number; orders: MixedOrder[] }> {
+  async findMixedOrders(manager: EntityManager, parties: SampleParties, limit: number): Promise<{ total: number; orders: MixedOrder[] }> {
     const rows: (MixedOrder & { total: number })[] = await manager.query(
       `SELECT o.id AS order_id,
               o.customer_id, c.email AS customer_email, o.customer_id = ANY($1::int[]) AS customer_is_sample,
@@ -151,14 +145,12 @@ export class SampleDataRepository {
       `DELETE FROM menu_items WHERE restaurant_id = ANY($1::int[]) RETURNING id, restaurant_id`,
       [restaurantIds],
     );
-    const [restaurants]: [{ id: number }[]] = await manager.query(
-      `DELETE FROM restaurants WHERE id = ANY($1::int[]) RETURNING id`,
-      [restaurantIds],
-    );
-    const [customers]: [{ id: number }[]] = await manager.query(
-      `DELETE FROM customers WHERE id = ANY($1::int[]) RETURNING id`,
-      [customerIds],
-    );
+    const [restaurants]: [{ id: number }[]] = await manager.query(`DELETE FROM restaurants WHERE id = ANY($1::int[]) RETURNING id`, [
+      restaurantIds,
+    ]);
+    const [customers]: [{ id: number }[]] = await manager.query(`DELETE FROM customers WHERE id = ANY($1::int[]) RETURNING id`, [
+      customerIds,
+    ]);
     const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
     return {
       menuItems: menuItems.sort(byId),

@@ -44,7 +44,9 @@ export class JobsService {
     if (!isJobName(name)) throw new ResourceNotFoundException('Job', name);
     const result = await this.runner.runExclusive(name, 'manual', this.tasks.taskFor(name));
     if (!result.ran) {
-      throw new ConflictException(`Job ${name} is already running ${BUSY[result.reason as keyof typeof BUSY]}; try again when it has finished`);
+      throw new ConflictException(
+        `Job ${name} is already running ${BUSY[result.reason as keyof typeof BUSY]}; try again when it has finished`,
+      );
     }
     return toJobRunResponse(result.run);
   }

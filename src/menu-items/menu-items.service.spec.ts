@@ -120,9 +120,7 @@ describe('MenuItemsService', () => {
     });
 
     it('answers a missing item with a 404', async () => {
-      await expect(service.update(42, { price: 7 })).rejects.toThrow(
-        new ResourceNotFoundException('Menu item', 42),
-      );
+      await expect(service.update(42, { price: 7 })).rejects.toThrow(new ResourceNotFoundException('Menu item', 42));
       await expect(service.update(42, {})).rejects.toThrow(ResourceNotFoundException);
     });
   });

@@ -103,10 +103,7 @@ export class RealtimeController {
   @ApiParam(CUSTOMER_ID)
   @ApiOkResponse({ type: NotificationListResponse })
   @ApiErrors(400, 404)
-  notifications(
-    @Param('customer_id', ParseIdPipe) customerId: number,
-    @Query() page: PaginationQuery,
-  ): Promise<NotificationListResponse> {
+  notifications(@Param('customer_id', ParseIdPipe) customerId: number, @Query() page: PaginationQuery): Promise<NotificationListResponse> {
     return this.realtime.notificationsOf(customerId, page);
   }
 
@@ -150,10 +147,7 @@ export class RealtimeController {
   @ApiParam(ORDER_ID)
   @ApiOkResponse({ type: OrderResponse, description: 'The order after the change' })
   @ApiErrors(400, 404, 409)
-  updateOrderStatus(
-    @Param('order_id', ParseIdPipe) orderId: number,
-    @Body() body: UpdateOrderStatusDto,
-  ): Promise<OrderResponse> {
+  updateOrderStatus(@Param('order_id', ParseIdPipe) orderId: number, @Body() body: UpdateOrderStatusDto): Promise<OrderResponse> {
     return this.realtime.updateOrderStatus(orderId, body);
   }
 

@@ -180,9 +180,7 @@ describe('RestaurantsService', () => {
       const restaurant = await service.create(VALID);
       restaurants.nextError = postgresError('23505', 'uq_restaurants_name_lower');
       await expect(service.update(restaurant.id, { name: 'Taken' })).rejects.toThrow(ConflictException);
-      await expect(service.update(99, { capacity: 3 })).rejects.toThrow(
-        new ResourceNotFoundException('Restaurant', 99),
-      );
+      await expect(service.update(99, { capacity: 3 })).rejects.toThrow(new ResourceNotFoundException('Restaurant', 99));
     });
 
     it('lets only an admin correct the rating, which is otherwise the average of the reviews', async () => {
@@ -229,9 +227,7 @@ describe('RestaurantsService', () => {
       published = [];
       (failing === 'menu' ? menuItems : restaurants).nextError = postgresError(code, constraint);
       await expect(service.delete(restaurant.id)).rejects.toThrow(
-        new ConflictException(
-          `Restaurant ${restaurant.id} has orders and cannot be deleted; deactivate it with is_active=false instead`,
-        ),
+        new ConflictException(`Restaurant ${restaurant.id} has orders and cannot be deleted; deactivate it with is_active=false instead`),
       );
       expect(log).not.toContain('commit');
       expect(published).toEqual([]);

@@ -93,7 +93,10 @@ describeWithServices('Redis gone for 20 s, then slow, under a steady mixed load'
     }
     // L1 is used once the invalidation bus is up: wait for a read served from it.
     const probe = cachedReadPaths(catalogue)[0];
-    await eventually('a read served from L1 (is the Redis bus up?)', async () => (await app.http.get(probe)).headers.get('x-cache') === 'HIT-L1');
+    await eventually(
+      'a read served from L1 (is the Redis bus up?)',
+      async () => (await app.http.get(probe)).headers.get('x-cache') === 'HIT-L1',
+    );
 
     load = new LoadDriver({
       baseUrl: app.baseUrl,
@@ -132,9 +135,14 @@ describeWithServices('Redis gone for 20 s, then slow, under a steady mixed load'
     const rows = PHASES.flatMap((phase) =>
       KINDS.map((kind) => row(`${phase} / ${kind}`, load.of(phase, kind), (sample) => RULES[kind](sample) !== undefined)),
     );
-    const p99 = (phase: string, kind: string) => percentile(load.of(phase, kind).map((sample) => sample.ms), 0.99);
+    const p99 = (phase: string, kind: string) =>
+      percentile(
+        load.of(phase, kind).map((sample) => sample.ms),
+        0.99,
+      );
     const outageAgainstBefore = KINDS.map(
-      (kind) => `${kind} ${p99('before', kind).toFixed(1)} -> ${p99('outage', kind).toFixed(1)} ms (${signed(p99('outage', kind) - p99('before', kind))})`,
+      (kind) =>
+        `${kind} ${p99('before', kind).toFixed(1)} -> ${p99('outage', kind).toFixed(1)} ms (${signed(p99('outage', kind) - p99('before', kind))})`,
     );
     const ratios = PHASES.map((phase) => {
       const reads = load.of(phase, 'cached read');

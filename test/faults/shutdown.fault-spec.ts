@@ -76,11 +76,17 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
     const orders = [];
     for (let i = 0; i < HELD_WRITES; i++) {
       const body = { restaurant_id: restaurant, delivery_address: `Held ${i}`, order_items: [{ menu_item_id: menuItems[0], quantity: 1 }] };
-      orders.push(expectStatus(await app.admin.post(`/orders/customers/${catalogue.customers[i]}/orders`, body), 201, 'placing an order').id);
+      orders.push(
+        expectStatus(await app.admin.post(`/orders/customers/${catalogue.customers[i]}/orders`, body), 201, 'placing an order').id,
+      );
     }
 
     const watched = { restaurant_id: restaurant, delivery_address: 'Watched', order_items: [{ menu_item_id: menuItems[0], quantity: 1 }] };
-    const watchedId = expectStatus(await app.admin.post(`/orders/customers/${catalogue.customers[0]}/orders`, watched), 201, 'placing an order').id;
+    const watchedId = expectStatus(
+      await app.admin.post(`/orders/customers/${catalogue.customers[0]}/orders`, watched),
+      201,
+      'placing an order',
+    ).id;
     stream = await SseClient.open(`${app.baseUrl}/realtime/orders/${watchedId}/events`, { authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
     await stream.next();
 
@@ -123,7 +129,9 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
     // Time passing: the held writes stay blocked for a while into the grace period.
     await sleep(HOLD_AFTER_SIGNAL_MS);
     await locker.query('COMMIT');
-    heldAnswers = await Promise.all(held.map(async ({ response }) => response.then(async (r) => ({ status: r.status, body: await r.json() }))));
+    heldAnswers = await Promise.all(
+      held.map(async ({ response }) => response.then(async (r) => ({ status: r.status, body: await r.json() }))),
+    );
     exit = await app.waitForExit(GRACE_MS + 5000);
     await load.stop();
     if (exit.code !== 0) console.log(`The app's last words:\n${app.output.slice(-3000)}`);
@@ -133,7 +141,11 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
         `${HELD_WRITES} writes held in their transaction for ${HOLD_AFTER_SIGNAL_MS} ms after the signal`,
       ['before', 'after SIGTERM'].flatMap((phase) =>
         ['cached read', 'uncached read', 'write'].map((kind) =>
-          row(`${phase} / ${kind}`, load.of(phase, kind), (sample) => (phase === 'before' ? RULES[kind](sample) : afterSignal(sample)) !== undefined),
+          row(
+            `${phase} / ${kind}`,
+            load.of(phase, kind),
+            (sample) => (phase === 'before' ? RULES[kind](sample) : afterSignal(sample)) !== undefined,
+          ),
         ),
       ),
     );
@@ -156,7 +168,10 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
       : `answered ${sample.status}${sample.error ? ` (${sample.error})` : ''} ${sample.text.slice(0, 200)}`;
 
   it('answers every request before the signal', () => {
-    const problems = load.of('before').map((sample) => RULES[sample.kind](sample)).filter(Boolean);
+    const problems = load
+      .of('before')
+      .map((sample) => RULES[sample.kind](sample))
+      .filter(Boolean);
     expect(load.of('before', 'write').length).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });

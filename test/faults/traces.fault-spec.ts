@@ -78,7 +78,7 @@ describeWithServices('traces exported over OTLP', () => {
     if (redisUrl) await deleteKeysUnderPrefix(redisUrl, prefix);
   });
 
-  it('a miss: the caller\'s trace continued, a cache.lookup MISS and the Postgres statements of the load under it', async () => {
+  it("a miss: the caller's trace continued, a cache.lookup MISS and the Postgres statements of the load under it", async () => {
     const caller = callerContext();
     const response = await app.http.get(`/restaurants/${restaurantId}`, { headers: caller.headers });
     expect(response.status).toBe(200);
@@ -98,7 +98,12 @@ describeWithServices('traces exported over OTLP', () => {
       attributes: expect.objectContaining({ 'http.route': '/restaurants/:id', 'tiffin.request_id': response.headers.get('x-request-id') }),
     });
     const miss = lookups(spans).find((span) => span.attributes['cache.outcome'] === 'MISS');
-    expect(miss?.attributes).toEqual({ 'cache.namespace': 'restaurants', 'cache.path': 'full', 'cache.outcome': 'MISS', 'cache.tier': 'origin' });
+    expect(miss?.attributes).toEqual({
+      'cache.namespace': 'restaurants',
+      'cache.path': 'full',
+      'cache.outcome': 'MISS',
+      'cache.tier': 'origin',
+    });
     // The fast path looked first (L1, then Redis) and handed the request on.
     expect(lookups(spans).map((span) => [span.attributes['cache.path'], span.attributes['cache.outcome']])).toEqual(
       expect.arrayContaining([['fast', 'PASS']]),
@@ -108,9 +113,12 @@ describeWithServices('traces exported over OTLP', () => {
     for (const statement of statements) expect(descendsFrom(spans, statement, miss!)).toBe(true);
     expect(statements.some((span) => String(span.attributes['db.query.text']).includes('"restaurants"'))).toBe(true);
     // The Redis reads of the lookup, the lease and the store are its children as well.
-    expect(spans.filter(isRedis).filter((span) => descendsFrom(spans, span, miss!)).map((span) => span.attributes['db.operation.name'])).toEqual(
-      expect.arrayContaining(['GET', 'SET', 'EVAL']),
-    );
+    expect(
+      spans
+        .filter(isRedis)
+        .filter((span) => descendsFrom(spans, span, miss!))
+        .map((span) => span.attributes['db.operation.name']),
+    ).toEqual(expect.arrayContaining(['GET', 'SET', 'EVAL']));
     for (const span of spans) expect(span === server || descendsFrom(spans, span, server)).toBe(true);
   });
 
@@ -140,11 +148,18 @@ describeWithServices('traces exported over OTLP', () => {
     expect(invalidation.attributes['cache.tags']).toEqual(expect.arrayContaining([`restaurant:${restaurantId}`]));
     expect(invalidation.attributes['cache.reason']).toBe('restaurant.changed');
     // The entry the two reads above stored, in L1 and in Redis.
-    expect(invalidation.attributes).toMatchObject({ 'cache.removed_l1': 1, 'cache.removed_l2': 1, 'cache.entries_removed': 1, 'cache.deferred': false });
+    expect(invalidation.attributes).toMatchObject({
+      'cache.removed_l1': 1,
+      'cache.removed_l2': 1,
+      'cache.entries_removed': 1,
+      'cache.deferred': false,
+    });
     const redisCalls = spans.filter(isRedis).filter((span) => descendsFrom(spans, span, invalidation));
     expect(redisCalls.map((span) => span.attributes['db.operation.name'])).toEqual(expect.arrayContaining(['EVAL', 'PUBLISH']));
     // Scripts are named, not quoted with their arguments.
-    expect(redisCalls.map((span) => span.attributes['db.query.text'])).toContainEqual(expect.stringMatching(/^EVAL INVALIDATE_TAGS \[\d+ other arguments\]$/));
+    expect(redisCalls.map((span) => span.attributes['db.query.text'])).toContainEqual(
+      expect.stringMatching(/^EVAL INVALIDATE_TAGS \[\d+ other arguments\]$/),
+    );
     expect(spans.filter(isPostgres).some((span) => span.name.startsWith('pg.query:UPDATE'))).toBe(true);
   });
 
@@ -157,7 +172,11 @@ describeWithServices('traces exported over OTLP', () => {
     }
     expect(job).toBeDefined();
     expect(job!.parentSpanId).toBeUndefined();
-    expect(job!.attributes).toMatchObject({ 'tiffin.job.name': 'warm-popular', 'tiffin.job.trigger': 'startup', 'tiffin.job.outcome': 'succeeded' });
+    expect(job!.attributes).toMatchObject({
+      'tiffin.job.name': 'warm-popular',
+      'tiffin.job.trigger': 'startup',
+      'tiffin.job.outcome': 'succeeded',
+    });
     const spans = await receiver.waitForTrace(job!.traceId, (received) => received.some(isPostgres));
     const statements = spans.filter(isPostgres);
     expect(statements.length).toBeGreaterThan(0);
@@ -176,7 +195,9 @@ describeWithServices('traces exported over OTLP', () => {
     const line = await eventually(`the log line of request ${requestId} naming its trace`, () =>
       new RegExp(`\\[${requestId} trace ([0-9a-f]{32})\\]`).exec(app.output),
     );
-    await receiver.waitForTrace(line[1], (received) => received.some((span) => span.kind === SERVER && span.attributes['tiffin.request_id'] === requestId));
+    await receiver.waitForTrace(line[1], (received) =>
+      received.some((span) => span.kind === SERVER && span.attributes['tiffin.request_id'] === requestId),
+    );
     expect(app.output).toContain(`[${failed.headers.get('x-request-id')} trace ${caller.traceId}]`);
     expect(receiver.refused).toEqual([]);
   });

@@ -94,10 +94,12 @@ export class OtlpReceiver {
 
   /** Polls until the trace's spans satisfy `done` (spans are exported in batches, after the response). */
   async waitForTrace(traceId: string, done: (spans: ReceivedSpan[]) => boolean, timeoutMs = 15_000): Promise<ReceivedSpan[]> {
-    return eventually(`trace ${traceId} to be complete`, () => done(this.trace(traceId)) && this.trace(traceId), { timeoutMs }).catch((error: unknown) => {
-      const seen = this.trace(traceId).map((span) => `${span.name} ${JSON.stringify(span.attributes)}`);
-      throw new Error(`${(error as Error).message}; received:\n${seen.join('\n')}`, { cause: error });
-    });
+    return eventually(`trace ${traceId} to be complete`, () => done(this.trace(traceId)) && this.trace(traceId), { timeoutMs }).catch(
+      (error: unknown) => {
+        const seen = this.trace(traceId).map((span) => `${span.name} ${JSON.stringify(span.attributes)}`);
+        throw new Error(`${(error as Error).message}; received:\n${seen.join('\n')}`, { cause: error });
+      },
+    );
   }
 
   async stop(): Promise<void> {

@@ -30,7 +30,10 @@ export class RefreshTokenDto {
 }
 
 export class TokenResponse {
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', description: 'JWT (HS256); send as Authorization: Bearer <access_token>' })
+  @ApiProperty({
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…',
+    description: 'JWT (HS256); send as Authorization: Bearer <access_token>',
+  })
   access_token: string;
 
   @ApiProperty({

@@ -21,7 +21,11 @@ export class RedisHealth {
 }
 
 export class CacheHealthResponse {
-  @ApiProperty({ enum: ['healthy', 'degraded', 'disabled'], example: 'healthy', description: 'degraded: Redis configured but not answering, or invalidations waiting to reach it' })
+  @ApiProperty({
+    enum: ['healthy', 'degraded', 'disabled'],
+    example: 'healthy',
+    description: 'degraded: Redis configured but not answering, or invalidations waiting to reach it',
+  })
   status: string;
 
   @ApiProperty({ example: true })
@@ -128,7 +132,8 @@ export class CachedRouteResponse {
     type: String,
     nullable: true,
     example: null,
-    description: 'Conditional routes: the TTL class of the results that do not get `ttl` (null: those are not cached, or the route is not conditional)',
+    description:
+      'Conditional routes: the TTL class of the results that do not get `ttl` (null: those are not cached, or the route is not conditional)',
   })
   otherwise_ttl: string | null;
 }
@@ -143,7 +148,9 @@ export class CacheInfoResponse {
   @ApiProperty({ example: 'production' })
   profile: string;
 
-  @ApiProperty({ example: { l1: { enabled: true, max_entries: 10000, max_bytes: 67108864 }, redis: { configured: true, timeout_ms: 100 } } })
+  @ApiProperty({
+    example: { l1: { enabled: true, max_entries: 10000, max_bytes: 67108864 }, redis: { configured: true, timeout_ms: 100 } },
+  })
   tiers: { l1: { enabled: boolean; max_entries: number; max_bytes: number }; redis: { configured: boolean; timeout_ms: number } };
 
   @ApiProperty({ example: { stale_factor: 5, refresh_ahead_ratio: 0.25, lease_ms: 5000, lease_wait_ms: 1000, ack_timeout_ms: 250 } })

@@ -199,10 +199,15 @@ export class RecommendationResponse {
   @ApiProperty({ example: 'increase-ttl' })
   action: string;
 
-  @ApiProperty({ example: 'Entries expire before they are read again and writes rarely drop them: a longer TTL than 300 s would raise the hit ratio' })
+  @ApiProperty({
+    example: 'Entries expire before they are read again and writes rarely drop them: a longer TTL than 300 s would raise the hit ratio',
+  })
   message: string;
 
-  @ApiProperty({ example: { reads: 200, hit_ratio: 0.35, invalidations_per_stored_entry: 0.02 }, description: 'The measured figures that triggered it' })
+  @ApiProperty({
+    example: { reads: 200, hit_ratio: 0.35, invalidations_per_stored_entry: 0.02 },
+    description: 'The measured figures that triggered it',
+  })
   evidence: Record<string, number | string | null>;
 }
 

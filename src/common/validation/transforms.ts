@@ -16,7 +16,8 @@ export const ToNumber = () =>
     toClassOnly: true,
   });
 
-export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value), { toClassOnly: true });
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value), { toClassOnly: true });
 
 /** "main course" -> "Main Course": cuisine and category are stored capitalised. */
 export function capitalizeWords(value: string): string {

@@ -250,7 +250,13 @@ export class TimelineStepResponse {
   @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
   status: OrderStatus;
 
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', nullable: true, example: OrderStatus.Placed, description: 'Null for the first step' })
+  @ApiProperty({
+    enum: OrderStatus,
+    enumName: 'OrderStatus',
+    nullable: true,
+    example: OrderStatus.Placed,
+    description: 'Null for the first step',
+  })
   from_status: OrderStatus | null;
 
   @ApiProperty({ example: '2024-01-15T18:02:00.000Z', format: 'date-time' })

@@ -99,7 +99,10 @@ export class AppProcess {
         child.kill('SIGKILL');
         throw new Error(`the app did not answer GET /health within ${startTimeoutMs} ms:\n${output}`);
       }
-      const alive = await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false);
+      const alive = await fetch(`${baseUrl}/health`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (alive) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -56,7 +56,10 @@ interface Answer {
 }
 
 /** One request on a connection of its own (`agent: false`), closed after the answer. */
-function onFreshConnection(url: string, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<Answer> {
+function onFreshConnection(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: init.method, headers: init.headers, agent: false, timeout: init.timeoutMs }, (response) => {
       let text = '';
@@ -210,7 +213,10 @@ export function row(label: string, samples: Sample[], failed: (sample: Sample) =
     label,
     sent: samples.length,
     failures: samples.filter(failed).length,
-    statuses: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, n]) => `${outcome} x${n}`).join(', '),
+    statuses: [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([outcome, n]) => `${outcome} x${n}`)
+      .join(', '),
     p50: percentile(ms, 0.5),
     p99: percentile(ms, 0.99),
     max: ms.length ? Math.max(...ms) : Number.NaN,
