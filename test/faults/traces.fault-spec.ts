@@ -164,23 +164,24 @@ describeWithServices('traces exported over OTLP', () => {
   });
 
   it("a scheduled job: the start-up warming is the root of its own trace, with the job's Postgres statements under it", async () => {
-    const deadline = Date.now() + 15_000;
-    let job = receiver.spans.find((span) => span.name === 'job warm-popular');
-    while (!job && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = receiver.spans.find((span) => span.name === 'job warm-popular');
-    }
-    expect(job).toBeDefined();
-    expect(job!.parentSpanId).toBeUndefined();
-    expect(job!.attributes).toMatchObject({
+    const job = await eventually(
+      'the span of the start-up warming',
+      () => receiver.spans.find((span) => span.name === 'job warm-popular'),
+      {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      },
+    );
+    expect(job.parentSpanId).toBeUndefined();
+    expect(job.attributes).toMatchObject({
       'tiffin.job.name': 'warm-popular',
       'tiffin.job.trigger': 'startup',
       'tiffin.job.outcome': 'succeeded',
     });
-    const spans = await receiver.waitForTrace(job!.traceId, (received) => received.some(isPostgres));
+    const spans = await receiver.waitForTrace(job.traceId, (received) => received.some(isPostgres));
     const statements = spans.filter(isPostgres);
     expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) expect(descendsFrom(spans, statement, job!)).toBe(true);
+    for (const statement of statements) expect(descendsFrom(spans, statement, job)).toBe(true);
   });
 
   it('the trace id is in the request log line and, next to the request id, in error bodies', async () => {
