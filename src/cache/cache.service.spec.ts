@@ -31,7 +31,7 @@ const listPolicy: CachePolicy<Restaurant[]> = {
   name: 'restaurants',
   namespace: 'restaurants',
   ttl: 'restaurants',
-  tags: (_params, query) => ['restaurants:lists', ...(query?.cuisine ? [`cuisine:${String(query.cuisine)}`] : [])],
+  tags: (_params, query) => ['restaurants:lists', ...(typeof query?.cuisine === 'string' ? [`cuisine:${query.cuisine}`] : [])],
   // Only active restaurants are cached; the others answer uncached.
   ttlFor: (rows) => (rows.every((row) => row.is_active) ? 'restaurants' : null),
 };

@@ -9,9 +9,11 @@ import { RedisTier, RedisTimeoutError } from './redis-tier.js';
  * bounds a Redis that does not answer: a timeout error, then Redis skipped for a moment.
  */
 
-type Reply = string | number | null | string[] | { simple: string } | 'silence';
+type Reply = string | number | null | string[] | { simple: string };
+/** A handler's way to leave a command unanswered (a Redis that stalls). */
+const SILENCE = Symbol('no answer');
 
-function encode(reply: Exclude<Reply, 'silence'>): string {
+function encode(reply: Reply): string {
   if (reply === null) return '$-1\r\n';
   if (typeof reply === 'number') return `:${reply}\r\n`;
   if (typeof reply === 'string') return `$${Buffer.byteLength(reply)}\r\n${reply}\r\n`;
@@ -44,13 +46,13 @@ function parseCommands(buffer: string): { commands: string[][]; rest: string } {
 class FakeRedis {
   readonly received: string[][] = [];
   /** Answers the commands under test; everything else (connection set-up, CONFIG GET) gets a harmless reply. */
-  handler: (command: string[]) => Reply = () => ({ simple: 'OK' });
+  handler: (command: string[]) => Reply | typeof SILENCE = () => ({ simple: 'OK' });
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  /** Commands left unanswered ('silence'), in order, until `answerHeld`. */
+  /** Commands left unanswered (SILENCE), in order, until `answerHeld`. */
   private readonly held: Socket[] = [];
 
-  answerHeld(reply: Exclude<Reply, 'silence'>): void {
+  answerHeld(reply: Reply): void {
     for (const socket of this.held.splice(0)) socket.write(encode(reply));
   }
 
@@ -78,7 +80,7 @@ class FakeRedis {
           }
           this.received.push(command);
           const reply = this.handler(command);
-          if (reply === 'silence') this.held.push(socket);
+          if (reply === SILENCE) this.held.push(socket);
           else socket.write(encode(reply));
         }
       });
@@ -169,7 +171,7 @@ describe('RedisTier', () => {
 
   it('fails a call Redis does not answer after its timeout, reports it, and skips Redis for a moment', async () => {
     const redis = await startTier(100);
-    fake.handler = () => 'silence';
+    fake.handler = () => SILENCE;
     await expect(redis.sequence()).rejects.toBeInstanceOf(RedisTimeoutError);
     expect(errors.map((error) => error.message)).toContain('Redis did not answer within 100 ms');
     expect(redis.lastError?.message).toBe('Redis did not answer within 100 ms');
