@@ -1,5 +1,6 @@
 // Two tiers: unit specs beside the code (fakes only) and e2e specs in test/ that boot
-// the app against real Postgres and Redis. Both run under ESM (see ../shared/TOOLCHAIN.md).
+// the app against real Postgres and Redis. Both run under ESM: jest needs Node's
+// --experimental-vm-modules, which `npm test` passes, and @swc/jest (.swcrc) transforms TypeScript.
 import vm from 'node:vm';
 
 const jestRequiresEsm = typeof vm.SourceTextModule?.prototype.hasAsyncGraph === 'function';

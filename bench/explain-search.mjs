@@ -35,7 +35,7 @@ ${plan.plan}
     `# EXPLAIN (ANALYZE, BUFFERS) of the menu-item search
 
 ${new Date().toISOString()}, a database seeded by \`npm run seed:bulk\` (${sizes.orders.toLocaleString('en')} orders, ${sizes.menu_items.toLocaleString('en')} menu items), Postgres ${(await client.query('SHOW server_version')).rows[0].server_version}.
-Each statement is the app's own SQL, from MenuItemRepository.pageQuery.
+Each statement is the app's own SQL, from MenuItemsRepository.pageQuery.
 
 ${sections.join('\n')}`,
   );

@@ -98,7 +98,34 @@ const HELMET_OPTIONS = {
   },
 };
 
-function setUpSwagger(app: NestFastifyApplication): void {
+/**
+ * OpenAPI 3.0 wrote an exclusive bound as `minimum` plus `exclusiveMinimum: true`; 3.1 (JSON Schema
+ * 2020-12) takes the bound itself. @nestjs/swagger converts `nullable` for 3.1 but not these.
+ */
+function exclusiveBoundsAs2020(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(exclusiveBoundsAs2020);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  for (const [bound, flag] of [
+    ['minimum', 'exclusiveMinimum'],
+    ['maximum', 'exclusiveMaximum'],
+  ] as const) {
+    if (typeof schema[flag] === 'boolean') {
+      if (schema[flag] && typeof schema[bound] === 'number') {
+        schema[flag] = schema[bound];
+        delete schema[bound];
+      } else delete schema[flag];
+    }
+  }
+  for (const [key, value] of Object.entries(schema)) if (key !== 'example' && key !== 'examples') exclusiveBoundsAs2020(value);
+}
+
+/**
+ * The API's OpenAPI 3.1 document, as /docs-json serves it and the tests validate every response
+ * against. 3.1, because its schemas are JSON Schema 2020-12: a nullable object is
+ * `anyOf: [{$ref}, {type: 'null'}]`, which 3.0's `nullable` beside a `$ref` cannot say.
+ */
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -111,6 +138,7 @@ function setUpSwagger(app: NestFastifyApplication): void {
           'public cached routes public, max-age=<seconds their cache entry has left>.',
       )
       .setVersion('0.1.0')
+      .setOpenAPIVersion('3.1.0')
       .addBearerAuth(
         {
           type: 'http',
@@ -124,7 +152,12 @@ function setUpSwagger(app: NestFastifyApplication): void {
     { extraModels: [ErrorBody] },
   );
   documentOperations(document);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  exclusiveBoundsAs2020(document);
+  return document;
+}
+
+function setUpSwagger(app: NestFastifyApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }
 
 /** Builds the app exactly as production runs it; tests call this too. */

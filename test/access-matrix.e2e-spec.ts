@@ -209,7 +209,7 @@ describe('Access: role by route', () => {
     ['GET', '/enterprise/performance/report', undefined, only(200)],
     ['POST', '/enterprise/security/secure-key', INVALID, only(400)],
     ['GET', '/jobs', undefined, only(200)],
-    ['POST', '/jobs/no-such-job/run', undefined, only(404)],
+    ['POST', '/jobs/no-such-job/run', undefined, only(400)],
     ['GET', '/alerts', undefined, only(200)],
     ['POST', '/alerts/999999/acknowledge', undefined, only(404)],
     ['POST', '/admin/accounts', INVALID, only(400)],

@@ -67,13 +67,14 @@ describe('background jobs', () => {
     expect(
       (await t.http.post('/jobs/cleanup/run', undefined, { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status,
     ).toBe(401);
-    const missing = await run('defrag');
-    expect([missing.status, missing.body.message]).toEqual([404, 'Job defrag not found']);
-    const bad = await run('Warm_Popular');
-    expect([bad.status, bad.body.errors]).toEqual([
-      400,
-      [{ field: 'name', rule: 'job_name', message: 'name must be lower-case letters and hyphens, at most 50 characters' }],
-    ]);
+    const names = 'warm-popular, predictive-warming, analytics-refresh, health-monitor, cleanup';
+    for (const unknown of ['defrag', 'Warm_Popular']) {
+      const refused = await run(unknown);
+      expect([refused.status, refused.body.errors]).toEqual([
+        400,
+        [{ field: 'name', rule: 'isIn', message: `name must be one of the jobs: ${names}` }],
+      ]);
+    }
   });
 
   it('warms the most ordered restaurants, their menus and the popular items', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type DomainEvent, MenuItemChanged } from '../src/events/domain-events.js';
 import { DomainEventBus } from '../src/events/domain-event-bus.js';
-import { MenuItemRepository } from '../src/menu-items/menu-item.repository.js';
+import { MenuItemsRepository } from '../src/menu-items/menu-items.repository.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const MENU_ITEM_KEYS = [
@@ -417,7 +417,7 @@ describe('menu item lists (own database, so totals are exact)', () => {
   });
 
   it('has the search served by the trigram indexes (EXPLAIN of the statement the search runs)', async () => {
-    const [sql, parameters] = t.app.get(MenuItemRepository).pageQuery({ q: 'pizza' }, { skip: 0, limit: 50 }).getQueryAndParameters();
+    const [sql, parameters] = t.app.get(MenuItemsRepository).pageQuery({ q: 'pizza' }, { skip: 0, limit: 50 }).getQueryAndParameters();
     const runner = t.db.createQueryRunner();
     try {
       // With 7 rows Postgres rightly prefers reading the table: price that out to see whether the indexes can serve the statement.

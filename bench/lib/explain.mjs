@@ -50,8 +50,11 @@ export async function analyticsStatements({ restaurantId, customerId }) {
       `GET /analytics/restaurants/performance?restaurant_id=${restaurantId}`,
       (s) => analytics(s).restaurantPerformance(restaurantId, 0, 1),
     ],
-    ['customer', `GET /customers/${customerId}/analytics`, (s) => customers(s).forCustomer(customerId)],
-    ['customer', `GET /analytics/customer-insights/${customerId}`, (s) => analytics(s).customerInsights(customerId)],
+    [
+      'customer',
+      `GET /customers/${customerId}/analytics and GET /analytics/customer-insights/${customerId} (one statement)`,
+      (s) => customers(s).forCustomer(customerId),
+    ],
     ['all orders', `GET /analytics/revenue/daily?date=${yesterday}`, (s) => analytics(s).dailyRevenue(yesterday)],
     ['all orders', 'GET /analytics/revenue-analytics?period=7d', (s) => analytics(s).revenueAnalytics(week)],
     ['all orders', 'GET /analytics/customers/behavior?period=7d', (s) => analytics(s).customerBehavior(week)],
@@ -75,15 +78,15 @@ export async function analyticsStatements({ restaurantId, customerId }) {
  * data source on the bench database (it runs nothing but TypeORM's connection checks).
  */
 export async function menuItemSearchStatements({ databaseUrl, q }) {
-  const [{ DataSource }, { ENTITIES }, { MenuItemRepository }] = await Promise.all([
+  const [{ DataSource }, { ENTITIES }, { MenuItemsRepository }] = await Promise.all([
     import('typeorm'),
     dist('database/entities.js'),
-    dist('menu-items/menu-item.repository.js'),
+    dist('menu-items/menu-items.repository.js'),
   ]);
   const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, entities: ENTITIES, poolSize: 1 });
   await dataSource.initialize();
   try {
-    const query = new MenuItemRepository(dataSource).pageQuery({ q }, { skip: 0, limit: 50 });
+    const query = new MenuItemsRepository(dataSource).pageQuery({ q }, { skip: 0, limit: 50 });
     const route = `GET /menu-items/search?q=${encodeURIComponent(q)}`;
     const [pageSql, pageParameters] = query.getQueryAndParameters();
     const [countSql, countParameters] = query

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../orders/entities/order-status.js';
+import type { OrderStatus } from '../domain/order-status.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Role } from './principal.js';
 

@@ -12,8 +12,10 @@ const OPERATIONS_PRINCIPAL: Principal = Object.freeze({ accountId: null, role: '
 
 export type Credentials =
   | { kind: 'none' }
-  /** `internal`: the app calling itself (see internal-caller.ts). */
-  /** `expiresAt`: when the access token expires (ms since the epoch); absent for ADMIN_TOKEN and the app itself. */
+  /**
+   * `internal`: the app calling itself (see internal-caller.ts). `expiresAt`: when the access token
+   * expires (ms since the epoch); absent for ADMIN_TOKEN and the app itself.
+   */
   | { kind: 'valid'; principal: Principal; internal: boolean; expiresAt?: number }
   | { kind: 'invalid' };
 

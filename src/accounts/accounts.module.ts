@@ -2,6 +2,7 @@ import { Logger, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
+import { CustomersModule } from '../customers/customers.module.js';
 import { RestaurantsModule } from '../restaurants/restaurants.module.js';
 import { AccessTokenService } from '../access/access-token.service.js';
 import { AccountsAdminController } from './accounts-admin.controller.js';
@@ -25,6 +26,7 @@ function signingKey(config: AppConfig): string {
 
 @Module({
   imports: [
+    CustomersModule,
     RestaurantsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

@@ -3,6 +3,7 @@ import { ConflictException, NotFoundException, UnauthorizedException } from '@ne
 import { JwtService } from '@nestjs/jwt';
 import { createHash } from 'node:crypto';
 import { type DataSource, QueryFailedError } from 'typeorm';
+import type { CustomersRepository } from '../customers/customers.repository.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { loadConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
@@ -99,20 +100,18 @@ class FakeRefreshTokens {
   }
 }
 
-/** Runs the callback with a manager whose Customer repository keeps rows in memory. */
-function fakeDataSource(customers: object[]): DataSource {
-  const repository = {
-    create: (values: object) => ({ ...values }),
-    save: async (row: object) => {
+/** The customers table: each insert lands in `customers`, with the columns the database fills. */
+function fakeCustomers(customers: object[]): CustomersRepository {
+  return {
+    insert: async (row: object) => {
       const saved = { is_active: true, ...row, id: customers.length + 1, created_at: CREATED_AT, updated_at: CREATED_AT };
       customers.push(saved);
       return saved;
     },
-  };
-  return {
-    transaction: (work: (manager: object) => Promise<unknown>) => work({ getRepository: () => repository }),
-  } as unknown as DataSource;
+  } as unknown as CustomersRepository;
 }
+
+const fakeDataSource = { transaction: (work: (manager: object) => Promise<unknown>) => work({}) } as unknown as DataSource;
 
 const uniqueViolation = (constraint: string) =>
   new QueryFailedError('query', [], Object.assign(new Error('duplicate'), { code: '23505', constraint }));
@@ -138,9 +137,10 @@ describe('AuthService', () => {
     accessTokens = new AccessTokenService(new JwtService({ secret: 'unit-test-signing-key-of-at-least-32-chars' }), config);
     const restaurants = { get: async (id: number) => ({ id, name: `Restaurant ${id}` }) } as unknown as RestaurantsService;
     service = new AuthService(
-      fakeDataSource(customers),
+      fakeDataSource,
       accounts as unknown as AccountsRepository,
       refreshTokens as unknown as RefreshTokensRepository,
+      fakeCustomers(customers),
       hasher as unknown as PasswordHasher,
       accessTokens,
       restaurants,

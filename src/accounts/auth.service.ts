@@ -8,7 +8,6 @@ import { ValidationFailedException } from '../common/errors/validation-failed.ex
 import { CustomersRepository } from '../customers/customers.repository.js';
 import { EMAIL_UNIQUE_INDEX } from '../customers/customers.service.js';
 import { toCustomerResponse } from '../customers/dto/customer.dto.js';
-import { Customer } from '../customers/entities/customer.entity.js';
 import { AppConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { CustomerChanged, RestaurantChanged } from '../events/domain-events.js';
@@ -38,6 +37,7 @@ export class AuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: AccountsRepository,
     private readonly refreshTokens: RefreshTokensRepository,
+    private readonly customers: CustomersRepository,
     private readonly passwords: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
     private readonly restaurants: RestaurantsService,
@@ -58,8 +58,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(password);
     const { customer, account, tokens } = await this.uniqueEmail(dto.email, () =>
       this.dataSource.transaction(async (manager) => {
-        // The customers domain's own insert, bound to this transaction.
-        const customer = await new CustomersRepository(manager.getRepository(Customer)).insert(fields);
+        const customer = await this.customers.insert(fields, manager);
         const account = await this.accounts.insert(
           { email: customer.email, password_hash: passwordHash, role: 'customer', customer_id: customer.id },
           manager,

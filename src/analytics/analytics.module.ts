@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module.js';
 import { AnalyticsController } from './analytics.controller.js';
 import { AnalyticsReads } from './analytics-reads.js';
 import { AnalyticsRefresher } from './analytics-refresher.js';
@@ -7,6 +8,7 @@ import { AnalyticsService } from './analytics.service.js';
 
 /** GET /analytics/* reports and their refresh; exports AnalyticsRefresher for the refresh-ahead job. */
 @Module({
+  imports: [CustomersModule],
   controllers: [AnalyticsController],
   providers: [AnalyticsRepository, AnalyticsService, AnalyticsReads, AnalyticsRefresher],
   exports: [AnalyticsRefresher],

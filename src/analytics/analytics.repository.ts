@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { PeriodWindow } from './analytics-period.js';
 
 /*
@@ -200,57 +200,6 @@ const POPULAR_ITEMS_SQL = `
   ORDER BY quantity DESC, oi.menu_item_id
   LIMIT $3`;
 
-/** $1 = customer, $2 = how many favourites of each kind. */
-const CUSTOMER_INSIGHTS_SQL = `
-  WITH customer_orders AS MATERIALIZED (
-    SELECT o.id, o.restaurant_id, o.order_status, o.total_amount, o.order_date, ${utcHour('o.order_date')} AS hour
-    FROM orders o
-    WHERE o.customer_id = $1
-  )
-  SELECT
-    c.name AS customer_name,
-    (SELECT count(*)::int FROM customer_orders) AS total_orders,
-    (SELECT coalesce(json_object_agg(by_status.order_status, by_status.orders), '{}'::json)
-       FROM (SELECT order_status, count(*)::int AS orders FROM customer_orders GROUP BY order_status) by_status
-    ) AS orders_by_status,
-    (SELECT coalesce(sum(total_amount), 0)::float8 FROM customer_orders WHERE order_status = ${DELIVERED}) AS lifetime_spend,
-    (SELECT round(avg(total_amount), 2)::float8 FROM customer_orders WHERE order_status <> ${CANCELLED}) AS average_basket,
-    (SELECT coalesce(json_agg(favorite ORDER BY favorite.orders DESC, favorite.restaurant_id), '[]'::json)
-       FROM (SELECT r.id AS restaurant_id, r.name, count(*)::int AS orders
-               FROM customer_orders co JOIN restaurants r ON r.id = co.restaurant_id
-              GROUP BY r.id, r.name
-              ORDER BY orders DESC, r.id
-              LIMIT $2) favorite
-    ) AS favorite_restaurants,
-    (SELECT coalesce(json_agg(favorite ORDER BY favorite.orders DESC, favorite.cuisine_type COLLATE "C"), '[]'::json)
-       FROM (SELECT r.cuisine_type, count(*)::int AS orders
-               FROM customer_orders co JOIN restaurants r ON r.id = co.restaurant_id
-              GROUP BY r.cuisine_type
-              ORDER BY orders DESC, r.cuisine_type COLLATE "C"
-              LIMIT $2) favorite
-    ) AS favorite_cuisines,
-    (SELECT coalesce(json_agg(favorite ORDER BY favorite.quantity DESC, favorite.menu_item_id), '[]'::json)
-       FROM (SELECT oi.menu_item_id, mi.name, sum(oi.quantity)::int AS quantity
-               FROM customer_orders co
-               JOIN order_items oi ON oi.order_id = co.id
-               JOIN menu_items mi ON mi.id = oi.menu_item_id
-              WHERE co.order_status <> ${CANCELLED}
-              GROUP BY oi.menu_item_id, mi.name
-              ORDER BY quantity DESC, oi.menu_item_id
-              LIMIT $2) favorite
-    ) AS favorite_items,
-    (SELECT coalesce(json_agg(preferred ORDER BY preferred.orders DESC, preferred.hour), '[]'::json)
-       FROM (SELECT hour, count(*)::int AS orders FROM customer_orders GROUP BY hour ORDER BY orders DESC, hour LIMIT $2) preferred
-    ) AS preferred_order_hours,
-    (SELECT min(order_date) FROM customer_orders) AS first_order_at,
-    (SELECT max(order_date) FROM customer_orders) AS last_order_at,
-    (SELECT CASE WHEN latest.order_date IS NULL THEN NULL
-                 ELSE greatest(0, floor(extract(epoch FROM now() - latest.order_date)::numeric / 86400))::int END
-       FROM (SELECT max(order_date) AS order_date FROM customer_orders) latest
-    ) AS days_since_last_order
-  FROM customers c
-  WHERE c.id = $1`;
-
 export interface HourFigures {
   hour: number;
   revenue: number;
@@ -318,24 +267,8 @@ export interface PopularItemRow {
   orders: number;
 }
 
-export interface CustomerInsightsRow {
-  customer_name: string;
-  total_orders: number;
-  orders_by_status: Partial<Record<OrderStatus, number>>;
-  lifetime_spend: number;
-  average_basket: number | null;
-  favorite_restaurants: { restaurant_id: number; name: string; orders: number }[];
-  favorite_cuisines: { cuisine_type: string; orders: number }[];
-  favorite_items: { menu_item_id: number; name: string; quantity: number }[];
-  preferred_order_hours: { hour: number; orders: number }[];
-  first_order_at: Date | null;
-  last_order_at: Date | null;
-  days_since_last_order: number | null;
-}
-
 export const TOP_CUISINES_LIMIT = 5;
 export const PEAK_HOURS_LIMIT = 3;
-export const FAVORITES_LIMIT = 3;
 
 /** The SQL of the /analytics reports. */
 @Injectable()
@@ -375,11 +308,5 @@ export class AnalyticsRepository {
 
   popularItems(window: PeriodWindow, limit: number): Promise<PopularItemRow[]> {
     return this.dataSource.query(POPULAR_ITEMS_SQL, [window.from, window.until, limit]);
-  }
-
-  /** Undefined when there is no such customer. */
-  async customerInsights(customerId: number): Promise<CustomerInsightsRow | undefined> {
-    const [row] = await this.dataSource.query<CustomerInsightsRow[]>(CUSTOMER_INSIGHTS_SQL, [customerId, FAVORITES_LIMIT]);
-    return row;
   }
 }

@@ -4,6 +4,7 @@ import { Page } from '../common/pagination/pagination.js';
 import type { AnalyticsRefresher } from './analytics-refresher.js';
 import type { AnalyticsRepository, RestaurantPerformanceRow, RevenueAnalyticsRow } from './analytics.repository.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { CustomerAnalyticsRepository } from '../customers/customer-analytics.repository.js';
 import { AnalyticsService } from './analytics.service.js';
 
 const PERFORMANCE_ROW: RestaurantPerformanceRow = {
@@ -25,15 +26,23 @@ const PERFORMANCE_ROW: RestaurantPerformanceRow = {
   restaurant_id: 4,
 };
 
-function serviceWith(repository: Partial<Record<keyof AnalyticsRepository, unknown>>) {
+function serviceWith(
+  repository: Partial<Record<keyof AnalyticsRepository, unknown>>,
+  customerAnalytics: Partial<Record<keyof CustomerAnalyticsRepository, unknown>> = {},
+) {
   const refresher = { start: () => undefined } as unknown as AnalyticsRefresher;
   const config = { analytics: { recentReadMs: 1_800_000, refreshMaxVariants: 200 } } as AppConfig;
-  return new AnalyticsService(repository as unknown as AnalyticsRepository, refresher, config);
+  return new AnalyticsService(
+    repository as unknown as AnalyticsRepository,
+    customerAnalytics as unknown as CustomerAnalyticsRepository,
+    refresher,
+    config,
+  );
 }
 
 describe('AnalyticsService', () => {
   it('answers a missing customer with a 404', async () => {
-    const service = serviceWith({ customerInsights: async () => undefined });
+    const service = serviceWith({}, { forCustomer: async () => undefined });
     await expect(service.customerInsights(7)).rejects.toThrow(new ResourceNotFoundException('Customer', 7));
   });
 

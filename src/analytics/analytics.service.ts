@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { CustomerAnalyticsRepository } from '../customers/customer-analytics.repository.js';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { Page } from '../common/pagination/pagination.js';
 import { periodWindow } from './analytics-period.js';
@@ -29,6 +30,7 @@ import {
 export class AnalyticsService {
   constructor(
     private readonly analytics: AnalyticsRepository,
+    private readonly customerAnalytics: CustomerAnalyticsRepository,
     private readonly refresher: AnalyticsRefresher,
     private readonly config: AppConfig,
   ) {}
@@ -61,7 +63,7 @@ export class AnalyticsService {
   }
 
   async customerInsights(customerId: number): Promise<CustomerInsightsResponse> {
-    const row = await this.analytics.customerInsights(customerId);
+    const row = await this.customerAnalytics.forCustomer(customerId);
     if (!row) throw new ResourceNotFoundException('Customer', customerId);
     return toCustomerInsightsResponse(customerId, row);
   }

@@ -101,7 +101,7 @@ export class CacheOpsController {
   }
 
   @Get('metrics/memory-usage')
-  @ApiOperation({ summary: 'The same memory analysis as /cache/memory-usage (seed 002 path)' })
+  @ApiOperation({ summary: 'The same memory analysis as /cache/memory-usage, under the metrics path' })
   @ApiOkResponse({ type: MemoryUsageResponse })
   metricsMemoryUsage(): Promise<MemoryUsageResponse> {
     return this.inspection.memoryUsage();

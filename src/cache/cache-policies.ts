@@ -6,7 +6,6 @@ const id = (params: RouteParams, name = 'id') => Number(params[name]);
 interface OrderShape {
   customer_id: number;
   restaurant_id: number;
-  order_status: string;
   order_items?: { menu_item_id: number }[];
 }
 
@@ -17,14 +16,6 @@ const orderSources = (order: OrderShape) => [
   ...(order.order_items ?? []).map((item) => T.menuItem(item.menu_item_id)),
 ];
 
-export const FINAL_ORDER_STATUSES = ['delivered', 'cancelled'];
-export const isFinalOrder = (order: OrderShape) => FINAL_ORDER_STATUSES.includes(order.order_status);
-
-/**
- * Every cached read route, by name: namespace, TTL class and the tags its entries carry. The
- * controllers apply them with @Cached / @SessionCache / @ConditionalCache; the invalidation rules
- * name the same tags. Reading this file tells what each write drops.
- */
 /** A cuisine as tags name it: trimmed and lower-cased, as the review rule names a restaurant's. */
 export const cuisineTag = (cuisine: string) => cuisine.trim().toLowerCase();
 
@@ -42,6 +33,11 @@ export function searchCuisineTags(restaurants: { cuisine_type: string }[], query
   return [...new Set(restaurants.map((restaurant) => cuisineTag(restaurant.cuisine_type)))];
 }
 
+/**
+ * Every cached read route, by name: namespace, TTL class and the tags its entries carry. The
+ * controllers apply them with @Cached / @SessionCache / @ConditionalCache; the invalidation rules
+ * name the same tags. Reading this file tells what each write drops.
+ */
 export const CachePolicies = {
   restaurantList: {
     name: 'restaurants',

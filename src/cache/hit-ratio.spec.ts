@@ -19,7 +19,7 @@ const counters = (values: Partial<NamespaceCounters>): NamespaceCounters => ({
   ...values,
 });
 
-describe('hit ratio rating (seed 002: excellent > 80%, good > 60%)', () => {
+describe('hit ratio rating (excellent > 80%, good > 60%)', () => {
   it.each([
     [0.81, 'excellent'],
     [0.8, 'good'],

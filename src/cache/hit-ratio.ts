@@ -2,7 +2,7 @@ import type { NamespaceCounters } from './cache-metrics.js';
 
 export type HitRatioRating = 'excellent' | 'good' | 'poor' | 'no traffic';
 
-/** Seed 002's efficiency rating: excellent above 80%, good above 60%, poor otherwise. */
+/** The efficiency rating of a hit ratio: excellent above 80%, good above 60%, poor otherwise. */
 export const RATING_THRESHOLDS = { excellent_above: 0.8, good_above: 0.6 } as const;
 
 export function rateHitRatio(ratio: number | null): HitRatioRating {

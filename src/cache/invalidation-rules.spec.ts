@@ -7,7 +7,7 @@ import {
   RestaurantChanged,
   ReviewAdded,
 } from '../events/domain-events.js';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import { planFor } from './invalidation-rules.js';
 import { CachePolicies } from './cache-policies.js';
 

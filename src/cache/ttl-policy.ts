@@ -58,7 +58,7 @@ export const TTL_PROFILES = ['development', 'staging', 'production'] as const;
 export type TtlProfile = (typeof TTL_PROFILES)[number];
 
 /**
- * Seed 002's environment profiles: development keeps entries at most 5 minutes and staging at
+ * The environment profiles: development keeps entries at most 5 minutes and staging at
  * most 15, so changes show up quickly; production uses the table as it is. Entries already
  * shorter than the cap (real-time data) keep their own TTL everywhere.
  */

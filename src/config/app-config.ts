@@ -113,7 +113,6 @@ export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
 }
 
-/** Never echoed in an error message. */
 /** Never echoed in a validation error; deploy/kubernetes keeps them in the Secret, not the ConfigMap. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET', 'JWT_SECRET', 'ADMIN_PASSWORD']);
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Customer } from './entities/customer.entity.js';
 
 export type NewCustomer = Pick<Customer, 'name' | 'email' | 'phone_number' | 'address'> & { is_active?: boolean };
@@ -15,7 +15,11 @@ export interface CustomerListFilter {
 /** Every query on the customers table. */
 @Injectable()
 export class CustomersRepository {
-  constructor(@InjectRepository(Customer) private readonly repository: Repository<Customer>) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get repository() {
+    return this.dataSource.getRepository(Customer);
+  }
 
   findById(id: number): Promise<Customer | null> {
     return this.repository.findOneBy({ id });
@@ -31,8 +35,9 @@ export class CustomersRepository {
     });
   }
 
-  insert(customer: NewCustomer): Promise<Customer> {
-    return this.repository.save(this.repository.create(customer));
+  insert(customer: NewCustomer, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
+    const customers = manager.getRepository(Customer);
+    return customers.save(customers.create(customer));
   }
 
   /** Applies the changes in one statement; null when there is no such customer. */

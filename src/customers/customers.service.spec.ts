@@ -3,10 +3,9 @@ import { ConflictException, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { CustomerChanged, type DomainEvent } from '../events/domain-events.js';
-import type { CustomerAnalyticsRepository } from './customer-analytics.repository.js';
+import type { CustomerAnalyticsRepository, CustomerAnalyticsRow } from './customer-analytics.repository.js';
 import type { CustomerChanges, CustomersRepository, NewCustomer } from './customers.repository.js';
 import { CustomersService } from './customers.service.js';
-import type { CustomerAnalyticsRow } from './dto/customer-analytics.dto.js';
 import { UpdateCustomerDto } from './dto/customer.dto.js';
 import type { Customer } from './entities/customer.entity.js';
 
@@ -182,12 +181,19 @@ describe('CustomersService', () => {
 
     it('lists every order status, in workflow order, with 0 for the absent ones', async () => {
       analytics.row = {
+        customer_name: 'Jane Doe',
         total_orders: 3,
         orders_by_status: { cancelled: 1, delivered: 2 },
-        total_spent: 30.5,
-        average_order_value: 15.25,
-        favorite_restaurants: [{ order_count: 3, name: 'Pizza Palace', restaurant_id: 4 }],
-        favorite_cuisines: [{ order_count: 3, cuisine_type: 'Italian' }],
+        lifetime_spend: 30.5,
+        average_delivered_order: 15.25,
+        average_basket: 15.25,
+        favorite_restaurants: [{ orders: 3, name: 'Pizza Palace', restaurant_id: 4 }],
+        favorite_cuisines: [{ orders: 3, cuisine_type: 'Italian' }],
+        favorite_items: [],
+        preferred_order_hours: [],
+        first_order_at: null,
+        last_order_at: null,
+        days_since_last_order: null,
       };
       const response = await service.getAnalytics(1);
       expect(JSON.stringify(response)).toBe(

@@ -8,7 +8,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
 import type { MenuItemsService } from '../menu-items/menu-items.service.js';
 import type { PlaceOrderDto, UpdateOrderStatusDto } from '../orders/dto/order.dto.js';
-import { ORDER_STATUSES, OrderStatus } from '../orders/entities/order-status.js';
+import { ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import type { OrdersService } from '../orders/orders.service.js';
 import type { CreateRestaurantDto } from '../restaurants/dto/restaurant.dto.js';
 import type { RestaurantsService } from '../restaurants/restaurants.service.js';
@@ -17,7 +17,7 @@ import type { ReviewsService } from '../reviews/reviews.service.js';
 import { DemoService, mixedOrdersMessage } from './demo.service.js';
 import type { SampleDataCounts } from './dto/sample-data.dto.js';
 import type { MixedOrder, RemovedSampleData, SampleParties } from './sample-data.repository.js';
-import { buildSamplePlan, finalStatus } from './sample-plan.js';
+import { buildSamplePlan, lastStatus } from './sample-plan.js';
 import type { CacheService } from '../cache/cache.service.js';
 
 const plan = buildSamplePlan();
@@ -109,11 +109,11 @@ class FakeSampleData {
   async findSampleParties(_manager: EntityManager) {
     return this.parties;
   }
-  async findMixedOrders(_manager: EntityManager, parties: SampleParties, limit: number) {
+  async findMixedOrders(parties: SampleParties, limit: number, _manager: EntityManager) {
     expect(parties).toBe(this.parties);
     return { total: this.mixed.total, orders: this.mixed.orders.slice(0, limit) };
   }
-  async deleteSampleData(_manager: EntityManager, parties: SampleParties) {
+  async deleteSampleData(parties: SampleParties, _manager: EntityManager) {
     expect(parties).toBe(this.parties);
     log.push('delete');
     if (this.deleteError) throw this.deleteError;
@@ -178,7 +178,7 @@ describe('DemoService', () => {
       const response = await demo.createSampleData();
 
       const byStatus = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0]));
-      for (const order of plan.orders) byStatus[finalStatus(order)]++;
+      for (const order of plan.orders) byStatus[lastStatus(order)]++;
       const menuItems = plan.restaurants.reduce((sum, restaurant) => sum + restaurant.menu.length, 0);
       const reviews = plan.orders.filter((order) => order.review).length;
       expect(response).toEqual({

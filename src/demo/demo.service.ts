@@ -13,7 +13,7 @@ import { CustomerChanged, MenuItemChanged, RestaurantChanged } from '../events/d
 import { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
 import { MenuItemsService } from '../menu-items/menu-items.service.js';
 import { PlaceOrderDto, UpdateOrderStatusDto } from '../orders/dto/order.dto.js';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { CreateRestaurantDto, type RestaurantResponse } from '../restaurants/dto/restaurant.dto.js';
 import { RestaurantsService } from '../restaurants/restaurants.service.js';
@@ -22,7 +22,7 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import { type SampleDataCounts, type SampleDataResponse, toSampleDataResponse } from './dto/sample-data.dto.js';
 import type { SampleRestaurant } from './sample-catalogue.js';
 import { type MixedOrder, type RemovedSampleData, SampleDataRepository } from './sample-data.repository.js';
-import { buildSamplePlan, finalStatus, type PlannedOrder, type SamplePlan } from './sample-plan.js';
+import { buildSamplePlan, lastStatus, type PlannedOrder, type SamplePlan } from './sample-plan.js';
 
 const MINUTE_MS = 60_000;
 /** How many mixed orders a refused delete names. */
@@ -142,9 +142,9 @@ export class DemoService {
     try {
       removed = await this.dataSource.transaction(async (manager) => {
         const parties = await this.sampleData.findSampleParties(manager);
-        const mixed = await this.sampleData.findMixedOrders(manager, parties, MIXED_ORDERS_NAMED);
+        const mixed = await this.sampleData.findMixedOrders(parties, MIXED_ORDERS_NAMED, manager);
         if (mixed.total > 0) throw new ConflictException(mixedOrdersMessage(mixed.total, mixed.orders));
-        return this.sampleData.deleteSampleData(manager, parties);
+        return this.sampleData.deleteSampleData(parties, manager);
       });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
@@ -185,7 +185,7 @@ export class DemoService {
     const now = Date.now();
     for (const planned of plan.orders) {
       await this.createOrder(planned, plan, ids, new Date(now - planned.minutes_ago * MINUTE_MS));
-      const status = finalStatus(planned);
+      const status = lastStatus(planned);
       tally.orders_by_status[status] = (tally.orders_by_status[status] ?? 0) + 1;
       if (planned.review) tally.reviews++;
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { SampleDataCounts } from './dto/sample-data.dto.js';
 import { SAMPLE_EMAIL_DOMAIN, SAMPLE_RESTAURANT_SUFFIX } from './sample-markers.js';
 
@@ -114,7 +114,7 @@ export class SampleDataRepository {
   }
 
   /** The first `limit` orders (by id) that mix sample and other data, and how many there are in all. */
-  async findMixedOrders(manager: EntityManager, parties: SampleParties, limit: number): Promise<{ total: number; orders: MixedOrder[] }> {
+  async findMixedOrders(parties: SampleParties, limit: number, manager: EntityManager): Promise<{ total: number; orders: MixedOrder[] }> {
     const rows: (MixedOrder & { total: number })[] = await manager.query(
       `SELECT o.id AS order_id,
               o.customer_id, c.email AS customer_email, o.customer_id = ANY($1::int[]) AS customer_is_sample,
@@ -136,7 +136,7 @@ export class SampleDataRepository {
    * cascade) of sample customers at sample restaurants, then the menu items, restaurants and
    * customers. Any other row still referring to them makes the database refuse (RESTRICT).
    */
-  async deleteSampleData(manager: EntityManager, parties: SampleParties): Promise<RemovedSampleData> {
+  async deleteSampleData(parties: SampleParties, manager: EntityManager): Promise<RemovedSampleData> {
     const { restaurantIds, customerIds } = parties;
     const ofSampleParties = [customerIds, restaurantIds];
     await manager.query(`DELETE FROM reviews WHERE customer_id = ANY($1::int[]) AND restaurant_id = ANY($2::int[])`, ofSampleParties);

@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { validateDto } from '../common/testing/validate-dto.js';
 import { CreateCustomerDto } from '../customers/dto/customer.dto.js';
 import { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
-import { ORDER_STATUSES, OrderStatus } from '../orders/entities/order-status.js';
+import { isFinalStatus, ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import { canTransition } from '../orders/order-status-machine.js';
 import { CreateRestaurantDto } from '../restaurants/dto/restaurant.dto.js';
 import { isSampleEmail, isSampleRestaurantName } from './sample-markers.js';
-import { buildSamplePlan, finalStatus, SAMPLE_DATA_SEED, SAMPLE_HISTORY_DAYS, SAMPLE_ORDERS_BY_STATUS } from './sample-plan.js';
+import { buildSamplePlan, lastStatus, SAMPLE_DATA_SEED, SAMPLE_HISTORY_DAYS, SAMPLE_ORDERS_BY_STATUS } from './sample-plan.js';
 
 const plan = buildSamplePlan();
 const MINUTES_PER_DAY = 24 * 60;
@@ -80,7 +80,7 @@ describe('buildSamplePlan', () => {
   describe('orders', () => {
     it('has the planned number of orders in every status', () => {
       const counts = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0]));
-      for (const order of plan.orders) counts[finalStatus(order)]++;
+      for (const order of plan.orders) counts[lastStatus(order)]++;
       expect(counts).toEqual(SAMPLE_ORDERS_BY_STATUS);
       for (const status of ORDER_STATUSES) expect(counts[status]).toBeGreaterThan(0);
     });
@@ -94,7 +94,7 @@ describe('buildSamplePlan', () => {
         }
       }
       const cancelledFrom = new Set(
-        plan.orders.filter((order) => finalStatus(order) === OrderStatus.Cancelled).map((order) => order.transitions.length),
+        plan.orders.filter((order) => lastStatus(order) === OrderStatus.Cancelled).map((order) => order.transitions.length),
       );
       expect(cancelledFrom.size).toBeGreaterThan(1);
     });
@@ -114,7 +114,7 @@ describe('buildSamplePlan', () => {
     });
 
     it('spreads finished orders over the last 30 days and keeps in-progress ones within the last hour', () => {
-      const finished = plan.orders.filter((order) => [OrderStatus.Delivered, OrderStatus.Cancelled].includes(finalStatus(order)));
+      const finished = plan.orders.filter((order) => isFinalStatus(lastStatus(order)));
       for (const order of plan.orders) {
         expect(order.minutes_ago).toBeGreaterThan(0);
         expect(order.minutes_ago).toBeLessThan(SAMPLE_HISTORY_DAYS * MINUTES_PER_DAY);
@@ -131,7 +131,7 @@ describe('buildSamplePlan', () => {
 
     it('delivers delivered orders after they were placed and before now; no other order has a delivery time', () => {
       for (const order of plan.orders) {
-        if (finalStatus(order) === OrderStatus.Delivered) {
+        if (lastStatus(order) === OrderStatus.Delivered) {
           expect(order.delivery_minutes).toBeGreaterThan(0);
           expect(order.delivery_minutes!).toBeLessThan(order.minutes_ago);
         } else {
@@ -145,7 +145,7 @@ describe('buildSamplePlan', () => {
     it('reviews only delivered orders, with 1 to 5 stars and a comment or none', () => {
       const reviewed = plan.orders.filter((order) => order.review);
       for (const order of reviewed) {
-        expect(finalStatus(order)).toBe(OrderStatus.Delivered);
+        expect(lastStatus(order)).toBe(OrderStatus.Delivered);
         expect(Number.isInteger(order.review!.rating)).toBe(true);
         expect(order.review!.rating).toBeGreaterThanOrEqual(1);
         expect(order.review!.rating).toBeLessThanOrEqual(5);

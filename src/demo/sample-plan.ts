@@ -1,4 +1,4 @@
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import {
   REVIEW_COMMENTS,
   SAMPLE_CUSTOMERS,
@@ -82,7 +82,8 @@ export interface SamplePlan {
   orders: PlannedOrder[];
 }
 
-export function finalStatus(order: Pick<PlannedOrder, 'transitions'>): OrderStatus {
+/** The status the planned order is left in: the last of its transitions. */
+export function lastStatus(order: Pick<PlannedOrder, 'transitions'>): OrderStatus {
   return order.transitions.at(-1) ?? OrderStatus.Placed;
 }
 

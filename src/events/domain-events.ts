@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../orders/entities/order-status.js';
+import type { OrderStatus } from '../domain/order-status.js';
 
 /**
  * What changed, published by a domain service after its transaction commits (never before),

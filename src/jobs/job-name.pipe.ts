@@ -1,15 +1,12 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
+import { isJobName, JOB_NAMES, type JobName } from './job-schedule.js';
 
-const JOB_NAME = /^[a-z][a-z-]{0,49}$/;
-
-/** A job name is lower-case words joined by hyphens ("warm-popular"); anything else is a 400, an unknown name a 404. */
+/** A job name is one of the documented jobs; any other value is a 400, like every enum path parameter. */
 @Injectable()
-export class ParseJobNamePipe implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (!JOB_NAME.test(value)) {
-      throw ValidationFailedException.single('name', 'job_name', 'name must be lower-case letters and hyphens, at most 50 characters');
-    }
+export class ParseJobNamePipe implements PipeTransform<string, JobName> {
+  transform(value: string): JobName {
+    if (!isJobName(value)) throw ValidationFailedException.single('name', 'isIn', `name must be one of the jobs: ${JOB_NAMES.join(', ')}`);
     return value;
   }
 }

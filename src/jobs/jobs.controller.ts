@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { JobRunResponse, JobStatusResponse } from './dto/job.dto.js';
 import { ParseJobNamePipe } from './job-name.pipe.js';
-import { JOB_NAMES } from './job-schedule.js';
+import { JOB_NAMES, type JobName } from './job-schedule.js';
 import { JobsService } from './jobs.service.js';
 import { Allow } from '../access/access.decorators.js';
 
@@ -31,8 +31,8 @@ export class JobsController {
   })
   @ApiParam({ name: 'name', enum: JOB_NAMES, example: 'cleanup' })
   @ApiOkResponse({ type: JobRunResponse, description: 'The run, finished (outcome succeeded or failed)' })
-  @ApiErrors(400, 404, 409)
-  runNow(@Param('name', ParseJobNamePipe) name: string): Promise<JobRunResponse> {
+  @ApiErrors(400, 409)
+  runNow(@Param('name', ParseJobNamePipe) name: JobName): Promise<JobRunResponse> {
     return this.jobs.runNow(name);
   }
 }

@@ -1,10 +1,9 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { type JobRunResponse, type JobStatusResponse, toJobRunResponse, toJobStatusResponse } from './dto/job.dto.js';
 import { JobRunner, type NotRunReason } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
-import { JOB_DESCRIPTIONS, JOB_NAMES, isJobName, JobSchedule } from './job-schedule.js';
+import { JOB_DESCRIPTIONS, JOB_NAMES, type JobName, JobSchedule } from './job-schedule.js';
 import { JobScheduler } from './job-scheduler.js';
 
 const BUSY: Record<Exclude<NotRunReason, 'ran-elsewhere'>, string> = {
@@ -40,8 +39,7 @@ export class JobsService {
   }
 
   /** Runs the job now, under its lock; 409 while a run of it is in progress on any instance. */
-  async runNow(name: string): Promise<JobRunResponse> {
-    if (!isJobName(name)) throw new ResourceNotFoundException('Job', name);
+  async runNow(name: JobName): Promise<JobRunResponse> {
     const result = await this.runner.runExclusive(name, 'manual', this.tasks.taskFor(name));
     if (!result.ran) {
       throw new ConflictException(

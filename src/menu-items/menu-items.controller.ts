@@ -6,7 +6,6 @@ import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { DIETARY_TYPES, MenuItemResponse, MenuItemSearchQuery, UpdateMenuItemDto } from './dto/menu-item.dto.js';
-import { MenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
 import { MenuItemsService } from './menu-items.service.js';
 import { Allow, Public } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
@@ -66,16 +65,6 @@ export class MenuItemsController {
   @ApiErrors(400, 404)
   get(@Param('id', ParseIdPipe) id: number): Promise<MenuItemResponse> {
     return this.menuItems.get(id);
-  }
-
-  @Get(':id/with-restaurant')
-  @Public()
-  @Cached(CachePolicies.menuItemWithRestaurant)
-  @ApiOperation({ summary: 'Get a menu item with its restaurant' })
-  @ApiOkResponse({ type: MenuItemWithRestaurantResponse })
-  @ApiErrors(400, 404)
-  getWithRestaurant(@Param('id', ParseIdPipe) id: number): Promise<MenuItemWithRestaurantResponse> {
-    return this.menuItems.getWithRestaurant(id);
   }
 
   @Put(':id')

@@ -7,7 +7,7 @@ import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { type DomainEvent, MenuItemChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { MenuItem } from './entities/menu-item.entity.js';
-import type { MenuItemFilter, MenuItemRepository, MenuItemValues } from './menu-item.repository.js';
+import type { MenuItemFilter, MenuItemsRepository, MenuItemValues } from './menu-items.repository.js';
 import { MenuItemsService } from './menu-items.service.js';
 import type { MenuItemSearchQuery } from './dto/menu-item.dto.js';
 
@@ -19,7 +19,7 @@ const AT = new Date('2025-01-15T18:30:00.000Z');
 const PAGE: PaginationQuery = { skip: 0, limit: 50 };
 
 /** An in-memory stand-in for the menu_items table, with a switch to make the next write fail. */
-class FakeMenuItemRepository {
+class FakeMenuItemsRepository {
   rows = new Map<number, MenuItem>();
   nextError: Error | undefined;
   writes = 0;
@@ -77,16 +77,16 @@ class FakeMenuItemRepository {
 }
 
 describe('MenuItemsService', () => {
-  let items: FakeMenuItemRepository;
+  let items: FakeMenuItemsRepository;
   let published: DomainEvent[];
   let service: MenuItemsService;
 
   beforeEach(() => {
-    items = new FakeMenuItemRepository();
+    items = new FakeMenuItemsRepository();
     published = [];
     const bus = new DomainEventBus();
     bus.subscribe('menu-item.changed', (event) => void published.push(event));
-    service = new MenuItemsService(items as unknown as MenuItemRepository, bus);
+    service = new MenuItemsService(items as unknown as MenuItemsRepository, bus);
   });
 
   const create = () => service.create(3, { name: 'Soup', price: 5, category: 'Starter' });

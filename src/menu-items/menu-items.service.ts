@@ -16,8 +16,7 @@ import {
   toMenuItemResponse,
   type UpdateMenuItemDto,
 } from './dto/menu-item.dto.js';
-import { type MenuItemWithRestaurantResponse, toMenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
-import { type MenuItemFilter, MenuItemRepository } from './menu-item.repository.js';
+import { type MenuItemFilter, MenuItemsRepository } from './menu-items.repository.js';
 
 const MENU_ITEM = 'Menu item';
 const RESTAURANT_FOREIGN_KEY = 'fk_menu_items_restaurant';
@@ -32,7 +31,7 @@ const DIETARY_FILTERS: Record<DietaryType, MenuItemFilter> = {
 @Injectable()
 export class MenuItemsService {
   constructor(
-    private readonly items: MenuItemRepository,
+    private readonly items: MenuItemsRepository,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -57,12 +56,6 @@ export class MenuItemsService {
     const item = await this.items.findById(id);
     if (!item) throw new ResourceNotFoundException(MENU_ITEM, id);
     return toMenuItemResponse(item);
-  }
-
-  async getWithRestaurant(id: number): Promise<MenuItemWithRestaurantResponse> {
-    const item = await this.items.findByIdWithRestaurant(id);
-    if (!item) throw new ResourceNotFoundException(MENU_ITEM, id);
-    return toMenuItemWithRestaurantResponse(item);
   }
 
   /** Only the fields sent change; an empty body changes nothing and returns the item as it is. */

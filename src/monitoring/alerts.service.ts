@@ -17,7 +17,7 @@ import {
 import type { Alert } from './entities/alert.entity.js';
 
 /**
- * Alerts from seed 002's thresholds. {@link evaluate} measures each rule and brings its alert in
+ * Alerts from the thresholds in monitoring.constants. {@link evaluate} measures each rule and brings its alert in
  * line: a breach opens the rule's alert (once: the partial unique index keeps one unresolved alert
  * per rule even when instances evaluate at the same moment) or refreshes it (value, severity,
  * last_seen_at); a clear resolves it; an unknown leaves it alone. Evaluations on one instance run

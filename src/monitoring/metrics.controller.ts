@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { prometheusContentType } from 'prom-client';
 import { METRICS_ROUTE } from './http-metrics.js';
 import { MetricsService } from './metrics.service.js';
@@ -18,8 +18,10 @@ export class MetricsController {
     summary:
       'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, Redis memory, unresolved alerts, job runs, process',
   })
-  @ApiProduces(prometheusContentType)
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4',
+    content: { [prometheusContentType]: { schema: { type: 'string' } } },
+  })
   render(): Promise<string> {
     return this.metrics.render();
   }

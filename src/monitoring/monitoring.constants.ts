@@ -1,6 +1,6 @@
 /**
- * Every tunable of health, metrics and alerts, in one place. Thresholds are seed 002's; the rest
- * are defaults until they become configuration (see the module's documentation).
+ * Every tunable of health, metrics and alerts, in one place: the alert thresholds and the probe
+ * and window defaults, fixed here until they become configuration (see the module's documentation).
  */
 
 /** Readiness and scrape-time probes give a dependency this long before calling it down. */

@@ -1,5 +1,5 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { Allow } from '../access/access.decorators.js';
 import { LimitedStream } from '../realtime/stream-limits.js';
@@ -24,8 +24,23 @@ export class OpsController {
       'The stream ends with a "reconnect" event when the instance shuts down or when the access token that opened it expires; ' +
       'it counts against the same per-caller and per-instance stream caps as the order event streams.',
   })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An event stream (text/event-stream)' })
+  @ApiOkResponse({
+    description:
+      'An event stream; the schema describes one event (the shapes of its `data` are in the description above). Errors are JSON, before the stream opens.',
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'object',
+          properties: {
+            event: { type: 'string', enum: ['history', 'snapshot', 'reconnect'] },
+            data: { type: 'object' },
+            retry: { type: 'integer', description: 'ms before reconnecting (when the instance shuts down)' },
+          },
+          required: ['event', 'data'],
+        },
+      },
+    },
+  })
   stream(): Observable<MessageEvent> {
     return this.snapshots.stream();
   }

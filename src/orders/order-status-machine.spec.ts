@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { OrderStatus, ORDER_STATUSES } from './entities/order-status.js';
-import { canTransition, DELIVERY_TIME_CLOCK_SKEW_MS, deliveryTimeProblem, isFinalStatus } from './order-status-machine.js';
+import { isFinalStatus, OrderStatus, ORDER_STATUSES } from '../domain/order-status.js';
+import { canTransition, DELIVERY_TIME_CLOCK_SKEW_MS, deliveryTimeProblem, ORDER_TRANSITIONS } from './order-status-machine.js';
 
 /** The workflow written out by hand, independently of the table under test. */
 const ALLOWED = new Set([
@@ -30,6 +30,10 @@ describe('the order status machine', () => {
 
   it('treats exactly delivered and cancelled as final', () => {
     expect(ORDER_STATUSES.filter(isFinalStatus)).toEqual([OrderStatus.Delivered, OrderStatus.Cancelled]);
+  });
+
+  it('has no transition out of a final status and at least one out of every other', () => {
+    for (const status of ORDER_STATUSES) expect(ORDER_TRANSITIONS[status].length === 0).toBe(isFinalStatus(status));
   });
 });
 

@@ -1,8 +1,9 @@
-import { OrderStatus } from './entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 
 /**
  * The order workflow: placed -> confirmed -> preparing -> out_for_delivery -> delivered, and an
- * order may be cancelled until it leaves the kitchen. Delivered and cancelled are final.
+ * order may be cancelled until it leaves the kitchen. The final statuses (src/domain/order-status)
+ * have no transition out.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   [OrderStatus.Placed]: [OrderStatus.Confirmed, OrderStatus.Cancelled],
@@ -15,10 +16,6 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_TRANSITIONS[from].includes(to);
-}
-
-export function isFinalStatus(status: OrderStatus): boolean {
-  return ORDER_TRANSITIONS[status].length === 0;
 }
 
 /** How far ahead of the server clock a reported delivery time may be (clients' clocks drift). */

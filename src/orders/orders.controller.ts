@@ -1,7 +1,7 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
-import { CachePolicies, isFinalOrder } from '../cache/cache-policies.js';
+import { CachePolicies } from '../cache/cache-policies.js';
 import { Cached, ConditionalCache, SessionCache } from '../cache/cache-policy.js';
 import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
@@ -10,6 +10,9 @@ import { OrdersService } from './orders.service.js';
 import { Allow } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
 import { STATUSES_SETTABLE_BY } from './order-status-machine.js';
+import { isFinalStatus } from '../domain/order-status.js';
+
+const isFinalOrder = (order: OrderResponse) => isFinalStatus(order.order_status);
 
 const NEWEST_FIRST = 'Newest first (order_date, then id, descending); each order with its lines, restaurant and customer';
 

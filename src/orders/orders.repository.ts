@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderDetails } from './dto/order.dto.js';
 import { OrderItem } from './entities/order-item.entity.js';
 import { OrderStatusChange } from './entities/order-status-change.entity.js';
-import { OrderStatus } from './entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import { Order } from './entities/order.entity.js';
 import { fromCents, type OrderLine } from './order-pricing.js';
 
@@ -35,7 +35,7 @@ export class OrdersRepository {
   }
 
   /** Inserts the order and its lines (call inside a transaction); returns the new order's id. */
-  async insert(manager: EntityManager, order: NewOrder): Promise<number> {
+  async insert(order: NewOrder, manager: EntityManager): Promise<number> {
     const inserted = await manager.insert(Order, {
       customer_id: order.customer_id,
       restaurant_id: order.restaurant_id,
@@ -60,7 +60,7 @@ export class OrdersRepository {
   }
 
   /** Orders of the customer in any of the given statuses (by its customer_id index). */
-  async countByStatus(manager: EntityManager, customerId: number, statuses: readonly OrderStatus[]): Promise<number> {
+  async countByStatus(customerId: number, statuses: readonly OrderStatus[], manager: EntityManager): Promise<number> {
     const [{ count }]: Array<{ count: number }> = await manager.query(
       'SELECT count(*)::int AS count FROM orders WHERE customer_id = $1 AND order_status = ANY($2)',
       [customerId, statuses],
@@ -97,11 +97,11 @@ export class OrdersRepository {
    * one state exactly one matches. False when the order was no longer in `from`.
    */
   async updateStatusIfCurrent(
-    manager: EntityManager,
     id: number,
     from: OrderStatus,
     to: OrderStatus,
     deliveryTime: Date | null,
+    manager: EntityManager,
   ): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()

@@ -6,7 +6,7 @@ import { ValidationFailedException } from '../common/errors/validation-failed.ex
 import { loadConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { OrderDetails } from './dto/order.dto.js';
-import { OrderStatus } from './entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { Order } from './entities/order.entity.js';
 import type { OrderPartiesRepository } from './order-parties.repository.js';
 import type { NewOrder, OrdersRepository } from './orders.repository.js';
@@ -36,7 +36,7 @@ class FakeOrders {
   openCount = 0;
   countedStatuses: OrderStatus[] = [];
 
-  async countByStatus(manager: EntityManager, _customerId: number, statuses: OrderStatus[]) {
+  async countByStatus(_customerId: number, statuses: OrderStatus[], manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     this.countedStatuses = statuses;
     return this.openCount;
@@ -46,14 +46,14 @@ class FakeOrders {
     return id === this.order.id ? { ...this.order } : null;
   }
 
-  async insert(manager: EntityManager, order: NewOrder) {
+  async insert(order: NewOrder, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     log.push('insert');
     this.inserted.push(order);
     return this.order.id;
   }
 
-  async updateStatusIfCurrent(manager: EntityManager, id: number, from: OrderStatus, to: OrderStatus, deliveryTime: Date | null) {
+  async updateStatusIfCurrent(id: number, from: OrderStatus, to: OrderStatus, deliveryTime: Date | null, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     if (this.concurrentStatus) this.order.order_status = this.concurrentStatus;
     if (this.order.order_status !== from) return false;

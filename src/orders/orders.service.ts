@@ -14,20 +14,17 @@ import {
   toOrderResponse,
   type UpdateOrderStatusDto,
 } from './dto/order.dto.js';
-import { OrderStatus } from './entities/order-status.js';
+import { isFinalStatus, OPEN_ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import type { Order } from './entities/order.entity.js';
 import { OrderPartiesRepository } from './order-parties.repository.js';
 import { priceOrder } from './order-pricing.js';
-import { canTransition, deliveryTimeProblem, isFinalStatus, ORDER_TRANSITIONS } from './order-status-machine.js';
+import { canTransition, deliveryTimeProblem, ORDER_TRANSITIONS } from './order-status-machine.js';
 import { type OrderListFilter, OrdersRepository } from './orders.repository.js';
 
 const DELIVERY_TIME_MESSAGES = {
   in_future: 'delivery_time must not be in the future',
   before_order_date: 'delivery_time must not be before the order date',
 } as const;
-
-/** Statuses an order can still leave. */
-const OPEN_STATUSES = Object.values(OrderStatus).filter((status) => !isFinalStatus(status));
 
 @Injectable()
 export class OrdersService {
@@ -53,7 +50,7 @@ export class OrdersService {
       const customer = await this.parties.lockCustomer(customerId, manager);
       if (!customer) throw new ResourceNotFoundException('Customer', customerId);
       if (!customer.is_active) throw new ConflictException(`Customer ${customerId} is inactive`);
-      const open = await this.orders.countByStatus(manager, customer.id, OPEN_STATUSES);
+      const open = await this.orders.countByStatus(customer.id, OPEN_ORDER_STATUSES, manager);
       if (open >= this.maxOpenOrders) {
         throw new ConflictException(
           `Customer ${customerId} has ${open} open orders, the most allowed at once (${this.maxOpenOrders}): ` +
@@ -68,14 +65,17 @@ export class OrdersService {
         manager,
       );
       const priced = priceOrder(restaurant.id, request.order_items, menuItems);
-      const orderId = await this.orders.insert(manager, {
-        customer_id: customer.id,
-        restaurant_id: restaurant.id,
-        delivery_address: request.delivery_address,
-        special_instructions: request.special_instructions ?? null,
-        total_cents: priced.total_cents,
-        lines: priced.lines,
-      });
+      const orderId = await this.orders.insert(
+        {
+          customer_id: customer.id,
+          restaurant_id: restaurant.id,
+          delivery_address: request.delivery_address,
+          special_instructions: request.special_instructions ?? null,
+          total_cents: priced.total_cents,
+          lines: priced.lines,
+        },
+        manager,
+      );
       return (await this.orders.findDetails(orderId, manager))!;
     });
     await this.events.publish(new OrderPlaced(order.id, order.customer_id, order.restaurant_id));
@@ -108,7 +108,7 @@ export class OrdersService {
     const deliveryTime = to === OrderStatus.Delivered ? this.resolveDeliveryTime(current, request.delivery_time) : null;
 
     const updated = await this.dataSource.transaction(async (manager) => {
-      const applied = await this.orders.updateStatusIfCurrent(manager, id, from, to, deliveryTime);
+      const applied = await this.orders.updateStatusIfCurrent(id, from, to, deliveryTime, manager);
       return applied ? this.orders.findDetails(id, manager) : null;
     });
     if (!updated) throw new ConflictException(await this.lostRaceMessage(id, from, to));

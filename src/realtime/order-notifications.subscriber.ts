@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { CacheService } from '../cache/cache.service.js';
 import { CacheTags as T } from '../cache/cache-tags.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import { NotificationsRepository, type OrderNotificationText } from './notifications.repository.js';
 
 /** What the customer is told when their order reaches each status (%s: the restaurant's name). */

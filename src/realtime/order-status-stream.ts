@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { MessageBus } from '../redis/message-bus.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import type { OrderStatus } from '../orders/entities/order-status.js';
+import type { OrderStatus } from '../domain/order-status.js';
 
 /** A status change as it is pushed to every instance. */
 export interface OrderStatusMessage {

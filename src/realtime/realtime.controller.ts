@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, type MessageEvent, Param, Post, Put, Query, Sse, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { Cached, ConditionalCache, SessionCache } from '../cache/cache-policy.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
@@ -12,8 +12,10 @@ import {
   DynamicPricingResponse,
   isFinalTracking,
   LiveRestaurantOrdersResponse,
+  OrderStatusEventData,
   OrderTrackingResponse,
   RestaurantAvailabilityResponse,
+  StreamReconnectEventData,
 } from './dto/realtime.dto.js';
 import { OrderExistsGuard } from './order-exists.guard.js';
 import { LimitedStream } from './stream-limits.js';
@@ -26,6 +28,26 @@ import { STATUSES_SETTABLE_BY } from '../orders/order-status-machine.js';
 const RESTAURANT_ID = { name: 'restaurant_id', description: 'Restaurant id', example: 1 };
 const ORDER_ID = { name: 'order_id', description: 'Order id', example: 1 };
 const CUSTOMER_ID = { name: 'customer_id', description: 'Customer id', example: 1 };
+
+/** One event of an order's stream, as its fields arrive (`event:`, `data:` as JSON, `retry:`). */
+const ORDER_EVENT: SchemaObject = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: { event: { type: 'string', enum: ['status', 'status-changed'] }, data: { $ref: getSchemaPath(OrderStatusEventData) } },
+      required: ['event', 'data'],
+    },
+    {
+      type: 'object',
+      properties: {
+        event: { type: 'string', enum: ['reconnect'] },
+        data: { $ref: getSchemaPath(StreamReconnectEventData) },
+        retry: { type: 'integer', description: 'ms before reconnecting (when the instance shuts down)' },
+      },
+      required: ['event', 'data'],
+    },
+  ],
+};
 
 const CAPACITY_MODEL =
   'Capacity model: each order in progress (placed, confirmed, preparing, out_for_delivery) occupies one unit of the ' +
@@ -168,8 +190,12 @@ export class RealtimeController {
       'SSE_MAX_STREAMS_PER_INSTANCE (default 1,000); beyond either the answer is a 429 with Retry-After.',
   })
   @ApiParam(ORDER_ID)
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An event stream (text/event-stream)' })
+  @ApiExtraModels(OrderStatusEventData, StreamReconnectEventData)
+  @ApiOkResponse({
+    description:
+      'An event stream; the schema describes one event (its `data` line is the JSON shown). Errors are JSON, before the stream opens.',
+    content: { 'text/event-stream': { schema: ORDER_EVENT } },
+  })
   @ApiErrors(400, 404)
   orderEvents(@Param('order_id', ParseIdPipe) orderId: number): Observable<MessageEvent> {
     return this.realtime.orderEvents(orderId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { LiveOrderRow, OrderForTracking, RestaurantLoad } from './dto/realtime.dto.js';
 
 /** The statuses of an order that occupies the restaurant (not yet delivered nor cancelled). */

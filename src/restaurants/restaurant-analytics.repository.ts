@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { OrderStatus } from '../domain/order-status.js';
 
 export interface RestaurantAnalyticsRow {
   restaurant_name: string;
@@ -109,7 +110,7 @@ const PRICE_RANGES_SQL = `
 /** The SQL of the restaurant analytics reports. */
 @Injectable()
 export class RestaurantAnalyticsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The restaurant's figures, or undefined when no restaurant has this id. */
   async restaurantAnalytics(restaurantId: number): Promise<RestaurantAnalyticsRow | undefined> {

@@ -5,10 +5,10 @@ import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { type DomainEvent, MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import type { MenuItemRepository } from '../menu-items/menu-item.repository.js';
-import type { CreateRestaurantDto } from './dto/restaurant.dto.js';
+import type { MenuItemsRepository } from '../menu-items/menu-items.repository.js';
+import type { CreateRestaurantDto, UpdateRestaurantDto } from './dto/restaurant.dto.js';
 import type { Restaurant } from './entities/restaurant.entity.js';
-import type { RestaurantRepository, RestaurantValues } from './restaurant.repository.js';
+import type { RestaurantsRepository, RestaurantValues } from './restaurants.repository.js';
 import { RestaurantsService } from './restaurants.service.js';
 
 function postgresError(code: string, constraint: string): QueryFailedError {
@@ -22,7 +22,7 @@ const MANAGER = { name: 'the transaction manager' } as unknown as EntityManager;
 /** Everything the fakes do, in order, so tests can check what ran inside the transaction and after it. */
 let log: string[];
 
-class FakeRestaurantRepository {
+class FakeRestaurantsRepository {
   rows = new Map<number, Restaurant>();
   nextError: Error | undefined;
   private nextId = 1;
@@ -62,7 +62,7 @@ class FakeRestaurantRepository {
     return true;
   }
 
-  async delete(manager: EntityManager, id: number) {
+  async delete(id: number, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     this.fail();
     log.push(`delete restaurant ${id}`);
@@ -76,11 +76,11 @@ class FakeRestaurantRepository {
   }
 }
 
-class FakeMenuItemRepository {
+class FakeMenuItemsRepository {
   idsByRestaurant = new Map<number, number[]>();
   nextError: Error | undefined;
 
-  async deleteByRestaurant(manager: EntityManager, restaurantId: number) {
+  async deleteByRestaurant(restaurantId: number, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     const error = this.nextError;
     this.nextError = undefined;
@@ -112,15 +112,15 @@ const VALID: CreateRestaurantDto = {
 };
 
 describe('RestaurantsService', () => {
-  let restaurants: FakeRestaurantRepository;
-  let menuItems: FakeMenuItemRepository;
+  let restaurants: FakeRestaurantsRepository;
+  let menuItems: FakeMenuItemsRepository;
   let published: DomainEvent[];
   let service: RestaurantsService;
 
   beforeEach(() => {
     log = [];
-    restaurants = new FakeRestaurantRepository();
-    menuItems = new FakeMenuItemRepository();
+    restaurants = new FakeRestaurantsRepository();
+    menuItems = new FakeMenuItemsRepository();
     published = [];
     const bus = new DomainEventBus();
     const record = (event: DomainEvent) => {
@@ -131,8 +131,8 @@ describe('RestaurantsService', () => {
     bus.subscribe('menu-item.changed', record);
     service = new RestaurantsService(
       fakeDataSource,
-      restaurants as unknown as RestaurantRepository,
-      menuItems as unknown as MenuItemRepository,
+      restaurants as unknown as RestaurantsRepository,
+      menuItems as unknown as MenuItemsRepository,
       bus,
     );
   });

@@ -1,5 +1,6 @@
 import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postgres-errors.js';
 import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
@@ -7,7 +8,7 @@ import { sentFields } from '../common/validation/presence.js';
 import { MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { type MenuItemResponse, toMenuItemResponse } from '../menu-items/dto/menu-item.dto.js';
-import { MenuItemRepository } from '../menu-items/menu-item.repository.js';
+import { MenuItemsRepository } from '../menu-items/menu-items.repository.js';
 import {
   type CreateRestaurantDto,
   type RestaurantResponse,
@@ -15,8 +16,9 @@ import {
   toRestaurantResponse,
   type UpdateRestaurantDto,
 } from './dto/restaurant.dto.js';
+import { type MenuItemWithRestaurantResponse, toMenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
 import { type RestaurantWithMenuResponse, toRestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
-import { type RestaurantFilter, RestaurantRepository, UNIQUE_NAME_INDEX } from './restaurant.repository.js';
+import { type RestaurantFilter, RestaurantsRepository, UNIQUE_NAME_INDEX } from './restaurants.repository.js';
 import type { Principal } from '../access/principal.js';
 
 const RESTAURANT = 'Restaurant';
@@ -24,9 +26,9 @@ const RESTAURANT = 'Restaurant';
 @Injectable()
 export class RestaurantsService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly restaurants: RestaurantRepository,
-    private readonly menuItems: MenuItemRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly restaurants: RestaurantsRepository,
+    private readonly menuItems: MenuItemsRepository,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -61,16 +63,22 @@ export class RestaurantsService {
     return toRestaurantWithMenuResponse(restaurant, restaurant.menu_items);
   }
 
+  async getMenuItemWithRestaurant(id: number): Promise<MenuItemWithRestaurantResponse> {
+    const item = await this.restaurants.findMenuItemWithRestaurant(id);
+    if (!item) throw new ResourceNotFoundException('Menu item', id);
+    return toMenuItemWithRestaurantResponse(item);
+  }
+
   async getMenu(id: number, page: PaginationQuery): Promise<Page<MenuItemResponse>> {
     if (!(await this.restaurants.exists(id))) throw new ResourceNotFoundException(RESTAURANT, id);
     const [items, total] = await this.menuItems.findPage({ restaurant_id: id }, page);
     return new Page(items.map(toMenuItemResponse), total);
   }
 
-  /** Only the fields sent change; an empty body changes nothing and returns the restaurant as it is. */
   /**
-   * Only the fields sent change. The rating is the average of the reviews: an owner may not set
-   * it, and an admin's correction lasts until the next review recomputes it.
+   * Only the fields sent change; an empty body changes nothing and returns the restaurant as it is.
+   * The rating is the average of the reviews: an owner may not set it, and an admin's correction
+   * lasts until the next review recomputes it.
    */
   async update(id: number, dto: UpdateRestaurantDto, caller?: Principal): Promise<RestaurantResponse> {
     if (dto.rating !== undefined && caller?.role !== 'admin') {
@@ -93,8 +101,8 @@ export class RestaurantsService {
     let deletedMenuItemIds: number[];
     try {
       deletedMenuItemIds = await this.dataSource.transaction(async (manager) => {
-        const menuItemIds = await this.menuItems.deleteByRestaurant(manager, id);
-        if (!(await this.restaurants.delete(manager, id))) throw new ResourceNotFoundException(RESTAURANT, id);
+        const menuItemIds = await this.menuItems.deleteByRestaurant(id, manager);
+        if (!(await this.restaurants.delete(id, manager))) throw new ResourceNotFoundException(RESTAURANT, id);
         return menuItemIds;
       });
     } catch (error) {

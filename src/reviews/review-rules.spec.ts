@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConflictException, ForbiddenException } from '@nestjs/common';
-import { OrderStatus, ORDER_STATUSES } from '../orders/entities/order-status.js';
+import { OrderStatus, ORDER_STATUSES } from '../domain/order-status.js';
 import { assertCanReview } from './review-rules.js';
 
 const order = (order_status: OrderStatus) => ({ id: 7, customer_id: 3, order_status });

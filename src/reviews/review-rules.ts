@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException } from '@nestjs/common';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { Order } from '../orders/entities/order.entity.js';
 
 /** Only the order's own customer may review it, and only once it has been delivered. */

@@ -18,7 +18,7 @@ export class ReviewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Inserts the review (a unique violation of uq_reviews_order_id when the order already has one). */
-  async insert(manager: EntityManager, review: NewReview): Promise<Review> {
+  async insert(review: NewReview, manager: EntityManager): Promise<Review> {
     const result = await manager.insert(Review, review);
     return manager.create(Review, { ...review, ...result.generatedMaps[0] });
   }
@@ -29,7 +29,7 @@ export class ReviewsRepository {
    * FOR UPDATE: it does not block the key-share locks that inserting orders takes on the restaurant.
    * Returns the restaurant's cuisine, which decides the searches the review event invalidates.
    */
-  async lockRestaurantRating(manager: EntityManager, restaurantId: number): Promise<string> {
+  async lockRestaurantRating(restaurantId: number, manager: EntityManager): Promise<string> {
     const restaurant = await manager
       .createQueryBuilder(Restaurant, 'r')
       .select(['r.id', 'r.cuisine_type'])
@@ -40,7 +40,7 @@ export class ReviewsRepository {
   }
 
   /** Sets the restaurant's rating to the average of its reviews, rounded to 2 decimals, exactly in SQL. */
-  async refreshRestaurantRating(manager: EntityManager, restaurantId: number): Promise<void> {
+  async refreshRestaurantRating(restaurantId: number, manager: EntityManager): Promise<void> {
     await manager.query(
       `UPDATE restaurants
           SET rating = (SELECT coalesce(round(avg(rating), 2), 0) FROM reviews WHERE restaurant_id = $1),

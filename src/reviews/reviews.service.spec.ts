@@ -3,7 +3,7 @@ import { ConflictException, ForbiddenException, NotFoundException } from '@nestj
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { recordingDataSource } from '../common/testing/recording-data-source.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import { OrderStatus } from '../orders/entities/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
 import type { Order } from '../orders/entities/order.entity.js';
 import type { OrderPartiesRepository } from '../orders/order-parties.repository.js';
 import type { OrdersRepository } from '../orders/orders.repository.js';
@@ -24,17 +24,17 @@ const uniqueViolation = (constraint: string) =>
 class FakeReviews {
   insertError: Error | undefined;
 
-  async lockRestaurantRating(manager: EntityManager, restaurantId: number) {
+  async lockRestaurantRating(restaurantId: number, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     log.push(`lock restaurant ${restaurantId}`);
   }
-  async insert(manager: EntityManager, review: NewReview) {
+  async insert(review: NewReview, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     if (this.insertError) throw this.insertError;
     log.push('insert review');
     return { id: 11, ...review, created_at: CREATED_AT } as Review;
   }
-  async refreshRestaurantRating(manager: EntityManager, restaurantId: number) {
+  async refreshRestaurantRating(restaurantId: number, manager: EntityManager) {
     expect(manager).toBe(MANAGER);
     log.push(`refresh rating ${restaurantId}`);
   }

@@ -38,15 +38,18 @@ export class ReviewsService {
         const order = await this.orders.findById(orderId, manager);
         if (!order) throw new ResourceNotFoundException('Order', orderId);
         assertCanReview(order, customerId);
-        const cuisine = await this.reviews.lockRestaurantRating(manager, order.restaurant_id);
-        const added = await this.reviews.insert(manager, {
-          customer_id: customerId,
-          restaurant_id: order.restaurant_id,
-          order_id: order.id,
-          rating: request.rating,
-          comment: request.comment ?? null,
-        });
-        await this.reviews.refreshRestaurantRating(manager, order.restaurant_id);
+        const cuisine = await this.reviews.lockRestaurantRating(order.restaurant_id, manager);
+        const added = await this.reviews.insert(
+          {
+            customer_id: customerId,
+            restaurant_id: order.restaurant_id,
+            order_id: order.id,
+            rating: request.rating,
+            comment: request.comment ?? null,
+          },
+          manager,
+        );
+        await this.reviews.refreshRestaurantRating(order.restaurant_id, manager);
         return { ...added, cuisine };
       })
       .catch((error: unknown) => {

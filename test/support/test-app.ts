@@ -1,9 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory.js';
+import { buildOpenApiDocument, createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { HttpClient } from './http-client.js';
+import { OpenApiContract, type OpenApiDocument } from './openapi-contract.js';
 import { deleteKeysUnderPrefix } from './redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
@@ -12,7 +13,7 @@ export const TEST_ADMIN_TOKEN = 'tiffin-test-admin-token-0123456789';
 
 export interface TestApp {
   app: NestFastifyApplication;
-  /** Anonymous: no Authorization header. */
+  /** Anonymous: no Authorization header. Every answer is checked against the OpenAPI document (test/support/openapi-contract.ts). */
   http: HttpClient;
   /** The same app as admin, through the app's ADMIN_TOKEN (the operations token). */
   admin: HttpClient;
@@ -68,7 +69,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp(config, { ...database, url: databaseUrl });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
-  const http = new HttpClient(`http://127.0.0.1:${address.port}`);
+  // Built from the app itself (not /docs-json), so suites that turn Swagger off are checked too.
+  const contract = new OpenApiContract(buildOpenApiDocument(app) as unknown as OpenApiDocument);
+  const http = new HttpClient(`http://127.0.0.1:${address.port}`, {}, contract);
   return {
     app,
     http,

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { Customer } from '../../customers/entities/customer.entity.js';
 import type { Role } from '../../access/principal.js';
 
 /** Who can sign in. A customer account belongs to exactly one Customer; other roles have none. */
@@ -23,7 +22,7 @@ export class Account {
   role: Role;
 
   @Index('uq_accounts_customer_id', { unique: true })
-  @ForeignKey(() => Customer, { name: 'fk_accounts_customer', onDelete: 'CASCADE' })
+  @ForeignKey('Customer', { name: 'fk_accounts_customer', onDelete: 'CASCADE' })
   @Column({ type: 'integer', nullable: true })
   customer_id: number | null;
 

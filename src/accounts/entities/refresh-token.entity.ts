@@ -1,5 +1,4 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { Account } from './account.entity.js';
 
 /**
  * One issued refresh token, stored as the SHA-256 of the token (the token itself is never stored).
@@ -13,7 +12,7 @@ export class RefreshToken {
   id: string;
 
   @Index('ix_refresh_tokens_account_id')
-  @ForeignKey(() => Account, { name: 'fk_refresh_tokens_account', onDelete: 'CASCADE' })
+  @ForeignKey('Account', { name: 'fk_refresh_tokens_account', onDelete: 'CASCADE' })
   @Column({ type: 'integer' })
   account_id: number;
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrdersByStatus } from '../../customers/dto/customer-analytics.dto.js';
-import { ORDER_STATUSES } from '../../orders/entities/order-status.js';
-import type { CustomerInsightsRow } from '../analytics.repository.js';
+import { ORDER_STATUSES } from '../../domain/order-status.js';
+import type { CustomerAnalyticsRow } from '../../customers/customer-analytics.repository.js';
 import { HourlyOrders } from './customer-behavior.dto.js';
 
 export class InsightRestaurant {
@@ -47,7 +47,10 @@ export class CustomerInsightsResponse {
   @ApiProperty({ type: OrdersByStatus, description: 'Every status, zeros included' })
   orders_by_status: OrdersByStatus;
 
-  @ApiProperty({ example: 101.5, description: 'Sum of total_amount of the delivered orders' })
+  @ApiProperty({
+    example: 101.5,
+    description: 'Sum of total_amount of the delivered orders (total_spent of GET /customers/{id}/analytics)',
+  })
   lifetime_spend: number;
 
   @ApiProperty({
@@ -85,7 +88,7 @@ export class CustomerInsightsResponse {
   preferred_order_hours: HourlyOrders[];
 }
 
-export function toCustomerInsightsResponse(customerId: number, row: CustomerInsightsRow): CustomerInsightsResponse {
+export function toCustomerInsightsResponse(customerId: number, row: CustomerAnalyticsRow): CustomerInsightsResponse {
   const ordersByStatus = {} as OrdersByStatus;
   for (const status of ORDER_STATUSES) ordersByStatus[status] = row.orders_by_status[status] ?? 0;
   return {

@@ -8,7 +8,7 @@ import type { LoadedValue } from '../../cache/tiered-cache.js';
 import { ResourceNotFoundException } from '../../common/errors/domain-errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { CustomerChanged, type DomainEvent, MenuItemChanged, OrderStatusChanged, RestaurantChanged } from '../../events/domain-events.js';
-import type { OrderStatus } from '../../orders/entities/order-status.js';
+import type { OrderStatus } from '../../domain/order-status.js';
 import { RestaurantsService } from '../../restaurants/restaurants.service.js';
 import { decideAccess } from './namespace-readers.js';
 import { CacheAccessLog } from '../inspection/cache-access-log.js';
@@ -44,7 +44,7 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: roundMs(performance.now() - started) };
 };
 
-/** Seed 001's enterprise endpoints, each run on real data and measured; the pattern demonstrations on sandbox entries. */
+/** The /enterprise endpoints: each run on real data and measured; the pattern demonstrations on sandbox entries. */
 @Injectable()
 export class EnterpriseService {
   constructor(

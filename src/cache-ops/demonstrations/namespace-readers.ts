@@ -8,7 +8,7 @@ export interface AccessDecision {
   rule: string;
 }
 
-/** The namespace seed 001 reserves for per-user session data. */
+/** The namespace of per-user session data. */
 export const SESSIONS_NAMESPACE = 'sessions';
 
 /**

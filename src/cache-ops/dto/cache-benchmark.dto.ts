@@ -148,6 +148,17 @@ export class LatencySummaryResponse {
   max: number;
 }
 
+export class LoadTestLimits {
+  @ApiProperty({ type: 'integer', example: 2000 })
+  max_requests: number;
+
+  @ApiProperty({ type: 'integer', example: 5000 })
+  max_duration_ms: number;
+
+  @ApiProperty({ type: 'integer', example: 10 })
+  max_concurrency: number;
+}
+
 export class LoadTestResponse {
   @ApiProperty({ enum: LOAD_TEST_ENDPOINT_NAMES, example: 'restaurants' })
   endpoint: string;
@@ -173,13 +184,25 @@ export class LoadTestResponse {
   @ApiProperty({ type: LatencySummaryResponse, description: 'Per request, in process (no network)' })
   latency_ms: LatencySummaryResponse;
 
-  @ApiProperty({ example: { '200': 200 } })
+  @ApiProperty({
+    type: 'object',
+    patternProperties: { '^[1-5][0-9]{2}$': { type: 'integer', minimum: 1 } },
+    additionalProperties: false,
+    example: { '200': 200 },
+    description: 'Answers by HTTP status',
+  })
   status_counts: Record<string, number>;
 
   @ApiProperty({ example: 0, description: 'Requests answered with 4xx/5xx or failing' })
   errors: number;
 
-  @ApiProperty({ example: { MISS: 1, 'HIT-L1': 199 }, description: 'X-Cache of the answers' })
+  @ApiProperty({
+    type: 'object',
+    patternProperties: { '^[A-Z0-9-]+$': { type: 'integer', minimum: 1 } },
+    additionalProperties: false,
+    example: { MISS: 1, 'HIT-L1': 199 },
+    description: 'Answers by X-Cache value (NONE: the answer had no X-Cache)',
+  })
   cache_outcomes: Record<string, number>;
 
   @ApiProperty({
@@ -193,6 +216,6 @@ export class LoadTestResponse {
   @ApiProperty({ enum: ['request-limit', 'time-limit'], example: 'request-limit' })
   stopped_by: string;
 
-  @ApiProperty({ example: { max_requests: 2000, max_duration_ms: 5000, max_concurrency: 10 } })
-  limits: { max_requests: number; max_duration_ms: number; max_concurrency: number };
+  @ApiProperty({ type: LoadTestLimits })
+  limits: LoadTestLimits;
 }

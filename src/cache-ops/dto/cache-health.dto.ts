@@ -138,6 +138,50 @@ export class CachedRouteResponse {
   otherwise_ttl: string | null;
 }
 
+export class L1TierSettings {
+  @ApiProperty({ example: true })
+  enabled: boolean;
+
+  @ApiProperty({ type: 'integer', example: 10000 })
+  max_entries: number;
+
+  @ApiProperty({ type: 'integer', example: 67108864 })
+  max_bytes: number;
+}
+
+export class RedisTierSettings {
+  @ApiProperty({ example: true })
+  configured: boolean;
+
+  @ApiProperty({ type: 'integer', example: 100 })
+  timeout_ms: number;
+}
+
+export class CacheTierSettings {
+  @ApiProperty({ type: L1TierSettings })
+  l1: L1TierSettings;
+
+  @ApiProperty({ type: RedisTierSettings })
+  redis: RedisTierSettings;
+}
+
+export class CacheLimits {
+  @ApiProperty({ example: 5, description: 'An entry is served stale for up to this many times its TTL' })
+  stale_factor: number;
+
+  @ApiProperty({ example: 0.25, description: 'Share of the TTL left at which a read refreshes the entry ahead' })
+  refresh_ahead_ratio: number;
+
+  @ApiProperty({ type: 'integer', example: 5000 })
+  lease_ms: number;
+
+  @ApiProperty({ type: 'integer', example: 1000 })
+  lease_wait_ms: number;
+
+  @ApiProperty({ type: 'integer', example: 250 })
+  ack_timeout_ms: number;
+}
+
 export class CacheInfoResponse {
   @ApiProperty({ example: true })
   enabled: boolean;
@@ -148,13 +192,11 @@ export class CacheInfoResponse {
   @ApiProperty({ example: 'production' })
   profile: string;
 
-  @ApiProperty({
-    example: { l1: { enabled: true, max_entries: 10000, max_bytes: 67108864 }, redis: { configured: true, timeout_ms: 100 } },
-  })
-  tiers: { l1: { enabled: boolean; max_entries: number; max_bytes: number }; redis: { configured: boolean; timeout_ms: number } };
+  @ApiProperty({ type: CacheTierSettings })
+  tiers: CacheTierSettings;
 
-  @ApiProperty({ example: { stale_factor: 5, refresh_ahead_ratio: 0.25, lease_ms: 5000, lease_wait_ms: 1000, ack_timeout_ms: 250 } })
-  limits: Record<string, number>;
+  @ApiProperty({ type: CacheLimits })
+  limits: CacheLimits;
 
   @ApiProperty({ type: [String], example: ['restaurants', 'menu-items'] })
   namespaces: string[];

@@ -46,6 +46,14 @@ export class NamespaceHitRatio extends HitRatioFigures {
   namespace: string;
 }
 
+export class RatingThresholds {
+  @ApiProperty({ example: 0.8, description: 'A hit ratio above this is "excellent"' })
+  excellent_above: number;
+
+  @ApiProperty({ example: 0.6, description: 'A hit ratio above this is "good"; at or below, "poor"' })
+  good_above: number;
+}
+
 export class HitRatioResponse {
   @ApiProperty({ example: '2025-01-15T12:00:00.000Z', description: 'Counters run since (start or last reset), per instance' })
   since: string;
@@ -56,11 +64,12 @@ export class HitRatioResponse {
   @ApiProperty({ type: [NamespaceHitRatio] })
   namespaces: NamespaceHitRatio[];
 
-  @ApiProperty({ example: { excellent_above: 0.8, good_above: 0.6 } })
-  thresholds: { excellent_above: number; good_above: number };
+  @ApiProperty({ type: RatingThresholds })
+  thresholds: RatingThresholds;
 }
 
-export class NamespaceStats extends NamespaceHitRatio {
+/** The counters of one namespace, or of all of them summed. */
+export class CacheCounterFigures extends HitRatioFigures {
   @ApiProperty({ example: 20 })
   sets: number;
 
@@ -89,6 +98,16 @@ export class NamespaceStats extends NamespaceHitRatio {
   mean_load_ms: number | null;
 }
 
+export class NamespaceStats extends CacheCounterFigures {
+  @ApiProperty({ enum: CACHE_NAMESPACES, example: 'restaurants' })
+  namespace: string;
+}
+
+export class CacheStatsTotals extends CacheCounterFigures {
+  @ApiProperty({ enum: ['all'], example: 'all', description: 'Every namespace summed' })
+  namespace: string;
+}
+
 export class L1Figures {
   @ApiProperty({ example: 42 })
   entries: number;
@@ -104,8 +123,8 @@ export class CacheStatsResponse {
   @ApiProperty({ example: true })
   enabled: boolean;
 
-  @ApiProperty({ type: NamespaceStats, description: 'Every namespace summed (namespace "all")' })
-  totals: NamespaceStats;
+  @ApiProperty({ type: CacheStatsTotals, description: 'Every namespace summed (namespace "all")' })
+  totals: CacheStatsTotals;
 
   @ApiProperty({ type: L1Figures })
   l1: L1Figures;
@@ -145,8 +164,8 @@ export class DetailedStatsResponse {
   @ApiProperty({ example: '2025-01-15T12:00:00.000Z' })
   since: string;
 
-  @ApiProperty({ type: NamespaceStats })
-  totals: NamespaceStats;
+  @ApiProperty({ type: CacheStatsTotals, description: 'Every namespace summed (namespace "all")' })
+  totals: CacheStatsTotals;
 
   @ApiProperty({ type: L1Figures })
   l1: L1Figures;
@@ -205,8 +224,11 @@ export class RecommendationResponse {
   message: string;
 
   @ApiProperty({
+    type: 'object',
+    minProperties: 1,
+    additionalProperties: { type: ['number', 'string', 'null'] },
     example: { reads: 200, hit_ratio: 0.35, invalidations_per_stored_entry: 0.02 },
-    description: 'The measured figures that triggered it',
+    description: 'The measured figures that triggered it, by name (which figures depends on the action)',
   })
   evidence: Record<string, number | string | null>;
 }

@@ -7,6 +7,7 @@ import { TextLength } from '../../common/validation/validators.js';
 import { CacheOpsSettings } from '../cache-ops.settings.js';
 import { MinuteBucketResponse, PathActivityResponse, RecommendationResponse } from './cache-stats.dto.js';
 import { WarmedPath } from './cache-operations.dto.js';
+import { THRESHOLDS } from '../inspection/recommendations.js';
 
 export const CASCADE_ENTITIES = ['restaurant', 'menu_item', 'customer', 'order'] as const;
 export type CascadeEntity = (typeof CASCADE_ENTITIES)[number];
@@ -232,8 +233,15 @@ export class PerformanceReportResponse {
   @ApiProperty({ type: [RecommendationResponse] })
   recommendations: RecommendationResponse[];
 
-  @ApiProperty({ example: { minReads: 20, lowHitRatio: 0.6 }, description: 'The thresholds the rules use' })
-  thresholds: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    properties: Object.fromEntries(Object.keys(THRESHOLDS).map((name) => [name, { type: 'number' }])),
+    required: Object.keys(THRESHOLDS),
+    additionalProperties: false,
+    example: THRESHOLDS,
+    description: 'The thresholds the rules use',
+  })
+  thresholds: Record<keyof typeof THRESHOLDS, number>;
 }
 
 export class SecurityValidateQuery {

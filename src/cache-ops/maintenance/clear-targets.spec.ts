@@ -9,7 +9,7 @@ describe('clear targets', () => {
     ]);
   });
 
-  it('maps every seed target and any namespace to that namespace', () => {
+  it('maps every namespace name to that namespace', () => {
     for (const target of ['restaurants', 'menu-items', 'search', 'analytics', 'customers', 'orders', 'reviews', 'sessions']) {
       expect(resolveClearTarget(target)).toEqual([{ namespace: target }]);
     }

@@ -7,8 +7,8 @@ import type { CachePolicy } from '../../cache/cache-policy.js';
 const entriesOf = (policy: CachePolicy): KeySelection => ({ namespace: policy.namespace, keyPrefix: `${policy.name}:` });
 
 /**
- * Targets of DELETE /cache/clear/{target} beyond plain namespaces: seed 002's restaurant-menus,
- * the entries of the with-menu and menu routes (keys `restaurant-with-menu:` in restaurants and
+ * Targets of DELETE /cache/clear/{target} beyond plain namespaces: restaurant-menus, the entries
+ * of the with-menu and menu routes (keys `restaurant-with-menu:` in restaurants and
  * `restaurant-menu:` in menu-items).
  */
 const COMPOSITE_TARGETS: Record<string, KeySelection[]> = {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORDER_STATUSES, type OrderStatus } from '../../orders/entities/order-status.js';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-status.js';
+import type { CustomerAnalyticsRow } from '../customer-analytics.repository.js';
 
 /** Orders per status; every status is present, with 0 when the customer has none. */
 export class OrdersByStatus implements Record<OrderStatus, number> {
@@ -51,7 +52,10 @@ export class CustomerAnalyticsResponse {
   @ApiProperty({ type: OrdersByStatus })
   orders_by_status: OrdersByStatus;
 
-  @ApiProperty({ example: 101.5, description: 'Sum of total_amount over delivered orders' })
+  @ApiProperty({
+    example: 101.5,
+    description: 'Sum of total_amount over delivered orders (lifetime_spend of GET /analytics/customer-insights/{id})',
+  })
   total_spent: number;
 
   @ApiProperty({ example: 25.38, description: 'Mean total_amount of delivered orders, rounded to cents; 0 when none' })
@@ -70,16 +74,6 @@ export class CustomerAnalyticsResponse {
   favorite_cuisines: FavoriteCuisine[];
 }
 
-/** What the analytics query computes for one customer. */
-export interface CustomerAnalyticsRow {
-  total_orders: number;
-  orders_by_status: Partial<Record<OrderStatus, number>>;
-  total_spent: number;
-  average_order_value: number;
-  favorite_restaurants: FavoriteRestaurant[];
-  favorite_cuisines: FavoriteCuisine[];
-}
-
 export function toCustomerAnalyticsResponse(customerId: number, row: CustomerAnalyticsRow): CustomerAnalyticsResponse {
   const ordersByStatus = {} as OrdersByStatus;
   for (const status of ORDER_STATUSES) ordersByStatus[status] = row.orders_by_status[status] ?? 0;
@@ -87,16 +81,16 @@ export function toCustomerAnalyticsResponse(customerId: number, row: CustomerAna
     customer_id: customerId,
     total_orders: row.total_orders,
     orders_by_status: ordersByStatus,
-    total_spent: row.total_spent,
-    average_order_value: row.average_order_value,
+    total_spent: row.lifetime_spend,
+    average_order_value: row.average_delivered_order,
     favorite_restaurants: row.favorite_restaurants.map((favorite) => ({
       restaurant_id: favorite.restaurant_id,
       name: favorite.name,
-      order_count: favorite.order_count,
+      order_count: favorite.orders,
     })),
     favorite_cuisines: row.favorite_cuisines.map((favorite) => ({
       cuisine_type: favorite.cuisine_type,
-      order_count: favorite.order_count,
+      order_count: favorite.orders,
     })),
   };
 }

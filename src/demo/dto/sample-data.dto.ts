@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORDER_STATUSES, type OrderStatus } from '../../orders/entities/order-status.js';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/order-status.js';
 
 export class OrdersByStatusResponse {
   @ApiProperty({ type: 'integer', example: 3 })

@@ -192,7 +192,7 @@ export class MenuItemSearchQuery extends PaginationQuery {
   @PriceQuery('Highest price, inclusive; must not be below min_price')
   max_price?: number;
 
-  @ApiPropertyOptional({ example: 1, minimum: 1, maximum: MAX_ID, description: 'Items of this restaurant only' })
+  @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'Items of this restaurant only' })
   @IsOptional()
   @QueryId()
   restaurant_id?: number;

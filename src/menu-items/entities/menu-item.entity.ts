@@ -1,6 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
-import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { numericToNumber } from '../../common/database/column-transformers.js';
 
 @Entity({ name: 'menu_items' })
 @Check('ck_menu_items_price', `"price" > 0`)
@@ -46,6 +45,7 @@ export class MenuItem {
   preparation_time: number | null;
 
   @Index('ix_menu_items_restaurant_id')
+  @ForeignKey('Restaurant', { name: 'fk_menu_items_restaurant', onDelete: 'CASCADE' })
   @Column({ type: 'integer' })
   restaurant_id: number;
 
@@ -54,8 +54,4 @@ export class MenuItem {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updated_at: Date;
-
-  @ManyToOne(() => Restaurant, (restaurant) => restaurant.menu_items, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'restaurant_id', foreignKeyConstraintName: 'fk_menu_items_restaurant' })
-  restaurant?: Restaurant;
 }

@@ -23,7 +23,7 @@ import type { Customer } from '../../customers/entities/customer.entity.js';
 import type { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
 import type { OrderItem } from '../entities/order-item.entity.js';
-import { ORDER_STATUSES, OrderStatus } from '../entities/order-status.js';
+import { ORDER_STATUSES, OrderStatus } from '../../domain/order-status.js';
 import type { Order } from '../entities/order.entity.js';
 import { fromCents, lineTotalCents } from '../order-pricing.js';
 
@@ -175,7 +175,7 @@ export class OrderResponse {
 }
 
 /** An order as the repository loads it: its lines (with the menu item name), restaurant and customer. */
-export type OrderDetails = Omit<Order, 'order_items' | 'restaurant' | 'customer'> & {
+export type OrderDetails = Omit<Order, 'restaurant' | 'customer'> & {
   order_items: (Omit<OrderItem, 'menu_item'> & { menu_item: Pick<MenuItem, 'name'> })[];
   restaurant: Pick<Restaurant, 'id' | 'name'>;
   customer: Pick<Customer, 'id' | 'name'>;

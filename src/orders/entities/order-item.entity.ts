@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
-import { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
-import { Order } from './order.entity.js';
+import { numericToNumber } from '../../common/database/column-transformers.js';
+import type { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
+import type { Order } from './order.entity.js';
 
 /** The association between an order and a menu item, with the price paid at the time. */
 @Entity({ name: 'order_items' })
@@ -28,11 +28,11 @@ export class OrderItem {
   @Column({ type: 'text', nullable: true })
   special_requests: string | null;
 
-  @ManyToOne(() => Order, (order) => order.order_items, { onDelete: 'CASCADE' })
+  @ManyToOne('Order', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'fk_order_items_order' })
   order?: Order;
 
-  @ManyToOne(() => MenuItem, { onDelete: 'RESTRICT' })
+  @ManyToOne('MenuItem', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'menu_item_id', foreignKeyConstraintName: 'fk_order_items_menu_item' })
   menu_item?: MenuItem;
 }

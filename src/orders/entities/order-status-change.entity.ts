@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { OrderStatus } from './order-status.js';
-import { Order } from './order.entity.js';
+import { OrderStatus } from '../../domain/order-status.js';
+import type { Order } from './order.entity.js';
 
 /** One step of an order's history; the first has no `from_status` (the order was placed). */
 @Entity({ name: 'order_status_changes' })
@@ -22,7 +22,7 @@ export class OrderStatusChange {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   changed_at: Date;
 
-  @ManyToOne(() => Order, { onDelete: 'CASCADE' })
+  @ManyToOne('Order', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'fk_order_status_changes_order' })
   order?: Order;
 }

@@ -1,9 +1,8 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
-import { Customer } from '../../customers/entities/customer.entity.js';
-import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
-import { OrderItem } from './order-item.entity.js';
-import { OrderStatus } from './order-status.js';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { numericToNumber } from '../../common/database/column-transformers.js';
+import type { Customer } from '../../customers/entities/customer.entity.js';
+import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
+import { OrderStatus } from '../../domain/order-status.js';
 
 @Entity({ name: 'orders' })
 @Check('ck_orders_total_amount', `"total_amount" >= 0`)
@@ -40,14 +39,11 @@ export class Order {
   @Column({ type: 'timestamptz', nullable: true })
   delivery_time: Date | null;
 
-  @ManyToOne(() => Customer, { onDelete: 'RESTRICT' })
+  @ManyToOne('Customer', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'customer_id', foreignKeyConstraintName: 'fk_orders_customer' })
   customer?: Customer;
 
-  @ManyToOne(() => Restaurant, { onDelete: 'RESTRICT' })
+  @ManyToOne('Restaurant', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'restaurant_id', foreignKeyConstraintName: 'fk_orders_restaurant' })
   restaurant?: Restaurant;
-
-  @OneToMany(() => OrderItem, (item) => item.order)
-  order_items?: OrderItem[];
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OrderStatus } from '../../orders/entities/order-status.js';
+import { isFinalStatus, OrderStatus } from '../../domain/order-status.js';
 import type { OrderStatusChange } from '../../orders/entities/order-status-change.entity.js';
 import { isOpenAllDay, type OpeningHours } from '../opening-hours.js';
 import {
@@ -306,8 +306,6 @@ export class OrderTrackingResponse {
   delivery_time: string | null;
 }
 
-const FINAL_STATUSES: readonly OrderStatus[] = [OrderStatus.Delivered, OrderStatus.Cancelled];
-
 export const isFinalTracking = (tracking: OrderTrackingResponse) => tracking.is_final;
 
 export function toOrderTrackingResponse(order: OrderForTracking, timeline: OrderStatusChange[]): OrderTrackingResponse {
@@ -317,7 +315,7 @@ export function toOrderTrackingResponse(order: OrderForTracking, timeline: Order
     customer_id: order.customer_id,
     restaurant_id: order.restaurant_id,
     order_status: order.order_status,
-    is_final: FINAL_STATUSES.includes(order.order_status),
+    is_final: isFinalStatus(order.order_status),
     order_date: order.order_date.toISOString(),
     timeline: timeline.map((step) => ({
       status: step.to_status,
@@ -392,4 +390,39 @@ export function toLiveOrdersResponse(rows: LiveOrderRow[]): LiveRestaurantOrders
     });
   }
   return groups;
+}
+
+/** The data of a "status" or "status-changed" event on an order's event stream. */
+export class OrderStatusEventData {
+  @ApiProperty({ type: 'integer', example: 17 })
+  order_id: number;
+
+  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
+  order_status: OrderStatus;
+
+  @ApiProperty({
+    enum: OrderStatus,
+    enumName: 'OrderStatus',
+    nullable: true,
+    example: OrderStatus.Placed,
+    description: 'Null on the "status" event that opens the stream',
+  })
+  from_status: OrderStatus | null;
+
+  @ApiProperty({ example: false, description: 'delivered or cancelled: the stream ends after this event' })
+  is_final: boolean;
+}
+
+/** The data of the "reconnect" event that ends a stream before the order is final. */
+export class StreamReconnectEventData {
+  @ApiProperty({
+    type: 'integer',
+    example: 17,
+    required: false,
+    description: 'Sent when the instance shuts down; absent when the access token expired',
+  })
+  order_id?: number;
+
+  @ApiProperty({ example: 'This instance is shutting down' })
+  reason: string;
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Customer } from '../../customers/entities/customer.entity.js';
-import { Order } from '../../orders/entities/order.entity.js';
+import type { Customer } from '../../customers/entities/customer.entity.js';
+import type { Order } from '../../orders/entities/order.entity.js';
 
 @Entity({ name: 'notifications' })
 @Index('ix_notifications_customer_id_created_at', ['customer_id', 'created_at'])
@@ -34,11 +34,11 @@ export class Notification {
   @Column({ type: 'timestamptz', nullable: true })
   read_at: Date | null;
 
-  @ManyToOne(() => Customer, { onDelete: 'CASCADE' })
+  @ManyToOne('Customer', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'customer_id', foreignKeyConstraintName: 'fk_notifications_customer' })
   customer?: Customer;
 
-  @ManyToOne(() => Order, { onDelete: 'CASCADE' })
+  @ManyToOne('Order', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'fk_notifications_order' })
   order?: Order;
 }

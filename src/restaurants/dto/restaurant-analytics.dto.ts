@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORDER_STATUSES, OrderStatus } from '../../orders/entities/order-status.js';
+import { ORDER_STATUSES, OrderStatus } from '../../domain/order-status.js';
 import type { CuisineRow, PriceRangesRow, RestaurantAnalyticsRow } from '../restaurant-analytics.repository.js';
 
 export class OrdersByStatus implements Record<OrderStatus, number> {

@@ -1,6 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { numericToNumber } from '../../database/column-transformers.js';
-import { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { numericToNumber } from '../../common/database/column-transformers.js';
 
 @Entity({ name: 'restaurants' })
 @Check('ck_restaurants_rating', `"rating" BETWEEN 0 AND 5`)
@@ -44,9 +43,9 @@ export class Restaurant {
   @Column({ type: 'integer', default: 20 })
   capacity: number;
 
-  /** The restaurant_owner account that manages it (null: admins only). Named by table: accounts belong to auth. */
+  /** The restaurant_owner account that manages it (null: admins only). */
   @Index('ix_restaurants_owner_account_id')
-  @ForeignKey('accounts', { name: 'fk_restaurants_owner_account', onDelete: 'SET NULL' })
+  @ForeignKey('Account', { name: 'fk_restaurants_owner_account', onDelete: 'SET NULL' })
   @Column({ type: 'integer', nullable: true })
   owner_account_id: number | null;
 
@@ -55,7 +54,4 @@ export class Restaurant {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updated_at: Date;
-
-  @OneToMany(() => MenuItem, (item) => item.restaurant)
-  menu_items?: MenuItem[];
 }

@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Customer } from '../../customers/entities/customer.entity.js';
-import { Order } from '../../orders/entities/order.entity.js';
-import { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
+import type { Customer } from '../../customers/entities/customer.entity.js';
+import type { Order } from '../../orders/entities/order.entity.js';
+import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
 
 @Entity({ name: 'reviews' })
 @Check('ck_reviews_rating', `"rating" BETWEEN 1 AND 5`)
@@ -31,16 +31,16 @@ export class Review {
   @CreateDateColumn({ type: 'timestamptz' })
   created_at: Date;
 
-  @ManyToOne(() => Customer, { onDelete: 'RESTRICT' })
+  @ManyToOne('Customer', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'customer_id', foreignKeyConstraintName: 'fk_reviews_customer' })
   customer?: Customer;
 
-  @ManyToOne(() => Restaurant, { onDelete: 'RESTRICT' })
+  @ManyToOne('Restaurant', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'restaurant_id', foreignKeyConstraintName: 'fk_reviews_restaurant' })
   restaurant?: Restaurant;
 
   // Many-to-one in TypeORM's terms; uq_reviews_order_id makes it one review per order.
-  @ManyToOne(() => Order, { onDelete: 'RESTRICT' })
+  @ManyToOne('Order', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'fk_reviews_order' })
   order?: Order;
 }

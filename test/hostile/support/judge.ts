@@ -1,6 +1,7 @@
 import { Agent, type IncomingHttpHeaders, request as httpRequest, STATUS_CODES } from 'node:http';
 import type { FuzzRequest } from './fuzz-request.js';
-import type { OpenApi, Operation, Schema } from './openapi.js';
+import type { OpenApiContract } from '../../support/openapi-contract.js';
+import type { Operation } from './openapi.js';
 
 export interface FuzzResponse {
   status: number;
@@ -86,72 +87,40 @@ export function errorShapeProblems(response: FuzzResponse): string[] {
   return problems;
 }
 
-function typeProblem(api: OpenApi, raw: Schema, value: unknown, where: string): string | undefined {
-  const schema = api.resolve(raw);
-  if (value === null) return schema.nullable ? undefined : `${where} is null`;
-  if (schema.enum && !schema.enum.includes(value)) return `${where} ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`;
-  const type = schema.type ?? (schema.properties ? 'object' : undefined);
-  const actual = Array.isArray(value) ? 'array' : typeof value;
-  switch (type) {
-    case undefined:
-      return undefined;
-    case 'integer':
-      return Number.isInteger(value) ? undefined : `${where} is not an integer: ${JSON.stringify(value)}`;
-    case 'number':
-      return actual === 'number' ? undefined : `${where} is not a number: ${JSON.stringify(value)}`;
-    case 'object':
-      return actual === 'object' ? undefined : `${where} is not an object: ${JSON.stringify(value)?.slice(0, 80)}`;
-    default:
-      return actual === type ? undefined : `${where} is a ${actual}, documented as ${type}`;
-  }
-}
-
-/** The body against its documented schema, at the top level (and the top level of array items). */
-export function schemaProblems(api: OpenApi, raw: Schema, body: unknown): string[] {
-  const schema = api.resolve(raw);
-  const problems: string[] = [];
-  const own = typeProblem(api, schema, body, 'body');
-  if (own) return [own];
-  const objects =
-    schema.type === 'array' && Array.isArray(body)
-      ? (body as unknown[]).slice(0, 3).map((item, index) => [api.resolve(schema.items ?? {}), item, `body[${index}]`] as const)
-      : [[schema, body, 'body'] as const];
-  for (const [objectSchema, value, where] of objects) {
-    const problem = typeProblem(api, objectSchema, value, where);
-    if (problem) {
-      problems.push(problem);
-      continue;
-    }
-    if (!objectSchema.properties || value === null || typeof value !== 'object') continue;
-    const record = value as Record<string, unknown>;
-    for (const key of objectSchema.required ?? []) if (!(key in record)) problems.push(`${where}.${key} is missing`);
-    for (const [key, property] of Object.entries(objectSchema.properties)) {
-      if (key in record) {
-        const propertyProblem = typeProblem(api, property, record[key], `${where}.${key}`);
-        if (propertyProblem) problems.push(propertyProblem);
-      }
-    }
-  }
-  return problems;
-}
-
 /** Statuses an operation may answer beyond its documented ones, each with the reason (reported to the lead). */
 export type ExtraStatuses = (op: Operation, request: FuzzRequest, status: number) => string | undefined;
 
 /** Everything wrong with one answer to one fuzz request. */
-export function judge(api: OpenApi, op: Operation, request: FuzzRequest, response: FuzzResponse, extraStatuses: ExtraStatuses): string[] {
+export function judge(
+  contract: OpenApiContract,
+  op: Operation,
+  request: FuzzRequest,
+  response: FuzzResponse,
+  extraStatuses: ExtraStatuses,
+): string[] {
   const { status } = response;
   const problems: string[] = [];
   if (status >= 500) problems.push(`${status}: ${response.text.slice(0, 300)}`);
-  if (!op.responses.has(status) && !extraStatuses(op, request, status))
+  const stream = (response.headers['content-type'] ?? '').startsWith('text/event-stream');
+  // Status, content type, body schema and documented headers, as every e2e client checks them.
+  const verdict = contract.check(
+    {
+      method: request.method,
+      path: request.path + (request.query ? `?${request.query}` : ''),
+      status,
+      header: (name) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+      text: stream ? undefined : response.text,
+    },
+    (answered) => extraStatuses(op, request, answered),
+  );
+  problems.push(...verdict.problems);
+  if (!verdict.operation && !op.responses.has(status) && !extraStatuses(op, request, status))
     problems.push(`status ${status} is not documented for ${op.method} ${op.path}`);
   if (status >= 400) problems.push(...errorShapeProblems(response));
   if (status === 304 && !request.headers['if-none-match']) problems.push('304 without If-None-Match');
-  if (status >= 200 && status < 300) {
-    const schema = op.responses.get(status);
-    if (schema) problems.push(...schemaProblems(api, schema, response.json ?? response.text));
-    else if (op.responses.has(status) && status === 204 && response.text !== '') problems.push('204 with a body');
-  }
   if (request.expect) {
     const allowedForAnonymous = request.as === 'anonymous' && (status === 401 || status === 403) && request.expect.status === 400;
     if (status !== request.expect.status && !allowedForAnonymous) {

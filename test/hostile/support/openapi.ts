@@ -1,13 +1,18 @@
 /*
- * The parts of an OpenAPI 3 document the fuzz reads: operations, their parameters, bodies and
+ * The parts of an OpenAPI 3.1 document the fuzz reads: operations, their parameters, bodies and
  * responses. Schemas are followed through `$ref` and single-element `allOf` (how @nestjs/swagger
- * writes a referenced enum with an example).
+ * writes a referenced enum with an example), and JSON Schema 2020-12's ways of saying "or null"
+ * and exclusive bounds are read back into the `nullable` and `exclusiveMinimum` flags the
+ * generators use.
  */
+
+type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
 
 export interface Schema {
   $ref?: string;
   allOf?: Schema[];
-  type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  anyOf?: Schema[];
+  type?: JsonType;
   format?: string;
   enum?: unknown[];
   nullable?: boolean;
@@ -63,16 +68,16 @@ export class OpenApi {
   constructor(readonly document: OpenApiDocument) {}
 
   resolve(schema: Schema): Schema {
-    let current = schema;
+    let current = fromJsonSchema2020(schema);
     for (;;) {
       if (current.$ref) {
         const name = current.$ref.replace('#/components/schemas/', '');
         const target = this.document.components.schemas[name];
         if (!target) throw new Error(`Unresolvable ${current.$ref}`);
-        current = { ...target, ...withoutRef(current) };
+        current = { ...fromJsonSchema2020(target), ...withoutRef(current) };
       } else if (current.allOf?.length === 1) {
         const { allOf, ...rest } = current;
-        current = { ...allOf[0], ...rest };
+        current = { ...fromJsonSchema2020(allOf[0]), ...rest };
       } else {
         return current;
       }
@@ -112,4 +117,27 @@ export class OpenApi {
 function withoutRef(schema: Schema): Schema {
   const { $ref: _ref, ...rest } = schema;
   return rest;
+}
+
+interface RawSchema extends Omit<Schema, 'type' | 'exclusiveMinimum'> {
+  type?: JsonType | 'null' | (JsonType | 'null')[];
+  exclusiveMinimum?: boolean | number;
+}
+
+/** `type: [t, 'null']`, `anyOf: [s, {type: 'null'}]`, `enum: [..., null]` as `nullable`; a numeric exclusiveMinimum as a flag. */
+function fromJsonSchema2020(raw: Schema): Schema {
+  const schema = raw as RawSchema;
+  let result: RawSchema = schema;
+  const nonNull = schema.anyOf?.filter((member) => member.type !== ('null' as JsonType));
+  if (schema.anyOf && nonNull && nonNull.length === 1 && nonNull.length < schema.anyOf.length) {
+    const { anyOf: _anyOf, ...rest } = schema;
+    result = { ...nonNull[0], ...rest, nullable: true } as RawSchema;
+  }
+  if (Array.isArray(result.type)) {
+    const types = result.type.filter((type) => type !== 'null');
+    result = { ...result, type: types.length === 1 ? types[0] : undefined, nullable: result.nullable || types.length < result.type.length };
+  }
+  if (result.enum?.includes(null)) result = { ...result, enum: result.enum.filter((value) => value !== null), nullable: true };
+  if (typeof result.exclusiveMinimum === 'number') result = { ...result, minimum: result.exclusiveMinimum, exclusiveMinimum: true };
+  return result as Schema;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
-import type { MenuItem } from '../menu-items/entities/menu-item.entity.js';
+import { MenuItem } from '../menu-items/entities/menu-item.entity.js';
 import { Restaurant } from './entities/restaurant.entity.js';
 
 /** Every filter is optional; the ones given must all hold. */
@@ -14,15 +15,15 @@ export interface RestaurantFilter {
   is_active?: boolean;
 }
 
-export type RestaurantValues = Partial<Omit<Restaurant, 'id' | 'created_at' | 'updated_at' | 'menu_items'>>;
+export type RestaurantValues = Partial<Omit<Restaurant, 'id' | 'created_at' | 'updated_at'>>;
 
 /** The unique index that makes names unique case-insensitively. */
 export const UNIQUE_NAME_INDEX = 'uq_restaurants_name_lower';
 
 /** All SQL about restaurants. */
 @Injectable()
-export class RestaurantRepository {
-  constructor(private readonly dataSource: DataSource) {}
+export class RestaurantsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private get restaurants() {
     return this.dataSource.getRepository(Restaurant);
@@ -44,11 +45,22 @@ export class RestaurantRepository {
 
   /** The restaurant and all its menu items (by id ascending), read in one query. */
   findByIdWithMenu(id: number): Promise<(Restaurant & { menu_items: MenuItem[] }) | null> {
-    return this.restaurants.findOne({
-      where: { id },
-      relations: { menu_items: true },
-      order: { menu_items: { id: 'ASC' } },
-    }) as Promise<(Restaurant & { menu_items: MenuItem[] }) | null>;
+    return this.restaurants
+      .createQueryBuilder('restaurant')
+      .leftJoinAndMapMany('restaurant.menu_items', MenuItem, 'item', 'item.restaurant_id = restaurant.id')
+      .where('restaurant.id = :id', { id })
+      .orderBy('item.id', 'ASC')
+      .getOne() as Promise<(Restaurant & { menu_items: MenuItem[] }) | null>;
+  }
+
+  /** The menu item and its restaurant, read in one query. */
+  findMenuItemWithRestaurant(id: number): Promise<(MenuItem & { restaurant: Restaurant }) | null> {
+    return this.dataSource
+      .getRepository(MenuItem)
+      .createQueryBuilder('item')
+      .innerJoinAndMapOne('item.restaurant', Restaurant, 'restaurant', 'restaurant.id = item.restaurant_id')
+      .where('item.id = :id', { id })
+      .getOne() as Promise<(MenuItem & { restaurant: Restaurant }) | null>;
   }
 
   /** One page of the matching restaurants by id ascending, and how many match in all. */
@@ -72,7 +84,7 @@ export class RestaurantRepository {
   }
 
   /** Inside the caller's transaction; false when no restaurant has this id. */
-  async delete(manager: EntityManager, id: number): Promise<boolean> {
+  async delete(id: number, manager: EntityManager): Promise<boolean> {
     const result = await manager.delete(Restaurant, { id });
     return (result.affected ?? 0) > 0;
   }

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { RestaurantResponse, toRestaurantResponse } from '../../restaurants/dto/restaurant.dto.js';
-import type { MenuItem } from '../entities/menu-item.entity.js';
-import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
-import { MenuItemResponse, toMenuItemResponse } from './menu-item.dto.js';
+import { RestaurantResponse, toRestaurantResponse } from './restaurant.dto.js';
+import type { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
+import type { Restaurant } from '../entities/restaurant.entity.js';
+import { MenuItemResponse, toMenuItemResponse } from '../../menu-items/dto/menu-item.dto.js';
 
 export class MenuItemWithRestaurantResponse extends MenuItemResponse {
   @ApiProperty({ type: () => RestaurantResponse })

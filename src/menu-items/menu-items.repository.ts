@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
-import type { Restaurant } from '../restaurants/entities/restaurant.entity.js';
 import { MenuItem } from './entities/menu-item.entity.js';
 
 /** Every filter is optional; the ones given must all hold. */
@@ -19,12 +19,12 @@ export interface MenuItemFilter {
   restaurant_id?: number;
 }
 
-export type MenuItemValues = Partial<Omit<MenuItem, 'id' | 'created_at' | 'updated_at' | 'restaurant'>>;
+export type MenuItemValues = Partial<Omit<MenuItem, 'id' | 'created_at' | 'updated_at'>>;
 
 /** All SQL about menu items. */
 @Injectable()
-export class MenuItemRepository {
-  constructor(private readonly dataSource: DataSource) {}
+export class MenuItemsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private get items() {
     return this.dataSource.getRepository(MenuItem);
@@ -38,12 +38,6 @@ export class MenuItemRepository {
 
   findById(id: number): Promise<MenuItem | null> {
     return this.items.findOneBy({ id });
-  }
-
-  findByIdWithRestaurant(id: number): Promise<(MenuItem & { restaurant: Restaurant }) | null> {
-    return this.items.findOne({ where: { id }, relations: { restaurant: true } }) as Promise<
-      (MenuItem & { restaurant: Restaurant }) | null
-    >;
   }
 
   /** One page of the matching items by id ascending, and how many match in all. */
@@ -83,7 +77,7 @@ export class MenuItemRepository {
   }
 
   /** Inside the caller's transaction: deletes every item of the restaurant and returns their ids. */
-  async deleteByRestaurant(manager: EntityManager, restaurantId: number): Promise<number[]> {
+  async deleteByRestaurant(restaurantId: number, manager: EntityManager): Promise<number[]> {
     const result = await manager
       .createQueryBuilder()
       .delete()
