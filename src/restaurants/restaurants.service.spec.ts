@@ -6,7 +6,7 @@ import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { type DomainEvent, MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { MenuItemsRepository } from '../menu-items/menu-items.repository.js';
-import type { CreateRestaurantDto, UpdateRestaurantDto } from './dto/restaurant.dto.js';
+import type { CreateRestaurantDto } from './dto/restaurant.dto.js';
 import type { Restaurant } from './entities/restaurant.entity.js';
 import type { RestaurantsRepository, RestaurantValues } from './restaurants.repository.js';
 import { RestaurantsService } from './restaurants.service.js';

@@ -32,7 +32,8 @@ interface OperationObject {
 }
 export interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, OperationObject | unknown>>;
+  /** Operations under their methods, and the path item's other fields (parameters, summary), which are skipped. */
+  paths: Record<string, Record<string, unknown>>;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
