@@ -33,9 +33,7 @@ export default {
     },
     // Outages, two instances, concurrency and shutdown against the built app: `npm run test:faults`.
     // Listed only when asked for by name, so `npm test` runs unit and e2e alone.
-    ...(faultsSelected
-      ? [{ ...shared, displayName: 'faults', roots: ['<rootDir>/test/faults'], testMatch: ['**/*.fault-spec.ts'] }]
-      : []),
+    ...(faultsSelected ? [{ ...shared, displayName: 'faults', roots: ['<rootDir>/test/faults'], testMatch: ['**/*.fault-spec.ts'] }] : []),
   ],
   testTimeout: 60000,
 };

@@ -42,7 +42,14 @@ async function bench(session, options) {
     log(`warning: load average ${machine.load_average_at_start[0]} at start: other work on this machine skews the numbers`);
   }
   const context = await prepare(session, options);
-  const { apps: { on, off }, data, traffic, benchDb, sizes, seed } = context;
+  const {
+    apps: { on, off },
+    data,
+    traffic,
+    benchDb,
+    sizes,
+    seed,
+  } = context;
   try {
     const scenarios = {};
     const constantOf = async (app) => window(context, app, 'constant', () => ({ route: 'health', path: '/health' }));
@@ -52,7 +59,9 @@ async function bench(session, options) {
     await warm(context, on, traffic.hotReadPaths());
     scenarios.hot_reads = { on: await window(context, on, 'hot reads', hotRead) };
     const redis = await redisMemory(session);
-    log(`   Redis: ${redis.with_menu_entries} with-menu entries, ${redis.bytes_per_entry.average} bytes each on average (${redis.mb_per_1000_entries} MB per 1000)`);
+    log(
+      `   Redis: ${redis.with_menu_entries} with-menu entries, ${redis.bytes_per_entry.average} bytes each on average (${redis.mb_per_1000_entries} MB per 1000)`,
+    );
     scenarios.hot_reads.off = await window(context, off, 'hot reads', hotRead);
 
     // A restaurant with many orders whose analytics nobody has asked for yet: a slow, cold key.
@@ -120,7 +129,8 @@ async function bench(session, options) {
     scenarios.analytics.off.writes = writesDashboardOff.counts;
 
     for (const rows of Object.values(scenarios)) {
-      for (const [side, row] of Object.entries(rows)) row.ratio_to_constant = row.requests_per_second / scenarios.constant[side].requests_per_second;
+      for (const [side, row] of Object.entries(rows))
+        row.ratio_to_constant = row.requests_per_second / scenarios.constant[side].requests_per_second;
     }
 
     log('EXPLAIN (ANALYZE, BUFFERS) of the analytics queries');
@@ -143,10 +153,13 @@ async function bench(session, options) {
     const warnings = [];
     for (const rows of Object.values(scenarios)) {
       for (const row of Object.values(rows)) {
-        if (row.errors > 0 || row.non2xx > 0) warnings.push(`${row.scenario} on ${row.app}: ${row.errors} errors, ${row.non2xx} non-2xx responses`);
+        if (row.errors > 0 || row.non2xx > 0)
+          warnings.push(`${row.scenario} on ${row.app}: ${row.errors} errors, ${row.non2xx} non-2xx responses`);
         // The constant and cached hot reads use neither Postgres nor Redis much: other work competes.
         if (row.cpu_cores?.rest_of_machine > CONTENDED_CORES && row.scenario === 'constant') {
-          warnings.push(`other work used ${row.cpu_cores.rest_of_machine} cores during ${row.scenario} on ${row.app}: the ratios are skewed`);
+          warnings.push(
+            `other work used ${row.cpu_cores.rest_of_machine} cores during ${row.scenario} on ${row.app}: the ratios are skewed`,
+          );
         }
       }
     }
@@ -156,7 +169,11 @@ async function bench(session, options) {
       mixed: { threshold: GOALS.mixed, value: scenarios.mixed.on.ratio_to_constant },
       hit_ratio: { threshold: GOALS.hit_ratio, value: scenarios.mixed.on.hit_ratio },
       stale_reads: { threshold: 0, value: stale.stale, compared: stale.compared },
-      analytics_hit_ratio: { threshold: GOALS.analytics_hit_ratio, value: scenarios.analytics.on.hit_ratio, reads: scenarios.analytics.on.reads },
+      analytics_hit_ratio: {
+        threshold: GOALS.analytics_hit_ratio,
+        value: scenarios.analytics.on.hit_ratio,
+        reads: scenarios.analytics.on.reads,
+      },
       analytics_staleness: { threshold: staleness.bound_seconds, value: staleness.oldest_platform_age_seconds, ...staleness },
       stampede_loads: { threshold: GOALS.stampede_loads, value: stampedes.on.loads },
       plans: {
@@ -169,7 +186,8 @@ async function bench(session, options) {
     goals.mixed.met = goals.mixed.value >= goals.mixed.threshold;
     goals.hit_ratio.met = goals.hit_ratio.value !== null && goals.hit_ratio.value >= goals.hit_ratio.threshold;
     goals.stale_reads.met = stale.stale === 0 && stale.compared > 0;
-    goals.analytics_hit_ratio.met = goals.analytics_hit_ratio.value !== null && goals.analytics_hit_ratio.value >= goals.analytics_hit_ratio.threshold;
+    goals.analytics_hit_ratio.met =
+      goals.analytics_hit_ratio.value !== null && goals.analytics_hit_ratio.value >= goals.analytics_hit_ratio.threshold;
     goals.analytics_staleness.met =
       staleness.oldest_platform_age_seconds <= staleness.bound_seconds && staleness.mismatches === 0 && staleness.compared > 0;
     goals.stampede_loads.met = stampedes.on.loads === GOALS.stampede_loads;

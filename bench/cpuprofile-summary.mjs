@@ -99,7 +99,7 @@ export function summariseProfile(profile, { top = 25, ...window } = {}) {
 /** Microseconds per request of each area and function in `profile` and `baseline`, largest differences first. */
 export function compareProfiles(profile, baseline, { top = 25 } = {}) {
   const [a, b] = [profile, baseline].map(({ data, window }) => analyseProfile(data, window));
-  if (!a.usPerRequest || !b.usPerRequest) return 'Comparing needs both profiles\' .window.json (written by profile-hit.mjs).';
+  if (!a.usPerRequest || !b.usPerRequest) return "Comparing needs both profiles' .window.json (written by profile-hit.mjs).";
   const table = (title, key) => {
     const labels = new Set([...a[key].keys(), ...b[key].keys()]);
     const rows = [...labels]

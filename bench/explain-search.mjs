@@ -15,7 +15,9 @@ if (!databaseUrl) throw new Error('Set DATABASE_URL or pass --database-url');
 const client = new pg.Client({ connectionString: databaseUrl });
 await client.connect();
 try {
-  const sizes = (await client.query(`SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM menu_items)::int AS menu_items`)).rows[0];
+  const sizes = (
+    await client.query(`SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM menu_items)::int AS menu_items`)
+  ).rows[0];
   const plans = [];
   for (const q of values.q.split(',')) plans.push(...(await explainAll(client, await menuItemSearchStatements({ databaseUrl, q }))));
   const sections = plans.map(
@@ -37,7 +39,8 @@ Each statement is the app's own SQL, from MenuItemsRepository.pageQuery.
 
 ${sections.join('\n')}`,
   );
-  for (const plan of plans) console.error(`${plan.route}: ${plan.execution_ms.toFixed(1)} ms, sequential scans: ${plan.sequential_scans.join(', ') || 'none'}`);
+  for (const plan of plans)
+    console.error(`${plan.route}: ${plan.execution_ms.toFixed(1)} ms, sequential scans: ${plan.sequential_scans.join(', ') || 'none'}`);
 } finally {
   await client.end();
 }

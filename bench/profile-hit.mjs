@@ -33,7 +33,9 @@ async function profile(session, options) {
     ...options,
     onWindow: (fromUs, toUs) => (window = { fromUs, toUs }),
   });
-  log(`${Math.round(result.requests_per_second)} req/s with the profiler on (it costs throughput: compare microseconds per request, not rates)`);
+  log(
+    `${Math.round(result.requests_per_second)} req/s with the profiler on (it costs throughput: compare microseconds per request, not rates)`,
+  );
   session.checkpoint();
   const exit = await app.stop();
   if (exit.code !== 0) throw new BenchFailure(`${app.name} exited with ${exit.code ?? exit.signal}; the profile may be missing`);
@@ -54,5 +56,9 @@ async function profile(session, options) {
   log(`compare with another scenario: node bench/cpuprofile-summary.mjs ${file} --compare <other>.cpuprofile`);
 }
 
-const options = readCommandLine('bench/profile-hit.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).');
+const options = readCommandLine(
+  'bench/profile-hit.mjs',
+  OPTIONS,
+  'Build first (npm run build). Profiles go to bench/profiles/ (not committed).',
+);
 process.exit(await runBenchSession((session) => profile(session, options)));

@@ -62,6 +62,10 @@ async function profile(session, options) {
 }
 
 const argv = process.argv.slice(2);
-const options = readCommandLine('bench/profile-scenario.mjs', OPTIONS, 'Build first (npm run build). Profiles go to bench/profiles/ (not committed).');
+const options = readCommandLine(
+  'bench/profile-scenario.mjs',
+  OPTIONS,
+  'Build first (npm run build). Profiles go to bench/profiles/ (not committed).',
+);
 applyScale(argv, options);
 process.exit(await runBenchSession((session) => profile(session, options)));

@@ -46,7 +46,12 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((
 function summary(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (ms) => Math.round(ms * 100) / 100;
-  return { count: sorted.length, p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)), max_ms: round(sorted.at(-1)) };
+  return {
+    count: sorted.length,
+    p50_ms: round(percentile(sorted, 50)),
+    p99_ms: round(percentile(sorted, 99)),
+    max_ms: round(sorted.at(-1)),
+  };
 }
 
 async function timed(url, init) {
@@ -86,7 +91,11 @@ async function main() {
   });
   try {
     const readyBy = Date.now() + 60_000;
-    while ((await fetch(`${base}/health`).then((r) => r.status).catch(() => 0)) !== 200) {
+    while (
+      (await fetch(`${base}/health`)
+        .then((r) => r.status)
+        .catch(() => 0)) !== 200
+    ) {
       if (Date.now() > readyBy || child.exitCode !== null) throw new Error('the app did not start');
       await sleep(200);
     }
@@ -138,7 +147,13 @@ async function main() {
       settings: { bcrypt_rounds: ROUNDS, in_flight: IN_FLIGHT, sign_ins: SIGN_INS, probe_interval_ms: PROBE_INTERVAL_MS },
       health_idle: summary(idle),
       health_during_sign_ins: summary(loaded),
-      sign_ins: { finished, statuses: signInStatuses, seconds: Math.round(loadSeconds * 10) / 10, per_second: Math.round((finished / loadSeconds) * 10) / 10, latency: summary(signInMs) },
+      sign_ins: {
+        finished,
+        statuses: signInStatuses,
+        seconds: Math.round(loadSeconds * 10) / 10,
+        per_second: Math.round((finished / loadSeconds) * 10) / 10,
+        latency: summary(signInMs),
+      },
     };
     const results = join(import.meta.dirname, 'results');
     writeFileSync(join(results, `signin-latency-${values.label}.json`), `${JSON.stringify(report, null, 2)}\n`);

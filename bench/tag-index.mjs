@@ -65,7 +65,14 @@ async function footprint(client, prefix) {
 }
 
 async function startTier(prefix) {
-  const tier = new RedisTier({ url: REDIS_URL, prefix, timeoutMs: 5000, invalidationTimeoutMs: 60_000, onError: () => {}, onBusReady: () => {} });
+  const tier = new RedisTier({
+    url: REDIS_URL,
+    prefix,
+    timeoutMs: 5000,
+    invalidationTimeoutMs: 60_000,
+    onError: () => {},
+    onBusReady: () => {},
+  });
   tier.start();
   const deadline = Date.now() + 10_000;
   while (!tier.ready) {
@@ -118,7 +125,12 @@ async function memoryAfterSearches(client, prefix) {
       keys: stored.keys,
       tag_sets: stored.tag_sets,
       tag_set_ttls_ms: Object.fromEntries(tagTtls),
-      after_expiry: { waited_ms: Math.round(performance.now() - waitStarted), keys_left: expired.keys, tag_sets_left: expired.tag_sets, bytes_left: expired.entry_bytes + expired.tag_set_bytes + expired.meta_bytes },
+      after_expiry: {
+        waited_ms: Math.round(performance.now() - waitStarted),
+        keys_left: expired.keys,
+        tag_sets_left: expired.tag_sets,
+        bytes_left: expired.entry_bytes + expired.tag_set_bytes + expired.meta_bytes,
+      },
     };
   } finally {
     await tier.stop();
@@ -138,7 +150,10 @@ async function invalidationCalls(client, prefix) {
     const tagSet = `${prefix}:_meta:tag:restaurants:lists`;
     for (let start = 0; start < COUNT; start += 1000) {
       const multi = client.multi();
-      const batch = Array.from({ length: Math.min(1000, COUNT - start) }, (_, index) => `${prefix}:search:restaurant-search?location=slowlog-${start + index}`);
+      const batch = Array.from(
+        { length: Math.min(1000, COUNT - start) },
+        (_, index) => `${prefix}:search:restaurant-search?location=slowlog-${start + index}`,
+      );
       for (const key of batch) multi.set(key, '{"value":{"body":"[]"}}', { PX: 600_000 });
       multi.sAdd(tagSet, batch);
       multi.pExpire(tagSet, 600_000);
@@ -156,7 +171,9 @@ async function invalidationCalls(client, prefix) {
     const wallMs = performance.now() - started;
     const log = await client.sendCommand(['SLOWLOG', 'GET', '-1']);
     await client.configSet({ 'slowlog-log-slower-than': saved.threshold, 'slowlog-max-len': saved.maxLen });
-    const ours = log.filter((entry) => Number(entry[0]) > lastId && entry[5] === CLIENT_NAME).map((entry) => ({ micros: Number(entry[2]), command: String(entry[3][0]) }));
+    const ours = log
+      .filter((entry) => Number(entry[0]) > lastId && entry[5] === CLIENT_NAME)
+      .map((entry) => ({ micros: Number(entry[2]), command: String(entry[3][0]) }));
     const durations = ours.map((entry) => entry.micros).sort((a, b) => a - b);
     const leftover = await client.exists(tagSet);
     return {
@@ -207,7 +224,12 @@ try {
   }
   const report = {
     measured_at: new Date().toISOString(),
-    machine: { ...machine, redis: server, maxmemory_policy: policy, load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
+    machine: {
+      ...machine,
+      redis: server,
+      maxmemory_policy: policy,
+      load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100),
+    },
     memory,
     invalidation,
   };

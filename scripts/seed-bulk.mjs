@@ -15,7 +15,13 @@ const USAGE = `Usage: npm run seed:bulk -- [options]
   --help                 this text
 Runs the app's pending migrations first (build first: npm run build). Progress goes to stderr.`;
 
-const LIMITS = { restaurants: [1, 1_000_000], customers: [1, 10_000_000], orders: [0, 50_000_000], days: [1, 3650], seed: [0, 2 ** 32 - 1] };
+const LIMITS = {
+  restaurants: [1, 1_000_000],
+  customers: [1, 10_000_000],
+  orders: [0, 50_000_000],
+  days: [1, 3650],
+  seed: [0, 2 ** 32 - 1],
+};
 
 function parse(argv) {
   const { values, positionals } = parseArgs({

@@ -1,8 +1,8 @@
-import { Logger, type LogLevel, ConsoleLogger } from '@nestjs/common';
+import { Logger, ConsoleLogger } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, type OperationObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,7 +25,7 @@ import { traceIdOf } from './common/context/trace-id.js';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 export function createLogger(config: AppConfig): ConsoleLogger {
-  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.log.level) + 1) as LogLevel[];
+  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.log.level) + 1);
   return new ConsoleLogger({ json: config.log.json, logLevels: levels, colors: !config.log.json && process.stdout.isTTY });
 }
 
@@ -70,8 +70,9 @@ const ID_PARAMETER = /^(id|[a-z]+_id)$/;
  */
 function documentOperations(document: OpenAPIObject): void {
   for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path)) {
-      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
+    for (const value of Object.values(path) as unknown[]) {
+      if (typeof value !== 'object' || value === null || !('responses' in value)) continue;
+      const operation = value as OperationObject;
       const access = (operation as { 'x-access'?: string })['x-access'];
       if (typeof access === 'string') {
         operation.description = [`**Who may call it:** ${access}.`, operation.description].filter(Boolean).join('\n\n');

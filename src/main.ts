@@ -26,7 +26,7 @@ async function drainHttp(app: NestFastifyApplication, budgetMs: number, logger: 
   const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
   let budget: NodeJS.Timeout | undefined;
   try {
-    const closed = app.getHttpAdapter().close();
+    const closed = app.getHttpAdapter().close() as Promise<unknown>;
     const spent = new Promise<'spent'>((resolve) => (budget = setTimeout(() => resolve('spent'), budgetMs)));
     if ((await Promise.race([closed, spent])) === 'spent') {
       logger.warn(`Connections still open after ${budgetMs} ms of draining (requests still running): closing them`);
@@ -54,10 +54,7 @@ async function bootstrap(): Promise<void> {
   const tracing = await startTracing(config.tracing);
   if (tracing) logger.log(`Exporting traces over OTLP as service ${config.tracing.serviceName}`);
   // Imported only now: with tracing on, pg and @redis/client must load after the instrumentations.
-  const [{ resolveDatabase }, { createApp }] = await Promise.all([
-    import('./database/database-target.js'),
-    import('./app.factory.js'),
-  ]);
+  const [{ resolveDatabase }, { createApp }] = await Promise.all([import('./database/database-target.js'), import('./app.factory.js')]);
   const database = await resolveDatabase(config);
   if (database.embedded) logger.log(`No DATABASE_URL: using the embedded Postgres in ${config.database.embedded.dataDir}`);
 

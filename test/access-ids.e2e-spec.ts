@@ -21,10 +21,20 @@ interface OpenApiOperation {
 
 /** The resource an id parameter names: `{x}_id`, or for `{id}` the collection segment before it. */
 function resourceOf(path: string, name: string, adminOnly: boolean): Resource {
-  const byName: Record<string, Resource> = { restaurant_id: 'restaurant', customer_id: 'customer', order_id: 'order', menu_item_id: 'menuItem' };
+  const byName: Record<string, Resource> = {
+    restaurant_id: 'restaurant',
+    customer_id: 'customer',
+    order_id: 'order',
+    menu_item_id: 'menuItem',
+  };
   if (byName[name]) return byName[name];
   const segment = path.split('/{id}')[0].split('/').pop();
-  const bySegment: Record<string, Resource> = { restaurants: 'restaurant', customers: 'customer', orders: 'order', 'menu-items': 'menuItem' };
+  const bySegment: Record<string, Resource> = {
+    restaurants: 'restaurant',
+    customers: 'customer',
+    orders: 'order',
+    'menu-items': 'menuItem',
+  };
   if (segment && bySegment[segment]) return bySegment[segment];
   if (adminOnly) return 'other';
   throw new Error(`${path}: no resource known for {${name}}`);
@@ -112,7 +122,10 @@ describe('Access: ids the guard cannot read are refused, never passed', () => {
           if (!/^(id|\w+_id)$/.test(parameter.name) || !['path', 'query'].includes(parameter.in)) continue;
           const resource = resourceOf(path, parameter.name, adminOnly);
           // Other path ids name the same party's rows, so only the spelling of this one varies.
-          const others = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => (whole === '{value}' ? whole : String(victim[resourceOf(path, name, adminOnly)])));
+          const others = (text: string) =>
+            text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+              whole === '{value}' ? whole : String(victim[resourceOf(path, name, adminOnly)]),
+            );
           const url =
             parameter.in === 'path' ? others(path.replace(`{${parameter.name}}`, '{value}')) : `${others(path)}?${parameter.name}={value}`;
           cases.push({ method: method.toUpperCase(), path, url, resource });
@@ -149,7 +162,9 @@ describe('Access: ids the guard cannot read are refused, never passed', () => {
     const path = '/analytics/restaurants/performance?restaurant_id=';
     const padded = await owner.client.get(`${path}000000000007`);
     expect(padded.status).toBe(400);
-    expect(padded.body.errors).toEqual([{ field: 'restaurant_id', rule: 'id', message: 'restaurant_id must be an integer between 1 and 2147483647' }]);
+    expect(padded.body.errors).toEqual([
+      { field: 'restaurant_id', rule: 'id', message: 'restaurant_id must be an integer between 1 and 2147483647' },
+    ]);
     expect((await owner.client.get(`${path}0000000007`)).status).toBe(400);
     expect((await owner.client.get(`${path}7`)).status).toBe(403);
     expect((await owner.client.get(`${path}3`)).status).toBe(200);

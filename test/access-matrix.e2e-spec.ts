@@ -217,15 +217,12 @@ describe('Access: role by route', () => {
     ['POST', '/analytics/refresh/no-such-type', undefined, only(400)],
   ];
 
-  it.each(rows)(
-    '%s %s',
-    async (method, path, body, expected) => {
-      const url = resolve(path);
-      const seen = {} as Expected;
-      for (const caller of CALLERS) seen[caller] = (await clients[caller].request(method, url, body)).status;
-      expect({ url, ...seen }).toEqual({ url, ...expected });
-    },
-  );
+  it.each(rows)('%s %s', async (method, path, body, expected) => {
+    const url = resolve(path);
+    const seen = {} as Expected;
+    for (const caller of CALLERS) seen[caller] = (await clients[caller].request(method, url, body)).status;
+    expect({ url, ...seen }).toEqual({ url, ...expected });
+  });
 
   it('answers 401 with the error shape for a missing, malformed or forged token, and 403 naming who may', async () => {
     const path = `/customers/${w.customerA}`;
@@ -296,7 +293,8 @@ describe('Access: role by route', () => {
         for (const parameter of operation.parameters ?? []) {
           if (parameter.in === 'path' && /^(id|\w+_id)$/.test(parameter.name)) {
             const schema = parameter.schema as { type: string; minimum: number; maximum: number };
-            if (schema.type !== 'integer' || schema.minimum !== 1 || schema.maximum !== 2147483647) problems.push(`${name}: ${parameter.name} schema`);
+            if (schema.type !== 'integer' || schema.minimum !== 1 || schema.maximum !== 2147483647)
+              problems.push(`${name}: ${parameter.name} schema`);
           }
         }
         if (operation['x-access'] !== 'anyone') {

@@ -3,6 +3,7 @@ import { ALERT_RULES, ALERT_WEBHOOK, type AlertWebhookOptions } from '../src/mon
 import { WebhookReceiver } from './support/alert-webhook-receiver.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 const redisUrl = await servicesForMultiInstanceSuite('test/alerts-multi-instance.e2e-spec.ts');
 const describeWithServices = redisUrl ? describe : describe.skip;
@@ -49,13 +50,13 @@ describeWithServices('alerts evaluated by two instances at once', () => {
       expect(unresolved).toEqual([{ id: actions[0].alert_id }]);
       expect((await a.admin.post(`/alerts/${actions[0].alert_id}/resolve`, undefined, admin)).status).toBe(200);
     }
-    expect(await a.db.query(`SELECT count(*)::int AS count FROM alerts WHERE rule = $1`, [ALERT_RULES.hitRatio])).toEqual([{ count: ROUNDS }]);
+    expect(await a.db.query(`SELECT count(*)::int AS count FROM alerts WHERE rule = $1`, [ALERT_RULES.hitRatio])).toEqual([
+      { count: ROUNDS },
+    ]);
     // Only this rule's notices: on a loaded machine the latency rule may open alerts of its own.
-    const openedNotices = () => webhook.calls.filter((call) => call.body.event === 'alert.opened' && call.body.alert.rule === ALERT_RULES.hitRatio);
-    const deadline = Date.now() + 10_000;
-    while (openedNotices().length < ROUNDS && Date.now() < deadline) {
-      await new Promise((done) => setTimeout(done, 20));
-    }
+    const openedNotices = () =>
+      webhook.calls.filter((call) => call.body.event === 'alert.opened' && call.body.alert.rule === ALERT_RULES.hitRatio);
+    await eventually(`${ROUNDS} alert.opened notices`, () => openedNotices().length >= ROUNDS, { intervalMs: 20 });
     expect(openedNotices()).toHaveLength(ROUNDS);
   });
 });

@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALERT_RULES, ALERT_WEBHOOK, type AlertWebhookOptions } from '../src/monitoring/monitoring.constants.js';
 import { WebhookReceiver } from './support/alert-webhook-receiver.js';
+import { eventually, sleep } from './support/eventually.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const TOKEN = 'alerts-e2e-admin-token-0123456789';
 const admin = { headers: { authorization: `Bearer ${TOKEN}` } };
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 interface RuleResult {
   rule: string;
@@ -116,7 +108,9 @@ describe('alerts', () => {
         resolved_at: null,
       },
     ]);
-    await waitFor(() => webhook.callsFor('alert.opened', firstAlertId).length === 1);
+    await eventually('the alert.opened webhook call', () => webhook.callsFor('alert.opened', firstAlertId).length === 1, {
+      intervalMs: 20,
+    });
     expect(webhook.callsFor('alert.opened', firstAlertId)[0].body).toMatchObject({
       event: 'alert.opened',
       alert: { id: firstAlertId, rule: ALERT_RULES.hitRatio, status: 'open', severity: 'critical' },
@@ -139,7 +133,12 @@ describe('alerts', () => {
   it('acknowledges an alert (again: unchanged); it stays acknowledged as its severity follows the measure', async () => {
     const acknowledged = await t.admin.post(`/alerts/${firstAlertId}/acknowledge`, undefined, admin);
     expect(acknowledged.status).toBe(200);
-    expect(acknowledged.body).toMatchObject({ id: firstAlertId, status: 'acknowledged', acknowledged_at: expect.any(String), resolved_at: null });
+    expect(acknowledged.body).toMatchObject({
+      id: firstAlertId,
+      status: 'acknowledged',
+      acknowledged_at: expect.any(String),
+      resolved_at: null,
+    });
     const again = await t.admin.post(`/alerts/${firstAlertId}/acknowledge`, undefined, admin);
     expect(again.body.acknowledged_at).toBe(acknowledged.body.acknowledged_at);
 
@@ -162,8 +161,12 @@ describe('alerts', () => {
     expect(hitRatioOf(await evaluate())).toMatchObject({ state: 'clear', value: 100, action: 'resolved', alert_id: firstAlertId });
     // This rule's alerts only: on a loaded machine the latency rule may open and resolve its own.
     const resolved = await t.admin.get('/alerts?status=resolved');
-    expect(resolved.body.filter((alert: { rule: string }) => alert.rule === ALERT_RULES.hitRatio)).toEqual([expect.objectContaining({ id: firstAlertId, status: 'resolved', resolved_at: expect.any(String) })]);
-    await waitFor(() => webhook.callsFor('alert.resolved', firstAlertId).length === 1);
+    expect(resolved.body.filter((alert: { rule: string }) => alert.rule === ALERT_RULES.hitRatio)).toEqual([
+      expect.objectContaining({ id: firstAlertId, status: 'resolved', resolved_at: expect.any(String) }),
+    ]);
+    await eventually('the alert.resolved webhook call', () => webhook.callsFor('alert.resolved', firstAlertId).length === 1, {
+      intervalMs: 20,
+    });
     expect(webhook.callsFor('alert.resolved', firstAlertId)[0].body).toMatchObject({
       alert: { id: firstAlertId, status: 'resolved' },
       reason: expect.stringMatching(/^Cache hit ratio 100% \(30 of 30 reads/),
@@ -177,21 +180,32 @@ describe('alerts', () => {
     await missReads(20);
     const opened = hitRatioOf(await evaluate());
     expect(opened).toMatchObject({ action: 'opened' });
-    await waitFor(() => webhook.callsFor('alert.opened', opened.alert_id!).length === 1);
+    await eventually('the alert.opened webhook call', () => webhook.callsFor('alert.opened', opened.alert_id!).length === 1, {
+      intervalMs: 20,
+    });
     expect(webhook.callsFor('alert.opened', opened.alert_id!)[0].status).toBe(0);
     webhook.unstall();
-    await waitFor(() => webhook.callsFor('alert.opened', opened.alert_id!).some((call) => call.status === 204));
+    await eventually(
+      'the alert.opened webhook call',
+      () => webhook.callsFor('alert.opened', opened.alert_id!).some((call) => call.status === 204),
+      { intervalMs: 20 },
+    );
     expect(webhook.callsFor('alert.opened', opened.alert_id!).map((call) => call.status)).toEqual([500, 500, 204]);
   });
 
   it('resolves by hand (POSTed too; then 409), gives up on a webhook failing every attempt, 404s and 400s', async () => {
-    const [open] = await t.admin.get('/alerts?status=open').then((response) => response.body.filter((a: { rule: string }) => a.rule === ALERT_RULES.hitRatio));
+    const [open] = await t.admin
+      .get('/alerts?status=open')
+      .then((response) => response.body.filter((a: { rule: string }) => a.rule === ALERT_RULES.hitRatio));
     webhook.failNext = 100;
     const resolved = await t.admin.post(`/alerts/${open.id}/resolve`, undefined, admin);
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ id: open.id, status: 'resolved', resolved_at: expect.any(String) });
     // One attempt and a retry after each of the 3 delays.
-    await waitFor(() => webhook.callsFor('alert.resolved', open.id).length === 4);
+    await eventually('the alert.resolved webhook calls', () => webhook.callsFor('alert.resolved', open.id).length === 4, {
+      intervalMs: 20,
+    });
+    // Time passing with nothing happening: no fifth attempt follows the last delay.
     await sleep(300);
     expect(webhook.callsFor('alert.resolved', open.id).map((call) => call.status)).toEqual([500, 500, 500, 500]);
     webhook.failNext = 0;

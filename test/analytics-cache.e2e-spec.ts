@@ -118,10 +118,7 @@ describe('analytics caching', () => {
         [orderId],
       );
       // And the other delivered order's steps all at one instant, so the averages are exact.
-      await t.db.query(
-        `UPDATE order_status_changes SET changed_at = date_trunc('second', now()) WHERE order_id <> $1`,
-        [orderId],
-      );
+      await t.db.query(`UPDATE order_status_changes SET changed_at = date_trunc('second', now()) WHERE order_id <> $1`, [orderId]);
       await forgetCachedAnalytics(t);
       const [performance] = (await t.admin.get(routes().performance)).body;
       // Two delivered orders: this one (60 minutes) and the other (0); stages over every order that reached both ends.

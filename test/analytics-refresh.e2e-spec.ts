@@ -9,6 +9,7 @@ import { type Json, TiffinBuilder } from './support/cascade.js';
 import type { HttpClient } from './support/http-client.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
+import { eventually, sleep } from './support/eventually.js';
 
 /*
  * Refresh-ahead and precise invalidation of the analytics: an order drops exactly its restaurant's,
@@ -27,14 +28,21 @@ const isHit = (outcome: string | null) => outcome === 'HIT-L1' || outcome === 'H
 async function pollHits(http: HttpClient, path: string, done: (body: Json) => boolean, timeoutMs: number) {
   const started = Date.now();
   const outcomes: (string | null)[] = [];
-  while (Date.now() - started < timeoutMs) {
-    const read = await http.get(path);
-    expect(read.status).toBe(200);
-    outcomes.push(read.headers.get('x-cache'));
-    if (done(read.body)) return { outcomes, ms: Date.now() - started, body: read.body as Json };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${path} did not reach the expected figures within ${timeoutMs} ms (outcomes ${outcomes.join(', ')})`);
+  const statuses = new Set<number>();
+  const body = await eventually(
+    `${path} to reach the expected figures`,
+    async () => {
+      const read = await http.get(path);
+      statuses.add(read.status);
+      outcomes.push(read.headers.get('x-cache'));
+      return done(read.body) && read.body;
+    },
+    { timeoutMs, intervalMs: 100 },
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message} (outcomes ${outcomes.join(', ')})`, { cause: error });
+  });
+  expect([...statuses]).toEqual([200]);
+  return { outcomes, ms: Date.now() - started, body };
 }
 
 const quantityOf = (body: Json, menuItemId: number) => body.items.find((item: Json) => item.menu_item_id === menuItemId)?.quantity ?? 0;
@@ -126,7 +134,10 @@ describe('analytics refresh-ahead and precise invalidation', () => {
     const [popularBefore, dailyBefore] = [(await t.admin.get(variants[0])).body, (await t.admin.get(variants[1])).body];
     // Changes that fire no event: only a refresh brings them into the cache.
     await t.db.query(`UPDATE order_items SET quantity = quantity + 10 WHERE menu_item_id = $1`, [dish2.id]);
-    await t.db.query(`UPDATE orders SET total_amount = total_amount + 5 WHERE restaurant_id = $1 AND delivery_time::date = $2::date`, [r2.id, twoDaysAgo]);
+    await t.db.query(`UPDATE orders SET total_amount = total_amount + 5 WHERE restaurant_id = $1 AND delivery_time::date = $2::date`, [
+      r2.id,
+      twoDaysAgo,
+    ]);
 
     let polling = true;
     const outcomes: (string | null)[] = [];
@@ -154,7 +165,12 @@ describe('analytics refresh-ahead and precise invalidation', () => {
 
   it('states the staleness bound in /docs on each platform-wide route, and not on per-entity ones', async () => {
     const paths = (await t.admin.get('/docs-json')).body.paths;
-    for (const path of ['/analytics/revenue-analytics', '/analytics/customers/behavior', '/analytics/popular-items', '/restaurants/analytics/popular-cuisines']) {
+    for (const path of [
+      '/analytics/revenue-analytics',
+      '/analytics/customers/behavior',
+      '/analytics/popular-items',
+      '/restaurants/analytics/popular-cuisines',
+    ]) {
       expect([path, paths[path].get.description]).toEqual([path, expect.stringContaining('ANALYTICS_MAX_STALENESS_SECONDS')]);
     }
     expect(paths['/analytics/revenue/daily'].get.description ?? '').not.toContain('ANALYTICS_MAX_STALENESS_SECONDS');
@@ -199,8 +215,8 @@ describeWithRedis('platform-wide analytics across two instances', () => {
 
   it('recomputes once across the instances, and both serve the new figures within the bound', async () => {
     const path = '/analytics/popular-items?period=7d';
-    // Wait out the refresh the set-up orders made due, so it is not counted below.
-    await new Promise((resolve) => setTimeout(resolve, (BOUND_SECONDS / 3 + 2) * 1000));
+    // Time passing: wait out the refresh the set-up orders made due, so it is not counted below.
+    await sleep((BOUND_SECONDS / 3 + 2) * 1000);
     await Promise.all([a, b].map((app) => app.app.get(AnalyticsRefresher).settled()));
     await a.admin.get(path);
     const before = quantityOf((await b.admin.get(path)).body, dish.id);

@@ -20,8 +20,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * rows are placed relative to today's 00:00Z; D(k) is the start of the day k days ago.
  */
 const D = startOfDayAgo;
-const at = (day: Date, hours: number, minutes = 0, seconds = 0) =>
-  new Date(day.getTime() + ((hours * 60 + minutes) * 60 + seconds) * 1000);
+const at = (day: Date, hours: number, minutes = 0, seconds = 0) => new Date(day.getTime() + ((hours * 60 + minutes) * 60 + seconds) * 1000);
 
 const ZERO_STATUSES = { placed: 0, confirmed: 0, preparing: 0, out_for_delivery: 0, delivered: 0, cancelled: 0 };
 const NO_STAGE_TIMES = {
@@ -66,7 +65,6 @@ describe('analytics', () => {
     });
 
     it('reports zeros, nulls and empty lists, with every hour and day present', async () => {
-
       const daily = await t.admin.get('/analytics/revenue/daily?date=2026-01-31');
       expect(daily.status).toBe(200);
       expect(daily.body).toEqual({
@@ -289,9 +287,7 @@ describe('analytics', () => {
         ['o12', 2],
         ['o4', 3],
       ] as const) {
-        const [{ customer_id, restaurant_id }] = await t.db.query('SELECT customer_id, restaurant_id FROM orders WHERE id = $1', [
-          o[key],
-        ]);
+        const [{ customer_id, restaurant_id }] = await t.db.query('SELECT customer_id, restaurant_id FROM orders WHERE id = $1', [o[key]]);
         await t.db.query('INSERT INTO reviews (customer_id, restaurant_id, order_id, rating) VALUES ($1, $2, $3, $4)', [
           customer_id,
           restaurant_id,
@@ -514,7 +510,15 @@ describe('analytics', () => {
       it('ranks the items of the orders placed in the period that were not cancelled', async () => {
         const response = await t.admin.get('/analytics/popular-items?period=7d');
         expect(response.status).toBe(200);
-        const item = (key: string, name: string, category: string, restaurant: string, quantity: number, revenue: number, orders: number) => ({
+        const item = (
+          key: string,
+          name: string,
+          category: string,
+          restaurant: string,
+          quantity: number,
+          revenue: number,
+          orders: number,
+        ) => ({
           menu_item_id: m[key],
           name,
           category,
@@ -528,19 +532,25 @@ describe('analytics', () => {
           period: '7d',
           from: dayOf(D(6)),
           to: todayUtc(),
-          items: [item('A', 'Dish A', 'Main Course', 'alpha', 3, 30, 1), item('C', 'Dish C', 'Main Course', 'beta', 2, 24.5, 1), item('B', 'Dish B', 'Dessert', 'alpha', 1, 4.5, 1)],
+          items: [
+            item('A', 'Dish A', 'Main Course', 'alpha', 3, 30, 1),
+            item('C', 'Dish C', 'Main Course', 'beta', 2, 24.5, 1),
+            item('B', 'Dish B', 'Dessert', 'alpha', 1, 4.5, 1),
+          ],
         });
       });
 
       it('sums the prices paid over 30 days and honours the limit', async () => {
         const response = await t.admin.get('/analytics/popular-items?period=30d&limit=2');
         // A: o1 2 x 9.00 + o2 1 x 10 + o3 3 x 10 + o8 1 x 10; B: o2 2 x 4.50 + o6 1 x 4.50
-        expect(response.body.items.map((entry: { menu_item_id: number; quantity: number; revenue: number; orders: number }) => [
-          entry.menu_item_id,
-          entry.quantity,
-          entry.revenue,
-          entry.orders,
-        ])).toEqual([
+        expect(
+          response.body.items.map((entry: { menu_item_id: number; quantity: number; revenue: number; orders: number }) => [
+            entry.menu_item_id,
+            entry.quantity,
+            entry.revenue,
+            entry.orders,
+          ]),
+        ).toEqual([
           [m.A, 7, 68, 4],
           [m.B, 3, 13.5, 2],
         ]);
@@ -722,7 +732,9 @@ describe('analytics', () => {
     it('computes the same figures whatever the session time zone', async () => {
       const runner = t.db.createQueryRunner();
       try {
-        const repository = new AnalyticsRepository({ query: (sql: string, parameters: unknown[]) => runner.query(sql, parameters) } as never);
+        const repository = new AnalyticsRepository({
+          query: (sql: string, parameters: unknown[]) => runner.query(sql, parameters),
+        } as never);
         const window = periodWindow('7d', new Date());
         await runner.query(`SET TIME ZONE 'UTC'`);
         const inUtc = [await repository.dailyRevenue('2020-02-29'), await repository.customerBehavior(window)];

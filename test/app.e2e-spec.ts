@@ -42,7 +42,10 @@ describe('the app shell', () => {
 
   it('documents every route with a summary, a success response, and a 400 wherever it takes input', async () => {
     const document = (await t.admin.get('/docs-json')).body as {
-      paths: Record<string, Record<string, { summary?: string; parameters?: { in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { summary?: string; parameters?: { in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>
+      >;
     };
     const problems: string[] = [];
     for (const [path, operations] of Object.entries(document.paths)) {
@@ -51,7 +54,8 @@ describe('the app shell', () => {
         const statuses = Object.keys(operation.responses);
         if (!operation.summary) problems.push(`${name}: no summary`);
         if (!statuses.some((status) => status.startsWith('2'))) problems.push(`${name}: no success response`);
-        const takesInput = operation.requestBody !== undefined || (operation.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query');
+        const takesInput =
+          operation.requestBody !== undefined || (operation.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query');
         if (takesInput && !statuses.includes('400')) problems.push(`${name}: takes input but documents no 400`);
         if (path.includes('{id}') && method === 'get' && !statuses.includes('404')) problems.push(`${name}: no 404`);
       }
@@ -65,9 +69,7 @@ describe('the app shell', () => {
     async (path) => {
       const response = await t.admin.get(path);
       expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([
-        { field: 'id', rule: 'id', message: 'id must be an integer between 1 and 2147483647' },
-      ]);
+      expect(response.body.errors).toEqual([{ field: 'id', rule: 'id', message: 'id must be an integer between 1 and 2147483647' }]);
     },
   );
 

@@ -4,7 +4,16 @@ import bcryptjs from 'bcryptjs';
 import { createHash } from 'node:crypto';
 import { CustomerChanged, RestaurantChanged } from '../src/events/domain-events.js';
 import { DomainEventBus } from '../src/events/domain-event-bus.js';
-import { bearer, createAccount, createOwner, login, registerCustomer, registration, TEST_PASSWORD, type Tokens } from './support/accounts.js';
+import {
+  bearer,
+  createAccount,
+  createOwner,
+  login,
+  registerCustomer,
+  registration,
+  TEST_PASSWORD,
+  type Tokens,
+} from './support/accounts.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { createScratchDatabase } from './support/scratch-database.js';
 import { IN_CI, SERVER_DATABASE_URL } from './support/services.js';
@@ -90,9 +99,7 @@ describe('auth: accounts and tokens', () => {
       const response = await t.http.post('/auth/register', registration({ email: owner.account.email }));
       expect(response.status).toBe(409);
       expect(await t.db.query('SELECT id FROM customers WHERE email = $1', [owner.account.email])).toEqual([]);
-      expect(await t.db.query('SELECT role FROM accounts WHERE email = $1', [owner.account.email])).toEqual([
-        { role: 'restaurant_owner' },
-      ]);
+      expect(await t.db.query('SELECT role FROM accounts WHERE email = $1', [owner.account.email])).toEqual([{ role: 'restaurant_owner' }]);
     });
 
     it('refuses the email of a Customer made by the admin without an account', async () => {
@@ -182,10 +189,9 @@ describe('auth: accounts and tokens', () => {
       expect(rotated.body.refresh_token).not.toBe(tokens.refresh_token);
       expect((await bearer(t, rotated.body.access_token).get('/auth/me')).body).toEqual(account);
 
-      const [old] = await t.db.query(
-        'SELECT revoked_at IS NOT NULL AS revoked, replaced_by FROM refresh_tokens WHERE token_hash = $1',
-        [sha256(tokens.refresh_token)],
-      );
+      const [old] = await t.db.query('SELECT revoked_at IS NOT NULL AS revoked, replaced_by FROM refresh_tokens WHERE token_hash = $1', [
+        sha256(tokens.refresh_token),
+      ]);
       const [successor] = await t.db.query('SELECT id, family_id, revoked_at FROM refresh_tokens WHERE token_hash = $1', [
         sha256(rotated.body.refresh_token),
       ]);
@@ -309,15 +315,28 @@ describe('auth: accounts and tokens', () => {
 
   describe('admin: accounts and restaurant owners', () => {
     it('creates restaurant_owner and admin accounts that can sign in', async () => {
-      const response = await t.admin.post('/admin/accounts', { email: ' Owner.One@Example.com', password: TEST_PASSWORD, role: 'restaurant_owner' });
+      const response = await t.admin.post('/admin/accounts', {
+        email: ' Owner.One@Example.com',
+        password: TEST_PASSWORD,
+        role: 'restaurant_owner',
+      });
       expect(response.status).toBe(201);
-      expect(response.body).toEqual({ id: expect.any(Number), email: 'owner.one@example.com', role: 'restaurant_owner', customer_id: null });
+      expect(response.body).toEqual({
+        id: expect.any(Number),
+        email: 'owner.one@example.com',
+        role: 'restaurant_owner',
+        customer_id: null,
+      });
       const tokens = await login(t, 'owner.one@example.com');
       expect((await bearer(t, tokens.access_token).get('/auth/me')).body).toEqual(response.body);
 
       const admin = await createAccount(t, 'admin');
       expect(admin.account.role).toBe('admin');
-      const byAdminAccount = await admin.client.post('/admin/accounts', { email: 'owner.two@example.com', password: TEST_PASSWORD, role: 'restaurant_owner' });
+      const byAdminAccount = await admin.client.post('/admin/accounts', {
+        email: 'owner.two@example.com',
+        password: TEST_PASSWORD,
+        role: 'restaurant_owner',
+      });
       expect(byAdminAccount.status).toBe(201);
     });
 
@@ -328,7 +347,11 @@ describe('auth: accounts and tokens', () => {
       const shortPassword = await t.admin.post('/admin/accounts', { email: 'c2@example.com', password: 'short', role: 'admin' });
       expect(fieldRules(shortPassword.body)).toContain('password:isLength');
       const owner = await createAccount(t, 'restaurant_owner');
-      const duplicate = await t.admin.post('/admin/accounts', { email: owner.account.email.toUpperCase(), password: TEST_PASSWORD, role: 'admin' });
+      const duplicate = await t.admin.post('/admin/accounts', {
+        email: owner.account.email.toUpperCase(),
+        password: TEST_PASSWORD,
+        role: 'admin',
+      });
       expect(duplicate.status).toBe(409);
       expect(duplicate.body.message).toMatch(/^email: /);
     });
@@ -366,7 +389,9 @@ describe('auth: accounts and tokens', () => {
 
       const cleared = await t.admin.put(`/admin/restaurants/${restaurantId}/owner`, { account_id: null });
       expect(cleared.status).toBe(200);
-      expect(await t.db.query('SELECT owner_account_id FROM restaurants WHERE id = $1', [restaurantId])).toEqual([{ owner_account_id: null }]);
+      expect(await t.db.query('SELECT owner_account_id FROM restaurants WHERE id = $1', [restaurantId])).toEqual([
+        { owner_account_id: null },
+      ]);
     });
 
     it('gives restaurants to owner accounts only (400 naming account_id) and answers 404 for a missing restaurant', async () => {
@@ -383,7 +408,9 @@ describe('auth: accounts and tokens', () => {
         expect(response.status).toBe(400);
         expect(fieldRules(response.body).some((rule) => rule.startsWith('account_id:'))).toBe(true);
       }
-      expect(await t.db.query('SELECT owner_account_id FROM restaurants WHERE id = $1', [restaurantId])).toEqual([{ owner_account_id: null }]);
+      expect(await t.db.query('SELECT owner_account_id FROM restaurants WHERE id = $1', [restaurantId])).toEqual([
+        { owner_account_id: null },
+      ]);
 
       const owner = await createOwner(t);
       const missing = await t.admin.put('/admin/restaurants/2000000000/owner', { account_id: owner.account.id });

@@ -27,7 +27,12 @@ describeWithServices("clears reach the other instances' L1", () => {
     const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN };
     a = await startTestApp({ env });
     b = await startTestApp({ env, database: a.database });
-    const created = await a.admin.post('/restaurants', { name: `Shared ${prefix}`, cuisine_type: 'Greek', address: '3 Shared Way', phone_number: '+1-555-0100' });
+    const created = await a.admin.post('/restaurants', {
+      name: `Shared ${prefix}`,
+      cuisine_type: 'Greek',
+      address: '3 Shared Way',
+      phone_number: '+1-555-0100',
+    });
     restaurant = created.body.id;
   });
 
@@ -37,7 +42,7 @@ describeWithServices("clears reach the other instances' L1", () => {
     await deleteKeysUnderPrefix(redisUrl!, prefix);
   });
 
-  it('a namespace clear on A empties that namespace in B\'s L1 and leaves the others', async () => {
+  it("a namespace clear on A empties that namespace in B's L1 and leaves the others", async () => {
     await inBsL1('/menu-items');
     await inBsL1('/restaurants');
     const cleared = await a.admin.delete('/cache/clear/menu-items', admin);
@@ -63,7 +68,9 @@ describeWithServices("clears reach the other instances' L1", () => {
     const since = new Date().toISOString();
     expect((await b.admin.put(`/restaurants/${restaurant}`, { description: 'Changed on B' })).status).toBe(200);
     const rows = (await b.admin.get(`/cache/audit?since=${since}&action=invalidate`, admin)).body;
-    expect(rows.map((row: { cause: string; reason: string }) => [row.cause, row.reason])).toEqual([['PUT /restaurants/:id', 'restaurant.changed']]);
+    expect(rows.map((row: { cause: string; reason: string }) => [row.cause, row.reason])).toEqual([
+      ['PUT /restaurants/:id', 'restaurant.changed'],
+    ]);
     const onA = await a.admin.get(`/cache/audit?since=${since}&action=invalidate`, admin);
     expect(onA.body.map((row: { id: number }) => row.id)).toEqual(rows.map((row: { id: number }) => row.id));
   });

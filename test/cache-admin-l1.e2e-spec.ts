@@ -13,7 +13,12 @@ describe('cache operations with L1 only', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ env: { REDIS_URL: '', ADMIN_TOKEN } });
-    const created = await t.admin.post('/restaurants', { name: `Local ${randomBytes(3).toString('hex')}`, cuisine_type: 'Thai', address: '4 Local Lane', phone_number: '+1-555-0100' });
+    const created = await t.admin.post('/restaurants', {
+      name: `Local ${randomBytes(3).toString('hex')}`,
+      cuisine_type: 'Thai',
+      address: '4 Local Lane',
+      phone_number: '+1-555-0100',
+    });
     restaurant = created.body.id;
   });
 
@@ -23,7 +28,11 @@ describe('cache operations with L1 only', () => {
 
   it('reports health without Redis', async () => {
     const health = await t.admin.get('/cache/health/detailed');
-    expect(health.body).toMatchObject({ status: 'healthy', tiers: ['l1'], redis: { configured: false, connected: false, ping_ms: null, instance_id: null } });
+    expect(health.body).toMatchObject({
+      status: 'healthy',
+      tiers: ['l1'],
+      redis: { configured: false, connected: false, ping_ms: null, instance_id: null },
+    });
     const memory = await t.admin.get('/cache/memory-usage');
     expect(memory.body).toMatchObject({ redis: null, redis_error: null, scan: null });
   });
@@ -48,7 +57,11 @@ describe('cache operations with L1 only', () => {
   it('clears L1 and reports the hit ratio of the reads made', async () => {
     await t.admin.get(`/restaurants/${restaurant}/with-menu`);
     const cleared = await t.admin.delete('/cache/clear/restaurant-menus', admin);
-    expect(cleared.body).toMatchObject({ removed: { total: 1, redis: 0, l1: 1 }, keys: [`restaurants:restaurant-with-menu:${restaurant}`], other_instances: { expected: 0 } });
+    expect(cleared.body).toMatchObject({
+      removed: { total: 1, redis: 0, l1: 1 },
+      keys: [`restaurants:restaurant-with-menu:${restaurant}`],
+      other_instances: { expected: 0 },
+    });
     t.app.get(CacheMetrics).reset();
     await t.admin.get(`/restaurants/${restaurant}/with-menu`);
     await t.admin.get(`/restaurants/${restaurant}/with-menu`);
@@ -66,9 +79,17 @@ describe('cache operations with L1 only', () => {
   });
 
   it('with the cache switched off, says so and stores nothing, even for the demonstrations', async () => {
-    const off = await startTestApp({ env: { REDIS_URL: '', ADMIN_TOKEN, CACHE_ENABLED: 'false' }, database: t.database.poolSize === 1 ? undefined : t.database });
+    const off = await startTestApp({
+      env: { REDIS_URL: '', ADMIN_TOKEN, CACHE_ENABLED: 'false' },
+      database: t.database.poolSize === 1 ? undefined : t.database,
+    });
     try {
-      await off.admin.post('/restaurants', { name: `Off ${randomBytes(3).toString('hex')}`, cuisine_type: 'Thai', address: '5 Off Road', phone_number: '+1-555-0100' });
+      await off.admin.post('/restaurants', {
+        name: `Off ${randomBytes(3).toString('hex')}`,
+        cuisine_type: 'Thai',
+        address: '5 Off Road',
+        phone_number: '+1-555-0100',
+      });
       expect((await off.admin.get('/cache/health')).body.status).toBe('disabled');
       const pattern = await off.admin.get('/enterprise/patterns/cache-aside', admin);
       expect(pattern.body.steps.map((step: { outcome: string | null }) => step.outcome)).toEqual([null, 'BYPASS', 'BYPASS']);

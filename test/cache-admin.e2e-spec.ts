@@ -85,7 +85,12 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     for (const key of outsideKeys) await redis.set(key, 'must survive');
     t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN } });
     const create = async (name: string) => {
-      const response = await t.admin.post('/restaurants', { name, cuisine_type: 'Thai', address: `1 ${name} Street`, phone_number: '+1-555-0100' });
+      const response = await t.admin.post('/restaurants', {
+        name,
+        cuisine_type: 'Thai',
+        address: `1 ${name} Street`,
+        phone_number: '+1-555-0100',
+      });
       expect(response.status).toBe(201);
       return response.body.id as number;
     };
@@ -151,7 +156,16 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       const ratio = await get('/cache/metrics/hit-ratio');
       expect(ratio.body.overall).toMatchObject({ reads: 7, hits: 3, misses: 4, hit_ratio: Number((3 / 7).toFixed(4)), rating: 'poor' });
       const byNamespace = Object.fromEntries(ratio.body.namespaces.map((row: { namespace: string }) => [row.namespace, row]));
-      expect(byNamespace.restaurants).toMatchObject({ reads: 4, hits: 2, hits_l1: 2, hits_l2: 0, hit_ratio: 0.5, l1_hit_ratio: 0.5, l2_hit_ratio: 0, rating: 'poor' });
+      expect(byNamespace.restaurants).toMatchObject({
+        reads: 4,
+        hits: 2,
+        hits_l1: 2,
+        hits_l2: 0,
+        hit_ratio: 0.5,
+        l1_hit_ratio: 0.5,
+        l2_hit_ratio: 0,
+        rating: 'poor',
+      });
       expect(byNamespace['menu-items']).toMatchObject({ reads: 3, hits: 1, hit_ratio: 0.3333, rating: 'poor' });
       expect(byNamespace.search).toMatchObject({ reads: 0, hit_ratio: null, rating: 'no traffic' });
 
@@ -160,16 +174,25 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       const performance = await get('/analytics/cache-performance');
       expect(performance.body.overall).toMatchObject({ reads: 7, hits: 3, misses: 4, hit_ratio: 0.4286, miss_ratio: 0.5714 });
       const namespaces = await get('/cache/stats/namespaces');
-      expect(namespaces.body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants')).toMatchObject({ reads: 4, hits: 2 });
+      expect(namespaces.body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants')).toMatchObject({
+        reads: 4,
+        hits: 2,
+      });
     });
 
     it('rates a namespace good above 60% and excellent above 80% of hits', async () => {
       for (let i = 0; i < 3; i++) await get('/restaurants/active');
       let ratio = await get('/cache/metrics/hit-ratio');
-      expect(ratio.body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants')).toMatchObject({ hit_ratio: 0.6667, rating: 'good' });
+      expect(ratio.body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants')).toMatchObject({
+        hit_ratio: 0.6667,
+        rating: 'good',
+      });
       for (let i = 0; i < 3; i++) await get('/restaurants/active');
       ratio = await get('/cache/metrics/hit-ratio');
-      expect(ratio.body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants')).toMatchObject({ hit_ratio: 0.8333, rating: 'excellent' });
+      expect(ratio.body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants')).toMatchObject({
+        hit_ratio: 0.8333,
+        rating: 'excellent',
+      });
     });
 
     it('counts the keys and sampled bytes of each namespace from Redis, and L1 entries', async () => {
@@ -194,9 +217,18 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(health.body.redis.ping_ms).toBeGreaterThan(0);
       const info = await get('/cache/info');
       expect(info.body.prefix).toBe(prefix);
-      expect(info.body.ttl.find((entry: { name: string }) => entry.name === 'live_tracking')).toEqual({ name: 'live_tracking', seconds: 30, source: 'table' });
+      expect(info.body.ttl.find((entry: { name: string }) => entry.name === 'live_tracking')).toEqual({
+        name: 'live_tracking',
+        seconds: 30,
+        source: 'table',
+      });
       expect(info.body.routes).toContainEqual(
-        expect.objectContaining({ route: '/restaurants/:id/with-menu', policy: 'restaurant-with-menu', namespace: 'restaurants', session: false }),
+        expect.objectContaining({
+          route: '/restaurants/:id/with-menu',
+          policy: 'restaurant-with-menu',
+          namespace: 'restaurants',
+          session: false,
+        }),
       );
       expect(info.body.routes).toContainEqual(expect.objectContaining({ route: '/customers/:id', session: true }));
     });
@@ -210,7 +242,9 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(report.body.timeline.at(-1)).toMatchObject({ reads: expect.any(Number) });
       const scores = report.body.hottest.map((path: { score: number }) => path.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
-      expect(report.body.hottest).toContainEqual(expect.objectContaining({ path: '/restaurants', namespace: 'restaurants', cache_key: 'restaurants:restaurants' }));
+      expect(report.body.hottest).toContainEqual(
+        expect.objectContaining({ path: '/restaurants', namespace: 'restaurants', cache_key: 'restaurants:restaurants' }),
+      );
       const unknown = await get('/cache/performance/namespace/nope');
       expect(unknown.status).toBe(400);
       expect(unknown.body.errors[0]).toMatchObject({ field: 'namespace', rule: 'isIn' });
@@ -253,7 +287,9 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
     it('clears restaurant-menus: the with-menu and menu entries, nothing else', async () => {
       await warmEverything();
       const before = await entryKeys();
-      const menus = before.filter((key) => key.startsWith('restaurants:restaurant-with-menu:') || key.startsWith('menu-items:restaurant-menu:'));
+      const menus = before.filter(
+        (key) => key.startsWith('restaurants:restaurant-with-menu:') || key.startsWith('menu-items:restaurant-menu:'),
+      );
       expect(menus).toHaveLength(3);
       const cleared = await t.admin.delete('/cache/clear/restaurant-menus', admin);
       expect(cleared.status).toBe(200);
@@ -264,16 +300,19 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       await expectOutsideKeysIntact();
     });
 
-    it.each(['restaurants', 'menu-items', 'analytics', 'customers', 'orders', 'reviews'])('clears the %s namespace only', async (target) => {
-      await warmEverything();
-      const before = await entryKeys();
-      const cleared = await t.admin.delete(`/cache/clear/${target}`, admin);
-      expect(cleared.status).toBe(200);
-      const removed = before.filter((key) => key.startsWith(`${target}:`));
-      expect(cleared.body.removed.redis).toBe(removed.length);
-      expect(await entryKeys()).toEqual(before.filter((key) => !key.startsWith(`${target}:`)));
-      await expectOutsideKeysIntact();
-    });
+    it.each(['restaurants', 'menu-items', 'analytics', 'customers', 'orders', 'reviews'])(
+      'clears the %s namespace only',
+      async (target) => {
+        await warmEverything();
+        const before = await entryKeys();
+        const cleared = await t.admin.delete(`/cache/clear/${target}`, admin);
+        expect(cleared.status).toBe(200);
+        const removed = before.filter((key) => key.startsWith(`${target}:`));
+        expect(cleared.body.removed.redis).toBe(removed.length);
+        expect(await entryKeys()).toEqual(before.filter((key) => !key.startsWith(`${target}:`)));
+        await expectOutsideKeysIntact();
+      },
+    );
 
     it('refuses an unknown target', async () => {
       const response = await t.admin.delete('/cache/clear/everything', admin);
@@ -385,7 +424,11 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
         [`/restaurants/${popular}/menu`, 'MISS'],
       ]);
       expect(await entryKeys()).toEqual(
-        [`menu-items:restaurant-menu:${popular}`, `restaurants:restaurant-with-menu:${popular}`, `restaurants:restaurant:${popular}`].sort(),
+        [
+          `menu-items:restaurant-menu:${popular}`,
+          `restaurants:restaurant-with-menu:${popular}`,
+          `restaurants:restaurant:${popular}`,
+        ].sort(),
       );
       const both = await t.admin.post('/cache/warm/popular', undefined, admin);
       expect(both.body.restaurants.map((restaurant: { restaurant_id: number }) => restaurant.restaurant_id)).toEqual([popular, quiet]);
@@ -400,7 +443,9 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(response.body.paths.map((path: { path: string }) => path.path)).toEqual(
         expect.arrayContaining(['/restaurants/search', '/menu-items/search', '/restaurants/search?cuisine=thai']),
       );
-      expect(response.body.paths.every((path: { namespace: string; status: number }) => path.namespace === 'search' && path.status === 200)).toBe(true);
+      expect(
+        response.body.paths.every((path: { namespace: string; status: number }) => path.namespace === 'search' && path.status === 200),
+      ).toBe(true);
       expect((await entryKeys()).every((key) => key.startsWith('search:'))).toBe(true);
       expect((await t.admin.post('/cache/warm/nope', undefined, admin)).status).toBe(400);
     });
@@ -411,9 +456,19 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       await t.admin.delete('/cache/clear', admin);
       const response = await t.admin.get(`/cache/demo/cache-test/${popular}`, admin);
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ restaurant_id: popular, path: `/restaurants/${popular}/with-menu`, cache_key: `restaurants:restaurant-with-menu:${popular}` });
+      expect(response.body).toMatchObject({
+        restaurant_id: popular,
+        path: `/restaurants/${popular}/with-menu`,
+        cache_key: `restaurants:restaurant-with-menu:${popular}`,
+      });
       expect(response.body.uncached.runs).toHaveLength(5);
-      expect(response.body.cached.runs.map((run: { outcome: string }) => run.outcome)).toEqual(['MISS', 'HIT-L1', 'HIT-L1', 'HIT-L1', 'HIT-L1']);
+      expect(response.body.cached.runs.map((run: { outcome: string }) => run.outcome)).toEqual([
+        'MISS',
+        'HIT-L1',
+        'HIT-L1',
+        'HIT-L1',
+        'HIT-L1',
+      ]);
       const means = (runs: { ms: number }[]) => Math.round((runs.reduce((sum, run) => sum + run.ms, 0) / runs.length) * 100) / 100;
       expect(response.body.uncached.mean_ms).toBeCloseTo(means(response.body.uncached.runs), 1);
       expect(response.body.cached.mean_ms).toBeCloseTo(means(response.body.cached.runs), 1);
@@ -451,7 +506,13 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       expect(response.status).toBe(200);
       for (const result of response.body.results) {
         expect(result.cache_key).toMatch(/^_sandbox:cache-performance-test:/);
-        expect(result.requests.map((request: { outcome: string }) => request.outcome)).toEqual(['MISS', 'HIT-L1', 'HIT-L1', 'HIT-L1', 'HIT-L1']);
+        expect(result.requests.map((request: { outcome: string }) => request.outcome)).toEqual([
+          'MISS',
+          'HIT-L1',
+          'HIT-L1',
+          'HIT-L1',
+          'HIT-L1',
+        ]);
         expect(result.cold_ms).toBe(result.requests[0].ms);
       }
       expect(await liveKeys()).toEqual(liveBefore);
@@ -465,7 +526,15 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       const response = await t.admin.get('/demo/load-test/restaurants?requests=60&concurrency=5', admin);
       expect(response.status).toBe(200);
       const body = response.body;
-      expect(body).toMatchObject({ endpoint: 'restaurants', path: '/restaurants', requested: 60, completed: 60, concurrency: 5, errors: 0, stopped_by: 'request-limit' });
+      expect(body).toMatchObject({
+        endpoint: 'restaurants',
+        path: '/restaurants',
+        requested: 60,
+        completed: 60,
+        concurrency: 5,
+        errors: 0,
+        stopped_by: 'request-limit',
+      });
       expect(body.status_counts).toEqual({ '200': 60 });
       const outcomes = body.cache_outcomes as Record<string, number>;
       expect(Object.values(outcomes).reduce((sum, count) => sum + count, 0)).toBe(60);
@@ -505,7 +574,17 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
 
       const all = await t.admin.get(`/cache/audit?since=${since}`, admin);
       expect(all.status).toBe(200);
-      const rows = all.body as { id: number; cause: string; action: string; namespace: string | null; tags: string[]; reason: string; key_count: number; keys: string[]; occurred_at: string }[];
+      const rows = all.body as {
+        id: number;
+        cause: string;
+        action: string;
+        namespace: string | null;
+        tags: string[];
+        reason: string;
+        key_count: number;
+        keys: string[];
+        occurred_at: string;
+      }[];
       expect(Number(all.headers.get('x-total-count'))).toBe(3);
       // Newest first.
       expect(rows.map((row) => [row.action, row.cause])).toEqual([

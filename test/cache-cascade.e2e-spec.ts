@@ -5,6 +5,7 @@ import type { HttpResponse } from './support/http-client.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /*
  * The invalidation cascade: after each kind of write, every route that shows the changed data
@@ -21,13 +22,11 @@ const STATUSES = ['placed', 'confirmed', 'preparing', 'out_for_delivery', 'deliv
 type Status = (typeof STATUSES)[number];
 
 /** orders_by_status as the analytics report it: every status, zeros included. */
-const byStatus = (counts: Partial<Record<Status, number>>) =>
-  Object.fromEntries(STATUSES.map((status) => [status, counts[status] ?? 0]));
+const byStatus = (counts: Partial<Record<Status, number>>) => Object.fromEntries(STATUSES.map((status) => [status, counts[status] ?? 0]));
 
 const ids = (response: HttpResponse) => (response.body as { id: number }[]).map((row) => row.id);
 const total = (response: HttpResponse) => Number(response.headers.get('x-total-count'));
 const q = encodeURIComponent;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describeWithRedis('cache cascade over two instances sharing Redis and Postgres', () => {
   const prefix = `tiffin-cascade-${randomBytes(4).toString('hex')}`;
@@ -43,17 +42,18 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
   const countOf = async (table: string, where = 'true') =>
     (await oracle.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n as number;
   const truth = async (path: string) => expectStatus(await oracle.admin.get(path), 200, `GET ${path} (uncached)`);
-  const cuisineRow = (response: HttpResponse, cuisine: string) =>
-    (response.body as Json[]).find((row) => row.cuisine_type === cuisine);
+  const cuisineRow = (response: HttpResponse, cuisine: string) => (response.body as Json[]).find((row) => row.cuisine_type === cuisine);
 
   /** Readiness, not correctness: L1 is used only once an instance's invalidation bus is up. */
   async function untilBothServeFromL1(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (const app of [a, b]) {
-      while ((await app.admin.get('/restaurants/analytics/price-ranges')).headers.get('x-cache') !== 'HIT-L1') {
-        if (Date.now() > deadline) throw new Error('the instances never served from L1: is the invalidation bus up?');
-        await sleep(50);
-      }
+    for (const [name, app] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
+      await eventually(
+        `${name} to serve from L1 (is its invalidation bus up?)`,
+        async () => (await app.admin.get('/restaurants/analytics/price-ranges')).headers.get('x-cache') === 'HIT-L1',
+      );
     }
   }
 
@@ -97,7 +97,13 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
             expect(cuisineRow(r, cuisine)).toEqual({ cuisine_type: cuisine, restaurant_count: 1, average_rating: 4.5, total_orders: 0 }),
         };
         const stale = await cascade.afterWrite(writer, probes, async (http) => {
-          const body = { name: `Created ${capitalised(token)}`, cuisine_type: cuisine.toLowerCase(), address, phone_number: '+1-555-0100', rating: 4.5 };
+          const body = {
+            name: `Created ${capitalised(token)}`,
+            cuisine_type: cuisine.toLowerCase(),
+            address,
+            phone_number: '+1-555-0100',
+            rating: 4.5,
+          };
           created = expectStatus(await http.post('/restaurants', body), 201, 'creating the restaurant');
           expect(created).toMatchObject({ cuisine_type: cuisine, rating: 4.5, is_active: true });
         });
@@ -340,7 +346,15 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
         const item = await build.menuItem(restaurant.id, { price: 7.25 });
         const other = await build.menuItem(restaurant.id, { price: 3 });
         const customer = await build.customer();
-        const order = await build.order(customer.id, restaurant.id, [[other.id, 1], [item.id, 2]], ...TiffinBuilder.pathTo('delivered'));
+        const order = await build.order(
+          customer.id,
+          restaurant.id,
+          [
+            [other.id, 1],
+            [item.id, 2],
+          ],
+          ...TiffinBuilder.pathTo('delivered'),
+        );
         const name = `Renamed ${capitalised(build.token())}`;
         const lineNames = (order: Json) => (order.order_items as Json[]).map((line) => line.name);
         const probes: Probes = {
@@ -417,7 +431,12 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
         };
         const stale = await cascade.afterWrite(writer, probes, async (http) => {
           const token = build.token();
-          const body = { name: `Customer ${capitalised(token)}`, email: `${token}@example.com`, phone_number: '+1-555-0300', address: '4 New Lane' };
+          const body = {
+            name: `Customer ${capitalised(token)}`,
+            email: `${token}@example.com`,
+            phone_number: '+1-555-0300',
+            address: '4 New Lane',
+          };
           created = expectStatus(await http.post('/customers', body), 201, 'creating the customer');
         });
         expect(stale).toEqual([]);
@@ -622,8 +641,7 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
           [`/customers/${customer.id}/orders?status=cancelled`]: (r) => expect(ids(r)).toEqual([order.id]),
           [`/orders/restaurants/${restaurant.id}/orders?status=preparing`]: (r) => expect(r.body).toEqual([]),
           [`/orders/restaurants/${restaurant.id}/orders`]: (r) => expect(r.body).toEqual([other, cancelled]),
-          [`/customers/${customer.id}/analytics`]: (r) =>
-            expect(r.body.orders_by_status).toEqual(byStatus({ placed: 1, cancelled: 1 })),
+          [`/customers/${customer.id}/analytics`]: (r) => expect(r.body.orders_by_status).toEqual(byStatus({ placed: 1, cancelled: 1 })),
           [`/restaurants/${restaurant.id}/analytics`]: (r) =>
             expect(r.body).toMatchObject({
               total_orders: 2,
@@ -664,7 +682,10 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
           [`/menu-items/${item.id}/with-restaurant`]: (r) => rated(r.body.restaurant),
           [`/reviews/restaurants/${restaurant.id}/reviews`]: (r) => {
             // The public list names authors by display name, without customer_id and order_id.
-            const asPublic = ({ customer_id: _customer, order_id: _order, ...rest }: Record<string, unknown>) => ({ ...rest, author: expect.any(String) });
+            const asPublic = ({ customer_id: _customer, order_id: _order, ...rest }: Record<string, unknown>) => ({
+              ...rest,
+              author: expect.any(String),
+            });
             expect(r.body).toEqual([review, earlierReview].map(asPublic));
             expect(total(r)).toBe(2);
           },
@@ -713,7 +734,8 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
         expect(response.status).toBe(200);
         if (path.endsWith('/orders')) expect(response.body).toEqual([profile.order]);
         else if (path.endsWith('/reviews')) expect(response.body).toEqual([profile.review]);
-        else if (path.endsWith('/analytics')) expect(response.body).toMatchObject({ customer_id: profile.customer.id, total_spent: profile.spent });
+        else if (path.endsWith('/analytics'))
+          expect(response.body).toMatchObject({ customer_id: profile.customer.id, total_spent: profile.spent });
         else expect(response.body).toEqual(profile.customer);
       };
 

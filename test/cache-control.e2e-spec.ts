@@ -4,6 +4,7 @@ import { registerCustomer, registration, type SignedIn, TEST_PASSWORD } from './
 import type { HttpResponse } from './support/http-client.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * Cache-Control on every class of answer: tokens and accounts `no-store`; everything that is not
@@ -44,7 +45,11 @@ describe('Cache-Control', () => {
     expect([me.status, cacheControl(me)]).toEqual([200, 'no-store']);
     const wrongPassword = await t.http.post('/auth/login', { email: body.email, password: 'not the password at all' });
     expect([wrongPassword.status, cacheControl(wrongPassword)]).toEqual([401, 'no-store']);
-    const account = await t.admin.post('/admin/accounts', { email: `owner.${Date.now()}@example.com`, password: TEST_PASSWORD, role: 'restaurant_owner' });
+    const account = await t.admin.post('/admin/accounts', {
+      email: `owner.${Date.now()}@example.com`,
+      password: TEST_PASSWORD,
+      role: 'restaurant_owner',
+    });
     expect([account.status, cacheControl(account)]).toEqual([201, 'no-store']);
   });
 
@@ -52,7 +57,12 @@ describe('Cache-Control', () => {
     const path = `/customers/${customer.customer.id}/orders`;
     const first = await customer.client.get(path);
     const hit = await customer.client.get(path);
-    expect([first.status, hit.headers.get('x-cache'), cacheControl(first), cacheControl(hit)]).toEqual([200, 'HIT-L1', 'private, no-cache', 'private, no-cache']);
+    expect([first.status, hit.headers.get('x-cache'), cacheControl(first), cacheControl(hit)]).toEqual([
+      200,
+      'HIT-L1',
+      'private, no-cache',
+      'private, no-cache',
+    ]);
     const record = await customer.client.get(`/customers/${customer.customer.id}`);
     expect([record.status, cacheControl(record)]).toEqual([200, 'private, no-cache']);
     const updated = await customer.client.put(`/customers/${customer.customer.id}`, { name: 'Renamed Customer' });
@@ -95,17 +105,17 @@ describe('Cache-Control', () => {
 
     // Once the entry is due for refresh-ahead the fast path leaves it to the interceptor, which
     // serves the hit (with the rate-limit header, as it ran after the guards) and refreshes it.
-    const deadline = Date.now() + 3 * RESTAURANT_TTL_SECONDS * 1000;
-    let viaInterceptor: HttpResponse | undefined;
-    while (!viaInterceptor && Date.now() < deadline) {
-      const response = await t.http.get(path);
-      if (response.headers.get('x-cache')?.startsWith('HIT') && response.headers.get('x-ratelimit-limit')) viaInterceptor = response;
-      else await new Promise((done) => setTimeout(done, 100));
-    }
-    expect(viaInterceptor).toBeDefined();
-    expect(cacheControl(viaInterceptor!)).toMatch(/^public, max-age=\d+$/);
+    const viaInterceptor = await eventually(
+      'a hit served by the interceptor (with the rate-limit header) once the entry is due for refresh-ahead',
+      async () => {
+        const response = await t.http.get(path);
+        return response.headers.get('x-cache')?.startsWith('HIT') && response.headers.get('x-ratelimit-limit') && response;
+      },
+      { timeoutMs: 3 * RESTAURANT_TTL_SECONDS * 1000, intervalMs: 100 },
+    );
+    expect(cacheControl(viaInterceptor)).toMatch(/^public, max-age=\d+$/);
     // Due for refresh-ahead: less than a quarter of the TTL left.
-    expect(maxAge(viaInterceptor!)).toBeLessThanOrEqual(Math.ceil(RESTAURANT_TTL_SECONDS / 4));
+    expect(maxAge(viaInterceptor)).toBeLessThanOrEqual(Math.ceil(RESTAURANT_TTL_SECONDS / 4));
 
     // A public route's error is public but must be revalidated; a public uncached route likewise.
     const missing = await t.http.get('/restaurants/2147483647');

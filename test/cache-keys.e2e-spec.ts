@@ -43,7 +43,11 @@ describeWithServices('cache keys that no request can forge', () => {
   const vegan = new Map<string, number[]>();
 
   const createItem = async (app: TestApp, restaurant: number, body: Record<string, unknown>) => {
-    const response = await app.admin.post(`/restaurants/${restaurant}/menu-items`, { name: `Dish ${randomBytes(3).toString('hex')}`, price: 7, ...body });
+    const response = await app.admin.post(`/restaurants/${restaurant}/menu-items`, {
+      name: `Dish ${randomBytes(3).toString('hex')}`,
+      price: 7,
+      ...body,
+    });
     expect(response.status).toBe(201);
     return response.body as { id: number; category: string };
   };
@@ -67,7 +71,9 @@ describeWithServices('cache keys that no request can forge', () => {
       const made: number[] = [];
       for (let index = 0; index < 3; index++) made.push((await createItem(setup.writer, restaurant.body.id, { category: 'Desserts' })).id);
       desserts.set(setup.name, made);
-      vegan.set(setup.name, [(await createItem(setup.writer, restaurant.body.id, { category: 'Mains', is_vegan: true, is_vegetarian: true })).id]);
+      vegan.set(setup.name, [
+        (await createItem(setup.writer, restaurant.body.id, { category: 'Mains', is_vegan: true, is_vegetarian: true })).id,
+      ]);
     }
   });
 
@@ -106,7 +112,7 @@ describeWithServices('cache keys that no request can forge', () => {
     const legitimate = '/menu-items/category/Desserts?limit=20&skip=0';
     const forged = '/menu-items/category/Desserts%3Flimit%3D20%26skip%3D0';
 
-    it('the %3F case: a category holding the query does not fill the query\'s key', async () => {
+    it("the %3F case: a category holding the query does not fill the query's key", async () => {
       const { writer, readers } = setup();
       for (const app of readers) {
         const attack = await app.http.get(forged);
@@ -171,7 +177,9 @@ describeWithServices('cache keys that no request can forge', () => {
     const warmed = await a.admin.post('/enterprise/warming/predictive', { limit: 50 });
     expect(warmed.status).toBe(200);
     const chosen = (warmed.body.chosen as { path: string; status: number }[]).map((path) => path.path);
-    expect(chosen).toEqual(expect.arrayContaining(['/menu-items/category/Desserts?limit=20&skip=0', '/menu-items/category/Desserts%3Flimit%3D20%26skip%3D0']));
+    expect(chosen).toEqual(
+      expect.arrayContaining(['/menu-items/category/Desserts?limit=20&skip=0', '/menu-items/category/Desserts%3Flimit%3D20%26skip%3D0']),
+    );
     expect((warmed.body.chosen as { status: number }[]).every((path) => path.status === 200)).toBe(true);
     // What warming stored is what these anonymous requests would have stored: served as hits, each its own answer.
     for (const app of [a, b]) {

@@ -3,6 +3,7 @@ import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
+import { eventually } from './support/eventually.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -10,17 +11,6 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 const redisUrl = await servicesForMultiInstanceSuite('test/cache.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  throw new Error('condition not met in time');
-}
 
 let customerCounter = 0;
 const customerBody = () => {
@@ -105,7 +95,12 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
   });
 
   it('writes an updated restaurant through to the cache and no instance serves the old one', async () => {
-    const created = await a.admin.post('/restaurants', { name: 'Written Through', cuisine_type: 'Thai', address: '1 Main St', phone_number: '+1-555-0100' });
+    const created = await a.admin.post('/restaurants', {
+      name: 'Written Through',
+      cuisine_type: 'Thai',
+      address: '1 Main St',
+      phone_number: '+1-555-0100',
+    });
     const path = `/restaurants/${created.body.id}`;
     await a.http.get(path);
     await b.http.get(path);
@@ -256,7 +251,10 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       proxy = new TcpProxy(target.hostname, Number(target.port) || 6379);
       await proxy.start();
       c = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: prefix }, database: a.database });
-      await waitFor(async () => (await c.admin.get('/customers?limit=1')).headers.get('x-cache') !== null);
+      await eventually(
+        'the instance behind the proxy to answer with a cache outcome',
+        async () => (await c.admin.get('/customers?limit=1')).headers.get('x-cache') !== null,
+      );
     });
 
     afterAll(async () => {
@@ -282,12 +280,17 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     });
 
     it('a write through an instance whose Redis answers 150 ms late still reaches the others before it answers', async () => {
-      const created = await a.admin.post('/restaurants', { name: 'Slow Link', cuisine_type: 'Thai', address: '1 Main St', phone_number: '+1-555-0100' });
+      const created = await a.admin.post('/restaurants', {
+        name: 'Slow Link',
+        cuisine_type: 'Thai',
+        address: '1 Main St',
+        phone_number: '+1-555-0100',
+      });
       const path = `/restaurants/${created.body.id}`;
       await a.http.get(path);
       expect((await a.http.get(path)).headers.get('x-cache')).toBe('HIT-L1');
       // C over its earlier Redis trouble: its invalidation bus is up.
-      await waitFor(async () => c.app.get(TieredCache).redis!.busReady);
+      await eventually("C's invalidation bus to be ready", () => c.app.get(TieredCache).redis!.busReady);
       proxy.delayMs = 150;
       try {
         const updated = await c.admin.put(path, { name: 'Renamed Over A Slow Link' });
@@ -304,7 +307,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       const customer = await createCustomer(c);
       const path = `/customers/${customer.id}`;
       await c.admin.get(path);
-      await waitFor(async () => (await c.admin.get(path)).headers.get('x-cache') === 'HIT-L1');
+      await eventually('a hit in L1', async () => (await c.admin.get(path)).headers.get('x-cache') === 'HIT-L1');
 
       proxy.cut();
       const during: string[] = [];
@@ -321,8 +324,11 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       // Without the invalidation bus this instance cannot trust its L1: it reads the database.
       expect(during.slice(2).every((outcome) => outcome === 'MISS')).toBe(true);
 
-      proxy.restore();
-      await waitFor(async () => (await c.admin.get(path)).headers.get('x-cache')?.startsWith('HIT') ?? false, 10_000);
+      await proxy.restore();
+      await eventually(
+        'a cache hit once Redis is back',
+        async () => (await c.admin.get(path)).headers.get('x-cache')?.startsWith('HIT') ?? false,
+      );
       const after = await c.admin.get(path);
       expect(after.body.name).toBe('Written During Outage');
       // The invalidation deferred during the outage reached Redis: the other instances agree.

@@ -35,7 +35,12 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
     await redis.connect();
     t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ADMIN_TOKEN, CACHE_KEY_SECRET: KEY_SECRET } });
     const create = async (name: string) => {
-      const response = await t.admin.post('/restaurants', { name, cuisine_type: 'Indian', address: `2 ${name} Road`, phone_number: '+1-555-0100' });
+      const response = await t.admin.post('/restaurants', {
+        name,
+        cuisine_type: 'Indian',
+        address: `2 ${name} Road`,
+        phone_number: '+1-555-0100',
+      });
       expect(response.status).toBe(201);
       return response.body.id as number;
     };
@@ -44,7 +49,12 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
     menuItem = await insertMenuItem(t.db, restaurant);
     customer = await insertCustomer(t.db);
     inactiveCustomer = await insertCustomer(t.db, { is_active: false });
-    order = await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, order_status: 'delivered', items: [[menuItem, 2, '10.00']] });
+    order = await insertOrder(t.db, {
+      customer_id: customer,
+      restaurant_id: restaurant,
+      order_status: 'delivered',
+      items: [[menuItem, 2, '10.00']],
+    });
   });
 
   afterAll(async () => {
@@ -59,7 +69,12 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
     it('runs cache-aside on a sandbox entry of the first restaurant: cold, miss with a load, then a hit', async () => {
       const response = await get('/enterprise/patterns/cache-aside');
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ pattern: 'cache-aside', subject: `restaurant ${restaurant}`, cache_key: sandboxKey('cache-aside'), sandbox: true });
+      expect(response.body).toMatchObject({
+        pattern: 'cache-aside',
+        subject: `restaurant ${restaurant}`,
+        cache_key: sandboxKey('cache-aside'),
+        sandbox: true,
+      });
       expect(response.body.explanation).toContain(`${prefix}:_sandbox:`);
       expect(response.body.steps.map((step: { step: string; outcome: string | null }) => [step.step, step.outcome])).toEqual([
         ['start cold', null],
@@ -125,14 +140,19 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       const response = await post('/enterprise/invalidation/cascade', { entity: 'restaurant', id: restaurant });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ entity: 'restaurant', id: restaurant, event: 'restaurant.changed', deferred: false });
-      expect(response.body.tags).toEqual(expect.arrayContaining([`restaurant:${restaurant}`, 'restaurants:lists', 'analytics:popular-cuisines']));
+      expect(response.body.tags).toEqual(
+        expect.arrayContaining([`restaurant:${restaurant}`, 'restaurants:lists', 'analytics:popular-cuisines']),
+      );
       const removed = [`restaurants:restaurant:${restaurant}`, 'restaurants:restaurants', 'analytics:popular-cuisines'].sort();
       expect(response.body.removed_keys).toEqual(removed);
       expect(response.body).toMatchObject({ removed_l1: 3, removed_l2: 3 });
       for (const key of removed) expect(await entryExists(key)).toBe(false);
       expect(await entryExists(`restaurants:restaurant:${other}`)).toBe(true);
       const audit = await get('/cache/audit?cause=POST%20/enterprise/invalidation/cascade&limit=1');
-      expect(audit.body[0]).toMatchObject({ action: 'invalidate', reason: `admin: cascade of restaurant.changed for restaurant ${restaurant}` });
+      expect(audit.body[0]).toMatchObject({
+        action: 'invalidate',
+        reason: `admin: cascade of restaurant.changed for restaurant ${restaurant}`,
+      });
       expect([...audit.body[0].keys].sort()).toEqual(removed);
     });
 
@@ -185,7 +205,12 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       const first = await post('/enterprise/warming/predictive', { limit: 1 });
       expect(first.status).toBe(200);
       expect(first.body.chosen).toHaveLength(1);
-      expect(first.body.chosen[0]).toMatchObject({ path: `/restaurants/${other}/with-menu`, namespace: 'restaurants', status: 200, outcome: 'MISS' });
+      expect(first.body.chosen[0]).toMatchObject({
+        path: `/restaurants/${other}/with-menu`,
+        namespace: 'restaurants',
+        status: 200,
+        outcome: 'MISS',
+      });
       expect(first.body.chosen[0].score).toBeGreaterThan(4.9);
       expect(first.body.chosen[0].reason).toContain('not fresh');
 
@@ -205,7 +230,13 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       const response = await get('/enterprise/analytics/patterns');
       expect(response.status).toBe(200);
       const menuItems = response.body.namespaces.find((namespace: { namespace: string }) => namespace.namespace === 'menu-items');
-      expect(menuItems.hottest[0]).toMatchObject({ path, accesses: 4, hits: 3, misses: 1, cache_key: `menu-items:restaurant-menu:${other}` });
+      expect(menuItems.hottest[0]).toMatchObject({
+        path,
+        accesses: 4,
+        hits: 3,
+        misses: 1,
+        cache_key: `menu-items:restaurant-menu:${other}`,
+      });
       expect(menuItems.hottest[0].expected_next_5_min).toBeGreaterThan(1);
       const minute = menuItems.timeline.at(-1);
       expect(minute.reads).toBeGreaterThanOrEqual(4);
@@ -254,12 +285,21 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
         shared_policies: ['customers'],
       });
       const own = await get(`/enterprise/security/validate/sessions?user_id=${customer}`);
-      expect(own.body).toMatchObject({ namespace: 'sessions', allowed: true, scope: 'own', owner: `customer:${customer}`, shared_policies: [] });
+      expect(own.body).toMatchObject({
+        namespace: 'sessions',
+        allowed: true,
+        scope: 'own',
+        owner: `customer:${customer}`,
+        shared_policies: [],
+      });
       expect(own.body.session_policies).toEqual(expect.arrayContaining(['customer', 'customer-orders', 'realtime-notifications']));
     });
 
     it('keeps inactive customers out', async () => {
-      expect((await get(`/enterprise/security/validate/deliveries?user_id=${customer}`)).body).toMatchObject({ allowed: true, scope: 'shared' });
+      expect((await get(`/enterprise/security/validate/deliveries?user_id=${customer}`)).body).toMatchObject({
+        allowed: true,
+        scope: 'shared',
+      });
       expect((await get(`/enterprise/security/validate/search?user_id=${inactiveCustomer}`)).body).toMatchObject({ allowed: false });
     });
 
@@ -299,12 +339,14 @@ describeWithRedis('enterprise endpoints over real Redis and Postgres', () => {
       }
     });
 
-    it.each([{ namespace: 'nope', key: 'a' }, { namespace: 'sessions', key: '' }, { namespace: 'sessions' }, { namespace: 'sessions', key: 5 }])(
-      'refuses the secure-key body %j',
-      async (body) => {
-        expect((await post('/enterprise/security/secure-key', body)).status).toBe(400);
-      },
-    );
+    it.each([
+      { namespace: 'nope', key: 'a' },
+      { namespace: 'sessions', key: '' },
+      { namespace: 'sessions' },
+      { namespace: 'sessions', key: 5 },
+    ])('refuses the secure-key body %j', async (body) => {
+      expect((await post('/enterprise/security/secure-key', body)).status).toBe(400);
+    });
   });
 
   describe('without data', () => {

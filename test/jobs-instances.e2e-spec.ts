@@ -9,9 +9,9 @@ import { type JobName } from '../src/jobs/job-schedule.js';
 import { QUIET_JOB_INTERVALS_MS, QUIET_JOBS_ENV } from './support/jobs.js';
 import { JobScheduler } from '../src/jobs/job-scheduler.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
+import { eventually, sleep } from './support/eventually.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
-
 
 /*
  * Two instances sharing Postgres and Redis: start-up warming on an instance that starts with data,
@@ -21,7 +21,6 @@ import { servicesForMultiInstanceSuite } from './support/services.js';
 
 const redisUrl = await servicesForMultiInstanceSuite('test/jobs-instances.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const ADMIN_TOKEN = 'jobs-instances-admin-token-0123456789';
 const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
@@ -70,17 +69,26 @@ describeWithRedis('jobs across two instances', () => {
     const since = new Date();
     const statsOf = async (app: TestApp, job: JobName) =>
       (await app.admin.get('/jobs')).body.find((status: Json) => status.name === job).this_instance;
-    const before = new Map(await Promise.all(jobs.flatMap((job) => [a, b].map(async (app) => [`${job}@${app.admin.baseUrl}`, await statsOf(app, job)] as const))));
+    const before = new Map(
+      await Promise.all(
+        jobs.flatMap((job) => [a, b].map(async (app) => [`${job}@${app.admin.baseUrl}`, await statsOf(app, job)] as const)),
+      ),
+    );
     for (const app of [a, b]) app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, interval])));
 
     const runsOf = async (job: JobName) =>
-      (await a.db.query(
+      a.db.query<{ started_at: Date; instance: string }[]>(
         `SELECT started_at, instance FROM job_runs WHERE job = $1 AND trigger = 'schedule' AND started_at >= $2 ORDER BY started_at`,
         [job, since],
-      )) as { started_at: Date; instance: string }[];
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && (await Promise.all(jobs.map(runsOf))).some((runs) => runs.length < 6)) await sleep(100);
-    for (const app of [a, b]) app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, QUIET_JOB_INTERVALS_MS[job]])));
+      );
+    await eventually('6 scheduled runs of each job', async () => (await Promise.all(jobs.map(runsOf))).every((runs) => runs.length >= 6), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    for (const app of [a, b])
+      app.app.get(JobScheduler).reschedule(Object.fromEntries(jobs.map((job) => [job, QUIET_JOB_INTERVALS_MS[job]])));
+    // Time passing: a tick of the short interval that was already due when the schedule changed
+    // fires within one interval; its run must be in the counts compared below.
     await sleep(interval);
 
     for (const job of jobs) {
@@ -97,7 +105,8 @@ describeWithRedis('jobs across two instances', () => {
         const appTicks = stats.ticks - earlier.ticks;
         expect(appTicks).toBeGreaterThanOrEqual(runs.length - 1);
         ticked += appTicks;
-        skipped += Object.values(stats.skipped as Record<string, number>).reduce((sum, n) => sum + n, 0) -
+        skipped +=
+          Object.values(stats.skipped as Record<string, number>).reduce((sum, n) => sum + n, 0) -
           Object.values(earlier.skipped as Record<string, number>).reduce((sum, n) => sum + n, 0);
       }
       expect([job, ticked - skipped]).toEqual([job, runs.length]);
@@ -122,7 +131,10 @@ describeWithRedis('jobs across two instances', () => {
     await holding;
     try {
       const busy = await b.admin.post('/jobs/warm-popular/run', undefined, admin);
-      expect([busy.status, busy.body.message]).toEqual([409, 'Job warm-popular is already running on another instance; try again when it has finished']);
+      expect([busy.status, busy.body.message]).toEqual([
+        409,
+        'Job warm-popular is already running on another instance; try again when it has finished',
+      ]);
     } finally {
       release();
       await held;

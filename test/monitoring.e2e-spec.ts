@@ -2,21 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { hitRatioOf } from '../src/cache/hit-ratio.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
+import { eventually } from './support/eventually.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { redisForSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error('condition not met in time');
-}
 
 /** The value of one sample line of the exposition, e.g. sample(text, 'x_total', { namespace: 'a' }). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -90,7 +80,10 @@ describe('health and metrics', () => {
     expect(outcomes.filter((outcome) => outcome.startsWith('HIT-'))).toHaveLength(8);
 
     const text = (await t.admin.get('/metrics')).text;
-    expect(sample(text, 'tiffin_cache_misses_total', { namespace: 'restaurants' })! - sample(before, 'tiffin_cache_misses_total', { namespace: 'restaurants' })!).toBe(4);
+    expect(
+      sample(text, 'tiffin_cache_misses_total', { namespace: 'restaurants' })! -
+        sample(before, 'tiffin_cache_misses_total', { namespace: 'restaurants' })!,
+    ).toBe(4);
     expect(hits(text) - hits(before)).toBe(8);
     const counted = t.app.get(CacheMetrics).of('restaurants');
     expect(sample(text, 'tiffin_cache_hits_total', { namespace: 'restaurants', tier: 'l1' })).toBe(counted.hits_l1);
@@ -100,7 +93,9 @@ describe('health and metrics', () => {
     expect(sample(text, 'tiffin_cache_load_seconds_total', { namespace: 'restaurants' })).toBeCloseTo(counted.load_time_ms / 1000, 6);
     expect(sample(text, 'tiffin_cache_misses_total', { namespace: 'orders' })).toBe(0);
     expect(sample(text, 'tiffin_cache_hit_ratio', { namespace: 'restaurants' })).toBe(hitRatioOf(counted));
-    const overall = (await t.admin.get('/cache/metrics/hit-ratio')).body.namespaces.find((row: { namespace: string }) => row.namespace === 'restaurants');
+    const overall = (await t.admin.get('/cache/metrics/hit-ratio')).body.namespaces.find(
+      (row: { namespace: string }) => row.namespace === 'restaurants',
+    );
     expect(overall.hit_ratio).toBeCloseTo(hitRatioOf(counted)!, 4);
 
     const l1 = t.app.get(TieredCache).l1;
@@ -162,12 +157,18 @@ const redisUrl = await redisForSuite('test/monitoring.e2e-spec.ts (readiness whi
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 describeWithRedis('readiness while Redis is unreachable', () => {
-  const proxy = new TcpProxy(new URL(redisUrl ?? 'redis://127.0.0.1:6379').hostname, Number(new URL(redisUrl ?? 'redis://127.0.0.1:6379').port) || 6379);
+  const proxy = new TcpProxy(
+    new URL(redisUrl ?? 'redis://127.0.0.1:6379').hostname,
+    Number(new URL(redisUrl ?? 'redis://127.0.0.1:6379').port) || 6379,
+  );
   let t: TestApp;
   beforeAll(async () => {
     await proxy.start();
     t = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: `tiffin-monitoring-${process.pid}` } });
-    await waitFor(async () => (await t.admin.get('/health/ready')).status === 200);
+    await eventually('readiness to report 200', async () => (await t.admin.get('/health/ready')).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -185,7 +186,11 @@ describeWithRedis('readiness while Redis is unreachable', () => {
     // Anyone else sees the state and a short reason, no driver message (hosts, ports).
     const anonymous = await t.http.get('/health/ready');
     expect(anonymous.status).toBe(503);
-    expect(anonymous.body.error.redis).toEqual({ status: 'down', responseTime: expect.any(Number), message: expect.stringMatching(/^(timeout|unavailable)$/) });
+    expect(anonymous.body.error.redis).toEqual({
+      status: 'down',
+      responseTime: expect.any(Number),
+      message: expect.stringMatching(/^(timeout|unavailable)$/),
+    });
     expect(anonymous.body.details.redis).toEqual(anonymous.body.error.redis);
     expect(anonymous.text).not.toContain('127.0.0.1');
     expect((await t.admin.get('/health')).status).toBe(200);
@@ -195,8 +200,11 @@ describeWithRedis('readiness while Redis is unreachable', () => {
     expect(sample(metrics, 'tiffin_dependency_round_trip_seconds', { dependency: 'redis' })).toBeUndefined();
     expect(sample(metrics, 'tiffin_dependency_up', { dependency: 'postgres' })).toBe(1);
 
-    proxy.restore();
-    await waitFor(async () => (await t.admin.get('/health/ready')).status === 200);
+    await proxy.restore();
+    await eventually('readiness to report 200 once Redis is back', async () => (await t.admin.get('/health/ready')).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
     expect((await t.admin.get('/health/ready')).body.details.redis.status).toBe('up');
   });
 });

@@ -28,7 +28,21 @@ interface DashboardPanel {
 /** Series Prometheus makes itself, never exported by the app. */
 const PROMETHEUS_OWN = new Set(['up']);
 
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+]);
 
 /**
  * The metric names a PromQL expression selects: what is left once strings, label matchers, range
@@ -49,7 +63,9 @@ function metricNames(expr: string): string[] {
 const rules: PrometheusRule[] = parse(readFileSync(RULES_FILE, 'utf8')).groups.flatMap((group: { rules: PrometheusRule[] }) => group.rules);
 const dashboard: { panels: DashboardPanel[] } = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8'));
 const panels = (list: DashboardPanel[]): DashboardPanel[] => list.flatMap((panel) => [panel, ...panels(panel.panels ?? [])]);
-const dashboardQueries = panels(dashboard.panels).flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })));
+const dashboardQueries = panels(dashboard.panels).flatMap((panel) =>
+  (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })),
+);
 const recorded = new Set(rules.flatMap((rule) => (rule.record ? [rule.record] : [])));
 
 /** Every metric name the dashboard and the rules use, with where it is used. */
@@ -148,7 +164,7 @@ describeWithRedis('every metric the dashboard and the rules use is in /metrics',
     expect((await t.admin.post('/jobs/cleanup/run')).status).toBe(200);
 
     const text = (await t.admin.get('/metrics')).text;
-    const exported = new Set(text.split('\n').flatMap((line) => (/^[a-zA-Z_][\w]*(?=[{ ])/.exec(line) ?? [])));
+    const exported = new Set(text.split('\n').flatMap((line) => /^[a-zA-Z_][\w]*(?=[{ ])/.exec(line) ?? []));
     const missing = [...usedNames()]
       .filter(([name]) => !name.includes(':') && !PROMETHEUS_OWN.has(name) && !exported.has(name))
       .map(([name, where]) => `${name} (${where.join(', ')})`);

@@ -59,7 +59,11 @@ describe('the OpenAPI document against the wire, every operation and caller', ()
       order_items: [{ menu_item_id: 5, quantity: 1 }],
     });
     expect(order.status).toBe(201);
-    tokens.set('anonymous', undefined).set('customer', customer.tokens.access_token).set('owner', owner.tokens.access_token).set('admin', TEST_ADMIN_TOKEN);
+    tokens
+      .set('anonymous', undefined)
+      .set('customer', customer.tokens.access_token)
+      .set('owner', owner.tokens.access_token)
+      .set('admin', TEST_ADMIN_TOKEN);
     const fixture = { restaurant: 1, customer: 1, order: 1, menuItem: 1 };
     ids
       .set('anonymous', fixture)
@@ -105,7 +109,11 @@ describe('the OpenAPI document against the wire, every operation and caller', ()
       case 'string':
         return schema.format === 'date' ? '2024-01-15' : schema.format === 'date-time' ? '2024-01-15T12:00:00.000Z' : 'text';
       default:
-        return depth > 4 || !schema.properties ? {} : Object.fromEntries(Object.entries(schema.properties).map(([key, property]) => [key, exampleOf(property, undefined, depth + 1)]));
+        return depth > 4 || !schema.properties
+          ? {}
+          : Object.fromEntries(
+              Object.entries(schema.properties).map(([key, property]) => [key, exampleOf(property, undefined, depth + 1)]),
+            );
     }
   }
 
@@ -115,7 +123,12 @@ describe('the OpenAPI document against the wire, every operation and caller', ()
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const abort = new AbortController();
-    const response = await fetch(t.http.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: abort.signal });
+    const response = await fetch(t.http.baseUrl + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: abort.signal,
+    });
     let text: string;
     if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
       // A stream stays open: what arrives within a few seconds (the opening events) is judged.
@@ -156,7 +169,8 @@ describe('the OpenAPI document against the wire, every operation and caller', ()
       statuses.set(String(response.status), (statuses.get(String(response.status)) ?? 0) + 1);
       const verdict = contract.check(response);
       if (!verdict.operation) mismatches.push(`${caller} ${response.method} ${response.path}: no documented operation`);
-      for (const problem of verdict.problems) mismatches.push(`${caller} ${response.method} ${response.path} → ${response.status}: ${problem}`);
+      for (const problem of verdict.problems)
+        mismatches.push(`${caller} ${response.method} ${response.path} → ${response.status}: ${problem}`);
     };
     for (const { method, path: template } of operations) {
       const op = api.operations().find((candidate) => candidate.method === method && candidate.path === template)!;
@@ -180,8 +194,10 @@ describe('the OpenAPI document against the wire, every operation and caller', ()
     }
     for (const [method, path] of REFUSALS) judge('admin', await call('admin', method, path));
     console.log(
-      `OpenAPI conformance: ${operations.length} operations, ${requests} requests (statuses ${[...statuses].sort().map(([status, count]) => `${status}×${count}`).join(' ')}), ${mismatches.length} mismatches` +
-        (mismatches.length ? `\n${mismatches.join('\n')}` : ''),
+      `OpenAPI conformance: ${operations.length} operations, ${requests} requests (statuses ${[...statuses]
+        .sort()
+        .map(([status, count]) => `${status}×${count}`)
+        .join(' ')}), ${mismatches.length} mismatches` + (mismatches.length ? `\n${mismatches.join('\n')}` : ''),
     );
     expect(mismatches).toEqual([]);
     expect(operations.length).toBeGreaterThanOrEqual(100);

@@ -10,6 +10,7 @@ import { JOB_NAMES } from '../src/jobs/job-schedule.js';
 import { createAccount, TEST_PASSWORD } from './support/accounts.js';
 import { insertCustomer, insertMenuItem, insertRestaurant } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /*
  * The operations page in a real browser: Debian's Chromium driven by playwright-core. Outside CI a
@@ -39,7 +40,11 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
 
   /** A browser context at this width, watching for script errors and CSP violations. */
   async function openPage(width: number, colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width, height: width > 800 ? 900 : 812 }, colorScheme, reducedMotion: 'reduce' });
+    const context = await browser.newContext({
+      viewport: { width, height: width > 800 ? 900 : 812 },
+      colorScheme,
+      reducedMotion: 'reduce',
+    });
     const page = await context.newPage();
     page.on('console', (message) => {
       // The 409 of a job already running is an answer the page shows, not a fault.
@@ -143,7 +148,9 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       await showView(page, 'jobs');
       const jobs = (await t.admin.get('/jobs')).body as { name: string; interval_ms: number }[];
       await page.waitForSelector(`tr[data-job="${JOB_NAMES[0]}"]`);
-      expect(await page.locator('tr[data-job]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job')))).toEqual(jobs.map((job) => job.name));
+      expect(await page.locator('tr[data-job]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job')))).toEqual(
+        jobs.map((job) => job.name),
+      );
       for (const job of jobs) expect(await numberIn(page, `tr[data-job="${job.name}"] [data-field="every"]`)).toBe(job.interval_ms);
 
       // Cache: with no reads in between, the table settles on the counters of GET /cache/stats/namespaces.
@@ -154,7 +161,9 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       for (const row of busy) {
         for (const field of ['hits_l1', 'hits_l2', 'misses']) {
           await page.waitForFunction(
-            ([namespace, name, value]) => document.querySelector(`tr[data-namespace="${namespace}"] [data-field="${name}"]`)?.getAttribute('data-value') === String(value),
+            ([namespace, name, value]) =>
+              document.querySelector(`tr[data-namespace="${namespace}"] [data-field="${name}"]`)?.getAttribute('data-value') ===
+              String(value),
             [row.namespace, field, row[field]] as const,
             { timeout: 5000 },
           );
@@ -166,7 +175,9 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       const live = (await t.admin.get('/realtime/live-orders')).body as { orders: { id: number }[] }[];
       const ids = live.flatMap((group) => group.orders.map((order) => String(order.id)));
       await page.waitForSelector(`[data-order-id="${ids[0]}"]`);
-      expect((await page.locator('[data-order-id]').evaluateAll((items) => items.map((item) => item.getAttribute('data-order-id')))).sort()).toEqual(ids.sort());
+      expect(
+        (await page.locator('[data-order-id]').evaluateAll((items) => items.map((item) => item.getAttribute('data-order-id')))).sort(),
+      ).toEqual(ids.sort());
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -205,7 +216,9 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       await traffic(3);
       await showView(page, 'cache');
       const entries = 'tr[data-namespace="restaurants"] [data-field="entries"]';
-      await page.waitForFunction((selector) => Number(document.querySelector(selector)?.getAttribute('data-value')) > 0, entries, { timeout: 10_000 });
+      await page.waitForFunction((selector) => Number(document.querySelector(selector)?.getAttribute('data-value')) > 0, entries, {
+        timeout: 10_000,
+      });
       const before = await numberIn(page, entries);
       await page.selectOption('#keys-namespace', 'restaurants');
       await page.click('#keys-load');
@@ -224,8 +237,14 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       // Jobs: a run, then a 409 shown as "running elsewhere" while another run holds the lock.
       await showView(page, 'jobs');
       await page.click('tr[data-job="cleanup"] button');
-      await page.waitForFunction(() => document.querySelector('tr[data-job="cleanup"] [data-field="outcome"]')?.getAttribute('data-value') === 'succeeded', undefined, { timeout: 10_000 });
-      const cleanup = ((await t.admin.get('/jobs')).body as { name: string; last_run: { trigger: string } | null }[]).find((job) => job.name === 'cleanup');
+      await page.waitForFunction(
+        () => document.querySelector('tr[data-job="cleanup"] [data-field="outcome"]')?.getAttribute('data-value') === 'succeeded',
+        undefined,
+        { timeout: 10_000 },
+      );
+      const cleanup = ((await t.admin.get('/jobs')).body as { name: string; last_run: { trigger: string } | null }[]).find(
+        (job) => job.name === 'cleanup',
+      );
       expect(cleanup?.last_run?.trigger).toBe('manual');
       let release!: () => void;
       const held = t.app.get(DistributedLock).runExclusive('job:warm-popular', 10_000, () => new Promise<void>((done) => (release = done)));
@@ -247,7 +266,9 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       await screenshot(page, 'alerts-1440');
       await page.click(`li[data-alert-id="${alertId}"] button[data-action="acknowledge"]`);
       await page.waitForSelector(`li[data-alert-id="${alertId}"][data-status="acknowledged"]`, { timeout: 5000 });
-      expect(((await t.admin.get('/alerts')).body as { id: number; status: string }[]).find((alert) => String(alert.id) === alertId)?.status).toBe('acknowledged');
+      expect(
+        ((await t.admin.get('/alerts')).body as { id: number; status: string }[]).find((alert) => String(alert.id) === alertId)?.status,
+      ).toBe('acknowledged');
 
       // Keyboard: the arrow keys move along the tabs and show their view.
       await page.focus('#tab-alerts');
@@ -259,12 +280,13 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
       expect(refreshToken).toBeDefined();
       await page.click('#signout');
       await page.waitForSelector('#signin-view:not([hidden])');
-      let refreshed = await t.http.post('/auth/refresh', { refresh_token: refreshToken });
-      for (let attempt = 0; refreshed.status !== 401 && attempt < 50; attempt++) {
-        await new Promise((done) => setTimeout(done, 100));
-        refreshed = await t.http.post('/auth/refresh', { refresh_token: refreshToken });
-      }
-      expect(refreshed.status).toBe(401);
+      await eventually(
+        'the signed-out refresh token to be refused',
+        async () => (await t.http.post('/auth/refresh', { refresh_token: refreshToken })).status === 401,
+        {
+          intervalMs: 100,
+        },
+      );
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -295,7 +317,10 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
               !insideScroller(node) &&
               !(node.parentElement && node.parentElement.getBoundingClientRect().right > width + 1),
           );
-          return { by: document.documentElement.scrollWidth - width, elements: sticking.map((node) => `${node.tagName.toLowerCase()}#${node.id}.${node.className}`) };
+          return {
+            by: document.documentElement.scrollWidth - width,
+            elements: sticking.map((node) => `${node.tagName.toLowerCase()}#${node.id}.${node.className}`),
+          };
         });
         expect({ view, overflow }).toEqual({ view, overflow: { by: 0, elements: [] } });
         await screenshot(page, `${view}-375`);

@@ -69,7 +69,9 @@ describe('operations page', () => {
       const anonymous = await SseClient.open(`${t.http.baseUrl}/ops/stream`);
       expect(anonymous.status).toBe(401);
       const signedIn = await registerCustomer(t);
-      const customerStream = await SseClient.open(`${t.http.baseUrl}/ops/stream`, { authorization: `Bearer ${signedIn.tokens.access_token}` });
+      const customerStream = await SseClient.open(`${t.http.baseUrl}/ops/stream`, {
+        authorization: `Bearer ${signedIn.tokens.access_token}`,
+      });
       expect(customerStream.status).toBe(403);
     });
 
@@ -81,7 +83,9 @@ describe('operations page', () => {
         order_items: [{ menu_item_id: dish, quantity: 2 }],
       });
       expect(placed.status).toBe(201);
-      await t.db.query(`INSERT INTO alerts (rule, severity, status, message, value, threshold) VALUES ('api_response_time', 'warning', 'open', 'p95 high', 900, 500)`);
+      await t.db.query(
+        `INSERT INTO alerts (rule, severity, status, message, value, threshold) VALUES ('api_response_time', 'warning', 'open', 'p95 high', 900, 500)`,
+      );
       const stream = await SseClient.open(`${t.http.baseUrl}/ops/stream`, { authorization: `Bearer ${account.tokens.access_token}` });
       try {
         expect(stream.status).toBe(200);
@@ -99,13 +103,19 @@ describe('operations page', () => {
         expect(snapshot.viewers).toBe(1);
         const jobs = await t.admin.get('/jobs');
         expect(snapshot.jobs.map((job: { name: string }) => job.name)).toEqual([...JOB_NAMES]);
-        expect(snapshot.jobs.map((job: { interval_ms: number }) => job.interval_ms)).toEqual(jobs.body.map((job: { interval_ms: number }) => job.interval_ms));
+        expect(snapshot.jobs.map((job: { interval_ms: number }) => job.interval_ms)).toEqual(
+          jobs.body.map((job: { interval_ms: number }) => job.interval_ms),
+        );
         expect(snapshot.live_orders).toEqual((await t.admin.get('/realtime/live-orders')).body);
-        expect(snapshot.live_orders.flatMap((group: { orders: { id: number }[] }) => group.orders.map((order) => order.id))).toContain(placed.body.id);
+        expect(snapshot.live_orders.flatMap((group: { orders: { id: number }[] }) => group.orders.map((order) => order.id))).toContain(
+          placed.body.id,
+        );
         expect(snapshot.alerts.items[0]).toMatchObject({ rule: 'api_response_time', status: 'open' });
         expect(snapshot.alerts.items).toEqual((await t.admin.get('/alerts?limit=100')).body);
         const namespaces = (await t.admin.get('/cache/stats/namespaces')).body.namespaces;
-        expect(snapshot.cache.namespaces.map((row: { namespace: string }) => row.namespace)).toEqual(namespaces.map((row: { namespace: string }) => row.namespace));
+        expect(snapshot.cache.namespaces.map((row: { namespace: string }) => row.namespace)).toEqual(
+          namespaces.map((row: { namespace: string }) => row.namespace),
+        );
       } finally {
         stream.close();
       }

@@ -106,7 +106,9 @@ describe('orders', () => {
       expect(fetched.text).toBe(response.text);
       const [row] = await t.db.query(`SELECT total_amount::text AS total FROM orders WHERE id = $1`, [id]);
       expect(row.total).toBe('39.27');
-      expect(events).toContainEqual(expect.objectContaining({ type: 'order.placed', order_id: id, customer_id: customerId, restaurant_id: restaurantId }));
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'order.placed', order_id: id, customer_id: customerId, restaurant_id: restaurantId }),
+      );
     });
 
     it('answers the path without the trailing slash too', async () => {
@@ -160,7 +162,11 @@ describe('orders', () => {
       ['quantity a string', { order_items: [{ menu_item_id: 1, quantity: '2' }] }, 'order_items.0.quantity'],
       ['quantity missing', { order_items: [{ menu_item_id: 1 }] }, 'order_items.0.quantity'],
       ['menu_item_id missing', { order_items: [{ menu_item_id: 1, quantity: 1 }, { quantity: 1 }] }, 'order_items.1.menu_item_id'],
-      ['special_requests too long', { order_items: [{ menu_item_id: 1, quantity: 1, special_requests: 'a'.repeat(501) }] }, 'order_items.0.special_requests'],
+      [
+        'special_requests too long',
+        { order_items: [{ menu_item_id: 1, quantity: 1, special_requests: 'a'.repeat(501) }] },
+        'order_items.0.special_requests',
+      ],
       ['an unknown field in a line', { order_items: [{ menu_item_id: 1, quantity: 1, item_price: 0.01 }] }, 'order_items.0.item_price'],
     ])('refuses %s with a 400 naming the field', async (_case, values, field) => {
       const before = await orderCount();
@@ -236,7 +242,12 @@ describe('orders', () => {
       const before = await orderCount();
       const response = await placeOrder(
         customerId,
-        validOrder({ order_items: [{ menu_item_id: pizzaId, quantity: 1 }, { menu_item_id: unavailableId, quantity: 1 }] }),
+        validOrder({
+          order_items: [
+            { menu_item_id: pizzaId, quantity: 1 },
+            { menu_item_id: unavailableId, quantity: 1 },
+          ],
+        }),
       );
       expect(response.status).toBe(409);
       expect(response.body.message).toBe(`Menu item ${unavailableId} (Garlic Bread) is not available`);
@@ -271,7 +282,12 @@ describe('orders', () => {
     it('lists the lines by id and shows the current menu item name', async () => {
       const placed = await placeOrder(
         customerId,
-        validOrder({ order_items: [{ menu_item_id: sodaId, quantity: 1 }, { menu_item_id: pizzaId, quantity: 2 }] }),
+        validOrder({
+          order_items: [
+            { menu_item_id: sodaId, quantity: 1 },
+            { menu_item_id: pizzaId, quantity: 2 },
+          ],
+        }),
       );
       const fetched = await t.admin.get(`/orders/${placed.body.id}`);
       expect(fetched.body.order_items.map((item: { menu_item_id: number }) => item.menu_item_id)).toEqual([sodaId, pizzaId]);
@@ -288,10 +304,7 @@ describe('orders', () => {
       expect((await setStatus(id, { order_status: 'confirmed' })).status).toBe(200);
       expect((await setStatus(id, { order_status: 'cancelled' })).status).toBe(200);
       expect((await setStatus(id, { order_status: 'preparing' })).status).toBe(409);
-      const history = await t.db.query(
-        `SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1 ORDER BY id`,
-        [id],
-      );
+      const history = await t.db.query(`SELECT from_status, to_status FROM order_status_changes WHERE order_id = $1 ORDER BY id`, [id]);
       expect(history.map((row: { from_status: string | null; to_status: string }) => [row.from_status, row.to_status])).toEqual([
         [null, 'placed'],
         ['placed', 'confirmed'],

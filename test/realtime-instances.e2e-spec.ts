@@ -8,6 +8,7 @@ import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { SseClient } from './realtime-support.js';
 import { TEST_ADMIN_TOKEN } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
@@ -19,7 +20,6 @@ const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 const redisUrl = await servicesForMultiInstanceSuite('test/realtime-instances.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describeWithRedis('real-time across two instances', () => {
   const prefix = `tiffin-realtime-${randomBytes(4).toString('hex')}`;
@@ -33,12 +33,11 @@ describeWithRedis('real-time across two instances', () => {
     b = await startTestApp({ env, database: a.database });
     build = new TiffinBuilder(a.admin);
     // Readiness, not correctness: each instance hears the other once its Redis subscriber is up.
-    const deadline = Date.now() + 10_000;
-    for (const app of [a, b]) {
-      while (!app.app.get(TieredCache).redis?.busReady) {
-        if (Date.now() > deadline) throw new Error('the Redis bus never came up');
-        await sleep(25);
-      }
+    for (const [name, app] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
+      await eventually(`the Redis bus of ${name}`, () => app.app.get(TieredCache).redis?.busReady, { intervalMs: 25 });
     }
   });
   afterAll(async () => {
@@ -54,10 +53,22 @@ describeWithRedis('real-time across two instances', () => {
     const order = await build.order(customer.id, r.id, [[dish.id, 1]]);
     const stream = await SseClient.open(`${a.admin.baseUrl}/realtime/orders/${order.id}/events`, ADMIN);
     try {
-      expect(await stream.next(1)).toEqual({ type: 'status', data: { order_id: order.id, order_status: 'placed', from_status: null, is_final: false } });
+      expect(await stream.next(1)).toEqual({
+        type: 'status',
+        data: { order_id: order.id, order_status: 'placed', from_status: null, is_final: false },
+      });
       expectStatus(await b.admin.put(`/orders/${order.id}/status`, { order_status: 'confirmed' }), 200, 'confirm through B');
-      expect((await stream.next(2)).data).toEqual({ order_id: order.id, order_status: 'confirmed', from_status: 'placed', is_final: false });
-      expectStatus(await b.admin.post(`/realtime/update-order-status/${order.id}`, { order_status: 'preparing' }), 200, 'prepare through B');
+      expect((await stream.next(2)).data).toEqual({
+        order_id: order.id,
+        order_status: 'confirmed',
+        from_status: 'placed',
+        is_final: false,
+      });
+      expectStatus(
+        await b.admin.post(`/realtime/update-order-status/${order.id}`, { order_status: 'preparing' }),
+        200,
+        'prepare through B',
+      );
       expect((await stream.next(3)).data).toMatchObject({ order_status: 'preparing', from_status: 'confirmed' });
       await build.setStatus(order.id, 'out_for_delivery', b.admin);
       await build.setStatus(order.id, 'delivered', b.admin);

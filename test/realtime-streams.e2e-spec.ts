@@ -7,6 +7,7 @@ import { createOwner, registerCustomer, type SignedIn } from './support/accounts
 import { insertMenuItem, insertOrder, insertRestaurant } from './support/fixtures.js';
 import { SseClient } from './realtime-support.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * Bounded event streams: a cap per principal and per instance (429 with Retry-After beyond), slots
@@ -27,13 +28,6 @@ describe('Realtime: bounded event streams', () => {
     const client = await SseClient.open(url(), auth(accessToken));
     open.push(client);
     return client;
-  }
-  async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((done) => setTimeout(done, 20));
-    }
   }
 
   beforeAll(async () => {
@@ -74,21 +68,23 @@ describe('Realtime: bounded event streams', () => {
 
     // A closed stream frees its slot: the customer may open one again.
     first.close();
-    await until(() => limits.open() === 2, 'the closed stream to release its slot');
+    await eventually('the closed stream to release its slot', () => limits.open() === 2, { intervalMs: 20 });
     const again = await stream(customer.tokens.access_token);
     expect(again.status).toBe(200);
     await again.next(1);
 
     for (const client of [second, owners, again]) client.close();
-    await until(() => limits.open() === 0, 'every slot to be released');
+    await eventually('every slot to be released', () => limits.open() === 0, { intervalMs: 20 });
   });
 
   it('ends a stream with a "reconnect" event when the access token that opened it expires, and frees its slot', async () => {
     // A token of the customer that expires in 2 s, signed with the app's own key.
-    const shortLived = t.app.get(JwtService).sign(
-      { sub: String(customer.account.id), role: 'customer', cid: customer.customer.id, jti: randomUUID() },
-      { algorithm: 'HS256', issuer: TOKEN_ISSUER, expiresIn: 2 },
-    );
+    const shortLived = t.app
+      .get(JwtService)
+      .sign(
+        { sub: String(customer.account.id), role: 'customer', cid: customer.customer.id, jti: randomUUID() },
+        { algorithm: 'HS256', issuer: TOKEN_ISSUER, expiresIn: 2 },
+      );
     const opened = Date.now();
     const client = await stream(shortLived);
     expect(client.status).toBe(200);
@@ -97,6 +93,8 @@ describe('Realtime: bounded event streams', () => {
     await client.end();
     // Not before the token's expiry (exp is in whole seconds: at most 1 s early).
     expect(Date.now() - opened).toBeGreaterThanOrEqual(1_000);
-    await until(() => limits.open(`customer:${customer.customer.id}`) === 0, 'the ended stream to release its slot');
+    await eventually('the ended stream to release its slot', () => limits.open(`customer:${customer.customer.id}`) === 0, {
+      intervalMs: 20,
+    });
   });
 });

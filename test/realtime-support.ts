@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually.js';
 /*
  * A small server-sent-events client for the real-time suites: reads a text/event-stream over
  * fetch and hands out each event (type and parsed JSON data) or comment as it arrives.
@@ -54,11 +55,7 @@ export class SseClient {
 
   /** Waits for the server to end the stream. */
   async end(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.ended) {
-      if (Date.now() > deadline) throw new Error(`the stream did not end within ${timeoutMs} ms`);
-      await new Promise((done) => setTimeout(done, 20));
-    }
+    await eventually('the server to end the stream', () => this.ended, { timeoutMs, intervalMs: 20 });
   }
 
   close(): void {

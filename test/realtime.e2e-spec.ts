@@ -42,7 +42,8 @@ describe('real-time routes', () => {
     await cache.invalidate([T.restaurantLoad(restaurantId)], 'test: the clock moved');
   }
 
-  const availability = async (id: number) => expectStatus(await t.admin.get(`/realtime/restaurant-availability/${id}`), 200, 'availability');
+  const availability = async (id: number) =>
+    expectStatus(await t.admin.get(`/realtime/restaurant-availability/${id}`), 200, 'availability');
   const slotsOf = async (id: number) => expectStatus(await t.admin.get(`/realtime/delivery-slots/${id}`), 200, 'slots');
   const pricing = async (id: number) => expectStatus(await t.admin.get(`/realtime/dynamic-pricing/${id}`), 200, 'pricing');
 
@@ -61,7 +62,11 @@ describe('real-time routes', () => {
       for (const [time, open] of expectations) {
         await at(time, r.id);
         const body = await availability(r.id);
-        expect({ time, open: body.open_now, checked_at: body.checked_at }).toEqual({ time, open, checked_at: new Date(time).toISOString() });
+        expect({ time, open: body.open_now, checked_at: body.checked_at }).toEqual({
+          time,
+          open,
+          checked_at: new Date(time).toISOString(),
+        });
         expect(body.accepting_orders).toBe(open);
       }
       const body = await availability(r.id);
@@ -93,7 +98,12 @@ describe('real-time routes', () => {
         '2024-03-11T18:30:00.000Z',
         '2024-03-11T19:00:00.000Z',
       ]);
-      expect(body.slots[0]).toEqual({ start: '2024-03-10T23:30:00.000Z', end: '2024-03-11T00:00:00.000Z', remaining_capacity: 5, available: true });
+      expect(body.slots[0]).toEqual({
+        start: '2024-03-10T23:30:00.000Z',
+        end: '2024-03-11T00:00:00.000Z',
+        remaining_capacity: 5,
+        available: true,
+      });
     });
 
     it('answer 404 for a missing restaurant and 400 for a bad id', async () => {
@@ -138,7 +148,13 @@ describe('real-time routes', () => {
         average_preparation_minutes: 15,
         estimated_wait_minutes: 15,
       });
-      expect(await pricing(r.id)).toMatchObject({ multiplier: 1, reason: 'normal_demand', orders_in_progress: 2, capacity: 4, utilisation: 0.5 });
+      expect(await pricing(r.id)).toMatchObject({
+        multiplier: 1,
+        reason: 'normal_demand',
+        orders_in_progress: 2,
+        capacity: 4,
+        utilisation: 0.5,
+      });
       const slots = await slotsOf(r.id);
       expect(slots.slots).toHaveLength(8);
       expect(slots.slots[0].start).toBe('2024-03-10T12:30:00.000Z');
@@ -187,9 +203,20 @@ describe('real-time routes', () => {
       const slow = await build.menuItem(r.id, { preparation_time: 25 });
       const fast = await build.menuItem(r.id, { preparation_time: 10 });
       const customer = await build.customer();
-      const order = await build.order(customer.id, r.id, [[slow.id, 1], [fast.id, 2]], 'confirmed', 'preparing');
+      const order = await build.order(
+        customer.id,
+        r.id,
+        [
+          [slow.id, 1],
+          [fast.id, 2],
+        ],
+        'confirmed',
+        'preparing',
+      );
       const tracking = expectStatus(await t.admin.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking');
-      const history = await t.db.query(`SELECT to_status, changed_at FROM order_status_changes WHERE order_id = $1 ORDER BY id`, [order.id]);
+      const history = await t.db.query(`SELECT to_status, changed_at FROM order_status_changes WHERE order_id = $1 ORDER BY id`, [
+        order.id,
+      ]);
       expect(tracking).toEqual({
         order_id: order.id,
         customer_id: customer.id,
@@ -212,11 +239,26 @@ describe('real-time routes', () => {
 
       await build.setStatus(order.id, 'out_for_delivery');
       const deliveredAt = new Date().toISOString();
-      const delivered = await t.admin.post(`/realtime/update-order-status/${order.id}`, { order_status: 'delivered', delivery_time: deliveredAt });
+      const delivered = await t.admin.post(`/realtime/update-order-status/${order.id}`, {
+        order_status: 'delivered',
+        delivery_time: deliveredAt,
+      });
       expect(delivered.status).toBe(200);
       const final = expectStatus(await t.admin.get(`/realtime/order-tracking/${order.id}`), 200, 'tracking after delivery');
-      expect(final).toMatchObject({ order_status: 'delivered', is_final: true, estimated_delivery_time: deliveredAt, estimate_basis: 'delivered', delivery_time: deliveredAt });
-      expect(final.timeline.map((step: Json) => step.status)).toEqual(['placed', 'confirmed', 'preparing', 'out_for_delivery', 'delivered']);
+      expect(final).toMatchObject({
+        order_status: 'delivered',
+        is_final: true,
+        estimated_delivery_time: deliveredAt,
+        estimate_basis: 'delivered',
+        delivery_time: deliveredAt,
+      });
+      expect(final.timeline.map((step: Json) => step.status)).toEqual([
+        'placed',
+        'confirmed',
+        'preparing',
+        'out_for_delivery',
+        'delivered',
+      ]);
       expect(final.timeline.at(-1).changed_at).toBe(deliveredAt);
       const finalEntry = t.app.get(TieredCache).l1.peek(`deliveries:realtime-order-tracking:${order.id}`);
       if (finalEntry) expect(finalEntry.ttlMs).toBe(120_000);
@@ -285,7 +327,9 @@ describe('real-time routes', () => {
         [first.id, 'order_confirmed'],
         [first.id, 'order_placed'],
       ]);
-      const stored = await t.db.query(`SELECT id FROM notifications WHERE customer_id = $1 ORDER BY created_at DESC, id DESC`, [customer.id]);
+      const stored = await t.db.query(`SELECT id FROM notifications WHERE customer_id = $1 ORDER BY created_at DESC, id DESC`, [
+        customer.id,
+      ]);
       expect(body.notifications.map((n: Json) => n.id)).toEqual(stored.map((row: Json) => row.id));
       expect(body).toMatchObject({ total: 3, unread_count: 3 });
     });
@@ -321,7 +365,13 @@ describe('real-time routes', () => {
     });
 
     it('refuses bad bodies and answers 404 for a missing customer', async () => {
-      for (const body of [{ notification_ids: [] }, { notification_ids: ['x'] }, { notification_ids: [0] }, { notification_ids: 3 }, { all: true }]) {
+      for (const body of [
+        { notification_ids: [] },
+        { notification_ids: ['x'] },
+        { notification_ids: [0] },
+        { notification_ids: 3 },
+        { all: true },
+      ]) {
         const response = await t.admin.put(`/realtime/notifications/${customer.id}`, body);
         expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 400]);
       }
@@ -345,7 +395,13 @@ describe('real-time routes', () => {
 
       const ours = (body: Json[]) => body.filter((group) => [r1.id, r2.id].includes(group.restaurant_id));
       const live = expectStatus(await t.admin.get('/realtime/live-orders'), 200, 'live orders');
-      const row = (order: Json, status: string, total: number) => ({ id: order.id, order_status: status, order_date: order.order_date, customer_id: customer.id, total_amount: total });
+      const row = (order: Json, status: string, total: number) => ({
+        id: order.id,
+        order_status: status,
+        order_date: order.order_date,
+        customer_id: customer.id,
+        total_amount: total,
+      });
       expect(ours(live)).toEqual([
         { restaurant_id: r1.id, restaurant_name: r1.name, order_count: 2, orders: [row(b, 'preparing', 10), row(a, 'placed', 20)] },
         { restaurant_id: r2.id, restaurant_name: r2.name, order_count: 1, orders: [row(c, 'out_for_delivery', 22.5)] },
@@ -416,7 +472,10 @@ describe('real-time routes', () => {
       const stream = await SseClient.open(`${t.admin.baseUrl}/realtime/orders/${order.id}/events`, ADMIN);
       try {
         expect([stream.status, stream.contentType]).toEqual([200, expect.stringContaining('text/event-stream')]);
-        expect(await stream.next(1)).toEqual({ type: 'status', data: { order_id: order.id, order_status: 'confirmed', from_status: null, is_final: false } });
+        expect(await stream.next(1)).toEqual({
+          type: 'status',
+          data: { order_id: order.id, order_status: 'confirmed', from_status: null, is_final: false },
+        });
         await build.setStatus(order.id, 'preparing');
         expect(await stream.next(2)).toEqual({
           type: 'status-changed',
@@ -440,18 +499,26 @@ describe('real-time routes', () => {
         const dish = await builder.menuItem(r.id);
         const customer = await builder.customer();
         const orders = [await builder.order(customer.id, r.id, [[dish.id, 1]]), await builder.order(customer.id, r.id, [[dish.id, 1]])];
-        const streams = await Promise.all(orders.map((order) => SseClient.open(`${closing.admin.baseUrl}/realtime/orders/${order.id}/events`, ADMIN)));
+        const streams = await Promise.all(
+          orders.map((order) => SseClient.open(`${closing.admin.baseUrl}/realtime/orders/${order.id}/events`, ADMIN)),
+        );
         await Promise.all(streams.map((stream) => stream.next(1)));
 
         closing.app.get(ShutdownSignal).begin();
         for (const [index, stream] of streams.entries()) {
           const order_id = orders[index].id;
-          expect(await stream.next(2)).toEqual({ type: 'reconnect', retry: SHUTDOWN_RECONNECT_MS, data: { order_id, reason: 'This instance is shutting down' } });
+          expect(await stream.next(2)).toEqual({
+            type: 'reconnect',
+            retry: SHUTDOWN_RECONNECT_MS,
+            data: { order_id, reason: 'This instance is shutting down' },
+          });
           await stream.end();
         }
         const late = await SseClient.open(`${closing.admin.baseUrl}/realtime/orders/${orders[0].id}/events`, ADMIN);
         await late.end();
-        expect(late.events).toEqual([{ type: 'reconnect', retry: SHUTDOWN_RECONNECT_MS, data: { order_id: orders[0].id, reason: 'This instance is shutting down' } }]);
+        expect(late.events).toEqual([
+          { type: 'reconnect', retry: SHUTDOWN_RECONNECT_MS, data: { order_id: orders[0].id, reason: 'This instance is shutting down' } },
+        ]);
       } finally {
         await closing.close();
       }

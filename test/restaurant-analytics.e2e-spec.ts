@@ -211,14 +211,11 @@ describe('restaurant analytics', () => {
       expect(alias.text).toBe(primary.text);
     });
 
-    it.each(['/restaurants/999999/analytics', '/reviews/restaurants/999999/analytics'])(
-      'answers %s with a 404',
-      async (path) => {
-        const response = await t.admin.get(path);
-        expect(response.status).toBe(404);
-        expect(response.body.message).toBe('Restaurant 999999 not found');
-      },
-    );
+    it.each(['/restaurants/999999/analytics', '/reviews/restaurants/999999/analytics'])('answers %s with a 404', async (path) => {
+      const response = await t.admin.get(path);
+      expect(response.status).toBe(404);
+      expect(response.body.message).toBe('Restaurant 999999 not found');
+    });
 
     it.each(['/restaurants/abc/analytics', '/reviews/restaurants/0/analytics'])('answers %s with a 400', async (path) => {
       expect((await t.admin.get(path)).status).toBe(400);

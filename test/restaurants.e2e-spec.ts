@@ -444,13 +444,15 @@ describe('restaurants', () => {
   });
 
   describe('routes that look like an id', () => {
-    it.each(['/restaurants/search', '/restaurants/active', '/restaurants/analytics/popular-cuisines', '/restaurants/analytics/price-ranges'])(
-      '%s is its own route, not /restaurants/{id}',
-      async (path) => {
-        const response = await t.admin.get(path);
-        expect(response.status).toBe(200);
-      },
-    );
+    it.each([
+      '/restaurants/search',
+      '/restaurants/active',
+      '/restaurants/analytics/popular-cuisines',
+      '/restaurants/analytics/price-ranges',
+    ])('%s is its own route, not /restaurants/{id}', async (path) => {
+      const response = await t.admin.get(path);
+      expect(response.status).toBe(200);
+    });
   });
 
   it('documents every route in Swagger', async () => {

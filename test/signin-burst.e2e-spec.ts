@@ -25,9 +25,7 @@ describe('sign-ins beyond what the hashing slots can serve in time', () => {
   afterAll(() => t.close());
 
   it('answers the ones that waited past AUTH_HASH_MAX_WAIT_MS with 503 and Retry-After, and still signs in the others', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, () => t.http.post('/auth/login', { email, password: TEST_PASSWORD })),
-    );
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.http.post('/auth/login', { email, password: TEST_PASSWORD })));
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);

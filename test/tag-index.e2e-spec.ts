@@ -8,6 +8,7 @@ import { RedisConnection } from '../src/redis/redis-connection.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { redisForSuite } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { eventually } from './support/eventually.js';
 
 /*
  * The tag index in Redis is bounded: tag sets expire with the entries they index, large sets are
@@ -16,8 +17,6 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 const redisUrl = await redisForSuite('test/tag-index.e2e-spec.ts');
 const describeWithRedis = redisUrl ? describe : describe.skip;
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describeWithRedis('the tag index in Redis', () => {
   const prefix = `tiffin-tags-${randomBytes(4).toString('hex')}`;
@@ -41,7 +40,7 @@ describeWithRedis('the tag index in Redis', () => {
       onBusReady: () => {},
     });
     tier.connection.start();
-    while (!tier.ready) await sleep(20);
+    await eventually('the Redis tier to connect', () => tier.ready, { intervalMs: 20 });
   });
 
   afterAll(async () => {
@@ -66,9 +65,9 @@ describeWithRedis('the tag index in Redis', () => {
   it('lets a tag set expire once its entries have', async () => {
     expect(await tier.setIfNotInvalidated('search:short', entry(300, ['short']), await tier.sequence())).toBe(true);
     expect(await redis.exists(`${meta}tag:short`)).toBe(1);
-    const deadline = Date.now() + 5000;
-    while ((await redis.exists(`${meta}tag:short`)) === 1 && Date.now() < deadline) await sleep(50);
-    expect(await redis.exists(`${meta}tag:short`)).toBe(0);
+    await eventually('the tag set to expire with its only entry', async () => (await redis.exists(`${meta}tag:short`)) === 0, {
+      timeoutMs: 5000,
+    });
     expect(await redis.exists(`${prefix}:search:short`)).toBe(0);
   });
 

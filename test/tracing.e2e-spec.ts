@@ -21,7 +21,11 @@ describe('trace ids with tracing off', () => {
   });
 
   it('leaves trace_id out when the caller sent no valid traceparent', async () => {
-    for (const headers of [{} as Record<string, string>, { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` }, { traceparent: 'not-a-trace' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` },
+      { traceparent: 'not-a-trace' },
+    ]) {
       const response = await t.http.get('/no-such-route', { headers });
       expect(response.status).toBe(404);
       expect(Object.keys(response.body)).toEqual(['status', 'error', 'message', 'path', 'request_id']);

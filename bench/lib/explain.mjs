@@ -59,7 +59,11 @@ export async function analyticsStatements({ restaurantId, customerId }) {
     ['all orders', 'GET /analytics/revenue-analytics?period=7d', (s) => analytics(s).revenueAnalytics(week)],
     ['all orders', 'GET /analytics/customers/behavior?period=7d', (s) => analytics(s).customerBehavior(week)],
     ['all orders', 'GET /analytics/popular-items?period=7d&limit=10', (s) => analytics(s).popularItems(week, 10)],
-    ['all orders', 'GET /analytics/restaurants/performance (first page of 50)', (s) => analytics(s).restaurantPerformance(undefined, 0, 50)],
+    [
+      'all orders',
+      'GET /analytics/restaurants/performance (first page of 50)',
+      (s) => analytics(s).restaurantPerformance(undefined, 0, 50),
+    ],
     ['all orders', 'GET /restaurants/analytics/popular-cuisines', (s) => restaurants(s).popularCuisines()],
     ['all orders', 'GET /restaurants/analytics/price-ranges', (s) => restaurants(s).priceRanges()],
   ];
@@ -85,7 +89,13 @@ export async function menuItemSearchStatements({ databaseUrl, q }) {
     const query = new MenuItemsRepository(dataSource).pageQuery({ q }, { skip: 0, limit: 50 });
     const route = `GET /menu-items/search?q=${encodeURIComponent(q)}`;
     const [pageSql, pageParameters] = query.getQueryAndParameters();
-    const [countSql, countParameters] = query.clone().select('COUNT(*)', 'count').orderBy().offset(undefined).limit(undefined).getQueryAndParameters();
+    const [countSql, countParameters] = query
+      .clone()
+      .select('COUNT(*)', 'count')
+      .orderBy()
+      .offset(undefined)
+      .limit(undefined)
+      .getQueryAndParameters();
     return [
       { scope: 'menu items', route: `${route} (first page of 50)`, sql: pageSql, parameters: pageParameters },
       { scope: 'menu items', route: `${route} (X-Total-Count)`, sql: countSql, parameters: countParameters },
@@ -112,7 +122,9 @@ export async function explainAll(client, statements) {
     const text = (await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.parameters)).rows
       .map((row) => row['QUERY PLAN'])
       .join('\n');
-    const [json] = (await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.sql}`, statement.parameters)).rows[0]['QUERY PLAN'];
+    const [json] = (await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.sql}`, statement.parameters)).rows[0][
+      'QUERY PLAN'
+    ];
     results.push({
       scope: statement.scope,
       route: statement.route,

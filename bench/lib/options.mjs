@@ -6,7 +6,11 @@ const DEFINITIONS = {
   rounds: { default: 3, min: 1, max: 20, help: 'each window split into this many slices, the scenarios taking turns' },
   connections: { default: 32, min: 1, max: 10_000, help: 'concurrent connections of the load generator' },
   scenario: { default: 'l1', choices: ['l1', 'l2', 'off', 'constant'], help: 'what to load' },
-  workload: { default: 'mixed', choices: ['hot_reads', 'mixed', 'writes', 'analytics'], help: 'the suite scenario to profile (writes: the mixed writes alone)' },
+  workload: {
+    default: 'mixed',
+    choices: ['hot_reads', 'mixed', 'writes', 'analytics'],
+    help: 'the suite scenario to profile (writes: the mixed writes alone)',
+  },
   scale: { default: 'small', choices: ['tiny', 'small', 'medium', 'full'], help: 'data sizes and windows (tiny: a 1-2 minute check)' },
   restaurants: { default: undefined, min: 1, max: 1_000_000, help: 'restaurants to seed (overrides the scale)' },
   customers: { default: undefined, min: 1, max: 10_000_000, help: 'customers to seed (overrides the scale)' },

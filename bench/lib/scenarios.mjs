@@ -95,7 +95,9 @@ export async function assertXCache(app, path, expected) {
   const answer = await get(app, path);
   const seen = answer.headers.get('x-cache');
   if (answer.status !== 200 || seen !== expected) {
-    throw new BenchFailure(`${app.name}: after the window GET ${path} answered ${answer.status}, X-Cache ${seen}; expected 200, ${expected}`);
+    throw new BenchFailure(
+      `${app.name}: after the window GET ${path} answered ${answer.status}, X-Cache ${seen}; expected 200, ${expected}`,
+    );
   }
 }
 

@@ -81,8 +81,12 @@ export function suiteMarkdown(report) {
   const stampedeRows = Object.values(report.stampede).map(
     (row) =>
       `| ${row.app} | \`${row.path}\` | ${row.requests} | ${fixed(row.seconds)} | ${row.loads} | ${row.db_transactions} | ${row.errors} | ` +
-      `${Object.entries(row.statuses).map(([status, n]) => `${status}: ${n}`).join(', ')} | ` +
-      `${Object.entries(row.x_cache).map(([outcome, n]) => `${outcome} ${n}`).join(', ')} |`,
+      `${Object.entries(row.statuses)
+        .map(([status, n]) => `${status}: ${n}`)
+        .join(', ')} | ` +
+      `${Object.entries(row.x_cache)
+        .map(([outcome, n]) => `${outcome} ${n}`)
+        .join(', ')} |`,
   );
   const planRows = report.plans.map(
     (plan) =>
@@ -101,7 +105,9 @@ Production build (${settings.server}) against Postgres and Redis on the same mac
 process, ${settings.connections} connections, ${settings.warmup_seconds} s warm-up then ${settings.duration_seconds} s measured per window,
 one server under load at a time.${
     Object.keys(settings.app_env_overrides ?? {}).length > 0
-      ? ` **What-if run**: both apps with ${Object.entries(settings.app_env_overrides).map(([name, value]) => `${name}=${value}`).join(', ')} (BENCH_APP_ENV).`
+      ? ` **What-if run**: both apps with ${Object.entries(settings.app_env_overrides)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(', ')} (BENCH_APP_ENV).`
       : ''
   } "vs constant" compares with \`GET /health\` of the same app; DB transactions per request
 are \`pg_stat_database.xact_commit + xact_rollback\` of the bench database over the window (each autocommitted query is one).

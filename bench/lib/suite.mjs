@@ -101,7 +101,9 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
       `p99 ${row.latency_ms.p99.toFixed(2)} ms, ${row.errors} errors, ${row.non2xx} non-2xx, ` +
       `hit ratio ${row.hit_ratio === null ? 'n/a' : (row.hit_ratio * 100).toFixed(1) + '%'}, ` +
       `${row.db_transactions_per_request.toFixed(3)} DB transactions/request` +
-      (row.cpu_cores ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, rest ${row.cpu_cores.rest_of_machine}` : ''),
+      (row.cpu_cores
+        ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, rest ${row.cpu_cores.rest_of_machine}`
+        : ''),
   );
   return row;
 }
@@ -129,7 +131,9 @@ export async function warm(context, app, paths, { admin = false, concurrency = W
   await Promise.all(Array.from({ length: concurrency }, worker));
   const failures = `${failed} of ${paths.length} reads failed (${JSON.stringify(statuses)})`;
   if (failed > 0 && !tolerateFailures) throw new BenchFailure(`warming ${app.name}: ${failures}`);
-  log(`warmed ${app.name}: ${paths.length} paths read once in ${((performance.now() - started) / 1000).toFixed(1)} s${failed > 0 ? `; ${failures}` : ''}`);
+  log(
+    `warmed ${app.name}: ${paths.length} paths read once in ${((performance.now() - started) / 1000).toFixed(1)} s${failed > 0 ? `; ${failures}` : ''}`,
+  );
   return { paths: paths.length, failed, statuses };
 }
 
@@ -139,7 +143,12 @@ export async function staleReadCheck(context, writes) {
   const sample = (values, limit) => [...values].slice(-limit);
   const paths = [];
   for (const id of sample(writes.touchedRestaurants, STALE_SAMPLE.restaurants)) {
-    paths.push(`/restaurants/${id}`, `/restaurants/${id}/with-menu`, `/reviews/restaurants/${id}/reviews`, `/orders/restaurants/${id}/orders`);
+    paths.push(
+      `/restaurants/${id}`,
+      `/restaurants/${id}/with-menu`,
+      `/reviews/restaurants/${id}/reviews`,
+      `/orders/restaurants/${id}/orders`,
+    );
   }
   for (const id of sample(writes.touchedOrders, STALE_SAMPLE.orders)) paths.push(`/orders/${id}`);
   const headers = { authorization: `Bearer ${token}` };
@@ -158,7 +167,8 @@ export async function staleReadCheck(context, writes) {
     compared++;
     const outcome = cached.headers.get('x-cache') ?? '-';
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    if (cachedBody !== databaseBody) stale.push({ path, x_cache: outcome, cached: cachedBody.slice(0, 300), database: databaseBody.slice(0, 300) });
+    if (cachedBody !== databaseBody)
+      stale.push({ path, x_cache: outcome, cached: cachedBody.slice(0, 300), database: databaseBody.slice(0, 300) });
   }
   return { compared, stale: stale.length, outcomes, examples: stale.slice(0, 5) };
 }
@@ -203,7 +213,9 @@ export async function stampede(context, app, path) {
     db_transactions: database.transactions,
     cache,
   };
-  log(`   stampede ${path} on ${app.name}: ${row.requests} answers in ${row.seconds} s, ${row.loads} loads, ${row.db_transactions} DB transactions, X-Cache ${JSON.stringify(outcomes)}`);
+  log(
+    `   stampede ${path} on ${app.name}: ${row.requests} answers in ${row.seconds} s, ${row.loads} loads, ${row.db_transactions} DB transactions, X-Cache ${JSON.stringify(outcomes)}`,
+  );
   return row;
 }
 
@@ -230,8 +242,13 @@ export async function verifyApps(context, restaurantId) {
   const first = await get(on, path);
   const second = await get(on, path);
   const uncached = await get(off, path);
-  for (const [label, answer] of [['cache on', first], ['cache on (again)', second], ['cache off', uncached]]) {
-    if (answer.status !== 200) throw new BenchFailure(`${label}: GET ${path} answered ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
+  for (const [label, answer] of [
+    ['cache on', first],
+    ['cache on (again)', second],
+    ['cache off', uncached],
+  ]) {
+    if (answer.status !== 200)
+      throw new BenchFailure(`${label}: GET ${path} answered ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
   }
   const xCache = [first, second, uncached].map((answer) => answer.headers.get('x-cache'));
   if (!['HIT-L1', 'HIT-L2'].includes(xCache[1]) || xCache[2] !== 'BYPASS') {
@@ -351,7 +368,13 @@ export async function analyticsFigureCheck(context, served, limit = 400) {
     const [cachedBody, databaseBody] = await Promise.all([cached.text(), database.text()]);
     compared++;
     if (cached.status !== database.status || cachedBody !== databaseBody) {
-      mismatches.push({ path, x_cache: cached.headers.get('x-cache'), age: cached.headers.get('age'), cached: cachedBody.slice(0, 200), database: databaseBody.slice(0, 200) });
+      mismatches.push({
+        path,
+        x_cache: cached.headers.get('x-cache'),
+        age: cached.headers.get('age'),
+        cached: cachedBody.slice(0, 200),
+        database: databaseBody.slice(0, 200),
+      });
     }
   }
   return { served: served.size, compared, mismatches: mismatches.length, examples: mismatches.slice(0, 5) };

@@ -75,7 +75,11 @@ export class Traffic {
 
   /** Every path the hot reads can ask for. */
   hotReadPaths() {
-    const paths = this.data.restaurantIds.flatMap((id) => [`/restaurants/${id}`, `/restaurants/${id}/menu`, `/restaurants/${id}/with-menu`]);
+    const paths = this.data.restaurantIds.flatMap((id) => [
+      `/restaurants/${id}`,
+      `/restaurants/${id}/menu`,
+      `/restaurants/${id}/with-menu`,
+    ]);
     for (const cuisine of this.data.cuisines) {
       for (const rating of SEARCH_RATINGS) paths.push(`/restaurants/search?cuisine=${encodeURIComponent(cuisine)}&min_rating=${rating}`);
     }
@@ -86,7 +90,8 @@ export class Traffic {
   analyticsRead(today) {
     const kind = this.random.int(0, 7);
     if (kind === 0) return { route: 'restaurant analytics', path: `/restaurants/${this.restaurant()}/analytics` };
-    if (kind === 1) return { route: 'restaurant performance', path: `/analytics/restaurants/performance?restaurant_id=${this.restaurant()}` };
+    if (kind === 1)
+      return { route: 'restaurant performance', path: `/analytics/restaurants/performance?restaurant_id=${this.restaurant()}` };
     if (kind === 2) return { route: 'customer analytics', path: `/customers/${this.customer()}/analytics` };
     if (kind === 3) return { route: 'customer insights', path: `/analytics/customer-insights/${this.customer()}` };
     if (kind === 4) {
@@ -102,13 +107,20 @@ export class Traffic {
   /** Every dashboard path of the `ids` most ordered restaurants and customers, and every date and period it asks for. */
   analyticsPaths(today, ids) {
     const paths = [];
-    for (const id of this.data.restaurantIds.slice(0, ids)) paths.push(`/restaurants/${id}/analytics`, `/analytics/restaurants/performance?restaurant_id=${id}`);
+    for (const id of this.data.restaurantIds.slice(0, ids))
+      paths.push(`/restaurants/${id}/analytics`, `/analytics/restaurants/performance?restaurant_id=${id}`);
     for (const id of this.data.customers.slice(0, ids)) paths.push(`/customers/${id}/analytics`, `/analytics/customer-insights/${id}`);
     for (let back = 0; back <= 6; back++) {
-      paths.push(`/analytics/revenue/daily?date=${new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10)}`);
+      paths.push(
+        `/analytics/revenue/daily?date=${new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10)}`,
+      );
     }
     for (const period of ['7d', '30d']) {
-      paths.push(`/analytics/revenue-analytics?period=${period}`, `/analytics/customers/behavior?period=${period}`, `/analytics/popular-items?period=${period}&limit=10`);
+      paths.push(
+        `/analytics/revenue-analytics?period=${period}`,
+        `/analytics/customers/behavior?period=${period}`,
+        `/analytics/popular-items?period=${period}&limit=10`,
+      );
     }
     return paths;
   }
@@ -150,14 +162,23 @@ export class WriteState {
     }
     if (action === 1 && this.inProgress.length > 0) {
       const order = this.inProgress.splice(random.int(0, this.inProgress.length - 1), 1)[0];
-      return { kind: 'advance', order, method: 'PUT', path: `/orders/${order.id}/status`, body: { order_status: WORKFLOW_NEXT[order.status] } };
+      return {
+        kind: 'advance',
+        order,
+        method: 'PUT',
+        path: `/orders/${order.id}/status`,
+        body: { order_status: WORKFLOW_NEXT[order.status] },
+      };
     }
     const restaurantId = this.traffic.restaurant();
     const customerId = this.traffic.customer();
     const menu = this.traffic.data.menus.get(restaurantId);
     const lines = Math.min(menu.length, random.int(1, 3));
     const start = random.int(0, menu.length - 1);
-    const order_items = Array.from({ length: lines }, (_, index) => ({ menu_item_id: menu[(start + index) % menu.length], quantity: random.int(1, 2) }));
+    const order_items = Array.from({ length: lines }, (_, index) => ({
+      menu_item_id: menu[(start + index) % menu.length],
+      quantity: random.int(1, 2),
+    }));
     return {
       kind: 'place',
       order: { customer_id: customerId, restaurant_id: restaurantId },

@@ -107,7 +107,9 @@ async function migrate(url, log) {
 
 async function rowCounts(client) {
   const [row] = (
-    await client.query(`SELECT ${SEEDED_TABLES.map((table) => `(SELECT count(*)::int FROM (SELECT 1 FROM ${table} LIMIT 1) t) AS ${table}`).join(', ')}`)
+    await client.query(
+      `SELECT ${SEEDED_TABLES.map((table) => `(SELECT count(*)::int FROM (SELECT 1 FROM ${table} LIMIT 1) t) AS ${table}`).join(', ')}`,
+    )
   ).rows;
   return row;
 }
@@ -268,10 +270,47 @@ function planOrder(random, state, orderId, placedAt) {
 }
 
 const COLUMNS = {
-  restaurants: ['id', 'name', 'description', 'cuisine_type', 'address', 'phone_number', 'is_active', 'opening_time', 'closing_time', 'capacity', 'created_at', 'updated_at'],
-  menu_items: ['id', 'name', 'description', 'price', 'category', 'is_vegetarian', 'is_vegan', 'is_gluten_free', 'is_available', 'preparation_time', 'restaurant_id', 'created_at', 'updated_at'],
+  restaurants: [
+    'id',
+    'name',
+    'description',
+    'cuisine_type',
+    'address',
+    'phone_number',
+    'is_active',
+    'opening_time',
+    'closing_time',
+    'capacity',
+    'created_at',
+    'updated_at',
+  ],
+  menu_items: [
+    'id',
+    'name',
+    'description',
+    'price',
+    'category',
+    'is_vegetarian',
+    'is_vegan',
+    'is_gluten_free',
+    'is_available',
+    'preparation_time',
+    'restaurant_id',
+    'created_at',
+    'updated_at',
+  ],
   customers: ['id', 'name', 'email', 'phone_number', 'address', 'is_active', 'created_at', 'updated_at'],
-  orders: ['id', 'customer_id', 'restaurant_id', 'order_status', 'total_amount', 'delivery_address', 'special_instructions', 'order_date', 'delivery_time'],
+  orders: [
+    'id',
+    'customer_id',
+    'restaurant_id',
+    'order_status',
+    'total_amount',
+    'delivery_address',
+    'special_instructions',
+    'order_date',
+    'delivery_time',
+  ],
   order_items: ['id', 'order_id', 'menu_item_id', 'quantity', 'item_price', 'special_requests'],
   order_status_changes: ['id', 'order_id', 'from_status', 'to_status', 'changed_at'],
   reviews: ['id', 'customer_id', 'restaurant_id', 'order_id', 'rating', 'comment', 'created_at'],
@@ -327,7 +366,10 @@ export const CONSISTENCY_CHECKS = [
          ON l.order_id = o.id
       WHERE l.total <> o.total_amount`,
   ],
-  ['every order has lines', `SELECT count(*)::int AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)`],
+  [
+    'every order has lines',
+    `SELECT count(*)::int AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)`,
+  ],
   [
     'lines are priced at the menu price of an item of the order’s restaurant',
     `SELECT count(*)::int AS n FROM order_items i JOIN orders o ON o.id = i.order_id JOIN menu_items m ON m.id = i.menu_item_id

@@ -20,12 +20,15 @@ export class AccessLookups {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async restaurant(id: number): Promise<Ownership | null> {
-    const [row] = await this.dataSource.query('SELECT owner_account_id FROM restaurants WHERE id = $1', [id]);
+    const [row] = await this.dataSource.query<{ owner_account_id: number | null }[]>(
+      'SELECT owner_account_id FROM restaurants WHERE id = $1',
+      [id],
+    );
     return toOwnership(row);
   }
 
   async menuItem(id: number): Promise<Ownership | null> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ owner_account_id: number | null }[]>(
       'SELECT r.owner_account_id FROM menu_items m JOIN restaurants r ON r.id = m.restaurant_id WHERE m.id = $1',
       [id],
     );
@@ -33,7 +36,7 @@ export class AccessLookups {
   }
 
   async order(id: number): Promise<OrderParties | null> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ customer_id: number; owner_account_id: number | null }[]>(
       'SELECT o.customer_id, r.owner_account_id FROM orders o JOIN restaurants r ON r.id = o.restaurant_id WHERE o.id = $1',
       [id],
     );

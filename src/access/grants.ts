@@ -72,12 +72,13 @@ export function describeGrant(grant: Grant): string {
     case 'menu-item-owner':
       return `the owner of the menu item's restaurant`;
     case 'order-party':
-      return [grant.customer && "the order's customer", grant.owner && "the owner of the order's restaurant"]
-        .filter(Boolean)
-        .join(' or ');
+      return [grant.customer && "the order's customer", grant.owner && "the owner of the order's restaurant"].filter(Boolean).join(' or ');
     case 'order-status-change':
       return Object.entries(grant.settableBy)
-        .map(([role, statuses]) => `${role === 'customer' ? "the order's customer" : "the owner of the order's restaurant"} (to ${statuses!.join(', ')})`)
+        .map(
+          ([role, statuses]) =>
+            `${role === 'customer' ? "the order's customer" : "the owner of the order's restaurant"} (to ${statuses.join(', ')})`,
+        )
         .join(' or ');
   }
 }

@@ -54,7 +54,9 @@ export class PrincipalResolver {
       return { kind: 'valid', principal: OPERATIONS_PRINCIPAL, internal: false };
     }
     const verified = this.tokens.verifyWithExpiry(token);
-    return verified ? { kind: 'valid', principal: verified.principal, internal: false, expiresAt: verified.expiresAt } : { kind: 'invalid' };
+    return verified
+      ? { kind: 'valid', principal: verified.principal, internal: false, expiresAt: verified.expiresAt }
+      : { kind: 'invalid' };
   }
 
   /** The caller of a route that needs one: 401 when the credentials are missing or not valid. */

@@ -46,7 +46,7 @@ class FakeAccounts {
     const error = this.nextError;
     this.nextError = undefined;
     if (error) throw error;
-    const row = { ...account, id: this.rows.length + 1, created_at: CREATED_AT } as Account;
+    const row = { ...account, id: this.rows.length + 1, created_at: CREATED_AT };
     this.rows.push(row);
     return row;
   }
@@ -149,7 +149,13 @@ describe('AuthService', () => {
     );
   });
 
-  const registration = { name: 'Ada', email: 'ada@example.com', phone_number: '+1-555-0100', address: '1 Road', password: 'correct horse battery' };
+  const registration = {
+    name: 'Ada',
+    email: 'ada@example.com',
+    phone_number: '+1-555-0100',
+    address: '1 Road',
+    password: 'correct horse battery',
+  };
 
   describe('register', () => {
     it('creates the customer and its account, stores the hash only, and publishes the customer after the transaction', async () => {
@@ -165,13 +171,16 @@ describe('AuthService', () => {
       ]);
     });
 
-    it.each(['uq_accounts_email_lower', 'uq_customers_email_lower'])('turns a clash on %s into a 409 naming email, publishing nothing', async (index) => {
-      accounts.nextError = uniqueViolation(index);
-      const failure = service.register(registration);
-      await expect(failure).rejects.toThrow(ConflictException);
-      await expect(failure).rejects.toThrow(/^email: ada@example.com is already registered$/);
-      expect(events).toEqual([]);
-    });
+    it.each(['uq_accounts_email_lower', 'uq_customers_email_lower'])(
+      'turns a clash on %s into a 409 naming email, publishing nothing',
+      async (index) => {
+        accounts.nextError = uniqueViolation(index);
+        const failure = service.register(registration);
+        await expect(failure).rejects.toThrow(ConflictException);
+        await expect(failure).rejects.toThrow(/^email: ada@example.com is already registered$/);
+        expect(events).toEqual([]);
+      },
+    );
 
     it.each([
       ['an account', (fakes: FakeAccounts) => void fakes.rows.push({ id: 7, email: 'ada@example.com' } as Account)],

@@ -143,7 +143,9 @@ export class AuthService {
         throw ValidationFailedException.single(
           'account_id',
           'restaurant_owner',
-          account ? `account_id ${accountId} is a ${account.role} account, not a restaurant_owner` : `account_id ${accountId} does not exist`,
+          account
+            ? `account_id ${accountId} is a ${account.role} account, not a restaurant_owner`
+            : `account_id ${accountId} does not exist`,
         );
       }
     }

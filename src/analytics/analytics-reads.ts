@@ -44,7 +44,10 @@ export class AnalyticsReads implements OnModuleDestroy {
       if (namespace !== 'analytics' || entry.owner !== undefined || entry.source === undefined) return;
       this.pending.set(cacheKey, { at: Date.now(), platform: isPlatformEntry(entry) });
     });
-    this.timer = setInterval(() => void this.flush().catch((error: Error) => this.logger.warn(`Could not record analytics reads: ${error.message}`)), READ_FLUSH_INTERVAL_MS).unref();
+    this.timer = setInterval(
+      () => void this.flush().catch((error: Error) => this.logger.warn(`Could not record analytics reads: ${error.message}`)),
+      READ_FLUSH_INTERVAL_MS,
+    ).unref();
   }
 
   onModuleDestroy(): void {
@@ -105,7 +108,11 @@ export class AnalyticsReads implements OnModuleDestroy {
     await this.flush();
     const key = this.redisKey(set);
     if (!key) {
-      return [...this.local[set]].filter(([, at]) => at >= since).sort((a, b) => b[1] - a[1]).slice(0, limit).map(([cacheKey]) => cacheKey);
+      return [...this.local[set]]
+        .filter(([, at]) => at >= since)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, limit)
+        .map(([cacheKey]) => cacheKey);
     }
     return withTimeout(
       this.tiers.redis!.client.zRange(key, '+inf', since, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: limit } }),

@@ -100,16 +100,22 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
       this.localDirtySince ??= now;
       return;
     }
-    await withTimeout(this.cache.tiers.redis!.client.set(key, String(now), { NX: true }), DIRTY_TIMEOUT_MS, () => new Error('Redis did not answer in time')).catch(
-      (error: Error) => this.logger.warn(`Could not mark platform analytics due: ${error.message}`),
-    );
+    await withTimeout(
+      this.cache.tiers.redis!.client.set(key, String(now), { NX: true }),
+      DIRTY_TIMEOUT_MS,
+      () => new Error('Redis did not answer in time'),
+    ).catch((error: Error) => this.logger.warn(`Could not mark platform analytics due: ${error.message}`));
   }
 
   /** Since when the platform figures are stale (undefined: up to date). */
   private async dueSince(): Promise<number | undefined> {
     const key = this.dirtyKey;
     if (!key) return this.localDirtySince;
-    const value = await withTimeout(this.cache.tiers.redis!.client.get(key), DIRTY_TIMEOUT_MS, () => new Error('Redis did not answer in time'));
+    const value = await withTimeout(
+      this.cache.tiers.redis!.client.get(key),
+      DIRTY_TIMEOUT_MS,
+      () => new Error('Redis did not answer in time'),
+    );
     return value === null ? undefined : Number(value);
   }
 

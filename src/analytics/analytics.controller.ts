@@ -7,13 +7,7 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { PLATFORM_STALENESS_NOTE } from './analytics-reads.js';
 import { AnalyticsCachePolicies as Policies } from './analytics.cache-policies.js';
 import { AnalyticsService } from './analytics.service.js';
-import {
-  DailyRevenueQuery,
-  PeriodQuery,
-  PopularItemsQuery,
-  RefreshParams,
-  RestaurantPerformanceQuery,
-} from './dto/analytics-query.dto.js';
+import { DailyRevenueQuery, PeriodQuery, PopularItemsQuery, RefreshParams, RestaurantPerformanceQuery } from './dto/analytics-query.dto.js';
 import { CustomerBehaviorResponse } from './dto/customer-behavior.dto.js';
 import { CustomerInsightsResponse } from './dto/customer-insights.dto.js';
 import { PopularItemsResponse } from './dto/popular-items.dto.js';

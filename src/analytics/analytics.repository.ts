@@ -267,7 +267,6 @@ export interface PopularItemRow {
   orders: number;
 }
 
-
 export const TOP_CUISINES_LIMIT = 5;
 export const PEAK_HOURS_LIMIT = 3;
 
@@ -277,19 +276,19 @@ export class AnalyticsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async dailyRevenue(day: string): Promise<DailyRevenueRow> {
-    const [row] = (await this.dataSource.query(DAILY_REVENUE_SQL, [day])) as DailyRevenueRow[];
+    const [row] = await this.dataSource.query<DailyRevenueRow[]>(DAILY_REVENUE_SQL, [day]);
     return row;
   }
 
   async revenueAnalytics(window: PeriodWindow): Promise<RevenueAnalyticsRow> {
     const parameters = [window.from, window.days, window.previous_from];
-    const [row] = (await this.dataSource.query(REVENUE_ANALYTICS_SQL, parameters)) as RevenueAnalyticsRow[];
+    const [row] = await this.dataSource.query<RevenueAnalyticsRow[]>(REVENUE_ANALYTICS_SQL, parameters);
     return row;
   }
 
   async customerBehavior(window: PeriodWindow): Promise<CustomerBehaviorRow> {
     const parameters = [window.from, window.until, TOP_CUISINES_LIMIT, PEAK_HOURS_LIMIT];
-    const [row] = (await this.dataSource.query(CUSTOMER_BEHAVIOR_SQL, parameters)) as CustomerBehaviorRow[];
+    const [row] = await this.dataSource.query<CustomerBehaviorRow[]>(CUSTOMER_BEHAVIOR_SQL, parameters);
     return row;
   }
 
@@ -299,10 +298,11 @@ export class AnalyticsRepository {
     skip: number,
     limit: number,
   ): Promise<{ total: number; items: RestaurantPerformanceRow[] }> {
-    const [row] = (await this.dataSource.query(RESTAURANT_PERFORMANCE_SQL, [restaurantId ?? null, skip, limit])) as {
-      total: number;
-      items: RestaurantPerformanceRow[];
-    }[];
+    const [row] = await this.dataSource.query<{ total: number; items: RestaurantPerformanceRow[] }[]>(RESTAURANT_PERFORMANCE_SQL, [
+      restaurantId ?? null,
+      skip,
+      limit,
+    ]);
     return row;
   }
 

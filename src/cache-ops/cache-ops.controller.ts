@@ -126,7 +126,7 @@ export class CacheOpsController {
   @ApiParam(NAMESPACE_PARAM)
   @ApiOkResponse({ type: NamespacePerformanceResponse })
   @ApiErrors(400)
-  namespacePerformance(@Param('namespace') namespace: string): Promise<NamespacePerformanceResponse> {
+  namespacePerformance(@Param('namespace') namespace: string): NamespacePerformanceResponse {
     return this.inspection.namespacePerformance(namespace);
   }
 
@@ -149,7 +149,7 @@ export class CacheOpsController {
 
   @Delete('clear')
   @ApiOperation({
-    summary: 'Clear every key under our prefix (nothing else): Redis by SCAN + UNLINK, this L1 and the other instances\' L1',
+    summary: "Clear every key under our prefix (nothing else): Redis by SCAN + UNLINK, this L1 and the other instances' L1",
     description: 'The coordination keys (_meta:seq, _meta:tagseq:*, leases, locks) are kept; the tag index is emptied of the removed keys.',
   })
   @ApiOkResponse({ type: ClearResponse })
@@ -194,7 +194,9 @@ export class CacheOpsController {
 
   @Post('warm/:namespace')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Warm a namespace: its id-less reads, the most ordered restaurants' pages in it and its recently requested paths" })
+  @ApiOperation({
+    summary: "Warm a namespace: its id-less reads, the most ordered restaurants' pages in it and its recently requested paths",
+  })
   @ApiParam(NAMESPACE_PARAM)
   @ApiOkResponse({ type: WarmResponse })
   @ApiErrors(400)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CachePolicies } from './cache-policies.js';
-import { cacheKeyFor, encodeKeyPart, urlFor } from './cache-keys.js';
+import { cacheKeyFor, encodeKeyPart, isSessionKey, normalisedQuery, urlFor } from './cache-keys.js';
 
 const category = CachePolicies.menuItemsByCategory;
 const keyOf = (value: string, query?: Record<string, unknown>) => cacheKeyFor(category, { category: value }, query);
@@ -31,7 +31,9 @@ describe('cache keys', () => {
     const args = fc.record({ category: fc.string({ unit: 'binary' }), query: fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }) });
     fc.assert(
       fc.property(args, args, (a, b) => {
-        fc.pre(a.category !== b.category || JSON.stringify(Object.entries(a.query).sort()) !== JSON.stringify(Object.entries(b.query).sort()));
+        fc.pre(
+          a.category !== b.category || JSON.stringify(Object.entries(a.query).sort()) !== JSON.stringify(Object.entries(b.query).sort()),
+        );
         expect(keyOf(a.category, a.query)).not.toBe(keyOf(b.category, b.query));
       }),
       { numRuns: 500 },
@@ -58,6 +60,31 @@ describe('cache keys', () => {
 
   it('names the session owner the entry belongs to', () => {
     expect(cacheKeyFor(CachePolicies.customer, { id: '3' }, {}, 'customer:3')).toBe('owner=customer:3:customer:3');
+  });
+
+  it("keys a session entry by the signed-in principal when there is one, else by the route's owner (write-through)", () => {
+    expect(cacheKeyFor(CachePolicies.customer, { id: '3' }, {}, 'operations')).toBe('owner=operations:customer:3');
+    expect(cacheKeyFor(CachePolicies.customer, { id: '3' }, {})).toBe('owner=customer:3:customer:3');
+  });
+
+  it('puts path values in the order of their names, whatever order the router gives them in', () => {
+    const policy = { ...CachePolicies.restaurant, name: 'pair' };
+    expect(cacheKeyFor(policy, { b: '2', a: '1' }, {})).toBe('pair:1:2');
+    expect(cacheKeyFor(policy, { a: '1', b: '2' }, {})).toBe('pair:1:2');
+  });
+
+  it('writes no query part for an absent or empty query, and an empty value for a missing one', () => {
+    expect(normalisedQuery(undefined)).toBe('');
+    expect(normalisedQuery({})).toBe('');
+    expect(normalisedQuery({ a: undefined, b: null, c: '' })).toBe('?a=&b=&c=');
+    expect(normalisedQuery({ 'a b': 'x&y' })).toBe('?a%20b=x%26y');
+  });
+
+  it('tells session entries from public ones by the key, whatever the namespace', () => {
+    expect(isSessionKey('sessions:owner=customer:3:customer:3')).toBe(true);
+    expect(isSessionKey('restaurants:restaurant:3')).toBe(false);
+    // A public key whose value merely contains the text is not a session key.
+    expect(isSessionKey(`menu-items:${cacheKeyFor(CachePolicies.menuItemsByCategory, { category: 'owner=x' }, {})}`)).toBe(false);
   });
 
   it('builds the URL that reaches a route with exactly the given arguments', () => {

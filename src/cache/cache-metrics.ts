@@ -37,9 +37,7 @@ const zero = (): NamespaceCounters => ({
 
 /** Counters per namespace, kept in memory per instance since start (or the last reset). */
 export class CacheMetrics {
-  private readonly counters = new Map<CacheNamespace, NamespaceCounters>(
-    CACHE_NAMESPACES.map((namespace) => [namespace, zero()]),
-  );
+  private readonly counters = new Map<CacheNamespace, NamespaceCounters>(CACHE_NAMESPACES.map((namespace) => [namespace, zero()]));
   /** The sandbox's own counters: demonstrations do not change the figures of the route namespaces. */
   private sandbox = zero();
   private startedAt = new Date();

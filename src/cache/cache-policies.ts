@@ -39,7 +39,12 @@ export function searchCuisineTags(restaurants: { cuisine_type: string }[], query
  * name the same tags. Reading this file tells what each write drops.
  */
 export const CachePolicies = {
-  restaurantList: { name: 'restaurants', namespace: 'restaurants', ttl: 'restaurants', tags: () => [T.restaurantLists, T.restaurantRatings] },
+  restaurantList: {
+    name: 'restaurants',
+    namespace: 'restaurants',
+    ttl: 'restaurants',
+    tags: () => [T.restaurantLists, T.restaurantRatings],
+  },
   activeRestaurants: {
     name: 'restaurants-active',
     namespace: 'restaurants',

@@ -8,6 +8,9 @@ export type RouteParams = Record<string, string>;
  * namespace; `tags` come from the request, `resultTags` from what was loaded (data embedded
  * from other resources).
  */
+// Registries hold policies of every result type, and `resultTags` takes the result as a parameter:
+// with `unknown` as the default no typed policy would fit a registry, so the default is `any`.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface CachePolicy<Result = any> {
   name: string;
   namespace: CacheNamespace;

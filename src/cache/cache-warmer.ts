@@ -28,7 +28,7 @@ export class CacheWarmer {
   /** `headers` are added to the internal caller's, anonymous or not (a refresh-ahead marker, for instance). */
   async warm(paths: string[], concurrency = 4, headers: Record<string, string> = {}): Promise<WarmResult[]> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const results: WarmResult[] = new Array(paths.length);
+    const results = new Array<WarmResult>(paths.length);
     let next = 0;
     const worker = async () => {
       while (next < paths.length) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { RequestContext } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { Page } from '../common/pagination/pagination.js';
@@ -132,10 +132,7 @@ export class CacheService {
     const snapshot = await this.tiers.snapshot();
     const loaded = this.serialise(policy, params, await load());
     if (loaded.ttlMs === null) return false;
-    const entry = buildEntry(
-      { ...loaded, ttlMs: loaded.ttlMs, owner: policy.owner?.(params) },
-      this.config.cache.staleFactor,
-    );
+    const entry = buildEntry({ ...loaded, ttlMs: loaded.ttlMs, owner: policy.owner?.(params) }, this.config.cache.staleFactor);
     return this.tiers.store(
       cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, {})),
       entry,

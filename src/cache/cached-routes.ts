@@ -65,7 +65,7 @@ export class CachedRoutes {
       const instance = wrapper.instance as Record<string, Handler> | undefined;
       if (!instance || !wrapper.metatype) continue;
       const controllerPaths = pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, wrapper.metatype));
-      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
         const handler = instance[method];
         const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, handler);
         if (!policy || this.reflector.get<RequestMethod>(METHOD_METADATA, handler) !== RequestMethod.GET) continue;

@@ -68,7 +68,13 @@ describe('hit ratios', () => {
   });
 
   it('has no ratios without reads', () => {
-    expect(hitRatios(counters({ bypasses: 3 }))).toMatchObject({ reads: 0, hit_ratio: null, l1_hit_ratio: null, l2_hit_ratio: null, rating: 'no traffic' });
+    expect(hitRatios(counters({ bypasses: 3 }))).toMatchObject({
+      reads: 0,
+      hit_ratio: null,
+      l1_hit_ratio: null,
+      l2_hit_ratio: null,
+      rating: 'no traffic',
+    });
   });
 
   it('has no L2 ratio when L1 answered every read', () => {

@@ -21,13 +21,7 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
  * The headers of a cached answer; one header call each, as this runs on every hit. Age (RFC 9111)
  * is the whole seconds since the answer was computed, so a client can tell how old a figure is.
  */
-export function setCacheHeaders(
-  reply: FastifyReply,
-  outcome: string,
-  etag: string,
-  total: number | undefined,
-  storedAt?: number,
-): void {
+export function setCacheHeaders(reply: FastifyReply, outcome: string, etag: string, total: number | undefined, storedAt?: number): void {
   reply.header('x-cache', outcome).header('etag', etag).header('content-type', JSON_CONTENT_TYPE);
   if (total !== undefined) reply.header(TOTAL_COUNT_HEADER_NAME, String(total));
   if (storedAt !== undefined) reply.header('age', String(Math.max(0, Math.floor((Date.now() - storedAt) / 1000))));

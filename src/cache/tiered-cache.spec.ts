@@ -37,7 +37,18 @@ function deferred<T>() {
 /** Fakes only the clock (Date.now), so TTL arithmetic is exact whatever the machine's load. */
 function useClockAt(ms: number): void {
   jest.useFakeTimers({
-    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'performance', 'hrtime'],
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'performance',
+      'hrtime',
+    ],
     now: ms,
   });
 }

@@ -299,7 +299,11 @@ export class TieredCache {
     }
     this.metrics.outcome(lookup.namespace, 'MISS');
     if (value.ttlMs === null) return { outcome: 'MISS', body: value.body, total: value.total };
-    const entry = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner, source: lookup.source }, this.options.staleFactor, startedAt);
+    const entry = buildEntry(
+      { ...value, ttlMs: value.ttlMs, owner: lookup.owner, source: lookup.source },
+      this.options.staleFactor,
+      startedAt,
+    );
     if (await this.store(cacheKey, entry, startedAt, localSnapshot, redisSnapshot)) this.noteRead(lookup.namespace, cacheKey, entry);
     return resultOf('MISS', entry);
   }
@@ -316,7 +320,11 @@ export class TieredCache {
     const value = await this.timedLoad(lookup.namespace, loader);
     this.metrics.of(lookup.namespace).refreshes++;
     if (value.ttlMs === null) return { outcome: 'REFRESH', body: value.body, total: value.total, stored: false };
-    const entry = buildEntry({ ...value, ttlMs: value.ttlMs, owner: lookup.owner, source: lookup.source }, this.options.staleFactor, snapshot.startedAt);
+    const entry = buildEntry(
+      { ...value, ttlMs: value.ttlMs, owner: lookup.owner, source: lookup.source },
+      this.options.staleFactor,
+      snapshot.startedAt,
+    );
     const stored = await this.store(cacheKey, entry, snapshot.startedAt, snapshot.local, snapshot.redis);
     if (stored) await this.announceReplaced(cacheKey);
     return { ...resultOf('REFRESH', entry), stored };

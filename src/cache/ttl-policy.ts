@@ -4,7 +4,10 @@ import type { TtlName, TtlProfile, TtlTableEntry } from '../config/ttl-table.js'
 export class TtlPolicy {
   private readonly ms: Record<TtlName, number>;
 
-  constructor(readonly profile: TtlProfile, readonly table: readonly TtlTableEntry[]) {
+  constructor(
+    readonly profile: TtlProfile,
+    readonly table: readonly TtlTableEntry[],
+  ) {
     this.ms = Object.fromEntries(table.map((entry) => [entry.name, entry.seconds * 1000])) as Record<TtlName, number>;
   }
 

@@ -22,7 +22,10 @@ describe('loadConfig', () => {
     expect(loadConfig({}).tracing).toEqual({ exporting: false, serviceName: 'tiffin' });
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).tracing.exporting).toBe(false);
     // An empty variable (as a ConfigMap leaves it) is unset: the traces endpoint alone turns tracing on.
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }).tracing.exporting).toBe(true);
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }).tracing
+        .exporting,
+    ).toBe(true);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.exporting).toBe(true);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/v1/traces' }).tracing.exporting).toBe(true);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing.exporting).toBe(false);
@@ -73,14 +76,17 @@ describe('loadConfig: connection URLs are reported without their credentials', (
   });
 
   it('accepts well-formed URLs', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/x', REDIS_URL: 'redis://:p@cache:6379', ALERT_WEBHOOK_URL: 'https://h.example.com/x' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+      REDIS_URL: 'redis://:p@cache:6379',
+      ALERT_WEBHOOK_URL: 'https://h.example.com/x',
+    });
     expect(config.database.url).toBe('postgres://u:p@db:5432/x');
   });
 });
 
 describe('loadConfig: cache TTLs', () => {
-  const seconds = (config: ReturnType<typeof loadConfig>, name: string) =>
-    config.cache.ttl.find((entry) => entry.name === name)?.seconds;
+  const seconds = (config: ReturnType<typeof loadConfig>, name: string) => config.cache.ttl.find((entry) => entry.name === name)?.seconds;
 
   it('uses the table as it is in production', () => {
     const config = loadConfig(PRODUCTION);

@@ -170,7 +170,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
   }
   for (const [retired, successor] of Object.entries(RETIRED_TTL_NAMES)) {
     const variable = `CACHE_TTL_${retired.toUpperCase()}`;
-    if (source[variable] === undefined || source[variable]!.trim() === '') continue;
+    if (source[variable] === undefined || source[variable].trim() === '') continue;
     const instead = successor ? `: use ${ttlOverrideVariable(successor)}` : '';
     problems.push(`${variable} names a TTL class no route uses any more${instead}`);
   }
@@ -233,9 +233,7 @@ function isParsableUrl(value: string): boolean {
 
 /** Reads and validates the environment; throws one readable line naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const raw = Object.fromEntries(
-    validatedVariableNames().map((key) => [key, source[key]]),
-  );
+  const raw = Object.fromEntries(validatedVariableNames().map((key) => [key, source[key]]));
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
   const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: false });
@@ -255,7 +253,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
-      corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+      corsOrigins:
+        env.CORS_ORIGINS === undefined
+          ? undefined
+          : env.CORS_ORIGINS === '*'
+            ? '*'
+            : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
       trustProxyHops: env.TRUST_PROXY_HOPS,
       rateLimit: {
         perMinute: env.RATE_LIMIT_PER_MINUTE,
@@ -306,8 +309,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       bcryptRounds: env.AUTH_BCRYPT_ROUNDS,
       hashConcurrency: env.AUTH_HASH_CONCURRENCY,
       hashMaxWaitMs: env.AUTH_HASH_MAX_WAIT_MS,
-      bootstrapAdmin:
-        env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
+      bootstrapAdmin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     },
     alerts: { webhookUrl: env.ALERT_WEBHOOK_URL },
     tracing: {

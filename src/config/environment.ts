@@ -8,8 +8,7 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
 
 /** About 23 days: Node runs a longer timer after 1 ms instead (its delay is a signed 32-bit number). */
 const MAX_TIMER_MS = 2_000_000_000;
@@ -25,8 +24,7 @@ const toBool = ({ value }: { value: unknown }) => {
   return value;
 };
 
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** Accounts store emails trimmed and lower-case; the bootstrap admin's must match that form. */
 const toEmail = ({ value }: { value: unknown }) =>

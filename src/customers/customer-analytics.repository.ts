@@ -99,7 +99,7 @@ export class CustomerAnalyticsRepository {
 
   /** Undefined when there is no such customer. */
   async forCustomer(customerId: number): Promise<CustomerAnalyticsRow | undefined> {
-    const [row] = (await this.dataSource.query(CUSTOMER_ANALYTICS_SQL, [customerId, FAVORITES_LIMIT])) as CustomerAnalyticsRow[];
+    const [row] = await this.dataSource.query<CustomerAnalyticsRow[]>(CUSTOMER_ANALYTICS_SQL, [customerId, FAVORITES_LIMIT]);
     return row;
   }
 }

@@ -42,13 +42,7 @@ export class CustomersRepository {
 
   /** Applies the changes in one statement; null when there is no such customer. */
   async update(id: number, changes: CustomerChanges): Promise<Customer | null> {
-    const result = await this.repository
-      .createQueryBuilder()
-      .update()
-      .set(changes)
-      .where('id = :id', { id })
-      .returning('*')
-      .execute();
+    const result = await this.repository.createQueryBuilder().update().set(changes).where('id = :id', { id }).returning('*').execute();
     const [row] = result.raw as Customer[];
     return row ? this.repository.create(row) : null;
   }

@@ -28,7 +28,7 @@ class FakeCustomersRepository {
 
   async insert(customer: NewCustomer) {
     this.throwPendingError();
-    const row = { is_active: true, ...customer, id: this.nextId++, created_at: CREATED_AT, updated_at: CREATED_AT } as Customer;
+    const row = { is_active: true, ...customer, id: this.nextId++, created_at: CREATED_AT, updated_at: CREATED_AT };
     this.rows.set(row.id, row);
     return row;
   }
@@ -168,9 +168,7 @@ describe('CustomersService', () => {
     ])('refuses with a 409 pointing to deactivation when the database reports %s', async (_case, code) => {
       customers.nextError = postgresError(code, 'fk_orders_customer');
       await expect(service.remove(1)).rejects.toThrow(
-        new ConflictException(
-          'Customer 1 has orders or reviews and cannot be deleted; deactivate it with is_active=false instead',
-        ),
+        new ConflictException('Customer 1 has orders or reviews and cannot be deleted; deactivate it with is_active=false instead'),
       );
       expect(published).toEqual([]);
     });

@@ -18,8 +18,6 @@ import {
 
 export const EMAIL_UNIQUE_INDEX = 'uq_customers_email_lower';
 
-
-
 @Injectable()
 export class CustomersService {
   constructor(

@@ -23,6 +23,9 @@ const isReadTimeout = (error: unknown) => error instanceof Error && error.messag
  * pool replaces it.
  */
 class AbandoningClient extends pg.Client {
+  // pg.Client.query has a dozen overloads (promise and callback forms); this override forwards
+  // them all, so its return type can only be theirs: any.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: unknown[]): any {
     const last = args.length - 1;
     if (typeof args[last] === 'function') {

@@ -98,6 +98,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
 
   let port: number;
+  // Worker's listener type is EventEmitter's `(...args: any[]) => void`; each listener below takes its event's own arguments.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const listeners: Record<string, (...args: any[]) => void> = {};
   try {
     port = await new Promise<number>((resolvePort, reject) => {

@@ -9,8 +9,7 @@ import { runMigrationsExclusively } from './migration-lock.js';
 const MIGRATIONS_DIR = join(process.cwd(), 'src', 'database', 'migrations');
 
 function renderMigration(className: string, up: string[], down: string[]): string {
-  const lines = (queries: string[]) =>
-    queries.map((query) => `    await queryRunner.query(${JSON.stringify(query)});`).join('\n');
+  const lines = (queries: string[]) => queries.map((query) => `    await queryRunner.query(${JSON.stringify(query)});`).join('\n');
   return `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {

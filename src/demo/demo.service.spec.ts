@@ -227,9 +227,7 @@ describe('DemoService', () => {
           }
         }
         if (planned.review) {
-          expect(log[at + 2 + statuses.length]).toBe(
-            `review ${orderId} by ${services.placedBy.get(orderId)} ${planned.review.rating}`,
-          );
+          expect(log[at + 2 + statuses.length]).toBe(`review ${orderId} by ${services.placedBy.get(orderId)} ${planned.review.rating}`);
         }
       });
     });

@@ -40,7 +40,7 @@ async function requestBody<T extends object>(metatype: Type<T>, plain: object): 
   } catch (error) {
     if (error instanceof ValidationFailedException) {
       const problems = error.fieldErrors.map((fieldError) => fieldError.message).join('; ');
-      throw new Error(`The sample ${metatype.name} ${JSON.stringify(plain)} is invalid: ${problems}`);
+      throw new Error(`The sample ${metatype.name} ${JSON.stringify(plain)} is invalid: ${problems}`, { cause: error });
     }
     throw error;
   }

@@ -45,7 +45,7 @@ export class SampleDataRepository {
 
   /** The sample rows that exist now, counted in one statement. */
   async counts(): Promise<SampleDataCounts> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<SampleDataCounts[]>(
       `WITH sample_restaurants AS (${sampleRestaurantsSql('$1')}),
             sample_customers AS (${sampleCustomersSql('$2')}),
             sample_orders AS (
@@ -61,7 +61,7 @@ export class SampleDataRepository {
               (SELECT count(*)::int FROM reviews WHERE order_id IN (SELECT id FROM sample_orders)) AS reviews`,
       [SAMPLE_RESTAURANT_SUFFIX, SAMPLE_EMAIL_DOMAIN],
     );
-    return row as SampleDataCounts;
+    return row;
   }
 
   /**
@@ -69,11 +69,11 @@ export class SampleDataRepository {
    * order still placed and undelivered is touched, so no delivery_time can end up before order_date.
    */
   async backDateOrder(orderId: number, orderDate: Date): Promise<boolean> {
-    const [, affected] = (await this.dataSource.query(
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
       `UPDATE orders SET order_date = $2
         WHERE id = $1 AND order_status = '${OrderStatus.Placed}' AND delivery_time IS NULL`,
       [orderId, orderDate],
-    )) as [unknown, number];
+    );
     return affected === 1;
   }
 
@@ -108,19 +108,13 @@ export class SampleDataRepository {
   }
 
   async findSampleParties(manager: EntityManager): Promise<SampleParties> {
-    const restaurants: { id: number }[] = await manager.query(`${sampleRestaurantsSql('$1')} ORDER BY id`, [
-      SAMPLE_RESTAURANT_SUFFIX,
-    ]);
+    const restaurants: { id: number }[] = await manager.query(`${sampleRestaurantsSql('$1')} ORDER BY id`, [SAMPLE_RESTAURANT_SUFFIX]);
     const customers: { id: number }[] = await manager.query(`${sampleCustomersSql('$1')} ORDER BY id`, [SAMPLE_EMAIL_DOMAIN]);
     return { restaurantIds: restaurants.map((row) => row.id), customerIds: customers.map((row) => row.id) };
   }
 
   /** The first `limit` orders (by id) that mix sample and other data, and how many there are in all. */
-  async findMixedOrders(
-    parties: SampleParties,
-    limit: number,
-    manager: EntityManager,
-  ): Promise<{ total: number; orders: MixedOrder[] }> {
+  async findMixedOrders(parties: SampleParties, limit: number, manager: EntityManager): Promise<{ total: number; orders: MixedOrder[] }> {
     const rows: (MixedOrder & { total: number })[] = await manager.query(
       `SELECT o.id AS order_id,
               o.customer_id, c.email AS customer_email, o.customer_id = ANY($1::int[]) AS customer_is_sample,
@@ -151,14 +145,12 @@ export class SampleDataRepository {
       `DELETE FROM menu_items WHERE restaurant_id = ANY($1::int[]) RETURNING id, restaurant_id`,
       [restaurantIds],
     );
-    const [restaurants]: [{ id: number }[]] = await manager.query(
-      `DELETE FROM restaurants WHERE id = ANY($1::int[]) RETURNING id`,
-      [restaurantIds],
-    );
-    const [customers]: [{ id: number }[]] = await manager.query(
-      `DELETE FROM customers WHERE id = ANY($1::int[]) RETURNING id`,
-      [customerIds],
-    );
+    const [restaurants]: [{ id: number }[]] = await manager.query(`DELETE FROM restaurants WHERE id = ANY($1::int[]) RETURNING id`, [
+      restaurantIds,
+    ]);
+    const [customers]: [{ id: number }[]] = await manager.query(`DELETE FROM customers WHERE id = ANY($1::int[]) RETURNING id`, [
+      customerIds,
+    ]);
     const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
     return {
       menuItems: menuItems.sort(byId),

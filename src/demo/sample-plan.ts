@@ -107,9 +107,7 @@ export function buildSamplePlan(seed: number = SAMPLE_DATA_SEED): SamplePlan {
   const orders = statuses.map((status): PlannedOrder => {
     const customer_index = activeCustomers[random.weightedIndex(activeCustomers.map((index) => appetite[index]))];
     const restaurant_index = random.weightedIndex(
-      restaurants.map(
-        (restaurant, index) => restaurant.popularity * (favourites[customer_index].includes(index) ? FAVOURITE_WEIGHT : 1),
-      ),
+      restaurants.map((restaurant, index) => restaurant.popularity * (favourites[customer_index].includes(index) ? FAVOURITE_WEIGHT : 1)),
     );
     const restaurant = restaurants[restaurant_index];
     const lines = planLines(random, restaurant.menu);

@@ -14,9 +14,7 @@ describe('SeededRandom', () => {
 
   it('is the mulberry32 sequence, so the data set does not change with the platform', () => {
     const random = new SeededRandom(1);
-    expect([random.next(), random.next(), random.next()]).toEqual([
-      0.6270739405881613, 0.002735721180215478, 0.5274470399599522,
-    ]);
+    expect([random.next(), random.next(), random.next()]).toEqual([0.6270739405881613, 0.002735721180215478, 0.5274470399599522]);
   });
 
   it('draws floats in [0, 1) and integers in the inclusive range, reaching both ends', () => {

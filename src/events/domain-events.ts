@@ -73,12 +73,6 @@ export class ReviewAdded {
   ) {}
 }
 
-export type DomainEvent =
-  | RestaurantChanged
-  | MenuItemChanged
-  | CustomerChanged
-  | OrderPlaced
-  | OrderStatusChanged
-  | ReviewAdded;
+export type DomainEvent = RestaurantChanged | MenuItemChanged | CustomerChanged | OrderPlaced | OrderStatusChanged | ReviewAdded;
 
 export type DomainEventType = DomainEvent['type'];

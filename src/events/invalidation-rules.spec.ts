@@ -14,7 +14,14 @@ import { CachePolicies } from '../cache/cache-policies.js';
 describe('the invalidation cascade', () => {
   it('an order placed drops exactly its customer history and analytics and its restaurant orders, analytics and load', () => {
     expect(planFor(new OrderPlaced(10, 2, 3)).tags.sort()).toEqual(
-      ['customer:2:orders', 'customer:2:analytics', 'restaurant:3:orders', 'restaurant:3:analytics', 'restaurant:3:load', 'realtime:live-orders'].sort(),
+      [
+        'customer:2:orders',
+        'customer:2:analytics',
+        'restaurant:3:orders',
+        'restaurant:3:analytics',
+        'restaurant:3:load',
+        'realtime:live-orders',
+      ].sort(),
     );
   });
 
@@ -25,14 +32,22 @@ describe('the invalidation cascade', () => {
       new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, undefined, new Date('2025-01-15T23:30:00Z')),
     ];
     for (const event of events) {
-      for (const platform of ['analytics:revenue', 'analytics:popular-items', 'analytics:popular-cuisines', 'analytics:customer-behavior', 'analytics:restaurant-performance']) {
+      for (const platform of [
+        'analytics:revenue',
+        'analytics:popular-items',
+        'analytics:popular-cuisines',
+        'analytics:customer-behavior',
+        'analytics:restaurant-performance',
+      ]) {
         expect(planFor(event).tags).not.toContain(platform);
       }
     }
   });
 
   it("a delivery drops the revenue of its UTC delivery day only; other steps drop no day's revenue", () => {
-    const delivered = planFor(new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, undefined, new Date('2025-01-16T00:30:00+01:00')));
+    const delivered = planFor(
+      new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, undefined, new Date('2025-01-16T00:30:00+01:00')),
+    );
     expect(delivered.tags.filter((tag) => tag.startsWith('analytics:revenue'))).toEqual(['analytics:revenue:2025-01-15']);
     const confirmed = planFor(new OrderStatusChanged(10, 2, 3, OrderStatus.Placed, OrderStatus.Confirmed, undefined, null));
     expect(confirmed.tags.filter((tag) => tag.startsWith('analytics:revenue'))).toEqual([]);
@@ -41,14 +56,27 @@ describe('the invalidation cascade', () => {
   it('a status change drops the order, its customer history and notifications, and the restaurant analytics, and writes the order back', () => {
     const plan = planFor(new OrderStatusChanged(10, 2, 3, OrderStatus.Placed, OrderStatus.Confirmed));
     expect(plan.tags).toEqual(
-      expect.arrayContaining(['order:10', 'customer:2:orders', 'customer:2:notifications', 'restaurant:3:orders', 'restaurant:3:analytics']),
+      expect.arrayContaining([
+        'order:10',
+        'customer:2:orders',
+        'customer:2:notifications',
+        'restaurant:3:orders',
+        'restaurant:3:analytics',
+      ]),
     );
     expect(plan.writeThrough.map((target) => [target.policy.name, target.id])).toEqual([['order', 10]]);
   });
 
   it('a review drops the restaurant (its rating), the lists showing ratings, its reviews and analytics, and popular cuisines', () => {
     expect(planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags).toEqual(
-      expect.arrayContaining(['restaurant:3', 'restaurants:ratings', 'restaurant:3:reviews', 'restaurant:3:analytics', 'customer:2:reviews', 'analytics:popular-cuisines']),
+      expect.arrayContaining([
+        'restaurant:3',
+        'restaurants:ratings',
+        'restaurant:3:reviews',
+        'restaurant:3:analytics',
+        'customer:2:reviews',
+        'analytics:popular-cuisines',
+      ]),
     );
   });
 
@@ -63,7 +91,10 @@ describe('the invalidation cascade', () => {
     expect(tags).toEqual(expect.arrayContaining(['restaurants:search:thai', 'restaurants:search:*']));
     expect(tags).not.toContain('restaurants:lists');
     const searchTags = (found: string[], query: Record<string, unknown>) =>
-      CachePolicies.restaurantSearch.resultTags(found.map((cuisine_type) => ({ cuisine_type })), query);
+      CachePolicies.restaurantSearch.resultTags(
+        found.map((cuisine_type) => ({ cuisine_type })),
+        query,
+      );
     expect(searchTags(['Thai '], { cuisine: 'THAI ', min_rating: '4' })).toEqual(['restaurants:search:thai']);
     expect(searchTags(['Thai', 'Italian'], { min_rating: '4' })).toEqual(['restaurants:search:*']);
     expect(searchTags(['Italian'], { cuisine: 'Italian' })).not.toContain('restaurants:search:thai');
@@ -72,7 +103,10 @@ describe('the invalidation cascade', () => {
   it('tags a search with an existing cuisine or `*`, never with the query text', () => {
     const searchTags = (found: string[], query: Record<string, unknown>) => [
       ...CachePolicies.restaurantSearch.tags(),
-      ...CachePolicies.restaurantSearch.resultTags(found.map((cuisine_type) => ({ cuisine_type })), query),
+      ...CachePolicies.restaurantSearch.resultTags(
+        found.map((cuisine_type) => ({ cuisine_type })),
+        query,
+      ),
     ];
     // Nothing found: the cuisine may not exist, so the text never names a tag.
     expect(searchTags([], { cuisine: 'Zz Random 8123' })).toEqual(['restaurants:lists', 'restaurants:search:*']);

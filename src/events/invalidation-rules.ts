@@ -75,12 +75,7 @@ export function planFor(event: DomainEvent): CachePlan {
       return { tags: orderActivityTags(event), writeThrough: [] };
     case 'order.status-changed':
       return {
-        tags: [
-          ...orderActivityTags(event),
-          ...revenueDayTags(event),
-          T.order(event.order_id),
-          T.customerNotifications(event.customer_id),
-        ],
+        tags: [...orderActivityTags(event), ...revenueDayTags(event), T.order(event.order_id), T.customerNotifications(event.customer_id)],
         writeThrough: [{ policy: CachePolicies.order, id: event.order_id }],
       };
     case 'review.added':

@@ -90,7 +90,8 @@ export class BackgroundTasks {
 
   private async warm(paths: string[]): Promise<Record<string, unknown>> {
     const results = await this.warmer.warm(paths);
-    const count = (outcome: (value: string) => boolean) => results.filter((result) => result.status === 200 && outcome(result.outcome)).length;
+    const count = (outcome: (value: string) => boolean) =>
+      results.filter((result) => result.status === 200 && outcome(result.outcome)).length;
     return {
       paths: paths.length,
       loaded: count((outcome) => outcome === 'MISS'),

@@ -82,7 +82,11 @@ describe('JobRunner', () => {
   });
 
   it('names itself after the Redis instance, or the process without Redis', () => {
-    expect(new JobRunner(lock(), repository() as unknown as JobRunsRepository, tiers, new JobMetrics(new Registry())).instanceId).toBe('instance-a');
-    expect(new JobRunner(lock(), repository() as unknown as JobRunsRepository, {} as TieredCache, new JobMetrics(new Registry())).instanceId).toMatch(/^process-[0-9a-f-]{36}$/);
+    expect(new JobRunner(lock(), repository() as unknown as JobRunsRepository, tiers, new JobMetrics(new Registry())).instanceId).toBe(
+      'instance-a',
+    );
+    expect(
+      new JobRunner(lock(), repository() as unknown as JobRunsRepository, {} as TieredCache, new JobMetrics(new Registry())).instanceId,
+    ).toMatch(/^process-[0-9a-f-]{36}$/);
   });
 });

@@ -51,20 +51,30 @@ export class JobRunner {
    * outcome. A task that throws is recorded as failed, not rethrown.
    */
   runExclusive(name: JobName, trigger: JobTrigger, task: JobTask, skipIfScheduledSince?: Date): Promise<RunResult> {
-    return this.traced(name, trigger, async (): Promise<RunResult> => {
-      const outcome = await this.lock.runExclusive(`job:${name}`, JOB_LOCK_LEASE_MS, async (): Promise<RunResult> => {
-        if (skipIfScheduledSince && (await this.runs.scheduledRunSince(name, skipIfScheduledSince))) {
-          return { ran: false, reason: 'ran-elsewhere' };
-        }
-        return { ran: true, run: await this.record(name, trigger, task) };
-      });
-      return outcome.ran ? outcome.result : { ran: false, reason: outcome.reason };
-    }, (result) => (result.ran ? result.run.outcome : `skipped: ${result.reason}`));
+    return this.traced(
+      name,
+      trigger,
+      async (): Promise<RunResult> => {
+        const outcome = await this.lock.runExclusive(`job:${name}`, JOB_LOCK_LEASE_MS, async (): Promise<RunResult> => {
+          if (skipIfScheduledSince && (await this.runs.scheduledRunSince(name, skipIfScheduledSince))) {
+            return { ran: false, reason: 'ran-elsewhere' };
+          }
+          return { ran: true, run: await this.record(name, trigger, task) };
+        });
+        return outcome.ran ? outcome.result : { ran: false, reason: outcome.reason };
+      },
+      (result) => (result.ran ? result.run.outcome : `skipped: ${result.reason}`),
+    );
   }
 
   /** Without the lock: start-up warming, which every instance does for its own L1. */
   runLocally(name: JobName, trigger: JobTrigger, task: JobTask): Promise<JobRun> {
-    return this.traced(name, trigger, () => this.record(name, trigger, task), (run) => run.outcome);
+    return this.traced(
+      name,
+      trigger,
+      () => this.record(name, trigger, task),
+      (run) => run.outcome,
+    );
   }
 
   private traced<T>(name: JobName, trigger: JobTrigger, work: () => Promise<T>, outcomeOf: (result: T) => string): Promise<T> {

@@ -6,13 +6,11 @@ export type JobName = (typeof JOB_NAMES)[number];
 
 export const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
 
-const MINUTE_MS = 60_000;
-
-
 export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
   'warm-popular': 'Loads the 50 most ordered restaurants, their menus and the popular items into the cache (also at start-up)',
   'predictive-warming': 'Warms the paths with the highest recent access frequency (cache administration), else the popular set',
-  'analytics-refresh': 'Reloads the cached analytics variants read recently in place, before they expire (refresh-ahead; readers keep the current figures meanwhile)',
+  'analytics-refresh':
+    'Reloads the cached analytics variants read recently in place, before they expire (refresh-ahead; readers keep the current figures meanwhile)',
   'health-monitor': 'Evaluates the alert thresholds (hit ratio, Redis memory, response time)',
   cleanup: 'Purges expired L1 entries, old cache audit records, notifications and job runs',
 };
@@ -46,7 +44,8 @@ export class JobSchedule {
   }
 
   set(name: JobName, intervalMs: number): void {
-    if (!Number.isInteger(intervalMs) || intervalMs < 100) throw new RangeError(`The interval of ${name} must be a whole number of ms, at least 100`);
+    if (!Number.isInteger(intervalMs) || intervalMs < 100)
+      throw new RangeError(`The interval of ${name} must be a whole number of ms, at least 100`);
     this.intervals.set(name, intervalMs);
   }
 }

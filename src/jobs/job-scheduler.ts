@@ -123,7 +123,9 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
         if (result.ran) stats.runs++;
         else stats.skipped[result.reason]++;
       })
-      .catch((error: unknown) => this.logger.error(`Scheduled run of ${name} failed to start`, error instanceof Error ? error.stack : String(error)))
+      .catch((error: unknown) =>
+        this.logger.error(`Scheduled run of ${name} failed to start`, error instanceof Error ? error.stack : String(error)),
+      )
       .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
   }

@@ -23,7 +23,16 @@ import { AccountsModule } from '../accounts/accounts.module.js';
 @Module({
   imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheOpsModule, MonitoringModule, AccountsModule],
   controllers: [JobsController],
-  providers: [JobSchedule, JobMetrics, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository, PopularRestaurantsRepository],
+  providers: [
+    JobSchedule,
+    JobMetrics,
+    JobRunner,
+    JobScheduler,
+    JobsService,
+    BackgroundTasks,
+    JobRunsRepository,
+    PopularRestaurantsRepository,
+  ],
   exports: [JobsService],
 })
 export class JobsModule {}

@@ -42,7 +42,9 @@ export class JobsService {
   async runNow(name: JobName): Promise<JobRunResponse> {
     const result = await this.runner.runExclusive(name, 'manual', this.tasks.taskFor(name));
     if (!result.ran) {
-      throw new ConflictException(`Job ${name} is already running ${BUSY[result.reason as keyof typeof BUSY]}; try again when it has finished`);
+      throw new ConflictException(
+        `Job ${name} is already running ${BUSY[result.reason as keyof typeof BUSY]}; try again when it has finished`,
+      );
     }
     return toJobRunResponse(result.run);
   }

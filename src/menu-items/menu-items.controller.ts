@@ -42,10 +42,7 @@ export class MenuItemsController {
   @ApiParam({ name: 'dietary_type', enum: DIETARY_TYPES })
   @ApiPage(MenuItemResponse)
   @ApiErrors(400)
-  listByDietaryType(
-    @Param('dietary_type') dietaryType: string,
-    @Query() page: PaginationQuery,
-  ): Promise<Page<MenuItemResponse>> {
+  listByDietaryType(@Param('dietary_type') dietaryType: string, @Query() page: PaginationQuery): Promise<Page<MenuItemResponse>> {
     return this.menuItems.listByDietaryType(dietaryType, page);
   }
 

@@ -87,22 +87,14 @@ export class MenuItemsService {
 
   async search(query: MenuItemSearchQuery): Promise<Page<MenuItemResponse>> {
     if (query.min_price !== undefined && query.max_price !== undefined && query.min_price > query.max_price) {
-      throw ValidationFailedException.single(
-        'min_price',
-        'notAboveMaxPrice',
-        'min_price must not be greater than max_price',
-      );
+      throw ValidationFailedException.single('min_price', 'notAboveMaxPrice', 'min_price must not be greater than max_price');
     }
     return this.findPage(query, query);
   }
 
   async listByDietaryType(dietaryType: string, page: PaginationQuery): Promise<Page<MenuItemResponse>> {
     if (!(DIETARY_TYPES as readonly string[]).includes(dietaryType)) {
-      throw ValidationFailedException.single(
-        'dietary_type',
-        'isIn',
-        `dietary_type must be one of: ${DIETARY_TYPES.join(', ')}`,
-      );
+      throw ValidationFailedException.single('dietary_type', 'isIn', `dietary_type must be one of: ${DIETARY_TYPES.join(', ')}`);
     }
     return this.findPage(DIETARY_FILTERS[dietaryType as DietaryType], page);
   }
@@ -111,11 +103,7 @@ export class MenuItemsService {
   async listByCategory(category: string, page: PaginationQuery): Promise<Page<MenuItemResponse>> {
     const normalized = capitalizeWords(category);
     if (normalized.length < 1 || normalized.length > MAX_CATEGORY_LENGTH) {
-      throw ValidationFailedException.single(
-        'category',
-        'isLength',
-        `category must be between 1 and ${MAX_CATEGORY_LENGTH} characters`,
-      );
+      throw ValidationFailedException.single('category', 'isLength', `category must be between 1 and ${MAX_CATEGORY_LENGTH} characters`);
     }
     return this.findPage({ category: normalized }, page);
   }

@@ -17,9 +17,24 @@ describe('hit ratio rule', () => {
   });
 
   it('is critical below 50%, warning below 70%, clear from 70% (boundaries included on the clear side)', () => {
-    expect(evaluateHitRatio({ reads: 20, hits: 9, since })).toMatchObject({ state: 'breach', severity: 'critical', value: 45, threshold: 50 });
-    expect(evaluateHitRatio({ reads: 20, hits: 10, since })).toMatchObject({ state: 'breach', severity: 'warning', value: 50, threshold: 70 });
-    expect(evaluateHitRatio({ reads: 30, hits: 20, since })).toMatchObject({ state: 'breach', severity: 'warning', value: 66.67, threshold: 70 });
+    expect(evaluateHitRatio({ reads: 20, hits: 9, since })).toMatchObject({
+      state: 'breach',
+      severity: 'critical',
+      value: 45,
+      threshold: 50,
+    });
+    expect(evaluateHitRatio({ reads: 20, hits: 10, since })).toMatchObject({
+      state: 'breach',
+      severity: 'warning',
+      value: 50,
+      threshold: 70,
+    });
+    expect(evaluateHitRatio({ reads: 30, hits: 20, since })).toMatchObject({
+      state: 'breach',
+      severity: 'warning',
+      value: 66.67,
+      threshold: 70,
+    });
     expect(evaluateHitRatio({ reads: 20, hits: 14, since })).toMatchObject({ state: 'clear', value: 70 });
     expect(evaluateHitRatio({ reads: 40, hits: 40, since })).toMatchObject({ state: 'clear', value: 100 });
   });
@@ -82,7 +97,11 @@ describe('p95 response time rule', () => {
       severity: 'warning',
       threshold: 100,
     });
-    expect(evaluateResponseTime({ buckets: buckets(0, 0, 0, 95, 5), since })).toMatchObject({ state: 'breach', severity: 'warning', value: 500 });
+    expect(evaluateResponseTime({ buckets: buckets(0, 0, 0, 95, 5), since })).toMatchObject({
+      state: 'breach',
+      severity: 'warning',
+      value: 500,
+    });
     expect(evaluateResponseTime({ buckets: buckets(0, 0, 0, 94, 6), since })).toMatchObject({
       state: 'breach',
       severity: 'critical',

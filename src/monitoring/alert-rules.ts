@@ -33,8 +33,17 @@ export function evaluateHitRatio(sample: HitRatioSample): RuleOutcome {
   const percent = round2((sample.hits / sample.reads) * 100);
   const { warning, critical } = ALERT_THRESHOLDS.hitRatioPercent;
   const measured = `Cache hit ratio ${percent}% (${sample.hits} of ${sample.reads} reads since ${sample.since})`;
-  if (percent < critical) return { rule, state: 'breach', severity: 'critical', value: percent, threshold: critical, message: `${measured} is below ${critical}%` };
-  if (percent < warning) return { rule, state: 'breach', severity: 'warning', value: percent, threshold: warning, message: `${measured} is below ${warning}%` };
+  if (percent < critical)
+    return {
+      rule,
+      state: 'breach',
+      severity: 'critical',
+      value: percent,
+      threshold: critical,
+      message: `${measured} is below ${critical}%`,
+    };
+  if (percent < warning)
+    return { rule, state: 'breach', severity: 'warning', value: percent, threshold: warning, message: `${measured} is below ${warning}%` };
   return { rule, state: 'clear', value: percent, message: `${measured} is at least ${warning}%` };
 }
 
@@ -56,8 +65,10 @@ export function evaluateRedisMemory(sample: RedisMemorySample | undefined): Rule
   const percent = round2((sample.usedBytes / sample.maxBytes) * 100);
   const { warning, critical } = ALERT_THRESHOLDS.redisMemoryPercent;
   const measured = `Redis uses ${percent}% of maxmemory (${sample.usedBytes} of ${sample.maxBytes} bytes)`;
-  if (percent > critical) return { rule, state: 'breach', severity: 'critical', value: percent, threshold: critical, message: `${measured}, above ${critical}%` };
-  if (percent > warning) return { rule, state: 'breach', severity: 'warning', value: percent, threshold: warning, message: `${measured}, above ${warning}%` };
+  if (percent > critical)
+    return { rule, state: 'breach', severity: 'critical', value: percent, threshold: critical, message: `${measured}, above ${critical}%` };
+  if (percent > warning)
+    return { rule, state: 'breach', severity: 'warning', value: percent, threshold: warning, message: `${measured}, above ${warning}%` };
   return { rule, state: 'clear', value: percent, message: `${measured}, at most ${warning}%` };
 }
 
@@ -101,7 +112,9 @@ export function evaluateResponseTime(sample: LatencySample): RuleOutcome {
   const p95Ms = round2(quantileFromBuckets(0.95, sample.buckets)! * 1000);
   const { warning, critical } = ALERT_THRESHOLDS.p95ResponseMs;
   const measured = `p95 response time ${p95Ms} ms over ${requests} requests since ${sample.since}`;
-  if (p95Ms > critical) return { rule, state: 'breach', severity: 'critical', value: p95Ms, threshold: critical, message: `${measured}, above ${critical} ms` };
-  if (p95Ms > warning) return { rule, state: 'breach', severity: 'warning', value: p95Ms, threshold: warning, message: `${measured}, above ${warning} ms` };
+  if (p95Ms > critical)
+    return { rule, state: 'breach', severity: 'critical', value: p95Ms, threshold: critical, message: `${measured}, above ${critical} ms` };
+  if (p95Ms > warning)
+    return { rule, state: 'breach', severity: 'warning', value: p95Ms, threshold: warning, message: `${measured}, above ${warning} ms` };
   return { rule, state: 'clear', value: p95Ms, message: `${measured}, at most ${warning} ms` };
 }

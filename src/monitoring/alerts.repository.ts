@@ -41,7 +41,7 @@ export class AlertsRepository {
       .values({ ...finding, status: 'open' })
       .returning('*')
       .execute();
-    return this.toAlert(result.raw[0]);
+    return this.toAlert((result.raw as Record<string, unknown>[])[0]);
   }
 
   /** The condition still holds: new value, severity and message, seen now. Null if it was resolved meanwhile. */
@@ -64,7 +64,7 @@ export class AlertsRepository {
       .where('rule = :rule AND status <> :resolved', { rule, resolved: 'resolved' })
       .returning('*')
       .execute();
-    return result.raw[0] ? this.toAlert(result.raw[0]) : null;
+    return (result.raw as Record<string, unknown>[])[0] ? this.toAlert((result.raw as Record<string, unknown>[])[0]) : null;
   }
 
   resolve(id: number): Promise<Alert | null> {
@@ -109,7 +109,7 @@ export class AlertsRepository {
       .where('id = :id AND status <> :resolved', { id, resolved: 'resolved' })
       .returning('*')
       .execute();
-    return result.raw[0] ? this.toAlert(result.raw[0]) : null;
+    return (result.raw as Record<string, unknown>[])[0] ? this.toAlert((result.raw as Record<string, unknown>[])[0]) : null;
   }
 
   /** RETURNING gives raw rows; the columns are the entity's properties already. */

@@ -38,7 +38,13 @@ class FakeAlerts {
     return { ...this.insert(finding) };
   }
   async refresh(id: number, finding: AlertFinding) {
-    return this.update(id, { severity: finding.severity, value: finding.value, threshold: finding.threshold, message: finding.message, last_seen_at: new Date() });
+    return this.update(id, {
+      severity: finding.severity,
+      value: finding.value,
+      threshold: finding.threshold,
+      message: finding.message,
+      last_seen_at: new Date(),
+    });
   }
   async resolveRule(rule: string) {
     const row = await this.findUnresolved(rule);
@@ -120,7 +126,14 @@ describe('AlertsService', () => {
     reads(0, 25);
     expect(await hitRatio()).toMatchObject({ state: 'breach', severity: 'critical', value: 0, action: 'updated', alert_id: 1 });
     reads(15, 10);
-    expect(await hitRatio()).toMatchObject({ state: 'breach', severity: 'warning', value: 60, threshold: 70, action: 'updated', alert_id: 1 });
+    expect(await hitRatio()).toMatchObject({
+      state: 'breach',
+      severity: 'warning',
+      value: 60,
+      threshold: 70,
+      action: 'updated',
+      alert_id: 1,
+    });
     expect(repository.unresolved(ALERT_RULES.hitRatio)).toEqual([expect.objectContaining({ id: 1, severity: 'warning', value: 60 })]);
     reads(25, 0);
     expect(await hitRatio()).toMatchObject({ state: 'clear', value: 100, action: 'resolved', alert_id: 1 });
@@ -230,6 +243,7 @@ describe('AlertsService', () => {
   it('starts a new window when the cache counters were reset', async () => {
     reads(30, 0);
     await service.evaluate();
+    // Time passing: the reset must happen after the evaluation's timestamp.
     await new Promise((done) => setTimeout(done, 5));
     cacheMetrics.reset();
     reads(0, 20);

@@ -7,6 +7,8 @@ export interface DeliveryReport {
 /** Resolves after `ms`, or rejects as soon as `signal` aborts (so shutdown does not wait out a backoff). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // The abort's own reason, as the platform's abortable APIs reject with (an AbortError unless the caller gave another).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', abort);
@@ -14,6 +16,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const abort = () => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort's reason, as above
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', abort, { once: true });

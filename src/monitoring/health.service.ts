@@ -23,7 +23,9 @@ export class HealthService {
    */
   async readiness(withDetails: boolean): Promise<HealthCheckResult> {
     const result = await this.check();
-    return withDetails ? result : { ...result, info: shortReasons(result.info), error: shortReasons(result.error), details: shortReasons(result.details) };
+    return withDetails
+      ? result
+      : { ...result, info: shortReasons(result.info), error: shortReasons(result.error), details: shortReasons(result.details) };
   }
 
   private async check(): Promise<HealthCheckResult> {
@@ -53,10 +55,12 @@ export class HealthService {
 type Statuses = HealthCheckResult['details'];
 
 function shortReasons(statuses: Partial<Statuses> | undefined): Statuses {
-  return Object.fromEntries(
-    Object.entries(statuses ?? {}).flatMap(([name, status]) => (status ? [[name, status] as const] : [])).map(([name, { message, ...rest }]) => [
-      name,
-      message === undefined ? rest : { ...rest, message: /timed? ?out/i.test(String(message)) ? 'timeout' : 'unavailable' },
-    ]),
-  ) as Statuses;
+  return Object.fromEntries<Statuses[string]>(
+    Object.entries(statuses ?? {})
+      .flatMap(([name, status]) => (status ? [[name, status] as const] : []))
+      .map(([name, { message, ...rest }]) => [
+        name,
+        message === undefined ? rest : { ...rest, message: /timed? ?out/i.test(String(message)) ? 'timeout' : 'unavailable' },
+      ]),
+  );
 }

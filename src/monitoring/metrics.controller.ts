@@ -18,7 +18,10 @@ export class MetricsController {
     summary:
       'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, Redis memory, unresolved alerts, job runs, process',
   })
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { [prometheusContentType]: { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4',
+    content: { [prometheusContentType]: { schema: { type: 'string' } } },
+  })
   render(): Promise<string> {
     return this.metrics.render();
   }

@@ -154,7 +154,9 @@ export class OpsSnapshots implements OnModuleDestroy {
     const page = await this.alerts.list(Object.assign(new AlertListQuery(), { skip: 0, limit: SNAPSHOT_ALERTS }));
     return {
       total: page.total,
-      items: [...page.items].sort((a, b) => (ALERT_ORDER[a.status] ?? 3) - (ALERT_ORDER[b.status] ?? 3) || b.opened_at.localeCompare(a.opened_at)),
+      items: [...page.items].sort(
+        (a, b) => (ALERT_ORDER[a.status] ?? 3) - (ALERT_ORDER[b.status] ?? 3) || b.opened_at.localeCompare(a.opened_at),
+      ),
     };
   }
 

@@ -25,7 +25,8 @@ export class OpsController {
       'it counts against the same per-caller and per-instance stream caps as the order event streams.',
   })
   @ApiOkResponse({
-    description: 'An event stream; the schema describes one event (the shapes of its `data` are in the description above). Errors are JSON, before the stream opens.',
+    description:
+      'An event stream; the schema describes one event (the shapes of its `data` are in the description above). Errors are JSON, before the stream opens.',
     content: {
       'text/event-stream': {
         schema: {

@@ -52,7 +52,10 @@ export class TrafficTimeline implements OnModuleInit, OnModuleDestroy {
       if (sample.instance !== this.instanceId) this.record(sample);
     });
     this.previous = { totals: await this.totals(), at: Date.now() };
-    this.timer = setInterval(() => void this.sample().catch((error: Error) => this.logger.warn(`Traffic sample failed: ${error.message}`)), SAMPLE_MS);
+    this.timer = setInterval(
+      () => void this.sample().catch((error: Error) => this.logger.warn(`Traffic sample failed: ${error.message}`)),
+      SAMPLE_MS,
+    );
     this.timer.unref();
   }
 
@@ -88,9 +91,7 @@ export class TrafficTimeline implements OnModuleInit, OnModuleDestroy {
       for (const [t, inSecond] of seconds) bySecond.set(t, [...(bySecond.get(t) ?? []), inSecond]);
       return { id, self: id === this.instanceId, points: [...seconds].map(([t, inSecond]) => instancePoint(t, inSecond)) };
     });
-    const total = [...bySecond]
-      .sort(([a], [b]) => a - b)
-      .map(([t, byInstance]) => totalPoint(t, byInstance));
+    const total = [...bySecond].sort(([a], [b]) => a - b).map(([t, byInstance]) => totalPoint(t, byInstance));
     instances.sort((a, b) => Number(b.self) - Number(a.self) || a.id.localeCompare(b.id));
     return { instances, total };
   }

@@ -33,7 +33,13 @@ describe('quantileMs', () => {
 });
 
 describe('sampleBetween', () => {
-  const totals = (requests: number, hits = 0): TrafficTotals => ({ requests, errors: 0, buckets: buckets({ 0: requests }), cache_hits: hits, cache_reads: hits });
+  const totals = (requests: number, hits = 0): TrafficTotals => ({
+    requests,
+    errors: 0,
+    buckets: buckets({ 0: requests }),
+    cache_hits: hits,
+    cache_reads: hits,
+  });
 
   it('takes the growth of every counter', () => {
     const taken = sampleBetween('a', totals(10, 4), totals(25, 9), 5000, 1000);
@@ -48,15 +54,35 @@ describe('sampleBetween', () => {
 
 describe('points', () => {
   it('gives one instance its rate over the time its samples cover', () => {
-    const point = instancePoint(7, [sample('a', 7100, { requests: 30, interval_ms: 1500, errors: 3, cache_hits: 3, cache_reads: 4, buckets: buckets({ 0: 30 }) })]);
-    expect(point).toMatchObject({ t: 7, requests: 30, errors: 3, cache_hits: 3, cache_reads: 4, rps: 20, error_rate: 0.1, hit_ratio: 0.75 });
+    const point = instancePoint(7, [
+      sample('a', 7100, { requests: 30, interval_ms: 1500, errors: 3, cache_hits: 3, cache_reads: 4, buckets: buckets({ 0: 30 }) }),
+    ]);
+    expect(point).toMatchObject({
+      t: 7,
+      requests: 30,
+      errors: 3,
+      cache_hits: 3,
+      cache_reads: 4,
+      rps: 20,
+      error_rate: 0.1,
+      hit_ratio: 0.75,
+    });
   });
 
   it('adds the instances’ rates and weighs latency, errors and hits by their counts', () => {
     const a = [sample('a', 7100, { requests: 10, buckets: buckets({ 0: 10 }), cache_hits: 1, cache_reads: 1 })];
     const b = [sample('b', 7900, { requests: 30, errors: 4, buckets: buckets({ 4: 30 }), cache_hits: 0, cache_reads: 3 })];
     const total = totalPoint(7, [a, b]);
-    expect(total).toMatchObject({ t: 7, requests: 40, errors: 4, cache_hits: 1, cache_reads: 4, rps: 40, error_rate: 0.1, hit_ratio: 0.25 });
+    expect(total).toMatchObject({
+      t: 7,
+      requests: 40,
+      errors: 4,
+      cache_hits: 1,
+      cache_reads: 4,
+      rps: 40,
+      error_rate: 0.1,
+      hit_ratio: 0.25,
+    });
     // 10 of 40 under 5 ms, the other 30 between 50 and 100 ms: the median lies in the slower bucket.
     expect(total.p50_ms).toBeCloseTo(50 + 50 * (10 / 30), 3);
     expect(total.p99_ms).toBeCloseTo(50 + 50 * (29.6 / 30), 3);

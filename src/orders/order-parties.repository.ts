@@ -23,7 +23,11 @@ export class OrderPartiesRepository {
    * for the same customer wait, reviews and the orders' foreign keys do not).
    */
   lockCustomer(id: number, manager: EntityManager): Promise<OrderingCustomer | null> {
-    return manager.findOne(Customer, { select: { id: true, name: true, is_active: true }, where: { id }, lock: { mode: 'for_no_key_update' } });
+    return manager.findOne(Customer, {
+      select: { id: true, name: true, is_active: true },
+      where: { id },
+      lock: { mode: 'for_no_key_update' },
+    });
   }
 
   findRestaurant(id: number, manager: EntityManager = this.dataSource.manager): Promise<OrderedRestaurant | null> {

@@ -62,7 +62,11 @@ export interface PricedOrder {
  * `restaurantId` (a 400 naming each failing line) that is available (a 409 naming the items), and
  * the total must fit the total_amount column.
  */
-export function priceOrder(restaurantId: number, requested: readonly RequestedLine[], menuItems: readonly OrderableMenuItem[]): PricedOrder {
+export function priceOrder(
+  restaurantId: number,
+  requested: readonly RequestedLine[],
+  menuItems: readonly OrderableMenuItem[],
+): PricedOrder {
   const menu = new Map(menuItems.map((item) => [item.id, item]));
   const unknownLines: FieldError[] = [];
   requested.forEach((line, index) => {
@@ -87,9 +91,7 @@ export function priceOrder(restaurantId: number, requested: readonly RequestedLi
   const unavailable = [...new Map(lines.filter(({ item }) => !item.is_available).map(({ item }) => [item.id, item])).values()];
   if (unavailable.length > 0) {
     const names = unavailable.map((item) => `${item.id} (${item.name})`).join(', ');
-    throw new ConflictException(
-      unavailable.length === 1 ? `Menu item ${names} is not available` : `Menu items ${names} are not available`,
-    );
+    throw new ConflictException(unavailable.length === 1 ? `Menu item ${names} is not available` : `Menu items ${names} are not available`);
   }
 
   const priced = lines.map(({ item, quantity, special_requests }) => ({

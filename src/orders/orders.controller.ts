@@ -62,10 +62,7 @@ export class OrdersController {
   @ApiParam({ name: 'id', description: 'Restaurant id', example: 1 })
   @ApiPage(OrderResponse, NEWEST_FIRST)
   @ApiErrors(400, 404)
-  listRestaurantOrders(
-    @Param('id', ParseIdPipe) restaurantId: number,
-    @Query() query: OrderListQuery,
-  ): Promise<Page<OrderResponse>> {
+  listRestaurantOrders(@Param('id', ParseIdPipe) restaurantId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
     return this.orders.listRestaurantOrders(restaurantId, query);
   }
 

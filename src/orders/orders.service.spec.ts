@@ -21,7 +21,14 @@ const log: string[] = [];
 const fakeDataSource = recordingDataSource(log, MANAGER);
 
 class FakeOrders {
-  order: Order = { id: 7, customer_id: 1, restaurant_id: 2, order_status: OrderStatus.Placed, order_date: ORDER_DATE, delivery_time: null } as Order;
+  order: Order = {
+    id: 7,
+    customer_id: 1,
+    restaurant_id: 2,
+    order_status: OrderStatus.Placed,
+    order_date: ORDER_DATE,
+    delivery_time: null,
+  } as Order;
   /** What a concurrent request changes the status to just before our conditional update. */
   concurrentStatus: OrderStatus | undefined;
   inserted: NewOrder[] = [];
@@ -55,7 +62,7 @@ class FakeOrders {
     return true;
   }
 
-  async findDetails(id: number) {
+  async findDetails(_id: number) {
     return {
       ...this.order,
       total_amount: 25.98,
@@ -201,9 +208,9 @@ describe('OrdersService', () => {
 
     it('refuses a delivery time before the order date', async () => {
       orders.order.order_status = OrderStatus.OutForDelivery;
-      await expect(
-        service.updateStatus(7, { order_status: OrderStatus.Delivered, delivery_time: '2025-01-15T17:59:59Z' }),
-      ).rejects.toThrow(ValidationFailedException);
+      await expect(service.updateStatus(7, { order_status: OrderStatus.Delivered, delivery_time: '2025-01-15T17:59:59Z' })).rejects.toThrow(
+        ValidationFailedException,
+      );
       expect(orders.order.order_status).toBe(OrderStatus.OutForDelivery);
     });
 

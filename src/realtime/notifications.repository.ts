@@ -43,7 +43,7 @@ export class NotificationsRepository {
   }
 
   async counts(customerId: number): Promise<NotificationCounts> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<NotificationCounts[]>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT is_read)::int AS unread
          FROM notifications WHERE customer_id = $1`,
       [customerId],

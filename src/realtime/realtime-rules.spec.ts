@@ -22,7 +22,14 @@ describe('delivery slots', () => {
   it('stay inside the hours and continue the next day, across midnight', () => {
     const night = { opening_time: '18:00:00', closing_time: '02:00:00' };
     expect(starts(deliverySlots(at('2024-03-10T23:05:00Z'), night, load))).toEqual([
-      '23:30', '00:00', '00:30', '01:00', '01:30', '18:00', '18:30', '19:00',
+      '23:30',
+      '00:00',
+      '00:30',
+      '01:00',
+      '01:30',
+      '18:00',
+      '18:30',
+      '19:00',
     ]);
     const slots = deliverySlots(at('2024-03-10T12:00:00Z'), { opening_time: '10:00:00', closing_time: '13:15:00' }, load);
     // One day ahead ends at 12:30 tomorrow: six slots, not eight.
@@ -78,19 +85,33 @@ describe('estimated delivery', () => {
   const placed = at('2024-03-10T12:00:00Z');
 
   it('is order date + longest preparation + the delivery allowance while in progress', () => {
-    const estimate = estimatedDelivery({ order_status: 'preparing', order_date: placed, delivery_time: null, longest_preparation_minutes: 25 });
+    const estimate = estimatedDelivery({
+      order_status: 'preparing',
+      order_date: placed,
+      delivery_time: null,
+      longest_preparation_minutes: 25,
+    });
     expect(estimate).toEqual({ at: at('2024-03-10T12:55:00Z'), basis: 'preparation_and_delivery' });
-    const unknown = estimatedDelivery({ order_status: 'placed', order_date: placed, delivery_time: null, longest_preparation_minutes: null });
+    const unknown = estimatedDelivery({
+      order_status: 'placed',
+      order_date: placed,
+      delivery_time: null,
+      longest_preparation_minutes: null,
+    });
     expect(unknown.at).toEqual(at('2024-03-10T12:30:00Z'));
   });
 
   it('is the delivery time once delivered and none once cancelled', () => {
     const delivered = at('2024-03-10T12:41:00Z');
-    expect(estimatedDelivery({ order_status: 'delivered', order_date: placed, delivery_time: delivered, longest_preparation_minutes: 25 })).toEqual({
+    expect(
+      estimatedDelivery({ order_status: 'delivered', order_date: placed, delivery_time: delivered, longest_preparation_minutes: 25 }),
+    ).toEqual({
       at: delivered,
       basis: 'delivered',
     });
-    expect(estimatedDelivery({ order_status: 'cancelled', order_date: placed, delivery_time: null, longest_preparation_minutes: 25 })).toEqual({
+    expect(
+      estimatedDelivery({ order_status: 'cancelled', order_date: placed, delivery_time: null, longest_preparation_minutes: 25 }),
+    ).toEqual({
       at: null,
       basis: 'cancelled',
     });

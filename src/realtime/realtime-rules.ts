@@ -81,7 +81,9 @@ export function surge(load: Load): Surge {
   const u = load.orders_in_progress / load.capacity;
   if (u >= SURGE_FULL_UTILISATION) return { multiplier: MAX_MULTIPLIER, reason: 'at_capacity' };
   if (u <= SURGE_START_UTILISATION) return { multiplier: MIN_MULTIPLIER, reason: 'normal_demand' };
-  const linear = MIN_MULTIPLIER + ((u - SURGE_START_UTILISATION) / (SURGE_FULL_UTILISATION - SURGE_START_UTILISATION)) * (MAX_MULTIPLIER - MIN_MULTIPLIER);
+  const linear =
+    MIN_MULTIPLIER +
+    ((u - SURGE_START_UTILISATION) / (SURGE_FULL_UTILISATION - SURGE_START_UTILISATION)) * (MAX_MULTIPLIER - MIN_MULTIPLIER);
   return { multiplier: Math.round(linear * 100) / 100, reason: 'high_demand' };
 }
 

@@ -125,10 +125,7 @@ export class RealtimeController {
   @ApiParam(CUSTOMER_ID)
   @ApiOkResponse({ type: NotificationListResponse })
   @ApiErrors(400, 404)
-  notifications(
-    @Param('customer_id', ParseIdPipe) customerId: number,
-    @Query() page: PaginationQuery,
-  ): Promise<NotificationListResponse> {
+  notifications(@Param('customer_id', ParseIdPipe) customerId: number, @Query() page: PaginationQuery): Promise<NotificationListResponse> {
     return this.realtime.notificationsOf(customerId, page);
   }
 
@@ -172,10 +169,7 @@ export class RealtimeController {
   @ApiParam(ORDER_ID)
   @ApiOkResponse({ type: OrderResponse, description: 'The order after the change' })
   @ApiErrors(400, 404, 409)
-  updateOrderStatus(
-    @Param('order_id', ParseIdPipe) orderId: number,
-    @Body() body: UpdateOrderStatusDto,
-  ): Promise<OrderResponse> {
+  updateOrderStatus(@Param('order_id', ParseIdPipe) orderId: number, @Body() body: UpdateOrderStatusDto): Promise<OrderResponse> {
     return this.realtime.updateOrderStatus(orderId, body);
   }
 
@@ -198,7 +192,8 @@ export class RealtimeController {
   @ApiParam(ORDER_ID)
   @ApiExtraModels(OrderStatusEventData, StreamReconnectEventData)
   @ApiOkResponse({
-    description: 'An event stream; the schema describes one event (its `data` line is the JSON shown). Errors are JSON, before the stream opens.',
+    description:
+      'An event stream; the schema describes one event (its `data` line is the JSON shown). Errors are JSON, before the stream opens.',
     content: { 'text/event-stream': { schema: ORDER_EVENT } },
   })
   @ApiErrors(400, 404)

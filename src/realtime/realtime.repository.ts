@@ -18,7 +18,7 @@ export class RealtimeRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async restaurantLoad(restaurantId: number): Promise<RestaurantLoad | null> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<RestaurantLoad[]>(
       `SELECT r.id, r.name, r.is_active, r.opening_time::text AS opening_time, r.closing_time::text AS closing_time, r.capacity,
               (SELECT count(*)::int FROM orders o
                 WHERE o.restaurant_id = r.id AND o.order_status = ANY($2::order_status[])) AS orders_in_progress,
@@ -32,7 +32,7 @@ export class RealtimeRepository {
   }
 
   async orderForTracking(orderId: number): Promise<OrderForTracking | null> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<OrderForTracking[]>(
       `SELECT o.id, o.customer_id, o.restaurant_id, o.order_status, o.order_date, o.delivery_time,
               (SELECT max(m.preparation_time)::int FROM order_items oi JOIN menu_items m ON m.id = oi.menu_item_id
                 WHERE oi.order_id = o.id) AS longest_preparation_minutes
@@ -44,7 +44,7 @@ export class RealtimeRepository {
   }
 
   async orderStatus(orderId: number): Promise<OrderStatus | null> {
-    const [row] = await this.dataSource.query(`SELECT order_status FROM orders WHERE id = $1`, [orderId]);
+    const [row] = await this.dataSource.query<{ order_status: OrderStatus }[]>(`SELECT order_status FROM orders WHERE id = $1`, [orderId]);
     return row?.order_status ?? null;
   }
 

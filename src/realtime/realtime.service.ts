@@ -144,7 +144,11 @@ export class RealtimeService {
       // A stream never ends by itself before the order is final, so shutting down ends it with a
       // "reconnect" event instead of cutting it; the client's reconnection reaches another instance.
       const endForShutdown = () => {
-        subscriber.next({ type: 'reconnect', retry: SHUTDOWN_RECONNECT_MS, data: { order_id: orderId, reason: 'This instance is shutting down' } });
+        subscriber.next({
+          type: 'reconnect',
+          retry: SHUTDOWN_RECONNECT_MS,
+          data: { order_id: orderId, reason: 'This instance is shutting down' },
+        });
         subscriber.complete();
       };
       if (this.shutdown.signal.aborted) endForShutdown();

@@ -48,7 +48,9 @@ describe('endAt', () => {
 
   it('ends at once for credentials that already expired', async () => {
     const seen: MessageEvent[] = [];
-    await new Promise<void>((done) => endAt(new Observable<MessageEvent>(), Date.now() - 1).subscribe({ next: (event) => seen.push(event), complete: done }));
+    await new Promise<void>((done) =>
+      endAt(new Observable<MessageEvent>(), Date.now() - 1).subscribe({ next: (event) => seen.push(event), complete: done }),
+    );
     expect(seen.map((event) => event.type)).toEqual(['reconnect']);
   });
 });

@@ -124,7 +124,7 @@ export class StreamLimitGuard implements CanActivate {
       );
     }
     this.limits.attach(request, lease);
-    reply.raw.once('close', lease.release);
+    reply.raw.once('close', () => lease.release());
     return true;
   }
 }

@@ -25,9 +25,14 @@ export class DistributedLock {
       const lockKey = `lock:${name}`;
       const token = await redis.acquireLease(lockKey, leaseMs).catch(() => undefined);
       if (!token) return { ran: false, reason: 'held-elsewhere' };
-      const renewal = setInterval(() => {
-        redis.renewLease(lockKey, token, leaseMs).catch((error: Error) => this.logger.warn(`Could not renew lock ${name}: ${error.message}`));
-      }, Math.max(100, Math.floor(leaseMs / 3)));
+      const renewal = setInterval(
+        () => {
+          redis
+            .renewLease(lockKey, token, leaseMs)
+            .catch((error: Error) => this.logger.warn(`Could not renew lock ${name}: ${error.message}`));
+        },
+        Math.max(100, Math.floor(leaseMs / 3)),
+      );
       try {
         return { ran: true, result: await work() };
       } finally {

@@ -7,12 +7,7 @@ import { Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CreateMenuItemDto, MenuItemResponse } from '../menu-items/dto/menu-item.dto.js';
 import { MenuItemsService } from '../menu-items/menu-items.service.js';
-import {
-  CreateRestaurantDto,
-  RestaurantResponse,
-  RestaurantSearchQuery,
-  UpdateRestaurantDto,
-} from './dto/restaurant.dto.js';
+import { CreateRestaurantDto, RestaurantResponse, RestaurantSearchQuery, UpdateRestaurantDto } from './dto/restaurant.dto.js';
 import { RestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
 import { RestaurantsService } from './restaurants.service.js';
 import { Allow, Public } from '../access/access.decorators.js';

@@ -65,11 +65,7 @@ export class RestaurantsRepository {
 
   /** One page of the matching restaurants by id ascending, and how many match in all. */
   findPage(filter: RestaurantFilter, page: PaginationQuery): Promise<[Restaurant[], number]> {
-    const query = this.restaurants
-      .createQueryBuilder('restaurant')
-      .orderBy('restaurant.id', 'ASC')
-      .offset(page.skip)
-      .limit(page.limit);
+    const query = this.restaurants.createQueryBuilder('restaurant').orderBy('restaurant.id', 'ASC').offset(page.skip).limit(page.limit);
     if (filter.cuisine !== undefined) {
       query.andWhere('lower(restaurant.cuisine_type) = lower(:cuisine)', { cuisine: filter.cuisine });
     }

@@ -6,7 +6,7 @@ import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { type DomainEvent, MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { MenuItemsRepository } from '../menu-items/menu-items.repository.js';
-import type { CreateRestaurantDto, UpdateRestaurantDto } from './dto/restaurant.dto.js';
+import type { CreateRestaurantDto } from './dto/restaurant.dto.js';
 import type { Restaurant } from './entities/restaurant.entity.js';
 import type { RestaurantsRepository, RestaurantValues } from './restaurants.repository.js';
 import { RestaurantsService } from './restaurants.service.js';
@@ -163,7 +163,7 @@ describe('RestaurantsService', () => {
     it('does not write or publish for an empty body', async () => {
       const restaurant = await service.create(VALID);
       published = [];
-      expect(await service.update(restaurant.id, {} as UpdateRestaurantDto)).toEqual(restaurant);
+      expect(await service.update(restaurant.id, {})).toEqual(restaurant);
       expect(log).not.toContain(`update restaurant ${restaurant.id}`);
       expect(published).toEqual([]);
     });
@@ -171,7 +171,7 @@ describe('RestaurantsService', () => {
     it('writes only the fields sent and publishes the new representation', async () => {
       const restaurant = await service.create(VALID);
       published = [];
-      const updated = await service.update(restaurant.id, { capacity: 40, name: undefined } as UpdateRestaurantDto);
+      const updated = await service.update(restaurant.id, { capacity: 40, name: undefined });
       expect(updated).toEqual({ ...restaurant, capacity: 40 });
       expect(published).toEqual([new RestaurantChanged(restaurant.id, 'updated', updated)]);
     });
@@ -179,19 +179,17 @@ describe('RestaurantsService', () => {
     it('turns a name clash into a 409 and a missing restaurant into a 404', async () => {
       const restaurant = await service.create(VALID);
       restaurants.nextError = postgresError('23505', 'uq_restaurants_name_lower');
-      await expect(service.update(restaurant.id, { name: 'Taken' } as UpdateRestaurantDto)).rejects.toThrow(ConflictException);
-      await expect(service.update(99, { capacity: 3 } as UpdateRestaurantDto)).rejects.toThrow(
-        new ResourceNotFoundException('Restaurant', 99),
-      );
+      await expect(service.update(restaurant.id, { name: 'Taken' })).rejects.toThrow(ConflictException);
+      await expect(service.update(99, { capacity: 3 })).rejects.toThrow(new ResourceNotFoundException('Restaurant', 99));
     });
 
     it('lets only an admin correct the rating, which is otherwise the average of the reviews', async () => {
       const restaurant = await service.create(VALID);
       const owner = { accountId: 7, role: 'restaurant_owner', customerId: null } as const;
       const admin = { accountId: 1, role: 'admin', customerId: null } as const;
-      await expect(service.update(restaurant.id, { rating: 5 } as UpdateRestaurantDto, owner)).rejects.toThrow(ForbiddenException);
+      await expect(service.update(restaurant.id, { rating: 5 }, owner)).rejects.toThrow(ForbiddenException);
       expect(log).not.toContain(`update restaurant ${restaurant.id}`);
-      expect((await service.update(restaurant.id, { rating: 5 } as UpdateRestaurantDto, admin)).rating).toBe(5);
+      expect((await service.update(restaurant.id, { rating: 5 }, admin)).rating).toBe(5);
     });
   });
 
@@ -229,9 +227,7 @@ describe('RestaurantsService', () => {
       published = [];
       (failing === 'menu' ? menuItems : restaurants).nextError = postgresError(code, constraint);
       await expect(service.delete(restaurant.id)).rejects.toThrow(
-        new ConflictException(
-          `Restaurant ${restaurant.id} has orders and cannot be deleted; deactivate it with is_active=false instead`,
-        ),
+        new ConflictException(`Restaurant ${restaurant.id} has orders and cannot be deleted; deactivate it with is_active=false instead`),
       );
       expect(log).not.toContain('commit');
       expect(published).toEqual([]);

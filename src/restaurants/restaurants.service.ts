@@ -107,9 +107,7 @@ export class RestaurantsService {
       });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
-        throw new ConflictException(
-          `Restaurant ${id} has orders and cannot be deleted; deactivate it with is_active=false instead`,
-        );
+        throw new ConflictException(`Restaurant ${id} has orders and cannot be deleted; deactivate it with is_active=false instead`);
       }
       throw error;
     }

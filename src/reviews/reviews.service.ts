@@ -8,7 +8,13 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import { ReviewAdded } from '../events/domain-events.js';
 import { OrderPartiesRepository } from '../orders/order-parties.repository.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
-import { type AddReviewDto, type PublicReviewResponse, type ReviewResponse, toPublicReviewResponse, toReviewResponse } from './dto/review.dto.js';
+import {
+  type AddReviewDto,
+  type PublicReviewResponse,
+  type ReviewResponse,
+  toPublicReviewResponse,
+  toReviewResponse,
+} from './dto/review.dto.js';
 import { assertCanReview } from './review-rules.js';
 import { type ReviewOwner, ReviewsRepository } from './reviews.repository.js';
 

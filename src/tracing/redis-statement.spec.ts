@@ -5,7 +5,9 @@ import { redisStatement } from './redis-statement.js';
 describe('redisStatement', () => {
   it('shows the command and its key, and only counts the other arguments', () => {
     expect(redisStatement('GET', ['tiffin:restaurants:restaurant:1'])).toBe('GET tiffin:restaurants:restaurant:1');
-    expect(redisStatement('SET', ['tiffin:_meta:lease:k', 'token', 'NX', 'PX', '5000'])).toBe('SET tiffin:_meta:lease:k [4 other arguments]');
+    expect(redisStatement('SET', ['tiffin:_meta:lease:k', 'token', 'NX', 'PX', '5000'])).toBe(
+      'SET tiffin:_meta:lease:k [4 other arguments]',
+    );
     expect(redisStatement('PING', [])).toBe('PING');
   });
 

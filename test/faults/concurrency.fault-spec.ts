@@ -53,7 +53,9 @@ describeWithServices('concurrency across two instances', () => {
       label,
       sent: responses.length,
       failures: responses.filter((response) => !allowed.includes(response.status)).length,
-      statuses: Object.entries(counts).map(([status, n]) => `${status} x${n}`).join(', '),
+      statuses: Object.entries(counts)
+        .map(([status, n]) => `${status} x${n}`)
+        .join(', '),
       p50: percentile(ms, 0.5),
       p99: percentile(ms, 0.99),
       max: Math.max(...ms),
@@ -63,12 +65,15 @@ describeWithServices('concurrency across two instances', () => {
   /** Request `index` goes to A or B in turn. */
   const via = (index: number): HttpClient => (index % 2 === 0 ? a.admin : b.admin);
 
-  const placeOrder = (http: HttpClient, customerId: number, body: Json) =>
-    http.post(`/orders/customers/${customerId}/orders`, body);
+  const placeOrder = (http: HttpClient, customerId: number, body: Json) => http.post(`/orders/customers/${customerId}/orders`, body);
 
   /** An order placed through the API and moved along the workflow, so its history is complete. */
   async function orderThrough(status: string, restaurantId: number, customerId: number, menuItemId: number): Promise<number> {
-    const body = { restaurant_id: restaurantId, delivery_address: '1 Race Street', order_items: [{ menu_item_id: menuItemId, quantity: 1 }] };
+    const body = {
+      restaurant_id: restaurantId,
+      delivery_address: '1 Race Street',
+      order_items: [{ menu_item_id: menuItemId, quantity: 1 }],
+    };
     const order = expectStatus(await placeOrder(a.admin, customerId, body), 201, 'placing an order');
     for (const next of WORKFLOW.slice(0, WORKFLOW.indexOf(status) + 1)) {
       expectStatus(await a.admin.put(`/orders/${order.id}/status`, { order_status: next }), 200, `moving to ${next}`);
@@ -159,7 +164,10 @@ describeWithServices('concurrency across two instances', () => {
       Array.from(
         { length: 50 },
         (_, index) => () =>
-          via(index).post(`/reviews/orders/${orderId}/review?customer_id=${customer}`, { rating: 1 + (index % 5), comment: `Try ${index}` }),
+          via(index).post(`/reviews/orders/${orderId}/review?customer_id=${customer}`, {
+            rating: 1 + (index % 5),
+            comment: `Try ${index}`,
+          }),
       ),
       [201, 409],
     );
@@ -192,9 +200,16 @@ describeWithServices('concurrency across two instances', () => {
     const outcomes: Record<string, Record<number, number>[]> = {};
     for (const next of WORKFLOW) {
       const requests = orders.flatMap((orderId) =>
-        Array.from({ length: 20 }, (_, index) => ({ orderId, send: () => via(index).put(`/orders/${orderId}/status`, { order_status: next }) })),
+        Array.from({ length: 20 }, (_, index) => ({
+          orderId,
+          send: () => via(index).put(`/orders/${orderId}/status`, { order_status: next }),
+        })),
       );
-      const responses = await simultaneously(`${orders.length} orders x 20 changes to ${next}`, requests.map((request) => request.send), [200, 409]);
+      const responses = await simultaneously(
+        `${orders.length} orders x 20 changes to ${next}`,
+        requests.map((request) => request.send),
+        [200, 409],
+      );
       outcomes[next] = orders.map((orderId) => tally(responses.filter((_, index) => requests[index].orderId === orderId)));
     }
     expect(outcomes).toEqual(Object.fromEntries(WORKFLOW.map((step) => [step, orders.map(() => ({ 200: 1, 409: 19 }))])));
@@ -215,7 +230,11 @@ describeWithServices('concurrency across two instances', () => {
         send: () => via(index).put(`/orders/${orderId}/status`, { order_status: target(index) }),
       })),
     );
-    const responses = await simultaneously(`${orders.length} orders x 20 changes to confirmed or cancelled`, requests.map((request) => request.send), [200, 409]);
+    const responses = await simultaneously(
+      `${orders.length} orders x 20 changes to confirmed or cancelled`,
+      requests.map((request) => request.send),
+      [200, 409],
+    );
 
     // Cancelling is allowed from placed and from confirmed, so a cancellation that arrives after the
     // confirmation committed is a second, legal change; a cancellation that wins first ends the
@@ -229,7 +248,8 @@ describeWithServices('concurrency across two instances', () => {
     const histories = await historiesOf(customer);
     for (const orderId of orders) {
       const won = (status: string) =>
-        requests.filter((request, index) => request.orderId === orderId && request.target === status && responses[index].status === 200).length;
+        requests.filter((request, index) => request.orderId === orderId && request.target === status && responses[index].status === 200)
+          .length;
       const history = histories.get(orderId)!;
       expect(legalOutcomes).toContainEqual({ confirmed: won('confirmed'), cancelled: won('cancelled'), steps: history.steps });
       expect(history.status).toBe(history.steps.at(-1));

@@ -151,13 +151,20 @@ describeWithServices(`two instances sharing Redis and Postgres: ${REQUESTS} rand
     if (dice < 0.15) {
       const customer = pick(lane, lane.customers);
       const response = await get(`/customers/${customer.id}`);
-      if (response) check(`${name} GET /customers/${customer.id} name`, response, `customer ${customer.id}`, response.body.name, customer.name);
+      if (response)
+        check(`${name} GET /customers/${customer.id} name`, response, `customer ${customer.id}`, response.body.name, customer.name);
     } else if (dice < 0.25) {
       const response = await get('/customers?limit=100');
       if (response) {
         const listed = new Map((response.body as Json[]).map((row) => [row.id, row.name]));
         for (const customer of lane.customers) {
-          check(`${name} GET /customers row ${customer.id} name`, response, `customer ${customer.id}`, listed.get(customer.id), customer.name);
+          check(
+            `${name} GET /customers row ${customer.id} name`,
+            response,
+            `customer ${customer.id}`,
+            listed.get(customer.id),
+            customer.name,
+          );
         }
       }
     } else if (dice < 0.4) {
@@ -169,7 +176,13 @@ describeWithServices(`two instances sharing Redis and Postgres: ${REQUESTS} rand
       const prices = (body: Json[]) => body.map((row) => [row.id, row.price]).sort(([x], [y]) => x - y);
       if (response) {
         const expected = lane.items.map((item) => [item.id, item.price]);
-        check(`${name} GET /restaurants/${lane.restaurant.id}/menu`, response, `restaurant ${lane.restaurant.id}`, prices(response.body), expected);
+        check(
+          `${name} GET /restaurants/${lane.restaurant.id}/menu`,
+          response,
+          `restaurant ${lane.restaurant.id}`,
+          prices(response.body),
+          expected,
+        );
       }
     } else if (dice < 0.65) {
       const response = await get(`/restaurants/${lane.restaurant.id}/with-menu`);
@@ -178,7 +191,10 @@ describeWithServices(`two instances sharing Redis and Postgres: ${REQUESTS} rand
           `${name} GET /restaurants/${lane.restaurant.id}/with-menu`,
           response,
           `restaurant ${lane.restaurant.id}`,
-          [response.body.description, response.body.menu_items.map((row: Json) => [row.id, row.price]).sort(([x]: number[], [y]: number[]) => x - y)],
+          [
+            response.body.description,
+            response.body.menu_items.map((row: Json) => [row.id, row.price]).sort(([x]: number[], [y]: number[]) => x - y),
+          ],
           [lane.restaurant.description, lane.items.map((item) => [item.id, item.price])],
         );
       }
@@ -192,14 +208,21 @@ describeWithServices(`two instances sharing Redis and Postgres: ${REQUESTS} rand
       const order = pick(lane, [...lane.orders.values()].flat());
       if (!order) return;
       const response = await get(`/orders/${order.id}`);
-      if (response) check(`${name} GET /orders/${order.id} status`, response, `order ${order.id}`, response.body.order_status, order.status);
+      if (response)
+        check(`${name} GET /orders/${order.id} status`, response, `order ${order.id}`, response.body.order_status, order.status);
     } else {
       const customer = pick(lane, lane.customers);
       const response = await get(`/customers/${customer.id}/orders?limit=100`);
       if (response) {
         const served = (response.body as Json[]).map((row) => [row.id, row.order_status]).sort(([x], [y]) => x - y);
         const expected = lane.orders.get(customer.id)!.map((order) => [order.id, order.status]);
-        check(`${name} GET /customers/${customer.id}/orders`, response, `orders of ${customer.id}`, [response.headers.get('x-total-count'), served], [String(expected.length), expected]);
+        check(
+          `${name} GET /customers/${customer.id}/orders`,
+          response,
+          `orders of ${customer.id}`,
+          [response.headers.get('x-total-count'), served],
+          [String(expected.length), expected],
+        );
       }
     }
   }
@@ -249,7 +272,10 @@ describeWithServices(`two instances sharing Redis and Postgres: ${REQUESTS} rand
   afterAll(async () => {
     if (stale.length > 0) {
       // The cache's own account of the moments around a stale read: Redis timeouts, deferred or unconfirmed invalidations.
-      for (const [name, app] of [['A', a], ['B', b]] as const) {
+      for (const [name, app] of [
+        ['A', a],
+        ['B', b],
+      ] as const) {
         const lines = app.output.split('\n').filter((line) => /Redis|invalidat|confirmed|bus/i.test(line));
         console.log(`${name}'s cache warnings (${lines.length}, the last 30):\n${lines.slice(-30).join('\n')}`);
       }

@@ -11,6 +11,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 import { servicesForMultiInstanceSuite } from '../support/services.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { TEST_ADMIN_TOKEN } from '../support/test-app.js';
+import { eventually, sleep } from '../support/eventually.js';
 
 /*
  * Postgres goes away under a steady mixed load, with the app (the production build, its own
@@ -28,8 +29,6 @@ const OUTAGE_MS = 10_000;
 const STEADY_MS = 3000;
 /** Generous: the requirement is a 503 within 2 s; this is about nothing waiting on Postgres, not speed. */
 const LONGEST_ANSWER_MS = 2000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Scenario {
   name: string;
@@ -93,6 +92,7 @@ describeWithServices.each(SCENARIOS)('Postgres $name for 10 s under a steady mix
     }
 
     load = new LoadDriver({ baseUrl: app.baseUrl, workers: 6, pauseMs: 10, next: mixedLoad(catalogue, TEST_ADMIN_TOKEN, runToken) });
+    // Time passing: each phase of the load runs for its set duration.
     load.start('before');
     await sleep(STEADY_MS);
     await load.switchTo('outage', () => scenario.fault(proxy));
@@ -102,18 +102,16 @@ describeWithServices.each(SCENARIOS)('Postgres $name for 10 s under a steady mix
     await sleep(OUTAGE_MS / 2);
     await load.switchTo('recovering', () => proxy.restore());
     const restoredAt = Date.now();
-    for (;;) {
-      const probe = await app.http.get('/health/ready');
-      if (probe.status === 200) {
+    // On a timeout readyAfter holds the last answer, which the assertions below report.
+    await eventually(
+      'readiness to answer 200 once Postgres is back',
+      async () => {
+        const probe = await app.http.get('/health/ready');
         readyAfter = { status: probe.status, body: probe.body };
-        break;
-      }
-      if (Date.now() - restoredAt > 30_000) {
-        readyAfter = { status: probe.status, body: probe.body };
-        break;
-      }
-      await sleep(100);
-    }
+        return probe.status === 200;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    ).catch(() => undefined);
     msUntilReady = Date.now() - restoredAt;
     await load.switchTo('after');
     await sleep(STEADY_MS);

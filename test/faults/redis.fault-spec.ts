@@ -11,6 +11,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 import { servicesForMultiInstanceSuite } from '../support/services.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { TEST_ADMIN_TOKEN } from '../support/test-app.js';
+import { eventually, sleep } from '../support/eventually.js';
 
 /*
  * Redis goes away for 20 s and comes back, then answers every reply 500 ms late for 10 s, under a
@@ -34,7 +35,6 @@ const KINDS = ['cached read', 'uncached read', 'write'];
 const PHASES = ['warm-up', 'before', 'outage', 'after', 'slow', 'after slow'];
 const WARM_UP_MS = 2000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hits = (samples: Sample[]) => samples.filter((sample) => sample.cache?.startsWith('HIT')).length;
 const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(1)}`;
 const share = (part: number, whole: number) => (whole === 0 ? Number.NaN : part / whole);
@@ -93,10 +93,10 @@ describeWithServices('Redis gone for 20 s, then slow, under a steady mixed load'
     }
     // L1 is used once the invalidation bus is up: wait for a read served from it.
     const probe = cachedReadPaths(catalogue)[0];
-    for (let attempt = 0; (await app.http.get(probe)).headers.get('x-cache') !== 'HIT-L1'; attempt++) {
-      if (attempt > 100) throw new Error('the app never served from L1: is its Redis bus up?');
-      await sleep(50);
-    }
+    await eventually(
+      'a read served from L1 (is the Redis bus up?)',
+      async () => (await app.http.get(probe)).headers.get('x-cache') === 'HIT-L1',
+    );
 
     load = new LoadDriver({
       baseUrl: app.baseUrl,
@@ -104,6 +104,7 @@ describeWithServices('Redis gone for 20 s, then slow, under a steady mixed load'
       pauseMs: 10,
       next: mixedLoad(catalogue, TEST_ADMIN_TOKEN, runToken, { cachedReads: 0.7, uncachedReads: 0.05 }),
     });
+    // Time passing: each phase of the load runs for its set duration.
     load.start('warm-up');
     await sleep(WARM_UP_MS);
     await load.switchTo('before');
@@ -134,9 +135,14 @@ describeWithServices('Redis gone for 20 s, then slow, under a steady mixed load'
     const rows = PHASES.flatMap((phase) =>
       KINDS.map((kind) => row(`${phase} / ${kind}`, load.of(phase, kind), (sample) => RULES[kind](sample) !== undefined)),
     );
-    const p99 = (phase: string, kind: string) => percentile(load.of(phase, kind).map((sample) => sample.ms), 0.99);
+    const p99 = (phase: string, kind: string) =>
+      percentile(
+        load.of(phase, kind).map((sample) => sample.ms),
+        0.99,
+      );
     const outageAgainstBefore = KINDS.map(
-      (kind) => `${kind} ${p99('before', kind).toFixed(1)} -> ${p99('outage', kind).toFixed(1)} ms (${signed(p99('outage', kind) - p99('before', kind))})`,
+      (kind) =>
+        `${kind} ${p99('before', kind).toFixed(1)} -> ${p99('outage', kind).toFixed(1)} ms (${signed(p99('outage', kind) - p99('before', kind))})`,
     );
     const ratios = PHASES.map((phase) => {
       const reads = load.of(phase, 'cached read');

@@ -13,6 +13,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
 import { servicesForMultiInstanceSuite } from '../support/services.js';
 import { TEST_ADMIN_TOKEN } from '../support/test-app.js';
 import { SseClient } from '../realtime-support.js';
+import { eventually, sleep } from '../support/eventually.js';
 
 /*
  * SIGTERM under a steady mixed load, to the production build in its own process. Some writes are
@@ -29,8 +30,6 @@ const GRACE_MS = 6000;
 const HELD_WRITES = 4;
 /** How long the held writes stay blocked after the signal: well inside the grace period. */
 const HOLD_AFTER_SIGNAL_MS = 1500;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Refused at connect: nothing listens any more. */
 const refused = (sample: Sample) => sample.status === 0 && sample.error === 'ECONNREFUSED';
@@ -77,11 +76,17 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
     const orders = [];
     for (let i = 0; i < HELD_WRITES; i++) {
       const body = { restaurant_id: restaurant, delivery_address: `Held ${i}`, order_items: [{ menu_item_id: menuItems[0], quantity: 1 }] };
-      orders.push(expectStatus(await app.admin.post(`/orders/customers/${catalogue.customers[i]}/orders`, body), 201, 'placing an order').id);
+      orders.push(
+        expectStatus(await app.admin.post(`/orders/customers/${catalogue.customers[i]}/orders`, body), 201, 'placing an order').id,
+      );
     }
 
     const watched = { restaurant_id: restaurant, delivery_address: 'Watched', order_items: [{ menu_item_id: menuItems[0], quantity: 1 }] };
-    const watchedId = expectStatus(await app.admin.post(`/orders/customers/${catalogue.customers[0]}/orders`, watched), 201, 'placing an order').id;
+    const watchedId = expectStatus(
+      await app.admin.post(`/orders/customers/${catalogue.customers[0]}/orders`, watched),
+      201,
+      'placing an order',
+    ).id;
     stream = await SseClient.open(`${app.baseUrl}/realtime/orders/${watchedId}/events`, { authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
     await stream.next();
 
@@ -93,6 +98,7 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
       next: mixedLoad(catalogue, TEST_ADMIN_TOKEN, runToken),
     });
     load.start('before');
+    // Time passing: a steady phase of load before the locks and the signal.
     await sleep(3000);
 
     // Lock the orders, send a status change for each, and wait until all are blocked inside their transaction.
@@ -108,19 +114,24 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
         body: JSON.stringify({ order_status: 'confirmed' }),
       }),
     }));
-    for (let attempt = 0; ; attempt++) {
-      const [{ waiting }] = await sql.query(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (waiting === HELD_WRITES) break;
-      if (attempt > 200) throw new Error(`only ${waiting} of ${HELD_WRITES} status changes reached the lock`);
-      await sleep(25);
-    }
+    await eventually(
+      `all ${HELD_WRITES} status changes to wait on the lock`,
+      async () => {
+        const [{ waiting }] = await sql.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return waiting === HELD_WRITES;
+      },
+      { intervalMs: 25 },
+    );
 
     await load.switchTo('after SIGTERM', () => app.signal('SIGTERM'));
+    // Time passing: the held writes stay blocked for a while into the grace period.
     await sleep(HOLD_AFTER_SIGNAL_MS);
     await locker.query('COMMIT');
-    heldAnswers = await Promise.all(held.map(async ({ response }) => response.then(async (r) => ({ status: r.status, body: await r.json() }))));
+    heldAnswers = await Promise.all(
+      held.map(async ({ response }) => response.then(async (r) => ({ status: r.status, body: await r.json() }))),
+    );
     exit = await app.waitForExit(GRACE_MS + 5000);
     await load.stop();
     if (exit.code !== 0) console.log(`The app's last words:\n${app.output.slice(-3000)}`);
@@ -130,7 +141,11 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
         `${HELD_WRITES} writes held in their transaction for ${HOLD_AFTER_SIGNAL_MS} ms after the signal`,
       ['before', 'after SIGTERM'].flatMap((phase) =>
         ['cached read', 'uncached read', 'write'].map((kind) =>
-          row(`${phase} / ${kind}`, load.of(phase, kind), (sample) => (phase === 'before' ? RULES[kind](sample) : afterSignal(sample)) !== undefined),
+          row(
+            `${phase} / ${kind}`,
+            load.of(phase, kind),
+            (sample) => (phase === 'before' ? RULES[kind](sample) : afterSignal(sample)) !== undefined,
+          ),
         ),
       ),
     );
@@ -153,7 +168,10 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
       : `answered ${sample.status}${sample.error ? ` (${sample.error})` : ''} ${sample.text.slice(0, 200)}`;
 
   it('answers every request before the signal', () => {
-    const problems = load.of('before').map((sample) => RULES[sample.kind](sample)).filter(Boolean);
+    const problems = load
+      .of('before')
+      .map((sample) => RULES[sample.kind](sample))
+      .filter(Boolean);
     expect(load.of('before', 'write').length).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { deleteKeysUnderPrefix } from '../support/redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { servicesForMultiInstanceSuite } from '../support/services.js';
+import { eventually } from '../support/eventually.js';
 
 /*
  * Traces from the production build, as a collector receives them: the app exports over OTLP/HTTP
@@ -77,7 +78,7 @@ describeWithServices('traces exported over OTLP', () => {
     if (redisUrl) await deleteKeysUnderPrefix(redisUrl, prefix);
   });
 
-  it('a miss: the caller\'s trace continued, a cache.lookup MISS and the Postgres statements of the load under it', async () => {
+  it("a miss: the caller's trace continued, a cache.lookup MISS and the Postgres statements of the load under it", async () => {
     const caller = callerContext();
     const response = await app.http.get(`/restaurants/${restaurantId}`, { headers: caller.headers });
     expect(response.status).toBe(200);
@@ -97,7 +98,12 @@ describeWithServices('traces exported over OTLP', () => {
       attributes: expect.objectContaining({ 'http.route': '/restaurants/:id', 'tiffin.request_id': response.headers.get('x-request-id') }),
     });
     const miss = lookups(spans).find((span) => span.attributes['cache.outcome'] === 'MISS');
-    expect(miss?.attributes).toEqual({ 'cache.namespace': 'restaurants', 'cache.path': 'full', 'cache.outcome': 'MISS', 'cache.tier': 'origin' });
+    expect(miss?.attributes).toEqual({
+      'cache.namespace': 'restaurants',
+      'cache.path': 'full',
+      'cache.outcome': 'MISS',
+      'cache.tier': 'origin',
+    });
     // The fast path looked first (L1, then Redis) and handed the request on.
     expect(lookups(spans).map((span) => [span.attributes['cache.path'], span.attributes['cache.outcome']])).toEqual(
       expect.arrayContaining([['fast', 'PASS']]),
@@ -107,9 +113,12 @@ describeWithServices('traces exported over OTLP', () => {
     for (const statement of statements) expect(descendsFrom(spans, statement, miss!)).toBe(true);
     expect(statements.some((span) => String(span.attributes['db.query.text']).includes('"restaurants"'))).toBe(true);
     // The Redis reads of the lookup, the lease and the store are its children as well.
-    expect(spans.filter(isRedis).filter((span) => descendsFrom(spans, span, miss!)).map((span) => span.attributes['db.operation.name'])).toEqual(
-      expect.arrayContaining(['GET', 'SET', 'EVAL']),
-    );
+    expect(
+      spans
+        .filter(isRedis)
+        .filter((span) => descendsFrom(spans, span, miss!))
+        .map((span) => span.attributes['db.operation.name']),
+    ).toEqual(expect.arrayContaining(['GET', 'SET', 'EVAL']));
     for (const span of spans) expect(span === server || descendsFrom(spans, span, server)).toBe(true);
   });
 
@@ -139,28 +148,40 @@ describeWithServices('traces exported over OTLP', () => {
     expect(invalidation.attributes['cache.tags']).toEqual(expect.arrayContaining([`restaurant:${restaurantId}`]));
     expect(invalidation.attributes['cache.reason']).toBe('restaurant.changed');
     // The entry the two reads above stored, in L1 and in Redis.
-    expect(invalidation.attributes).toMatchObject({ 'cache.removed_l1': 1, 'cache.removed_l2': 1, 'cache.entries_removed': 1, 'cache.deferred': false });
+    expect(invalidation.attributes).toMatchObject({
+      'cache.removed_l1': 1,
+      'cache.removed_l2': 1,
+      'cache.entries_removed': 1,
+      'cache.deferred': false,
+    });
     const redisCalls = spans.filter(isRedis).filter((span) => descendsFrom(spans, span, invalidation));
     expect(redisCalls.map((span) => span.attributes['db.operation.name'])).toEqual(expect.arrayContaining(['EVAL', 'PUBLISH']));
     // Scripts are named, not quoted with their arguments.
-    expect(redisCalls.map((span) => span.attributes['db.query.text'])).toContainEqual(expect.stringMatching(/^EVAL INVALIDATE_TAGS \[\d+ other arguments\]$/));
+    expect(redisCalls.map((span) => span.attributes['db.query.text'])).toContainEqual(
+      expect.stringMatching(/^EVAL INVALIDATE_TAGS \[\d+ other arguments\]$/),
+    );
     expect(spans.filter(isPostgres).some((span) => span.name.startsWith('pg.query:UPDATE'))).toBe(true);
   });
 
   it("a scheduled job: the start-up warming is the root of its own trace, with the job's Postgres statements under it", async () => {
-    const deadline = Date.now() + 15_000;
-    let job = receiver.spans.find((span) => span.name === 'job warm-popular');
-    while (!job && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = receiver.spans.find((span) => span.name === 'job warm-popular');
-    }
-    expect(job).toBeDefined();
-    expect(job!.parentSpanId).toBeUndefined();
-    expect(job!.attributes).toMatchObject({ 'tiffin.job.name': 'warm-popular', 'tiffin.job.trigger': 'startup', 'tiffin.job.outcome': 'succeeded' });
-    const spans = await receiver.waitForTrace(job!.traceId, (received) => received.some(isPostgres));
+    const job = await eventually(
+      'the span of the start-up warming',
+      () => receiver.spans.find((span) => span.name === 'job warm-popular'),
+      {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      },
+    );
+    expect(job.parentSpanId).toBeUndefined();
+    expect(job.attributes).toMatchObject({
+      'tiffin.job.name': 'warm-popular',
+      'tiffin.job.trigger': 'startup',
+      'tiffin.job.outcome': 'succeeded',
+    });
+    const spans = await receiver.waitForTrace(job.traceId, (received) => received.some(isPostgres));
     const statements = spans.filter(isPostgres);
     expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) expect(descendsFrom(spans, statement, job!)).toBe(true);
+    for (const statement of statements) expect(descendsFrom(spans, statement, job)).toBe(true);
   });
 
   it('the trace id is in the request log line and, next to the request id, in error bodies', async () => {
@@ -172,13 +193,12 @@ describeWithServices('traces exported over OTLP', () => {
     // Without a traceparent the app starts the trace; the log line names it, and it was exported.
     const plain = await app.http.get(`/restaurants/${restaurantId}`);
     const requestId = plain.headers.get('x-request-id')!;
-    const deadline = Date.now() + 10_000;
-    let line: RegExpExecArray | null = null;
-    while (!(line = new RegExp(`\\[${requestId} trace ([0-9a-f]{32})\\]`).exec(app.output)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(line).not.toBeNull();
-    await receiver.waitForTrace(line![1], (received) => received.some((span) => span.kind === SERVER && span.attributes['tiffin.request_id'] === requestId));
+    const line = await eventually(`the log line of request ${requestId} naming its trace`, () =>
+      new RegExp(`\\[${requestId} trace ([0-9a-f]{32})\\]`).exec(app.output),
+    );
+    await receiver.waitForTrace(line[1], (received) =>
+      received.some((span) => span.kind === SERVER && span.attributes['tiffin.request_id'] === requestId),
+    );
     expect(app.output).toContain(`[${failed.headers.get('x-request-id')} trace ${caller.traceId}]`);
     expect(receiver.refused).toEqual([]);
   });

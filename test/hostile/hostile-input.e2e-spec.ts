@@ -24,7 +24,8 @@ describe('hostile input', () => {
   beforeAll(async () => {
     t = await startTestApp({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES) } });
     restaurantId = (await t.admin.post('/restaurants', restaurantBody())).body.id;
-    menuItemId = (await t.admin.post(`/restaurants/${restaurantId}/menu-items`, { name: 'Hostile Dish', price: 9.5, category: 'Main' })).body.id;
+    menuItemId = (await t.admin.post(`/restaurants/${restaurantId}/menu-items`, { name: 'Hostile Dish', price: 9.5, category: 'Main' }))
+      .body.id;
     customerId = (await t.admin.post('/customers', customerBody())).body.id;
     orderId = (
       await t.admin.post(`/orders/customers/${customerId}/orders`, {
@@ -41,11 +42,22 @@ describe('hostile input', () => {
   }
   function customerBody(overrides: Record<string, unknown> = {}) {
     const n = ++sequence;
-    return { name: `Hostile Customer ${n}`, email: `hostile${n}@example.com`, phone_number: '+1-555-0200', address: '1 Oak Ave', ...overrides };
+    return {
+      name: `Hostile Customer ${n}`,
+      email: `hostile${n}@example.com`,
+      phone_number: '+1-555-0200',
+      address: '1 Oak Ave',
+      ...overrides,
+    };
   }
 
   /** A request with the body exactly as given (any method, any content type). */
-  function raw(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathAndQuery: string, body?: string, contentType?: string): Promise<FuzzResponse> {
+  function raw(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    pathAndQuery: string,
+    body?: string,
+    contentType?: string,
+  ): Promise<FuzzResponse> {
     const [path, query = ''] = pathAndQuery.split('?');
     return send(
       t.http.baseUrl,
@@ -63,14 +75,23 @@ describe('hostile input', () => {
   const fields = (pairs: string[]) => [...new Set(pairs.map((pair) => pair.split(':')[0]))];
 
   describe('malformed JSON', () => {
-    it.each(['{', '{"name":}', "{'name':'x'}", '[1,]', '{"a":1}{"b":2}', '{"a":1,}', 'nul', '{"a":"\\x"}', '{"a": 01}', '\u0000', '"unterminated'])(
-      '%j is a 400 naming the problem',
-      async (text) => {
-        const response = await raw('POST', '/restaurants', text, 'application/json');
-        refused(response, 400);
-        expect((response.json as { message: string }).message).toMatch(/JSON/);
-      },
-    );
+    it.each([
+      '{',
+      '{"name":}',
+      "{'name':'x'}",
+      '[1,]',
+      '{"a":1}{"b":2}',
+      '{"a":1,}',
+      'nul',
+      '{"a":"\\x"}',
+      '{"a": 01}',
+      '\u0000',
+      '"unterminated',
+    ])('%j is a 400 naming the problem', async (text) => {
+      const response = await raw('POST', '/restaurants', text, 'application/json');
+      refused(response, 400);
+      expect((response.json as { message: string }).message).toMatch(/JSON/);
+    });
   });
 
   describe('content types', () => {
@@ -106,21 +127,37 @@ describe('hostile input', () => {
 
   describe('deep nesting', () => {
     /** The `field:rule` pairs of a refusal, each cut to the field's first `segments` path segments. */
-    const at = (pairs: string[], segments: number) => [...new Set(pairs.map((pair) => `${pair.split(':')[0].split('.').slice(0, segments).join('.')}:${pair.split(':')[1]}`))];
+    const at = (pairs: string[], segments: number) => [
+      ...new Set(pairs.map((pair) => `${pair.split(':')[0].split('.').slice(0, segments).join('.')}:${pair.split(':')[1]}`)),
+    ];
 
     it.each([50, 1_000, 10_000])('a field nested %i levels deep is a 400 naming the field', async (depth) => {
-      for (const nested of [new RawJson('['.repeat(depth) + ']'.repeat(depth)), new RawJson('{"a":'.repeat(depth) + '1' + '}'.repeat(depth))]) {
+      for (const nested of [
+        new RawJson('['.repeat(depth) + ']'.repeat(depth)),
+        new RawJson('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
+      ]) {
         expect(at(refused(await json('POST', '/restaurants', { ...restaurantBody(), name: nested }), 400), 1)).toEqual(['name:max_depth']);
         expect(at(refused(await json('PUT', `/menu-items/${menuItemId}`, { name: nested }), 400), 1)).toEqual(['name:max_depth']);
         const line = { menu_item_id: menuItemId, quantity: 1, special_requests: nested };
-        const order = await json('POST', `/orders/customers/${customerId}/orders`, { restaurant_id: restaurantId, delivery_address: 'x', order_items: [line] });
+        const order = await json('POST', `/orders/customers/${customerId}/orders`, {
+          restaurant_id: restaurantId,
+          delivery_address: 'x',
+          order_items: [line],
+        });
         expect(at(refused(order, 400), 3)).toEqual(['order_items.0.special_requests:max_depth']);
       }
     });
 
     it('a whole body nested 20,000 levels deep is a 400', async () => {
-      expect(at(refused(await raw('POST', '/customers', '['.repeat(20_000) + ']'.repeat(20_000), 'application/json'), 400), 1)).toEqual(['0:max_depth']);
-      expect(at(refused(await raw('PUT', `/customers/${customerId}`, '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000), 'application/json'), 400), 1)).toEqual(['a:max_depth']);
+      expect(at(refused(await raw('POST', '/customers', '['.repeat(20_000) + ']'.repeat(20_000), 'application/json'), 400), 1)).toEqual([
+        '0:max_depth',
+      ]);
+      expect(
+        at(
+          refused(await raw('PUT', `/customers/${customerId}`, '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000), 'application/json'), 400),
+          1,
+        ),
+      ).toEqual(['a:max_depth']);
     });
   });
 
@@ -160,7 +197,11 @@ describe('hostile input', () => {
     const VERBATIM = [...SQL_TEXTS, ...UNICODE_TEXTS].filter((text) => text.trim() === text && text.length >= 3);
 
     it.each(VERBATIM)('%j is stored and returned byte for byte, also from the cache', async (text) => {
-      const created = await json('POST', '/restaurants', restaurantBody({ name: `${text} ${++sequence}`.slice(0, 90), description: text, address: text }));
+      const created = await json(
+        'POST',
+        '/restaurants',
+        restaurantBody({ name: `${text} ${++sequence}`.slice(0, 90), description: text, address: text }),
+      );
       expect(created.status).toBe(201);
       const restaurant = created.json as Record<string, string> & { id: number };
       expect(restaurant.description).toBe(text);
@@ -173,7 +214,11 @@ describe('hostile input', () => {
       expect(second.text).toBe(first.text);
       expect(Buffer.from(second.text)).toEqual(Buffer.from(first.text));
 
-      const customer = await json('POST', '/customers', customerBody({ name: text.length <= 100 ? text : text.slice(0, 100), address: text }));
+      const customer = await json(
+        'POST',
+        '/customers',
+        customerBody({ name: text.length <= 100 ? text : text.slice(0, 100), address: text }),
+      );
       expect(customer.status).toBe(201);
       const customerRead = await raw('GET', `/customers/${(customer.json as { id: number }).id}`);
       expect(customerRead.json).toMatchObject({ name: text, address: text });
@@ -198,7 +243,9 @@ describe('hostile input', () => {
     ])('text with %s cannot be stored as sent: a 400 naming the field', async (_name, text, rule) => {
       expect(refused(await json('POST', '/restaurants', restaurantBody({ description: text })), 400)).toEqual([`description:${rule}`]);
       expect(refused(await json('PUT', `/customers/${customerId}`, { address: text }), 400)).toEqual([`address:${rule}`]);
-      expect(refused(await json('POST', `/reviews/orders/${orderId}/review?customer_id=${customerId}`, { rating: 5, comment: text }), 400)).toEqual([`comment:${rule}`]);
+      expect(
+        refused(await json('POST', `/reviews/orders/${orderId}/review?customer_id=${customerId}`, { rating: 5, comment: text }), 400),
+      ).toEqual([`comment:${rule}`]);
     });
 
     it.each([
@@ -237,7 +284,11 @@ describe('hostile input', () => {
     });
 
     it('an order of the largest quantities at the largest price is refused for its total, not by the database', async () => {
-      const dear = await json('POST', `/restaurants/${restaurantId}/menu-items`, { name: unique('Dear Dish'), price: 99_999_999.99, category: 'Main' });
+      const dear = await json('POST', `/restaurants/${restaurantId}/menu-items`, {
+        name: unique('Dear Dish'),
+        price: 99_999_999.99,
+        category: 'Main',
+      });
       expect(dear.status).toBe(201);
       const response = await json('POST', `/orders/customers/${customerId}/orders`, {
         restaurant_id: restaurantId,
@@ -247,12 +298,18 @@ describe('hostile input', () => {
       expect(refused(response, 400)).toEqual(['order_items:max_total']);
     });
 
-    it.each(['min_price=1e309', 'min_price=-1', 'max_price=Infinity', 'min_price=NaN', 'restaurant_id=-1', 'skip=-1', 'limit=1e3', 'limit=0x10'])(
-      'query %s is a 400',
-      async (query) => {
-        expect(fields(refused(await raw('GET', `/menu-items/search?${query}`), 400))).toEqual([query.split('=')[0]]);
-      },
-    );
+    it.each([
+      'min_price=1e309',
+      'min_price=-1',
+      'max_price=Infinity',
+      'min_price=NaN',
+      'restaurant_id=-1',
+      'skip=-1',
+      'limit=1e3',
+      'limit=0x10',
+    ])('query %s is a 400', async (query) => {
+      expect(fields(refused(await raw('GET', `/menu-items/search?${query}`), 400))).toEqual([query.split('=')[0]]);
+    });
   });
 
   describe('ids beyond int4', () => {
@@ -266,14 +323,22 @@ describe('hostile input', () => {
     });
 
     it.each([2_147_483_648, 1e20, -1, 0])('body id %s is a 400 naming the field', async (id) => {
-      const order = await json('POST', `/orders/customers/${customerId}/orders`, { restaurant_id: id, delivery_address: 'x', order_items: [{ menu_item_id: id, quantity: 1 }] });
+      const order = await json('POST', `/orders/customers/${customerId}/orders`, {
+        restaurant_id: id,
+        delivery_address: 'x',
+        order_items: [{ menu_item_id: id, quantity: 1 }],
+      });
       expect(fields(refused(order, 400)).sort()).toEqual(['order_items.0.menu_item_id', 'restaurant_id']);
-      expect(fields(refused(await json('PUT', `/realtime/notifications/${customerId}`, { notification_ids: [id] }), 400))).toEqual(['notification_ids']);
+      expect(fields(refused(await json('PUT', `/realtime/notifications/${customerId}`, { notification_ids: [id] }), 400))).toEqual([
+        'notification_ids',
+      ]);
       expect(fields(refused(await json('POST', '/enterprise/invalidation/cascade', { entity: 'restaurant', id }), 400))).toEqual(['id']);
     });
 
     it.each(['2147483648', '99999999999999999999', '-5'])('query id %s is a 400 naming the parameter', async (id) => {
-      expect(fields(refused(await json('POST', `/reviews/orders/${orderId}/review?customer_id=${id}`, { rating: 5 }), 400))).toEqual(['customer_id']);
+      expect(fields(refused(await json('POST', `/reviews/orders/${orderId}/review?customer_id=${id}`, { rating: 5 }), 400))).toEqual([
+        'customer_id',
+      ]);
       expect(fields(refused(await raw('GET', `/menu-items/search?restaurant_id=${id}`), 400))).toEqual(['restaurant_id']);
       expect(fields(refused(await raw('GET', `/analytics/restaurants/performance?restaurant_id=${id}`), 400))).toEqual(['restaurant_id']);
       expect(fields(refused(await raw('GET', `/enterprise/security/validate/customers?user_id=${id}`), 400))).toEqual(['user_id']);
@@ -281,9 +346,12 @@ describe('hostile input', () => {
   });
 
   describe('URLs the router refuses', () => {
-    it.each(['/restaurants/%', '/restaurants/%zz', '/restaurants/a%E0%A4%A', '/customers/%ED%A0%80/orders'])('%s (malformed escape) is a 400 in the error shape', async (path) => {
-      refused(await raw('GET', path), 400);
-    });
+    it.each(['/restaurants/%', '/restaurants/%zz', '/restaurants/a%E0%A4%A', '/customers/%ED%A0%80/orders'])(
+      '%s (malformed escape) is a 400 in the error shape',
+      async (path) => {
+        refused(await raw('GET', path), 400);
+      },
+    );
 
     it('a path parameter over 100 characters is a 414 in the error shape', async () => {
       refused(await raw('GET', `/restaurants/${'1'.repeat(101)}`), 414);
@@ -292,10 +360,13 @@ describe('hostile input', () => {
   });
 
   describe('values a validator admits and a dependency refuses', () => {
-    it.each(['2024-W01-1', '2024-001', '2024-01-15', '2024-01-15T10:00'])('audit since/until %s (ISO 8601, but no date-time with a zone) is a 400', async (value) => {
-      expect(refused(await raw('GET', `/cache/audit?since=${value}`), 400)).toContain('since:matches');
-      expect(refused(await raw('GET', `/cache/audit?until=${value}`), 400)).toContain('until:matches');
-    });
+    it.each(['2024-W01-1', '2024-001', '2024-01-15', '2024-01-15T10:00'])(
+      'audit since/until %s (ISO 8601, but no date-time with a zone) is a 400',
+      async (value) => {
+        expect(refused(await raw('GET', `/cache/audit?since=${value}`), 400)).toContain('since:matches');
+        expect(refused(await raw('GET', `/cache/audit?until=${value}`), 400)).toContain('until:matches');
+      },
+    );
 
     it('a SCAN cursor beyond 64 bits is a 400; the largest one is a page', async () => {
       for (const cursor of ['18446744073709551616', '99999999999999999999']) {
@@ -370,7 +441,9 @@ describe('hostile input', () => {
       }
       refused(await raw('GET', '/restaurants?__proto__[polluted]=1&constructor[prototype][polluted]=1'), 400);
       for (const value of [1, 'x', null]) {
-        expect(refused(await json('POST', '/customers', objectOf([...Object.entries(customerBody()), ['constructor', value]])), 400)).toEqual(['constructor:unknown_field']);
+        expect(
+          refused(await json('POST', '/customers', objectOf([...Object.entries(customerBody()), ['constructor', value]])), 400),
+        ).toEqual(['constructor:unknown_field']);
       }
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);

@@ -49,7 +49,8 @@ const MAX_PARAM_LENGTH = 100;
 const extraStatuses: ExtraStatuses = (op, request, status) => {
   if (request.body !== undefined && [413, 415].includes(status)) return 'a body too large or of a type the API does not read';
   if (!op.body && request.body !== undefined && status === 400) return 'a body the operation does not take';
-  if (status === 414 && request.path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) return 'path parameter over maxParamLength';
+  if (status === 414 && request.path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH))
+    return 'path parameter over maxParamLength';
   return undefined;
 };
 
@@ -70,7 +71,9 @@ describe('OpenAPI-driven fuzz', () => {
 
   beforeAll(async () => {
     // Redis's time limit is raised so a loaded machine does not turn cache operations into 503s: this run is about input, not faults.
-    t = await startTestApp({ env: { LOG_LEVEL: 'fatal', CACHE_KEY_SECRET: 'fuzz-cache-key-secret-0123456789abcdef', CACHE_REDIS_TIMEOUT_MS: '2000' } });
+    t = await startTestApp({
+      env: { LOG_LEVEL: 'fatal', CACHE_KEY_SECRET: 'fuzz-cache-key-secret-0123456789abcdef', CACHE_REDIS_TIMEOUT_MS: '2000' },
+    });
     await createFuzzFixture(t);
     const document = await t.http.get('/docs-json');
     expect(document.status).toBe(200);
@@ -106,14 +109,24 @@ describe('OpenAPI-driven fuzz', () => {
       );
       if (details.failed) {
         const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-        failures.push(`${op.id} (${op.method} ${op.path}), seed ${details.seed}, path ${details.counterexamplePath}\n  ${error}\n  counterexample: ${fc.stringify(details.counterexample)}`);
+        failures.push(
+          `${op.id} (${op.method} ${op.path}), seed ${details.seed}, path ${details.counterexamplePath}\n  ${error}\n  counterexample: ${fc.stringify(details.counterexample)}`,
+        );
       }
       durations.push([`${op.method} ${op.path}`, performance.now() - started]);
     }
     const slowest = durations.sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.log(
       `OpenAPI fuzz: ${sent} requests, ${failures.length} failing operations; slowest: ${slowest.map(([route, ms]) => `${route} ${Math.round(ms)} ms`).join(', ')}\n` +
-        [...statuses].map(([route, tally]) => `${route}  ${[...tally].sort().map(([key, count]) => `${key}×${count}`).join(' ')}`).join('\n'),
+        [...statuses]
+          .map(
+            ([route, tally]) =>
+              `${route}  ${[...tally]
+                .sort()
+                .map(([key, count]) => `${key}×${count}`)
+                .join(' ')}`,
+          )
+          .join('\n'),
     );
     expect(failures).toEqual([]);
     if (!ONLY) expect(sent).toBeGreaterThanOrEqual(MIN_REQUESTS);

@@ -72,7 +72,12 @@ export async function generateOrderHistory(db: DataSource, seed: number, orderCo
     // One order in ten predates the history table: no history at all.
     if (random.chance(0.9)) {
       times.forEach((at, step) =>
-        history.push({ order_id: id, from_status: step === 0 ? null : STEPS[step - 1], to_status: STEPS[step], changed_at: at.toISOString() }),
+        history.push({
+          order_id: id,
+          from_status: step === 0 ? null : STEPS[step - 1],
+          to_status: STEPS[step],
+          changed_at: at.toISOString(),
+        }),
       );
       if (cancelled) {
         const at = new Date(times[times.length - 1].getTime() + random.int(20, 600) * 1000);
@@ -87,7 +92,11 @@ export async function generateOrderHistory(db: DataSource, seed: number, orderCo
     db.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json)`, [
       JSON.stringify(rows),
     ]);
-  await insertAll('orders', 'id, customer_id, restaurant_id, order_status, total_amount, delivery_address, order_date, delivery_time', orders);
+  await insertAll(
+    'orders',
+    'id, customer_id, restaurant_id, order_status, total_amount, delivery_address, order_date, delivery_time',
+    orders,
+  );
   await db.query(`SELECT setval(pg_get_serial_sequence('orders', 'id'), $1)`, [orderCount]);
   await insertAll('order_items', 'order_id, menu_item_id, quantity, item_price', lines);
   await insertAll('order_status_changes', 'order_id, from_status, to_status, changed_at', history);
@@ -118,7 +127,9 @@ const toCents = (money: string) => Math.round(Number(money) * 100);
 
 /** Every row the reports read, as plain values. */
 export async function loadRows(db: DataSource): Promise<Rows> {
-  const orders = await db.query('SELECT id, customer_id, restaurant_id, order_status, total_amount::text AS money, order_date, delivery_time FROM orders');
+  const orders = await db.query(
+    'SELECT id, customer_id, restaurant_id, order_status, total_amount::text AS money, order_date, delivery_time FROM orders',
+  );
   const lines = await db.query('SELECT order_id, menu_item_id, quantity, item_price::text AS money FROM order_items');
   const items = await db.query('SELECT id, name, category, restaurant_id FROM menu_items');
   const restaurants = await db.query('SELECT id, name, cuisine_type FROM restaurants');
@@ -142,7 +153,8 @@ export function roundQuotient(numerator: number, denominator: number, places: nu
 
 const dollars = (cents: number) => cents / 100;
 const sumCents = (orders: { cents: number }[]) => orders.reduce((sum, order) => sum + order.cents, 0);
-const averageCents = (orders: { cents: number }[]) => (orders.length === 0 ? null : roundQuotient(sumCents(orders), orders.length * 100, 2));
+const averageCents = (orders: { cents: number }[]) =>
+  orders.length === 0 ? null : roundQuotient(sumCents(orders), orders.length * 100, 2);
 const dayStartMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const dayOfMs = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const inRange = (instant: Date | null, from: number, until: number) =>
@@ -235,7 +247,10 @@ export function customerBehavior(rows: Rows, window: Window) {
   const placed = rows.orders.filter((o) => inRange(o.order_date, from, until));
   const active = [...new Set(placed.map((o) => o.customer_id))];
   const returning = active.filter((customer) => rows.orders.some((o) => o.customer_id === customer && o.order_date.getTime() < from));
-  const perHour = Array.from({ length: 24 }, (_, hour) => ({ hour, orders: placed.filter((o) => o.order_date.getUTCHours() === hour).length }));
+  const perHour = Array.from({ length: 24 }, (_, hour) => ({
+    hour,
+    orders: placed.filter((o) => o.order_date.getUTCHours() === hour).length,
+  }));
   const cuisineOf = (order: OrderRow) => rows.restaurants.get(order.restaurant_id)!.cuisine_type;
   return {
     period: window.period,
@@ -262,7 +277,11 @@ export function customerBehavior(rows: Rows, window: Window) {
 
 function averageMinutes(durationsMs: number[]): number | null {
   if (durationsMs.length === 0) return null;
-  return roundQuotient(durationsMs.reduce((sum, ms) => sum + ms, 0), durationsMs.length * 60_000, 2);
+  return roundQuotient(
+    durationsMs.reduce((sum, ms) => sum + ms, 0),
+    durationsMs.length * 60_000,
+    2,
+  );
 }
 
 export function restaurantPerformance(rows: Rows, restaurantId: number) {
@@ -292,7 +311,14 @@ export function restaurantPerformance(rows: Rows, restaurantId: number) {
     average_order_value: averageCents(delivered),
     cancellation_rate: orders.length === 0 ? null : roundQuotient(cancelled.length, orders.length, 4),
     review_count: ratings.length,
-    average_rating: ratings.length === 0 ? null : roundQuotient(ratings.reduce((sum, rating) => sum + rating, 0), ratings.length, 2),
+    average_rating:
+      ratings.length === 0
+        ? null
+        : roundQuotient(
+            ratings.reduce((sum, rating) => sum + rating, 0),
+            ratings.length,
+            2,
+          ),
     average_delivery_minutes: stage('placed', 'delivered'),
     stage_minutes: {
       placed_to_confirmed: stage('placed', 'confirmed'),

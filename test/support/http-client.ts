@@ -45,7 +45,14 @@ export class HttpClient {
       const sentBody = payload !== undefined;
       // The HTTP layer's refusals before any route runs (README, error model), which no operation lists.
       const verdict = this.contract.check(observed, (status) =>
-        (sentBody && (status === 413 || status === 415)) || (status === 414 && path.split('?')[0].split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) ? 'refused by the HTTP layer' : undefined,
+        (sentBody && (status === 413 || status === 415)) ||
+        (status === 414 &&
+          path
+            .split('?')[0]
+            .split('/')
+            .some((segment) => segment.length > MAX_PARAM_LENGTH))
+          ? 'refused by the HTTP layer'
+          : undefined,
       );
       if (verdict.problems.length > 0) throw new ContractViolation(observed, verdict);
     }

@@ -32,7 +32,8 @@ interface OperationObject {
 }
 export interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, OperationObject | unknown>>;
+  /** Operations under their methods, and the path item's other fields (parameters, summary), which are skipped. */
+  paths: Record<string, Record<string, unknown>>;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
@@ -80,7 +81,11 @@ function rewriteRefs(node: unknown): unknown {
   return Object.fromEntries(
     Object.entries(node).map(([key, value]) => [
       key,
-      key === '$ref' && typeof value === 'string' ? value.replace(/^#\/components\/schemas\//, `${ROOT}#/$defs/`) : key === 'example' || key === 'examples' ? value : rewriteRefs(value),
+      key === '$ref' && typeof value === 'string'
+        ? value.replace(/^#\/components\/schemas\//, `${ROOT}#/$defs/`)
+        : key === 'example' || key === 'examples'
+          ? value
+          : rewriteRefs(value),
     ]),
   );
 }
@@ -91,7 +96,8 @@ export class OpenApiContract {
   private readonly validators = new Map<JsonSchema, ValidateFunction>();
 
   constructor(readonly document: OpenApiDocument) {
-    if (!document.openapi.startsWith('3.1')) throw new Error(`OpenAPI ${document.openapi}: the contract reads 3.1 documents (JSON Schema 2020-12)`);
+    if (!document.openapi.startsWith('3.1'))
+      throw new Error(`OpenAPI ${document.openapi}: the contract reads 3.1 documents (JSON Schema 2020-12)`);
     this.ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
     addFormats(this.ajv);
     // Formats that only hint a UI (a password field): any string.
@@ -162,10 +168,15 @@ export class OpenApiContract {
     if (!route) return { problems: [] };
     const operation = `${route.method} ${route.template}`;
     const problems: string[] = [];
-    const documented = route.operation.responses[String(response.status)] ?? route.operation.responses[`${String(response.status)[0]}XX`] ?? route.operation.responses.default;
+    const documented =
+      route.operation.responses[String(response.status)] ??
+      route.operation.responses[`${String(response.status)[0]}XX`] ??
+      route.operation.responses.default;
     if (!documented) {
       if (!allowance?.(response.status)) {
-        problems.push(`status ${response.status} is not documented for ${operation} (documented: ${Object.keys(route.operation.responses).join(', ')})`);
+        problems.push(
+          `status ${response.status} is not documented for ${operation} (documented: ${Object.keys(route.operation.responses).join(', ')})`,
+        );
       }
       return { operation, problems };
     }
@@ -220,7 +231,12 @@ export class OpenApiContract {
   schemaProblems(schema: JsonSchema, value: unknown, where: string): string[] {
     const validate = this.validator(schema);
     if (validate(value)) return [];
-    return (validate.errors ?? []).slice(0, 8).map((error: ErrorObject) => `${where}${error.instancePath} ${error.message}${describeParams(error)} (schema ${error.schemaPath}); value ${JSON.stringify(valueAt(value, error.instancePath))?.slice(0, 160)}`);
+    return (validate.errors ?? [])
+      .slice(0, 8)
+      .map(
+        (error: ErrorObject) =>
+          `${where}${error.instancePath} ${error.message}${describeParams(error)} (schema ${error.schemaPath}); value ${JSON.stringify(valueAt(value, error.instancePath))?.slice(0, 160)}`,
+      );
   }
 }
 
@@ -248,7 +264,12 @@ export function parseEvents(text: string): Record<string, unknown>[] {
     } catch {
       // Not JSON: the schema judges the text as it is.
     }
-    events.push({ event: fields.event ?? 'message', data, ...(fields.retry !== undefined ? { retry: Number(fields.retry) } : {}), ...(fields.id !== undefined ? { id: fields.id } : {}) });
+    events.push({
+      event: fields.event ?? 'message',
+      data,
+      ...(fields.retry !== undefined ? { retry: Number(fields.retry) } : {}),
+      ...(fields.id !== undefined ? { id: fields.id } : {}),
+    });
   }
   return events;
 }
@@ -283,7 +304,9 @@ function valueAt(value: unknown, pointer: string): unknown {
 /** Thrown by a client whose answer does not match the document. */
 export class ContractViolation extends Error {
   constructor(response: ObservedResponse, verdict: Verdict) {
-    super(`${response.method} ${response.path} answered ${response.status}, which the OpenAPI document (${verdict.operation}) does not describe:\n  - ${verdict.problems.join('\n  - ')}\n  body: ${(response.text ?? '').slice(0, 300)}`);
+    super(
+      `${response.method} ${response.path} answered ${response.status}, which the OpenAPI document (${verdict.operation}) does not describe:\n  - ${verdict.problems.join('\n  - ')}\n  body: ${(response.text ?? '').slice(0, 300)}`,
+    );
     this.name = 'ContractViolation';
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually.js';
 
 /** One exported span, flattened from OTLP/JSON. */
 export interface ReceivedSpan {
@@ -93,15 +94,12 @@ export class OtlpReceiver {
 
   /** Polls until the trace's spans satisfy `done` (spans are exported in batches, after the response). */
   async waitForTrace(traceId: string, done: (spans: ReceivedSpan[]) => boolean, timeoutMs = 15_000): Promise<ReceivedSpan[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done(this.trace(traceId))) {
-      if (Date.now() > deadline) {
+    return eventually(`trace ${traceId} to be complete`, () => done(this.trace(traceId)) && this.trace(traceId), { timeoutMs }).catch(
+      (error: unknown) => {
         const seen = this.trace(traceId).map((span) => `${span.name} ${JSON.stringify(span.attributes)}`);
-        throw new Error(`trace ${traceId} incomplete after ${timeoutMs} ms; received:\n${seen.join('\n')}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return this.trace(traceId);
+        throw new Error(`${(error as Error).message}; received:\n${seen.join('\n')}`, { cause: error });
+      },
+    );
   }
 
   async stop(): Promise<void> {

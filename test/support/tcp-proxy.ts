@@ -123,11 +123,14 @@ export class TcpProxy {
 
   private scheduleDrain(pair: Pair): void {
     if (pair.drainTimer || pair.delayed.length === 0) return;
-    pair.drainTimer = setTimeout(() => {
-      pair.drainTimer = undefined;
-      while (pair.delayed.length > 0 && pair.delayed[0].dueAt <= Date.now()) this.write(pair.client, pair.delayed.shift()!.chunk);
-      this.scheduleDrain(pair);
-    }, Math.max(pair.delayed[0].dueAt - Date.now(), 0));
+    pair.drainTimer = setTimeout(
+      () => {
+        pair.drainTimer = undefined;
+        while (pair.delayed.length > 0 && pair.delayed[0].dueAt <= Date.now()) this.write(pair.client, pair.delayed.shift()!.chunk);
+        this.scheduleDrain(pair);
+      },
+      Math.max(pair.delayed[0].dueAt - Date.now(), 0),
+    );
   }
 
   private write(to: net.Socket, chunk: Buffer): void {

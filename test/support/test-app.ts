@@ -40,8 +40,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.database ?? (await createScratchDatabase());
   const ownsDatabase = !options.database;
   // With REDIS_URL set (as in CI) every suite runs on both tiers, each app under its own prefix.
-  const ownRedisPrefix =
-    process.env.REDIS_URL && !options.env?.REDIS_URL ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
+  const ownRedisPrefix = process.env.REDIS_URL && !options.env?.REDIS_URL ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
   const databaseUrl = options.databaseUrl ? await options.databaseUrl(database.url) : database.url;
   const config = loadConfig({
     NODE_ENV: 'test',

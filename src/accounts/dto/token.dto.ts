@@ -8,7 +8,7 @@ const REFRESH_TOKEN_MAX_LENGTH = 256;
 
 export class LoginDto {
   @ApiProperty({ example: 'john.doe@example.com', description: 'Compared case-insensitively' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value), { toClassOnly: true })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value), { toClassOnly: true })
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -30,7 +30,10 @@ export class RefreshTokenDto {
 }
 
 export class TokenResponse {
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', description: 'JWT (HS256); send as Authorization: Bearer <access_token>' })
+  @ApiProperty({
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…',
+    description: 'JWT (HS256); send as Authorization: Bearer <access_token>',
+  })
   access_token: string;
 
   @ApiProperty({

@@ -58,7 +58,13 @@ export class PopularItemsQuery extends PeriodQuery {
 }
 
 export class RestaurantPerformanceQuery extends PaginationQuery {
-  @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'Only this restaurant (404 when it does not exist)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 1,
+    minimum: 1,
+    maximum: MAX_ID,
+    description: 'Only this restaurant (404 when it does not exist)',
+  })
   @IsOptional()
   @QueryId()
   restaurant_id?: number;

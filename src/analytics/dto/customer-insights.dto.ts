@@ -47,7 +47,10 @@ export class CustomerInsightsResponse {
   @ApiProperty({ type: OrdersByStatus, description: 'Every status, zeros included' })
   orders_by_status: OrdersByStatus;
 
-  @ApiProperty({ example: 101.5, description: 'Sum of total_amount of the delivered orders (total_spent of GET /customers/{id}/analytics)' })
+  @ApiProperty({
+    example: 101.5,
+    description: 'Sum of total_amount of the delivered orders (total_spent of GET /customers/{id}/analytics)',
+  })
   lifetime_spend: number;
 
   @ApiProperty({

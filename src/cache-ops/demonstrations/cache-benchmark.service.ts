@@ -36,8 +36,7 @@ interface TimedRead {
 
 const mean = (values: number[]) => (values.length > 0 ? roundMs(values.reduce((sum, value) => sum + value, 0) / values.length) : 0);
 const speedup = (slow: number, fast: number) => (fast > 0 ? Math.round((slow / fast) * 100) / 100 : null);
-const cacheKeyOfRoute = (route: ReadRoute) =>
-  cacheKeyOf(route.policy.namespace, cacheKeyFor(route.policy, route.params, {}));
+const cacheKeyOfRoute = (route: ReadRoute) => cacheKeyOf(route.policy.namespace, cacheKeyFor(route.policy, route.params, {}));
 
 /**
  * Measurements of the cache's effect on our own reads: the same read timed uncached (the
@@ -102,7 +101,14 @@ export class CacheBenchmarkService {
       }
       const [cold, ...warm] = requests.map((request) => request.ms);
       const warmMean = mean(warm);
-      results.push({ path: read.route.path, cache_key: cacheKey, requests, cold_ms: cold, warm_mean_ms: warmMean, speedup: speedup(cold, warmMean) });
+      results.push({
+        path: read.route.path,
+        cache_key: cacheKey,
+        requests,
+        cold_ms: cold,
+        warm_mean_ms: warmMean,
+        speedup: speedup(cold, warmMean),
+      });
     }
     const coldMean = mean(results.map((result) => result.cold_ms));
     const warmMean = mean(results.map((result) => result.warm_mean_ms));
@@ -127,7 +133,8 @@ export class CacheBenchmarkService {
     let restaurantId = 0;
     if (target.needsRestaurant) {
       const first = await this.repository.firstRestaurantId();
-      if (first === null) throw new ConflictException(`The ${endpoint} load test needs a restaurant and there is none (POST /demo/sample-data)`);
+      if (first === null)
+        throw new ConflictException(`The ${endpoint} load test needs a restaurant and there is none (POST /demo/sample-data)`);
       restaurantId = first;
     }
     if (this.loadTestRunning) throw new ConflictException('A load test is already running on this instance; run one at a time');

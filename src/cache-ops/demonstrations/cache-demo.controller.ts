@@ -15,7 +15,8 @@ export class CacheDemoController {
   @Get('cache-performance-test')
   @ApiOperation({
     summary: "Cold and warm timings of the entry reads through the cache's read path, on sandbox entries",
-    description: 'Runs on its own entries under {prefix}:_sandbox:cache-performance-test:, through the same tiers as route entries; live entries are not touched.',
+    description:
+      'Runs on its own entries under {prefix}:_sandbox:cache-performance-test:, through the same tiers as route entries; live entries are not touched.',
   })
   @ApiOkResponse({ type: CachePerformanceTestResponse })
   @ApiErrors(503)

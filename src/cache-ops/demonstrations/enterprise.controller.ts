@@ -31,8 +31,10 @@ export class EnterpriseController {
 
   @Get('patterns/write-through')
   @ApiOperation({
-    summary: "Write-through on a sandbox entry: the first restaurant's representation written to both tiers, then read (a hit); each step timed",
-    description: 'Runs on its own entry under {prefix}:_sandbox:, through the same tiers as route entries. Changes no business data and no live entry.',
+    summary:
+      "Write-through on a sandbox entry: the first restaurant's representation written to both tiers, then read (a hit); each step timed",
+    description:
+      'Runs on its own entry under {prefix}:_sandbox:, through the same tiers as route entries. Changes no business data and no live entry.',
   })
   @ApiOkResponse({ type: PatternResponse })
   @ApiErrors(409)
@@ -42,8 +44,10 @@ export class EnterpriseController {
 
   @Get('patterns/cache-aside')
   @ApiOperation({
-    summary: "Cache-aside on a sandbox entry of the first restaurant: start cold, read (miss, load, store), read again (hit); each step timed",
-    description: 'Runs on its own entry under {prefix}:_sandbox:, through the same tiers as route entries. Changes no business data and no live entry.',
+    summary:
+      'Cache-aside on a sandbox entry of the first restaurant: start cold, read (miss, load, store), read again (hit); each step timed',
+    description:
+      'Runs on its own entry under {prefix}:_sandbox:, through the same tiers as route entries. Changes no business data and no live entry.',
   })
   @ApiOkResponse({ type: PatternResponse })
   @ApiErrors(409, 503)

@@ -77,7 +77,8 @@ export class EnterpriseService {
       detail: `${evicted.result ? 'Removed' : 'Nothing to remove:'} the demonstration's own entry ${cacheKey} in this instance's L1 and in Redis`,
     });
 
-    let loadMs: number | null = null;
+    // Set by the loader when it runs; the cast keeps TypeScript from narrowing it to null here.
+    let loadMs = null as number | null;
     const loader = async () => {
       const started = performance.now();
       const loaded = await this.restaurantValue(id);
@@ -100,7 +101,10 @@ export class EnterpriseService {
       step: 'read again',
       outcome: second.result.outcome,
       ms: second.ms,
-      detail: loadMs === null ? `Served from the cache (${second.result.outcome}) without touching the database` : 'Loaded again: the entry was not stored',
+      detail:
+        loadMs === null
+          ? `Served from the cache (${second.result.outcome}) without touching the database`
+          : 'Loaded again: the entry was not stored',
     });
     return {
       pattern: 'cache-aside',
@@ -136,7 +140,12 @@ export class EnterpriseService {
     });
 
     const current = await timed(() => this.restaurantValue(id));
-    steps.push({ step: 'read from the database', outcome: null, ms: current.ms, detail: `The representation of restaurant ${id}, as GET /restaurants/${id} answers it` });
+    steps.push({
+      step: 'read from the database',
+      outcome: null,
+      ms: current.ms,
+      detail: `The representation of restaurant ${id}, as GET /restaurants/${id} answers it`,
+    });
 
     const writeStarted = Date.now();
     const write = await timed(() => this.sandbox.write(cacheKey, current.result));
@@ -162,7 +171,9 @@ export class EnterpriseService {
       step: 'read',
       outcome: read.result.outcome,
       ms: read.ms,
-      detail: loaded ? 'Not in the cache: loaded from the database' : `Served from the cache (${read.result.outcome}): the write put it there`,
+      detail: loaded
+        ? 'Not in the cache: loaded from the database'
+        : `Served from the cache (${read.result.outcome}): the write put it there`,
     });
     return {
       pattern: 'write-through',
@@ -182,7 +193,9 @@ export class EnterpriseService {
   async cascade(dto: CascadeDto): Promise<CascadeResponse> {
     const event = await this.eventFor(dto);
     const plan = planFor(event);
-    const { result: report, ms } = await timed(() => this.cache.invalidate(plan.tags, `admin: cascade of ${event.type} for ${dto.entity} ${dto.id}`));
+    const { result: report, ms } = await timed(() =>
+      this.cache.invalidate(plan.tags, `admin: cascade of ${event.type} for ${dto.entity} ${dto.id}`),
+    );
     return {
       entity: dto.entity,
       id: dto.id,
@@ -210,9 +223,17 @@ export class EnterpriseService {
       const predicted: NamespacePattern['predicted_needs'] = [];
       for (const path of ranked.filter((candidate) => candidate.expected_next_5_min >= LIKELY_ACCESSES)) {
         if (await this.store.freshness(path.cache_key, now)) continue;
-        predicted.push({ ...path, reason: `not fresh now; ${path.expected_next_5_min} requests expected in the next ${HORIZON_MINUTES} minutes` });
+        predicted.push({
+          ...path,
+          reason: `not fresh now; ${path.expected_next_5_min} requests expected in the next ${HORIZON_MINUTES} minutes`,
+        });
       }
-      namespaces.push({ namespace, hottest: ranked.slice(0, HOTTEST_PER_NAMESPACE), timeline: recorder.timeline(namespace, now), predicted_needs: predicted });
+      namespaces.push({
+        namespace,
+        hottest: ranked.slice(0, HOTTEST_PER_NAMESPACE),
+        timeline: recorder.timeline(namespace, now),
+        predicted_needs: predicted,
+      });
     }
     return {
       generated_at: new Date(now).toISOString(),
@@ -291,7 +312,8 @@ export class EnterpriseService {
 
   private async subjectRestaurant(pattern: string): Promise<number> {
     const id = await this.repository.firstRestaurantId();
-    if (id === null) throw new ConflictException(`The ${pattern} demonstration runs on a restaurant and there is none (POST /demo/sample-data)`);
+    if (id === null)
+      throw new ConflictException(`The ${pattern} demonstration runs on a restaurant and there is none (POST /demo/sample-data)`);
     return id;
   }
 

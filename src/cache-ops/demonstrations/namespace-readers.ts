@@ -26,7 +26,11 @@ export function decideAccess(input: {
   const session = input.policies.filter((policy) => policy.owner !== undefined).map((policy) => policy.name);
   const shared = input.policies.filter((policy) => policy.owner === undefined).map((policy) => policy.name);
   if (!input.customerActive) {
-    return { allowed: false, scope: 'none', rule: 'The customer is inactive: inactive customers have no session and read no session entries' };
+    return {
+      allowed: false,
+      scope: 'none',
+      rule: 'The customer is inactive: inactive customers have no session and read no session entries',
+    };
   }
   if (session.length > 0 && shared.length > 0) {
     return {

@@ -7,13 +7,19 @@ import { Trim } from '../../common/validation/transforms.js';
 import { IsDateTimeWithZone, TextLength } from '../../common/validation/validators.js';
 import type { CacheAuditEntry } from '../maintenance/entities/cache-audit-entry.entity.js';
 
-export const AUDIT_ACTIONS = ['invalidate', 'clear', 'clear-namespace', 'clear-expired', 'delete-key'] as const satisfies readonly CacheChangeRecord['action'][];
+export const AUDIT_ACTIONS = [
+  'invalidate',
+  'clear',
+  'clear-namespace',
+  'clear-expired',
+  'delete-key',
+] as const satisfies readonly CacheChangeRecord['action'][];
 
 export class CacheAuditQuery extends PaginationQuery {
   @ApiPropertyOptional({
     enum: CACHE_NAMESPACES,
     example: 'restaurants',
-    description: "Records of this namespace, and namespace-less ones (invalidations, full clears) that removed keys in it",
+    description: 'Records of this namespace, and namespace-less ones (invalidations, full clears) that removed keys in it',
   })
   @IsOptional()
   @IsIn(CACHE_NAMESPACES)
@@ -31,13 +37,21 @@ export class CacheAuditQuery extends PaginationQuery {
   @TextLength(1, 200)
   cause?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2025-01-01T00:00:00Z', description: 'From this time on (ISO 8601 date-time with a time zone), inclusive' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2025-01-01T00:00:00Z',
+    description: 'From this time on (ISO 8601 date-time with a time zone), inclusive',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @IsDateTimeWithZone()
   since?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2025-12-31T23:59:59Z', description: 'Up to this time (ISO 8601 date-time with a time zone), inclusive' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2025-12-31T23:59:59Z',
+    description: 'Up to this time (ISO 8601 date-time with a time zone), inclusive',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @IsDateTimeWithZone()

@@ -65,7 +65,10 @@ export class ColdWarmResult {
   @ApiProperty({ example: '/restaurants' })
   path: string;
 
-  @ApiProperty({ example: '_sandbox:cache-performance-test:restaurants:restaurants', description: "The test's own sandbox entry, without the prefix" })
+  @ApiProperty({
+    example: '_sandbox:cache-performance-test:restaurants:restaurants',
+    description: "The test's own sandbox entry, without the prefix",
+  })
   cache_key: string;
 
   @ApiProperty({ type: [TimedRun], description: "Reads through the cache's read path, the first after removing the sandbox entry" })
@@ -97,7 +100,10 @@ export class CachePerformanceTestResponse {
   @ApiProperty({ example: 7.3, nullable: true, type: Number })
   speedup: number | null;
 
-  @ApiProperty({ example: "Each path: the test's own entry under {prefix}:_sandbox:cache-performance-test: removed (this instance and Redis), then read 5 times..." })
+  @ApiProperty({
+    example:
+      "Each path: the test's own entry under {prefix}:_sandbox:cache-performance-test: removed (this instance and Redis), then read 5 times...",
+  })
   method: string;
 }
 
@@ -199,7 +205,12 @@ export class LoadTestResponse {
   })
   cache_outcomes: Record<string, number>;
 
-  @ApiProperty({ example: 0.995, nullable: true, type: Number, description: 'fresh hits / (fresh hits + misses + stale) of this run: the one hit ratio definition' })
+  @ApiProperty({
+    example: 0.995,
+    nullable: true,
+    type: Number,
+    description: 'fresh hits / (fresh hits + misses + stale) of this run: the one hit ratio definition',
+  })
   hit_ratio: number | null;
 
   @ApiProperty({ enum: ['request-limit', 'time-limit'], example: 'request-limit' })

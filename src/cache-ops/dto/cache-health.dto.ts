@@ -21,7 +21,11 @@ export class RedisHealth {
 }
 
 export class CacheHealthResponse {
-  @ApiProperty({ enum: ['healthy', 'degraded', 'disabled'], example: 'healthy', description: 'degraded: Redis configured but not answering, or invalidations waiting to reach it' })
+  @ApiProperty({
+    enum: ['healthy', 'degraded', 'disabled'],
+    example: 'healthy',
+    description: 'degraded: Redis configured but not answering, or invalidations waiting to reach it',
+  })
   status: string;
 
   @ApiProperty({ example: true })
@@ -128,7 +132,8 @@ export class CachedRouteResponse {
     type: String,
     nullable: true,
     example: null,
-    description: 'Conditional routes: the TTL class of the results that do not get `ttl` (null: those are not cached, or the route is not conditional)',
+    description:
+      'Conditional routes: the TTL class of the results that do not get `ttl` (null: those are not cached, or the route is not conditional)',
   })
   otherwise_ttl: string | null;
 }

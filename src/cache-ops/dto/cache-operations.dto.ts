@@ -17,13 +17,25 @@ const IsScanCursor = () =>
   });
 
 export class KeyPageQuery {
-  @ApiPropertyOptional({ example: '0', default: '0', pattern: CURSOR_PATTERN.source, description: 'SCAN cursor from the previous page ("0" starts over), at most 18446744073709551615' })
+  @ApiPropertyOptional({
+    example: '0',
+    default: '0',
+    pattern: CURSOR_PATTERN.source,
+    description: 'SCAN cursor from the previous page ("0" starts over), at most 18446744073709551615',
+  })
   @IsOptional()
   @IsString()
   @IsScanCursor()
   cursor: string = '0';
 
-  @ApiPropertyOptional({ type: 'integer', example: 100, default: CacheOpsSettings.keysPage.defaultCount, minimum: 1, maximum: CacheOpsSettings.keysPage.maxCount, description: 'About how many keys (SCAN may return a few more or fewer)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 100,
+    default: CacheOpsSettings.keysPage.defaultCount,
+    minimum: 1,
+    maximum: CacheOpsSettings.keysPage.maxCount,
+    description: 'About how many keys (SCAN may return a few more or fewer)',
+  })
   @IsOptional()
   @ToInteger()
   @IsInt()
@@ -86,7 +98,7 @@ export class RemovedCounts {
   @ApiProperty({ example: 9 })
   l1: number;
 
-  @ApiProperty({ example: 9, description: "Entries the other instances removed from their L1" })
+  @ApiProperty({ example: 9, description: 'Entries the other instances removed from their L1' })
   other_instances_l1: number;
 }
 
@@ -116,7 +128,10 @@ export class TagIndexPruneResponse {
   @ApiProperty({ example: 38, description: 'Members pointing to keys that no longer exist, removed' })
   members_pruned: number;
 
-  @ApiProperty({ example: 0, description: 'Tag sets an invalidation detached but did not finish emptying (its instance stopped), emptied now' })
+  @ApiProperty({
+    example: 0,
+    description: 'Tag sets an invalidation detached but did not finish emptying (its instance stopped), emptied now',
+  })
   drains_finished: number;
 
   @ApiProperty({ example: 0, description: 'Entries those detached tag sets still indexed, removed now' })
@@ -136,10 +151,19 @@ export class ClearResponse {
   @ApiProperty({ type: RemovedCounts })
   removed: RemovedCounts;
 
-  @ApiProperty({ type: [String], nullable: true, example: ['restaurants:restaurant-with-menu:1'], description: 'The keys removed; null when more than 50' })
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['restaurants:restaurant-with-menu:1'],
+    description: 'The keys removed; null when more than 50',
+  })
   keys: string[] | null;
 
-  @ApiProperty({ type: TagIndexPruneResponse, nullable: true, description: 'DELETE /cache/clear only: the tag index emptied of removed keys' })
+  @ApiProperty({
+    type: TagIndexPruneResponse,
+    nullable: true,
+    description: 'DELETE /cache/clear only: the tag index emptied of removed keys',
+  })
   tag_index: TagIndexPruneResponse | null;
 
   @ApiProperty({ type: OtherInstancesResponse })
@@ -153,7 +177,12 @@ export class ClearExpiredResponse {
   @ApiProperty({ example: 3, description: 'L1 entries past their stale-if-error window, dropped from this instance' })
   removed_l1: number;
 
-  @ApiProperty({ type: [String], nullable: true, example: ['search:restaurant-search?cuisine=Thai'], description: 'null when more than 50' })
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['search:restaurant-search?cuisine=Thai'],
+    description: 'null when more than 50',
+  })
   keys: string[] | null;
 
   @ApiProperty({ example: 2, description: 'L1 entries past their fresh time, kept to serve if the database fails' })

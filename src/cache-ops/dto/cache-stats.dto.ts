@@ -218,7 +218,9 @@ export class RecommendationResponse {
   @ApiProperty({ example: 'increase-ttl' })
   action: string;
 
-  @ApiProperty({ example: 'Entries expire before they are read again and writes rarely drop them: a longer TTL than 300 s would raise the hit ratio' })
+  @ApiProperty({
+    example: 'Entries expire before they are read again and writes rarely drop them: a longer TTL than 300 s would raise the hit ratio',
+  })
   message: string;
 
   @ApiProperty({

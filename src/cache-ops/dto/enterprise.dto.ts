@@ -38,7 +38,8 @@ export class PatternResponse {
 
   @ApiProperty({
     example: true,
-    description: 'The demonstration ran on its own entry under {prefix}:_sandbox: (same tiers): no live entry and no business data was changed',
+    description:
+      'The demonstration ran on its own entry under {prefix}:_sandbox: (same tiers): no live entry and no business data was changed',
   })
   sandbox: boolean;
 
@@ -74,7 +75,11 @@ export class CascadeResponse {
   @ApiProperty({ type: [String], example: ['restaurant:1', 'restaurants:lists'] })
   tags: string[];
 
-  @ApiProperty({ type: [String], example: ['restaurants:restaurant:1', 'restaurants:restaurants'], description: 'Distinct keys removed from L1 and Redis' })
+  @ApiProperty({
+    type: [String],
+    example: ['restaurants:restaurant:1', 'restaurants:restaurants'],
+    description: 'Distinct keys removed from L1 and Redis',
+  })
   removed_keys: string[];
 
   @ApiProperty({ example: 2 })
@@ -258,13 +263,19 @@ export class AccessDecisionResponse {
   @ApiProperty({ example: true })
   allowed: boolean;
 
-  @ApiProperty({ enum: ['shared', 'shared-and-own', 'own', 'none'], example: 'shared-and-own', description: 'Which entries of the namespace the user may read' })
+  @ApiProperty({
+    enum: ['shared', 'shared-and-own', 'own', 'none'],
+    example: 'shared-and-own',
+    description: 'Which entries of the namespace the user may read',
+  })
   scope: string;
 
   @ApiProperty({ example: 'customer:5', nullable: true, type: String, description: 'The owner stamp of entries that are theirs' })
   owner: string | null;
 
-  @ApiProperty({ example: 'Session entries (customer, customer-analytics) are served only to their owner customer:5; shared entries to anyone' })
+  @ApiProperty({
+    example: 'Session entries (customer, customer-analytics) are served only to their owner customer:5; shared entries to anyone',
+  })
   rule: string;
 
   @ApiProperty({ type: [String], example: ['customer'], description: 'Session policies in the namespace' })
@@ -294,5 +305,4 @@ export class SecureKeyResponse {
 
   @ApiProperty({ example: 'HMAC-SHA256 over "{namespace}:{key}", hex' })
   algorithm: string;
-
 }

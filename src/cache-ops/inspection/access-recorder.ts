@@ -87,7 +87,16 @@ export class AccessRecorder {
     const hit = isFreshHit(access.outcome);
     let state = this.paths.get(access.path);
     if (!state) {
-      state = { path: access.path, namespace: access.namespace, cacheKey: access.cacheKey, accesses: 0, hits: 0, misses: 0, score: 0, scoredAt: access.at };
+      state = {
+        path: access.path,
+        namespace: access.namespace,
+        cacheKey: access.cacheKey,
+        accesses: 0,
+        hits: 0,
+        misses: 0,
+        score: 0,
+        scoredAt: access.at,
+      };
       this.paths.set(access.path, state);
     }
     state.score = this.frequency.touched(state.score, state.scoredAt, access.at);
@@ -154,9 +163,9 @@ export class AccessRecorder {
 
   /** Forgets the coldest tenth, so eviction costs one sort per maxPaths/10 new paths. */
   private forgetColdest(now: number, keepPath: string): void {
-    const byScore = [...this.paths.values()].filter((state) => state.path !== keepPath).sort(
-      (a, b) => this.frequency.decayed(a.score, a.scoredAt, now) - this.frequency.decayed(b.score, b.scoredAt, now),
-    );
+    const byScore = [...this.paths.values()]
+      .filter((state) => state.path !== keepPath)
+      .sort((a, b) => this.frequency.decayed(a.score, a.scoredAt, now) - this.frequency.decayed(b.score, b.scoredAt, now));
     const excess = this.paths.size - this.options.maxPaths + Math.ceil(this.options.maxPaths / 10);
     for (const state of byScore.slice(0, excess)) this.paths.delete(state.path);
   }

@@ -234,7 +234,9 @@ export class CacheInspectionService {
         redis: redisMemory,
         l1: { entries: l1.entries, bytes: l1.bytes, max_entries: l1.max_entries, max_bytes: l1.max_bytes },
         namespace_bytes: Object.fromEntries(
-          namespaces.filter((row) => isCacheNamespace(row.namespace) && row.estimated_redis_bytes > 0).map((row) => [row.namespace, row.estimated_redis_bytes]),
+          namespaces
+            .filter((row) => isCacheNamespace(row.namespace) && row.estimated_redis_bytes > 0)
+            .map((row) => [row.namespace, row.estimated_redis_bytes]),
         ),
       }),
     };
@@ -254,7 +256,7 @@ export class CacheInspectionService {
     };
   }
 
-  async namespacePerformance(namespace: string): Promise<NamespacePerformanceResponse> {
+  namespacePerformance(namespace: string): NamespacePerformanceResponse {
     const known = this.requireNamespace(namespace, 'namespace');
     const snapshot = this.metrics.snapshot();
     const detailed = this.detailedNamespace(known, snapshot.namespaces[known], this.store.l1ByNamespace());
@@ -276,7 +278,8 @@ export class CacheInspectionService {
     return CACHE_NAMESPACES.map((namespace) => {
       const detailed = this.detailedNamespace(namespace, snapshot.namespaces[namespace], l1);
       const sampled = memory.namespaces.find((row) => row.namespace === namespace);
-      const bytesPerKey = sampled && sampled.sampled > 0 ? Math.round(sampled.sampled_bytes / sampled.sampled) : this.l1BytesPerKey(detailed);
+      const bytesPerKey =
+        sampled && sampled.sampled > 0 ? Math.round(sampled.sampled_bytes / sampled.sampled) : this.l1BytesPerKey(detailed);
       return this.figuresOf(detailed, bytesPerKey);
     });
   }
@@ -344,7 +347,9 @@ export class CacheInspectionService {
     l1: Map<EntryNamespace, { entries: number; bytes: number }>,
   ): DetailedNamespaceStats {
     const routes = this.catalog.inNamespace(namespace);
-    const ttlNames = [...new Set(routes.flatMap(({ policy }) => (policy.otherwiseTtl ? [policy.ttl, policy.otherwiseTtl] : [policy.ttl])))].sort();
+    const ttlNames = [
+      ...new Set(routes.flatMap(({ policy }) => (policy.otherwiseTtl ? [policy.ttl, policy.otherwiseTtl] : [policy.ttl]))),
+    ].sort();
     const ttl: TtlClass[] = ttlNames.map((name) => ({ name, seconds: this.ttlSeconds(name) }));
     return {
       ...this.namespaceStats(namespace, counters),

@@ -71,7 +71,10 @@ describe('memory recommendations', () => {
 
   it('warns above 80% of maxmemory and is critical above 90%', () => {
     expect(memoryRecommendations(memory({ used_of_max_ratio: 0.85 }))[0]).toMatchObject({ action: 'raise-maxmemory', severity: 'warning' });
-    expect(memoryRecommendations(memory({ used_of_max_ratio: 0.95 }))[0]).toMatchObject({ action: 'raise-maxmemory', severity: 'critical' });
+    expect(memoryRecommendations(memory({ used_of_max_ratio: 0.95 }))[0]).toMatchObject({
+      action: 'raise-maxmemory',
+      severity: 'critical',
+    });
     expect(memoryRecommendations(memory({ used_of_max_ratio: 0.8 }))).toEqual([]);
   });
 

@@ -94,7 +94,8 @@ export function namespaceRecommendations(figures: NamespaceFigures): Recommendat
         scope,
         severity: 'warning',
         action: 'shorten-ttl-or-stop-caching',
-        message: 'Writes drop the entries about as often as they are stored: caching costs a store per load and rarely serves; use a shorter TTL or do not cache these routes',
+        message:
+          'Writes drop the entries about as often as they are stored: caching costs a store per load and rarely serves; use a shorter TTL or do not cache these routes',
         evidence,
       });
     }
@@ -167,7 +168,11 @@ export function memoryRecommendations(figures: MemoryFigures): Recommendation[] 
         severity: redis.used_of_max_ratio > THRESHOLDS.memoryCritical ? 'critical' : 'warning',
         action: 'raise-maxmemory',
         message: 'Redis is close to maxmemory: raise it or shorten the TTLs of the largest namespaces',
-        evidence: { used_memory_bytes: redis.used_memory_bytes, maxmemory_bytes: redis.maxmemory_bytes, used_of_max_ratio: rate(redis.used_memory_bytes, redis.maxmemory_bytes) },
+        evidence: {
+          used_memory_bytes: redis.used_memory_bytes,
+          maxmemory_bytes: redis.maxmemory_bytes,
+          used_of_max_ratio: rate(redis.used_memory_bytes, redis.maxmemory_bytes),
+        },
       });
     }
     if (redis.maxmemory_policy?.startsWith('allkeys-')) {

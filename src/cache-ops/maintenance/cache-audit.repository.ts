@@ -41,21 +41,12 @@ export class CacheAuditRepository {
     if (filter.cause !== undefined) query.andWhere('entry.cause = :cause', { cause: filter.cause });
     if (filter.since !== undefined) query.andWhere('entry.occurred_at >= :since', { since: filter.since });
     if (filter.until !== undefined) query.andWhere('entry.occurred_at <= :until', { until: filter.until });
-    return query
-      .orderBy('entry.occurred_at', 'DESC')
-      .addOrderBy('entry.id', 'DESC')
-      .skip(page.skip)
-      .take(page.limit)
-      .getManyAndCount();
+    return query.orderBy('entry.occurred_at', 'DESC').addOrderBy('entry.id', 'DESC').skip(page.skip).take(page.limit).getManyAndCount();
   }
 
   /** Deletes the records older than `cutoff`; returns how many. */
   async deleteOlderThan(cutoff: Date): Promise<number> {
-    const result = await this.entries
-      .createQueryBuilder()
-      .delete()
-      .where('occurred_at < :cutoff', { cutoff })
-      .execute();
+    const result = await this.entries.createQueryBuilder().delete().where('occurred_at < :cutoff', { cutoff }).execute();
     return result.affected ?? 0;
   }
 }

@@ -10,7 +10,15 @@ class FakeCache {
     this.listener = listener;
   }
   report(change: Partial<CacheChangeRecord> = {}) {
-    this.listener!({ cause: 'PUT /restaurants/:id', action: 'invalidate', namespace: null, tags: ['restaurant:1'], keys: [], reason: 'restaurant.changed', ...change });
+    this.listener!({
+      cause: 'PUT /restaurants/:id',
+      action: 'invalidate',
+      namespace: null,
+      tags: ['restaurant:1'],
+      keys: [],
+      reason: 'restaurant.changed',
+      ...change,
+    });
   }
 }
 

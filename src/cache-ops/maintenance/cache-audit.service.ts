@@ -104,9 +104,7 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
         }
         this.logger.error(`Could not write ${batch.length} cache audit record(s): ${(error as Error).message}`);
         for (const entry of batch) {
-          this.logger.error(
-            `Lost cache audit record: ${JSON.stringify({ ...entry, keys: entry.keys.slice(0, 20) })}`,
-          );
+          this.logger.error(`Lost cache audit record: ${JSON.stringify({ ...entry, keys: entry.keys.slice(0, 20) })}`);
         }
       }
     }

@@ -38,7 +38,11 @@ export class CacheWarmingService {
   warmDefault(): Promise<WarmResponse> {
     return this.run(
       'default',
-      ENTRY_READS.map((route) => ({ path: route.path, namespace: route.policy.namespace, reason: 'entry page: lists and cross-restaurant analytics' })),
+      ENTRY_READS.map((route) => ({
+        path: route.path,
+        namespace: route.policy.namespace,
+        reason: 'entry page: lists and cross-restaurant analytics',
+      })),
     );
   }
 
@@ -71,7 +75,11 @@ export class CacheWarmingService {
     const planned = new Set(plan.map((entry) => entry.path));
     for (const recorded of this.accessLog.recorder.hottest(RECORDED_PATHS_PER_NAMESPACE, Date.now(), known)) {
       if (planned.has(recorded.path) || isSessionKey(recorded.cache_key)) continue;
-      plan.push({ path: recorded.path, namespace: known, reason: `recently requested (${recorded.accesses} times, score ${recorded.score})` });
+      plan.push({
+        path: recorded.path,
+        namespace: known,
+        reason: `recently requested (${recorded.accesses} times, score ${recorded.score})`,
+      });
     }
     const result = await this.run(known, plan);
     return plan.length > 0
@@ -127,7 +135,12 @@ export class CacheWarmingService {
     const started = performance.now();
     const unique = [...new Map(plan.map((entry) => [entry.path, entry])).values()];
     const results = await this.warmer.warm(unique.map((entry) => entry.path));
-    const paths = unique.map((entry, index) => ({ ...entry, status: results[index].status, outcome: results[index].outcome, ms: results[index].ms }));
+    const paths = unique.map((entry, index) => ({
+      ...entry,
+      status: results[index].status,
+      outcome: results[index].outcome,
+      ms: results[index].ms,
+    }));
     return {
       scope,
       requested: paths.length,

@@ -4,7 +4,16 @@ import { QueryFailedError } from 'typeorm';
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Socket failures on the way to Postgres (refused, reset, unreachable). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * SQLSTATEs that mean "not now" rather than "not this request": too many connections, the server
@@ -42,7 +51,7 @@ function isUnavailable(error: unknown, depth: number): boolean {
   const inner = [
     error instanceof QueryFailedError ? candidate.driverError : undefined,
     candidate.cause,
-    ...(Array.isArray(candidate.errors) ? candidate.errors : []),
+    ...(Array.isArray(candidate.errors) ? (candidate.errors as unknown[]) : []),
   ];
   return inner.some((nested) => nested !== undefined && isUnavailable(nested, depth + 1));
 }

@@ -28,12 +28,8 @@ export function buildErrorBody(exception: unknown, request: FastifyRequest): Err
   if (exception instanceof HttpException) {
     status = exception.getStatus();
     const response = exception.getResponse();
-    message =
-      typeof response === 'string'
-        ? response
-        : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
-          : String((response as { message?: unknown }).message ?? exception.message);
+    const detail = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    message = Array.isArray(detail) ? detail.join('; ') : typeof detail === 'string' ? detail : exception.message;
     if (exception instanceof ValidationFailedException) errors = exception.fieldErrors;
   } else if (isDatabaseUnavailable(exception)) {
     status = HttpStatus.SERVICE_UNAVAILABLE;
@@ -77,7 +73,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = buildErrorBody(exception, request);
-    if (body.status === HttpStatus.SERVICE_UNAVAILABLE && !(exception instanceof HttpException)) {
+    if (body.status === (HttpStatus.SERVICE_UNAVAILABLE as number) && !(exception instanceof HttpException)) {
       // An outage fails every request the same way: one line each, not a stack trace each.
       this.logger.warn(`${request.method} ${request.url} [${body.request_id}]: database unavailable (${describe(exception)})`);
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));

@@ -19,7 +19,5 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
   const driverError = pgError(error);
   const code = driverError?.code;
-  return (
-    (code === FOREIGN_KEY_VIOLATION || code === RESTRICT_VIOLATION) && (!constraint || driverError!.constraint === constraint)
-  );
+  return (code === FOREIGN_KEY_VIOLATION || code === RESTRICT_VIOLATION) && (!constraint || driverError!.constraint === constraint);
 }

@@ -16,9 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** Documents the error responses a route can give, all in the {@link ErrorBody} shape. */
 export const ApiErrors = (...statuses: number[]) =>
-  applyDecorators(
-    ...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorBody })),
-  );
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorBody })));
 
 /** A paginated list: a JSON array of `type`, with the total in the X-Total-Count header. */
 export const ApiPage = (type: Type<unknown>, description = 'A page of results, in a stable order') =>

@@ -96,7 +96,7 @@ export class CacheControlPolicy implements OnModuleInit {
       const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
       if (!instance || !wrapper.metatype) continue;
       const controllerPaths = pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, wrapper.metatype));
-      for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
         const handler = instance[name];
         const method = this.reflector.get<RequestMethod | undefined>(METHOD_METADATA, handler);
         if (method === undefined) continue;

@@ -20,6 +20,8 @@ class Routes {
 function contextFor(handler: keyof Routes, headers: Record<string, string>) {
   return {
     getType: () => 'http',
+    // Nest hands interceptors the handler function itself, unbound, to read its metadata.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
     switchToHttp: () => ({ getResponse: () => ({ header: (name: string, value: string) => (headers[name] = value) }) }),
@@ -45,6 +47,7 @@ describe('RequestTimeoutInterceptor', () => {
     const subscriptions = (['bulk', 'events'] as const).map((handler) =>
       interceptor.intercept(contextFor(handler, {}), { handle: () => NEVER }).subscribe({ error: (error) => errors.push(error) }),
     );
+    // Time passing with nothing happening: no error arrives within a while.
     await new Promise((resolve) => setTimeout(resolve, 100));
     for (const subscription of subscriptions) subscription.unsubscribe();
     expect(errors).toEqual([]);

@@ -30,7 +30,8 @@ export class RequestTimeoutInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http' || this.reflector.get<boolean>(SSE_METADATA, context.getHandler())) return next.handle();
-    const limitMs = this.reflector.getAllAndOverride<number | undefined>(TIME_LIMIT, [context.getHandler(), context.getClass()]) ?? this.limitMs;
+    const limitMs =
+      this.reflector.getAllAndOverride<number | undefined>(TIME_LIMIT, [context.getHandler(), context.getClass()]) ?? this.limitMs;
     return next.handle().pipe(
       timeout({ first: limitMs }),
       catchError((error: unknown) => {

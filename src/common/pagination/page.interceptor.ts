@@ -9,10 +9,10 @@ export const TOTAL_COUNT_HEADER = 'X-Total-Count';
 export class PageInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
-      map((result) => {
+      map((result: unknown) => {
         if (!(result instanceof Page)) return result;
         context.switchToHttp().getResponse<FastifyReply>().header(TOTAL_COUNT_HEADER, String(result.total));
-        return result.items;
+        return result.items as unknown[];
       }),
     );
   }

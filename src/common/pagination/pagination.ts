@@ -23,7 +23,9 @@ export class PaginationQuery {
   @ToInteger()
   @IsInt()
   @Min(0)
-  @Max(MAX_SKIP, { message: `skip must not be greater than ${MAX_SKIP}: narrow the filters (e.g. by restaurant, status or dates) instead of paging further` })
+  @Max(MAX_SKIP, {
+    message: `skip must not be greater than ${MAX_SKIP}: narrow the filters (e.g. by restaurant, status or dates) instead of paging further`,
+  })
   skip: number = 0;
 
   @ApiPropertyOptional({ type: 'integer', default: DEFAULT_LIMIT, minimum: 1, maximum: MAX_LIMIT, description: 'Rows to return' })

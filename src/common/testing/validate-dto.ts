@@ -10,7 +10,7 @@ export async function validateDto<T>(
   type: 'body' | 'query' = 'body',
 ): Promise<{ value?: T; errors?: FieldError[] }> {
   try {
-    return { value: await createValidationPipe().transform(plain, { type, metatype }) };
+    return { value: (await createValidationPipe().transform(plain, { type, metatype })) as T };
   } catch (error) {
     if (error instanceof ValidationFailedException) return { errors: error.fieldErrors };
     throw error;

@@ -42,7 +42,7 @@ export class ParseIdPipe implements PipeTransform<string, number> {
  */
 export const QueryId = () =>
   applyDecorators(
-    Transform(({ value }) => parseId(value) ?? value, { toClassOnly: true }),
+    Transform(({ value }: { value: unknown }) => parseId(value) ?? value, { toClassOnly: true }),
     ValidateBy({
       name: ID_RULE,
       validator: {

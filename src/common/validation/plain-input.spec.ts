@@ -26,20 +26,29 @@ describe('plainInputErrors', () => {
   });
 
   it('refuses NUL characters and unpaired surrogates, in the order the fields were sent', () => {
-    expect(plainInputErrors({ a: 'x\u0000y', b: 'ok', c: ['\uD800'], d: 'x\uDC00', e: '😀' }, 'body').map(({ field, rule }) => `${field}:${rule}`)).toEqual([
-      'a:no_nul_character',
-      'c.0:well_formed_unicode',
-      'd:well_formed_unicode',
-    ]);
+    expect(
+      plainInputErrors({ a: 'x\u0000y', b: 'ok', c: ['\uD800'], d: 'x\uDC00', e: '😀' }, 'body').map(
+        ({ field, rule }) => `${field}:${rule}`,
+      ),
+    ).toEqual(['a:no_nul_character', 'c.0:well_formed_unicode', 'd:well_formed_unicode']);
   });
 
   it('refuses constructor and __proto__ keys as unknown fields, at any depth', () => {
-    const body = Object.fromEntries([['name', 'x'], ['constructor', { prototype: { polluted: true } }], ['lines', [Object.fromEntries([['__proto__', { x: 1 }]])]]]);
-    expect(plainInputErrors(body, 'body').map(({ field, rule }) => `${field}:${rule}`)).toEqual(['constructor:unknown_field', 'lines.0.__proto__:unknown_field']);
+    const body = Object.fromEntries([
+      ['name', 'x'],
+      ['constructor', { prototype: { polluted: true } }],
+      ['lines', [Object.fromEntries([['__proto__', { x: 1 }]])]],
+    ]);
+    expect(plainInputErrors(body, 'body').map(({ field, rule }) => `${field}:${rule}`)).toEqual([
+      'constructor:unknown_field',
+      'lines.0.__proto__:unknown_field',
+    ]);
   });
 
   it('names the value itself by its root when it is the problem', () => {
-    expect(plainInputErrors('a\u0000', 'category')).toEqual([{ field: 'category', rule: 'no_nul_character', message: 'category must not contain a NUL character' }]);
+    expect(plainInputErrors('a\u0000', 'category')).toEqual([
+      { field: 'category', rule: 'no_nul_character', message: 'category must not contain a NUL character' },
+    ]);
   });
 });
 

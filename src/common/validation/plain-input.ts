@@ -24,7 +24,8 @@ export function plainInputErrors(value: unknown, root: string): FieldError[] {
     const field = path || root;
     if (typeof current === 'string') {
       if (current.includes(NUL)) errors.push({ field, rule: 'no_nul_character', message: `${field} must not contain a NUL character` });
-      else if (UNPAIRED_SURROGATE.test(current)) errors.push({ field, rule: 'well_formed_unicode', message: `${field} must be well-formed Unicode (no unpaired surrogates)` });
+      else if (UNPAIRED_SURROGATE.test(current))
+        errors.push({ field, rule: 'well_formed_unicode', message: `${field} must be well-formed Unicode (no unpaired surrogates)` });
     } else if (current !== null && typeof current === 'object') {
       if (depth >= MAX_INPUT_DEPTH) {
         errors.push({ field, rule: 'max_depth', message: `${field} is nested more than ${MAX_INPUT_DEPTH} levels deep` });

@@ -17,7 +17,9 @@ class ClassValidatorLimited {
 
 async function rules(text: string, note = 'ok'): Promise<string[]> {
   const errors = await validate(Object.assign(new Limited(), { text, note }));
-  return errors.flatMap((error) => Object.entries(error.constraints ?? {}).map(([rule, message]) => `${error.property}:${rule}:${message}`));
+  return errors.flatMap((error) =>
+    Object.entries(error.constraints ?? {}).map(([rule, message]) => `${error.property}:${rule}:${message}`),
+  );
 }
 
 describe('TextLength and MaxTextLength', () => {
@@ -33,6 +35,9 @@ describe('TextLength and MaxTextLength', () => {
   });
 
   it('refuse what is not a string', async () => {
-    expect((await validate(Object.assign(new Limited(), { text: 12345, note: ['x'] }))).map((error) => error.property)).toEqual(['text', 'note']);
+    expect((await validate(Object.assign(new Limited(), { text: 12345, note: ['x'] }))).map((error) => error.property)).toEqual([
+      'text',
+      'note',
+    ]);
   });
 });

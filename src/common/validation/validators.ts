@@ -61,5 +61,4 @@ export const IsDateTimeWithZone = () =>
 /** "HH:MM" or "HH:MM:SS", 24-hour. */
 export const TIME_OF_DAY_PATTERN = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
 
-export const IsTimeOfDay = () =>
-  Matches(TIME_OF_DAY_PATTERN, { message: '$property must be a time of day as HH:MM or HH:MM:SS' });
+export const IsTimeOfDay = () => Matches(TIME_OF_DAY_PATTERN, { message: '$property must be a time of day as HH:MM or HH:MM:SS' });

@@ -52,7 +52,10 @@ export class CustomerAnalyticsResponse {
   @ApiProperty({ type: OrdersByStatus })
   orders_by_status: OrdersByStatus;
 
-  @ApiProperty({ example: 101.5, description: 'Sum of total_amount over delivered orders (lifetime_spend of GET /analytics/customer-insights/{id})' })
+  @ApiProperty({
+    example: 101.5,
+    description: 'Sum of total_amount over delivered orders (lifetime_spend of GET /analytics/customer-insights/{id})',
+  })
   total_spent: number;
 
   @ApiProperty({ example: 25.38, description: 'Mean total_amount of delivered orders, rounded to cents; 0 when none' })

@@ -50,7 +50,11 @@ describe('CreateCustomerDto', () => {
     ['a name over 100 characters', { name: 'a'.repeat(101) }, 'name:isLength'],
     ['a name that is not a string', { name: 42 }, 'name:isString'],
     ['an invalid email', { email: 'john.doe@' }, 'email:isEmail'],
-    ['an email over 255 characters', { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` }, 'email:maxLength'],
+    [
+      'an email over 255 characters',
+      { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` },
+      'email:maxLength',
+    ],
     ['an invalid phone number', { phone_number: 'call me' }, 'phone_number:matches'],
     ['a phone number over 20 characters', { phone_number: '+1 555 0123 4567 8901 23' }, 'phone_number:isLength'],
     ['a blank address', { address: '   ' }, 'address:isNotEmpty'],

@@ -19,7 +19,7 @@ export function normalizeEmail(value: string): string {
 }
 
 const NormalizeEmail = () =>
-  Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value), { toClassOnly: true });
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value), { toClassOnly: true });
 
 /**
  * May be left out, but not sent as null: class-validator's IsOptional would let null through to
@@ -39,7 +39,13 @@ const EMAIL_DOC = {
   format: 'email',
   description: 'Stored trimmed and lower-case; unique case-insensitively',
 };
-const PHONE_DOC = { example: '+1-555-0456', minLength: 7, maxLength: 20, pattern: PHONE_PATTERN.source, description: 'International format' };
+const PHONE_DOC = {
+  example: '+1-555-0456',
+  minLength: 7,
+  maxLength: 20,
+  pattern: PHONE_PATTERN.source,
+  description: 'International format',
+};
 const ADDRESS_DOC = { example: '456 Oak Ave, City', minLength: 1, maxLength: ADDRESS_MAX_LENGTH, description: 'Trimmed, not empty' };
 const ACTIVE_DOC = { example: true, description: 'Inactive customers keep their history; defaults to true' };
 

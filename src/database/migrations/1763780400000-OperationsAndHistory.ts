@@ -14,7 +14,9 @@ export class OperationsAndHistory1763780400000 implements MigrationInterface {
         "changed_at" timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT "fk_order_status_changes_order" FOREIGN KEY ("order_id") REFERENCES "orders" ("id") ON DELETE CASCADE
       )`);
-    await queryRunner.query(`CREATE INDEX "ix_order_status_changes_order_id_changed_at" ON "order_status_changes" ("order_id", "changed_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_order_status_changes_order_id_changed_at" ON "order_status_changes" ("order_id", "changed_at")`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_order_status_changes_changed_at" ON "order_status_changes" ("changed_at")`);
     // Orders placed before this migration get their creation as the first entry of their history.
     await queryRunner.query(`

@@ -81,13 +81,23 @@ export class JobStatusResponse {
   @ApiProperty({ example: 'Loads the 50 most ordered restaurants, their menus and the popular items into the cache' })
   description: string;
 
-  @ApiProperty({ type: 'integer', example: 600_000, description: 'The schedule: one run per interval, on multiples of it since the epoch (UTC)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 600_000,
+    description: 'The schedule: one run per interval, on multiples of it since the epoch (UTC)',
+  })
   interval_ms: number;
 
   @ApiProperty({ type: JobRunResponse, nullable: true, description: 'The latest run, on any instance (from job_runs)' })
   last_run: JobRunResponse | null;
 
-  @ApiProperty({ example: '2024-01-15T18:10:00.000Z', nullable: true, type: String, format: 'date-time', description: "This instance's next tick" })
+  @ApiProperty({
+    example: '2024-01-15T18:10:00.000Z',
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: "This instance's next tick",
+  })
   next_run_at: string | null;
 
   @ApiProperty({ example: false, description: 'A run of this job is in progress on this instance' })

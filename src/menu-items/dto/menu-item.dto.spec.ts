@@ -3,7 +3,6 @@ import { rulesOf, validateDto as validate } from '../../common/testing/validate-
 import type { MenuItem } from '../entities/menu-item.entity.js';
 import { CreateMenuItemDto, MAX_PRICE, MenuItemSearchQuery, toMenuItemResponse, UpdateMenuItemDto } from './menu-item.dto.js';
 
-
 const VALID = { name: 'Margherita Pizza', price: 12.99, category: 'Main Course' };
 
 describe('CreateMenuItemDto', () => {
@@ -42,9 +41,7 @@ describe('CreateMenuItemDto', () => {
   it('measures the name after trimming: 3 to 100 characters', async () => {
     expect(rulesOf((await validate(CreateMenuItemDto, { ...VALID, name: ' ab ' })).errors)).toEqual(['name:isLength']);
     expect((await validate(CreateMenuItemDto, { ...VALID, name: ' abc ' })).value?.name).toBe('abc');
-    expect(rulesOf((await validate(CreateMenuItemDto, { ...VALID, name: 'n'.repeat(101) })).errors)).toEqual([
-      'name:isLength',
-    ]);
+    expect(rulesOf((await validate(CreateMenuItemDto, { ...VALID, name: 'n'.repeat(101) })).errors)).toEqual(['name:isLength']);
   });
 
   it.each([
@@ -67,9 +64,7 @@ describe('CreateMenuItemDto', () => {
 
 describe('UpdateMenuItemDto', () => {
   it('refuses restaurant_id: an item cannot move to another restaurant', async () => {
-    expect(rulesOf((await validate(UpdateMenuItemDto, { restaurant_id: 2 })).errors)).toEqual([
-      'restaurant_id:unknown_field',
-    ]);
+    expect(rulesOf((await validate(UpdateMenuItemDto, { restaurant_id: 2 })).errors)).toEqual(['restaurant_id:unknown_field']);
   });
 
   it('rounds a new price', async () => {

@@ -65,11 +65,7 @@ const CategoryField = (presence: Presence) =>
   );
 
 const FlagField = (example: boolean, defaultValue: boolean) =>
-  applyDecorators(
-    ApiProperty({ ...apiPresence('omittable'), example, default: defaultValue }),
-    Presence('omittable'),
-    IsBoolean(),
-  );
+  applyDecorators(ApiProperty({ ...apiPresence('omittable'), example, default: defaultValue }), Presence('omittable'), IsBoolean());
 
 const PreparationTimeField = () =>
   applyDecorators(
@@ -151,10 +147,20 @@ const PriceQuery = (description: string) =>
   );
 
 const FlagQuery = (description: string) =>
-  applyDecorators(ApiPropertyOptional({ example: true, description: `${description}: true or false` }), IsOptional(), ToBoolean(), IsBoolean());
+  applyDecorators(
+    ApiPropertyOptional({ example: true, description: `${description}: true or false` }),
+    IsOptional(),
+    ToBoolean(),
+    IsBoolean(),
+  );
 
 export class MenuItemSearchQuery extends PaginationQuery {
-  @ApiPropertyOptional({ example: 'pizza', minLength: 1, maxLength: 100, description: 'Case-insensitive substring of the name or the description' })
+  @ApiPropertyOptional({
+    example: 'pizza',
+    minLength: 1,
+    maxLength: 100,
+    description: 'Case-insensitive substring of the name or the description',
+  })
   @IsOptional()
   @Trim()
   @IsString()

@@ -45,7 +45,11 @@ export class AlertResponse {
   @ApiProperty({ example: '2024-01-15T19:00:00.000Z', format: 'date-time' })
   opened_at: string;
 
-  @ApiProperty({ example: '2024-01-15T19:05:00.000Z', format: 'date-time', description: 'Last evaluation that found the condition holding' })
+  @ApiProperty({
+    example: '2024-01-15T19:05:00.000Z',
+    format: 'date-time',
+    description: 'Last evaluation that found the condition holding',
+  })
   last_seen_at: string;
 
   @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String })

@@ -12,7 +12,11 @@ export class DependencyStatus {
   @ApiProperty({ example: 2, description: 'How long the check took, in ms' })
   responseTime: number;
 
-  @ApiProperty({ required: false, example: 'timeout', description: 'Why it is down: the driver\'s message for admins, "timeout" or "unavailable" for others' })
+  @ApiProperty({
+    required: false,
+    example: 'timeout',
+    description: 'Why it is down: the driver\'s message for admins, "timeout" or "unavailable" for others',
+  })
   message?: string;
 }
 

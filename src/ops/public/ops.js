@@ -63,10 +63,18 @@ function fmtAgo(iso, now = Date.now()) {
   if (!iso) return '–';
   const delta = Math.round((now - Date.parse(iso)) / 1000);
   const abs = Math.abs(delta);
-  const text = abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 86400 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  const text =
+    abs < 60
+      ? `${abs} s`
+      : abs < 3600
+        ? `${Math.round(abs / 60)} min`
+        : abs < 86400
+          ? `${Math.round(abs / 3600)} h`
+          : `${Math.round(abs / 86400)} d`;
   return delta >= 0 ? `${text} ago` : `in ${text}`;
 }
-const fmtTime = (iso) => (iso ? new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '–');
+const fmtTime = (iso) =>
+  iso ? new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '–';
 const shortId = (id) => id.replace(/^process-/, '').slice(0, 8);
 
 // ---------------------------------------------------------------- session (memory only)
@@ -170,11 +178,13 @@ const stream = {
   start() {
     this.stop();
     const controller = (this.controller = new AbortController());
-    void this.read(controller).catch(() => {}).finally(() => {
-      if (this.controller !== controller || controller.signal.aborted) return;
-      setLive('connecting', 'Reconnecting…');
-      this.retry = setTimeout(() => this.start(), this.retryMs ?? RECONNECT_MS);
-    });
+    void this.read(controller)
+      .catch(() => {})
+      .finally(() => {
+        if (this.controller !== controller || controller.signal.aborted) return;
+        setLive('connecting', 'Reconnecting…');
+        this.retry = setTimeout(() => this.start(), this.retryMs ?? RECONNECT_MS);
+      });
   },
   stop() {
     clearTimeout(this.retry);
@@ -182,10 +192,16 @@ const stream = {
     this.controller = null;
   },
   async read(controller) {
-    let response = await fetch('/ops/stream', { headers: { authorization: `Bearer ${session.access}`, accept: 'text/event-stream' }, signal: controller.signal });
+    let response = await fetch('/ops/stream', {
+      headers: { authorization: `Bearer ${session.access}`, accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
     if (response.status === 401) {
       await refreshTokens();
-      response = await fetch('/ops/stream', { headers: { authorization: `Bearer ${session.access}`, accept: 'text/event-stream' }, signal: controller.signal });
+      response = await fetch('/ops/stream', {
+        headers: { authorization: `Bearer ${session.access}`, accept: 'text/event-stream' },
+        signal: controller.signal,
+      });
     }
     if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -272,18 +288,38 @@ function palette() {
 const CHARTS = [
   { id: 'rps', perInstance: true, value: (p) => p.rps, format: (v) => decimal.format(v) },
   { id: 'latency', perInstance: false, format: (v) => (v >= 1000 ? `${decimal.format(v / 1000)} s` : `${decimal.format(v)} ms`) },
-  { id: 'errors', perInstance: true, value: (p) => (p.error_rate === null ? null : p.error_rate * 100), format: (v) => `${decimal.format(v)}%`, floor: 1 },
-  { id: 'hits', perInstance: true, value: (p) => (p.hit_ratio === null ? null : p.hit_ratio * 100), format: (v) => `${decimal.format(v)}%`, fixed: [0, 100] },
+  {
+    id: 'errors',
+    perInstance: true,
+    value: (p) => (p.error_rate === null ? null : p.error_rate * 100),
+    format: (v) => `${decimal.format(v)}%`,
+    floor: 1,
+  },
+  {
+    id: 'hits',
+    perInstance: true,
+    value: (p) => (p.hit_ratio === null ? null : p.hit_ratio * 100),
+    format: (v) => `${decimal.format(v)}%`,
+    fixed: [0, 100],
+  },
 ];
 
 function seriesOf(chart, instances, colors) {
   if (chart.id === 'latency') {
     return ['p50', 'p95', 'p99'].map((name, index) => ({ label: name, stroke: colors.series[index], value: (p) => p[`${name}_ms`] }));
   }
-  const lines = [{ label: instances.length > 1 ? 'All instances' : 'This instance', stroke: colors.series[0], value: chart.value, source: 'total' }];
+  const lines = [
+    { label: instances.length > 1 ? 'All instances' : 'This instance', stroke: colors.series[0], value: chart.value, source: 'total' },
+  ];
   if (chart.perInstance && instances.length > 1) {
     instances.forEach(([id, instance], index) =>
-      lines.push({ label: `${shortId(id)}${instance.self ? ' (this)' : ''}`, stroke: colors.series[(index + 1) % colors.series.length], value: chart.value, source: id, dash: [5, 4] }),
+      lines.push({
+        label: `${shortId(id)}${instance.self ? ' (this)' : ''}`,
+        stroke: colors.series[(index + 1) % colors.series.length],
+        value: chart.value,
+        source: id,
+        dash: [5, 4],
+      }),
     );
   }
   return lines;
@@ -340,10 +376,12 @@ function drawOverview() {
     const data = [xs];
     for (const line of entry.lines) {
       const points = line.source && line.source !== 'total' ? traffic.instances.get(line.source)?.points : traffic.total;
-      data.push(xs.map((t) => {
-        const point = points?.get(t);
-        return point ? line.value(point) : null;
-      }));
+      data.push(
+        xs.map((t) => {
+          const point = points?.get(t);
+          return point ? line.value(point) : null;
+        }),
+      );
     }
     entry.plot.setData(data);
   }
@@ -444,7 +482,20 @@ function renderCache(cache) {
         ...NUMERIC_FIELDS.map((field) => el('td', { class: 'num', 'data-field': field })),
         el('td', { class: 'num', 'data-field': 'bytes' }),
         el('td', { class: 'num', 'data-field': 'hit_ratio' }),
-        el('td', {}, el('button', { type: 'button', class: 'small danger-outline', 'aria-label': `Clear ${row.namespace}`, onclick: () => void confirmClear(row.namespace) }, 'Clear')),
+        el(
+          'td',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'small danger-outline',
+              'aria-label': `Clear ${row.namespace}`,
+              onclick: () => void confirmClear(row.namespace),
+            },
+            'Clear',
+          ),
+        ),
       ),
     (tr, row) => {
       const entries = row.redis_keys ?? row.l1_entries;
@@ -457,7 +508,8 @@ function renderCache(cache) {
   );
   const targets = $('#clear-target');
   if (targets.options.length === 0) {
-    for (const target of [...cache.namespaces.map((row) => row.namespace), 'restaurant-menus']) targets.append(el('option', { value: target, text: target }));
+    for (const target of [...cache.namespaces.map((row) => row.namespace), 'restaurant-menus'])
+      targets.append(el('option', { value: target, text: target }));
     targets.append(el('option', { value: '*', text: 'everything' }));
     const keyNamespaces = $('#keys-namespace');
     for (const row of cache.namespaces) keyNamespaces.append(el('option', { value: row.namespace, text: row.namespace }));
@@ -471,7 +523,16 @@ function renderAudit(audit) {
     tbody,
     audit,
     (entry) => entry.id,
-    () => el('tr', {}, el('td', { 'data-field': 'when' }), el('td', { 'data-field': 'action' }), el('td', { 'data-field': 'namespace' }), el('td', { 'data-field': 'cause' }), el('td', { class: 'num', 'data-field': 'keys' })),
+    () =>
+      el(
+        'tr',
+        {},
+        el('td', { 'data-field': 'when' }),
+        el('td', { 'data-field': 'action' }),
+        el('td', { 'data-field': 'namespace' }),
+        el('td', { 'data-field': 'cause' }),
+        el('td', { class: 'num', 'data-field': 'keys' }),
+      ),
     (tr, entry) => {
       setCell($('[data-field="when"]', tr), `${fmtTime(entry.occurred_at)} · ${fmtAgo(entry.occurred_at)}`);
       setCell($('[data-field="action"]', tr), entry.action);
@@ -523,11 +584,18 @@ async function loadKeys(next) {
     Object.assign(keyBrowser, { namespace, cursor: page.cursor });
     tbody.replaceChildren(
       ...page.keys.map((key) =>
-        el('tr', {}, el('td', { class: 'key', text: key.key }), el('td', { class: 'num', text: fmtTtl(key.ttl_ms) }), el('td', { class: 'num', text: fmtBytes(key.bytes) })),
+        el(
+          'tr',
+          {},
+          el('td', { class: 'key', text: key.key }),
+          el('td', { class: 'num', text: fmtTtl(key.ttl_ms) }),
+          el('td', { class: 'num', text: fmtBytes(key.bytes) }),
+        ),
       ),
     );
     emptyRow(tbody, 3, next ? 'No more keys on this page of the scan.' : `No keys cached in ${namespace}.`);
-    $('#keys-note').textContent = `${namespace}: ${page.keys.length} keys from ${page.source === 'redis' ? 'Redis' : 'this instance’s L1'}${page.cursor === '0' ? ', end of the listing.' : '; more on the next page.'}`;
+    $('#keys-note').textContent =
+      `${namespace}: ${page.keys.length} keys from ${page.source === 'redis' ? 'Redis' : 'this instance’s L1'}${page.cursor === '0' ? ', end of the listing.' : '; more on the next page.'}`;
     $('#keys-next').disabled = page.cursor === '0';
   } catch (error) {
     $('#keys-note').textContent = `Could not list keys: ${error.message}`;
@@ -537,7 +605,15 @@ async function loadKeys(next) {
 async function loadTtlTable() {
   const info = await api('/cache/info');
   $('#ttl-table tbody').replaceChildren(
-    ...info.ttl.map((row) => el('tr', {}, el('td', { text: row.name }), el('td', { class: 'num', text: fmtTtl(row.seconds * 1000) }), el('td', {}, el('span', { class: 'badge', text: row.source })))),
+    ...info.ttl.map((row) =>
+      el(
+        'tr',
+        {},
+        el('td', { text: row.name }),
+        el('td', { class: 'num', text: fmtTtl(row.seconds * 1000) }),
+        el('td', {}, el('span', { class: 'badge', text: row.source })),
+      ),
+    ),
   );
 }
 
@@ -563,7 +639,21 @@ function renderJobs(jobs) {
         el('td', { 'data-field': 'outcome', 'data-label': 'Outcome' }),
         el('td', { class: 'num', 'data-field': 'duration', 'data-label': 'Duration' }),
         el('td', { 'data-field': 'next', 'data-label': 'Next run' }),
-        el('td', {}, el('button', { type: 'button', class: 'small', 'aria-label': `Run ${job.name} now`, onclick: (event) => void runJob(job.name, event.currentTarget) }, 'Run now'), el('div', { class: 'row-note', 'data-field': 'note', role: 'status' })),
+        el(
+          'td',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'small',
+              'aria-label': `Run ${job.name} now`,
+              onclick: (event) => void runJob(job.name, event.currentTarget),
+            },
+            'Run now',
+          ),
+          el('div', { class: 'row-note', 'data-field': 'note', role: 'status' }),
+        ),
       ),
     (tr, job) => {
       setCell($('[data-field="every"]', tr), fmtMs(job.interval_ms), job.interval_ms);
@@ -571,7 +661,9 @@ function renderJobs(jobs) {
       const outcome = job.running_here ? 'running' : job.last_run?.outcome;
       const cell = $('[data-field="outcome"]', tr);
       cell.dataset.value = outcome ?? '';
-      const badge = outcome ? el('span', { class: `badge ${OUTCOME_BADGE[outcome] ?? ''}`, text: outcome }) : el('span', { class: 'muted', text: '–' });
+      const badge = outcome
+        ? el('span', { class: `badge ${OUTCOME_BADGE[outcome] ?? ''}`, text: outcome })
+        : el('span', { class: 'muted', text: '–' });
       if (cell.textContent !== badge.textContent) cell.replaceChildren(badge);
       setCell($('[data-field="duration"]', tr), fmtMs(job.last_run?.duration_ms), job.last_run?.duration_ms ?? null);
       setCell($('[data-field="next"]', tr), job.next_run_at ? fmtAgo(job.next_run_at) : '–');
@@ -611,7 +703,8 @@ function renderAlerts(alerts) {
   const badge = $('#alert-badge');
   badge.hidden = open === 0;
   badge.textContent = String(open);
-  $('#alerts-note').textContent = `${open} open · ${alerts.total} in all${alerts.total > alerts.items.length ? ` (latest ${alerts.items.length} shown)` : ''}`;
+  $('#alerts-note').textContent =
+    `${open} open · ${alerts.total} in all${alerts.total > alerts.items.length ? ` (latest ${alerts.items.length} shown)` : ''}`;
   const list = $('#alert-list');
   sync(
     list,
@@ -625,8 +718,16 @@ function renderAlerts(alerts) {
         el(
           'div',
           { class: 'actions' },
-          el('button', { type: 'button', class: 'small', 'data-action': 'acknowledge', onclick: () => void changeAlert(alert.id, 'acknowledge') }, 'Acknowledge'),
-          el('button', { type: 'button', class: 'small', 'data-action': 'resolve', onclick: () => void changeAlert(alert.id, 'resolve') }, 'Resolve'),
+          el(
+            'button',
+            { type: 'button', class: 'small', 'data-action': 'acknowledge', onclick: () => void changeAlert(alert.id, 'acknowledge') },
+            'Acknowledge',
+          ),
+          el(
+            'button',
+            { type: 'button', class: 'small', 'data-action': 'resolve', onclick: () => void changeAlert(alert.id, 'resolve') },
+            'Resolve',
+          ),
         ),
       ),
     (li, alert) => {
@@ -684,7 +785,8 @@ function renderOrders(groups) {
   const badge = $('#order-badge');
   badge.hidden = count === 0;
   badge.textContent = String(count);
-  $('#orders-note').textContent = `${count} orders in progress at ${groups.length} restaurants, updated ${fmtTime(new Date().toISOString())}.`;
+  $('#orders-note').textContent =
+    `${count} orders in progress at ${groups.length} restaurants, updated ${fmtTime(new Date().toISOString())}.`;
   const first = seenOrders === null;
   const seen = (seenOrders ??= new Set());
   const container = $('#order-groups');
@@ -692,25 +794,43 @@ function renderOrders(groups) {
     container,
     groups,
     (group) => group.restaurant_id,
-    (group) => el('section', { class: 'card order-group', 'data-restaurant-id': group.restaurant_id, 'aria-label': group.restaurant_name }, el('h2'), el('ul', { class: 'order-list' })),
+    (group) =>
+      el(
+        'section',
+        { class: 'card order-group', 'data-restaurant-id': group.restaurant_id, 'aria-label': group.restaurant_name },
+        el('h2'),
+        el('ul', { class: 'order-list' }),
+      ),
     (section, group) => {
       const heading = $('h2', section);
       const title = `${group.restaurant_name}|${group.order_count}`;
       if (heading.dataset.was !== title) {
         heading.dataset.was = title;
-        heading.replaceChildren(el('span', { text: group.restaurant_name }), el('span', { class: 'badge', text: `${group.order_count} in progress` }));
+        heading.replaceChildren(
+          el('span', { text: group.restaurant_name }),
+          el('span', { class: 'badge', text: `${group.order_count} in progress` }),
+        );
       }
       sync(
         $('ul', section),
         group.orders,
         (order) => order.id,
         (order) =>
-          el('li', { class: 'order', 'data-order-id': order.id }, el('span', { class: 'order-id', text: `#${order.id}` }), el('span', { 'data-field': 'status' }), el('span', { class: 'order-total', text: money.format(order.total_amount) }), el('span', { class: 'order-meta' })),
+          el(
+            'li',
+            { class: 'order', 'data-order-id': order.id },
+            el('span', { class: 'order-id', text: `#${order.id}` }),
+            el('span', { 'data-field': 'status' }),
+            el('span', { class: 'order-total', text: money.format(order.total_amount) }),
+            el('span', { class: 'order-meta' }),
+          ),
         (li, order, fresh) => {
           const status = $('[data-field="status"]', li);
           if (status.dataset.value !== order.order_status) {
             status.dataset.value = order.order_status;
-            status.replaceChildren(el('span', { class: `badge ${STATUS_ORDER_BADGE[order.order_status] ?? ''}`, text: order.order_status.replaceAll('_', ' ') }));
+            status.replaceChildren(
+              el('span', { class: `badge ${STATUS_ORDER_BADGE[order.order_status] ?? ''}`, text: order.order_status.replaceAll('_', ' ') }),
+            );
           }
           setCell($('.order-meta', li), `customer ${order.customer_id} · placed ${fmtAgo(order.order_date)}`);
           if (fresh && !first && !seen.has(order.id)) li.classList.add('fresh');
@@ -719,7 +839,8 @@ function renderOrders(groups) {
       );
     },
   );
-  if (groups.length === 0 && !$('.empty-state', container)) container.append(el('p', { class: 'empty-state', text: 'No orders in progress.' }));
+  if (groups.length === 0 && !$('.empty-state', container))
+    container.append(el('p', { class: 'empty-state', text: 'No orders in progress.' }));
 }
 
 // ---------------------------------------------------------------- snapshot, tabs, toast

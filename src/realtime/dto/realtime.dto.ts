@@ -250,7 +250,13 @@ export class TimelineStepResponse {
   @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
   status: OrderStatus;
 
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', nullable: true, example: OrderStatus.Placed, description: 'Null for the first step' })
+  @ApiProperty({
+    enum: OrderStatus,
+    enumName: 'OrderStatus',
+    nullable: true,
+    example: OrderStatus.Placed,
+    description: 'Null for the first step',
+  })
   from_status: OrderStatus | null;
 
   @ApiProperty({ example: '2024-01-15T18:02:00.000Z', format: 'date-time' })
@@ -394,7 +400,13 @@ export class OrderStatusEventData {
   @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
   order_status: OrderStatus;
 
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', nullable: true, example: OrderStatus.Placed, description: 'Null on the "status" event that opens the stream' })
+  @ApiProperty({
+    enum: OrderStatus,
+    enumName: 'OrderStatus',
+    nullable: true,
+    example: OrderStatus.Placed,
+    description: 'Null on the "status" event that opens the stream',
+  })
   from_status: OrderStatus | null;
 
   @ApiProperty({ example: false, description: 'delivered or cancelled: the stream ends after this event' })
@@ -403,7 +415,12 @@ export class OrderStatusEventData {
 
 /** The data of the "reconnect" event that ends a stream before the order is final. */
 export class StreamReconnectEventData {
-  @ApiProperty({ type: 'integer', example: 17, required: false, description: 'Sent when the instance shuts down; absent when the access token expired' })
+  @ApiProperty({
+    type: 'integer',
+    example: 17,
+    required: false,
+    description: 'Sent when the instance shuts down; absent when the access token expired',
+  })
   order_id?: number;
 
   @ApiProperty({ example: 'This instance is shutting down' })

@@ -73,9 +73,10 @@ export function toRestaurantAnalyticsResponse(restaurantId: number, row: Restaur
     restaurant_id: restaurantId,
     restaurant_name: row.restaurant_name,
     total_orders: row.total_orders,
-    orders_by_status: Object.fromEntries(
-      ORDER_STATUSES.map((status) => [status, row.order_counts[status] ?? 0]),
-    ) as Record<OrderStatus, number>,
+    orders_by_status: Object.fromEntries(ORDER_STATUSES.map((status) => [status, row.order_counts[status] ?? 0])) as Record<
+      OrderStatus,
+      number
+    >,
     total_revenue: row.total_revenue,
     average_order_value: row.average_order_value,
     total_reviews: row.total_reviews,

@@ -10,9 +10,6 @@ export class RestaurantWithMenuResponse extends RestaurantResponse {
 }
 
 /** The restaurant exactly as GET /restaurants/{id} returns it, plus its items as GET /menu-items/{id} does. */
-export function toRestaurantWithMenuResponse(
-  restaurant: Restaurant,
-  menuItems: MenuItem[],
-): RestaurantWithMenuResponse {
+export function toRestaurantWithMenuResponse(restaurant: Restaurant, menuItems: MenuItem[]): RestaurantWithMenuResponse {
   return { ...toRestaurantResponse(restaurant), menu_items: menuItems.map(toMenuItemResponse) };
 }

@@ -41,9 +41,7 @@ describe('CreateRestaurantDto', () => {
     expect(rulesOf((await validate(CreateRestaurantDto, { ...VALID, name: '  ab  ' })).errors)).toEqual(['name:isLength']);
     expect((await validate(CreateRestaurantDto, { ...VALID, name: ' abc ' })).errors).toBeUndefined();
     expect((await validate(CreateRestaurantDto, { ...VALID, name: 'n'.repeat(100) })).errors).toBeUndefined();
-    expect(rulesOf((await validate(CreateRestaurantDto, { ...VALID, name: 'n'.repeat(101) })).errors)).toEqual([
-      'name:isLength',
-    ]);
+    expect(rulesOf((await validate(CreateRestaurantDto, { ...VALID, name: 'n'.repeat(101) })).errors)).toEqual(['name:isLength']);
   });
 
   it.each([

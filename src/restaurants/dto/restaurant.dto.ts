@@ -4,7 +4,14 @@ import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'clas
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { apiPresence, Presence } from '../../common/validation/presence.js';
 import { CapitalizeWords, RoundToCents, ToBoolean, ToNumber, Trim } from '../../common/validation/transforms.js';
-import { IsPhoneNumber, IsTimeOfDay, MaxTextLength, PHONE_PATTERN, TextLength, TIME_OF_DAY_PATTERN } from '../../common/validation/validators.js';
+import {
+  IsPhoneNumber,
+  IsTimeOfDay,
+  MaxTextLength,
+  PHONE_PATTERN,
+  TextLength,
+  TIME_OF_DAY_PATTERN,
+} from '../../common/validation/validators.js';
 import type { Restaurant } from '../entities/restaurant.entity.js';
 
 /*
@@ -79,11 +86,7 @@ const RatingField = () =>
   );
 
 const IsActiveField = () =>
-  applyDecorators(
-    ApiProperty({ ...apiPresence('omittable'), example: true, default: true }),
-    Presence('omittable'),
-    IsBoolean(),
-  );
+  applyDecorators(ApiProperty({ ...apiPresence('omittable'), example: true, default: true }), Presence('omittable'), IsBoolean());
 
 const TimeOfDayField = (example: string) =>
   applyDecorators(

@@ -25,7 +25,13 @@ export class AddReviewDto {
 }
 
 export class ReviewAuthorQuery {
-  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_ID, description: 'The customer writing the review: must be the customer of the order' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    minimum: 1,
+    maximum: MAX_ID,
+    description: 'The customer writing the review: must be the customer of the order',
+  })
   @QueryId()
   customer_id: number;
 }
@@ -65,7 +71,10 @@ export class PublicReviewResponse {
   @ApiProperty({ type: 'integer', example: 1 })
   restaurant_id: number;
 
-  @ApiProperty({ example: 'John D.', description: "The author's first name and the initial of the last (the first name alone for a one-word name)" })
+  @ApiProperty({
+    example: 'John D.',
+    description: "The author's first name and the initial of the last (the first name alone for a one-word name)",
+  })
   author: string;
 
   @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 5 })

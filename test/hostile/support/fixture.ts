@@ -45,7 +45,12 @@ export async function createFuzzFixture(t: TestApp): Promise<void> {
   const customers: number[] = [];
   for (let n = 1; n <= FIXTURE_ID_MAX; n++) {
     const customer = created(
-      await t.admin.post('/customers', { name: `Fuzz Customer ${n}`, email: `fuzz${n}@example.com`, phone_number: '+1-555-0200', address: `${n} Oak Ave` }),
+      await t.admin.post('/customers', {
+        name: `Fuzz Customer ${n}`,
+        email: `fuzz${n}@example.com`,
+        phone_number: '+1-555-0200',
+        address: `${n} Oak Ave`,
+      }),
       'customer',
     );
     customers.push(customer.id);

@@ -42,7 +42,19 @@ const TOLERATED_TYPES: [string, string][] = [
   ['application/vnd.api+json', '{}'],
 ];
 
-const MALFORMED_JSON = ['{', '{"a":}', "{'a':1}", '[1,]', 'nul', '{"a":1}{"b":2}', '{"a":1,}', '\u0000', '{"a":"\\x"}', '{"a": 01}', '"unterminated'];
+const MALFORMED_JSON = [
+  '{',
+  '{"a":}',
+  "{'a':1}",
+  '[1,]',
+  'nul',
+  '{"a":1}{"b":2}',
+  '{"a":1,}',
+  '\u0000',
+  '{"a":"\\x"}',
+  '{"a": 01}',
+  '"unterminated',
+];
 const UNSUPPORTED_TYPES: [string, string][] = [
   ['application/xml', '<order><id>1</id></order>'],
   ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--'],
@@ -53,7 +65,9 @@ const UNSUPPORTED_TYPES: [string, string][] = [
 function build(op: Operation, mode: FuzzRequest['mode'], parts: Parts, expect?: FuzzRequest['expect']): FuzzRequest {
   const path = op.path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeUrlValue(parts.path[name]));
   const query = Object.entries(parts.query)
-    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${encodeURIComponent(name)}=${encodeUrlValue(item)}`))
+    .flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value]).map((item) => `${encodeURIComponent(name)}=${encodeUrlValue(item)}`),
+    )
     .join('&');
   const headers = { ...parts.headers };
   let body: string | undefined;
@@ -75,14 +89,19 @@ function validParts(api: OpenApi, op: Operation, asArbitrary: fc.Arbitrary<FuzzR
   const body = op.body
     ? op.body.required
       ? validJson(api, op.body.schema).map((value): Body => ({ value }))
-      : fc.option(validJson(api, op.body.schema).map((value): Body => ({ value })), { nil: undefined })
+      : fc.option(
+          validJson(api, op.body.schema).map((value): Body => ({ value })),
+          { nil: undefined },
+        )
     : fc.constant<Body>(undefined);
   return fc.record({
     as: asArbitrary,
-    path: fc.record(Object.fromEntries(pathParams(op).map((param) => [param.name, validParam(api, param.schema, param.name).filter(isRoutableSegment)]))),
+    path: fc.record(
+      Object.fromEntries(pathParams(op).map((param) => [param.name, validParam(api, param.schema, param.name).filter(isRoutableSegment)])),
+    ),
     query: fc.record(Object.fromEntries(query.map((param) => [param.name, validParam(api, param.schema, param.name)])), {
       requiredKeys: query.filter((param) => param.required).map((param) => param.name),
-    }) as fc.Arbitrary<Record<string, QueryValue>>,
+    }),
     body,
     headers: fc.constant({}),
   });
@@ -107,7 +126,8 @@ function leaves(api: OpenApi, raw: Schema, prefix: string[] = []): Leaf[] {
   });
 }
 
-function setAt(target: unknown, path: string[], value: unknown | typeof MISSING): unknown {
+/** `value` may be MISSING, which removes the field. */
+function setAt(target: unknown, path: string[], value: unknown): unknown {
   const copy = structuredClone(target) as Record<string, unknown>;
   let node: Record<string, unknown> = copy;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
@@ -139,7 +159,11 @@ function invalidRequests(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>)
 
   for (const param of pathParams(op)) {
     for (const arbitrary of invalidParams(api, param.schema)) {
-      withPart(arbitrary.filter((broken) => isRoutableSegment(broken.value)), (parts, value) => ({ ...parts, path: { ...parts.path, [param.name]: value as string } }), param.name);
+      withPart(
+        arbitrary.filter((broken) => isRoutableSegment(broken.value)),
+        (parts, value) => ({ ...parts, path: { ...parts.path, [param.name]: value as string } }),
+        param.name,
+      );
     }
   }
   const query = queryParams(op);
@@ -148,7 +172,9 @@ function invalidRequests(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>)
       withPart(arbitrary, (parts, value) => ({ ...parts, query: { ...parts.query, [param.name]: value as string } }), param.name);
     }
     withPart(
-      fc.tuple(validParam(api, param.schema, param.name), validParam(api, param.schema, param.name)).map((values) => ({ value: values, breaks: 'repeated' })),
+      fc
+        .tuple(validParam(api, param.schema, param.name), validParam(api, param.schema, param.name))
+        .map((values) => ({ value: values, breaks: 'repeated' })),
       (parts, value) => ({ ...parts, query: { ...parts.query, [param.name]: value as string[] } }),
       param.name,
     );
@@ -156,7 +182,10 @@ function invalidRequests(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>)
   if (query.length > 0) {
     const documented = new Set(query.map((param) => param.name));
     withPart(
-      fc.constantFrom('unknown_param', 'sort', 'offset', 'where').filter((name) => !documented.has(name)).map((name) => ({ value: name, breaks: 'unknown query parameter' })),
+      fc
+        .constantFrom('unknown_param', 'sort', 'offset', 'where')
+        .filter((name) => !documented.has(name))
+        .map((name) => ({ value: name, breaks: 'unknown query parameter' })),
       (parts, value) => ({ ...parts, query: { ...parts.query, [value as string]: '1' } }),
       (name) => name as string,
     );
@@ -170,12 +199,18 @@ function invalidRequests(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>)
         withPart(arbitrary, (parts, value) => ({ ...parts, body: { value: setAt(bodyValue(parts), leaf.path, value) } }), field);
       }
       if (leaf.required) {
-        withPart(fc.constant({ value: MISSING, breaks: 'required' }), (parts) => ({ ...parts, body: { value: setAt(bodyValue(parts), leaf.path, MISSING) } }), field);
+        withPart(
+          fc.constant({ value: MISSING, breaks: 'required' }),
+          (parts) => ({ ...parts, body: { value: setAt(bodyValue(parts), leaf.path, MISSING) } }),
+          field,
+        );
       }
     }
     const documented = new Set(Object.keys(bodySchema.properties ?? {}));
     withPart(
-      unknownKey().filter((key) => !documented.has(key)).map((key) => ({ value: key, breaks: 'unknown field' })),
+      unknownKey()
+        .filter((key) => !documented.has(key))
+        .map((key) => ({ value: key, breaks: 'unknown field' })),
       (parts, key) => ({ ...parts, body: { value: objectOf([...Object.entries(bodyValue(parts) as object), [key as string, 1]]) } }),
       (key) => key as string,
     );
@@ -197,10 +232,18 @@ function invalidRequests(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>)
     );
     if (op.body.required) {
       // Empty JSON is malformed; no body at all is refused only where some field is required (a partial update may send none).
-      const empty: [string, string | undefined][] = bodySchema.required?.length ? [['', 'application/json'], ['', undefined]] : [['', 'application/json']];
+      const empty: [string, string | undefined][] = bodySchema.required?.length
+        ? [
+            ['', 'application/json'],
+            ['', undefined],
+          ]
+        : [['', 'application/json']];
       withPart(
         fc.constantFrom(...empty).map((pair) => ({ value: pair, breaks: 'empty body' })),
-        (parts, pair) => ({ ...parts, body: { raw: (pair as [string, string | undefined])[0], contentType: (pair as [string, string | undefined])[1] } }),
+        (parts, pair) => ({
+          ...parts,
+          body: { raw: (pair as [string, string | undefined])[0], contentType: (pair as [string, string | undefined])[1] },
+        }),
         undefined,
       );
     }
@@ -212,11 +255,26 @@ function invalidRequests(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>)
 function hostileRequest(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>): fc.Arbitrary<FuzzRequest> {
   const query = queryParams(op);
   const hostilePath = fc.record(
-    Object.fromEntries(pathParams(op).map((param) => [param.name, fc.oneof(validParam(api, param.schema, param.name), hostileUrlValue()).filter(isRoutableSegment)])),
+    Object.fromEntries(
+      pathParams(op).map((param) => [
+        param.name,
+        fc.oneof(validParam(api, param.schema, param.name), hostileUrlValue()).filter(isRoutableSegment),
+      ]),
+    ),
   );
   const hostileQuery = fc.record(
     Object.fromEntries([
-      ...query.map((param) => [param.name, fc.oneof(validParam(api, param.schema, param.name), hostileUrlValue(), fc.array(hostileUrlValue(), { minLength: 2, maxLength: 3 }))] as const),
+      ...query.map(
+        (param) =>
+          [
+            param.name,
+            fc.oneof(
+              validParam(api, param.schema, param.name),
+              hostileUrlValue(),
+              fc.array(hostileUrlValue(), { minLength: 2, maxLength: 3 }),
+            ),
+          ] as const,
+      ),
       ['hostile_extra', hostileUrlValue()] as const,
     ]),
     { requiredKeys: [] },
@@ -226,26 +284,36 @@ function hostileRequest(api: OpenApi, op: Operation, base: fc.Arbitrary<Parts>):
     {
       weight: op.body ? 4 : 0,
       arbitrary: op.body
-        ? fc.tuple(validJson(api, op.body.schema), fc.constantFrom(...leaves(api, op.body.schema)), hostileJson()).map(
-            ([value, leaf, replacement]): Body => ({ value: setAt(value, leaf.path, replacement) }),
-          )
+        ? fc
+            .tuple(validJson(api, op.body.schema), fc.constantFrom(...leaves(api, op.body.schema)), hostileJson())
+            .map(([value, leaf, replacement]): Body => ({ value: setAt(value, leaf.path, replacement) }))
         : fc.constant<Body>(undefined),
     },
     { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_JSON).map((raw): Body => ({ raw, contentType: 'application/json' })) },
-    { weight: 1, arbitrary: fc.constantFrom(...UNSUPPORTED_TYPES, ...TOLERATED_TYPES).map(([contentType, raw]): Body => ({ raw, contentType })) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(...UNSUPPORTED_TYPES, ...TOLERATED_TYPES).map(([contentType, raw]): Body => ({ raw, contentType })),
+    },
     { weight: 1, arbitrary: fc.constant<Body>(undefined) },
   );
   const hostileHeaders = fc.record(
     {
-      'x-request-id': fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 80 }).filter((text) => /^[\x20-\x7e]*$/.test(text)), fc.constant('a'.repeat(65))),
-      'if-none-match': fc.oneof(fc.constant('*'), fc.constant('W/"x"'), hostileString().filter((text) => /^[\x20-\x7e]*$/.test(text))),
+      'x-request-id': fc.oneof(
+        fc.string({ unit: 'binary-ascii', maxLength: 80 }).filter((text) => /^[\x20-\x7e]*$/.test(text)),
+        fc.constant('a'.repeat(65)),
+      ),
+      'if-none-match': fc.oneof(
+        fc.constant('*'),
+        fc.constant('W/"x"'),
+        hostileString().filter((text) => /^[\x20-\x7e]*$/.test(text)),
+      ),
       accept: fc.constantFrom('text/html', 'application/xml', '*/*', 'application/json;q=0'),
     },
     { requiredKeys: [] },
   );
   return fc
     .tuple(base, hostilePath, hostileQuery, hostileBody, hostileHeaders)
-    .map(([parts, path, query, body, headers]) => build(op, 'hostile', { ...parts, path, query, body, headers: headers as Record<string, string> }));
+    .map(([parts, path, query, body, headers]) => build(op, 'hostile', { ...parts, path, query, body, headers: headers }));
 }
 
 /** Valid, invalid and hostile requests for one operation; a share of each is sent anonymously. */
@@ -259,4 +327,3 @@ export function fuzzRequests(api: OpenApi, op: Operation): fc.Arbitrary<FuzzRequ
     { weight: 2, arbitrary: hostileRequest(api, op, base) },
   );
 }
-

@@ -68,7 +68,7 @@ export const SQL_TEXTS = [
   '_',
   '\\',
   '%_%',
-  "$1",
+  '$1',
   '\\x00',
 ];
 
@@ -130,9 +130,7 @@ export const HOSTILE_TEXTS = [
   'x'.repeat(5_000),
 ];
 
-const RAW_URL_TEXTS = ['%', '%zz', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%00', '%FF%FE', '%25%32%65'].map(
-  (text) => new RawUrlText(text),
-);
+const RAW_URL_TEXTS = ['%', '%zz', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%00', '%FF%FE', '%25%32%65'].map((text) => new RawUrlText(text));
 
 export const hostileString = (): fc.Arbitrary<string> =>
   fc.oneof(
@@ -141,7 +139,9 @@ export const hostileString = (): fc.Arbitrary<string> =>
     { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
     {
       weight: 1,
-      arbitrary: fc.array(fc.constantFrom(...HOSTILE_TEXTS.filter((text) => text.length < 200)), { minLength: 2, maxLength: 4 }).map((parts) => parts.join('')),
+      arbitrary: fc
+        .array(fc.constantFrom(...HOSTILE_TEXTS.filter((text) => text.length < 200)), { minLength: 2, maxLength: 4 })
+        .map((parts) => parts.join('')),
     },
   );
 
@@ -180,7 +180,10 @@ export const hostileJson = (): fc.Arbitrary<unknown> =>
     { weight: 1, arbitrary: fc.integer() },
     { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-    { weight: 1, arbitrary: fc.constantFrom(10, 100, 1_000, 20_000).chain((depth) => fc.constantFrom(deepArray(depth), deepObject(depth))) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(10, 100, 1_000, 20_000).chain((depth) => fc.constantFrom(deepArray(depth), deepObject(depth))),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom(

@@ -42,7 +42,9 @@ export function send(baseUrl: string, request: FuzzRequest, adminToken: string):
           const json = (incoming.headers['content-type'] ?? '').includes('json') && text ? JSON.parse(text) : undefined;
           resolve({ ...base, text, json });
         } catch (error) {
-          reject(new Error(`${base.status} with a JSON content type but a body that is not JSON: ${text.slice(0, 200)} (${String(error)})`));
+          reject(
+            new Error(`${base.status} with a JSON content type but a body that is not JSON: ${text.slice(0, 200)} (${String(error)})`),
+          );
         }
       });
     });
@@ -58,22 +60,28 @@ const FIELD_ERROR_KEYS = ['field', 'rule', 'message'];
 /** The documented error shape: {status,error,message,errors?[{field,rule,message}],path,request_id}. */
 export function errorShapeProblems(response: FuzzResponse): string[] {
   const problems: string[] = [];
-  if (!(response.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`error content-type ${response.headers['content-type']}`);
+  if (!(response.headers['content-type'] ?? '').startsWith('application/json'))
+    problems.push(`error content-type ${response.headers['content-type']}`);
   const body = response.json as Record<string, unknown> | undefined;
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return [...problems, `error body is not an object: ${response.text.slice(0, 200)}`];
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return [...problems, `error body is not an object: ${response.text.slice(0, 200)}`];
   const extra = Object.keys(body).filter((key) => !ERROR_KEYS.includes(key));
   if (extra.length > 0) problems.push(`error body has undocumented keys ${extra.join(', ')}`);
   if (body.status !== response.status) problems.push(`error status ${String(body.status)} differs from HTTP ${response.status}`);
-  if (body.error !== STATUS_CODES[response.status]) problems.push(`error "${String(body.error)}" is not the reason phrase of ${response.status}`);
+  if (body.error !== STATUS_CODES[response.status])
+    problems.push(`error "${String(body.error)}" is not the reason phrase of ${response.status}`);
   if (typeof body.message !== 'string' || body.message === '') problems.push('error message missing');
-  if (body.path !== response.sentPath) problems.push(`error path ${JSON.stringify(body.path)} is not the request path ${response.sentPath}`);
-  if (typeof body.request_id !== 'string' || body.request_id !== response.headers['x-request-id']) problems.push('request_id missing or not the X-Request-Id header');
+  if (body.path !== response.sentPath)
+    problems.push(`error path ${JSON.stringify(body.path)} is not the request path ${response.sentPath}`);
+  if (typeof body.request_id !== 'string' || body.request_id !== response.headers['x-request-id'])
+    problems.push('request_id missing or not the X-Request-Id header');
   if (body.errors !== undefined) {
     if (!Array.isArray(body.errors) || body.errors.length === 0) problems.push('errors present but not a non-empty array');
     else
       for (const entry of body.errors as Record<string, unknown>[]) {
         const keys = entry && typeof entry === 'object' ? Object.keys(entry) : [];
-        if (keys.length !== 3 || !FIELD_ERROR_KEYS.every((key) => typeof entry[key] === 'string')) problems.push(`malformed field error ${JSON.stringify(entry)}`);
+        if (keys.length !== 3 || !FIELD_ERROR_KEYS.every((key) => typeof entry[key] === 'string'))
+          problems.push(`malformed field error ${JSON.stringify(entry)}`);
       }
   }
   return problems;
@@ -83,7 +91,13 @@ export function errorShapeProblems(response: FuzzResponse): string[] {
 export type ExtraStatuses = (op: Operation, request: FuzzRequest, status: number) => string | undefined;
 
 /** Everything wrong with one answer to one fuzz request. */
-export function judge(contract: OpenApiContract, op: Operation, request: FuzzRequest, response: FuzzResponse, extraStatuses: ExtraStatuses): string[] {
+export function judge(
+  contract: OpenApiContract,
+  op: Operation,
+  request: FuzzRequest,
+  response: FuzzResponse,
+  extraStatuses: ExtraStatuses,
+): string[] {
   const { status } = response;
   const problems: string[] = [];
   if (status >= 500) problems.push(`${status}: ${response.text.slice(0, 300)}`);
@@ -103,13 +117,16 @@ export function judge(contract: OpenApiContract, op: Operation, request: FuzzReq
     (answered) => extraStatuses(op, request, answered),
   );
   problems.push(...verdict.problems);
-  if (!verdict.operation && !op.responses.has(status) && !extraStatuses(op, request, status)) problems.push(`status ${status} is not documented for ${op.method} ${op.path}`);
+  if (!verdict.operation && !op.responses.has(status) && !extraStatuses(op, request, status))
+    problems.push(`status ${status} is not documented for ${op.method} ${op.path}`);
   if (status >= 400) problems.push(...errorShapeProblems(response));
   if (status === 304 && !request.headers['if-none-match']) problems.push('304 without If-None-Match');
   if (request.expect) {
     const allowedForAnonymous = request.as === 'anonymous' && (status === 401 || status === 403) && request.expect.status === 400;
     if (status !== request.expect.status && !allowedForAnonymous) {
-      problems.push(`breaks "${request.expect.breaks}" (field ${request.expect.field ?? '-'}) but got ${status}, not ${request.expect.status}: ${response.text.slice(0, 200)}`);
+      problems.push(
+        `breaks "${request.expect.breaks}" (field ${request.expect.field ?? '-'}) but got ${status}, not ${request.expect.status}: ${response.text.slice(0, 200)}`,
+      );
     } else if (status === 400 && request.expect.field !== undefined) {
       const target = request.expect.field;
       const fields = ((response.json as { errors?: { field: string }[] })?.errors ?? []).map((entry) => entry.field);

@@ -131,7 +131,7 @@ function fromJsonSchema2020(raw: Schema): Schema {
   const nonNull = schema.anyOf?.filter((member) => member.type !== ('null' as JsonType));
   if (schema.anyOf && nonNull && nonNull.length === 1 && nonNull.length < schema.anyOf.length) {
     const { anyOf: _anyOf, ...rest } = schema;
-    result = { ...nonNull[0], ...rest, nullable: true } as RawSchema;
+    result = { ...nonNull[0], ...rest, nullable: true };
   }
   if (Array.isArray(result.type)) {
     const types = result.type.filter((type) => type !== 'null');

@@ -41,9 +41,13 @@ function textOfLength(min: number, max: number): fc.Arbitrary<string> {
 }
 
 const calendarDate = () =>
-  fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
+  fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((date) => date.toISOString().slice(0, 10));
 const dateTime = () =>
-  fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
+  fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((date) => date.toISOString());
 
 function validString(schema: Schema, name: string): fc.Arbitrary<string> {
   const min = schema.minLength ?? 0;
@@ -61,7 +65,9 @@ function validString(schema: Schema, name: string): fc.Arbitrary<string> {
   } else {
     generated = textOfLength(min, max);
   }
-  return example.length > 0 && !isIdName(name) ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...example) }, { weight: 3, arbitrary: generated }) : generated;
+  return example.length > 0 && !isIdName(name)
+    ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...example) }, { weight: 3, arbitrary: generated })
+    : generated;
 }
 
 function numberBounds(schema: Schema): { min: number; max: number; minExcluded: boolean } {
@@ -71,7 +77,10 @@ function numberBounds(schema: Schema): { min: number; max: number; minExcluded: 
 function validNumber(schema: Schema, name: string): fc.Arbitrary<number> {
   const { min, max, minExcluded } = numberBounds(schema);
   if (isIdName(name) && min <= 1) {
-    return fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: FIXTURE_ID_MAX }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: Math.min(max, MAX_INT4) }) });
+    return fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: FIXTURE_ID_MAX }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: Math.min(max, MAX_INT4) }) },
+    );
   }
   const lowInt = Math.ceil(minExcluded ? min + 1e-9 : min);
   const integers = fc.integer({ min: Math.max(lowInt, Number.MIN_SAFE_INTEGER), max: Math.min(Math.floor(max), Number.MAX_SAFE_INTEGER) });
@@ -115,7 +124,7 @@ function validObject(api: OpenApi, schema: Schema): fc.Arbitrary<Record<string, 
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const model = Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, validJson(api, property, key)]));
-  return fc.record(model, { requiredKeys: [...required] }) as fc.Arbitrary<Record<string, unknown>>;
+  return fc.record(model, { requiredKeys: [...required] });
 }
 
 /** Query and path values are strings: a valid value's text. */
@@ -141,17 +150,35 @@ function invalidStringText(schema: Schema): fc.Arbitrary<InvalidValue>[] {
   const options: fc.Arbitrary<InvalidValue>[] = [];
   if (schema.enum) {
     const allowed = new Set(schema.enum.map(String));
-    options.push(invalid('enum', fc.constantFrom('not-a-member', 'ALL', '*', "'; DROP TABLE orders;--", '').filter((text) => !allowed.has(text))));
+    options.push(
+      invalid(
+        'enum',
+        fc.constantFrom('not-a-member', 'ALL', '*', "'; DROP TABLE orders;--", '').filter((text) => !allowed.has(text)),
+      ),
+    );
     const first = String(schema.enum[0]);
     if (first.toUpperCase() !== first) options.push(invalid('enum (case)', fc.constant(first.toUpperCase())));
   }
   if (schema.maxLength !== undefined) options.push(invalid('maxLength', tooLong(schema.maxLength)));
   if (schema.minLength !== undefined && schema.minLength > 0) {
-    options.push(invalid('minLength', fc.integer({ min: 0, max: schema.minLength - 1 }).map((length) => 'x'.repeat(length))));
+    options.push(
+      invalid(
+        'minLength',
+        fc.integer({ min: 0, max: schema.minLength - 1 }).map((length) => 'x'.repeat(length)),
+      ),
+    );
   }
-  if (schema.format === 'email') options.push(invalid('format email', fc.constantFrom('not-an-email', 'a@', '@example.com', 'a b@example.com', 'a@@b.com')));
-  if (schema.format === 'date') options.push(invalid('format date', fc.constantFrom('2023-02-29', '2024-13-01', '2024-1-5', 'yesterday', '20240115', '0000-01-01')));
-  if (schema.format === 'date-time') options.push(invalid('format date-time', fc.constantFrom('2024-13-01T00:00:00Z', 'now', '2024-01-15 25:00', 'T', '2024-W01-1', '2024-001', '2024-01-15')));
+  if (schema.format === 'email')
+    options.push(invalid('format email', fc.constantFrom('not-an-email', 'a@', '@example.com', 'a b@example.com', 'a@@b.com')));
+  if (schema.format === 'date')
+    options.push(invalid('format date', fc.constantFrom('2023-02-29', '2024-13-01', '2024-1-5', 'yesterday', '20240115', '0000-01-01')));
+  if (schema.format === 'date-time')
+    options.push(
+      invalid(
+        'format date-time',
+        fc.constantFrom('2024-13-01T00:00:00Z', 'now', '2024-01-15 25:00', 'T', '2024-W01-1', '2024-001', '2024-01-15'),
+      ),
+    );
   return options;
 }
 
@@ -159,11 +186,23 @@ function invalidNumberText(schema: Schema): fc.Arbitrary<InvalidValue>[] {
   const options = [invalid('type', fc.constantFrom('abc', 'NaN', 'Infinity', '-Infinity', '1e309', '', 'one', '0x1G'))];
   if (schema.type === 'integer') options.push(invalid('integer', fc.constantFrom('1.5', '0.5', '2.000001')));
   if (schema.minimum !== undefined) {
-    const below = schema.exclusiveMinimum ? fc.constant(schema.minimum) : fc.integer({ min: 1, max: 1_000_000 }).map((step) => schema.minimum! - step);
+    const below = schema.exclusiveMinimum
+      ? fc.constant(schema.minimum)
+      : fc.integer({ min: 1, max: 1_000_000 }).map((step) => schema.minimum! - step);
     options.push(invalid('minimum', below.map(String)));
   }
   if (schema.maximum !== undefined) {
-    options.push(invalid('maximum', fc.oneof(fc.integer({ min: 1, max: 1_000_000 }).map((step) => Math.floor(schema.maximum!) + step), fc.constant(1e20)).map(String)));
+    options.push(
+      invalid(
+        'maximum',
+        fc
+          .oneof(
+            fc.integer({ min: 1, max: 1_000_000 }).map((step) => Math.floor(schema.maximum!) + step),
+            fc.constant(1e20),
+          )
+          .map(String),
+      ),
+    );
   }
   return options;
 }
@@ -204,12 +243,18 @@ export function invalidJson(api: OpenApi, raw: Schema): fc.Arbitrary<InvalidValu
   if (schema.enum || type === 'string') options.push(...invalidStringText(schema));
   if (type === 'number' || type === 'integer') {
     const { min, max, minExcluded } = numberBounds(schema);
-    if (schema.minimum !== undefined) options.push(invalid('minimum', minExcluded ? fc.constantFrom(min, min - 1, -1e308) : fc.constantFrom(min - 1, min - 1000, -1e308)));
+    if (schema.minimum !== undefined)
+      options.push(invalid('minimum', minExcluded ? fc.constantFrom(min, min - 1, -1e308) : fc.constantFrom(min - 1, min - 1000, -1e308)));
     if (schema.maximum !== undefined) options.push(invalid('maximum', fc.constantFrom(Math.floor(max) + 1, max * 2 + 1, 1e308)));
   }
   if (type === 'array') {
     if (schema.maxItems !== undefined) {
-      options.push(invalid('maxItems', fc.array(validJson(api, schema.items ?? {}), { minLength: schema.maxItems + 1, maxLength: schema.maxItems + 3 })));
+      options.push(
+        invalid(
+          'maxItems',
+          fc.array(validJson(api, schema.items ?? {}), { minLength: schema.maxItems + 1, maxLength: schema.maxItems + 3 }),
+        ),
+      );
     }
     if (schema.minItems !== undefined && schema.minItems > 0) options.push(invalid('minItems', fc.constant([])));
   }
@@ -218,4 +263,3 @@ export function invalidJson(api: OpenApi, raw: Schema): fc.Arbitrary<InvalidValu
 
 /** A property name the document does not list. */
 export const unknownKey = () => fc.constantFrom('unknown_field', 'is_admin', 'total_amount', 'role', 'constructor', 'x'.repeat(300), '');
-

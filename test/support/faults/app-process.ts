@@ -80,8 +80,8 @@ export class AppProcess {
       output += chunk.toString();
       if (holder) holder.output = output;
     };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const exited = new Promise<Exit>((resolve) =>
       child.once('exit', (code, signal) => {
         const exit: Exit = { code, signal, afterSignalMs: holder?.signalledAt ? Date.now() - holder.signalledAt : undefined };
@@ -99,7 +99,10 @@ export class AppProcess {
         child.kill('SIGKILL');
         throw new Error(`the app did not answer GET /health within ${startTimeoutMs} ms:\n${output}`);
       }
-      const alive = await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false);
+      const alive = await fetch(`${baseUrl}/health`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (alive) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -64,7 +64,11 @@ export function mixedLoad(
     if (dice < shares.cachedReads) return { kind: 'cached read', method: 'GET', path: pick(paths) };
     if (dice < shares.cachedReads + shares.uncachedReads) {
       // A page no request asked for before: skip stays within the 10,000 cap, limit changes once skips run out.
-      return { kind: 'uncached read', method: 'GET', path: `/restaurants/?skip=${1000 + (n % 9000)}&limit=${1 + (Math.floor(n / 9000) % 100)}` };
+      return {
+        kind: 'uncached read',
+        method: 'GET',
+        path: `/restaurants/?skip=${1000 + (n % 9000)}&limit=${1 + (Math.floor(n / 9000) % 100)}`,
+      };
     }
     const { restaurant, menuItems } = pick(catalogue.write);
     return {
@@ -102,7 +106,8 @@ export async function orderProblems(db: DataSource, samples: Sample[], runToken:
   for (const order of acknowledged) {
     const row = stored.get(order.id);
     if (!row || row.delivery_address !== order.delivery_address) problems.push(`order ${order.id} was acknowledged but is not stored`);
-    else if (Number(row.total) !== order.total_amount) problems.push(`order ${order.id} answered total ${order.total_amount}, stored ${row.total}`);
+    else if (Number(row.total) !== order.total_amount)
+      problems.push(`order ${order.id} answered total ${order.total_amount}, stored ${row.total}`);
   }
   for (const row of rows) if (!sentAddresses.has(row.delivery_address)) problems.push(`order ${row.id} was never sent`);
   if (new Set(rows.map((row) => row.delivery_address)).size !== rows.length) problems.push('an order is stored twice');

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { eventually, sleep } from '../eventually.js';
 
 /*
  * A small steady load for the fault suite: N workers, each sending one request at a time with a
@@ -55,7 +56,10 @@ interface Answer {
 }
 
 /** One request on a connection of its own (`agent: false`), closed after the answer. */
-function onFreshConnection(url: string, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<Answer> {
+function onFreshConnection(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: init.method, headers: init.headers, agent: false, timeout: init.timeoutMs }, (response) => {
       let text = '';
@@ -72,8 +76,6 @@ function onFreshConnection(url: string, init: { method: string; headers: Record<
     request.end(init.body);
   });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class LoadDriver {
   readonly samples: Sample[] = [];
@@ -103,7 +105,7 @@ export class LoadDriver {
   async switchTo(phase: string, change: () => unknown = () => {}): Promise<void> {
     let resume!: () => void;
     this.paused = new Promise<void>((resolve) => (resume = resolve));
-    while (this.inFlight > 0) await sleep(1);
+    await eventually('the requests in flight to finish', () => this.inFlight === 0, { timeoutMs: 60_000, intervalMs: 1 });
     try {
       await change();
     } finally {
@@ -126,6 +128,7 @@ export class LoadDriver {
       } finally {
         this.inFlight--;
       }
+      // Pacing: each worker pauses between two requests.
       await sleep(this.options.pauseMs);
     }
   }
@@ -171,8 +174,13 @@ export class LoadDriver {
 
 /** The socket-level reason a request got no answer, e.g. ECONNREFUSED or ECONNRESET. */
 function describeFailure(error: unknown): string {
-  const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string };
-  return cause.code ?? cause.message ?? String(cause);
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  if (typeof cause === 'object' && cause !== null) {
+    const { code, message } = cause as { code?: string; message?: string };
+    const described = code ?? message;
+    if (described !== undefined) return described;
+  }
+  return String(cause);
 }
 
 /** The value below which `share` of the sorted values fall (nearest rank). */
@@ -205,7 +213,10 @@ export function row(label: string, samples: Sample[], failed: (sample: Sample) =
     label,
     sent: samples.length,
     failures: samples.filter(failed).length,
-    statuses: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, n]) => `${outcome} x${n}`).join(', '),
+    statuses: [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([outcome, n]) => `${outcome} x${n}`)
+      .join(', '),
     p50: percentile(ms, 0.5),
     p99: percentile(ms, 0.99),
     max: ms.length ? Math.max(...ms) : Number.NaN,

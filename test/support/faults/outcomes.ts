@@ -7,7 +7,9 @@ export type Rule = (sample: Sample) => string | undefined;
 function isErrorBody(text: string, status: number): boolean {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
-    return body.status === status && typeof body.message === 'string' && typeof body.request_id === 'string' && typeof body.path === 'string';
+    return (
+      body.status === status && typeof body.message === 'string' && typeof body.request_id === 'string' && typeof body.path === 'string'
+    );
   } catch {
     return false;
   }
