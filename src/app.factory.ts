@@ -2,21 +2,22 @@ import { Logger, type LogLevel, ConsoleLogger } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
-import { BEARER_SCHEME } from './auth/access/access.decorators.js';
-import { ErrorBody } from './common/errors/error-body.js';
 import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
 import { RequestContextInterceptor } from './common/context/request-context.js';
 import { PageInterceptor } from './common/pagination/page.interceptor.js';
 import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
-import { MAX_ID } from './common/validation/parse-id.pipe.js';
+import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
+import { buildOpenApiDocument } from './common/http/openapi.js';
+import { registerRedoc } from './common/http/redoc-page.js';
+import { createAliasRewriter, missingAliasParameter } from './common/http/route-aliases.js';
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
 import { traceIdOf } from './tracing/trace-id.js';
@@ -56,31 +57,6 @@ function registerRequestLogging(app: NestFastifyApplication, config: AppConfig):
     });
 }
 
-/** Path parameters that name a row: every one goes through ParseIdPipe. */
-const ID_PARAMETER = /^(id|[a-z]+_id)$/;
-
-/**
- * Two things every operation states the same way: who may call it (the `x-access` the access
- * decorators record, first in its description) and what its id parameters accept (ParseIdPipe's
- * int4 range, which @ApiParam would otherwise repeat on 38 routes).
- */
-function documentOperations(document: OpenAPIObject): void {
-  for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path)) {
-      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
-      const access = (operation as { 'x-access'?: string })['x-access'];
-      if (typeof access === 'string') {
-        operation.description = [`**Who may call it:** ${access}.`, operation.description].filter(Boolean).join('\n\n');
-      }
-      for (const parameter of operation.parameters ?? []) {
-        if ('in' in parameter && parameter.in === 'path' && ID_PARAMETER.test(parameter.name)) {
-          parameter.schema = { type: 'integer', minimum: 1, maximum: MAX_ID };
-        }
-      }
-    }
-  }
-}
-
 /**
  * Security headers on every answer. The API sends only JSON; the policy still allows what the
  * Swagger UI at /docs loads from this origin (its scripts, and the inline styles it sets).
@@ -98,32 +74,28 @@ const HELMET_OPTIONS = {
 };
 
 function setUpSwagger(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tiffin API')
-      .setDescription(
-        'Food-delivery backend: restaurants, menus, customers, orders, reviews and analytics. ' +
-          'Every error uses the ErrorBody shape. Lists take skip/limit and send X-Total-Count. Ids in paths and ' +
-          'queries are written in canonical decimal (no sign, leading zero, exponent or spaces); any other form is a ' +
-          '400. Cache-Control: tokens and accounts no-store, every route not open to anyone private, no-cache, ' +
-          'public cached routes public, max-age=<seconds their cache entry has left>.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth(
-        {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: 'An access token from POST /auth/login (or /auth/refresh); ADMIN_TOKEN also works and acts as an admin',
-        },
-        BEARER_SCHEME,
-      )
-      .build(),
-    { extraModels: [ErrorBody] },
-  );
-  documentOperations(document);
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  registerRedoc(app, '/docs-json');
+}
+
+/**
+ * A path an alias rewrote from, whose query lacked the parameter the canonical path takes
+ * (GET /real-time/delivery-slots without restaurant_id): a 400 naming it, as for any missing field.
+ */
+function refuseIncompleteAliases(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      const missing = missingAliasParameter(request.raw);
+      if (missing === undefined) return done();
+      const body = buildErrorBody(
+        ValidationFailedException.single(missing, 'required', `${missing} is required (in the query)`),
+        request,
+      );
+      void reply.status(body.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    });
 }
 
 /** Builds the app exactly as production runs it; tests call this too. */
@@ -151,6 +123,8 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     trustProxy: (config.http.trustProxyHops > 0 ? config.http.trustProxyHops : false) as boolean,
     // The seeds' paths end in "/" (POST /restaurants/); both spellings reach the same route.
     routerOptions: { ignoreTrailingSlash: true },
+    // Paths of earlier versions reach their canonical routes (src/common/http/route-aliases.ts).
+    rewriteUrl: createAliasRewriter(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), adapter, {
     logger: createLogger(config),
@@ -190,6 +164,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       reply.header('x-request-id', request.id);
     });
   registerRequestLogging(app, config);
+  refuseIncompleteAliases(app);
   // Before app.init(): the cache fast path's hook, added during init, may answer and end the chain.
   nameServerSpans(app.getHttpAdapter().getInstance());
   if (config.swagger.enabled) setUpSwagger(app);

@@ -36,10 +36,11 @@ import {
   NamespaceStatsResponse,
 } from './dto/cache-stats.dto.js';
 import { Allow } from '../auth/access/access.decorators.js';
+import { tag } from '../common/http/api-tags.js';
 
 const NAMESPACE_PARAM = { name: 'namespace', enum: CACHE_NAMESPACES, example: 'restaurants' };
 
-@ApiTags('Cache management')
+@ApiTags(tag('Cache management'))
 @Allow()
 @Controller('cache')
 export class CacheAdminController {

@@ -18,6 +18,7 @@ import { CacheWarmingService } from './cache-warming.service.js';
 import { EnterpriseController } from './enterprise.controller.js';
 import { EnterpriseService } from './enterprise.service.js';
 import { PatternSandbox } from './pattern-sandbox.js';
+import { FeatureTourService } from './feature-tour.service.js';
 
 /**
  * Operating the cache: /cache (health, statistics, memory, keys, clears, warming, audit),
@@ -41,6 +42,7 @@ import { PatternSandbox } from './pattern-sandbox.js';
     CacheBenchmarkService,
     EnterpriseService,
     PatternSandbox,
+    FeatureTourService,
   ],
   exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService],
 })

@@ -10,8 +10,9 @@ import { MenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.
 import { MenuItemsService } from './menu-items.service.js';
 import { Allow, Public } from '../auth/access/access.decorators.js';
 import { Grants } from '../auth/access/grants.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('Menu items')
+@ApiTags(tag('Menu items'))
 @Controller('menu-items')
 export class MenuItemsController {
   constructor(private readonly menuItems: MenuItemsService) {}

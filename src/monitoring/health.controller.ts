@@ -6,10 +6,11 @@ import { HealthService } from './health.service.js';
 import { Public } from '../auth/access/access.decorators.js';
 import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import { tag } from '../common/http/api-tags.js';
 
 const ALIVE: LivenessResponse = { status: 'ok' };
 
-@ApiTags('health')
+@ApiTags(tag('Health'))
 @ApiExtraModels(DependencyStatus)
 @Public()
 @Controller('health')

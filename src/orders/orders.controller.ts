@@ -10,6 +10,7 @@ import { OrdersService } from './orders.service.js';
 import { Allow } from '../auth/access/access.decorators.js';
 import { Grants } from '../auth/access/grants.js';
 import { STATUSES_SETTABLE_BY } from './order-status-machine.js';
+import { tag } from '../common/http/api-tags.js';
 
 const NEWEST_FIRST = 'Newest first (order_date, then id, descending); each order with its lines, restaurant and customer';
 
@@ -22,7 +23,7 @@ const ApiCustomerOrderHistory = () =>
     ApiErrors(400, 404),
   );
 
-@ApiTags('orders')
+@ApiTags(tag('Orders'))
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
@@ -96,7 +97,7 @@ export class OrdersController {
 }
 
 /** The same order history under the customer's own path. */
-@ApiTags('customers')
+@ApiTags(tag('Customers'))
 @Controller('customers')
 export class CustomerOrdersController {
   constructor(private readonly orders: OrdersService) {}

@@ -19,8 +19,9 @@ import { Allow, Public } from '../auth/access/access.decorators.js';
 import { Grants } from '../auth/access/grants.js';
 import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('Restaurants')
+@ApiTags(tag('Restaurants'))
 @Controller('restaurants')
 export class RestaurantsController {
   constructor(

@@ -250,7 +250,8 @@ export class TimelineStepResponse {
   @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', example: OrderStatus.Confirmed })
   status: OrderStatus;
 
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', nullable: true, example: OrderStatus.Placed, description: 'Null for the first step' })
+  // Inline (not the OrderStatus component): OpenAPI 3.0 allows nullable only beside a type, never beside a $ref.
+  @ApiProperty({ type: 'string', enum: Object.values(OrderStatus), nullable: true, example: OrderStatus.Placed, description: 'Null for the first step' })
   from_status: OrderStatus | null;
 
   @ApiProperty({ example: '2024-01-15T18:02:00.000Z', format: 'date-time' })
