@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
-import { AccessModule } from './auth/access/access.module.js';
-import { AuthModule } from './auth/auth.module.js';
+import { AccessModule } from './access/access.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { CacheModule } from './cache/cache.module.js';
-import { CacheAdminModule } from './cache-admin/cache-admin.module.js';
+import { CacheOpsModule } from './cache-ops/cache-ops.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -31,7 +31,7 @@ export class AppModule {
         LifecycleModule,
         DatabaseModule.forRoot(database, config.database.runMigrations),
         EventsModule,
-        AuthModule,
+        AccountsModule,
         AccessModule,
         CacheModule,
         MonitoringModule,
@@ -42,7 +42,7 @@ export class AppModule {
         ReviewsModule,
         DemoModule,
         AnalyticsModule,
-        CacheAdminModule,
+        CacheOpsModule,
         RealtimeModule,
         JobsModule,
         OpsModule,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 // The app first: it loads the entities in an order that resolves their circular imports.
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { DistributedLock } from '../src/cache/distributed-lock.js';
+import { DistributedLock } from '../src/redis/distributed-lock.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import { JobRunner } from '../src/jobs/job-runner.js';
 import { type JobName } from '../src/jobs/job-schedule.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 // The app first: it loads the entities in an order that resolves their circular imports.
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { DistributedLock } from '../src/cache/distributed-lock.js';
+import { DistributedLock } from '../src/redis/distributed-lock.js';
 import { JOB_NAMES } from '../src/jobs/job-schedule.js';
 import { QUIET_JOB_INTERVALS_MS, QUIET_JOBS_ENV } from './support/jobs.js';
 import { JobScheduler } from '../src/jobs/job-scheduler.js';

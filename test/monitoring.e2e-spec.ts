@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
-import { hitRatioOf } from '../src/cache-admin/hit-ratio.js';
+import { hitRatioOf } from '../src/cache/hit-ratio.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { redisForSuite } from './support/services.js';

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DistributedLock } from '../src/cache/distributed-lock.js';
+import { DistributedLock } from '../src/redis/distributed-lock.js';
 import { JOB_NAMES } from '../src/jobs/job-schedule.js';
 import { createAccount, TEST_PASSWORD } from './support/accounts.js';
 import { insertCustomer, insertMenuItem, insertRestaurant } from './support/fixtures.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import { TOKEN_ISSUER } from '../src/auth/access-token.service.js';
+import { TOKEN_ISSUER } from '../src/access/access-token.service.js';
 import { StreamLimits, TOKEN_EXPIRED_REASON } from '../src/realtime/stream-limits.js';
 import { createOwner, registerCustomer, type SignedIn } from './support/accounts.js';
 import { insertMenuItem, insertOrder, insertRestaurant } from './support/fixtures.js';

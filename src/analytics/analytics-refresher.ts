@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { CacheTags as T } from '../cache/cache-tags.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
-import { DistributedLock } from '../cache/distributed-lock.js';
+import { DistributedLock } from '../redis/distributed-lock.js';
 import { CACHE_REFRESH_HEADER, CACHE_REFRESH_TOKEN } from '../cache/http-cache.interceptor.js';
 import { withTimeout } from '../cache/with-timeout.js';
 import { RequestContext } from '../common/context/request-context.js';

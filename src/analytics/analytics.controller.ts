@@ -20,8 +20,8 @@ import { PopularItemsResponse } from './dto/popular-items.dto.js';
 import { RefreshAcceptedResponse } from './dto/refresh.dto.js';
 import { RestaurantPerformanceResponse } from './dto/restaurant-performance.dto.js';
 import { DailyRevenueResponse, RevenueAnalyticsResponse } from './dto/revenue.dto.js';
-import { Allow } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
+import { Allow } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
 
 @ApiTags(tag('Analytics'))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { INTERNAL_ANONYMOUS_HEADERS, INTERNAL_CALLER_HEADERS } from '../auth/internal-caller.js';
+import { INTERNAL_ANONYMOUS_HEADERS, INTERNAL_CALLER_HEADERS } from '../access/internal-caller.js';
 import { CacheWarmer } from './cache-warmer.js';
 
 /** A Fastify stand-in: `/public` answers anyone, `/private` only a caller with an Authorization header. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { INTERNAL_ANONYMOUS_HEADERS, INTERNAL_CALLER_HEADERS } from '../auth/internal-caller.js';
+import { INTERNAL_ANONYMOUS_HEADERS, INTERNAL_CALLER_HEADERS } from '../access/internal-caller.js';
 
 export interface WarmResult {
   path: string;

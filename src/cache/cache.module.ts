@@ -7,16 +7,16 @@ import { CacheInvalidationSubscriber } from './cache-invalidation.subscriber.js'
 import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmer } from './cache-warmer.js';
 import { CacheService } from './cache.service.js';
-import { DistributedLock } from './distributed-lock.js';
+import { DistributedLock } from '../redis/distributed-lock.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
 import { L1KeyvStore } from './l1-keyv-store.js';
-import { MessageBus } from './message-bus.js';
+import { MessageBus } from '../redis/message-bus.js';
 import { RedisTier } from './redis-tier.js';
 import { TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
 import { CachedRoutes } from './cached-routes.js';
 import { CacheFastPath } from './cache-fast-path.js';
-import { RateLimitCounter } from './rate-limit-counter.js';
+import { RateLimitCounter } from '../redis/rate-limit-counter.js';
 
 function createTieredCache(config: AppConfig, metrics: CacheMetrics): TieredCache {
   const logger = new Logger('Cache');

@@ -1,8 +1,8 @@
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_GRANTS, isPublicAccess } from '../auth/access/access.decorators.js';
-import type { Grant } from '../auth/access/grants.js';
+import { ACCESS_GRANTS, isPublicAccess } from '../access/access.decorators.js';
+import type { Grant } from '../access/grants.js';
 import { CACHE_POLICY, type CachePolicy } from './cache-policy.js';
 import { joinPath, pathsOf } from '../common/http/route-paths.js';
 

@@ -3,7 +3,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import type { CacheEntry } from './cache-entry.js';
-import type { RateLimitCount } from './rate-limit-counter.js';
+import type { RateLimitCount } from '../redis/rate-limit-counter.js';
 import { withTimeout } from './with-timeout.js';
 import { COUNT_HIT, DRAIN_TAG_SET, INVALIDATE_TAGS, RELEASE_LEASE, RENEW_LEASE, SET_IF_NOT_INVALIDATED } from './redis-scripts.js';
 

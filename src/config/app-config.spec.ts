@@ -133,6 +133,7 @@ describe('loadConfig: accounts and tokens', () => {
       refreshTtlSeconds: 30 * 86_400,
       bcryptRounds: 12,
       hashConcurrency: 2,
+      hashMaxWaitMs: 10_000,
       bootstrapAdmin: undefined,
     });
   });
@@ -143,6 +144,7 @@ describe('loadConfig: accounts and tokens', () => {
       JWT_ACCESS_TTL_SECONDS: '60',
       JWT_REFRESH_TTL_SECONDS: '3600',
       AUTH_BCRYPT_ROUNDS: '4',
+      AUTH_HASH_MAX_WAIT_MS: '2500',
       ADMIN_EMAIL: ' Root@Example.COM ',
       ADMIN_PASSWORD: 'correct horse battery',
     }).auth;
@@ -152,6 +154,7 @@ describe('loadConfig: accounts and tokens', () => {
       refreshTtlSeconds: 3600,
       bcryptRounds: 4,
       hashConcurrency: 2,
+      hashMaxWaitMs: 2500,
       bootstrapAdmin: { email: 'root@example.com', password: 'correct horse battery' },
     });
   });

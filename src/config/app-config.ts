@@ -99,6 +99,7 @@ export class AppConfig {
     bcryptRounds: number;
     /** bcrypt operations running at once in this process. */
     hashConcurrency: number;
+    hashMaxWaitMs: number;
     /** The admin account ensured at start-up, from ADMIN_EMAIL and ADMIN_PASSWORD. */
     bootstrapAdmin?: { email: string; password: string };
   };
@@ -299,6 +300,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
       bcryptRounds: env.AUTH_BCRYPT_ROUNDS,
       hashConcurrency: env.AUTH_HASH_CONCURRENCY,
+      hashMaxWaitMs: env.AUTH_HASH_MAX_WAIT_MS,
       bootstrapAdmin:
         env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     },

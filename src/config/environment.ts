@@ -319,6 +319,16 @@ export class EnvironmentVariables {
   @Max(64)
   AUTH_HASH_CONCURRENCY = 2;
 
+  /**
+   * How long a sign-in, registration or password change may wait for a hashing slot before it is
+   * answered 503 with Retry-After: under a burst the queue does not outlive the clients waiting on it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  AUTH_HASH_MAX_WAIT_MS = 10_000;
+
   /** With ADMIN_PASSWORD: the admin account created at start-up when no account has this email. */
   @Transform(toEmail)
   @IsOptional()

@@ -8,8 +8,8 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CustomersService } from './customers.service.js';
 import { CustomerAnalyticsResponse } from './dto/customer-analytics.dto.js';
 import { CreateCustomerDto, CustomerResponse, ListCustomersQuery, UpdateCustomerDto } from './dto/customer.dto.js';
-import { Allow } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
+import { Allow } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
 
 const CustomerIdParam = () => ApiParam({ name: 'id', type: 'integer', example: 1, description: 'Customer id' });

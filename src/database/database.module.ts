@@ -3,13 +3,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions, type ConnectionTarget } from './data-source-options.js';
+import { runMigrationsExclusively } from './migration-lock.js';
 
-/** Applies pending migrations on a connection of their own, without the request path's time limits. */
-async function applyMigrations(target: ConnectionTarget): Promise<void> {
+/**
+ * Applies pending migrations on a connection of their own, without the request path's time limits,
+ * one replica at a time (see {@link runMigrationsExclusively}).
+ */
+export async function applyMigrations(target: ConnectionTarget): Promise<void> {
   const migrator = new DataSource(buildDataSourceOptions({ url: target.url, poolSize: 1 }));
   await migrator.initialize();
   try {
-    const applied = await migrator.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsExclusively(migrator);
     if (applied.length > 0) new Logger('DatabaseModule').log(`Applied migrations: ${applied.map((m) => m.name).join(', ')}`);
   } finally {
     await migrator.destroy();

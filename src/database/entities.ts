@@ -1,6 +1,6 @@
-import { Account } from '../auth/entities/account.entity.js';
-import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
-import { CacheAuditEntry } from '../cache-admin/entities/cache-audit-entry.entity.js';
+import { Account } from '../accounts/entities/account.entity.js';
+import { RefreshToken } from '../accounts/entities/refresh-token.entity.js';
+import { CacheAuditEntry } from '../cache-ops/maintenance/entities/cache-audit-entry.entity.js';
 import { Customer } from '../customers/entities/customer.entity.js';
 import { JobRun } from '../jobs/entities/job-run.entity.js';
 import { MenuItem } from '../menu-items/entities/menu-item.entity.js';

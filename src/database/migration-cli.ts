@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { resolveDatabase } from './database-target.js';
+import { runMigrationsExclusively } from './migration-lock.js';
 
 const MIGRATIONS_DIR = join(process.cwd(), 'src', 'database', 'migrations');
 
@@ -57,17 +58,17 @@ async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   const config = loadConfig();
   const database = await resolveDatabase(config);
-  const dataSource = new DataSource(buildDataSourceOptions(database));
+  const dataSource = new DataSource(buildDataSourceOptions({ ...database, poolSize: 1 }));
   try {
     await dataSource.initialize();
     if (command === 'run') {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await runMigrationsExclusively(dataSource);
       console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply.');
     } else if (command === 'revert') {
       await dataSource.undoLastMigration({ transaction: 'each' });
       console.log('Reverted the last migration.');
     } else if (command === 'generate') {
-      await dataSource.runMigrations({ transaction: 'each' });
+      await runMigrationsExclusively(dataSource);
       await generate(dataSource, name ?? '');
     } else {
       throw new Error('usage: migration-cli run | revert | generate <Name>');

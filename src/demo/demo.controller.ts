@@ -5,7 +5,7 @@ import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { DemoService } from './demo.service.js';
 import { SampleDataResponse } from './dto/sample-data.dto.js';
 import { SAMPLE_MARKERS_DESCRIPTION } from './sample-markers.js';
-import { Allow } from '../auth/access/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { TimeLimit } from '../common/http/request-timeout.interceptor.js';
 import { tag } from '../common/http/api-tags.js';
 

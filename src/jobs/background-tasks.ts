@@ -1,9 +1,9 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AnalyticsRefresher } from '../analytics/analytics-refresher.js';
-import { CacheAdminSettings } from '../cache-admin/cache-admin.settings.js';
-import { CacheAuditService } from '../cache-admin/cache-audit.service.js';
-import { CacheClearService } from '../cache-admin/cache-clear.service.js';
-import { CacheWarmingService } from '../cache-admin/cache-warming.service.js';
+import { CacheOpsSettings } from '../cache-ops/cache-ops.settings.js';
+import { CacheAuditService } from '../cache-ops/maintenance/cache-audit.service.js';
+import { CacheClearService } from '../cache-ops/maintenance/cache-clear.service.js';
+import { CacheWarmingService } from '../cache-ops/maintenance/cache-warming.service.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
 import { AppConfig } from '../config/app-config.js';
@@ -13,7 +13,7 @@ import type { JobTask } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { type JobName, POPULAR_RESTAURANT_COUNT, RETENTION_DAYS } from './job-schedule.js';
 import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
-import { RefreshTokensRepository } from '../auth/refresh-tokens.repository.js';
+import { RefreshTokensRepository } from '../accounts/refresh-tokens.repository.js';
 
 /** Popular items across restaurants: the analytics route's default query. */
 const POPULAR_ITEMS_PATH = '/analytics/popular-items';
@@ -69,7 +69,7 @@ export class BackgroundTasks {
   private async warmPredicted(): Promise<Record<string, unknown>> {
     if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
     if (this.cacheWarming) {
-      return { source: 'access-frequency', ...(await this.cacheWarming.warmPredictive(CacheAdminSettings.warm.predictive)) };
+      return { source: 'access-frequency', ...(await this.cacheWarming.warmPredictive(CacheOpsSettings.warm.predictive)) };
     }
     return { source: 'popular-set', note: notAvailable('CacheWarmingService').reason, ...(await this.warmPopular()) };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DistributedLock, ExclusiveRun } from '../cache/distributed-lock.js';
+import type { DistributedLock, ExclusiveRun } from '../redis/distributed-lock.js';
 import type { TieredCache } from '../cache/tiered-cache.js';
 import { RequestContext } from '../common/context/request-context.js';
 import type { JobRun } from './entities/job-run.entity.js';

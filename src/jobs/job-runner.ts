@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DistributedLock } from '../cache/distributed-lock.js';
+import { DistributedLock } from '../redis/distributed-lock.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { RequestContext } from '../common/context/request-context.js';
 import type { JobRun, JobTrigger } from './entities/job-run.entity.js';

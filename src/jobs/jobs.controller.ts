@@ -5,7 +5,7 @@ import { JobRunResponse, JobStatusResponse } from './dto/job.dto.js';
 import { ParseJobNamePipe } from './job-name.pipe.js';
 import { JOB_NAMES } from './job-schedule.js';
 import { JobsService } from './jobs.service.js';
-import { Allow } from '../auth/access/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { tag } from '../common/http/api-tags.js';
 
 @ApiTags(tag('Jobs'))

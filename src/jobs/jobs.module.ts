@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AnalyticsModule } from '../analytics/analytics.module.js';
-import { CacheAdminModule } from '../cache-admin/cache-admin.module.js';
+import { CacheOpsModule } from '../cache-ops/cache-ops.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { BackgroundTasks } from './background-tasks.js';
@@ -13,7 +13,7 @@ import { JobScheduler } from './job-scheduler.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
-import { AuthModule } from '../auth/auth.module.js';
+import { AccountsModule } from '../accounts/accounts.module.js';
 
 /**
  * Background jobs. The analytics, cache administration and monitoring modules are imported for
@@ -21,7 +21,7 @@ import { AuthModule } from '../auth/auth.module.js';
  * exported records that instead of failing.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheAdminModule, MonitoringModule, AuthModule],
+  imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheOpsModule, MonitoringModule, AccountsModule],
   controllers: [JobsController],
   providers: [JobSchedule, JobMetrics, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository, PopularRestaurantsRepository],
   exports: [JobsService],

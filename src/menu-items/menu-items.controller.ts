@@ -8,8 +8,8 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { DIETARY_TYPES, MenuItemResponse, MenuItemSearchQuery, UpdateMenuItemDto } from './dto/menu-item.dto.js';
 import { MenuItemWithRestaurantResponse } from './dto/menu-item-with-restaurant.dto.js';
 import { MenuItemsService } from './menu-items.service.js';
-import { Allow, Public } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
+import { Allow, Public } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
 
 @ApiTags(tag('Menu items'))

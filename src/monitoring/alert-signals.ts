@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CacheMetrics } from '../cache/cache-metrics.js';
-import { hitsAndLookups, sumCounters } from '../cache-admin/hit-ratio.js';
+import { hitsAndLookups, sumCounters } from '../cache/hit-ratio.js';
 import type { HitRatioSample, LatencySample, RedisMemorySample } from './alert-rules.js';
 import { DependencyProbe } from './dependency-probe.js';
 import { HttpMetrics } from './http-metrics.js';

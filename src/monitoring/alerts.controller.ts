@@ -5,7 +5,7 @@ import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { AlertsService } from './alerts.service.js';
 import { AlertListQuery, AlertResponse, EvaluationResponse } from './dto/alert.dto.js';
-import { Allow } from '../auth/access/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { tag } from '../common/http/api-tags.js';
 
 @ApiTags(tag('Alerts'))

@@ -3,9 +3,9 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableRespo
 import type { FastifyReply } from 'fastify';
 import { DependencyStatus, LivenessResponse, ReadinessResponse } from './dto/health.dto.js';
 import { HealthService } from './health.service.js';
-import { Public } from '../auth/access/access.decorators.js';
-import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
-import type { Principal } from '../auth/principal.js';
+import { Public } from '../access/access.decorators.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { tag } from '../common/http/api-tags.js';
 
 const ALIVE: LivenessResponse = { status: 'ok' };

@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { prometheusContentType } from 'prom-client';
 import { METRICS_ROUTE } from './http-metrics.js';
 import { MetricsService } from './metrics.service.js';
-import { Allow } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
+import { Allow } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
 
 @ApiTags(tag('Health'))

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { CacheMetrics, type NamespaceCounters } from '../cache/cache-metrics.js';
 import type { CacheNamespace } from '../cache/cache-namespaces.js';
-import { HIT_RATIO_DEFINITION, hitRatioOf } from '../cache-admin/hit-ratio.js';
+import { HIT_RATIO_DEFINITION, hitRatioOf } from '../cache/hit-ratio.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { DependencyProbe, withTimeout } from './dependency-probe.js';

@@ -2,10 +2,10 @@ import { Injectable, Logger, type MessageEvent, type OnModuleDestroy } from '@ne
 import { Observable } from 'rxjs';
 import { CACHE_NAMESPACES } from '../cache/cache-namespaces.js';
 import { TieredCache } from '../cache/tiered-cache.js';
-import { CacheAuditService } from '../cache-admin/cache-audit.service.js';
-import { CacheInspectionService } from '../cache-admin/cache-inspection.service.js';
-import { CacheAuditQuery } from '../cache-admin/dto/cache-audit.dto.js';
-import type { MemoryUsageResponse } from '../cache-admin/dto/cache-health.dto.js';
+import { CacheAuditService } from '../cache-ops/maintenance/cache-audit.service.js';
+import { CacheInspectionService } from '../cache-ops/inspection/cache-inspection.service.js';
+import { CacheAuditQuery } from '../cache-ops/dto/cache-audit.dto.js';
+import type { MemoryUsageResponse } from '../cache-ops/dto/cache-health.dto.js';
 import { ShutdownSignal } from '../common/lifecycle/shutdown-signal.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { AlertsService } from '../monitoring/alerts.service.js';

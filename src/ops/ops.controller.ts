@@ -1,7 +1,7 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { Allow } from '../auth/access/access.decorators.js';
+import { Allow } from '../access/access.decorators.js';
 import { LimitedStream } from '../realtime/stream-limits.js';
 import { OpsSnapshots, SNAPSHOT_MS } from './ops-snapshots.js';
 import { tag } from '../common/http/api-tags.js';

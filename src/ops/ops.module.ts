@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CacheAdminModule } from '../cache-admin/cache-admin.module.js';
+import { CacheOpsModule } from '../cache-ops/cache-ops.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
@@ -12,7 +12,7 @@ import { TrafficTimeline } from './traffic-timeline.js';
  * it. The page's files are served by {@link registerOpsPage}.
  */
 @Module({
-  imports: [CacheAdminModule, JobsModule, MonitoringModule, RealtimeModule],
+  imports: [CacheOpsModule, JobsModule, MonitoringModule, RealtimeModule],
   controllers: [OpsController],
   providers: [TrafficTimeline, OpsSnapshots],
 })

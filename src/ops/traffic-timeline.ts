@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CacheMetrics } from '../cache/cache-metrics.js';
-import { MessageBus } from '../cache/message-bus.js';
+import { MessageBus } from '../redis/message-bus.js';
 import { TieredCache } from '../cache/tiered-cache.js';
-import { sumCounters } from '../cache-admin/hit-ratio.js';
+import { sumCounters } from '../cache/hit-ratio.js';
 import { HttpMetrics } from '../monitoring/http-metrics.js';
 import { instancePoint, sampleBetween, totalPoint, type TrafficPoint, type TrafficSample, type TrafficTotals } from './traffic.js';
 

@@ -7,8 +7,8 @@ import type { Page } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { OrderListQuery, OrderResponse, PlaceOrderDto, UpdateOrderStatusDto } from './dto/order.dto.js';
 import { OrdersService } from './orders.service.js';
-import { Allow } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
+import { Allow } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
 import { STATUSES_SETTABLE_BY } from './order-status-machine.js';
 import { tag } from '../common/http/api-tags.js';
 

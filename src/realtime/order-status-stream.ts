@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { MessageBus } from '../cache/message-bus.js';
+import { MessageBus } from '../redis/message-bus.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { OrderStatus } from '../orders/entities/order-status.js';
 

@@ -19,8 +19,8 @@ import { OrderExistsGuard } from './order-exists.guard.js';
 import { LimitedStream } from './stream-limits.js';
 import { RealtimeCachePolicies as P } from './realtime.cache-policies.js';
 import { HEARTBEAT_MS, RealtimeService, SHUTDOWN_RECONNECT_MS } from './realtime.service.js';
-import { Allow, Public } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
+import { Allow, Public } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
 import { STATUSES_SETTABLE_BY } from '../orders/order-status-machine.js';
 import { tag } from '../common/http/api-tags.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { PrincipalResolver } from '../auth/access/principal-resolver.js';
+import type { PrincipalResolver } from '../access/principal-resolver.js';
 import type { AppConfig } from '../config/app-config.js';
 import { endAt, StreamLimits, TOKEN_EXPIRED_REASON } from './stream-limits.js';
 

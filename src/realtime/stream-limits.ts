@@ -16,9 +16,9 @@ import {
 import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { finalize, Observable } from 'rxjs';
-import { AccessModule } from '../auth/access/access.module.js';
-import { PrincipalResolver } from '../auth/access/principal-resolver.js';
-import { sessionOwnerOf } from '../auth/principal.js';
+import { AccessModule } from '../access/access.module.js';
+import { PrincipalResolver } from '../access/principal-resolver.js';
+import { sessionOwnerOf } from '../access/principal.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { AppConfig } from '../config/app-config.js';
 

@@ -6,9 +6,9 @@ import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { CuisineStatsResponse, PriceRangesResponse, RestaurantAnalyticsResponse } from './dto/restaurant-analytics.dto.js';
 import { RestaurantAnalyticsService } from './restaurant-analytics.service.js';
-import { Allow, Public } from '../auth/access/access.decorators.js';
+import { Allow, Public } from '../access/access.decorators.js';
 import { PLATFORM_STALENESS_NOTE } from '../analytics/analytics-reads.js';
-import { Grants } from '../auth/access/grants.js';
+import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
 
 /**

@@ -15,10 +15,10 @@ import {
 } from './dto/restaurant.dto.js';
 import { RestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
 import { RestaurantsService } from './restaurants.service.js';
-import { Allow, Public } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
-import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
-import type { Principal } from '../auth/principal.js';
+import { Allow, Public } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { tag } from '../common/http/api-tags.js';
 
 @ApiTags(tag('Restaurants'))

@@ -17,7 +17,7 @@ import {
 } from './dto/restaurant.dto.js';
 import { type RestaurantWithMenuResponse, toRestaurantWithMenuResponse } from './dto/restaurant-with-menu.dto.js';
 import { type RestaurantFilter, RestaurantRepository, UNIQUE_NAME_INDEX } from './restaurant.repository.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../access/principal.js';
 
 const RESTAURANT = 'Restaurant';
 

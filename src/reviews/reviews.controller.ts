@@ -7,8 +7,8 @@ import { type Page, PaginationQuery } from '../common/pagination/pagination.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { AddReviewDto, PublicReviewResponse, ReviewAuthorQuery, ReviewResponse } from './dto/review.dto.js';
 import { ReviewsService } from './reviews.service.js';
-import { Allow, Public } from '../auth/access/access.decorators.js';
-import { Grants } from '../auth/access/grants.js';
+import { Allow, Public } from '../access/access.decorators.js';
+import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
 
 const NEWEST_FIRST = 'Newest first (created_at, then id, descending)';

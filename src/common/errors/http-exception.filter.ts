@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 import type { ErrorBody } from './error-body.js';
+import { RetryLaterException } from './domain-errors.js';
 import { ValidationFailedException } from './validation-failed.exception.js';
 import { traceIdOf } from '../../tracing/trace-id.js';
 
@@ -80,6 +81,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       // An outage fails every request the same way: one line each, not a stack trace each.
       this.logger.warn(`${request.method} ${request.url} [${body.request_id}]: database unavailable (${describe(exception)})`);
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    } else if (exception instanceof RetryLaterException) {
+      reply.header('retry-after', String(exception.retryAfterSeconds));
     } else if (body.status >= 500) {
       this.logger.error(
         `${request.method} ${request.url} failed [${body.request_id}]`,

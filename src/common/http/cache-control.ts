@@ -2,8 +2,8 @@ import { Injectable, type OnModuleInit, RequestMethod, SetMetadata } from '@nest
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ACCESS_GRANTS, isPublicAccess } from '../../auth/access/access.decorators.js';
-import type { Grant } from '../../auth/access/grants.js';
+import { ACCESS_GRANTS, isPublicAccess } from '../../access/access.decorators.js';
+import type { Grant } from '../../access/grants.js';
 import { CACHE_POLICY, type CachePolicy } from '../../cache/cache-policy.js';
 import { joinPath, pathsOf } from './route-paths.js';
 

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { BEARER_SCHEME } from '../../auth/access/access.decorators.js';
+import { BEARER_SCHEME } from '../../access/access.decorators.js';
 import { ErrorBody } from '../errors/error-body.js';
 import { MAX_ID } from '../validation/parse-id.pipe.js';
 import { API_TAGS } from './api-tags.js';

@@ -1,0 +1,68 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/app-config.js';
+import { isInternalToken } from './internal-caller.js';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier, type Principal } from './principal.js';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** ADMIN_TOKEN acts as an admin without an account (automation, operations scripts). */
+const OPERATIONS_PRINCIPAL: Principal = Object.freeze({ accountId: null, role: 'admin', customerId: null });
+
+export type Credentials =
+  | { kind: 'none' }
+  /** `internal`: the app calling itself (see internal-caller.ts). */
+  /** `expiresAt`: when the access token expires (ms since the epoch); absent for ADMIN_TOKEN and the app itself. */
+  | { kind: 'valid'; principal: Principal; internal: boolean; expiresAt?: number }
+  | { kind: 'invalid' };
+
+/**
+ * Reads the caller from `Authorization: Bearer <token>`: ADMIN_TOKEN (compared in constant time
+ * over digests, so neither content nor length leaks) or an access token from /auth/login.
+ */
+@Injectable()
+export class PrincipalResolver {
+  private readonly operationsToken?: Buffer;
+  private readonly read = new WeakMap<FastifyRequest, Credentials>();
+
+  constructor(
+    config: AppConfig,
+    @Inject(ACCESS_TOKEN_VERIFIER) private readonly tokens: AccessTokenVerifier,
+  ) {
+    this.operationsToken = config.adminToken ? digest(config.adminToken) : undefined;
+  }
+
+  /** Read once per request: the rate limit and the access guard both ask. */
+  credentials(request: FastifyRequest): Credentials {
+    let credentials = this.read.get(request);
+    if (!credentials) {
+      credentials = this.fromHeader(request.headers.authorization);
+      this.read.set(request, credentials);
+    }
+    return credentials;
+  }
+
+  private fromHeader(header: string | undefined): Credentials {
+    if (!header) return { kind: 'none' };
+    const [scheme, token, ...rest] = header.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0) return { kind: 'invalid' };
+    if (isInternalToken(token)) return { kind: 'valid', principal: OPERATIONS_PRINCIPAL, internal: true };
+    if (this.operationsToken && timingSafeEqual(digest(token), this.operationsToken)) {
+      return { kind: 'valid', principal: OPERATIONS_PRINCIPAL, internal: false };
+    }
+    const verified = this.tokens.verifyWithExpiry(token);
+    return verified ? { kind: 'valid', principal: verified.principal, internal: false, expiresAt: verified.expiresAt } : { kind: 'invalid' };
+  }
+
+  /** The caller of a route that needs one: 401 when the credentials are missing or not valid. */
+  require(request: FastifyRequest): Principal {
+    const credentials = this.credentials(request);
+    if (credentials.kind === 'valid') return credentials.principal;
+    throw new UnauthorizedException(
+      credentials.kind === 'none'
+        ? 'This route needs a bearer token (Authorization: Bearer <access token>)'
+        : 'The bearer token is invalid or has expired',
+    );
+  }
+}

@@ -1,0 +1,109 @@
+import {
+  applyDecorators,
+  type CanActivate,
+  type ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { RateLimitCounter } from '../redis/rate-limit-counter.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { AppConfig } from '../config/app-config.js';
+import { isInternalAnonymous } from './internal-caller.js';
+import { PrincipalResolver } from './principal-resolver.js';
+
+const STRICT_RATE_LIMIT = Symbol('tiffin:strict-rate-limit');
+const WINDOW_MS = 60_000;
+/** After too many sign-in attempts an address (or an account) waits this long, however the window turns. */
+const STRICT_BLOCK_MS = 60_000;
+
+interface StrictRateLimitOptions {
+  /** Also count attempts per account, by the `email` of the request body (sign-in). */
+  perAccount?: boolean;
+}
+
+/** Sign-in and registration: a strict per-address limit (and optionally a per-account one) on top of the general one. */
+export const StrictRateLimit = (options: StrictRateLimitOptions = {}) =>
+  applyDecorators(
+    SetMetadata(STRICT_RATE_LIMIT, options),
+    ApiResponse({
+      status: 429,
+      type: ErrorBody,
+      description: options.perAccount
+        ? 'Too many attempts from this address or for this account; Retry-After says when to try again'
+        : 'Too many attempts from this address; Retry-After says when to try again',
+    }),
+  );
+
+/** The account an attempt is for, as accounts store emails (trimmed, lower-case), hashed so Redis holds no addresses. */
+const accountKey = (body: unknown): string | undefined => {
+  const email = (body as { email?: unknown } | undefined)?.email;
+  if (typeof email !== 'string' || email.trim() === '') return undefined;
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+};
+
+/**
+ * Rate limits on every route that reaches Nest, counted across all routes and all instances:
+ * a general limit per client (the signed-in account, else the address; behind a proxy
+ * TRUST_PROXY_HOPS makes that the client's address, not the proxy's), lower for anonymous
+ * callers: their requests get here only when the cache's fast path could not answer them, so
+ * each one costs real work (a database query, a search). On @StrictRateLimit routes a strict
+ * limit per address and, for sign-in, per account: spreading guesses at one password over many
+ * addresses still ends at the account's limit. A refusal is a 429 with Retry-After in seconds.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly counter: RateLimitCounter,
+    private readonly resolver: PrincipalResolver,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const client = this.clientOf(request);
+    if (client === undefined) return true;
+    const { perMinute, anonymousPerMinute, authPerMinute, accountAuthPerMinute } = this.config.http.rateLimit;
+    const limit = client.anonymous ? anonymousPerMinute : perMinute;
+    const general = await this.counter.hit(`general:${client.key}`, WINDOW_MS, limit, 0);
+    reply.header('x-ratelimit-limit', String(limit)).header('x-ratelimit-remaining', String(Math.max(limit - general.hits, 0)));
+    if (general.hits > limit) this.refuse(reply, general.windowLeftMs);
+    const strictOptions = this.reflector.getAllAndOverride<StrictRateLimitOptions | undefined>(STRICT_RATE_LIMIT, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (strictOptions) {
+      const strict = await this.counter.hit(`auth:${request.ip}`, WINDOW_MS, authPerMinute, STRICT_BLOCK_MS);
+      if (strict.blockLeftMs > 0) this.refuse(reply, strict.blockLeftMs);
+      const account = strictOptions.perAccount ? accountKey(request.body) : undefined;
+      if (account !== undefined) {
+        const perAccount = await this.counter.hit(`auth-account:${account}`, WINDOW_MS, accountAuthPerMinute, STRICT_BLOCK_MS);
+        if (perAccount.blockLeftMs > 0) this.refuse(reply, perAccount.blockLeftMs);
+      }
+    }
+    return true;
+  }
+
+  /** Who a request counts against; undefined for the app calling itself (warming), which is not limited. */
+  private clientOf(request: FastifyRequest): { key: string; anonymous: boolean } | undefined {
+    const credentials = this.resolver.credentials(request);
+    if (credentials.kind === 'none' && isInternalAnonymous(request.headers)) return undefined;
+    if (credentials.kind !== 'valid') return { key: `address:${request.ip}`, anonymous: true };
+    if (credentials.internal) return undefined;
+    const { accountId } = credentials.principal;
+    return { key: accountId === null ? 'operations-token' : `account:${accountId}`, anonymous: false };
+  }
+
+  private refuse(reply: FastifyReply, waitMs: number): never {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000))));
+    throw new HttpException('Too many requests: retry after the number of seconds in Retry-After', HttpStatus.TOO_MANY_REQUESTS);
+  }
+}

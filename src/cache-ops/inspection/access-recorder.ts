@@ -1,0 +1,150 @@
+import { DecayedFrequency } from './decayed-frequency.js';
+import { countersOfOutcomes, hitRatios, isFreshHit, isLookup, type LookupCounters } from '../../cache/hit-ratio.js';
+
+/** One client GET answered by a cached route. */
+export interface RecordedAccess {
+  /**
+   * The route's canonical URL for the request's arguments (ids canonical, values encoded, query
+   * sorted): what warming requests again, and the same for every spelling of one request.
+   */
+  path: string;
+  namespace: string;
+  /** The entry's cache key, `{namespace}:{key}`. */
+  cacheKey: string;
+  /** X-Cache of the answer. */
+  outcome: string;
+  at: number;
+}
+
+export interface PathActivity {
+  path: string;
+  namespace: string;
+  cache_key: string;
+  accesses: number;
+  hits: number;
+  misses: number;
+  /** Decayed access frequency now (see {@link DecayedFrequency}). */
+  score: number;
+  last_access: string;
+}
+
+export interface MinuteBucket {
+  /** Start of the minute (UTC). */
+  minute: string;
+  reads: number;
+  hits: number;
+  hit_ratio: number | null;
+}
+
+export interface AccessRecorderOptions {
+  halfLifeMs: number;
+  /** Paths kept; past it the lowest scores are forgotten. */
+  maxPaths: number;
+  /** Minutes of per-minute hit/miss buckets kept per namespace. */
+  windowMinutes: number;
+}
+
+interface PathState {
+  path: string;
+  namespace: string;
+  cacheKey: string;
+  accesses: number;
+  hits: number;
+  misses: number;
+  score: number;
+  scoredAt: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * In-memory, bounded record of this instance's cached reads: per path a decayed access frequency
+ * (for predictive warming and the hottest keys), and per namespace per-minute hits and reads for
+ * the hit ratio over the last hour. Memory is bounded by `maxPaths` and the window.
+ */
+export class AccessRecorder {
+  readonly frequency: DecayedFrequency;
+  private readonly paths = new Map<string, PathState>();
+  /** Per namespace, per minute: the X-Cache outcomes counted, for the hit ratio of the one definition. */
+  private readonly minutes = new Map<string, Map<number, LookupCounters>>();
+
+  constructor(private readonly options: AccessRecorderOptions) {
+    this.frequency = new DecayedFrequency(options.halfLifeMs);
+  }
+
+  record(access: RecordedAccess): void {
+    if (!isLookup(access.outcome)) return;
+    const hit = isFreshHit(access.outcome);
+    let state = this.paths.get(access.path);
+    if (!state) {
+      state = { path: access.path, namespace: access.namespace, cacheKey: access.cacheKey, accesses: 0, hits: 0, misses: 0, score: 0, scoredAt: access.at };
+      this.paths.set(access.path, state);
+    }
+    state.score = this.frequency.touched(state.score, state.scoredAt, access.at);
+    state.scoredAt = Math.max(state.scoredAt, access.at);
+    state.accesses++;
+    if (hit) state.hits++;
+    else state.misses++;
+    if (this.paths.size > this.options.maxPaths) this.forgetColdest(access.at, access.path);
+
+    const minute = Math.floor(access.at / MINUTE_MS);
+    let buckets = this.minutes.get(access.namespace);
+    if (!buckets) this.minutes.set(access.namespace, (buckets = new Map()));
+    const bucket = buckets.get(minute) ?? countersOfOutcomes({});
+    const counted = countersOfOutcomes({ [access.outcome]: 1 });
+    for (const name of Object.keys(bucket) as (keyof LookupCounters)[]) bucket[name] += counted[name];
+    buckets.set(minute, bucket);
+    for (const old of buckets.keys()) if (old <= minute - this.options.windowMinutes) buckets.delete(old);
+  }
+
+  /** Paths by decayed frequency now, highest first (ties: most recent first). */
+  hottest(limit: number, now: number, namespace?: string): PathActivity[] {
+    return [...this.paths.values()]
+      .filter((state) => namespace === undefined || state.namespace === namespace)
+      .map((state) => this.view(state, now))
+      .sort((a, b) => b.score - a.score || b.last_access.localeCompare(a.last_access))
+      .slice(0, limit);
+  }
+
+  /** The minutes of the window that had reads, oldest first. */
+  timeline(namespace: string, now: number): MinuteBucket[] {
+    const first = Math.floor(now / MINUTE_MS) - this.options.windowMinutes + 1;
+    return [...(this.minutes.get(namespace) ?? new Map<number, LookupCounters>())]
+      .filter(([minute]) => minute >= first)
+      .sort(([a], [b]) => a - b)
+      .map(([minute, counters]) => {
+        const { reads, hits, hit_ratio } = hitRatios(counters);
+        return { minute: new Date(minute * MINUTE_MS).toISOString(), reads, hits, hit_ratio };
+      });
+  }
+
+  namespaces(): string[] {
+    return [...new Set([...this.paths.values()].map((state) => state.namespace))].sort();
+  }
+
+  get size(): number {
+    return this.paths.size;
+  }
+
+  private view(state: PathState, now: number): PathActivity {
+    return {
+      path: state.path,
+      namespace: state.namespace,
+      cache_key: state.cacheKey,
+      accesses: state.accesses,
+      hits: state.hits,
+      misses: state.misses,
+      score: Math.round(this.frequency.decayed(state.score, state.scoredAt, now) * 1000) / 1000,
+      last_access: new Date(state.scoredAt).toISOString(),
+    };
+  }
+
+  /** Forgets the coldest tenth, so eviction costs one sort per maxPaths/10 new paths. */
+  private forgetColdest(now: number, keepPath: string): void {
+    const byScore = [...this.paths.values()].filter((state) => state.path !== keepPath).sort(
+      (a, b) => this.frequency.decayed(a.score, a.scoredAt, now) - this.frequency.decayed(b.score, b.scoredAt, now),
+    );
+    const excess = this.paths.size - this.options.maxPaths + Math.ceil(this.options.maxPaths / 10);
+    for (const state of byScore.slice(0, excess)) this.paths.delete(state.path);
+  }
+}
