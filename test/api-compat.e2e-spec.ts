@@ -400,6 +400,49 @@ describe('Earlier versions of the API (000-003)', () => {
     });
   });
 
+  describe('behaviour earlier versions documented', () => {
+    it('reads a delivery time without a zone as UTC, and still refuses times that do not exist', async () => {
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      const order = await insertOrder(t.db, { customer_id: world.customer, restaurant_id: world.restaurant, order_status: 'out_for_delivery', order_date: hourAgo, items: [[world.menuItem, 1, '12.50']] });
+      const bad = await t.admin.put(`/orders/${order}/status`, { order_status: 'delivered', delivery_time: '2024-01-15T25:30:00' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: any) => e.field)).toContain('delivery_time');
+      const zoneless = new Date(Date.now() - 1_800_000).toISOString().slice(0, 19);
+      const good = await t.admin.put(`/orders/${order}/status`, { order_status: 'delivered', delivery_time: zoneless });
+      expect(good.status).toBe(200);
+      expect(good.body.delivery_time).toBe(`${zoneless}.000Z`);
+    });
+
+    it('filters order histories by from and to, and refuses a range that ends before it starts', async () => {
+      const customer = await insertCustomer(t.db);
+      const at = (iso: string) => insertOrder(t.db, { customer_id: customer, restaurant_id: world.restaurant, order_date: new Date(iso), items: [[world.menuItem, 1, '12.50']] });
+      const [first, second, third] = [await at('2024-01-01T10:00:00Z'), await at('2024-01-02T00:00:00Z'), await at('2024-01-03T12:00:00Z')];
+      const ids = async (query: string) => {
+        const response = await t.admin.get(`/customers/${customer}/orders?${query}`);
+        expect(response.status).toBe(200);
+        return response.body.map((order: { id: number }) => order.id);
+      };
+      expect(await ids('from=2024-01-01&to=2024-01-01')).toEqual([first]);
+      expect(await ids('from=2024-01-02')).toEqual([third, second]);
+      expect(await ids('to=2024-01-02T00:00:00')).toEqual([first]);
+      expect(await ids('from=2024-01-01T10:00:00Z&to=2024-01-03T12:00:00Z')).toEqual([second, first]);
+      const backwards = await t.admin.get(`/orders/restaurants/${world.restaurant}/orders?from=2024-01-02&to=2024-01-01`);
+      expect(backwards.status).toBe(400);
+      expect(backwards.body.errors).toEqual([{ field: 'to', rule: 'notBeforeFrom', message: 'to must not be before from: the range would end before it starts' }]);
+      expect((await t.admin.get(`/customers/${customer}/orders?from=2024-02-30`)).status).toBe(400);
+    });
+
+    it('GET /cache/stats samples each namespace\'s keys by SCAN and links to the rest', async () => {
+      await t.http.get(`/restaurants/${world.restaurant}`);
+      const stats = await t.admin.get('/cache/stats');
+      expect(stats.status).toBe(200);
+      const restaurants = stats.body.key_samples.find((sample: any) => sample.namespace === 'restaurants');
+      expect(restaurants.keys).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`(^|:)restaurant:${world.restaurant}$`))]));
+      expect(restaurants.more).toMatch(/^\/cache\/keys\/restaurants/);
+      expect(restaurants.error).toBeNull();
+    });
+  });
+
   it('the guided tour shows live figures of this instance', async () => {
     const before = (await t.admin.get('/demo/enterprise-features-showcase')).body;
     const reads = (tour: any) => tour.stops[0].figures.find((f: any) => f.name === 'reads').value as number;

@@ -44,6 +44,6 @@ import { FeatureTourService } from './demonstrations/feature-tour.service.js';
     PatternSandbox,
     FeatureTourService,
   ],
-  exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService],
+  exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService, CacheOpsRepository],
 })
 export class CacheOpsModule {}
