@@ -272,6 +272,7 @@ describe('Earlier versions of the API (000-003)', () => {
         ['/real-time/live-orders', '/realtime/live-orders'],
       ];
       for (const [alias, canonical] of pairs) {
+        await t.admin.get(canonical); // a cached route (live orders) then answers both from its one entry
         const [a, c] = [await t.admin.get(alias), await t.admin.get(canonical)];
         // Live measurements (Redis memory, timings) change between two calls: the same fields, with values of the same types.
         expect({ alias, status: a.status, xCache: a.headers.get('x-cache'), body: shape(a.body) }).toEqual({
@@ -430,6 +431,7 @@ describe('Earlier versions of the API (000-003)', () => {
       expect(backwards.status).toBe(400);
       expect(backwards.body.errors).toEqual([{ field: 'to', rule: 'notBeforeFrom', message: 'to must not be before from: the range would end before it starts' }]);
       expect((await t.admin.get(`/customers/${customer}/orders?from=2024-02-30`)).status).toBe(400);
+      expect(await ids('from=2024-01-02&to=2024-01-02T00:00:00Z')).toEqual([]);
     });
 
     it('GET /cache/stats samples each namespace\'s keys by SCAN and links to the rest', async () => {

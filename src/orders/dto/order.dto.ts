@@ -132,14 +132,14 @@ const IsOrderDateBound = (bound: 'from' | 'to') =>
     },
   });
 
-/** `to` must not end the range before `from` starts it. */
+/** `to` must not be before `from`, compared as written: a date is its first instant (to=from, one date, is that day). */
 const NotBeforeFrom = () =>
   ValidateBy({
     name: 'notBeforeFrom',
     validator: {
       validate: (value, args) => {
         const from = orderDateBound((args?.object as OrderListQuery).from, 'from');
-        const to = orderDateBound(value as string, 'to');
+        const to = orderDateBound(value as string, 'from');
         return from === undefined || to === undefined || to.getTime() >= from.getTime();
       },
       defaultMessage: () => 'to must not be before from: the range would end before it starts',
