@@ -17,7 +17,7 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
 import { buildOpenApiDocument } from './common/http/openapi.js';
 import { registerRedoc } from './common/http/redoc-page.js';
-import { createAliasRewriter, missingAliasParameter } from './common/http/route-aliases.js';
+import { aliasRefusal, createAliasRewriter } from './common/http/route-aliases.js';
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
 import { traceIdOf } from './tracing/trace-id.js';
@@ -80,20 +80,17 @@ function setUpSwagger(app: NestFastifyApplication): void {
 }
 
 /**
- * A path an alias rewrote from, whose query lacked the parameter the canonical path takes
- * (GET /real-time/delivery-slots without restaurant_id): a 400 naming it, as for any missing field.
+ * A request for an alias that could not be rewritten (GET /real-time/delivery-slots without
+ * restaurant_id, or with another query parameter): a 400 naming the field, as for any bad field.
  */
 function refuseIncompleteAliases(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
-      const missing = missingAliasParameter(request.raw);
-      if (missing === undefined) return done();
-      const body = buildErrorBody(
-        ValidationFailedException.single(missing, 'required', `${missing} is required (in the query)`),
-        request,
-      );
+      const refusal = aliasRefusal(request.raw);
+      if (refusal === undefined) return done();
+      const body = buildErrorBody(ValidationFailedException.single(refusal.field, refusal.rule, refusal.message), request);
       void reply.status(body.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     });
 }

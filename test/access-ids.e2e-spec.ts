@@ -24,7 +24,13 @@ function resourceOf(path: string, name: string, adminOnly: boolean): Resource {
   const byName: Record<string, Resource> = { restaurant_id: 'restaurant', customer_id: 'customer', order_id: 'order', menu_item_id: 'menuItem' };
   if (byName[name]) return byName[name];
   const segment = path.split('/{id}')[0].split('/').pop();
-  const bySegment: Record<string, Resource> = { restaurants: 'restaurant', customers: 'customer', orders: 'order', 'menu-items': 'menuItem' };
+  const bySegment: Record<string, Resource> = {
+    restaurants: 'restaurant',
+    customers: 'customer',
+    orders: 'order',
+    'menu-items': 'menuItem',
+    'restaurant-performance': 'restaurant',
+  };
   if (segment && bySegment[segment]) return bySegment[segment];
   if (adminOnly) return 'other';
   throw new Error(`${path}: no resource known for {${name}}`);

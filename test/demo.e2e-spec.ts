@@ -302,7 +302,7 @@ describe('demo sample data', () => {
     it('documents both routes in Swagger under the demo tag', async () => {
       const document = (await t.admin.get('/docs-json')).body;
       const path = document.paths['/demo/sample-data'];
-      expect(path.post.tags).toEqual(['demo']);
+      expect(path.post.tags).toEqual(['Demo']);
       expect(Object.keys(path.post.responses)).toEqual(expect.arrayContaining(['200', '201', '409']));
       expect(path.post.responses['201'].content['application/json'].schema.$ref).toContain('SampleDataResponse');
       expect(path.post.description).toContain(SAMPLE_EMAIL_DOMAIN);

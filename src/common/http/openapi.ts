@@ -93,9 +93,12 @@ function aliasOperation(canonicalPath: string, method: Method, canonical: Operat
  */
 function documentAliases(document: OpenAPIObject): void {
   const added = new Map<string, Array<[string, PathItemObject]>>();
+  // Each alias copies its canonical operation as the code describes it, before any alias is named on it.
+  const originals = new Map<OperationObject, OperationObject>();
   const add = (canonicalPath: string, aliasPath: string, method: Method, alias?: RouteAlias) => {
     const canonical = (document.paths[canonicalPath] as PathItemObject | undefined)?.[method];
     if (!canonical) throw new Error(`Alias ${method.toUpperCase()} ${aliasPath}: no operation ${method.toUpperCase()} ${canonicalPath}`);
+    if (!originals.has(canonical)) originals.set(canonical, structuredClone(canonical));
     // An alias may share its path with another method's canonical route (POST /customers/{id}/orders).
     let item = document.paths[aliasPath] as PathItemObject | undefined;
     if (!item) {
@@ -105,7 +108,7 @@ function documentAliases(document: OpenAPIObject): void {
       added.set(canonicalPath, list);
     }
     if (item[method]) throw new Error(`Alias ${method.toUpperCase()} ${aliasPath} hides a route of its own`);
-    item[method] = aliasOperation(canonicalPath, method, canonical, alias, aliasPath);
+    item[method] = aliasOperation(canonicalPath, method, originals.get(canonical)!, alias, aliasPath);
     canonical.description = [canonical.description, `Also answers, deprecated, at \`${method.toUpperCase()} ${aliasPath}\`.`]
       .filter(Boolean)
       .join('\n\n');
@@ -152,8 +155,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     );
   for (const { name, description } of API_TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBody] });
-  documentOperations(document);
+  // Aliases first: their copies then get the same access line, id schemas and statuses as every operation.
   documentAliases(document);
+  documentOperations(document);
   return document;
 }
 

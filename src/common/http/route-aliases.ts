@@ -55,12 +55,17 @@ export const ROUTE_ALIASES: readonly RouteAlias[] = [
 const segmentsOf = (pattern: string) => pattern.split('/').filter(Boolean);
 const paramsOf = (pattern: string) => segmentsOf(pattern).filter((s) => s.startsWith(':')).map((s) => s.slice(1));
 
-/** A request an alias cannot rewrite because the query lacks a parameter the canonical path needs. */
-export const MISSING_ALIAS_PARAMETER = Symbol('tiffin:missing-alias-parameter');
-type AliasedRequest = IncomingMessage & { [MISSING_ALIAS_PARAMETER]?: string };
+/** Why an alias refuses a request it cannot rewrite to its canonical route: the field and rule, as a 400 names them. */
+export interface AliasRefusal {
+  field: string;
+  rule: string;
+  message: string;
+}
 
-export const missingAliasParameter = (request: IncomingMessage): string | undefined =>
-  (request as AliasedRequest)[MISSING_ALIAS_PARAMETER];
+const ALIAS_REFUSAL = Symbol('tiffin:alias-refusal');
+type AliasedRequest = IncomingMessage & { [ALIAS_REFUSAL]?: AliasRefusal };
+
+export const aliasRefusal = (request: IncomingMessage): AliasRefusal | undefined => (request as AliasedRequest)[ALIAS_REFUSAL];
 
 interface CompiledAlias extends RouteAlias {
   segments: string[];
@@ -126,11 +131,17 @@ function rewriteExact(
     for (const name of fromQuery) {
       const values = query.getAll(name);
       if (values.length === 0) {
-        (request as AliasedRequest)[MISSING_ALIAS_PARAMETER] = name;
+        (request as AliasedRequest)[ALIAS_REFUSAL] = { field: name, rule: 'required', message: `${name} is required (in the query)` };
         return url;
       }
       params.set(name, encodeURIComponent(values.join(',')));
       query.delete(name);
+    }
+    // Such an alias takes only the parameters it moves: anything else in its query is refused, like an unknown field.
+    const unknown = fromQuery.length > 0 ? [...query.keys()][0] : undefined;
+    if (unknown !== undefined) {
+      (request as AliasedRequest)[ALIAS_REFUSAL] = { field: unknown, rule: 'unknown_field', message: `${unknown} is not an accepted field` };
+      return url;
     }
     for (const name of toQuery) query.set(name, decoded(params.get(name)!));
     const canonicalPath = alias.canonical.replace(/:(\w+)/g, (_match, name: string) => params.get(name)!);
