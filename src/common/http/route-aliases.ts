@@ -43,9 +43,8 @@ export const ROUTE_ALIASES: readonly RouteAlias[] = [
   // 000 named one restaurant in the path; the canonical route lists all, or one with restaurant_id.
   {
     method: 'GET',
-    alias: '/analytics/restaurant-performance/:id',
+    alias: '/analytics/restaurant-performance/:restaurant_id',
     canonical: '/analytics/restaurants/performance',
-    rename: { id: 'restaurant_id' },
     from: '000',
   },
   { method: 'GET', alias: '/cache/performance-report', canonical: '/cache/performance/comprehensive-report', from: '000' },
