@@ -2,7 +2,7 @@ import { Logger, ConsoleLogger } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, type OpenAPIObject, type OperationObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,14 +10,15 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
-import { BEARER_SCHEME } from './access/access.decorators.js';
-import { ErrorBody } from './common/errors/error-body.js';
 import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
 import { RequestContextInterceptor } from './common/context/request-context.js';
 import { PageInterceptor } from './common/pagination/page.interceptor.js';
 import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
-import { MAX_ID } from './common/validation/parse-id.pipe.js';
+import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
+import { buildOpenApiDocument } from './common/http/openapi.js';
+import { registerRedoc } from './common/http/redoc-page.js';
+import { aliasRefusal, createAliasRewriter } from './common/http/route-aliases.js';
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
 import { traceIdOf } from './common/context/trace-id.js';
@@ -60,32 +61,6 @@ function registerRequestLogging(app: NestFastifyApplication, config: AppConfig):
     });
 }
 
-/** Path parameters that name a row: every one goes through ParseIdPipe. */
-const ID_PARAMETER = /^(id|[a-z]+_id)$/;
-
-/**
- * Two things every operation states the same way: who may call it (the `x-access` the access
- * decorators record, first in its description) and what its id parameters accept (ParseIdPipe's
- * int4 range, which @ApiParam would otherwise repeat on 38 routes).
- */
-function documentOperations(document: OpenAPIObject): void {
-  for (const path of Object.values(document.paths)) {
-    for (const value of Object.values(path) as unknown[]) {
-      if (typeof value !== 'object' || value === null || !('responses' in value)) continue;
-      const operation = value as OperationObject;
-      const access = (operation as { 'x-access'?: string })['x-access'];
-      if (typeof access === 'string') {
-        operation.description = [`**Who may call it:** ${access}.`, operation.description].filter(Boolean).join('\n\n');
-      }
-      for (const parameter of operation.parameters ?? []) {
-        if ('in' in parameter && parameter.in === 'path' && ID_PARAMETER.test(parameter.name)) {
-          parameter.schema = { type: 'integer', minimum: 1, maximum: MAX_ID };
-        }
-      }
-    }
-  }
-}
-
 /**
  * Security headers on every answer. The API sends only JSON; the policy still allows what the
  * Swagger UI at /docs loads from this origin (its scripts, and the inline styles it sets).
@@ -120,66 +95,26 @@ function securityHeaders(): [string, string][] {
   return headers;
 }
 
-/**
- * OpenAPI 3.0 wrote an exclusive bound as `minimum` plus `exclusiveMinimum: true`; 3.1 (JSON Schema
- * 2020-12) takes the bound itself. @nestjs/swagger converts `nullable` for 3.1 but not these.
- */
-function exclusiveBoundsAs2020(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(exclusiveBoundsAs2020);
-  if (typeof node !== 'object' || node === null) return;
-  const schema = node as Record<string, unknown>;
-  for (const [bound, flag] of [
-    ['minimum', 'exclusiveMinimum'],
-    ['maximum', 'exclusiveMaximum'],
-  ] as const) {
-    if (typeof schema[flag] === 'boolean') {
-      if (schema[flag] && typeof schema[bound] === 'number') {
-        schema[flag] = schema[bound];
-        delete schema[bound];
-      } else delete schema[flag];
-    }
-  }
-  for (const [key, value] of Object.entries(schema)) if (key !== 'example' && key !== 'examples') exclusiveBoundsAs2020(value);
-}
-
-/**
- * The API's OpenAPI 3.1 document, as /docs-json serves it and the tests validate every response
- * against. 3.1, because its schemas are JSON Schema 2020-12: a nullable object is
- * `anyOf: [{$ref}, {type: 'null'}]`, which 3.0's `nullable` beside a `$ref` cannot say.
- */
-export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tiffin API')
-      .setDescription(
-        'Food-delivery backend: restaurants, menus, customers, orders, reviews and analytics. ' +
-          'Every error uses the ErrorBody shape. Lists take skip/limit and send X-Total-Count. Ids in paths and ' +
-          'queries are written in canonical decimal (no sign, leading zero, exponent or spaces); any other form is a ' +
-          '400. Cache-Control: tokens and accounts no-store, every route not open to anyone private, no-cache, ' +
-          'public cached routes public, max-age=<seconds their cache entry has left>.',
-      )
-      .setVersion('0.1.0')
-      .setOpenAPIVersion('3.1.0')
-      .addBearerAuth(
-        {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: 'An access token from POST /auth/login (or /auth/refresh); ADMIN_TOKEN also works and acts as an admin',
-        },
-        BEARER_SCHEME,
-      )
-      .build(),
-    { extraModels: [ErrorBody] },
-  );
-  documentOperations(document);
-  exclusiveBoundsAs2020(document);
-  return document;
-}
-
 function setUpSwagger(app: NestFastifyApplication): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  registerRedoc(app, '/docs-json');
+}
+
+/**
+ * A request for an alias that could not be rewritten (GET /real-time/delivery-slots without
+ * restaurant_id, or with another query parameter): a 400 naming the field, as for any bad field.
+ */
+function refuseIncompleteAliases(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      const refusal = aliasRefusal(request.raw);
+      if (refusal === undefined) return done();
+      const body = buildErrorBody(ValidationFailedException.single(refusal.field, refusal.rule, refusal.message), request);
+      void reply.status(body.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    });
 }
 
 /** Builds the app exactly as production runs it; tests call this too. */
@@ -210,6 +145,8 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     // The app registers no Nest middleware: without middie, no request runs its onRequest hook
     // (middleware added later would fail at start-up, when Fastify has no `use`, not silently).
     skipMiddie: true,
+    // Paths of earlier versions reach their canonical routes (src/common/http/route-aliases.ts).
+    rewriteUrl: createAliasRewriter(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), adapter, {
     logger: createLogger(config),
@@ -254,6 +191,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       done(null, payload);
     });
   registerRequestLogging(app, config);
+  refuseIncompleteAliases(app);
   // Before app.init(): the cache fast path's hook, added during init, may answer and end the chain.
   nameServerSpans(app.getHttpAdapter().getInstance());
   if (config.swagger.enabled) setUpSwagger(app);

@@ -34,6 +34,7 @@ function resourceOf(path: string, name: string, adminOnly: boolean): Resource {
     customers: 'customer',
     orders: 'order',
     'menu-items': 'menuItem',
+    'restaurant-performance': 'restaurant',
   };
   if (segment && bySegment[segment]) return bySegment[segment];
   if (adminOnly) return 'other';

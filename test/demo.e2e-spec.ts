@@ -302,11 +302,11 @@ describe('demo sample data', () => {
     it('documents both routes in Swagger under the demo tag', async () => {
       const document = (await t.admin.get('/docs-json')).body;
       const path = document.paths['/demo/sample-data'];
-      expect(path.post.tags).toEqual(['demo']);
+      expect(path.post.tags).toEqual(['Demo']);
       expect(Object.keys(path.post.responses)).toEqual(expect.arrayContaining(['200', '201', '409']));
       expect(path.post.responses['201'].content['application/json'].schema.$ref).toContain('SampleDataResponse');
       expect(path.post.description).toContain(SAMPLE_EMAIL_DOMAIN);
-      expect(path.delete.tags).toEqual(['demo']);
+      expect(path.delete.tags).toEqual(['Demo']);
       expect(Object.keys(path.delete.responses)).toEqual(expect.arrayContaining(['204', '409']));
       expect(document.components.schemas.SampleDataResponse.required).toContain('orders_by_status');
     });

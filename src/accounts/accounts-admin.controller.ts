@@ -7,9 +7,10 @@ import { RestaurantResponse } from '../restaurants/dto/restaurant.dto.js';
 import { Allow } from '../access/access.decorators.js';
 import { AuthService } from './auth.service.js';
 import { AccountResponse, AssignOwnerDto, CreateAccountDto } from './dto/account.dto.js';
+import { tag } from '../common/http/api-tags.js';
 
 /** Admin-only (no grant besides the admin's). */
-@ApiTags('auth')
+@ApiTags(tag('Auth'))
 @Allow()
 @NoStore()
 @Controller('admin')

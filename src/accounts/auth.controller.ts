@@ -10,8 +10,9 @@ import { AuthService } from './auth.service.js';
 import { AccountResponse, RegisterDto } from './dto/account.dto.js';
 import { LoginDto, RefreshTokenDto, RegisterResponse, TokenResponse } from './dto/token.dto.js';
 import type { Principal } from '../access/principal.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('auth')
+@ApiTags(tag('Auth'))
 // Tokens and the signed-in account: never kept by a browser, proxy or CDN.
 @NoStore()
 @Controller('auth')

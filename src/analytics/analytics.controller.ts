@@ -16,8 +16,9 @@ import { RestaurantPerformanceResponse } from './dto/restaurant-performance.dto.
 import { DailyRevenueResponse, RevenueAnalyticsResponse } from './dto/revenue.dto.js';
 import { Allow } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('analytics')
+@ApiTags(tag('Analytics'))
 @Controller('analytics')
 export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}

@@ -29,17 +29,18 @@ import {
   WarmResponse,
 } from './dto/cache-operations.dto.js';
 import {
-  CacheStatsResponse,
+  CacheStatsWithKeysResponse,
   DetailedStatsResponse,
   HitRatioResponse,
   NamespacePerformanceResponse,
   NamespaceStatsResponse,
 } from './dto/cache-stats.dto.js';
 import { Allow } from '../access/access.decorators.js';
+import { tag } from '../common/http/api-tags.js';
 
 const NAMESPACE_PARAM = { name: 'namespace', enum: CACHE_NAMESPACES, example: 'restaurants' };
 
-@ApiTags('Cache management')
+@ApiTags(tag('Cache management'))
 @Allow()
 @Controller('cache')
 export class CacheOpsController {
@@ -66,10 +67,13 @@ export class CacheOpsController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Cache counters of this instance, all namespaces summed, and L1 size' })
-  @ApiOkResponse({ type: CacheStatsResponse })
-  stats(): CacheStatsResponse {
-    return this.inspection.stats();
+  @ApiOperation({
+    summary: 'Cache counters of this instance, all namespaces summed, L1 size, and a sample of each namespace’s keys',
+    description: 'The keys are one bounded SCAN page per namespace (never KEYS); each sample links to GET /cache/keys/{namespace} for the rest.',
+  })
+  @ApiOkResponse({ type: CacheStatsWithKeysResponse })
+  stats(): Promise<CacheStatsWithKeysResponse> {
+    return this.inspection.statsWithKeys();
   }
 
   @Get('stats/detailed')

@@ -18,6 +18,7 @@ import { CacheWarmingService } from './maintenance/cache-warming.service.js';
 import { EnterpriseController } from './demonstrations/enterprise.controller.js';
 import { EnterpriseService } from './demonstrations/enterprise.service.js';
 import { PatternSandbox } from './demonstrations/pattern-sandbox.js';
+import { FeatureTourService } from './demonstrations/feature-tour.service.js';
 
 /**
  * Operating the cache: /cache (health, statistics, memory, keys, clears, warming, audit),
@@ -41,7 +42,8 @@ import { PatternSandbox } from './demonstrations/pattern-sandbox.js';
     CacheBenchmarkService,
     EnterpriseService,
     PatternSandbox,
+    FeatureTourService,
   ],
-  exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService],
+  exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService, CacheOpsRepository],
 })
 export class CacheOpsModule {}

@@ -19,10 +19,12 @@ export class CacheOpsRepository {
   }
 
   /** Restaurants by number of orders (all statuses), most first, then by id; only those with orders. */
+  /** The popular set: active restaurants by number of orders (all time), most first, then by id; only those with orders. */
   async mostOrderedRestaurants(limit: number): Promise<PopularRestaurant[]> {
     const rows = await this.dataSource.query<PopularRestaurant[]>(
       `SELECT r.id AS restaurant_id, r.name, count(*)::int AS orders
          FROM orders o JOIN restaurants r ON r.id = o.restaurant_id
+        WHERE r.is_active
         GROUP BY r.id, r.name
         ORDER BY orders DESC, r.id
         LIMIT $1`,

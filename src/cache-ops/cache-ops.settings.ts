@@ -17,5 +17,6 @@ export const CacheOpsSettings = {
   /** Audit rows keep at most this many keys (key_count has them all). */
   auditKeysKept: 500,
   keysPage: { defaultCount: 100, maxCount: 1000 },
-  warm: { popularRestaurants: 5, predictive: 10 },
+  // The popular set: the most ordered active restaurants, the same for POST /cache/warm/popular and the warm-popular job.
+  warm: { popularRestaurants: 50, predictive: 10 },
 } as const;

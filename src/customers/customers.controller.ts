@@ -10,10 +10,11 @@ import { CustomerAnalyticsResponse } from './dto/customer-analytics.dto.js';
 import { CreateCustomerDto, CustomerResponse, ListCustomersQuery, UpdateCustomerDto } from './dto/customer.dto.js';
 import { Allow } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
+import { tag } from '../common/http/api-tags.js';
 
 const CustomerIdParam = () => ApiParam({ name: 'id', type: 'integer', example: 1, description: 'Customer id' });
 
-@ApiTags('customers')
+@ApiTags(tag('Customers'))
 @Controller('customers')
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}

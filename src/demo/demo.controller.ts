@@ -7,8 +7,9 @@ import { SampleDataResponse } from './dto/sample-data.dto.js';
 import { SAMPLE_MARKERS_DESCRIPTION } from './sample-markers.js';
 import { Allow } from '../access/access.decorators.js';
 import { TimeLimit } from '../common/http/request-timeout.interceptor.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('demo')
+@ApiTags(tag('Demo'))
 @Allow()
 // Hundreds of writes through the services: minutes on a busy machine, not the API's usual limit.
 @TimeLimit(5 * 60_000)

@@ -11,8 +11,8 @@ import { AlertsService } from '../monitoring/alerts.service.js';
 import { NotificationsRepository } from '../realtime/notifications.repository.js';
 import type { JobTask } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
-import { type JobName, POPULAR_RESTAURANT_COUNT, RETENTION_DAYS } from './job-schedule.js';
-import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
+import { type JobName, RETENTION_DAYS } from './job-schedule.js';
+import { CacheOpsRepository } from '../cache-ops/cache-ops.repository.js';
 import { RefreshTokensRepository } from '../accounts/refresh-tokens.repository.js';
 
 /** Popular items across restaurants: the analytics route's default query. */
@@ -24,7 +24,7 @@ export class BackgroundTasks {
   constructor(
     private readonly warmer: CacheWarmer,
     private readonly cache: CacheService,
-    private readonly popular: PopularRestaurantsRepository,
+    private readonly popular: CacheOpsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly jobRuns: JobRunsRepository,
     private readonly refreshTokens: RefreshTokensRepository,
@@ -49,9 +49,10 @@ export class BackgroundTasks {
 
   /** The paths of the popular set: each most ordered restaurant with its menu, and the popular items. */
   async popularPaths(): Promise<{ restaurants: number; paths: string[] }> {
-    const restaurants = await this.popular.mostOrdered(POPULAR_RESTAURANT_COUNT);
+    // The same rule and query as POST /cache/warm/popular.
+    const restaurants = await this.popular.mostOrderedRestaurants(CacheOpsSettings.warm.popularRestaurants);
     if (restaurants.length === 0) return { restaurants: 0, paths: [] };
-    const paths = restaurants.flatMap(({ id }) => [`/restaurants/${id}/with-menu`, `/restaurants/${id}/menu`]);
+    const paths = restaurants.flatMap(({ restaurant_id: id }) => [`/restaurants/${id}/with-menu`, `/restaurants/${id}/menu`]);
     return { restaurants: restaurants.length, paths: [...paths, POPULAR_ITEMS_PATH] };
   }
 

@@ -7,7 +7,7 @@ export type JobName = (typeof JOB_NAMES)[number];
 export const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
 
 export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
-  'warm-popular': 'Loads the 50 most ordered restaurants, their menus and the popular items into the cache (also at start-up)',
+  'warm-popular': 'Loads the 50 most ordered active restaurants, their menus and the popular items into the cache (also at start-up)',
   'predictive-warming': 'Warms the paths with the highest recent access frequency (cache administration), else the popular set',
   'analytics-refresh':
     'Reloads the cached analytics variants read recently in place, before they expire (refresh-ahead; readers keep the current figures meanwhile)',
@@ -17,9 +17,6 @@ export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
 
 /** A job run holds its lock this long unless renewed (renewed every third of it while it runs). */
 export const JOB_LOCK_LEASE_MS = 30_000;
-
-/** The most ordered restaurants the warming jobs load. */
-export const POPULAR_RESTAURANT_COUNT = 50;
 
 /** Retention of the cleanup job, in days (the cache audit's is CACHE_AUDIT_RETENTION_DAYS). */
 export const RETENTION_DAYS = { notifications: 90, jobRuns: 30, expiredRefreshTokens: 7 } as const;

@@ -6,8 +6,9 @@ import { ParseJobNamePipe } from './job-name.pipe.js';
 import { JOB_NAMES, type JobName } from './job-schedule.js';
 import { JobsService } from './jobs.service.js';
 import { Allow } from '../access/access.decorators.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('jobs')
+@ApiTags(tag('Jobs'))
 @Allow()
 @Controller('jobs')
 export class JobsController {

@@ -12,7 +12,6 @@ import { JobSchedule } from './job-schedule.js';
 import { JobScheduler } from './job-scheduler.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
-import { PopularRestaurantsRepository } from './popular-restaurants.repository.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
 
 /**
@@ -23,16 +22,7 @@ import { AccountsModule } from '../accounts/accounts.module.js';
 @Module({
   imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheOpsModule, MonitoringModule, AccountsModule],
   controllers: [JobsController],
-  providers: [
-    JobSchedule,
-    JobMetrics,
-    JobRunner,
-    JobScheduler,
-    JobsService,
-    BackgroundTasks,
-    JobRunsRepository,
-    PopularRestaurantsRepository,
-  ],
+  providers: [JobSchedule, JobMetrics, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository],
   exports: [JobsService],
 })
 export class JobsModule {}

@@ -9,8 +9,9 @@ import { DIETARY_TYPES, MenuItemResponse, MenuItemSearchQuery, UpdateMenuItemDto
 import { MenuItemsService } from './menu-items.service.js';
 import { Allow, Public } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('Menu items')
+@ApiTags(tag('Menu items'))
 @Controller('menu-items')
 export class MenuItemsController {
   constructor(private readonly menuItems: MenuItemsService) {}

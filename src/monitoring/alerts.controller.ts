@@ -6,8 +6,9 @@ import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { AlertsService } from './alerts.service.js';
 import { AlertListQuery, AlertResponse, EvaluationResponse } from './dto/alert.dto.js';
 import { Allow } from '../access/access.decorators.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('alerts')
+@ApiTags(tag('Alerts'))
 @Allow()
 @Controller('alerts')
 export class AlertsController {

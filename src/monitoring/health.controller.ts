@@ -6,10 +6,11 @@ import { HealthService } from './health.service.js';
 import { Public } from '../access/access.decorators.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import type { Principal } from '../access/principal.js';
+import { tag } from '../common/http/api-tags.js';
 
 const ALIVE: LivenessResponse = { status: 'ok' };
 
-@ApiTags('health')
+@ApiTags(tag('Health'))
 @ApiExtraModels(DependencyStatus)
 @Public()
 @Controller('health')

@@ -5,8 +5,9 @@ import { METRICS_ROUTE } from './http-metrics.js';
 import { MetricsService } from './metrics.service.js';
 import { Allow } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('health')
+@ApiTags(tag('Health'))
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -4,8 +4,9 @@ import type { Observable } from 'rxjs';
 import { Allow } from '../access/access.decorators.js';
 import { LimitedStream } from '../realtime/stream-limits.js';
 import { OpsSnapshots, SNAPSHOT_MS } from './ops-snapshots.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('operations')
+@ApiTags(tag('Operations'))
 @Allow()
 @Controller('ops')
 export class OpsController {

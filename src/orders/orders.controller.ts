@@ -10,6 +10,7 @@ import { OrdersService } from './orders.service.js';
 import { Allow } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
 import { STATUSES_SETTABLE_BY } from './order-status-machine.js';
+import { tag } from '../common/http/api-tags.js';
 import { isFinalStatus } from '../domain/order-status.js';
 
 const isFinalOrder = (order: OrderResponse) => isFinalStatus(order.order_status);
@@ -25,7 +26,7 @@ const ApiCustomerOrderHistory = () =>
     ApiErrors(400, 404),
   );
 
-@ApiTags('orders')
+@ApiTags(tag('Orders'))
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
@@ -96,7 +97,7 @@ export class OrdersController {
 }
 
 /** The same order history under the customer's own path. */
-@ApiTags('customers')
+@ApiTags(tag('Customers'))
 @Controller('customers')
 export class CustomerOrdersController {
   constructor(private readonly orders: OrdersService) {}

@@ -21,6 +21,10 @@ export interface OrderListFilter {
   customer_id?: number;
   restaurant_id?: number;
   status?: OrderStatus;
+  /** Placed at or after this instant. */
+  from?: Date;
+  /** Placed before this instant. */
+  to?: Date;
   skip: number;
   limit: number;
 }
@@ -88,6 +92,8 @@ export class OrdersRepository {
       query.andWhere('o.restaurant_id = :restaurantId', { restaurantId: filter.restaurant_id });
     }
     if (filter.status !== undefined) query.andWhere('o.order_status = :status', { status: filter.status });
+    if (filter.from !== undefined) query.andWhere('o.order_date >= :from', { from: filter.from });
+    if (filter.to !== undefined) query.andWhere('o.order_date < :to', { to: filter.to });
     const [orders, total] = await query.getManyAndCount();
     return [await this.withItems(manager, orders), total];
   }

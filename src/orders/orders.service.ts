@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { OrderPlaced, OrderStatusChanged } from '../events/domain-events.js';
 import {
+  orderDateBound,
   type OrderListQuery,
   type OrderResponse,
   type PlaceOrderDto,
@@ -122,14 +123,14 @@ export class OrdersService {
 
   async listCustomerOrders(customerId: number, query: OrderListQuery): Promise<Page<OrderResponse>> {
     if (!(await this.parties.customerExists(customerId))) throw new ResourceNotFoundException('Customer', customerId);
-    return this.page({ customer_id: customerId, status: query.status, skip: query.skip, limit: query.limit });
+    return this.page({ customer_id: customerId, ...historyFilter(query) });
   }
 
   async listRestaurantOrders(restaurantId: number, query: OrderListQuery): Promise<Page<OrderResponse>> {
     if (!(await this.parties.restaurantExists(restaurantId))) {
       throw new ResourceNotFoundException('Restaurant', restaurantId);
     }
-    return this.page({ restaurant_id: restaurantId, status: query.status, skip: query.skip, limit: query.limit });
+    return this.page({ restaurant_id: restaurantId, ...historyFilter(query) });
   }
 
   private async page(filter: OrderListFilter): Promise<Page<OrderResponse>> {
@@ -156,4 +157,15 @@ function invalidTransitionMessage(order: Order, to: OrderStatus): string {
   const from = order.order_status;
   const next = isFinalStatus(from) ? `${from} is final` : `it can only go to ${ORDER_TRANSITIONS[from].join(' or ')}`;
   return `Order ${order.id} is ${from} and cannot change to ${to}: ${next}`;
+}
+
+/** The list filter of an order-history query: status, date range (as instants) and page. */
+function historyFilter(query: OrderListQuery): Omit<OrderListFilter, 'customer_id' | 'restaurant_id'> {
+  return {
+    status: query.status,
+    from: orderDateBound(query.from, 'from'),
+    to: orderDateBound(query.to, 'to'),
+    skip: query.skip,
+    limit: query.limit,
+  };
 }

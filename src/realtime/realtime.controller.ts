@@ -24,6 +24,7 @@ import { HEARTBEAT_MS, RealtimeService, SHUTDOWN_RECONNECT_MS } from './realtime
 import { Allow, Public } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
 import { STATUSES_SETTABLE_BY } from '../orders/order-status-machine.js';
+import { tag } from '../common/http/api-tags.js';
 
 const RESTAURANT_ID = { name: 'restaurant_id', description: 'Restaurant id', example: 1 };
 const ORDER_ID = { name: 'order_id', description: 'Order id', example: 1 };
@@ -54,7 +55,7 @@ const CAPACITY_MODEL =
   "restaurant's capacity until it is delivered or cancelled, so every upcoming slot has capacity - orders in progress " +
   'left (never below 0). Times of day are UTC.';
 
-@ApiTags('realtime')
+@ApiTags(tag('Real-time'))
 @Controller('realtime')
 export class RealtimeController {
   constructor(private readonly realtime: RealtimeService) {}

@@ -9,12 +9,13 @@ import { RestaurantAnalyticsService } from './restaurant-analytics.service.js';
 import { Allow, Public } from '../access/access.decorators.js';
 import { PLATFORM_STALENESS_NOTE } from '../analytics/analytics-reads.js';
 import { Grants } from '../access/grants.js';
+import { tag } from '../common/http/api-tags.js';
 
 /**
  * Registered before RestaurantsController, and its literal `restaurants/analytics/...` paths are
  * never read as a `restaurants/:id` id.
  */
-@ApiTags('Restaurant analytics')
+@ApiTags(tag('Restaurant analytics'))
 @Controller()
 export class RestaurantAnalyticsController {
   constructor(private readonly analytics: RestaurantAnalyticsService) {}

@@ -14,8 +14,9 @@ import { Allow, Public } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import type { Principal } from '../access/principal.js';
+import { tag } from '../common/http/api-tags.js';
 
-@ApiTags('Restaurants')
+@ApiTags(tag('Restaurants'))
 @Controller('restaurants')
 export class RestaurantsController {
   constructor(

@@ -9,6 +9,7 @@ import { AddReviewDto, PublicReviewResponse, ReviewAuthorQuery, ReviewResponse }
 import { ReviewsService } from './reviews.service.js';
 import { Allow, Public } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
+import { tag } from '../common/http/api-tags.js';
 
 const NEWEST_FIRST = 'Newest first (created_at, then id, descending)';
 
@@ -21,7 +22,7 @@ const ApiCustomerReviews = () =>
     ApiErrors(400, 404),
   );
 
-@ApiTags('reviews')
+@ApiTags(tag('Reviews'))
 @Controller('reviews')
 export class ReviewsController {
   constructor(private readonly reviews: ReviewsService) {}
@@ -70,7 +71,7 @@ export class ReviewsController {
 }
 
 /** The same reviews under the customer's own path. */
-@ApiTags('customers')
+@ApiTags(tag('Customers'))
 @Controller('customers')
 export class CustomerReviewsController {
   constructor(private readonly reviews: ReviewsService) {}

@@ -360,13 +360,11 @@ describe('hostile input', () => {
   });
 
   describe('values a validator admits and a dependency refuses', () => {
-    it.each(['2024-W01-1', '2024-001', '2024-01-15', '2024-01-15T10:00'])(
-      'audit since/until %s (ISO 8601, but no date-time with a zone) is a 400',
-      async (value) => {
-        expect(refused(await raw('GET', `/cache/audit?since=${value}`), 400)).toContain('since:matches');
-        expect(refused(await raw('GET', `/cache/audit?until=${value}`), 400)).toContain('until:matches');
-      },
-    );
+    // A date-time without a zone (2024-01-15T10:00) is read as UTC, so it is not among these.
+    it.each(['2024-W01-1', '2024-001', '2024-01-15'])('audit since/until %s (ISO 8601, but no date-time) is a 400', async (value) => {
+      expect(refused(await raw('GET', `/cache/audit?since=${value}`), 400)).toContain('since:matches');
+      expect(refused(await raw('GET', `/cache/audit?until=${value}`), 400)).toContain('until:matches');
+    });
 
     it('a SCAN cursor beyond 64 bits is a 400; the largest one is a page', async () => {
       for (const cursor of ['18446744073709551616', '99999999999999999999']) {

@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { buildOpenApiDocument, createApp } from '../../src/app.factory.js';
+import { createApp } from '../../src/app.factory.js';
+import { buildOpenApiDocument } from '../../src/common/http/openapi.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { HttpClient } from './http-client.js';
 import { OpenApiContract, type OpenApiDocument } from './openapi-contract.js';

@@ -5,12 +5,28 @@ import { CacheBenchmarkService } from './cache-benchmark.service.js';
 import { CachePerformanceTestResponse, LoadTestQuery, LoadTestResponse } from '../dto/cache-benchmark.dto.js';
 import { LOAD_TEST_ENDPOINT_NAMES } from '../read-routes.js';
 import { Allow } from '../../access/access.decorators.js';
+import { FeatureTourResponse } from '../dto/feature-tour.dto.js';
+import { FeatureTourService } from './feature-tour.service.js';
+import { tag } from '../../common/http/api-tags.js';
 
-@ApiTags('demo')
+@ApiTags(tag('Demo'))
 @Allow()
 @Controller('demo')
 export class CacheDemoController {
-  constructor(private readonly benchmark: CacheBenchmarkService) {}
+  constructor(
+    private readonly benchmark: CacheBenchmarkService,
+    private readonly featureTour: FeatureTourService,
+  ) {}
+
+  @Get('enterprise-features-showcase')
+  @ApiOperation({
+    summary: 'A guided tour of the caching features: what each does, its live figures on this instance, and the route that shows more',
+    description: 'Reads this instance’s cache counters, configuration and a Redis PING; changes nothing.',
+  })
+  @ApiOkResponse({ type: FeatureTourResponse })
+  enterpriseFeaturesShowcase(): Promise<FeatureTourResponse> {
+    return this.featureTour.tour();
+  }
 
   @Get('cache-performance-test')
   @ApiOperation({

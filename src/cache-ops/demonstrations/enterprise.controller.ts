@@ -19,8 +19,9 @@ import {
 import { CacheOpsSettings } from '../cache-ops.settings.js';
 import { EnterpriseService } from './enterprise.service.js';
 import { Allow } from '../../access/access.decorators.js';
+import { tag } from '../../common/http/api-tags.js';
 
-@ApiTags('Enterprise caching')
+@ApiTags(tag('Enterprise caching'))
 @Allow()
 @Controller('enterprise')
 export class EnterpriseController {

@@ -3,7 +3,7 @@ import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
 import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
 import type { CacheChangeRecord } from '../../cache/cache.service.js';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
-import { Trim } from '../../common/validation/transforms.js';
+import { Trim, ZonelessAsUtc } from '../../common/validation/transforms.js';
 import { IsDateTimeWithZone, TextLength } from '../../common/validation/validators.js';
 import type { CacheAuditEntry } from '../maintenance/entities/cache-audit-entry.entity.js';
 
@@ -37,22 +37,16 @@ export class CacheAuditQuery extends PaginationQuery {
   @TextLength(1, 200)
   cause?: string;
 
-  @ApiPropertyOptional({
-    format: 'date-time',
-    example: '2025-01-01T00:00:00Z',
-    description: 'From this time on (ISO 8601 date-time with a time zone), inclusive',
-  })
+  @ApiPropertyOptional({ format: 'date-time', example: '2025-01-01T00:00:00Z', description: 'From this time on (ISO 8601 date-time; without a zone it is UTC), inclusive' })
   @IsOptional()
+  @ZonelessAsUtc()
   @IsISO8601({ strict: true })
   @IsDateTimeWithZone()
   since?: string;
 
-  @ApiPropertyOptional({
-    format: 'date-time',
-    example: '2025-12-31T23:59:59Z',
-    description: 'Up to this time (ISO 8601 date-time with a time zone), inclusive',
-  })
+  @ApiPropertyOptional({ format: 'date-time', example: '2025-12-31T23:59:59Z', description: 'Up to this time (ISO 8601 date-time; without a zone it is UTC), inclusive' })
   @IsOptional()
+  @ZonelessAsUtc()
   @IsISO8601({ strict: true })
   @IsDateTimeWithZone()
   until?: string;

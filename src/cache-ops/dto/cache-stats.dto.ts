@@ -116,6 +116,29 @@ export class L1Figures {
   bytes: number;
 }
 
+/** Keys shown per namespace by GET /cache/stats. */
+export const KEY_SAMPLE_SIZE = 10;
+
+export class NamespaceKeySample {
+  @ApiProperty({ enum: CACHE_NAMESPACES, example: 'restaurants' })
+  namespace: string;
+
+  @ApiProperty({ example: 'redis', enum: ['redis', 'l1'], description: 'Where the keys were listed: Redis (SCAN), or L1 without Redis' })
+  source: string;
+
+  @ApiProperty({ type: [String], example: ['restaurant:1', 'restaurant-list?limit=50&skip=0'], description: 'Keys of the namespace, without the prefix' })
+  keys: string[];
+
+  @ApiProperty({ example: false, description: 'True when these are all of the namespace’s keys' })
+  complete: boolean;
+
+  @ApiProperty({ example: '/cache/keys/restaurants?cursor=112', description: 'Where the listing goes on (GET /cache/keys/{namespace})' })
+  more: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why the keys could not be listed (Redis unavailable), else null' })
+  error: string | null;
+}
+
 export class CacheStatsResponse {
   @ApiProperty({ example: '2025-01-15T12:00:00.000Z' })
   since: string;
@@ -128,6 +151,15 @@ export class CacheStatsResponse {
 
   @ApiProperty({ type: L1Figures })
   l1: L1Figures;
+}
+
+/** GET /cache/stats: the counters, and a bounded sample of each namespace's keys. */
+export class CacheStatsWithKeysResponse extends CacheStatsResponse {
+  @ApiProperty({
+    type: [NamespaceKeySample],
+    description: `A sample of each namespace's keys: one bounded SCAN page of about ${KEY_SAMPLE_SIZE} (never KEYS), and the link to the rest`,
+  })
+  key_samples: NamespaceKeySample[];
 }
 
 export class NamespaceStatsResponse {

@@ -3,8 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CacheInspectionService } from './cache-inspection.service.js';
 import { CachePerformanceResponse } from '../dto/cache-stats.dto.js';
 import { Allow } from '../../access/access.decorators.js';
+import { tag } from '../../common/http/api-tags.js';
 
-@ApiTags('analytics')
+@ApiTags(tag('Cache management'))
 @Allow()
 @Controller('analytics')
 export class CacheAnalyticsController {

@@ -22,14 +22,17 @@ import type {
   CachePerformanceNamespace,
   CachePerformanceResponse,
   CacheStatsResponse,
+  CacheStatsWithKeysResponse,
   DetailedNamespaceStats,
   DetailedStatsResponse,
   HitRatioResponse,
   NamespacePerformanceResponse,
+  NamespaceKeySample,
   NamespaceStats,
   NamespaceStatsResponse,
   TtlClass,
 } from '../dto/cache-stats.dto.js';
+import { KEY_SAMPLE_SIZE } from '../dto/cache-stats.dto.js';
 import { hitRatios, RATING_THRESHOLDS, sumCounters } from '../../cache/hit-ratio.js';
 import { memoryRecommendations, namespaceRecommendations, type NamespaceFigures, type Recommendation } from './recommendations.js';
 
@@ -106,6 +109,32 @@ export class CacheInspectionService {
       totals: this.namespaceStats('all', sumCounters(Object.values(snapshot.namespaces))),
       l1: this.store.l1,
     };
+  }
+
+  /**
+   * The counters, with a sample of each namespace's keys: one bounded SCAN page each (see
+   * CacheStoreAdmin.keyPage), so the answer costs the same however many keys Redis holds.
+   */
+  async statsWithKeys(): Promise<CacheStatsWithKeysResponse> {
+    const key_samples = await Promise.all(
+      CACHE_NAMESPACES.map(async (namespace): Promise<NamespaceKeySample> => {
+        try {
+          const page = await this.store.keyPage(namespace, '0', KEY_SAMPLE_SIZE);
+          const complete = page.cursor === '0';
+          return {
+            namespace,
+            source: page.source,
+            keys: page.keys.map((key) => key.key),
+            complete,
+            more: complete ? `/cache/keys/${namespace}` : `/cache/keys/${namespace}?cursor=${page.cursor}`,
+            error: null,
+          };
+        } catch (error) {
+          return { namespace, source: 'redis', keys: [], complete: false, more: `/cache/keys/${namespace}`, error: errorMessage(error) };
+        }
+      }),
+    );
+    return { ...this.stats(), key_samples };
   }
 
   namespaceStatsList(): NamespaceStatsResponse {

@@ -50,7 +50,8 @@ export function buildErrorBody(exception: unknown, request: FastifyRequest): Err
     error: STATUS_CODES[status] ?? 'Error',
     message,
     ...(errors ? { errors } : {}),
-    path: request.url.split('?')[0],
+    // As the client sent it: an alias of an earlier version is rewritten to its canonical path before routing.
+    path: (request.originalUrl ?? request.url).split('?')[0],
     request_id: String(request.id),
     ...(traceId ? { trace_id: traceId } : {}),
   };

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import { ErrorBody } from '../errors/error-body.js';
 import { TOTAL_COUNT_HEADER } from '../pagination/page.interceptor.js';
 
-const DESCRIPTIONS: Record<number, string> = {
+export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: `errors` names each failing field and rule',
   401: 'Missing or invalid credentials',
   403: 'Not allowed for this caller',
@@ -11,12 +11,15 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state (named in `message`)',
   413: 'Request body too large',
   415: 'Unsupported Content-Type',
-  503: 'A dependency is unavailable; retry later',
+  429: 'Too many requests from this client; Retry-After says when to try again',
+  503: 'The database is unavailable, or the request did not complete within its time limit; retry later (Retry-After)',
 };
 
 /** Documents the error responses a route can give, all in the {@link ErrorBody} shape. */
 export const ApiErrors = (...statuses: number[]) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorBody })));
+  applyDecorators(
+    ...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'Error', type: ErrorBody })),
+  );
 
 /** A paginated list: a JSON array of `type`, with the total in the X-Total-Count header. */
 export const ApiPage = (type: Type<unknown>, description = 'A page of results, in a stable order') =>

@@ -16,6 +16,18 @@ export const ToNumber = () =>
     toClassOnly: true,
   });
 
+/** An ISO 8601 date and time with no zone or offset, e.g. 2024-01-15T18:30:00. */
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
+
+/**
+ * Times are UTC: a date-time written without a zone (as clients of earlier versions send it) is
+ * read as UTC by adding `Z`. Anything else is left as sent for the date-time rules to judge.
+ */
+export const ZonelessAsUtc = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && ZONELESS_DATE_TIME.test(value) ? `${value}Z` : value), {
+    toClassOnly: true,
+  });
+
 export const Trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value), { toClassOnly: true });
 

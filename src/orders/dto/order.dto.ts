@@ -12,13 +12,14 @@ import {
   IsString,
   Max,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import { MAX_ID } from '../../common/validation/parse-id.pipe.js';
 import { Presence } from '../../common/validation/presence.js';
-import { Trim } from '../../common/validation/transforms.js';
-import { IsDateTimeWithZone, MaxTextLength } from '../../common/validation/validators.js';
+import { Trim, ZonelessAsUtc } from '../../common/validation/transforms.js';
+import { DATE_TIME_WITH_ZONE_PATTERN, IsDateTimeWithZone, MaxTextLength } from '../../common/validation/validators.js';
 import type { Customer } from '../../customers/entities/customer.entity.js';
 import type { MenuItem } from '../../menu-items/entities/menu-item.entity.js';
 import type { Restaurant } from '../../restaurants/entities/restaurant.entity.js';
@@ -89,20 +90,90 @@ export class UpdateOrderStatusDto {
     format: 'date-time',
     example: '2024-01-15T18:30:00Z',
     description:
-      'Only with order_status "delivered": when it was delivered, ISO 8601 with a time zone; ' +
+      'Only with order_status "delivered": when it was delivered, ISO 8601 (a time without a zone is UTC); ' +
       'not in the future nor before the order date. Defaults to now.',
   })
   @Presence('omittable')
+  @ZonelessAsUtc()
   @IsISO8601({ strict: true })
   @IsDateTimeWithZone()
   delivery_time?: string;
 }
+
+/** A calendar day alone, YYYY-MM-DD. */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The instant an order-history bound names: a date alone is midnight UTC starting that day (for
+ * `to`, the midnight that ends it, so the day is included); a date-time is that instant, UTC when
+ * written without a zone. Undefined for text that names no instant (the DTO's rules refuse it).
+ */
+export function orderDateBound(value: string | undefined, bound: 'from' | 'to'): Date | undefined {
+  if (value === undefined) return undefined;
+  if (DATE_ONLY.test(value)) {
+    const day = new Date(`${value}T00:00:00Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) return undefined;
+    if (bound === 'to') day.setUTCDate(day.getUTCDate() + 1);
+    return day;
+  }
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+}
+
+const IsOrderDateBound = (bound: 'from' | 'to') =>
+  ValidateBy({
+    name: 'isDateOrDateTime',
+    validator: {
+      validate: (value) =>
+        typeof value === 'string' &&
+        (DATE_ONLY.test(value) || DATE_TIME_WITH_ZONE_PATTERN.test(value)) &&
+        orderDateBound(value, bound) !== undefined,
+      defaultMessage: () => `${bound} must be a date (YYYY-MM-DD) or an ISO 8601 date-time that exists`,
+    },
+  });
+
+/** `to` must not be before `from`, compared as written: a date is its first instant (to=from, one date, is that day). */
+const NotBeforeFrom = () =>
+  ValidateBy({
+    name: 'notBeforeFrom',
+    validator: {
+      validate: (value, args) => {
+        const from = orderDateBound((args?.object as OrderListQuery).from, 'from');
+        const to = orderDateBound(value as string, 'from');
+        return from === undefined || to === undefined || to.getTime() >= from.getTime();
+      },
+      defaultMessage: () => 'to must not be before from: the range would end before it starts',
+    },
+  });
 
 export class OrderListQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: OrderStatus, enumName: 'OrderStatus', description: 'Only orders in this status' })
   @IsOptional()
   @IsEnum(OrderStatus, { message: `status must be one of: ${ORDER_STATUSES.join(', ')}` })
   status?: OrderStatus;
+
+  @ApiPropertyOptional({
+    example: '2024-01-01',
+    description:
+      'Only orders placed at or after this: a date (from midnight UTC that day) or an ISO 8601 date-time ' +
+      '(UTC when written without a zone). Inclusive.',
+  })
+  @IsOptional()
+  @ZonelessAsUtc()
+  @IsOrderDateBound('from')
+  from?: string;
+
+  @ApiPropertyOptional({
+    example: '2024-01-31',
+    description:
+      'Only orders placed before this: a date includes that whole UTC day; a date-time (UTC when written without ' +
+      'a zone) is exclusive. Must not be before from (400).',
+  })
+  @IsOptional()
+  @ZonelessAsUtc()
+  @IsOrderDateBound('to')
+  @NotBeforeFrom()
+  to?: string;
 }
 
 export class OrderItemResponse {
