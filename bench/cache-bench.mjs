@@ -86,12 +86,15 @@ async function expectRecipeCached(session, app, path) {
   while (Date.now() < deadline) {
     session.checkpoint();
     const answer = await get(app, path);
-    if (answer.status !== 200) throw new BenchFailure(`${app.name}: GET ${path} answered ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
+    if (answer.status !== 200)
+      throw new BenchFailure(`${app.name}: GET ${path} answered ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
     const { keys } = await session.redis.memoryUsage('recipe*', 1);
     if (keys > 0) return get(app, path);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new BenchFailure(`${app.name}: no Redis key under ${session.redis.prefix}:recipe after 10 s of GET ${path}\n${app.describeOutput()}`);
+  throw new BenchFailure(
+    `${app.name}: no Redis key under ${session.redis.prefix}:recipe after 10 s of GET ${path}\n${app.describeOutput()}`,
+  );
 }
 
 async function recipeKeyCount(session) {
@@ -128,7 +131,9 @@ async function runSlice(session, { scenario, app, path }, options, round) {
   const cpu = result.cpu_cores;
   log(
     `   round ${round + 1}, ${scenario.id}. ${app.name} ${path}: ${Math.round(result.requests_per_second)} req/s` +
-      (cpu ? `, server ${cpu.server} cores, ${result.server_cpu_us_per_request.toFixed(1)} us per request, rest of machine ${cpu.rest_of_machine}` : ''),
+      (cpu
+        ? `, server ${cpu.server} cores, ${result.server_cpu_us_per_request.toFixed(1)} us per request, rest of machine ${cpu.rest_of_machine}`
+        : ''),
   );
   return result;
 }
@@ -150,9 +155,19 @@ async function runScenarios(session, runs, options) {
     log(
       `${scenario.id}. ${scenario.title}: ${Math.round(combined.requests_per_second)} req/s, p50 ${combined.latency_ms.p50.toFixed(2)} ms, ` +
         `p99 ${combined.latency_ms.p99.toFixed(2)} ms, ${combined.errors} errors, ${combined.non2xx} non-2xx` +
-        (cpu ? `; CPU cores: server ${cpu.server}, load generator ${cpu.load_generator}, rest ${cpu.rest_of_machine}; ${combined.server_cpu_us_per_request.toFixed(1)} us of server CPU per request` : ''),
+        (cpu
+          ? `; CPU cores: server ${cpu.server}, load generator ${cpu.load_generator}, rest ${cpu.rest_of_machine}; ${combined.server_cpu_us_per_request.toFixed(1)} us of server CPU per request`
+          : ''),
     );
-    return { key: Object.keys(SCENARIOS).find((key) => SCENARIOS[key] === scenario), id: scenario.id, title: scenario.title, app: app.name, path, x_cache: scenario.xCache, ...combined };
+    return {
+      key: Object.keys(SCENARIOS).find((key) => SCENARIOS[key] === scenario),
+      id: scenario.id,
+      title: scenario.title,
+      app: app.name,
+      path,
+      x_cache: scenario.xCache,
+      ...combined,
+    };
   });
 }
 
@@ -204,7 +219,12 @@ async function bench(session, options) {
   // The peers answer what the L1 hit answered: the bare one its recorded bytes and headers, the
   // recipe the same JSON from its own table in the scratch database.
   const recorded = answers[0];
-  const recording = writeRecording({ route: '/restaurants/:id/with-menu', status: recorded.status, headers: recorded.headers, body: recorded.body });
+  const recording = writeRecording({
+    route: '/restaurants/:id/with-menu',
+    status: recorded.status,
+    headers: recorded.headers,
+    body: recorded.body,
+  });
   const client = new pg.Client({ connectionString: session.database.url });
   await client.connect();
   try {
@@ -214,7 +234,10 @@ async function bench(session, options) {
   }
   const [bare, recipe] = await Promise.all([
     session.startApp(SCENARIOS.bare.app, { PEER_RECORDING: recording }, [], { script: BARE_FASTIFY, readyPath: '/ready' }),
-    session.startApp(SCENARIOS.recipe.app, { RECIPE_NAMESPACE: `${session.redis.prefix}:recipe` }, [], { script: recipeScript, readyPath: '/health' }),
+    session.startApp(SCENARIOS.recipe.app, { RECIPE_NAMESPACE: `${session.redis.prefix}:recipe` }, [], {
+      script: recipeScript,
+      readyPath: '/health',
+    }),
   ]);
   const bareAnswer = { label: 'bare Fastify', ...(await get(bare, path)) };
   verifySameHeaders(recorded, bareAnswer);
@@ -227,11 +250,15 @@ async function bench(session, options) {
     const answer = await get(app, route);
     if (answer.status !== 200) throw new BenchFailure(`${app.name}: GET ${route} answered ${answer.status}`);
   }
-  log(`verified: X-Cache HIT-L1 / HIT-L2 / BYPASS, the recipe's answer in Redis, the bare peer's headers, byte-identical ${bodyBytes}-byte bodies`);
+  log(
+    `verified: X-Cache HIT-L1 / HIT-L2 / BYPASS, the recipe's answer in Redis, the bare peer's headers, byte-identical ${bodyBytes}-byte bodies`,
+  );
 
   // One server under load at a time; all stay up until every slice is done.
   const recipeKeys = await recipeKeyCount(session);
-  log(`${options.rounds} rounds of ${(options.duration / options.rounds).toFixed(1)} s per scenario (warm-up ${options.warmup} s, then ${Math.min(options.warmup, REWARM_SECONDS)} s)`);
+  log(
+    `${options.rounds} rounds of ${(options.duration / options.rounds).toFixed(1)} s per scenario (warm-up ${options.warmup} s, then ${Math.min(options.warmup, REWARM_SECONDS)} s)`,
+  );
   const results = await runScenarios(
     session,
     [
@@ -246,7 +273,8 @@ async function bench(session, options) {
     options,
   );
   // Every answer of the recipe's windows was a hit: its one entry was there before and after.
-  if (recipeKeys !== 1 || (await recipeKeyCount(session)) !== 1) throw new BenchFailure("the recipe's cache entry changed during its windows");
+  if (recipeKeys !== 1 || (await recipeKeyCount(session)) !== 1)
+    throw new BenchFailure("the recipe's cache entry changed during its windows");
   await Promise.all([bare, cacheL1, cacheL2, recipe, cacheOff].map((app) => app.stop()));
 
   results.sort((a, b) => a.id - b.id);

@@ -55,4 +55,6 @@ for (const component of components) {
   }
 }
 if (components.length > 0) process.exit(1);
-console.log(`no folder-level cycles among ${new Set([...edges.keys(), ...[...edges.values()].flatMap((m) => [...m.keys()])]).size} folders of src/`);
+console.log(
+  `no folder-level cycles among ${new Set([...edges.keys(), ...[...edges.values()].flatMap((m) => [...m.keys()])]).size} folders of src/`,
+);

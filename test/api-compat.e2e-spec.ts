@@ -24,7 +24,12 @@ type Call = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: (w: World) => str
 const get = (path: Call['path'], status = 200): Call => ({ method: 'GET', path, status });
 const EARLIER_PATHS: Record<string, Call[]> = {
   '003': [
-    { method: 'POST', path: () => '/customers/', body: () => ({ name: 'Compat Customer', email: 'compat003@example.com', phone_number: '+1-555-0300', address: '3 Old St' }), status: 201 },
+    {
+      method: 'POST',
+      path: () => '/customers/',
+      body: () => ({ name: 'Compat Customer', email: 'compat003@example.com', phone_number: '+1-555-0300', address: '3 Old St' }),
+      status: 201,
+    },
     get(() => '/customers/'),
     get((w) => `/customers/${w.customer}`),
     { method: 'PUT', path: (w) => `/customers/${w.customer}`, body: () => ({ address: '4 New St' }), status: 200 },
@@ -34,14 +39,24 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     {
       method: 'POST',
       path: (w) => `/customers/${w.customer}/orders/`,
-      body: (w) => ({ restaurant_id: w.restaurant, delivery_address: '123 Main St', special_instructions: 'Leave at door', order_items: [{ menu_item_id: w.menuItem, quantity: 2, special_requests: 'extra spicy' }] }),
+      body: (w) => ({
+        restaurant_id: w.restaurant,
+        delivery_address: '123 Main St',
+        special_instructions: 'Leave at door',
+        order_items: [{ menu_item_id: w.menuItem, quantity: 2, special_requests: 'extra spicy' }],
+      }),
       status: 201,
     },
     get((w) => `/orders/${w.placed[0]}`),
     { method: 'PUT', path: (w) => `/orders/${w.placed[0]}/status`, body: () => ({ order_status: 'confirmed' }), status: 200 },
     get((w) => `/restaurants/${w.restaurant}/orders`),
     // The customer is the order's own: an admin names them with customer_id, as 002's example does.
-    { method: 'POST', path: (w) => `/orders/${w.delivered[0]}/review?customer_id=${w.customer}`, body: () => ({ rating: 5, comment: 'Amazing food and fast delivery!' }), status: 201 },
+    {
+      method: 'POST',
+      path: (w) => `/orders/${w.delivered[0]}/review?customer_id=${w.customer}`,
+      body: () => ({ rating: 5, comment: 'Amazing food and fast delivery!' }),
+      status: 201,
+    },
     get((w) => `/restaurants/${w.restaurant}/reviews`),
     get(() => '/restaurants/search?cuisine=Italian'),
     get((w) => `/restaurants/${w.restaurant}/analytics`),
@@ -53,13 +68,40 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get(() => '/analytics/cache-performance'),
   ],
   '002': [
-    { method: 'POST', path: () => '/restaurants/', body: () => ({ name: 'Compat Pizzeria', description: 'x', cuisine_type: 'Italian', address: '1 Compat Way', phone_number: '+1-555-0123', rating: 4.5, is_active: true }), status: 201 },
+    {
+      method: 'POST',
+      path: () => '/restaurants/',
+      body: () => ({
+        name: 'Compat Pizzeria',
+        description: 'x',
+        cuisine_type: 'Italian',
+        address: '1 Compat Way',
+        phone_number: '+1-555-0123',
+        rating: 4.5,
+        is_active: true,
+      }),
+      status: 201,
+    },
     get(() => '/restaurants/'),
     get((w) => `/restaurants/${w.restaurant}`),
     { method: 'PUT', path: (w) => `/restaurants/${w.restaurant}`, body: () => ({ description: 'Updated' }), status: 200 },
     get(() => '/restaurants/search?cuisine=Italian'),
     get(() => '/restaurants/active'),
-    { method: 'POST', path: (w) => `/restaurants/${w.restaurant}/menu-items/`, body: () => ({ name: 'Compat Margherita', description: 'x', price: 12.99, category: 'Main Course', is_vegetarian: true, is_vegan: false, is_available: true, preparation_time: 15 }), status: 201 },
+    {
+      method: 'POST',
+      path: (w) => `/restaurants/${w.restaurant}/menu-items/`,
+      body: () => ({
+        name: 'Compat Margherita',
+        description: 'x',
+        price: 12.99,
+        category: 'Main Course',
+        is_vegetarian: true,
+        is_vegan: false,
+        is_available: true,
+        preparation_time: 15,
+      }),
+      status: 201,
+    },
     get((w) => `/restaurants/${w.restaurant}/menu`),
     get((w) => `/restaurants/${w.restaurant}/with-menu`),
     get(() => '/menu-items/'),
@@ -74,7 +116,11 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     {
       method: 'POST',
       path: (w) => `/orders/customers/${w.customer}/orders/`,
-      body: (w) => ({ restaurant_id: w.restaurant, delivery_address: '1 Compat Way', order_items: [{ menu_item_id: w.menuItem, quantity: 1 }] }),
+      body: (w) => ({
+        restaurant_id: w.restaurant,
+        delivery_address: '1 Compat Way',
+        order_items: [{ menu_item_id: w.menuItem, quantity: 1 }],
+      }),
       status: 201,
     },
     get((w) => `/orders/${w.placed[1]}`),
@@ -82,16 +128,23 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     { method: 'PUT', path: (w) => `/orders/${w.placed[1]}/status`, body: () => ({ order_status: 'cancelled' }), status: 200 },
     get((w) => `/orders/customers/${w.customer}/orders`),
     get((w) => `/orders/restaurants/${w.restaurant}/orders`),
-    { method: 'POST', path: (w) => `/reviews/orders/${w.delivered[1]}/review?customer_id=${w.customer}`, body: () => ({ rating: 4, comment: 'Good' }), status: 201 },
+    {
+      method: 'POST',
+      path: (w) => `/reviews/orders/${w.delivered[1]}/review?customer_id=${w.customer}`,
+      body: () => ({ rating: 4, comment: 'Good' }),
+      status: 201,
+    },
     get((w) => `/reviews/restaurants/${w.restaurant}/reviews`),
     get((w) => `/reviews/customers/${w.customer}/reviews`),
     get((w) => `/reviews/restaurants/${w.restaurant}/analytics`),
     get(() => '/cache/stats'),
     get(() => '/cache/stats/detailed'),
     get(() => '/cache/info'),
-    ...['restaurants', 'menu-items', 'search', 'analytics', 'restaurant-menus', 'customers', 'orders', 'reviews'].map(
-      (target): Call => ({ method: 'DELETE', path: () => `/cache/clear/${target}`, status: 200 }),
-    ),
+    ...['restaurants', 'menu-items', 'search', 'analytics', 'restaurant-menus', 'customers', 'orders', 'reviews'].map((target): Call => ({
+      method: 'DELETE',
+      path: () => `/cache/clear/${target}`,
+      status: 200,
+    })),
     get(() => '/cache/metrics/hit-ratio'),
     get(() => '/cache/metrics/memory-usage'),
     get(() => '/cache/performance/comprehensive-report'),
@@ -131,12 +184,22 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get(() => '/cache/health/detailed'),
     get(() => '/enterprise/patterns/write-through'),
     get(() => '/enterprise/patterns/cache-aside'),
-    { method: 'POST', path: () => '/enterprise/invalidation/cascade', body: (w) => ({ entity: 'restaurant', id: w.restaurant }), status: 200 },
+    {
+      method: 'POST',
+      path: () => '/enterprise/invalidation/cascade',
+      body: (w) => ({ entity: 'restaurant', id: w.restaurant }),
+      status: 200,
+    },
     { method: 'POST', path: () => '/enterprise/warming/predictive', body: () => ({}), status: 200 },
     get(() => '/enterprise/analytics/patterns'),
     get(() => '/enterprise/performance/report'),
     get((w) => `/enterprise/security/validate/sessions?user_id=${w.customer}`),
-    { method: 'POST', path: () => '/enterprise/security/secure-key', body: () => ({ namespace: 'sessions', key: 'customer:5:cart' }), status: 200 },
+    {
+      method: 'POST',
+      path: () => '/enterprise/security/secure-key',
+      body: () => ({ namespace: 'sessions', key: 'customer:5:cart' }),
+      status: 200,
+    },
   ],
   '000': [
     get(() => '/analytics/popular-items'),
@@ -148,7 +211,12 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get((w) => `/real-time/restaurant-availability/${w.restaurant}`),
     get((w) => `/real-time/delivery-slots?restaurant_id=${w.restaurant}`),
     get(() => '/real-time/live-orders'),
-    { method: 'POST', path: (w) => `/real-time/update-order-status/${w.placed[2]}`, body: () => ({ order_status: 'confirmed' }), status: 200 },
+    {
+      method: 'POST',
+      path: (w) => `/real-time/update-order-status/${w.placed[2]}`,
+      body: () => ({ order_status: 'confirmed' }),
+      status: 200,
+    },
     get(() => '/cache/health'),
     get(() => '/cache/stats/namespaces'),
     get(() => '/cache/memory-usage'),
@@ -163,7 +231,8 @@ const EARLIER_PATHS: Record<string, Call[]> = {
 };
 
 /** Fields that differ between two calls of one route whatever path reached it (clocks, timings, ids made per call). */
-const VOLATILE = /(^request_id$|_at|_ms|_since|since|_until|^id$|^order_date$|^order_id$|^timestamp$|^checked_at$|duration|latency|elapsed|uptime|^ping)/;
+const VOLATILE =
+  /(^request_id$|_at|_ms|_since|since|_until|^id$|^order_date$|^order_id$|^timestamp$|^checked_at$|duration|latency|elapsed|uptime|^ping)/;
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
   if (value && typeof value === 'object') {
@@ -200,10 +269,19 @@ describe('Earlier versions of the API (000-003)', () => {
     const item: [number, number, string] = [menuItem, 1, '12.50'];
     const delivered = [];
     for (let i = 0; i < 4; i += 1) {
-      delivered.push(await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, order_status: 'delivered', delivery_time: new Date(), items: [item] }));
+      delivered.push(
+        await insertOrder(t.db, {
+          customer_id: customer,
+          restaurant_id: restaurant,
+          order_status: 'delivered',
+          delivery_time: new Date(),
+          items: [item],
+        }),
+      );
     }
     const placed = [];
-    for (let i = 0; i < 6; i += 1) placed.push(await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, items: [item] }));
+    for (let i = 0; i < 6; i += 1)
+      placed.push(await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, items: [item] }));
     world = { restaurant, customer, menuItem, delivered, placed };
   });
 
@@ -233,7 +311,10 @@ describe('Earlier versions of the API (000-003)', () => {
         const menuItem = await insertMenuItem(t.db, restaurant);
         const customer = await insertCustomer(t.db);
         const order = await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, items: [[menuItem, 1, '10.00']] });
-        await t.admin.post(`/reviews/orders/${await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, order_status: 'delivered', delivery_time: new Date(), items: [[menuItem, 1, '10.00']] })}/review?customer_id=${customer}`, { rating: 4 });
+        await t.admin.post(
+          `/reviews/orders/${await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, order_status: 'delivered', delivery_time: new Date(), items: [[menuItem, 1, '10.00']] })}/review?customer_id=${customer}`,
+          { rating: 4 },
+        );
         return { restaurant, customer, order };
       };
       const pairs = (w: { restaurant: number; customer: number; order: number }): Array<[string, string]> => [
@@ -287,8 +368,15 @@ describe('Earlier versions of the API (000-003)', () => {
     it('POST aliases run the canonical handler: the same status and the same answer', async () => {
       const w = world;
       const order = (client: HttpClient, path: string) =>
-        client.post(path, { restaurant_id: w.restaurant, delivery_address: '9 Alias Rd', order_items: [{ menu_item_id: w.menuItem, quantity: 1 }] });
-      const [a, c] = [await order(t.admin, `/customers/${w.customer}/orders`), await order(t.admin, `/orders/customers/${w.customer}/orders`)];
+        client.post(path, {
+          restaurant_id: w.restaurant,
+          delivery_address: '9 Alias Rd',
+          order_items: [{ menu_item_id: w.menuItem, quantity: 1 }],
+        });
+      const [a, c] = [
+        await order(t.admin, `/customers/${w.customer}/orders`),
+        await order(t.admin, `/orders/customers/${w.customer}/orders`),
+      ];
       expect([a.status, c.status]).toEqual([201, 201]);
       expect(stable(a.body)).toEqual(stable(c.body));
 
@@ -308,7 +396,10 @@ describe('Earlier versions of the API (000-003)', () => {
       expect(stable({ ...again.body, path: null })).toEqual(stable({ ...againCanonical.body, path: null }));
 
       const status = (path: string) => t.admin.post(path, { order_status: 'confirmed' });
-      const [sa, sc] = [await status(`/real-time/update-order-status/${w.placed[3]}`), await status(`/realtime/update-order-status/${w.placed[4]}`)];
+      const [sa, sc] = [
+        await status(`/real-time/update-order-status/${w.placed[3]}`),
+        await status(`/realtime/update-order-status/${w.placed[4]}`),
+      ];
       expect([sa.status, sc.status]).toEqual([200, 200]);
     });
 
@@ -341,7 +432,9 @@ describe('Earlier versions of the API (000-003)', () => {
 
       const missing = await t.http.get('/real-time/delivery-slots');
       expect(missing.status).toBe(400);
-      expect(missing.body.errors).toEqual([{ field: 'restaurant_id', rule: 'required', message: 'restaurant_id is required (in the query)' }]);
+      expect(missing.body.errors).toEqual([
+        { field: 'restaurant_id', rule: 'required', message: 'restaurant_id is required (in the query)' },
+      ]);
     });
   });
 
@@ -383,7 +476,8 @@ describe('Earlier versions of the API (000-003)', () => {
         for (const [method, operation] of Object.entries<any>(item)) {
           const statuses = Object.keys(operation.responses);
           const needs = ['429', '503'];
-          if ((operation.parameters ?? []).some((p: any) => p.in === 'path' || p.in === 'query') || operation.requestBody) needs.push('400');
+          if ((operation.parameters ?? []).some((p: any) => p.in === 'path' || p.in === 'query') || operation.requestBody)
+            needs.push('400');
           for (const status of needs) if (!statuses.includes(status)) gaps.push(`${method} ${path}: ${status}`);
           for (const tag of operation.tags ?? []) if (!declared.includes(tag)) gaps.push(`${method} ${path}: tag ${tag}`);
         }
@@ -404,7 +498,13 @@ describe('Earlier versions of the API (000-003)', () => {
   describe('behaviour earlier versions documented', () => {
     it('reads a delivery time without a zone as UTC, and still refuses times that do not exist', async () => {
       const hourAgo = new Date(Date.now() - 3_600_000);
-      const order = await insertOrder(t.db, { customer_id: world.customer, restaurant_id: world.restaurant, order_status: 'out_for_delivery', order_date: hourAgo, items: [[world.menuItem, 1, '12.50']] });
+      const order = await insertOrder(t.db, {
+        customer_id: world.customer,
+        restaurant_id: world.restaurant,
+        order_status: 'out_for_delivery',
+        order_date: hourAgo,
+        items: [[world.menuItem, 1, '12.50']],
+      });
       const bad = await t.admin.put(`/orders/${order}/status`, { order_status: 'delivered', delivery_time: '2024-01-15T25:30:00' });
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: any) => e.field)).toContain('delivery_time');
@@ -416,7 +516,13 @@ describe('Earlier versions of the API (000-003)', () => {
 
     it('filters order histories by from and to, and refuses a range that ends before it starts', async () => {
       const customer = await insertCustomer(t.db);
-      const at = (iso: string) => insertOrder(t.db, { customer_id: customer, restaurant_id: world.restaurant, order_date: new Date(iso), items: [[world.menuItem, 1, '12.50']] });
+      const at = (iso: string) =>
+        insertOrder(t.db, {
+          customer_id: customer,
+          restaurant_id: world.restaurant,
+          order_date: new Date(iso),
+          items: [[world.menuItem, 1, '12.50']],
+        });
       const [first, second, third] = [await at('2024-01-01T10:00:00Z'), await at('2024-01-02T00:00:00Z'), await at('2024-01-03T12:00:00Z')];
       const ids = async (query: string) => {
         const response = await t.admin.get(`/customers/${customer}/orders?${query}`);
@@ -429,12 +535,14 @@ describe('Earlier versions of the API (000-003)', () => {
       expect(await ids('from=2024-01-01T10:00:00Z&to=2024-01-03T12:00:00Z')).toEqual([second, first]);
       const backwards = await t.admin.get(`/orders/restaurants/${world.restaurant}/orders?from=2024-01-02&to=2024-01-01`);
       expect(backwards.status).toBe(400);
-      expect(backwards.body.errors).toEqual([{ field: 'to', rule: 'notBeforeFrom', message: 'to must not be before from: the range would end before it starts' }]);
+      expect(backwards.body.errors).toEqual([
+        { field: 'to', rule: 'notBeforeFrom', message: 'to must not be before from: the range would end before it starts' },
+      ]);
       expect((await t.admin.get(`/customers/${customer}/orders?from=2024-02-30`)).status).toBe(400);
       expect(await ids('from=2024-01-02&to=2024-01-02T00:00:00Z')).toEqual([]);
     });
 
-    it('GET /cache/stats samples each namespace\'s keys by SCAN and links to the rest', async () => {
+    it("GET /cache/stats samples each namespace's keys by SCAN and links to the rest", async () => {
       await t.http.get(`/restaurants/${world.restaurant}`);
       const stats = await t.admin.get('/cache/stats');
       expect(stats.status).toBe(200);

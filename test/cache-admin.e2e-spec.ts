@@ -433,7 +433,8 @@ describeWithRedis('cache operations over real Redis and Postgres', () => {
       // The rule the start-up job uses too: active restaurants only (the closed one has the most orders), up to 50 by default.
       const closed = await insertRestaurant(t.db, { is_active: false });
       const customer = await insertCustomer(t.db);
-      for (let i = 0; i < 3; i += 1) await insertOrder(t.db, { customer_id: customer, restaurant_id: closed, items: [[menuItem, 1, '10.00']] });
+      for (let i = 0; i < 3; i += 1)
+        await insertOrder(t.db, { customer_id: customer, restaurant_id: closed, items: [[menuItem, 1, '10.00']] });
       const both = await t.admin.post('/cache/warm/popular', undefined, admin);
       expect(both.body.restaurants.map((restaurant: { restaurant_id: number }) => restaurant.restaurant_id)).toEqual([popular, quiet]);
       expect((await t.admin.post('/cache/warm/popular?limit=0', undefined, admin)).status).toBe(400);

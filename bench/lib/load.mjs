@@ -81,7 +81,8 @@ export function combineWindows(windows) {
   const withCpu = windows.every((window) => window.cpu_cores);
   const cores = (name) => Math.round((sum((window) => window.cpu_cores[name] * window.seconds) / seconds) * 100) / 100;
   const statusCodes = {};
-  for (const window of windows) for (const [code, count] of Object.entries(window.status_codes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  for (const window of windows)
+    for (const [code, count] of Object.entries(window.status_codes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
   return {
     requests,
     seconds,
@@ -97,9 +98,13 @@ export function combineWindows(windows) {
     errors: sum((window) => window.errors),
     timeouts: sum((window) => window.timeouts),
     non2xx: sum((window) => window.non2xx),
-    cpu_cores: withCpu ? { server: cores('server'), load_generator: cores('load_generator'), rest_of_machine: cores('rest_of_machine') } : undefined,
+    cpu_cores: withCpu
+      ? { server: cores('server'), load_generator: cores('load_generator'), rest_of_machine: cores('rest_of_machine') }
+      : undefined,
     server_cpu_us_per_request: withCpu ? (sum((window) => window.cpu_cores.server * window.seconds) / requests) * 1e6 : undefined,
-    server_cpu_us_per_request_by_window: withCpu ? windows.map((window) => Math.round(window.server_cpu_us_per_request * 10) / 10) : undefined,
+    server_cpu_us_per_request_by_window: withCpu
+      ? windows.map((window) => Math.round(window.server_cpu_us_per_request * 10) / 10)
+      : undefined,
     status_codes: statusCodes,
   };
 }

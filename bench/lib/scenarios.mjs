@@ -107,7 +107,8 @@ export async function tierHits(app, tier, adminToken) {
   if (answer.status !== 200) throw new BenchFailure(`${app.name}: GET /metrics answered ${answer.status}`);
   let hits = 0;
   for (const line of answer.body.toString().split('\n')) {
-    if (line.startsWith('tiffin_cache_hits_total{') && line.includes(`tier="${tier}"`)) hits += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('tiffin_cache_hits_total{') && line.includes(`tier="${tier}"`))
+      hits += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return hits;
 }

@@ -10,7 +10,9 @@ const body = Buffer.from(recording.body_base64, 'base64');
 // What Node writes itself (Date, Connection, Keep-Alive, Content-Length) is not repeated; the
 // request id is this request's own, as in Tiffin.
 const headers = Object.fromEntries(
-  Object.entries(recording.headers).filter(([name]) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id'].includes(name)),
+  Object.entries(recording.headers).filter(
+    ([name]) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id'].includes(name),
+  ),
 );
 
 const app = Fastify({ logger: false });

@@ -18,13 +18,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository.js';
     AccessModule,
   ],
   controllers: [AuthController, AccountsAdminController],
-  providers: [
-    PasswordHasher,
-    AccountsRepository,
-    RefreshTokensRepository,
-    AuthService,
-    AdminBootstrap,
-  ],
+  providers: [PasswordHasher, AccountsRepository, RefreshTokensRepository, AuthService, AdminBootstrap],
   exports: [RefreshTokensRepository],
 })
 export class AccountsModule {}

@@ -69,7 +69,8 @@ export class CacheOpsController {
   @Get('stats')
   @ApiOperation({
     summary: 'Cache counters of this instance, all namespaces summed, L1 size, and a sample of each namespace’s keys',
-    description: 'The keys are one bounded SCAN page per namespace (never KEYS); each sample links to GET /cache/keys/{namespace} for the rest.',
+    description:
+      'The keys are one bounded SCAN page per namespace (never KEYS); each sample links to GET /cache/keys/{namespace} for the rest.',
   })
   @ApiOkResponse({ type: CacheStatsWithKeysResponse })
   stats(): Promise<CacheStatsWithKeysResponse> {

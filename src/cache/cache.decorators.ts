@@ -30,9 +30,5 @@ export const SessionCache = (policy: CachePolicy & { namespace: 'sessions'; owne
  * Conditional caching: results for which `predicate` holds are cached with the policy's TTL,
  * the others with `otherwise` (or not at all when it is null).
  */
-export const ConditionalCache = <Result>(
-  predicate: (result: Result) => boolean,
-  policy: CachePolicy<Result>,
-  otherwise: TtlName | null,
-) =>
+export const ConditionalCache = <Result>(predicate: (result: Result) => boolean, policy: CachePolicy<Result>, otherwise: TtlName | null) =>
   Cached({ ...policy, otherwiseTtl: otherwise, ttlFor: (result: Result) => (predicate(result) ? policy.ttl : otherwise) });

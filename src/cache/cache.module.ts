@@ -48,10 +48,7 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics, shared: Sha
 /** Builds the tiers once; both cache-manager's module and ours use them. */
 @Module({
   imports: [RedisModule],
-  providers: [
-    CacheMetrics,
-    { provide: TieredCache, inject: [AppConfig, CacheMetrics, SharedRedis], useFactory: createTieredCache },
-  ],
+  providers: [CacheMetrics, { provide: TieredCache, inject: [AppConfig, CacheMetrics, SharedRedis], useFactory: createTieredCache }],
   exports: [CacheMetrics, TieredCache],
 })
 class CacheTiersModule {}
@@ -82,15 +79,7 @@ class CacheTiersModule {}
     CacheFastPath,
     CacheWarmer,
   ],
-  exports: [
-    CacheService,
-    HttpCacheInterceptor,
-    CacheTiersModule,
-    TtlPolicy,
-    NestCacheModule,
-    CacheWarmer,
-    CachedRoutes,
-  ],
+  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, NestCacheModule, CacheWarmer, CachedRoutes],
 })
 export class CacheModule implements OnApplicationShutdown {
   constructor(private readonly tiers: TieredCache) {}

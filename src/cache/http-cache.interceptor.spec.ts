@@ -115,7 +115,6 @@ function setUp(policy: CachePolicy | undefined, shape: RequestShape = {}) {
   return { cache, request, headers, run, handled: () => handled };
 }
 
-
 describe('HttpCacheInterceptor', () => {
   it('leaves routes without a policy, and every method but GET, to the handler', async () => {
     for (const [policy, method] of [

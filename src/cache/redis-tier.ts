@@ -111,7 +111,7 @@ export class RedisTier {
     const stored = await this.bounded(
       this.client.eval(SET_IF_NOT_INVALIDATED, {
         keys: [this.redisKey(cacheKey)],
-        arguments: [String(snapshot), serialised as string, String(ttl), this.connection.metaPrefix, ...entry.tags],
+        arguments: [String(snapshot), serialised, String(ttl), this.connection.metaPrefix, ...entry.tags],
       }),
     );
     return stored === 1;
@@ -125,7 +125,9 @@ export class RedisTier {
    */
   async invalidateTags(tags: string[]): Promise<{ sequence: number; removed: string[] }> {
     const [sequence, drains, redisKeys] = (await this.bounded(
-      this.client.eval(INVALIDATE_TAGS, { arguments: [this.connection.metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), ...tags] }),
+      this.client.eval(INVALIDATE_TAGS, {
+        arguments: [this.connection.metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), ...tags],
+      }),
       { timeoutMs: this.options.invalidationTimeoutMs },
     )) as [string, string[], string[]];
     const removed = [...redisKeys];

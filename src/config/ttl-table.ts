@@ -88,4 +88,3 @@ export function resolveTtlTable(profile: TtlProfile, overrides: Partial<Record<T
     return { name, seconds: capped, source: capped === base ? ('table' as const) : ('profile' as const) };
   });
 }
-

@@ -1,12 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  CustomerChanged,
-  MenuItemChanged,
-  OrderPlaced,
-  OrderStatusChanged,
-  RestaurantChanged,
-  ReviewAdded,
-} from './domain-events.js';
+import { CustomerChanged, MenuItemChanged, OrderPlaced, OrderStatusChanged, RestaurantChanged, ReviewAdded } from './domain-events.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { planFor } from './invalidation-rules.js';
 import { CachePolicies } from '../cache/cache-policies.js';

@@ -46,7 +46,13 @@ export class RateLimitCounter implements OnApplicationShutdown {
   }
 
   /** Counts a hit in Redis, shared by every instance (see COUNT_HIT). */
-  private async countInRedis(redis: RedisConnection, key: string, windowMs: number, limit: number, blockMs: number): Promise<RateLimitCount> {
+  private async countInRedis(
+    redis: RedisConnection,
+    key: string,
+    windowMs: number,
+    limit: number,
+    blockMs: number,
+  ): Promise<RateLimitCount> {
     const base = `${redis.metaPrefix}rate:${key}`;
     const [hits, windowLeftMs, blockLeftMs] = (await redis.bounded(
       redis.client.eval(COUNT_HIT, { keys: [base, `${base}:block`], arguments: [String(windowMs), String(limit), String(blockMs)] }),

@@ -86,7 +86,11 @@ export class FeatureTourService {
       {
         feature: 'TTL classes',
         how_it_works: 'Each kind of data has a TTL class (static, dynamic, real-time, analytics...), set by the TTL profile.',
-        figures: [figure('TTL classes', info.ttl.length), figure('cached routes', routes.length), figure('namespaces', info.namespaces.length)],
+        figures: [
+          figure('TTL classes', info.ttl.length),
+          figure('cached routes', routes.length),
+          figure('namespaces', info.namespaces.length),
+        ],
         see: get('/cache/info'),
       },
       {

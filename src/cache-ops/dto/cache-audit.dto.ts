@@ -37,14 +37,22 @@ export class CacheAuditQuery extends PaginationQuery {
   @TextLength(1, 200)
   cause?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2025-01-01T00:00:00Z', description: 'From this time on (ISO 8601 date-time; without a zone it is UTC), inclusive' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2025-01-01T00:00:00Z',
+    description: 'From this time on (ISO 8601 date-time; without a zone it is UTC), inclusive',
+  })
   @IsOptional()
   @ZonelessAsUtc()
   @IsISO8601({ strict: true })
   @IsDateTimeWithZone()
   since?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2025-12-31T23:59:59Z', description: 'Up to this time (ISO 8601 date-time; without a zone it is UTC), inclusive' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2025-12-31T23:59:59Z',
+    description: 'Up to this time (ISO 8601 date-time; without a zone it is UTC), inclusive',
+  })
   @IsOptional()
   @ZonelessAsUtc()
   @IsISO8601({ strict: true })

@@ -261,7 +261,14 @@ export class WarmPopularResponse extends WarmResponse {
 }
 
 export class WarmPopularQuery {
-  @ApiPropertyOptional({ type: 'integer', example: 10, default: CacheOpsSettings.warm.popularRestaurants, minimum: 1, maximum: 50, description: 'How many of the most ordered active restaurants' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 10,
+    default: CacheOpsSettings.warm.popularRestaurants,
+    minimum: 1,
+    maximum: 50,
+    description: 'How many of the most ordered active restaurants',
+  })
   @IsOptional()
   @ToInteger()
   @IsInt()

@@ -126,7 +126,11 @@ export class NamespaceKeySample {
   @ApiProperty({ example: 'redis', enum: ['redis', 'l1'], description: 'Where the keys were listed: Redis (SCAN), or L1 without Redis' })
   source: string;
 
-  @ApiProperty({ type: [String], example: ['restaurant:1', 'restaurant-list?limit=50&skip=0'], description: 'Keys of the namespace, without the prefix' })
+  @ApiProperty({
+    type: [String],
+    example: ['restaurant:1', 'restaurant-list?limit=50&skip=0'],
+    description: 'Keys of the namespace, without the prefix',
+  })
   keys: string[];
 
   @ApiProperty({ example: false, description: 'True when these are all of the namespace’s keys' })
@@ -135,7 +139,12 @@ export class NamespaceKeySample {
   @ApiProperty({ example: '/cache/keys/restaurants?cursor=112', description: 'Where the listing goes on (GET /cache/keys/{namespace})' })
   more: string;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why the keys could not be listed (Redis unavailable), else null' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'Why the keys could not be listed (Redis unavailable), else null',
+  })
   error: string | null;
 }
 

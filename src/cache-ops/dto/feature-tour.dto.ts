@@ -4,7 +4,12 @@ export class TourFigure {
   @ApiProperty({ example: 'hit ratio', description: 'What the number counts' })
   name: string;
 
-  @ApiProperty({ example: 0.83, nullable: true, type: Number, description: 'Its value on this instance now (null: nothing to measure yet)' })
+  @ApiProperty({
+    example: 0.83,
+    nullable: true,
+    type: Number,
+    description: 'Its value on this instance now (null: nothing to measure yet)',
+  })
   value: number | null;
 }
 

@@ -108,7 +108,7 @@ export class AccessRecorder {
 
     const minute = Math.floor(access.at / MINUTE_MS);
     let buckets = this.minutes.get(access.namespace);
-    if (!buckets) this.minutes.set(access.namespace, (buckets = new Map()));
+    if (!buckets) this.minutes.set(access.namespace, (buckets = new Map<number, LookupCounters>()));
     let bucket = buckets.get(minute);
     if (!bucket) {
       // Minutes leave the window only when a new one starts: pruned then, not on every read.
@@ -116,7 +116,7 @@ export class AccessRecorder {
       buckets.set(minute, bucket);
       for (const old of buckets.keys()) if (old <= minute - this.options.windowMinutes) buckets.delete(old);
     }
-    bucket[COUNTER_OF_OUTCOME[access.outcome as LookupOutcome]]++;
+    bucket[COUNTER_OF_OUTCOME[access.outcome]]++;
   }
 
   /** Paths by decayed frequency now, highest first (ties: most recent first). */

@@ -26,7 +26,7 @@ const errorResponse = (status: number): ResponseObject => ({
 function* operationsOf(document: OpenAPIObject): Generator<[string, Method, OperationObject]> {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
-      const operation = (item as PathItemObject)[method];
+      const operation = item[method];
       if (operation) yield [path, method, operation];
     }
   }
@@ -62,7 +62,13 @@ function documentOperations(document: OpenAPIObject): void {
 }
 
 /** The copy of a canonical operation that documents one of its aliases. */
-function aliasOperation(canonicalPath: string, method: Method, canonical: OperationObject, alias: RouteAlias | undefined, aliasPath: string): OperationObject {
+function aliasOperation(
+  canonicalPath: string,
+  method: Method,
+  canonical: OperationObject,
+  alias: RouteAlias | undefined,
+  aliasPath: string,
+): OperationObject {
   const copy = structuredClone(canonical);
   const aliasParams = new Set([...aliasPath.matchAll(/\{(\w+)\}/g)].map((match) => match[1]));
   const renamed = Object.fromEntries(Object.entries(alias?.rename ?? {}).map(([from, to]) => [to, from]));

@@ -52,7 +52,10 @@ export const ROUTE_ALIASES: readonly RouteAlias[] = [
 ];
 
 const segmentsOf = (pattern: string) => pattern.split('/').filter(Boolean);
-const paramsOf = (pattern: string) => segmentsOf(pattern).filter((s) => s.startsWith(':')).map((s) => s.slice(1));
+const paramsOf = (pattern: string) =>
+  segmentsOf(pattern)
+    .filter((s) => s.startsWith(':'))
+    .map((s) => s.slice(1));
 
 /** Why an alias refuses a request it cannot rewrite to its canonical route: the field and rule, as a 400 names them. */
 export interface AliasRefusal {
@@ -139,7 +142,11 @@ function rewriteExact(
     // Such an alias takes only the parameters it moves: anything else in its query is refused, like an unknown field.
     const unknown = fromQuery.length > 0 ? [...query.keys()][0] : undefined;
     if (unknown !== undefined) {
-      (request as AliasedRequest)[ALIAS_REFUSAL] = { field: unknown, rule: 'unknown_field', message: `${unknown} is not an accepted field` };
+      (request as AliasedRequest)[ALIAS_REFUSAL] = {
+        field: unknown,
+        rule: 'unknown_field',
+        message: `${unknown} is not an accepted field`,
+      };
       return url;
     }
     for (const name of toQuery) query.set(name, decoded(params.get(name)!));
