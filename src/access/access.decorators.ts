@@ -2,11 +2,10 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { OPEN_TO_ANYONE } from '../common/http/route-declarations.js';
+import { BEARER_SCHEME } from '../common/http/openapi-security.js';
 import { Anyone, describeGrant, type Grant } from './grants.js';
 
 export const ACCESS_GRANTS = Symbol('tiffin:access-grants');
-/** The bearer scheme in the API document: an access token from /auth/login, or ADMIN_TOKEN. */
-export const BEARER_SCHEME = 'bearer';
 
 /** Whether a route's grants open it to anonymous callers unconditionally. */
 export const isPublicAccess = (grants: readonly Grant[] | undefined): boolean => grants?.some((grant) => grant.kind === 'public') ?? false;

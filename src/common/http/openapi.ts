@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { BEARER_SCHEME } from '../../access/access.decorators.js';
 import { ErrorBody } from '../errors/error-body.js';
 import { MAX_ID } from '../validation/parse-id.pipe.js';
 import { API_TAGS } from './api-tags.js';
+import { BEARER_SCHEME } from './openapi-security.js';
 import { ERROR_DESCRIPTIONS } from './api-errors.decorator.js';
 import { openApiPath, PREFIX_ALIASES, ROUTE_ALIASES, type RouteAlias } from './route-aliases.js';
 
