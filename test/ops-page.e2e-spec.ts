@@ -112,7 +112,7 @@ const numberIn = async (page: Page, selector: string): Promise<number> => Number
     expect((await t.admin.put(`/orders/${seeded[1]}/status`, { order_status: 'preparing' })).status).toBe(200);
     await t.db.query(
       `INSERT INTO alerts (rule, severity, status, message, value, threshold) VALUES
-         ('api_response_time', 'critical', 'open', 'p95 response time 1240 ms is above 500 ms', 1240, 500),
+         ('http_p95_response_time', 'critical', 'open', 'p95 response time 1240 ms is above 500 ms', 1240, 500),
          ('cache_hit_ratio', 'warning', 'resolved', 'Cache hit ratio 41.2% (7 of 17 reads) is below 70%', 41.2, 70)`,
     );
     admin = (await createAccount(t, 'admin')).account;

@@ -84,7 +84,7 @@ describe('operations page', () => {
       });
       expect(placed.status).toBe(201);
       await t.db.query(
-        `INSERT INTO alerts (rule, severity, status, message, value, threshold) VALUES ('api_response_time', 'warning', 'open', 'p95 high', 900, 500)`,
+        `INSERT INTO alerts (rule, severity, status, message, value, threshold) VALUES ('http_p95_response_time', 'warning', 'open', 'p95 high', 900, 500)`,
       );
       const stream = await SseClient.open(`${t.http.baseUrl}/ops/stream`, { authorization: `Bearer ${account.tokens.access_token}` });
       try {
@@ -110,7 +110,7 @@ describe('operations page', () => {
         expect(snapshot.live_orders.flatMap((group: { orders: { id: number }[] }) => group.orders.map((order) => order.id))).toContain(
           placed.body.id,
         );
-        expect(snapshot.alerts.items[0]).toMatchObject({ rule: 'api_response_time', status: 'open' });
+        expect(snapshot.alerts.items[0]).toMatchObject({ rule: 'http_p95_response_time', status: 'open' });
         expect(snapshot.alerts.items).toEqual((await t.admin.get('/alerts?limit=100')).body);
         const namespaces = (await t.admin.get('/cache/stats/namespaces')).body.namespaces;
         expect(snapshot.cache.namespaces.map((row: { namespace: string }) => row.namespace)).toEqual(
