@@ -288,7 +288,9 @@ export class TieredCache {
     try {
       value = await this.timedLoad(lookup.namespace, loader);
     } catch (error) {
-      if (stale && !isCallerError(error)) {
+      if (isCallerError(error)) throw error;
+      stale ??= await this.staleAfterFailedLoad(lookup, cacheKey);
+      if (stale) {
         this.logger.warn(`Serving stale ${cacheKey}: the load failed (${(error as Error).message})`);
         this.metrics.outcome(lookup.namespace, 'STALE');
         return resultOf('STALE', stale);
@@ -485,6 +487,20 @@ export class TieredCache {
 
   private invalidatedSince(tags: string[], snapshot: number): boolean {
     return tags.some((tag) => (this.tagSequences.get(tag)?.sequence ?? 0) > snapshot);
+  }
+
+  /**
+   * A last look for a stale copy when a load failed and the read found none. One Redis answer
+   * later than its bound makes reads skip Redis for a moment, and L1 is not trusted meanwhile (the
+   * bus may be late too), so the read saw neither tier; without this, stale-if-error would become
+   * an error exactly when both Redis and the database are slow. Redis is asked once more, bounded
+   * as usual: invalidations delete from it, so an entry it still holds was not invalidated, unless
+   * invalidations are waiting to be replayed (then nothing is served from it).
+   */
+  private async staleAfterFailedLoad(lookup: CacheLookup, cacheKey: string): Promise<CacheEntry | undefined> {
+    if (!this.redis || this.pendingTags.size > 0) return undefined;
+    const entry = await this.redis.get(cacheKey).catch(() => undefined);
+    return this.usableStale(entry, lookup, Date.now());
   }
 
   private promote(cacheKey: string, entry: CacheEntry, localSnapshot: number): void {
