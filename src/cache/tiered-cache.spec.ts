@@ -1,6 +1,8 @@
 import { NotFoundException } from '@nestjs/common';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { buildEntry, type CacheEntry } from './cache-entry.js';
 import { CacheMetrics } from './cache-metrics.js';
+import type { RedisTier } from './redis-tier.js';
 import { TieredCache, type LoadedValue } from './tiered-cache.js';
 
 const options = {
@@ -196,5 +198,61 @@ describe('TieredCache with L1 only', () => {
     const declined = async (): Promise<LoadedValue> => ({ body: '"in progress"', ttlMs: null, tags: [] });
     await cache.read(lookup, declined);
     expect((await cache.read(lookup, declined)).outcome).toBe('MISS');
+  });
+});
+
+describe('TieredCache while Redis is skipped for a moment', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /**
+   * A Redis tier inside its skip window after one late answer: not ready for reads, the bus not
+   * trusted (so L1 is not used), but answering again. It holds the expired entry of `lookup`.
+   */
+  function skippedRedis(stored: CacheEntry | undefined) {
+    const reads: string[] = [];
+    const tier = {
+      instanceId: 'this-instance',
+      ready: false,
+      busReady: false,
+      onInvalidation: () => {},
+      connection: { subscribeMessages: () => () => {} },
+      get: async (cacheKey: string) => {
+        reads.push(cacheKey);
+        return stored;
+      },
+    };
+    return { tier: tier as unknown as RedisTier, reads };
+  }
+
+  it('asks Redis once more for a stale copy when the load fails, instead of answering the error', async () => {
+    useClockAt(10_000);
+    const expired = buildEntry({ body: '"old"', tags: ['restaurant:1'], ttlMs: 1000 }, 5, 8_000);
+    const { tier, reads } = skippedRedis(expired);
+    const cache = new TieredCache({ ...options }, new CacheMetrics(), tier);
+    const failing = async (): Promise<LoadedValue> => {
+      throw new Error('Query read timeout');
+    };
+    expect(await cache.read(lookup, failing)).toMatchObject({ outcome: 'STALE', body: '"old"' });
+    expect(reads).toEqual(['restaurants:restaurant:1']);
+  });
+
+  it('still answers the error when Redis holds nothing usable, and never looks for a caller error', async () => {
+    useClockAt(10_000);
+    const longGone = buildEntry({ body: '"old"', tags: ['restaurant:1'], ttlMs: 1000 }, 5, 1_000);
+    const { tier, reads } = skippedRedis(longGone);
+    const cache = new TieredCache({ ...options }, new CacheMetrics(), tier);
+    await expect(
+      cache.read(lookup, async () => {
+        throw new Error('Query read timeout');
+      }),
+    ).rejects.toThrow('Query read timeout');
+    await expect(
+      cache.read(lookup, async () => {
+        throw new NotFoundException('Restaurant 1 not found');
+      }),
+    ).rejects.toBeInstanceOf(NotFoundException);
+    expect(reads).toEqual(['restaurants:restaurant:1']);
   });
 });
