@@ -384,10 +384,15 @@ export class CacheStoreAdmin {
     return `${this.prefix}:${cacheKey}`;
   }
 
+  /**
+   * Redis for an operation: connected is enough. The read path's brief skip after one late answer
+   * (`ready` false for a second) is a latency heuristic for reads; an operator's clear or
+   * inspection has its own bound ({@link ADMIN_TIMEOUT_MS}) and is not refused because of it.
+   */
   private requireRedis() {
     const redis = this.tiers.redis;
     if (!redis) throw new Error('Redis is not configured');
-    if (!redis.ready) {
+    if (!redis.client.isReady) {
       throw new ServiceUnavailableException(`Redis is configured but unreachable${redis.lastError ? `: ${redis.lastError.message}` : ''}`);
     }
     return redis;
