@@ -47,7 +47,7 @@ export class AppModule {
         CacheOpsModule,
         RealtimeModule,
         JobsModule,
-        OpsModule,
+        OpsModule.withCacheReports(CacheOpsModule),
       ],
     };
   }

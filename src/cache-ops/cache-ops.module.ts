@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CacheReports } from '../cache/cache-reports.js';
+import { CacheOpsReports } from './cache-ops-reports.js';
 import { CacheStoreAdmin } from './maintenance/cache-store-admin.js';
 import { L1ClearBroadcast } from './maintenance/l1-clear-broadcast.js';
 import { MenuItemsModule } from '../menu-items/menu-items.module.js';
@@ -23,7 +25,7 @@ import { FeatureTourService } from './demonstrations/feature-tour.service.js';
 /**
  * Operating the cache: /cache (health, statistics, memory, keys, clears, warming, audit),
  * /enterprise (patterns, cascade, predictive warming, analytics, security), the cache demos under
- * /demo and /analytics/cache-performance. Exports the audit service (retention: pruneOlderThan) and the warming
+ * /demo and /analytics/cache-performance. Provides the CacheReports the operations page shows; exports the audit service (retention: pruneOlderThan) and the warming
  * service (warmPredictive, warmPopular) for scheduled jobs.
  */
 @Module({
@@ -43,7 +45,8 @@ import { FeatureTourService } from './demonstrations/feature-tour.service.js';
     EnterpriseService,
     PatternSandbox,
     FeatureTourService,
+    { provide: CacheReports, useClass: CacheOpsReports },
   ],
-  exports: [CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService, CacheOpsRepository],
+  exports: [CacheReports, CacheAuditService, CacheWarmingService, CacheClearService, CacheInspectionService, CacheOpsRepository],
 })
 export class CacheOpsModule {}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DistributedLock, ExclusiveRun } from '../redis/distributed-lock.js';
-import type { TieredCache } from '../cache/tiered-cache.js';
+import { type RedisConnection, SharedRedis } from '../redis/redis-connection.js';
 import { RequestContext } from '../common/context/request-context.js';
 import type { JobRun } from './entities/job-run.entity.js';
 import { Registry } from 'prom-client';
@@ -35,7 +35,7 @@ function repository(scheduledSince = false) {
   return fake;
 }
 
-const tiers = { redis: { instanceId: 'instance-a' } } as unknown as TieredCache;
+const redis = new SharedRedis({ instanceId: 'instance-a' } as unknown as RedisConnection);
 
 /** tiffin_job_runs_total of one job and outcome, as /metrics would render it. */
 async function runsCounted(registry: Registry, job: string, outcome: string): Promise<number | undefined> {
@@ -47,7 +47,7 @@ describe('JobRunner', () => {
   it('records a run with its outcome and detail, inside the job’s request context', async () => {
     const runs = repository();
     const registry = new Registry();
-    const runner = new JobRunner(lock(), runs as unknown as JobRunsRepository, tiers, new JobMetrics(registry));
+    const runner = new JobRunner(lock(), runs as unknown as JobRunsRepository, redis, new JobMetrics(registry));
     expect(await runsCounted(registry, 'cleanup', 'succeeded')).toBe(0);
     const result = await runner.runExclusive('cleanup', 'manual', async () => ({ cause: RequestContext.cause() }));
     expect(result).toMatchObject({ ran: true, run: { job: 'cleanup', instance: 'instance-a', trigger: 'manual', outcome: 'succeeded' } });
@@ -59,7 +59,7 @@ describe('JobRunner', () => {
   it('records a failing task as failed with its message, without throwing', async () => {
     const runs = repository();
     const registry = new Registry();
-    const runner = new JobRunner(lock(), runs as unknown as JobRunsRepository, tiers, new JobMetrics(registry));
+    const runner = new JobRunner(lock(), runs as unknown as JobRunsRepository, redis, new JobMetrics(registry));
     const result = await runner.runExclusive('cleanup', 'schedule', async () => {
       throw new Error('database gone');
     });
@@ -71,22 +71,22 @@ describe('JobRunner', () => {
 
   it('skips a tick another instance already ran, and one whose lock is held elsewhere', async () => {
     const ranElsewhere = repository(true);
-    const runner = new JobRunner(lock(), ranElsewhere as unknown as JobRunsRepository, tiers, new JobMetrics(new Registry()));
+    const runner = new JobRunner(lock(), ranElsewhere as unknown as JobRunsRepository, redis, new JobMetrics(new Registry()));
     expect(await runner.runExclusive('cleanup', 'schedule', async () => ({}), new Date())).toEqual({ ran: false, reason: 'ran-elsewhere' });
     expect(ranElsewhere.runs).toEqual([]);
 
     const held = repository();
-    const blocked = new JobRunner(lock(true), held as unknown as JobRunsRepository, tiers, new JobMetrics(new Registry()));
+    const blocked = new JobRunner(lock(true), held as unknown as JobRunsRepository, redis, new JobMetrics(new Registry()));
     expect(await blocked.runExclusive('cleanup', 'manual', async () => ({}))).toEqual({ ran: false, reason: 'held-elsewhere' });
     expect(held.runs).toEqual([]);
   });
 
   it('names itself after the Redis instance, or the process without Redis', () => {
-    expect(new JobRunner(lock(), repository() as unknown as JobRunsRepository, tiers, new JobMetrics(new Registry())).instanceId).toBe(
+    expect(new JobRunner(lock(), repository() as unknown as JobRunsRepository, redis, new JobMetrics(new Registry())).instanceId).toBe(
       'instance-a',
     );
     expect(
-      new JobRunner(lock(), repository() as unknown as JobRunsRepository, {} as TieredCache, new JobMetrics(new Registry())).instanceId,
+      new JobRunner(lock(), repository() as unknown as JobRunsRepository, new SharedRedis(undefined), new JobMetrics(new Registry())).instanceId,
     ).toMatch(/^process-[0-9a-f-]{36}$/);
   });
 });

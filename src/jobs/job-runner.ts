@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { randomUUID } from 'node:crypto';
 import { DistributedLock } from '../redis/distributed-lock.js';
-import { TieredCache } from '../cache/tiered-cache.js';
+import { SharedRedis } from '../redis/redis-connection.js';
 import { RequestContext } from '../common/context/request-context.js';
 import type { JobRun, JobTrigger } from './entities/job-run.entity.js';
 import { JobMetrics } from './job-metrics.js';
@@ -28,17 +27,17 @@ export type RunResult = { ran: true; run: JobRun } | { ran: false; reason: NotRu
 @Injectable()
 export class JobRunner {
   private readonly logger = new Logger('Jobs');
-  /** The Redis tier's instance id when there is one (shared with the invalidation bus), else this process's own. */
+  /** The Redis connection's instance id when there is one (shared with the invalidation bus), else this process's own. */
   readonly instanceId: string;
   private readonly running = new Set<JobName>();
 
   constructor(
     private readonly lock: DistributedLock,
     private readonly runs: JobRunsRepository,
-    tiers: TieredCache,
+    redis: SharedRedis,
     private readonly metrics: JobMetrics,
   ) {
-    this.instanceId = tiers.redis?.instanceId ?? `process-${randomUUID()}`;
+    this.instanceId = redis.instanceId;
   }
 
   isRunningHere(name: JobName): boolean {

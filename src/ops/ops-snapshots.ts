@@ -1,16 +1,13 @@
 import { Injectable, Logger, type MessageEvent, type OnModuleDestroy } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { CACHE_NAMESPACES } from '../cache/cache-namespaces.js';
-import { TieredCache } from '../cache/tiered-cache.js';
-import { CacheAuditService } from '../cache-ops/maintenance/cache-audit.service.js';
-import { CacheInspectionService } from '../cache-ops/inspection/cache-inspection.service.js';
-import { CacheAuditQuery } from '../cache-ops/dto/cache-audit.dto.js';
-import type { MemoryUsageResponse } from '../cache-ops/dto/cache-health.dto.js';
+import { CacheReports, type CacheStorageReport } from '../cache/cache-reports.js';
 import { ShutdownSignal } from '../common/lifecycle/shutdown-signal.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import { AlertListQuery } from '../monitoring/dto/alert.dto.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
+import { SharedRedis } from '../redis/redis-connection.js';
 import { TrafficTimeline } from './traffic-timeline.js';
 
 /** How often the snapshot is rebuilt and pushed to every open stream of this instance. */
@@ -49,16 +46,15 @@ export class OpsSnapshots implements OnModuleDestroy {
   private readonly listeners = new Set<(snapshot: object) => void>();
   private timer?: NodeJS.Timeout;
   private building = false;
-  private memory?: { at: number; figures: Section<MemoryUsageResponse> };
+  private memory?: { at: number; figures: Section<CacheStorageReport> };
 
   constructor(
     private readonly timeline: TrafficTimeline,
-    private readonly inspection: CacheInspectionService,
-    private readonly audit: CacheAuditService,
+    private readonly cache: CacheReports,
     private readonly jobs: JobsService,
     private readonly alerts: AlertsService,
     private readonly realtime: RealtimeService,
-    private readonly tiers: TieredCache,
+    private readonly redis: SharedRedis,
     private readonly shutdown: ShutdownSignal,
   ) {}
 
@@ -105,7 +101,7 @@ export class OpsSnapshots implements OnModuleDestroy {
       settle(() => this.jobs.list()),
       settle(() => this.alertsOpenFirst()),
       settle(() => this.realtime.liveOrders()),
-      settle(() => this.audit.list(Object.assign(new CacheAuditQuery(), { skip: 0, limit: SNAPSHOT_AUDIT })).then((page) => page.items)),
+      settle(() => this.cache.latestChanges(SNAPSHOT_AUDIT)),
       this.memoryFigures(now),
     ]);
     return {
@@ -160,17 +156,17 @@ export class OpsSnapshots implements OnModuleDestroy {
     };
   }
 
-  private async memoryFigures(now: number): Promise<Section<MemoryUsageResponse> | undefined> {
-    if (!this.tiers.redis) return undefined;
+  private async memoryFigures(now: number): Promise<Section<CacheStorageReport> | undefined> {
+    if (!this.redis.connection) return undefined;
     if (!this.memory || now - this.memory.at >= MEMORY_REFRESH_MS) {
-      this.memory = { at: now, figures: await settle(() => this.inspection.memoryUsage()) };
+      this.memory = { at: now, figures: await settle(() => this.cache.storage()) };
     }
     return this.memory.figures;
   }
 
   /** This instance's counters per namespace with its L1 entries, and the Redis keys and bytes when Redis is there. */
-  private cacheFigures(memory: Section<MemoryUsageResponse> | undefined) {
-    const stats = this.inspection.detailedStats();
+  private cacheFigures(memory: Section<CacheStorageReport> | undefined) {
+    const stats = this.cache.counters();
     const redis = memory && !('error' in memory) ? memory : undefined;
     const namespaces = CACHE_NAMESPACES.map((namespace) => {
       const counted = stats.namespaces.find((row) => row.namespace === namespace)!;
@@ -193,7 +189,7 @@ export class OpsSnapshots implements OnModuleDestroy {
     });
     return {
       since: stats.since,
-      redis: this.tiers.redis
+      redis: this.redis.connection
         ? {
             memory_at: this.memory ? new Date(this.memory.at).toISOString() : null,
             error: memory && 'error' in memory ? memory.error : (redis?.redis_error ?? null),

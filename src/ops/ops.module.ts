@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { CacheOpsModule } from '../cache-ops/cache-ops.module.js';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
@@ -11,9 +10,18 @@ import { TrafficTimeline } from './traffic-timeline.js';
  * The operations page: its event stream (/ops/stream) and the traffic every instance samples for
  * it. The page's files are served by {@link registerOpsPage}.
  */
-@Module({
-  imports: [CacheOpsModule, JobsModule, MonitoringModule, RealtimeModule],
-  controllers: [OpsController],
-  providers: [TrafficTimeline, OpsSnapshots],
-})
-export class OpsModule {}
+@Module({})
+export class OpsModule {
+  /**
+   * `cacheReports`: the module that provides the page's {@link CacheReports} (the app module passes
+   * cache operations', which this folder may not import).
+   */
+  static withCacheReports(cacheReports: Type): DynamicModule {
+    return {
+      module: OpsModule,
+      imports: [cacheReports, JobsModule, MonitoringModule, RealtimeModule],
+      controllers: [OpsController],
+      providers: [TrafficTimeline, OpsSnapshots],
+    };
+  }
+}

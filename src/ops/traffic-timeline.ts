@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { CacheMetrics } from '../cache/cache-metrics.js';
 import { MessageBus } from '../redis/message-bus.js';
-import { TieredCache } from '../cache/tiered-cache.js';
+import { SharedRedis } from '../redis/redis-connection.js';
 import { sumCounters } from '../cache/hit-ratio.js';
 import { HttpMetrics } from '../monitoring/http-metrics.js';
 import { instancePoint, sampleBetween, totalPoint, type TrafficPoint, type TrafficSample, type TrafficTotals } from './traffic.js';
@@ -41,9 +40,9 @@ export class TrafficTimeline implements OnModuleInit, OnModuleDestroy {
     private readonly http: HttpMetrics,
     private readonly cache: CacheMetrics,
     private readonly bus: MessageBus,
-    tiers: TieredCache,
+    redis: SharedRedis,
   ) {
-    this.instanceId = tiers.redis?.instanceId ?? `process-${randomUUID()}`;
+    this.instanceId = redis.instanceId;
   }
 
   async onModuleInit(): Promise<void> {

@@ -212,5 +212,10 @@ export class RedisConnection {
 
 /** The app's Redis connection, absent without REDIS_URL: every user then falls back to this process alone. */
 export class SharedRedis {
-  constructor(readonly connection: RedisConnection | undefined) {}
+  /** This process as other instances see it: the connection's id (in messages and leases), else its own. */
+  readonly instanceId: string;
+
+  constructor(readonly connection: RedisConnection | undefined) {
+    this.instanceId = connection?.instanceId ?? `process-${randomUUID()}`;
+  }
 }
