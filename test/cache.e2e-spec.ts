@@ -3,6 +3,7 @@ import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
+import { SharedRedis } from '../src/redis/redis-connection.js';
 import { eventually } from './support/eventually.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
@@ -272,7 +273,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
         expect(new Set(reads.map((read) => read.text)).size).toBe(1);
         // Redis did not answer within CACHE_REDIS_TIMEOUT_MS (the rate limit's count or the cache's read,
         // whichever asked first): the instance skips Redis for a moment and reads the database.
-        expect(c.app.get(TieredCache).redis!.lastError?.message).toMatch(/did not answer within/);
+        expect(c.app.get(SharedRedis).connection!.lastError?.message).toMatch(/did not answer within/);
         expect(reads.some((read) => read.headers.get('x-cache') === 'MISS')).toBe(true);
       } finally {
         proxy.delayMs = 0;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 // The app first: it loads the entities in an order that resolves their circular imports.
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { DistributedLock } from '../src/redis/distributed-lock.js';
-import { TieredCache } from '../src/cache/tiered-cache.js';
+import { SharedRedis } from '../src/redis/redis-connection.js';
 import { JobRunner } from '../src/jobs/job-runner.js';
 import { type JobName } from '../src/jobs/job-schedule.js';
 import { QUIET_JOB_INTERVALS_MS, QUIET_JOBS_ENV } from './support/jobs.js';
@@ -51,7 +51,7 @@ describeWithRedis('jobs across two instances', () => {
 
   it('warms the popular set at start-up, before the instance answers', async () => {
     const instanceB = b.app.get(JobRunner).instanceId;
-    expect(instanceB).toBe(b.app.get(TieredCache).redis!.instanceId);
+    expect(instanceB).toBe(b.app.get(SharedRedis).instanceId);
     const [startup] = await b.db.query(`SELECT outcome, detail FROM job_runs WHERE trigger = 'startup' AND instance = $1`, [instanceB]);
     expect(startup.outcome).toBe('succeeded');
     expect(startup.detail).toMatchObject({ restaurants: 2, paths: 5, failed: [] });

@@ -40,7 +40,7 @@ describeWithRedis('the tag index in Redis', () => {
       onBusReady: () => {},
     });
     tier.connection.start();
-    await eventually('the Redis tier to connect', () => tier.ready, { intervalMs: 20 });
+    await eventually('the Redis tier to connect', () => tier.connection.ready, { intervalMs: 20 });
   });
 
   afterAll(async () => {
@@ -87,7 +87,7 @@ describeWithRedis('the tag index in Redis', () => {
 
   it('invalidates a 20,000-member tag completely, a chunk per Redis call', async () => {
     const keys = await fill('big', 20_000, 'big');
-    const evals = jest.spyOn(tier.client, 'eval');
+    const evals = jest.spyOn(tier.connection.client, 'eval');
     try {
       const { removed } = await tier.invalidateTags(['big']);
       expect(removed).toHaveLength(20_000);

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { CacheEntry } from '../cache/cache-entry.js';
 import { CacheTags as T } from '../cache/cache-tags.js';
 import { TieredCache } from '../cache/tiered-cache.js';
+import { SharedRedis } from '../redis/redis-connection.js';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { AppConfig } from '../config/app-config.js';
 
@@ -37,7 +38,8 @@ export class AnalyticsReads implements OnModuleDestroy {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly tiers: TieredCache,
+    tiers: TieredCache,
+    private readonly redis: SharedRedis,
     private readonly config: AppConfig,
   ) {
     tiers.onRead((namespace, cacheKey, entry) => {
@@ -55,7 +57,7 @@ export class AnalyticsReads implements OnModuleDestroy {
   }
 
   private redisKey(set: ReadSet): string | undefined {
-    return this.tiers.redis?.redisKey(`_meta:analytics-reads:${set}`);
+    return this.redis.connection?.key(`_meta:analytics-reads:${set}`);
   }
 
   /** Adds the reads noted since the last flush to the shared record. */
@@ -63,7 +65,7 @@ export class AnalyticsReads implements OnModuleDestroy {
     if (this.pending.size === 0) return;
     const reads = this.pending;
     this.pending = new Map();
-    const redis = this.tiers.redis;
+    const redis = this.redis.connection;
     if (!redis) {
       for (const [key, read] of reads) {
         this.local.all.set(key, read.at);
@@ -115,7 +117,7 @@ export class AnalyticsReads implements OnModuleDestroy {
         .map(([cacheKey]) => cacheKey);
     }
     return withTimeout(
-      this.tiers.redis!.client.zRange(key, '+inf', since, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: limit } }),
+      this.redis.connection!.client.zRange(key, '+inf', since, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: limit } }),
       REDIS_TIMEOUT_MS,
       () => new Error('Redis did not answer in time'),
     );
@@ -126,7 +128,7 @@ export class AnalyticsReads implements OnModuleDestroy {
     await this.flush();
     const key = this.redisKey(set);
     if (!key) return [...this.local[set].keys()];
-    return withTimeout(this.tiers.redis!.client.zRange(key, 0, -1), REDIS_TIMEOUT_MS, () => new Error('Redis did not answer in time'));
+    return withTimeout(this.redis.connection!.client.zRange(key, 0, -1), REDIS_TIMEOUT_MS, () => new Error('Redis did not answer in time'));
   }
 
   /** Forgets keys: their entries were dropped, or were not read since `before`. */
@@ -137,7 +139,7 @@ export class AnalyticsReads implements OnModuleDestroy {
       if (before !== undefined) for (const [cacheKey, at] of this.local[set]) if (at < before) this.local[set].delete(cacheKey);
       return;
     }
-    const client = this.tiers.redis!.client;
+    const client = this.redis.connection!.client;
     await withTimeout(
       Promise.all([
         keys.length > 0 ? client.zRem(key, keys) : Promise.resolve(0),

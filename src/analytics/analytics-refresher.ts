@@ -3,6 +3,7 @@ import { CacheTags as T } from '../cache/cache-tags.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
 import { DistributedLock } from '../redis/distributed-lock.js';
+import { SharedRedis } from '../redis/redis-connection.js';
 import { CACHE_REFRESH_HEADER, CACHE_REFRESH_TOKEN } from '../cache/http-cache.interceptor.js';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { RequestContext } from '../common/context/request-context.js';
@@ -65,6 +66,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     private readonly warmer: CacheWarmer,
     private readonly reads: AnalyticsReads,
     private readonly lock: DistributedLock,
+    private readonly redis: SharedRedis,
     private readonly events: DomainEventBus,
     private readonly config: AppConfig,
   ) {}
@@ -90,7 +92,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
   }
 
   private get dirtyKey(): string | undefined {
-    return this.cache.tiers.redis?.redisKey('_meta:analytics-platform-due');
+    return this.redis.connection?.key('_meta:analytics-platform-due');
   }
 
   /** An order changed platform-wide figures: they are due for a refresh unless already marked. */
@@ -101,7 +103,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
       return;
     }
     await withTimeout(
-      this.cache.tiers.redis!.client.set(key, String(now), { NX: true }),
+      this.redis.connection!.client.set(key, String(now), { NX: true }),
       DIRTY_TIMEOUT_MS,
       () => new Error('Redis did not answer in time'),
     ).catch((error: Error) => this.logger.warn(`Could not mark platform analytics due: ${error.message}`));
@@ -112,7 +114,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     const key = this.dirtyKey;
     if (!key) return this.localDirtySince;
     const value = await withTimeout(
-      this.cache.tiers.redis!.client.get(key),
+      this.redis.connection!.client.get(key),
       DIRTY_TIMEOUT_MS,
       () => new Error('Redis did not answer in time'),
     );
@@ -122,7 +124,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
   private async clearDue(): Promise<void> {
     const key = this.dirtyKey;
     if (!key) this.localDirtySince = undefined;
-    else await this.cache.tiers.redis!.client.del(key);
+    else await this.redis.connection!.client.del(key);
   }
 
   /**

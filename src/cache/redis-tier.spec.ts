@@ -111,7 +111,7 @@ describe('RedisTier', () => {
     });
     tier.connection.start();
     const deadline = Date.now() + 5000;
-    while (!tier.ready) {
+    while (!tier.connection.ready) {
       if (Date.now() > deadline) throw new Error('the tier never connected to the fake Redis');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -171,9 +171,9 @@ describe('RedisTier', () => {
     fake.handler = () => SILENCE;
     await expect(redis.sequence()).rejects.toBeInstanceOf(RedisTimeoutError);
     expect(errors.map((error) => error.message)).toContain('Redis did not answer within 100 ms');
-    expect(redis.lastError?.message).toBe('Redis did not answer within 100 ms');
+    expect(redis.connection.lastError?.message).toBe('Redis did not answer within 100 ms');
     // Skipped: not ready although the connection is up, so callers go to the database instead.
-    expect(redis.ready).toBe(false);
+    expect(redis.connection.ready).toBe(false);
     expect(redis.busReady).toBe(false);
     // The late answer, so that the connection can close cleanly.
     fake.handler = () => ({ simple: 'OK' });

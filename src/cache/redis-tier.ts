@@ -65,25 +65,9 @@ export class RedisTier {
     connection.client.on('ready', () => void this.checkEvictionPolicy());
   }
 
-  get client() {
-    return this.connection.client;
-  }
-
-  get instanceId(): string {
-    return this.connection.instanceId;
-  }
-
-  get ready(): boolean {
-    return this.connection.ready;
-  }
-
   /** Both connections up, answering in time and subscribed: other instances' invalidations reach us. */
   get busReady(): boolean {
     return this.connection.subscriptionsReady;
-  }
-
-  get lastError(): { message: string; at: string } | undefined {
-    return this.connection.lastError;
   }
 
   redisKey(cacheKey: string): string {
@@ -100,7 +84,7 @@ export class RedisTier {
 
   /** The current invalidation sequence: taken before a load, compared when storing its result. */
   async sequence(): Promise<number> {
-    const value = await this.bounded(this.client.get(`${this.connection.metaPrefix}seq`));
+    const value = await this.bounded(this.connection.client.get(`${this.connection.metaPrefix}seq`));
     return Number(value ?? 0);
   }
 
@@ -109,7 +93,7 @@ export class RedisTier {
     const ttl = Math.max(1, entry.staleUntil - now);
     const serialised = await this.keyv.serialize!({ value: entry, expires: entry.staleUntil });
     const stored = await this.bounded(
-      this.client.eval(SET_IF_NOT_INVALIDATED, {
+      this.connection.client.eval(SET_IF_NOT_INVALIDATED, {
         keys: [this.redisKey(cacheKey)],
         arguments: [String(snapshot), serialised, String(ttl), this.connection.metaPrefix, ...entry.tags],
       }),
@@ -125,7 +109,7 @@ export class RedisTier {
    */
   async invalidateTags(tags: string[]): Promise<{ sequence: number; removed: string[] }> {
     const [sequence, drains, redisKeys] = (await this.bounded(
-      this.client.eval(INVALIDATE_TAGS, {
+      this.connection.client.eval(INVALIDATE_TAGS, {
         arguments: [this.connection.metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), ...tags],
       }),
       { timeoutMs: this.options.invalidationTimeoutMs },
@@ -145,7 +129,7 @@ export class RedisTier {
     let left: number;
     do {
       const [remaining, keys] = (await this.bounded(
-        this.client.eval(DRAIN_TAG_SET, { keys: [drainKey], arguments: [String(INVALIDATION_CHUNK)] }),
+        this.connection.client.eval(DRAIN_TAG_SET, { keys: [drainKey], arguments: [String(INVALIDATION_CHUNK)] }),
         { timeoutMs: this.options.invalidationTimeoutMs },
       )) as [number, string[]];
       removed.push(...keys);
@@ -160,7 +144,7 @@ export class RedisTier {
   }
 
   async delete(cacheKey: string): Promise<boolean> {
-    return (await this.bounded(this.client.unlink(this.redisKey(cacheKey)))) === 1;
+    return (await this.bounded(this.connection.client.unlink(this.redisKey(cacheKey)))) === 1;
   }
 
   /**
@@ -177,7 +161,7 @@ export class RedisTier {
     });
     try {
       const receivers = Number(
-        await this.bounded(this.client.publish(this.invalidationChannel, JSON.stringify(message)), {
+        await this.bounded(this.connection.client.publish(this.invalidationChannel, JSON.stringify(message)), {
           timeoutMs: this.options.invalidationTimeoutMs,
         }),
       );
@@ -199,7 +183,7 @@ export class RedisTier {
    */
   private async checkEvictionPolicy(): Promise<void> {
     try {
-      const policy = (await this.bounded(this.client.configGet('maxmemory-policy')))['maxmemory-policy'];
+      const policy = (await this.bounded(this.connection.client.configGet('maxmemory-policy')))['maxmemory-policy'];
       if (policy && policy !== 'noeviction') {
         this.logger.warn(
           `Redis maxmemory-policy is ${policy}: it can evict the cache's tag index (tag sets expire with their entries, so they carry TTLs), after which an invalidation can miss entries. Use noeviction.`,
@@ -214,7 +198,7 @@ export class RedisTier {
     const message = JSON.parse(raw) as InvalidationMessage;
     if (message.origin === this.connection.instanceId) return;
     this.invalidationHandler(message);
-    this.client
+    this.connection.client
       .publish(this.ackChannel, JSON.stringify({ id: message.id, from: this.connection.instanceId }))
       .catch((error: Error) => this.connection.recordError(error));
   }

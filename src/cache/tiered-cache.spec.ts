@@ -213,11 +213,9 @@ describe('TieredCache while Redis is skipped for a moment', () => {
   function skippedRedis(stored: CacheEntry | undefined) {
     const reads: string[] = [];
     const tier = {
-      instanceId: 'this-instance',
-      ready: false,
       busReady: false,
       onInvalidation: () => {},
-      connection: { subscribeMessages: () => () => {} },
+      connection: { instanceId: 'this-instance', ready: false, subscribeMessages: () => () => {} },
       get: async (cacheKey: string) => {
         reads.push(cacheKey);
         return stored;

@@ -130,7 +130,7 @@ export class TieredCache {
     // next read here takes the new one from L2 instead of serving the old one until it expires.
     redis?.connection.subscribeMessages(REPLACED_CHANNEL, (payload) => {
       const separator = payload.indexOf(' ');
-      if (payload.slice(0, separator) !== redis.instanceId) this.l1.delete(payload.slice(separator + 1));
+      if (payload.slice(0, separator) !== redis.connection.instanceId) this.l1.delete(payload.slice(separator + 1));
     });
     if (redis) this.replayTimer = setInterval(() => void this.replayPendingInvalidations(), REPLAY_INTERVAL_MS).unref();
   }
@@ -161,7 +161,7 @@ export class TieredCache {
   }
 
   private get l2Usable(): boolean {
-    if (!this.redis || !this.redis.ready) return false;
+    if (!this.redis || !this.redis.connection.ready) return false;
     if (this.pendingTags.size === 0) return true;
     void this.replayPendingInvalidations();
     return false;
@@ -349,7 +349,7 @@ export class TieredCache {
 
   private async announceReplaced(cacheKey: string): Promise<void> {
     if (!this.redis) return;
-    await this.redis.connection.publishMessage(REPLACED_CHANNEL, `${this.redis.instanceId} ${cacheKey}`).catch(() => {
+    await this.redis.connection.publishMessage(REPLACED_CHANNEL, `${this.redis.connection.instanceId} ${cacheKey}`).catch(() => {
       this.countError(namespaceOfKey(cacheKey));
       this.logger.warn(`Could not announce the replacement of ${cacheKey}: other instances keep their L1 copy until it expires`);
     });
@@ -451,7 +451,7 @@ export class TieredCache {
 
   /** Replays invalidations that could not reach Redis; L2 is read again once they have. */
   async replayPendingInvalidations(): Promise<void> {
-    if (!this.redis || this.pendingTags.size === 0 || !this.redis.ready || this.replaying) return;
+    if (!this.redis || this.pendingTags.size === 0 || !this.redis.connection.ready || this.replaying) return;
     this.replaying = true;
     const tags = [...this.pendingTags];
     try {

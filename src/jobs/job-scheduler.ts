@@ -1,9 +1,9 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { TieredCache } from '../cache/tiered-cache.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { JobRunner, type NotRunReason } from './job-runner.js';
 import { AppConfig } from '../config/app-config.js';
+import { SharedRedis } from '../redis/redis-connection.js';
 import { JOB_NAMES, type JobName, JobSchedule, STARTUP_REDIS_WAIT_MS } from './job-schedule.js';
 
 export interface LocalJobStats {
@@ -44,7 +44,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly schedule: JobSchedule,
     private readonly runner: JobRunner,
     private readonly tasks: BackgroundTasks,
-    private readonly tiers: TieredCache,
+    private readonly redis: SharedRedis,
     private readonly config: AppConfig,
   ) {}
 
@@ -91,9 +91,9 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** L1 is neither read nor filled until the invalidation bus is up, and it is emptied when it comes up. */
   private async untilRedisBusReady(): Promise<void> {
-    const redis = this.tiers.redis;
+    const redis = this.redis.connection;
     const deadline = Date.now() + STARTUP_REDIS_WAIT_MS;
-    while (redis && !redis.busReady && Date.now() < deadline) await new Promise((done) => setTimeout(done, 25));
+    while (redis && !redis.subscriptionsReady && Date.now() < deadline) await new Promise((done) => setTimeout(done, 25));
   }
 
   private arm(name: JobName): void {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { TieredCache } from '../cache/tiered-cache.js';
+import { SharedRedis } from '../redis/redis-connection.js';
 import type { RedisMemorySample } from './alert-rules.js';
 import { DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
 
@@ -40,11 +40,11 @@ export class DependencyProbe {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly tiers: TieredCache,
+    private readonly redis: SharedRedis,
   ) {}
 
   get redisConfigured(): boolean {
-    return this.tiers.redis !== undefined;
+    return this.redis.connection !== undefined;
   }
 
   async databaseRoundTrip(): Promise<number> {
@@ -53,10 +53,10 @@ export class DependencyProbe {
     return performance.now() - started;
   }
 
-  /** Redis PING through the cache's client (itself bounded by the cache's Redis timeout). */
+  /** Redis PING on the app's connection (itself bounded by the Redis timeout). */
   async redisRoundTrip(): Promise<number> {
-    if (!this.tiers.redis) throw new Error('No Redis configured');
-    return withTimeout(this.tiers.redis.connection.ping(), DEPENDENCY_TIMEOUT_MS, 'Redis');
+    if (!this.redis.connection) throw new Error('No Redis configured');
+    return withTimeout(this.redis.connection.ping(), DEPENDENCY_TIMEOUT_MS, 'Redis');
   }
 
   /** Both round trips at once; concurrent callers (e.g. the gauges of one scrape) share one measurement. */
@@ -78,7 +78,7 @@ export class DependencyProbe {
   }
 
   private async readRedisMemory(): Promise<RedisMemorySample | undefined> {
-    const redis = this.tiers.redis;
+    const redis = this.redis.connection;
     if (!redis) return { configured: false };
     try {
       const info = String(await withTimeout(redis.client.info('memory'), DEPENDENCY_TIMEOUT_MS, 'Redis'));

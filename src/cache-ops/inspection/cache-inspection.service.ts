@@ -4,6 +4,7 @@ import { CacheMetrics, type NamespaceCounters } from '../../cache/cache-metrics.
 import { CACHE_NAMESPACES, isCacheNamespace, type CacheNamespace, type EntryNamespace } from '../../cache/cache-namespaces.js';
 import { CacheService } from '../../cache/cache.service.js';
 import { TieredCache } from '../../cache/tiered-cache.js';
+import { SharedRedis } from '../../redis/redis-connection.js';
 import { ValidationFailedException } from '../../common/errors/validation-failed.exception.js';
 import { AppConfig } from '../../config/app-config.js';
 import { CacheAccessLog } from './cache-access-log.js';
@@ -47,6 +48,7 @@ export class CacheInspectionService {
     private readonly cache: CacheService,
     private readonly metrics: CacheMetrics,
     private readonly tiers: TieredCache,
+    private readonly redis: SharedRedis,
     private readonly store: CacheStoreAdmin,
     private readonly catalog: CachedRoutes,
     private readonly accessLog: CacheAccessLog,
@@ -65,7 +67,7 @@ export class CacheInspectionService {
   }
 
   async detailedHealth(): Promise<CacheHealthDetailedResponse> {
-    const redis = this.tiers.redis;
+    const redis = this.redis.connection;
     let pingMs: number | null = null;
     let pingError: string | null = null;
     if (redis) {
@@ -78,7 +80,7 @@ export class CacheInspectionService {
     const connected = pingMs !== null;
     const deferred = this.tiers.deferredInvalidations;
     const enabled = this.cache.enabled;
-    const status = !enabled ? 'disabled' : redis && (!connected || !redis.busReady || deferred > 0) ? 'degraded' : 'healthy';
+    const status = !enabled ? 'disabled' : redis && (!connected || !redis.subscriptionsReady || deferred > 0) ? 'degraded' : 'healthy';
     return {
       status,
       enabled,
@@ -89,7 +91,7 @@ export class CacheInspectionService {
         configured: redis !== undefined,
         connected,
         ping_ms: pingMs,
-        bus_ready: redis?.busReady ?? false,
+        bus_ready: redis?.subscriptionsReady ?? false,
         instance_id: redis?.instanceId ?? null,
         last_error: redis?.lastError ?? null,
         ping_error: pingError,
@@ -195,7 +197,7 @@ export class CacheInspectionService {
       profile: cache.profile,
       tiers: {
         l1: { enabled: cache.l1.enabled, max_entries: cache.l1.maxEntries, max_bytes: cache.l1.maxBytes },
-        redis: { configured: this.tiers.redis !== undefined, timeout_ms: cache.redisTimeoutMs },
+        redis: { configured: this.redis.connection !== undefined, timeout_ms: cache.redisTimeoutMs },
       },
       limits: {
         stale_factor: cache.staleFactor,
@@ -404,6 +406,6 @@ export class CacheInspectionService {
   }
 
   private tierNames(): string[] {
-    return [...(this.config.cache.l1.enabled ? ['l1'] : []), ...(this.tiers.redis ? ['redis'] : [])];
+    return [...(this.config.cache.l1.enabled ? ['l1'] : []), ...(this.redis.connection ? ['redis'] : [])];
   }
 }

@@ -3,7 +3,9 @@ import { AppConfig } from '../../config/app-config.js';
 import { entryBytes } from '../../cache/cache-entry.js';
 import { namespaceOfKey, type CacheNamespace, type EntryNamespace } from '../../cache/cache-namespaces.js';
 import { withTimeout } from '../../common/async/with-timeout.js';
+import type { RedisTier } from '../../cache/redis-tier.js';
 import { TieredCache } from '../../cache/tiered-cache.js';
+import { SharedRedis } from '../../redis/redis-connection.js';
 import { PRUNE_TAG_MEMBERS } from './admin-scripts.js';
 import { memoryFigures, parseRedisInfo, type RedisMemoryFigures } from '../inspection/redis-info.js';
 
@@ -99,17 +101,18 @@ export class CacheStoreAdmin {
 
   constructor(
     private readonly tiers: TieredCache,
+    private readonly redis: SharedRedis,
     config: AppConfig,
   ) {
     this.prefix = config.cache.prefix;
   }
 
   get redisConfigured(): boolean {
-    return this.tiers.redis !== undefined;
+    return this.redis.connection !== undefined;
   }
 
   get redisReady(): boolean {
-    return this.tiers.redis?.ready ?? false;
+    return this.redis.connection?.ready ?? false;
   }
 
   get l1(): { entries: number; bytes: number } {
@@ -118,7 +121,7 @@ export class CacheStoreAdmin {
 
   /** Round trip of a PING now, in ms. */
   async ping(): Promise<number> {
-    return this.bounded(this.requireRedis().connection.ping());
+    return this.bounded(this.requireRedis().ping());
   }
 
   async memory(): Promise<RedisMemoryFigures> {
@@ -255,8 +258,7 @@ export class CacheStoreAdmin {
    * themselves; this matters for sets that keep receiving members, which never expire.
    */
   async pruneTagIndex(memberBudget: number, { resume = true } = {}): Promise<TagPruneReport> {
-    const redis = this.requireRedis();
-    const client = redis.client;
+    const client = this.client();
     const report: TagPruneReport = {
       tag_sets_examined: 0,
       members_examined: 0,
@@ -267,7 +269,7 @@ export class CacheStoreAdmin {
     };
     await this.scanAll(`${globLiteral(this.prefix)}:${globLiteral(DRAINS)}*`, async (drains) => {
       for (const drain of drains) {
-        report.drained_entries += (await this.bounded(redis.drainTagSet(drain))).length;
+        report.drained_entries += (await this.bounded(this.redisTier().drainTagSet(drain))).length;
         report.drains_finished++;
       }
     });
@@ -335,7 +337,7 @@ export class CacheStoreAdmin {
   /** Removes one entry from this instance's L1 and from Redis. */
   async deleteKey(cacheKey: string): Promise<{ l1: boolean; l2: boolean }> {
     const l1 = this.tiers.l1.delete(cacheKey);
-    const l2 = this.redisConfigured ? await this.bounded(this.requireRedis().delete(cacheKey)) : false;
+    const l2 = this.redisConfigured ? await this.bounded(this.redisTier().delete(cacheKey)) : false;
     return { l1, l2 };
   }
 
@@ -390,7 +392,7 @@ export class CacheStoreAdmin {
    * inspection has its own bound ({@link ADMIN_TIMEOUT_MS}) and is not refused because of it.
    */
   private requireRedis() {
-    const redis = this.tiers.redis;
+    const redis = this.redis.connection;
     if (!redis) throw new Error('Redis is not configured');
     if (!redis.client.isReady) {
       throw new ServiceUnavailableException(`Redis is configured but unreachable${redis.lastError ? `: ${redis.lastError.message}` : ''}`);
@@ -400,6 +402,12 @@ export class CacheStoreAdmin {
 
   private client() {
     return this.requireRedis().client;
+  }
+
+  /** The cache's Redis tier, for an operation on entries or the tag index, under {@link requireRedis}'s conditions. */
+  private redisTier(): RedisTier {
+    this.requireRedis();
+    return this.tiers.redis!;
   }
 
   private bounded<T>(operation: Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config.js';
 import { MessageBus } from '../../redis/message-bus.js';
-import { TieredCache } from '../../cache/tiered-cache.js';
+import { SharedRedis } from '../../redis/redis-connection.js';
 import { CacheStoreAdmin, type KeySelection } from './cache-store-admin.js';
 
 const CLEAR_CHANNEL = 'cache-admin:clear-l1';
@@ -41,14 +41,14 @@ export class L1ClearBroadcast implements OnModuleInit {
   private readonly waiting = new Map<string, (reply: ClearReply) => void>();
 
   constructor(
-    private readonly tiers: TieredCache,
+    private readonly redis: SharedRedis,
     private readonly bus: MessageBus,
     private readonly store: CacheStoreAdmin,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    const redis = this.tiers.redis;
+    const redis = this.redis.connection;
     if (!redis) return;
     this.bus.subscribe<ClearRequest>(CLEAR_CHANNEL, (request) => {
       if (request.origin === redis.instanceId) return;
@@ -59,7 +59,7 @@ export class L1ClearBroadcast implements OnModuleInit {
   }
 
   async clearOtherInstances(selections: KeySelection[] | null): Promise<OtherInstancesCleared> {
-    const redis = this.tiers.redis;
+    const redis = this.redis.connection;
     if (!redis) return { expected: 0, confirmed: [] };
     const listeners = await redis.client
       .pubSubNumSub(`${this.config.cache.prefix}:_meta:channel:${CLEAR_CHANNEL}`)
