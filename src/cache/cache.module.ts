@@ -1,13 +1,10 @@
-import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { Keyv } from 'keyv';
 import { AppConfig } from '../config/app-config.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmer } from './cache-warmer.js';
 import { CacheService } from './cache.service.js';
 import { HttpCacheInterceptor } from './http-cache.interceptor.js';
-import { L1KeyvStore } from './l1-keyv-store.js';
 import { RedisTier } from './redis-tier.js';
 import { SharedRedis } from '../redis/redis-connection.js';
 import { RedisModule } from '../redis/redis.module.js';
@@ -45,7 +42,7 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics, shared: Sha
   return tiers;
 }
 
-/** Builds the tiers once; both cache-manager's module and ours use them. */
+/** Builds the tiers once. */
 @Module({
   imports: [RedisModule],
   providers: [CacheMetrics, { provide: TieredCache, inject: [AppConfig, CacheMetrics, SharedRedis], useFactory: createTieredCache }],
@@ -54,22 +51,14 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics, shared: Sha
 class CacheTiersModule {}
 
 /**
- * The only code that talks to cache-manager or Redis. Domains use it through @Cached,
- * @SessionCache and @ConditionalCache on their routes and through domain events.
+ * The cache core. Domains use it through @Cached, @SessionCache and @ConditionalCache on their
+ * routes and through domain events. There is no CACHE_MANAGER: see "The cache" in the README.
  */
 @Global()
 @Module({
   imports: [
     DiscoveryModule,
     CacheTiersModule,
-    // CACHE_MANAGER: cache-manager over the same two tiers, for whole-tier operations.
-    NestCacheModule.registerAsync({
-      imports: [CacheTiersModule],
-      inject: [TieredCache],
-      useFactory: (tiers: TieredCache) => ({
-        stores: [new Keyv({ store: new L1KeyvStore(tiers.l1) }), ...(tiers.redis ? [tiers.redis.keyv] : [])],
-      }),
-    }),
   ],
   providers: [
     { provide: TtlPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new TtlPolicy(config.cache.profile, config.cache.ttl) },
@@ -79,7 +68,7 @@ class CacheTiersModule {}
     CacheFastPath,
     CacheWarmer,
   ],
-  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, NestCacheModule, CacheWarmer, CachedRoutes],
+  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, CacheWarmer, CachedRoutes],
 })
 export class CacheModule implements OnApplicationShutdown {
   constructor(private readonly tiers: TieredCache) {}

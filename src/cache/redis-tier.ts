@@ -38,8 +38,8 @@ export interface InvalidationMessage {
  */
 export class RedisTier {
   private readonly logger = new Logger('RedisTier');
-  /** The Keyv store cache-manager holds as its second tier. */
-  readonly keyv: Keyv;
+  /** Reads, and the serialised format the Lua writes use. */
+  private readonly keyv: Keyv;
   private readonly invalidationChannel: string;
   private readonly ackChannel: string;
   private readonly pendingAcks = new Map<string, { needed: number; received: number; done: () => void }>();
