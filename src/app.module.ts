@@ -13,6 +13,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { EventsModule } from './events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { OpsModule } from './ops/ops.module.js';
+import { HttpHeadersModule } from './common/http/http-headers.module.js';
 import { LifecycleModule } from './common/lifecycle/lifecycle.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { MenuItemsModule } from './menu-items/menu-items.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LifecycleModule,
+        HttpHeadersModule,
         RedisModule,
         DatabaseModule.forRoot(database, config.database.runMigrations),
         EventsModule,

@@ -1,8 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { CacheControlPolicy } from '../common/http/cache-control.js';
+import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AccessLookups } from './access-lookups.repository.js';
@@ -23,12 +22,10 @@ function signingKey(config: AppConfig): string {
 
 /**
  * Rate limits, then access, on every route: the guards run in this order, before pipes,
- * interceptors (the cache) and handlers. Cache-Control on every answer follows the same
- * declarations (who may call a route, and its cache policy).
+ * interceptors (the cache) and handlers.
  */
 @Module({
   imports: [
-    DiscoveryModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({ secret: signingKey(config) }),
@@ -39,7 +36,6 @@ function signingKey(config: AppConfig): string {
     { provide: ACCESS_TOKEN_VERIFIER, useExisting: AccessTokenService },
     PrincipalResolver,
     AccessLookups,
-    CacheControlPolicy,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
