@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { OrderStatus } from '../domain/order-status.js';
 import type { PeriodWindow } from './analytics-period.js';
+import { averageOrderValueSql, deliveredRevenueSql } from './order-figures.js';
 
 /*
  * Every analytics figure is computed here, in SQL: each report is one statement, so all its
@@ -135,8 +136,8 @@ const RESTAURANT_PERFORMANCE_SQL = `
            count(*)::int AS total_orders,
            count(*) FILTER (WHERE o.order_status = ${DELIVERED})::int AS delivered_orders,
            count(*) FILTER (WHERE o.order_status = ${CANCELLED})::int AS cancelled_orders,
-           coalesce(sum(o.total_amount) FILTER (WHERE o.order_status = ${DELIVERED}), 0)::float8 AS revenue,
-           round(avg(o.total_amount) FILTER (WHERE o.order_status = ${DELIVERED}), 2)::float8 AS average_order_value,
+           coalesce(${deliveredRevenueSql('o')}, 0)::float8 AS revenue,
+           ${averageOrderValueSql('o')}::float8 AS average_order_value,
            round(count(*) FILTER (WHERE o.order_status = ${CANCELLED})::numeric / count(*), 4)::float8 AS cancellation_rate
     FROM orders o JOIN page ON page.id = o.restaurant_id
     GROUP BY o.restaurant_id

@@ -33,11 +33,6 @@ export class CacheOpsRepository {
     return rows;
   }
 
-  async restaurantExists(id: number): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(`SELECT 1 FROM restaurants WHERE id = $1`, [id]);
-    return rows.length > 0;
-  }
-
   async menuItem(id: number): Promise<{ restaurant_id: number } | null> {
     const [row] = await this.dataSource.query<{ restaurant_id: number | string }[]>(`SELECT restaurant_id FROM menu_items WHERE id = $1`, [
       id,

@@ -44,8 +44,4 @@ export class OrderPartiesRepository {
   customerExists(id: number): Promise<boolean> {
     return this.dataSource.manager.existsBy(Customer, { id });
   }
-
-  restaurantExists(id: number): Promise<boolean> {
-    return this.dataSource.manager.existsBy(Restaurant, { id });
-  }
 }

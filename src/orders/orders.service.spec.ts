@@ -8,6 +8,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { OrderDetails } from './dto/order.dto.js';
 import { OrderStatus } from '../domain/order-status.js';
 import type { Order } from './entities/order.entity.js';
+import type { RestaurantsService } from '../restaurants/restaurants.service.js';
 import type { OrderPartiesRepository } from './order-parties.repository.js';
 import type { NewOrder, OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
@@ -113,6 +114,7 @@ describe('OrdersService', () => {
       fakeDataSource,
       orders as unknown as OrdersRepository,
       parties as unknown as OrderPartiesRepository,
+      {} as RestaurantsService,
       bus,
       loadConfig({ MAX_OPEN_ORDERS_PER_CUSTOMER: '3' }),
     );

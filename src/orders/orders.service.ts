@@ -17,6 +17,7 @@ import {
 } from './dto/order.dto.js';
 import { isFinalStatus, OPEN_ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import type { Order } from './entities/order.entity.js';
+import { RestaurantsService } from '../restaurants/restaurants.service.js';
 import { OrderPartiesRepository } from './order-parties.repository.js';
 import { priceOrder } from './order-pricing.js';
 import { canTransition, deliveryTimeProblem, ORDER_TRANSITIONS } from './order-status-machine.js';
@@ -35,6 +36,7 @@ export class OrdersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
     private readonly parties: OrderPartiesRepository,
+    private readonly restaurants: RestaurantsService,
     private readonly events: DomainEventBus,
     config: AppConfig,
   ) {
@@ -127,9 +129,7 @@ export class OrdersService {
   }
 
   async listRestaurantOrders(restaurantId: number, query: OrderListQuery): Promise<Page<OrderResponse>> {
-    if (!(await this.parties.restaurantExists(restaurantId))) {
-      throw new ResourceNotFoundException('Restaurant', restaurantId);
-    }
+    await this.restaurants.requireExists(restaurantId);
     return this.page({ restaurant_id: restaurantId, ...historyFilter(query) });
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { averageOrderValueSql, deliveredRevenueSql } from '../analytics/order-figures.js';
 import { OrderStatus } from '../domain/order-status.js';
 
 export interface RestaurantAnalyticsRow {
@@ -46,9 +47,8 @@ const RESTAURANT_ANALYTICS_SQL = `
   order_totals AS (
     SELECT
       count(*)::int AS total_orders,
-      coalesce(sum(total_amount) FILTER (WHERE order_status = '${OrderStatus.Delivered}'), 0)::float8 AS total_revenue,
-      coalesce(round(avg(total_amount) FILTER (WHERE order_status = '${OrderStatus.Delivered}'), 2), 0)::float8
-        AS average_order_value
+      coalesce(${deliveredRevenueSql('restaurant_orders')}, 0)::float8 AS total_revenue,
+      coalesce(${averageOrderValueSql('restaurant_orders')}, 0)::float8 AS average_order_value
     FROM restaurant_orders
   ),
   status_counts AS (

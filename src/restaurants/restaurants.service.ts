@@ -69,8 +69,13 @@ export class RestaurantsService {
     return toMenuItemWithRestaurantResponse(item);
   }
 
-  async getMenu(id: number, page: PaginationQuery): Promise<Page<MenuItemResponse>> {
+  /** 404 unless a restaurant (active or not) has this id: for every route under /restaurants/{id}. */
+  async requireExists(id: number): Promise<void> {
     if (!(await this.restaurants.exists(id))) throw new ResourceNotFoundException(RESTAURANT, id);
+  }
+
+  async getMenu(id: number, page: PaginationQuery): Promise<Page<MenuItemResponse>> {
+    await this.requireExists(id);
     const [items, total] = await this.menuItems.findPage({ restaurant_id: id }, page);
     return new Page(items.map(toMenuItemResponse), total);
   }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { OrdersModule } from '../orders/orders.module.js';
+import { RestaurantsModule } from '../restaurants/restaurants.module.js';
 import { CustomerReviewsController, ReviewsController } from './reviews.controller.js';
 import { ReviewsRepository } from './reviews.repository.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
-  imports: [OrdersModule],
+  imports: [OrdersModule, RestaurantsModule],
   controllers: [ReviewsController, CustomerReviewsController],
   providers: [ReviewsService, ReviewsRepository],
   exports: [ReviewsService],

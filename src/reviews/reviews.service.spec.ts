@@ -5,6 +5,7 @@ import { recordingDataSource } from '../common/testing/recording-data-source.js'
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { OrderStatus } from '../domain/order-status.js';
 import type { Order } from '../orders/entities/order.entity.js';
+import type { RestaurantsService } from '../restaurants/restaurants.service.js';
 import type { OrderPartiesRepository } from '../orders/order-parties.repository.js';
 import type { OrdersRepository } from '../orders/orders.repository.js';
 import type { Review } from './entities/review.entity.js';
@@ -62,6 +63,7 @@ describe('ReviewsService.addReview', () => {
       reviews as unknown as ReviewsRepository,
       orders as unknown as OrdersRepository,
       {} as OrderPartiesRepository,
+      {} as RestaurantsService,
       bus,
     );
   });

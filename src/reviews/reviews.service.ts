@@ -8,6 +8,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import { ReviewAdded } from '../events/domain-events.js';
 import { OrderPartiesRepository } from '../orders/order-parties.repository.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
+import { RestaurantsService } from '../restaurants/restaurants.service.js';
 import {
   type AddReviewDto,
   type PublicReviewResponse,
@@ -25,6 +26,7 @@ export class ReviewsService {
     private readonly reviews: ReviewsRepository,
     private readonly orders: OrdersRepository,
     private readonly parties: OrderPartiesRepository,
+    private readonly restaurants: RestaurantsService,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -64,9 +66,7 @@ export class ReviewsService {
 
   /** Public: authors by display name only (see PublicReviewResponse). */
   async listRestaurantReviews(restaurantId: number, { skip, limit }: PaginationQuery): Promise<Page<PublicReviewResponse>> {
-    if (!(await this.parties.restaurantExists(restaurantId))) {
-      throw new ResourceNotFoundException('Restaurant', restaurantId);
-    }
+    await this.restaurants.requireExists(restaurantId);
     const [reviews, total] = await this.reviews.findRestaurantPage(restaurantId, skip, limit);
     return new Page(reviews.map(toPublicReviewResponse), total);
   }

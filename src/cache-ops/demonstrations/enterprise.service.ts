@@ -291,7 +291,7 @@ export class EnterpriseService {
   private async eventFor({ entity, id }: CascadeDto): Promise<DomainEvent> {
     switch (entity) {
       case 'restaurant':
-        if (!(await this.repository.restaurantExists(id))) throw new ResourceNotFoundException('Restaurant', id);
+        await this.restaurants.requireExists(id);
         return new RestaurantChanged(id, 'updated');
       case 'menu_item': {
         const item = await this.repository.menuItem(id);
