@@ -38,6 +38,14 @@ const LIKELY_ACCESSES = Math.LN2;
 const HOTTEST_PER_NAMESPACE = 5;
 const HORIZON_MINUTES = CacheOpsSettings.predictionHorizonMs / 60_000;
 
+/** One pattern demonstration under way: its restaurant, its own sandbox entry and the steps so far. */
+interface PatternRun {
+  pattern: string;
+  id: number;
+  cacheKey: string;
+  steps: PatternStep[];
+}
+
 const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> => {
   const started = performance.now();
   const result = await work();
@@ -65,17 +73,8 @@ export class EnterpriseService {
    * entries are not touched.
    */
   async cacheAside(): Promise<PatternResponse> {
-    const id = await this.subjectRestaurant('cache-aside');
-    const cacheKey = this.sandbox.keyOf('cache-aside', `restaurant:${id}`);
-    const steps: PatternStep[] = [];
-
-    const evicted = await timed(() => this.sandbox.remove(cacheKey));
-    steps.push({
-      step: 'start cold',
-      outcome: null,
-      ms: evicted.ms,
-      detail: `${evicted.result ? 'Removed' : 'Nothing to remove:'} the demonstration's own entry ${cacheKey} in this instance's L1 and in Redis`,
-    });
+    const run = await this.startCold('cache-aside');
+    const { id, cacheKey, steps } = run;
 
     // Set by the loader when it runs; the cast keeps TypeScript from narrowing it to null here.
     let loadMs = null as number | null;
@@ -106,18 +105,13 @@ export class EnterpriseService {
           ? `Served from the cache (${second.result.outcome}) without touching the database`
           : 'Loaded again: the entry was not stored',
     });
-    return {
-      pattern: 'cache-aside',
-      subject: `restaurant ${id}`,
-      cache_key: cacheKey,
-      sandbox: true,
-      steps,
-      explanation:
+    return this.patternReport(
+      run,
         'The reader looks in the cache first (L1, then Redis) and only on a miss loads from the database and stores the ' +
         'result with the route TTL; the next read is a hit. This is how every @Cached GET route works. The demonstration ' +
         `runs on its own entry under ${this.config.cache.prefix}:${SANDBOX_NAMESPACE}: (GET /restaurants/{id}'s representation ` +
         'and TTL, through the same tiers); live entries and business data are not touched.',
-    };
+    );
   }
 
   /**
@@ -127,17 +121,8 @@ export class EnterpriseService {
    * same write-back follows every committed write (see the restaurant.changed rules).
    */
   async writeThrough(): Promise<PatternResponse> {
-    const id = await this.subjectRestaurant('write-through');
-    const cacheKey = this.sandbox.keyOf('write-through', `restaurant:${id}`);
-    const steps: PatternStep[] = [];
-
-    const evicted = await timed(() => this.sandbox.remove(cacheKey));
-    steps.push({
-      step: 'start cold',
-      outcome: null,
-      ms: evicted.ms,
-      detail: `${evicted.result ? 'Removed' : 'Nothing to remove:'} the demonstration's own entry ${cacheKey} in this instance's L1 and in Redis`,
-    });
+    const run = await this.startCold('write-through');
+    const { id, cacheKey, steps } = run;
 
     const current = await timed(() => this.restaurantValue(id));
     steps.push({
@@ -175,18 +160,13 @@ export class EnterpriseService {
         ? 'Not in the cache: loaded from the database'
         : `Served from the cache (${read.result.outcome}): the write put it there`,
     });
-    return {
-      pattern: 'write-through',
-      subject: `restaurant ${id}`,
-      cache_key: cacheKey,
-      sandbox: true,
-      steps,
-      explanation:
+    return this.patternReport(
+      run,
         'After a write commits, its event invalidates every entry built from the changed data and stores the new ' +
         'representation at once, so the next read is a hit with fresh data. A GET changes no business data, so the ' +
         `demonstration does not write the restaurant: it writes its representation through to its own entry under ${this.config.cache.prefix}:${SANDBOX_NAMESPACE}: ` +
         '(both tiers, the same entry format) and reads it back; live entries are not touched.',
-    };
+    );
   }
 
   /** Runs the invalidation rules of a change to the entity, as its domain event would, and reports what they removed. */
@@ -308,6 +288,29 @@ export class EnterpriseService {
         return new OrderStatusChanged(id, order.customer_id, order.restaurant_id, status, status);
       }
     }
+  }
+
+  /**
+   * A pattern demonstration's run: the restaurant it works on and its own sandbox entry, removed
+   * first so that the run starts cold (its first step).
+   */
+  private async startCold(pattern: string): Promise<PatternRun> {
+    const id = await this.subjectRestaurant(pattern);
+    const cacheKey = this.sandbox.keyOf(pattern, `restaurant:${id}`);
+    const evicted = await timed(() => this.sandbox.remove(cacheKey));
+    const steps: PatternStep[] = [
+      {
+        step: 'start cold',
+        outcome: null,
+        ms: evicted.ms,
+        detail: `${evicted.result ? 'Removed' : 'Nothing to remove:'} the demonstration's own entry ${cacheKey} in this instance's L1 and in Redis`,
+      },
+    ];
+    return { pattern, id, cacheKey, steps };
+  }
+
+  private patternReport({ pattern, id, cacheKey, steps }: PatternRun, explanation: string): PatternResponse {
+    return { pattern, subject: `restaurant ${id}`, cache_key: cacheKey, sandbox: true, steps, explanation };
   }
 
   private async subjectRestaurant(pattern: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
 import { HIT_RATIO_DEFINITION } from '../../cache/hit-ratio.js';
 
@@ -215,27 +215,12 @@ export class DetailedStatsResponse {
   namespaces: DetailedNamespaceStats[];
 }
 
-export class CachePerformanceNamespace {
+export class CachePerformanceNamespace extends PickType(HitRatioFigures, ['reads', 'hits', 'misses', 'hit_ratio', 'rating'] as const) {
   @ApiProperty({ example: 'restaurants' })
   namespace: string;
 
-  @ApiProperty({ example: 120 })
-  reads: number;
-
-  @ApiProperty({ example: 100 })
-  hits: number;
-
-  @ApiProperty({ example: 20 })
-  misses: number;
-
-  @ApiProperty({ example: 0.8333, nullable: true, type: Number })
-  hit_ratio: number | null;
-
-  @ApiProperty({ example: 0.1667, nullable: true, type: Number })
+  @ApiProperty({ example: 0.1667, nullable: true, type: Number, description: '1 - hit_ratio: the reads not answered by a fresh hit' })
   miss_ratio: number | null;
-
-  @ApiProperty({ enum: RATINGS, example: 'excellent' })
-  rating: string;
 }
 
 export class CachePerformanceResponse {

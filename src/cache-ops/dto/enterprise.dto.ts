@@ -1,11 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
 import { Presence } from '../../common/validation/presence.js';
 import { ToInteger } from '../../common/validation/transforms.js';
 import { TextLength } from '../../common/validation/validators.js';
 import { CacheOpsSettings } from '../cache-ops.settings.js';
-import { MinuteBucketResponse, PathActivityResponse, RecommendationResponse } from './cache-stats.dto.js';
+import { CacheCounterFigures, MinuteBucketResponse, PathActivityResponse, RecommendationResponse } from './cache-stats.dto.js';
 import { WarmedPath } from './cache-operations.dto.js';
 import { THRESHOLDS } from '../inspection/recommendations.js';
 
@@ -182,36 +182,20 @@ export class AccessPatternsResponse {
   method: string;
 }
 
-export class NamespaceFiguresResponse {
+/** One namespace's counters as the performance report weighs them, with its TTL and the bytes of a key. */
+export class NamespaceFiguresResponse extends PickType(CacheCounterFigures, [
+  'reads',
+  'hit_ratio',
+  'sets',
+  'sets_refused',
+  'invalidations',
+  'evictions',
+  'errors',
+  'stale_serves',
+  'mean_load_ms',
+] as const) {
   @ApiProperty({ example: 'search' })
   namespace: string;
-
-  @ApiProperty({ example: 200 })
-  reads: number;
-
-  @ApiProperty({ example: 0.35, nullable: true, type: Number })
-  hit_ratio: number | null;
-
-  @ApiProperty({ example: 130 })
-  sets: number;
-
-  @ApiProperty({ example: 0 })
-  sets_refused: number;
-
-  @ApiProperty({ example: 2 })
-  invalidations: number;
-
-  @ApiProperty({ example: 0 })
-  evictions: number;
-
-  @ApiProperty({ example: 0 })
-  errors: number;
-
-  @ApiProperty({ example: 0 })
-  stale_serves: number;
-
-  @ApiProperty({ example: 2.4, nullable: true, type: Number })
-  mean_load_ms: number | null;
 
   @ApiProperty({ example: 300, nullable: true, type: Number })
   ttl_seconds: number | null;
