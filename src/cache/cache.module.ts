@@ -56,10 +56,7 @@ class CacheTiersModule {}
  */
 @Global()
 @Module({
-  imports: [
-    DiscoveryModule,
-    CacheTiersModule,
-  ],
+  imports: [DiscoveryModule, CacheTiersModule],
   providers: [
     { provide: TtlPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new TtlPolicy(config.cache.profile, config.cache.ttl) },
     CacheService,

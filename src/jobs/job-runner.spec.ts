@@ -86,7 +86,8 @@ describe('JobRunner', () => {
       'instance-a',
     );
     expect(
-      new JobRunner(lock(), repository() as unknown as JobRunsRepository, new SharedRedis(undefined), new JobMetrics(new Registry())).instanceId,
+      new JobRunner(lock(), repository() as unknown as JobRunsRepository, new SharedRedis(undefined), new JobMetrics(new Registry()))
+        .instanceId,
     ).toMatch(/^process-[0-9a-f-]{36}$/);
   });
 });

@@ -107,7 +107,7 @@ export class EnterpriseService {
     });
     return this.patternReport(
       run,
-        'The reader looks in the cache first (L1, then Redis) and only on a miss loads from the database and stores the ' +
+      'The reader looks in the cache first (L1, then Redis) and only on a miss loads from the database and stores the ' +
         'result with the route TTL; the next read is a hit. This is how every @Cached GET route works. The demonstration ' +
         `runs on its own entry under ${this.config.cache.prefix}:${SANDBOX_NAMESPACE}: (GET /restaurants/{id}'s representation ` +
         'and TTL, through the same tiers); live entries and business data are not touched.',
@@ -162,7 +162,7 @@ export class EnterpriseService {
     });
     return this.patternReport(
       run,
-        'After a write commits, its event invalidates every entry built from the changed data and stores the new ' +
+      'After a write commits, its event invalidates every entry built from the changed data and stores the new ' +
         'representation at once, so the next read is a hit with fresh data. A GET changes no business data, so the ' +
         `demonstration does not write the restaurant: it writes its representation through to its own entry under ${this.config.cache.prefix}:${SANDBOX_NAMESPACE}: ` +
         '(both tiers, the same entry format) and reads it back; live entries are not touched.',
