@@ -326,6 +326,10 @@ describe('Earlier versions of the API (000-003)', () => {
         [`/real-time/order-tracking/${w.order}`, `/realtime/order-tracking/${w.order}`],
         [`/real-time/notifications/${w.customer}`, `/realtime/notifications/${w.customer}`],
         [`/analytics/restaurant-performance/${w.restaurant}`, `/analytics/restaurants/performance?restaurant_id=${w.restaurant}`],
+        // Session entries (the caller's own): one entry per caller for both paths.
+        [`/customers/${w.customer}/orders?limit=5`, `/orders/customers/${w.customer}/orders?limit=5`],
+        [`/customers/${w.customer}/reviews`, `/reviews/customers/${w.customer}/reviews`],
+        [`/reviews/restaurants/${w.restaurant}/analytics`, `/restaurants/${w.restaurant}/analytics`],
       ];
       const [forward, reverse] = [await fresh(), await fresh()];
       const checks: Array<[string, string]> = [
@@ -350,6 +354,7 @@ describe('Earlier versions of the API (000-003)', () => {
     it('uncached and operations aliases answer as their canonical routes do', async () => {
       const pairs: Array<[string, string]> = [
         ['/cache/performance-report', '/cache/performance/comprehensive-report'],
+        ['/cache/metrics/memory-usage', '/cache/memory-usage'],
         ['/real-time/live-orders', '/realtime/live-orders'],
       ];
       for (const [alias, canonical] of pairs) {
@@ -419,6 +424,10 @@ describe('Earlier versions of the API (000-003)', () => {
       expect(await same(`/customers/${w.customer}/orders`, `/orders/customers/${w.customer}/orders`, 'POST', {})).toBe(401);
       expect(await same('/cache/performance-report', '/cache/performance/comprehensive-report')).toBe(401);
       expect(await same('/demo/create-sample-enterprise-data', '/demo/sample-data', 'POST')).toBe(401);
+      expect(await same(`/customers/${w.customer}/orders`, `/orders/customers/${w.customer}/orders`)).toBe(401);
+      expect(await same(`/customers/${w.customer}/reviews`, `/reviews/customers/${w.customer}/reviews`)).toBe(401);
+      expect(await same(`/reviews/restaurants/${w.restaurant}/analytics`, `/restaurants/${w.restaurant}/analytics`)).toBe(401);
+      expect(await same('/cache/metrics/memory-usage', '/cache/memory-usage')).toBe(401);
       expect(await same('/real-time/delivery-slots?restaurant_id=07', '/realtime/delivery-slots/07')).toBe(400);
       expect(await same('/analytics/restaurant-performance/x', '/analytics/restaurants/performance?restaurant_id=x')).toBe(401);
       const adminSame = async (alias: string, canonical: string) => {
@@ -428,6 +437,9 @@ describe('Earlier versions of the API (000-003)', () => {
       };
       expect(await adminSame('/analytics/restaurant-performance/x', '/analytics/restaurants/performance?restaurant_id=x')).toBe(400);
       expect(await adminSame('/restaurants/0/reviews', '/reviews/restaurants/0/reviews')).toBe(400);
+      expect(await adminSame('/customers/0/orders?from=2024-01-02&to=2024-01-01', '/orders/customers/0/orders?from=2024-01-02&to=2024-01-01')).toBe(400);
+      expect(await adminSame(`/customers/${w.customer}/reviews?limit=0`, `/reviews/customers/${w.customer}/reviews?limit=0`)).toBe(400);
+      expect(await adminSame('/reviews/restaurants/2147483000/analytics', '/restaurants/2147483000/analytics')).toBe(404);
       expect(await adminSame('/restaurants/2147483000/reviews', '/reviews/restaurants/2147483000/reviews')).toBe(404);
 
       const missing = await t.http.get('/real-time/delivery-slots');
@@ -540,6 +552,17 @@ describe('Earlier versions of the API (000-003)', () => {
       ]);
       expect((await t.admin.get(`/customers/${customer}/orders?from=2024-02-30`)).status).toBe(400);
       expect(await ids('from=2024-01-02&to=2024-01-02T00:00:00Z')).toEqual([]);
+    });
+
+    it('answers popular items to anonymous callers, as trending information without revenue', async () => {
+      const trending = await t.http.get('/analytics/popular-items');
+      expect(trending.status).toBe(200);
+      expect(trending.body.items.length).toBeGreaterThan(0);
+      expect(Object.keys(trending.body.items[0]).sort()).toEqual(
+        ['category', 'menu_item_id', 'name', 'orders', 'quantity', 'restaurant_id', 'restaurant_name'].sort(),
+      );
+      expect((await t.http.get('/analytics/popular-items/revenue')).status).toBe(401);
+      expect((await t.admin.get('/analytics/popular-items/revenue')).body.items[0]).toHaveProperty('revenue');
     });
 
     it("GET /cache/stats samples each namespace's keys by SCAN and links to the rest", async () => {
