@@ -184,7 +184,9 @@ describe('analytics caching', () => {
         const after = await readBoth();
         expect({ change, outcomes: after.map((r) => r.headers.get('x-cache')) }).toEqual({ change, outcomes: ['MISS', 'MISS'] });
         const item = (r: (typeof after)[number]) => r.body.items.find((i: { menu_item_id: number }) => i.menu_item_id === pizzaId);
-        expect(after.map((r) => item(r)[field])).toEqual(change === 'menu item' ? ['Pizza Renamed', 'Pizza Renamed'] : ['Cache Pizza Renamed', 'Cache Pizza Renamed']);
+        expect(after.map((r) => item(r)[field])).toEqual(
+          change === 'menu item' ? ['Pizza Renamed', 'Pizza Renamed'] : ['Cache Pizza Renamed', 'Cache Pizza Renamed'],
+        );
       }
     });
   });

@@ -437,7 +437,9 @@ describe('Earlier versions of the API (000-003)', () => {
       };
       expect(await adminSame('/analytics/restaurant-performance/x', '/analytics/restaurants/performance?restaurant_id=x')).toBe(400);
       expect(await adminSame('/restaurants/0/reviews', '/reviews/restaurants/0/reviews')).toBe(400);
-      expect(await adminSame('/customers/0/orders?from=2024-01-02&to=2024-01-01', '/orders/customers/0/orders?from=2024-01-02&to=2024-01-01')).toBe(400);
+      expect(
+        await adminSame('/customers/0/orders?from=2024-01-02&to=2024-01-01', '/orders/customers/0/orders?from=2024-01-02&to=2024-01-01'),
+      ).toBe(400);
       expect(await adminSame(`/customers/${w.customer}/reviews?limit=0`, `/reviews/customers/${w.customer}/reviews?limit=0`)).toBe(400);
       expect(await adminSame('/reviews/restaurants/2147483000/analytics', '/restaurants/2147483000/analytics')).toBe(404);
       expect(await adminSame('/restaurants/2147483000/reviews', '/reviews/restaurants/2147483000/reviews')).toBe(404);

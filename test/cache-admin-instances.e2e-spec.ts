@@ -86,7 +86,11 @@ describeWithServices("clears reach the other instances' L1", () => {
         // The read's load is waiting for the lock: it began before what `during` does.
         const waiting = async () =>
           Number(
-            (await app.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%restaurants%'`))[0].n,
+            (
+              await app.db.query(
+                `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%restaurants%'`,
+              )
+            )[0].n,
           );
         for (let tries = 0; (await waiting()) === 0; tries++) {
           if (tries > 100) throw new Error('the read never reached Postgres');

@@ -89,4 +89,3 @@ export class OrdersController {
     return this.orders.updateStatus(id, body);
   }
 }
-

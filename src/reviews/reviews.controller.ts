@@ -63,4 +63,3 @@ export class ReviewsController {
     return this.reviews.listCustomerReviews(customerId, query);
   }
 }
-
