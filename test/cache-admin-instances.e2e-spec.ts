@@ -88,7 +88,7 @@ describeWithServices("clears reach the other instances' L1", () => {
           Number(
             (
               await app.db.query(
-                `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%restaurants%'`,
+                `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%restaurants%'`,
               )
             )[0].n,
           );
