@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { RestaurantsModule } from '../restaurants/restaurants.module.js';
-import { CustomerOrdersController, OrdersController } from './orders.controller.js';
+import { OrdersController } from './orders.controller.js';
 import { OrderPartiesRepository } from './order-parties.repository.js';
 import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
   imports: [RestaurantsModule],
-  controllers: [OrdersController, CustomerOrdersController],
+  controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository, OrderPartiesRepository],
   exports: [OrdersService, OrdersRepository, OrderPartiesRepository],
 })
