@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { OrderStatus } from '../domain/order-status.js';
 import type { PeriodWindow } from './analytics-period.js';
-import { averageOrderValueSql, deliveredRevenueSql } from './order-figures.js';
+import { averageOrderValueSql, deliveredRevenueSql } from '../domain/order-figures.js';
 
 /*
  * Every analytics figure is computed here, in SQL: each report is one statement, so all its

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { averageOrderValueSql, deliveredRevenueSql } from '../domain/order-figures.js';
 import { OrderStatus } from '../domain/order-status.js';
 
 /** How many favourite restaurants, cuisines, items and hours the analytics list. */
@@ -26,7 +27,6 @@ export interface CustomerAnalyticsRow {
   days_since_last_order: number | null;
 }
 
-const DELIVERED = `'${OrderStatus.Delivered}'`;
 const CANCELLED = `'${OrderStatus.Cancelled}'`;
 
 /*
@@ -49,9 +49,8 @@ const CUSTOMER_ANALYTICS_SQL = `
     (SELECT coalesce(json_object_agg(by_status.order_status, by_status.orders), '{}'::json)
        FROM (SELECT order_status, count(*)::int AS orders FROM customer_orders GROUP BY order_status) by_status
     ) AS orders_by_status,
-    (SELECT coalesce(sum(total_amount), 0)::float8 FROM customer_orders WHERE order_status = ${DELIVERED}) AS lifetime_spend,
-    (SELECT coalesce(round(avg(total_amount), 2), 0)::float8 FROM customer_orders WHERE order_status = ${DELIVERED}
-    ) AS average_delivered_order,
+    (SELECT coalesce(${deliveredRevenueSql('co')}, 0)::float8 FROM customer_orders co) AS lifetime_spend,
+    (SELECT coalesce(${averageOrderValueSql('co')}, 0)::float8 FROM customer_orders co) AS average_delivered_order,
     (SELECT round(avg(total_amount), 2)::float8 FROM customer_orders WHERE order_status <> ${CANCELLED}) AS average_basket,
     (SELECT coalesce(json_agg(favorite ORDER BY favorite.orders DESC, favorite.restaurant_id), '[]'::json)
        FROM (SELECT r.id AS restaurant_id, r.name, count(*)::int AS orders

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { averageOrderValueSql, deliveredRevenueSql } from '../analytics/order-figures.js';
+import { averageOrderValueSql, deliveredRevenueSql } from '../domain/order-figures.js';
 import { OrderStatus } from '../domain/order-status.js';
 
 export interface RestaurantAnalyticsRow {
