@@ -4,6 +4,7 @@ import { ErrorBody } from '../errors/error-body.js';
 import { MAX_ID } from '../validation/parse-id.pipe.js';
 import { API_TAGS } from './api-tags.js';
 import { BEARER_SCHEME } from './openapi-security.js';
+import { closeSchemas } from './closed-schema.js';
 import { ERROR_DESCRIPTIONS } from './api-errors.decorator.js';
 import { openApiPath, PREFIX_ALIASES, ROUTE_ALIASES, type RouteAlias } from './route-aliases.js';
 
@@ -189,6 +190,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   // Aliases first: their copies then get the same access line, id schemas and statuses as every operation.
   documentAliases(document);
   documentOperations(document);
+  closeSchemas(document);
   exclusiveBoundsAs2020(document);
   return document;
 }
