@@ -278,3 +278,27 @@ describe('background jobs', () => {
     expect(stats.runs).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('background jobs with the cache disabled', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ADMIN_TOKEN, ...QUIET_JOBS_ENV, CACHE_ENABLED: 'false' } });
+  });
+  afterAll(() => t.close());
+
+  it('reports the warming and refresh jobs as not performed, in the shape the document gives them', async () => {
+    for (const name of ['warm-popular', 'predictive-warming', 'analytics-refresh']) {
+      const response = await t.admin.post(`/jobs/${name}/run`, undefined, admin);
+      expect([name, response.status, response.body.outcome, response.body.detail]).toEqual([
+        name,
+        200,
+        'succeeded',
+        { performed: false, reason: 'the cache is disabled' },
+      ]);
+      expect(t.http.contract!.schemaProblems({ $ref: '#/components/schemas/JobNotPerformedDetail' }, response.body.detail, name)).toEqual(
+        [],
+      );
+    }
+  });
+});
