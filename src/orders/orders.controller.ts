@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { CachePolicies } from '../cache/cache-policies.js';
@@ -16,15 +16,6 @@ import { isFinalStatus } from '../domain/order-status.js';
 const isFinalOrder = (order: OrderResponse) => isFinalStatus(order.order_status);
 
 const NEWEST_FIRST = 'Newest first (order_date, then id, descending); each order with its lines, restaurant and customer';
-
-/** GET /orders/customers/{id}/orders and GET /customers/{id}/orders: one behaviour, documented once. */
-const ApiCustomerOrderHistory = () =>
-  applyDecorators(
-    ApiOperation({ summary: "A customer's orders, optionally in one status" }),
-    ApiParam({ name: 'id', description: 'Customer id', example: 1 }),
-    ApiPage(OrderResponse, NEWEST_FIRST),
-    ApiErrors(400, 404),
-  );
 
 @ApiTags(tag('Orders'))
 @Controller('orders')
@@ -51,7 +42,10 @@ export class OrdersController {
   @Get('customers/:id/orders')
   @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerOrders)
-  @ApiCustomerOrderHistory()
+  @ApiOperation({ summary: "A customer's orders, optionally in one status" })
+  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
+  @ApiPage(OrderResponse, NEWEST_FIRST)
+  @ApiErrors(400, 404)
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
     return this.orders.listCustomerOrders(customerId, query);
   }
@@ -93,20 +87,5 @@ export class OrdersController {
   @ApiErrors(400, 404, 409)
   updateStatus(@Param('id', ParseIdPipe) id: number, @Body() body: UpdateOrderStatusDto): Promise<OrderResponse> {
     return this.orders.updateStatus(id, body);
-  }
-}
-
-/** The same order history under the customer's own path. */
-@ApiTags(tag('Customers'))
-@Controller('customers')
-export class CustomerOrdersController {
-  constructor(private readonly orders: OrdersService) {}
-
-  @Get(':id/orders')
-  @Allow(Grants.customerSelf())
-  @SessionCache(CachePolicies.customerOrders)
-  @ApiCustomerOrderHistory()
-  listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
-    return this.orders.listCustomerOrders(customerId, query);
   }
 }

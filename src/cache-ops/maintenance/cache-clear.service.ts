@@ -18,6 +18,22 @@ const selectionView = (selections: KeySelection[]) =>
  * Clears: Redis first (SCAN + UNLINK under our prefix only), then this instance's L1, then the
  * other instances' L1 over the message bus, so no tier refills another from what is being
  * removed. Each clear is reported to the CacheService's change listeners (the audit log).
+ *
+ * A clear empties the cache as it is when each key is reached; it is not a write and does not
+ * fence reads under way. A read whose load began before the clear stores its entry when the load
+ * ends, after the clear if it is slower: that entry stays, and is correct, because what makes an
+ * entry stale is a write, and the clear keeps the invalidation sequences (`_meta:seq`,
+ * `_meta:tagseq:*`) that refuse the store of any load that began before a write of one of its
+ * tags. So a clear never lets a stale value in; it only loses entries, never wrongly keeps one:
+ * - an entry stored in Redis during the SCAN pass is removed if the cursor reaches it afterwards,
+ *   and one stored in this L1 during that pass is removed by the L1 clear that follows;
+ * - an instance that hears the clear message after the acknowledgement wait (the clear has
+ *   answered) drops its L1 then, including entries it stored after the clear answered; their
+ *   Redis copy stays, so its next read of them is a HIT-L2.
+ * There is no replay or second pass. Rows changed outside the app (in SQL, no event) are a
+ * different matter: a read that loaded them before the change may store the old row after a
+ * clear; such changes are picked up by the TTL, or by POST /analytics/refresh for analytics.
+ * test/cache-admin-instances.e2e-spec.ts shows the read across a clear, the kept sequences and the late message.
  */
 @Injectable()
 export class CacheClearService {
