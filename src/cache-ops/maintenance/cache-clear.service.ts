@@ -15,25 +15,22 @@ const selectionView = (selections: KeySelection[]) =>
   selections.map(({ namespace, keyPrefix }) => ({ namespace, key_prefix: keyPrefix ?? null }));
 
 /**
- * Clears: Redis first (SCAN + UNLINK under our prefix only), then this instance's L1, then the
- * other instances' L1 over the message bus, so no tier refills another from what is being
- * removed. Each clear is reported to the CacheService's change listeners (the audit log).
+ * Clears: a fence first, then Redis (SCAN + UNLINK under our prefix only), then this instance's
+ * L1, then the other instances' L1 over the message bus, so no tier refills another from what is
+ * being removed. Each clear is reported to the CacheService's change listeners (the audit log).
  *
- * A clear empties the cache as it is when each key is reached; it is not a write and does not
- * fence reads under way. A read whose load began before the clear stores its entry when the load
- * ends, after the clear if it is slower: that entry stays, and is correct, because what makes an
- * entry stale is a write, and the clear keeps the invalidation sequences (`_meta:seq`,
- * `_meta:tagseq:*`) that refuse the store of any load that began before a write of one of its
- * tags. So a clear never lets a stale value in; it only loses entries, never wrongly keeps one:
- * - an entry stored in Redis during the SCAN pass is removed if the cursor reaches it afterwards,
- *   and one stored in this L1 during that pass is removed by the L1 clear that follows;
+ * A clear is a barrier for the namespaces it clears (TieredCache.fence): a read whose load began
+ * before it answers as usual but does not store its entry, on any instance, so nothing read before
+ * the clear outlives it. That is what an operator expects after fixing a row outside the
+ * application (in SQL, no event): clear, and the next read loads the row as it is now. Entries can
+ * only be lost, never wrongly kept:
+ * - an entry stored in Redis during the SCAN pass (by a load that began after the fence) is
+ *   removed if the cursor reaches it afterwards, and one stored in this L1 meanwhile is removed by
+ *   the L1 clear that follows;
  * - an instance that hears the clear message after the acknowledgement wait (the clear has
  *   answered) drops its L1 then, including entries it stored after the clear answered; their
  *   Redis copy stays, so its next read of them is a HIT-L2.
- * There is no replay or second pass. Rows changed outside the app (in SQL, no event) are a
- * different matter: a read that loaded them before the change may store the old row after a
- * clear; such changes are picked up by the TTL, or by POST /analytics/refresh for analytics.
- * test/cache-admin-instances.e2e-spec.ts shows the read across a clear, the kept sequences and the late message.
+ * test/cache-admin-instances.e2e-spec.ts shows the read across a clear, the namespace precision and the late message.
  */
 @Injectable()
 export class CacheClearService {
@@ -46,6 +43,7 @@ export class CacheClearService {
 
   async clearAll(): Promise<ClearResponse> {
     const started = performance.now();
+    await this.store.fence(null);
     const redis = this.store.redisConfigured ? await this.store.clearRedis() : null;
     const l1 = this.store.clearL1(null);
     const others = await this.broadcast.clearOtherInstances(null);
@@ -74,6 +72,7 @@ export class CacheClearService {
       throw ValidationFailedException.single('target', 'isIn', `target must be one of: ${CLEAR_TARGETS.join(', ')}`);
     }
     const started = performance.now();
+    await this.store.fence(selections);
     const redis = this.store.redisConfigured ? await this.store.clearRedisSelection(selections) : [];
     const l1 = this.store.clearL1(selections);
     const others = await this.broadcast.clearOtherInstances(selections);
