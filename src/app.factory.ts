@@ -16,6 +16,7 @@ import { PageInterceptor } from './common/pagination/page.interceptor.js';
 import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
+import { RetryLaterException } from './common/errors/domain-errors.js';
 import { buildOpenApiDocument } from './common/http/openapi.js';
 import { registerRedoc } from './common/http/redoc-page.js';
 import { aliasRefusal, createAliasRewriter } from './common/http/route-aliases.js';
@@ -117,6 +118,34 @@ function refuseIncompleteAliases(app: NestFastifyApplication): void {
     });
 }
 
+/** A client refused while this instance closes retries after this long (on another instance, behind a balancer). */
+const CLOSING_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Once the server closes (draining for shutdown), a request that still arrives on a keep-alive
+ * connection not closed yet is answered 503 in the one error shape, with Retry-After
+ * and Connection: close, instead of Fastify's own closing answer, whose body is not an ErrorBody.
+ */
+function refuseWhileClosing(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!closing) return done();
+    const refusal = new RetryLaterException('This instance is shutting down: retry the request', CLOSING_RETRY_AFTER_SECONDS);
+    const body = buildErrorBody(refusal, request);
+    void reply
+      .status(body.status)
+      .header('retry-after', String(refusal.retryAfterSeconds))
+      .header('connection', 'close')
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify(body));
+  });
+}
+
 /** Builds the app exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig, database: ConnectionTarget): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -125,7 +154,8 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // Requests that arrive while the server closes are answered by refuseWhileClosing, in the API's error shape.
+    return503OnClosing: false,
     // A malformed URL (400) or an over-long path parameter (414) is refused by the router before
     // any Nest filter or hook runs: answered here in the one error shape, with its request id.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -191,6 +221,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       done(null, payload);
     });
   registerRequestLogging(app, config);
+  refuseWhileClosing(app);
   refuseIncompleteAliases(app);
   // Before app.init(): the cache fast path's hook, added during init, may answer and end the chain.
   nameServerSpans(app.getHttpAdapter().getInstance());

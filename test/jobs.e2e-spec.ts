@@ -157,6 +157,73 @@ describe('background jobs', () => {
     expect(jobs.map((job: Json) => job.last_run?.trigger)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual']);
   });
 
+  it("answers each job's detail in the shape the document gives that job, and nothing else fits it", async () => {
+    const contract = t.http.contract!;
+    const detailSchema: Record<string, string> = {
+      'warm-popular': 'PopularWarmingDetail',
+      'predictive-warming': 'PredictiveWarmingDetail',
+      'analytics-refresh': 'AnalyticsRefreshDetail',
+      'health-monitor': 'EvaluationResponse',
+      cleanup: 'CleanupDetail',
+    };
+    // The run as it would be answered with another body: judged against POST /jobs/{name}/run.
+    const problemsOf = (name: string, body: Json) =>
+      contract.check({
+        method: 'POST',
+        path: `/jobs/${name}/run`,
+        status: 200,
+        header: (header) => (header === 'content-type' ? 'application/json; charset=utf-8' : undefined),
+        text: JSON.stringify(body),
+      }).problems;
+    const runs: Record<string, Json> = {};
+    for (const name of JOB_NAMES) {
+      // The client has checked the answer against the document already; here, against the job's own detail.
+      const response = await run(name);
+      expect([name, response.status, response.body.outcome]).toEqual([name, 200, 'succeeded']);
+      expect(contract.schemaProblems({ $ref: `#/components/schemas/${detailSchema[name]}` }, response.body.detail, name)).toEqual([]);
+      runs[name] = response.body;
+    }
+    for (const name of JOB_NAMES) {
+      const body = runs[name];
+      const [first, ...others] = Object.keys(body.detail);
+      const less = Object.fromEntries(others.map((key) => [key, body.detail[key]]));
+      expect(problemsOf(name, body)).toEqual([]);
+      const refused = (detail: Json) => problemsOf(name, { ...body, detail }).length > 0;
+      // Another job's report under this job's name is not this job's run either.
+      const other = JOB_NAMES[(JOB_NAMES.indexOf(name) + 1) % JOB_NAMES.length];
+      expect({
+        name,
+        first,
+        other,
+        more: refused({ ...body.detail, unlisted: 1 }),
+        less: refused(less),
+        another: refused(runs[other].detail),
+      }).toEqual({
+        name,
+        first,
+        other,
+        more: true,
+        less: true,
+        another: true,
+      });
+    }
+  });
+
+  it('records a job whose work throws as failed, with the error as its detail', async () => {
+    await t.db.query('ALTER TABLE notifications RENAME TO notifications_away');
+    let response;
+    try {
+      response = await run('cleanup');
+    } finally {
+      await t.db.query('ALTER TABLE notifications_away RENAME TO notifications');
+    }
+    expect([response.status, response.body.outcome]).toEqual([200, 'failed']);
+    expect(response.body.detail).toEqual({ error: expect.stringContaining('notifications') });
+    expect(t.http.contract!.schemaProblems({ $ref: '#/components/schemas/JobFailureDetail' }, response.body.detail, 'detail')).toEqual([]);
+    const listed = expectStatus(await t.admin.get('/jobs'), 200, 'GET /jobs').find((job: Json) => job.name === 'cleanup');
+    expect(listed.last_run).toMatchObject({ id: response.body.id, outcome: 'failed', detail: response.body.detail });
+  });
+
   it('answers 409 while the job is running on this instance', async () => {
     let release!: () => void;
     let acquired!: () => void;
@@ -209,5 +276,29 @@ describe('background jobs', () => {
     });
     expect(stats.ticks).toBe(stats.runs + stats.skipped['running-here'] + stats.skipped['held-elsewhere'] + stats.skipped['ran-elsewhere']);
     expect(stats.runs).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('background jobs with the cache disabled', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ADMIN_TOKEN, ...QUIET_JOBS_ENV, CACHE_ENABLED: 'false' } });
+  });
+  afterAll(() => t.close());
+
+  it('reports the warming and refresh jobs as not performed, in the shape the document gives them', async () => {
+    for (const name of ['warm-popular', 'predictive-warming', 'analytics-refresh']) {
+      const response = await t.admin.post(`/jobs/${name}/run`, undefined, admin);
+      expect([name, response.status, response.body.outcome, response.body.detail]).toEqual([
+        name,
+        200,
+        'succeeded',
+        { performed: false, reason: 'the cache is disabled' },
+      ]);
+      expect(t.http.contract!.schemaProblems({ $ref: '#/components/schemas/JobNotPerformedDetail' }, response.body.detail, name)).toEqual(
+        [],
+      );
+    }
   });
 });

@@ -121,6 +121,44 @@ describe('operations page', () => {
       }
     });
 
+    it("sends events whose data match the document's schema for each event, every section filled", async () => {
+      const contract = t.http.contract!;
+      // Something in every section: a job run, a cache audit record (a namespace cleared), an open alert and a live order (above).
+      expect((await t.admin.post('/jobs/health-monitor/run')).status).toBe(200);
+      expect((await t.admin.delete('/cache/clear/restaurants')).status).toBe(200);
+      const stream = await SseClient.open(`${t.http.baseUrl}/ops/stream`, admin);
+      try {
+        await stream.next(3);
+        const envelope = (contract.document.paths['/ops/stream'].get as any).responses['200'].content['text/event-stream'].schema;
+        const dataSchema: Record<string, string> = { history: 'OpsHistoryEventData', snapshot: 'OpsSnapshotEventData' };
+        for (const [index, event] of stream.events.entries()) {
+          const where = `${event.type}[${index}]`;
+          expect(contract.schemaProblems({ $ref: `#/components/schemas/${dataSchema[event.type]}` }, event.data, where)).toEqual([]);
+          expect(contract.schemaProblems(envelope, { event: event.type, data: event.data }, where)).toEqual([]);
+        }
+        const snapshot = stream.events[2].data;
+        expect([
+          snapshot.cache.error,
+          snapshot.jobs.error,
+          snapshot.alerts.error,
+          snapshot.live_orders.error,
+          snapshot.audit.error,
+        ]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+        expect(snapshot.jobs.find((job: { name: string }) => job.name === 'health-monitor').last_run.job).toBe('health-monitor');
+        expect(snapshot.audit.length).toBeGreaterThan(0);
+        expect(stream.events[0].data.total.length).toBeGreaterThan(0);
+        // A property the document does not list, or one missing, is refused.
+        const snapshotSchema = { $ref: '#/components/schemas/OpsSnapshotEventData' };
+        expect(contract.schemaProblems(snapshotSchema, { ...snapshot, unlisted: 1 }, 'snapshot')).not.toEqual([]);
+        expect(contract.schemaProblems(snapshotSchema, { ...snapshot, cache: { ...snapshot.cache, l1: {} } }, 'snapshot')).not.toEqual([]);
+        const [point] = stream.events[0].data.total;
+        const history = { ...stream.events[0].data, total: [{ ...point, unlisted: 1 }] };
+        expect(contract.schemaProblems({ $ref: '#/components/schemas/OpsHistoryEventData' }, history, 'history')).not.toEqual([]);
+      } finally {
+        stream.close();
+      }
+    });
+
     it('counts the requests this instance serves, and not the stream itself, in the overview points', async () => {
       const stream = await SseClient.open(`${t.http.baseUrl}/ops/stream`, admin);
       try {

@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { RateLimitCounter } from '../redis/rate-limit-counter.js';
 import { ErrorBody } from '../common/errors/error-body.js';
+import { RETRY_AFTER_HEADER } from '../common/http/api-errors.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 import { isInternalAnonymous } from '../common/http/internal-caller.js';
 import { PrincipalResolver } from './principal-resolver.js';
@@ -34,6 +35,7 @@ export const StrictRateLimit = (options: StrictRateLimitOptions = {}) =>
     ApiResponse({
       status: 429,
       type: ErrorBody,
+      headers: RETRY_AFTER_HEADER,
       description: options.perAccount
         ? 'Too many attempts from this address or for this account; Retry-After says when to try again'
         : 'Too many attempts from this address; Retry-After says when to try again',

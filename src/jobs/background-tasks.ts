@@ -8,7 +8,9 @@ import { CacheWarmer } from '../cache/cache-warmer.js';
 import { CacheService } from '../cache/cache.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
+import type { EvaluationResponse } from '../monitoring/dto/alert.dto.js';
 import { NotificationsRepository } from '../realtime/notifications.repository.js';
+import type { AnalyticsRefresh, Cleanup, JobDetails, NotPerformed, PopularWarming, PredictiveWarming } from './job-details.js';
 import type { JobTask } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { type JobName, RETENTION_DAYS } from './job-schedule.js';
@@ -17,6 +19,8 @@ import { RefreshTokensRepository } from '../accounts/refresh-tokens.repository.j
 
 /** Popular items across restaurants: the analytics route's default query. */
 const POPULAR_ITEMS_PATH = '/analytics/popular-items';
+
+const CACHE_DISABLED: NotPerformed = { performed: false, reason: 'the cache is disabled' };
 
 /** The work of each job: JobsModule imports every module whose services the jobs call. */
 @Injectable()
@@ -37,7 +41,7 @@ export class BackgroundTasks {
   ) {}
 
   taskFor(name: JobName): JobTask {
-    const tasks: Record<JobName, JobTask> = {
+    const tasks: { [Name in JobName]: () => Promise<JobDetails[Name]> } = {
       'warm-popular': () => this.warmPopular(),
       'predictive-warming': () => this.warmPredicted(),
       'analytics-refresh': () => this.refreshAnalytics(),
@@ -56,29 +60,29 @@ export class BackgroundTasks {
     return { restaurants: restaurants.length, paths: [...paths, POPULAR_ITEMS_PATH] };
   }
 
-  async warmPopular(): Promise<Record<string, unknown>> {
-    if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
+  async warmPopular(): Promise<PopularWarming | NotPerformed> {
+    if (!this.cache.enabled) return CACHE_DISABLED;
     const { restaurants, paths } = await this.popularPaths();
     return { restaurants, ...(await this.warm(paths)) };
   }
 
-  private async warmPredicted(): Promise<Record<string, unknown>> {
-    if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
+  private async warmPredicted(): Promise<PredictiveWarming | NotPerformed> {
+    if (!this.cache.enabled) return CACHE_DISABLED;
     return { source: 'access-frequency', ...(await this.cacheWarming.warmPredictive(CacheOpsSettings.warm.predictive)) };
   }
 
   /** Reloads the cached analytics variants read recently, in place (nothing is dropped first). */
-  private async refreshAnalytics(): Promise<Record<string, unknown>> {
-    if (!this.cache.enabled) return { performed: false, reason: 'the cache is disabled' };
+  private async refreshAnalytics(): Promise<AnalyticsRefresh | NotPerformed> {
+    if (!this.cache.enabled) return CACHE_DISABLED;
     const report = await this.analytics.refreshRecent();
     return { refreshed: report.refreshed.length, dropped: report.dropped, gone: report.gone };
   }
 
-  private async monitorHealth(): Promise<Record<string, unknown>> {
-    return { ...(await this.alerts.evaluate()) };
+  private monitorHealth(): Promise<EvaluationResponse> {
+    return this.alerts.evaluate();
   }
 
-  private async cleanUp(): Promise<Record<string, unknown>> {
+  private async cleanUp(): Promise<Cleanup> {
     return {
       expired: await this.cacheClearing.clearExpired(),
       cache_audit_pruned: await this.cacheAudit.pruneOlderThan(),
@@ -89,7 +93,7 @@ export class BackgroundTasks {
     };
   }
 
-  private async warm(paths: string[]): Promise<Record<string, unknown>> {
+  private async warm(paths: string[]): Promise<Omit<PopularWarming, 'restaurants'>> {
     const results = await this.warmer.warm(paths);
     const count = (outcome: (value: string) => boolean) =>
       results.filter((result) => result.status === 200 && outcome(result.outcome)).length;

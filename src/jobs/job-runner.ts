@@ -9,8 +9,8 @@ import { JobRunsRepository } from './job-runs.repository.js';
 import { JOB_LOCK_LEASE_MS, type JobName } from './job-schedule.js';
 import { inSpan } from '../tracing/spans.js';
 
-/** A job's work: resolves to what it did, stored as the run's detail. */
-export type JobTask = () => Promise<Record<string, unknown>>;
+/** A job's work: resolves to what it did (a JSON object), stored as the run's detail. */
+export type JobTask = () => Promise<object>;
 
 export type NotRunReason = 'running-here' | 'held-elsewhere' | 'ran-elsewhere';
 
@@ -91,7 +91,7 @@ export class JobRunner {
         const startedAt = new Date();
         const run = await this.runs.start(name, this.instanceId, trigger, startedAt);
         const started = performance.now();
-        let detail: Record<string, unknown>;
+        let detail: object;
         let failed = false;
         try {
           detail = await task();

@@ -17,7 +17,7 @@ export class JobRunsRepository {
     return this.runs.findOneByOrFail({ id: String(inserted.identifiers[0].id) });
   }
 
-  async finish(id: string, outcome: JobOutcome, finishedAt: Date, durationMs: number, detail: Record<string, unknown>): Promise<JobRun> {
+  async finish(id: string, outcome: JobOutcome, finishedAt: Date, durationMs: number, detail: object): Promise<JobRun> {
     await this.dataSource
       .createQueryBuilder()
       .update(JobRun)

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
-import { JobRunResponse, JobStatusResponse } from './dto/job.dto.js';
+import { JOB_RUN_MODELS, JOB_RUN_SCHEMA, type JobRunResponse, JobStatusResponse } from './dto/job.dto.js';
 import { ParseJobNamePipe } from './job-name.pipe.js';
 import { JOB_NAMES, type JobName } from './job-schedule.js';
 import { JobsService } from './jobs.service.js';
@@ -9,6 +9,7 @@ import { Allow } from '../access/access.decorators.js';
 import { tag } from '../common/http/api-tags.js';
 
 @ApiTags(tag('Jobs'))
+@ApiExtraModels(...JOB_RUN_MODELS)
 @Allow()
 @Controller('jobs')
 export class JobsController {
@@ -31,7 +32,10 @@ export class JobsController {
     description: 'Takes the job’s lock like a scheduled run: 409 while it is running on this or another instance.',
   })
   @ApiParam({ name: 'name', enum: JOB_NAMES, example: 'cleanup' })
-  @ApiOkResponse({ type: JobRunResponse, description: 'The run, finished (outcome succeeded or failed)' })
+  @ApiOkResponse({
+    schema: JOB_RUN_SCHEMA,
+    description: 'The run, finished (outcome succeeded or failed); `job` names the job, and with it the shape of `detail`',
+  })
   @ApiErrors(400, 409)
   runNow(@Param('name', ParseJobNamePipe) name: JobName): Promise<JobRunResponse> {
     return this.jobs.runNow(name);

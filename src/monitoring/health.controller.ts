@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DependencyStatus, LivenessResponse, ReadinessResponse } from './dto/health.dto.js';
 import { HealthService } from './health.service.js';
@@ -7,6 +7,8 @@ import { Public } from '../access/access.decorators.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import type { Principal } from '../access/principal.js';
 import { tag } from '../common/http/api-tags.js';
+import { ErrorBody } from '../common/errors/error-body.js';
+import { RETRY_AFTER_HEADER } from '../common/http/api-errors.decorator.js';
 
 const ALIVE: LivenessResponse = { status: 'ok' };
 
@@ -32,7 +34,11 @@ export class HealthController {
       'The same body either way; 503 while a dependency is down (or the app is shutting down). A down dependency\'s `message` is the driver\'s own for admins, "timeout" or "unavailable" for everyone else.',
   })
   @ApiOkResponse({ type: ReadinessResponse })
-  @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'A dependency is down: see `error`' })
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency is down (ReadinessResponse: see `error`), or the instance is shutting down (ErrorBody, with Retry-After)',
+    schema: { oneOf: [{ $ref: getSchemaPath(ReadinessResponse) }, { $ref: getSchemaPath(ErrorBody) }] },
+    headers: { 'Retry-After': { ...RETRY_AFTER_HEADER['Retry-After'], required: false } },
+  })
   async ready(
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal | undefined,

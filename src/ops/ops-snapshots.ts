@@ -8,6 +8,7 @@ import { AlertsService } from '../monitoring/alerts.service.js';
 import { AlertListQuery } from '../monitoring/dto/alert.dto.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { SharedRedis } from '../redis/redis-connection.js';
+import type { OpsCacheFigures, OpsHistoryEventData, OpsSnapshotEventData, Section } from './dto/ops-stream.dto.js';
 import { TrafficTimeline } from './traffic-timeline.js';
 
 /** How often the snapshot is rebuilt and pushed to every open stream of this instance. */
@@ -23,8 +24,6 @@ const OVERLAP_S = 5;
 export const OPS_RECONNECT_MS = 1000;
 
 const ALERT_ORDER: Record<string, number> = { open: 0, acknowledged: 1, resolved: 2 };
-
-type Section<T> = T | { error: string };
 
 const settle = async <T>(work: () => Promise<T> | T): Promise<Section<T>> => {
   try {
@@ -43,7 +42,7 @@ const settle = async <T>(work: () => Promise<T> | T): Promise<Section<T>> => {
 @Injectable()
 export class OpsSnapshots implements OnModuleDestroy {
   private readonly logger = new Logger(OpsSnapshots.name);
-  private readonly listeners = new Set<(snapshot: object) => void>();
+  private readonly listeners = new Set<(snapshot: OpsSnapshotEventData) => void>();
   private timer?: NodeJS.Timeout;
   private building = false;
   private memory?: { at: number; figures: Section<CacheStorageReport> };
@@ -75,8 +74,9 @@ export class OpsSnapshots implements OnModuleDestroy {
    */
   stream(): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      subscriber.next({ type: 'history', data: { instance: this.timeline.instanceId, ...this.timeline.series() } });
-      const listener = (snapshot: object) => subscriber.next({ type: 'snapshot', data: snapshot });
+      const history: OpsHistoryEventData = { instance: this.timeline.instanceId, ...this.timeline.series() };
+      subscriber.next({ type: 'history', data: history });
+      const listener = (snapshot: OpsSnapshotEventData) => subscriber.next({ type: 'snapshot', data: snapshot });
       const endForShutdown = () => {
         subscriber.next({ type: 'reconnect', retry: OPS_RECONNECT_MS, data: { reason: 'This instance is shutting down' } });
         subscriber.complete();
@@ -95,7 +95,7 @@ export class OpsSnapshots implements OnModuleDestroy {
   }
 
   /** The snapshot as the stream sends it (built now). */
-  async build(): Promise<object> {
+  async build(): Promise<OpsSnapshotEventData> {
     const now = Date.now();
     const [jobs, alerts, liveOrders, audit, memory] = await Promise.all([
       settle(() => this.jobs.list()),
@@ -117,7 +117,7 @@ export class OpsSnapshots implements OnModuleDestroy {
     };
   }
 
-  private listen(listener: (snapshot: object) => void): void {
+  private listen(listener: (snapshot: OpsSnapshotEventData) => void): void {
     this.listeners.add(listener);
     if (this.timer) return;
     this.timer = setInterval(() => void this.push(), SNAPSHOT_MS);
@@ -125,7 +125,7 @@ export class OpsSnapshots implements OnModuleDestroy {
     void this.push();
   }
 
-  private unlisten(listener: (snapshot: object) => void): void {
+  private unlisten(listener: (snapshot: OpsSnapshotEventData) => void): void {
     this.listeners.delete(listener);
     if (this.listeners.size > 0) return;
     clearInterval(this.timer);
@@ -165,7 +165,7 @@ export class OpsSnapshots implements OnModuleDestroy {
   }
 
   /** This instance's counters per namespace with its L1 entries, and the Redis keys and bytes when Redis is there. */
-  private cacheFigures(memory: Section<CacheStorageReport> | undefined) {
+  private cacheFigures(memory: Section<CacheStorageReport> | undefined): OpsCacheFigures {
     const stats = this.cache.counters();
     const redis = memory && !('error' in memory) ? memory : undefined;
     const namespaces = CACHE_NAMESPACES.map((namespace) => {

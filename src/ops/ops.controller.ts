@@ -1,8 +1,9 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { Allow } from '../access/access.decorators.js';
 import { LimitedStream } from '../realtime/stream-limits.js';
+import { OPS_EVENT, OPS_EVENT_MODELS } from './dto/ops-stream.dto.js';
 import { OpsSnapshots, SNAPSHOT_MS } from './ops-snapshots.js';
 import { tag } from '../common/http/api-tags.js';
 
@@ -25,22 +26,11 @@ export class OpsController {
       'The stream ends with a "reconnect" event when the instance shuts down or when the access token that opened it expires; ' +
       'it counts against the same per-caller and per-instance stream caps as the order event streams.',
   })
+  @ApiExtraModels(...OPS_EVENT_MODELS)
   @ApiOkResponse({
     description:
-      'An event stream; the schema describes one event (the shapes of its `data` are in the description above). Errors are JSON, before the stream opens.',
-    content: {
-      'text/event-stream': {
-        schema: {
-          type: 'object',
-          properties: {
-            event: { type: 'string', enum: ['history', 'snapshot', 'reconnect'] },
-            data: { type: 'object' },
-            retry: { type: 'integer', description: 'ms before reconnecting (when the instance shuts down)' },
-          },
-          required: ['event', 'data'],
-        },
-      },
-    },
+      'An event stream; the schema describes one event (its `data` line is the JSON shown: OpsHistoryEventData, OpsSnapshotEventData or StreamReconnectEventData). Errors are JSON, before the stream opens.',
+    content: { 'text/event-stream': { schema: OPS_EVENT } },
   })
   stream(): Observable<MessageEvent> {
     return this.snapshots.stream();

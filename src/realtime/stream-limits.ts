@@ -20,6 +20,7 @@ import { AccessModule } from '../access/access.module.js';
 import { PrincipalResolver } from '../access/principal-resolver.js';
 import { sessionOwnerOf } from '../access/principal.js';
 import { ErrorBody } from '../common/errors/error-body.js';
+import { RETRY_AFTER_HEADER } from '../common/http/api-errors.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 
 /**
@@ -178,6 +179,7 @@ export const LimitedStream = () =>
     ApiResponse({
       status: 429,
       type: ErrorBody,
+      headers: RETRY_AFTER_HEADER,
       description:
         'Too many open event streams: the caller holds SSE_MAX_STREAMS_PER_PRINCIPAL on this instance, or the instance ' +
         'SSE_MAX_STREAMS_PER_INSTANCE; Retry-After says when to try again',

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AppProcess } from '../support/faults/app-process.js';
 import { cachedReadPaths, type Catalogue, mixedLoad, orderProblems, seedCatalogue, sqlTo } from '../support/faults/catalogue.js';
 import { integrityViolations } from '../support/faults/integrity.js';
-import { LoadDriver, printTable, row, type Sample } from '../support/faults/load.js';
+import { contractProblems, LoadDriver, printTable, row, type Sample } from '../support/faults/load.js';
 import { answered, answeredOrUnavailable, problemsOf, type Rule, sameBodyAs, unavailableProblem } from '../support/faults/outcomes.js';
 import { deleteKeysUnderPrefix } from '../support/redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
@@ -144,6 +144,11 @@ describeWithServices.each(SCENARIOS)('Postgres $name for 10 s under a steady mix
     recovering: { 'cached read': sameAsWarm, 'uncached read': answeredOrUnavailable(200), write: answeredOrUnavailable(201) },
     after: { 'cached read': sameAsWarm, 'uncached read': answered(200), write: answered(201) },
   };
+
+  it('answers every request of the load, in every phase, as the OpenAPI document describes', () => {
+    expect(load.samples.filter((sample) => sample.status !== 0).length).toBeGreaterThan(0);
+    expect(contractProblems(load.samples)).toEqual([]);
+  });
 
   it('answers every request correctly before the fault', () => {
     expect(sent('before', 'write').length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AppProcess } from '../support/faults/app-process.js';
 import { cachedReadPaths, type Catalogue, mixedLoad, orderProblems, seedCatalogue, sqlTo } from '../support/faults/catalogue.js';
 import { integrityViolations } from '../support/faults/integrity.js';
-import { LoadDriver, percentile, printTable, row, type Sample } from '../support/faults/load.js';
+import { contractProblems, LoadDriver, percentile, printTable, row, type Sample } from '../support/faults/load.js';
 import { answered, problemsOf, type Rule, sameBodyAs } from '../support/faults/outcomes.js';
 import { deleteKeysUnderPrefix } from '../support/redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
@@ -168,6 +168,11 @@ describeWithServices('Redis gone for 20 s, then slow, under a steady mixed load'
 
   const sameAsWarm = sameBodyAs(warmBodies, "the database's");
   const RULES: Record<string, Rule> = { 'cached read': sameAsWarm, 'uncached read': answered(200), write: answered(201) };
+
+  it('answers every request of the load, in every phase, as the OpenAPI document describes', () => {
+    expect(load.samples.filter((sample) => sample.status !== 0).length).toBeGreaterThan(0);
+    expect(contractProblems(load.samples)).toEqual([]);
+  });
 
   it.each(PHASES)('answers every request correctly: %s', (phase) => {
     expect(load.of(phase, 'write').length).toBeGreaterThan(0);

@@ -4,10 +4,11 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { expectStatus } from '../support/cascade.js';
 import { AppProcess, type Exit } from '../support/faults/app-process.js';
+import { committedContract } from '../support/faults/contract.js';
 import { type Catalogue, mixedLoad, orderProblems, seedCatalogue, sqlTo } from '../support/faults/catalogue.js';
 import { integrityViolations } from '../support/faults/integrity.js';
-import { LoadDriver, printTable, row, type Sample } from '../support/faults/load.js';
-import { answered, type Rule } from '../support/faults/outcomes.js';
+import { contractProblems, LoadDriver, printTable, row, type Sample } from '../support/faults/load.js';
+import { answered, type Rule, unavailableProblem } from '../support/faults/outcomes.js';
 import { deleteKeysUnderPrefix } from '../support/redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { servicesForMultiInstanceSuite } from '../support/services.js';
@@ -39,14 +40,8 @@ const refused = (sample: Sample) => sample.status === 0 && sample.error === 'ECO
  */
 const notTaken = (sample: Sample) => refused(sample) || (sample.status === 0 && sample.error === 'ECONNRESET');
 
-function isShutdown503(sample: Sample): boolean {
-  if (sample.status !== 503) return false;
-  try {
-    return typeof JSON.parse(sample.text).message === 'string';
-  } catch {
-    return false;
-  }
-}
+/** A request that reached the closing server: 503 with Retry-After and the error body (the contract checks the rest). */
+const isShutdown503 = (sample: Sample) => unavailableProblem(sample) === undefined;
 
 describeWithServices('SIGTERM under a steady mixed load', () => {
   const prefix = `tiffin-faults-${randomBytes(4).toString('hex')}`;
@@ -58,7 +53,7 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
   let catalogue: Catalogue;
   let load: LoadDriver;
   let held: { id: number; response: Promise<Response> }[];
-  let heldAnswers: { status: number; body: any }[];
+  let heldAnswers: { status: number; body: any; contract: string[] }[];
   let stream: SseClient;
   let exit: Exit;
 
@@ -130,7 +125,19 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
     await sleep(HOLD_AFTER_SIGNAL_MS);
     await locker.query('COMMIT');
     heldAnswers = await Promise.all(
-      held.map(async ({ response }) => response.then(async (r) => ({ status: r.status, body: await r.json() }))),
+      held.map(async ({ id, response }) =>
+        response.then(async (r) => {
+          const text = await r.text();
+          const observed = {
+            method: 'PUT',
+            path: `/orders/${id}/status`,
+            status: r.status,
+            header: (name: string) => r.headers.get(name) ?? undefined,
+            text,
+          };
+          return { status: r.status, body: JSON.parse(text), contract: committedContract().check(observed).problems };
+        }),
+      ),
     );
     exit = await app.waitForExit(GRACE_MS + 5000);
     await load.stop();
@@ -167,6 +174,11 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
       ? undefined
       : `answered ${sample.status}${sample.error ? ` (${sample.error})` : ''} ${sample.text.slice(0, 200)}`;
 
+  it('answers every request of the load, in every phase, as the OpenAPI document describes', () => {
+    expect(load.samples.filter((sample) => sample.status !== 0).length).toBeGreaterThan(0);
+    expect(contractProblems(load.samples)).toEqual([]);
+  });
+
   it('answers every request before the signal', () => {
     const problems = load
       .of('before')
@@ -177,7 +189,9 @@ describeWithServices('SIGTERM under a steady mixed load', () => {
   });
 
   it('completes the writes in flight: each held write answers 200 and is committed', async () => {
-    expect(heldAnswers.map((answer) => [answer.status, answer.body.order_status])).toEqual(held.map(() => [200, 'confirmed']));
+    expect(heldAnswers.map((answer) => [answer.status, answer.body.order_status, answer.contract])).toEqual(
+      held.map(() => [200, 'confirmed', []]),
+    );
     const rows = await sql.query(`SELECT id, order_status FROM orders WHERE id = ANY($1) ORDER BY id`, [held.map((h) => h.id)]);
     expect(rows).toEqual(held.map(({ id }) => ({ id, order_status: 'confirmed' })).sort((x, y) => x.id - y.id));
   });

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
-import { ApiErrors } from '../../common/http/api-errors.decorator.js';
+import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiErrors, RETRY_AFTER_HEADER } from '../../common/http/api-errors.decorator.js';
 import { CacheWarmingService } from '../maintenance/cache-warming.service.js';
 import {
   AccessDecisionResponse,
@@ -101,7 +102,15 @@ export class EnterpriseController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Derive {prefix}:{namespace}:{HMAC-SHA256} for a raw key, so raw identifiers need not appear in Redis' })
   @ApiOkResponse({ type: SecureKeyResponse })
-  @ApiErrors(400, 503)
+  @ApiErrors(400)
+  @ApiResponse({
+    status: 503,
+    type: ErrorBody,
+    description:
+      'CACHE_KEY_SECRET is not configured (without Retry-After: a retry does not help), or the request did not complete ' +
+      'within its time limit (with Retry-After)',
+    headers: { 'Retry-After': { ...RETRY_AFTER_HEADER['Retry-After'], required: false } },
+  })
   secureKey(@Body() dto: SecureKeyDto): SecureKeyResponse {
     return this.enterprise.secureKey(dto);
   }

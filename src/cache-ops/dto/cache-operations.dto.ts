@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { ToInteger } from '../../common/validation/transforms.js';
 import { CacheOpsSettings } from '../cache-ops.settings.js';
+import { ClosedSchema } from '../../common/http/closed-schema.js';
 
 const CURSOR_PATTERN = /^\d{1,20}$/;
 /** SCAN cursors are unsigned 64-bit; Redis answers a larger one with an error (it was a 500). */
@@ -118,6 +119,7 @@ export class OtherInstancesResponse {
   confirmed: InstanceCleared[];
 }
 
+@ClosedSchema()
 export class TagIndexPruneResponse {
   @ApiProperty({ example: 12 })
   tag_sets_examined: number;
@@ -173,6 +175,7 @@ export class ClearResponse {
   duration_ms: number;
 }
 
+@ClosedSchema()
 export class ClearExpiredResponse {
   @ApiProperty({ example: 3, description: 'L1 entries past their stale-if-error window, dropped from this instance' })
   removed_l1: number;

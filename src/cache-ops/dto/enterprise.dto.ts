@@ -8,6 +8,7 @@ import { CacheOpsSettings } from '../cache-ops.settings.js';
 import { CacheCounterFigures, MinuteBucketResponse, PathActivityResponse, RecommendationResponse } from './cache-stats.dto.js';
 import { WarmedPath } from './cache-operations.dto.js';
 import { THRESHOLDS } from '../inspection/recommendations.js';
+import { ClosedSchema } from '../../common/http/closed-schema.js';
 
 export const CASCADE_ENTITIES = ['restaurant', 'menu_item', 'customer', 'order'] as const;
 export type CascadeEntity = (typeof CASCADE_ENTITIES)[number];
@@ -115,6 +116,7 @@ export class PredictedPath extends PathActivityResponse {
   reason: string;
 }
 
+@ClosedSchema()
 export class PredictiveWarmedPath extends WarmedPath {
   @ApiProperty({ example: 8.41 })
   score: number;
@@ -126,6 +128,7 @@ export class PredictiveWarmedPath extends WarmedPath {
   last_access: string;
 }
 
+@ClosedSchema()
 export class FreshPath {
   @ApiProperty({ example: '/restaurants' })
   path: string;

@@ -1,9 +1,10 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { entryBytes } from '../../cache/cache-entry.js';
 import { namespaceOfKey, type CacheNamespace, type EntryNamespace } from '../../cache/cache-namespaces.js';
 import { withTimeout } from '../../common/async/with-timeout.js';
 import type { RedisTier } from '../../cache/redis-tier.js';
+import { RetryLaterException } from '../../common/errors/domain-errors.js';
 import { TieredCache } from '../../cache/tiered-cache.js';
 import { SharedRedis } from '../../redis/redis-connection.js';
 import { PRUNE_TAG_MEMBERS } from './admin-scripts.js';
@@ -74,6 +75,8 @@ interface PruneResume {
 
 /** Admin Redis calls may scan: far longer than the hot path's bound, still bounded. */
 const ADMIN_TIMEOUT_MS = 5000;
+/** Redis unreachable or too slow for an operation: a retry may find it back. */
+const REDIS_RETRY_AFTER_SECONDS = 5;
 const SCAN_COUNT = 500;
 /** One key listing page runs at most this many SCAN calls looking for matches (a page may then be short). */
 const namespacesOf = (selections: KeySelection[] | null) => selections?.map((selection) => selection.namespace) ?? null;
@@ -407,7 +410,10 @@ export class CacheStoreAdmin {
     const redis = this.redis.connection;
     if (!redis) throw new Error('Redis is not configured');
     if (!redis.client.isReady) {
-      throw new ServiceUnavailableException(`Redis is configured but unreachable${redis.lastError ? `: ${redis.lastError.message}` : ''}`);
+      throw new RetryLaterException(
+        `Redis is configured but unreachable${redis.lastError ? `: ${redis.lastError.message}` : ''}`,
+        REDIS_RETRY_AFTER_SECONDS,
+      );
     }
     return redis;
   }
@@ -426,7 +432,7 @@ export class CacheStoreAdmin {
     return withTimeout(
       operation,
       ADMIN_TIMEOUT_MS,
-      () => new ServiceUnavailableException(`Redis did not answer within ${ADMIN_TIMEOUT_MS} ms`),
+      () => new RetryLaterException(`Redis did not answer within ${ADMIN_TIMEOUT_MS} ms`, REDIS_RETRY_AFTER_SECONDS),
     );
   }
 }

@@ -15,10 +15,20 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'The database is unavailable, or the request did not complete within its time limit; retry later (Retry-After)',
 };
 
+/** What a 429 or a 503 carries besides its body: how long to wait before trying again. */
+export const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', required: true, schema: { type: 'integer', minimum: 0 } },
+} as const;
+
+/** The headers an error response of `status` documents. */
+export const errorHeaders = (status: number) => (status === 429 || status === 503 ? { headers: RETRY_AFTER_HEADER } : {});
+
 /** Documents the error responses a route can give, all in the {@link ErrorBody} shape. */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(
-    ...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'Error', type: ErrorBody })),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'Error', type: ErrorBody, ...errorHeaders(status) }),
+    ),
   );
 
 /** A paginated list: a JSON array of `type`, with the total in the X-Total-Count header. */

@@ -4,7 +4,8 @@ import { ErrorBody } from '../errors/error-body.js';
 import { MAX_ID } from '../validation/parse-id.pipe.js';
 import { API_TAGS } from './api-tags.js';
 import { BEARER_SCHEME } from './openapi-security.js';
-import { ERROR_DESCRIPTIONS } from './api-errors.decorator.js';
+import { closeSchemas } from './closed-schema.js';
+import { ERROR_DESCRIPTIONS, errorHeaders } from './api-errors.decorator.js';
 import { openApiPath, PREFIX_ALIASES, ROUTE_ALIASES, type RouteAlias } from './route-aliases.js';
 
 type PathItemObject = OpenAPIObject['paths'][string];
@@ -20,6 +21,7 @@ const ID_PARAMETER = /^(id|[a-z]+_id)$/;
 
 const errorResponse = (status: number): ResponseObject => ({
   description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+  ...(errorHeaders(status) as Pick<ResponseObject, 'headers'>),
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
 });
 
@@ -189,6 +191,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   // Aliases first: their copies then get the same access line, id schemas and statuses as every operation.
   documentAliases(document);
   documentOperations(document);
+  closeSchemas(document);
   exclusiveBoundsAs2020(document);
   return document;
 }

@@ -1,14 +1,24 @@
-import { ApiProperty } from '@nestjs/swagger';
+import type { Type } from '@nestjs/common';
+import { ApiProperty, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
+import { ClosedSchema } from '../../common/http/closed-schema.js';
+import { EvaluationResponse } from '../../monitoring/dto/alert.dto.js';
+import type { FailedRun, JobDetail, JobDetails } from '../job-details.js';
+import {
+  AnalyticsRefreshDetail,
+  CleanupDetail,
+  JobFailureDetail,
+  JobNotPerformedDetail,
+  PopularWarmingDetail,
+  PredictiveWarmingDetail,
+} from './job-detail.dto.js';
 import type { JobOutcome, JobRun, JobTrigger } from '../entities/job-run.entity.js';
 import type { LocalJobStats } from '../job-scheduler.js';
 import { JOB_NAMES, type JobName } from '../job-schedule.js';
 
-export class JobRunResponse {
+/** The fields every run has; each job's run adds its name and its detail (below). */
+abstract class JobRunFields {
   @ApiProperty({ type: 'integer', example: 42 })
   id: number;
-
-  @ApiProperty({ enum: JOB_NAMES, example: 'warm-popular' })
-  job: string;
 
   @ApiProperty({ example: '5b0c7a4e-2f7e-4a43-9d0b-1f3c2f0d7d11', description: 'The instance that ran it' })
   instance: string;
@@ -27,29 +37,109 @@ export class JobRunResponse {
 
   @ApiProperty({ enum: ['running', 'succeeded', 'failed'], example: 'succeeded' })
   outcome: JobOutcome;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    example: { restaurants: 2, paths: 5, loaded: 5, already_cached: 0, failed: [] },
-    description: 'What the run did (or its error), as the job reports it',
-  })
-  detail: Record<string, unknown> | null;
 }
+
+/** The detail of a run of a job whose report is one of `reports`: one of them, its error, or null while it runs. */
+const detailOf = (reports: Type<unknown>[], example: object) => ({
+  oneOf: [...reports, JobFailureDetail].map((type) => ({ $ref: getSchemaPath(type) })).concat({ type: 'null' } as never),
+  example,
+  description:
+    `What the run did, as the job reports it (${reports.map((type) => type.name).join(' or ')}); ` +
+    'JobFailureDetail when it failed; null while it is running',
+});
+
+@ClosedSchema()
+export class WarmPopularRunResponse extends JobRunFields {
+  @ApiProperty({ enum: ['warm-popular'], example: 'warm-popular' })
+  job: 'warm-popular';
+
+  @ApiProperty(
+    detailOf([PopularWarmingDetail, JobNotPerformedDetail], { restaurants: 2, paths: 5, loaded: 5, already_cached: 0, failed: [] }),
+  )
+  detail: JobDetails['warm-popular'] | FailedRun | null;
+}
+
+@ClosedSchema()
+export class PredictiveWarmingRunResponse extends JobRunFields {
+  @ApiProperty({ enum: ['predictive-warming'], example: 'predictive-warming' })
+  job: 'predictive-warming';
+
+  @ApiProperty(detailOf([PredictiveWarmingDetail, JobNotPerformedDetail], { performed: false, reason: 'the cache is disabled' }))
+  detail: JobDetails['predictive-warming'] | FailedRun | null;
+}
+
+@ClosedSchema()
+export class AnalyticsRefreshRunResponse extends JobRunFields {
+  @ApiProperty({ enum: ['analytics-refresh'], example: 'analytics-refresh' })
+  job: 'analytics-refresh';
+
+  @ApiProperty(detailOf([AnalyticsRefreshDetail, JobNotPerformedDetail], { refreshed: 4, dropped: [], gone: 1 }))
+  detail: JobDetails['analytics-refresh'] | FailedRun | null;
+}
+
+@ClosedSchema()
+export class HealthMonitorRunResponse extends JobRunFields {
+  @ApiProperty({ enum: ['health-monitor'], example: 'health-monitor' })
+  job: 'health-monitor';
+
+  @ApiProperty(detailOf([EvaluationResponse], { evaluated_at: '2024-01-15T19:05:00.000Z', rules: [] }))
+  detail: JobDetails['health-monitor'] | FailedRun | null;
+}
+
+@ClosedSchema()
+export class CleanupRunResponse extends JobRunFields {
+  @ApiProperty({ enum: ['cleanup'], example: 'cleanup' })
+  job: 'cleanup';
+
+  @ApiProperty(detailOf([CleanupDetail], { error: 'Connection terminated unexpectedly' }))
+  detail: JobDetails['cleanup'] | FailedRun | null;
+}
+
+/** A recorded run: its `job` names the job, and with it the shape of its `detail`. */
+export type JobRunResponse =
+  WarmPopularRunResponse | PredictiveWarmingRunResponse | AnalyticsRefreshRunResponse | HealthMonitorRunResponse | CleanupRunResponse;
+
+const RUN_TYPES: { [Name in JobName]: Type<Extract<JobRunResponse, { job: Name }>> } = {
+  'warm-popular': WarmPopularRunResponse,
+  'predictive-warming': PredictiveWarmingRunResponse,
+  'analytics-refresh': AnalyticsRefreshRunResponse,
+  'health-monitor': HealthMonitorRunResponse,
+  cleanup: CleanupRunResponse,
+};
+
+/** The schemas the run and detail schemas refer to, for @ApiExtraModels. */
+export const JOB_RUN_MODELS: Type<unknown>[] = [
+  ...Object.values(RUN_TYPES),
+  PopularWarmingDetail,
+  PredictiveWarmingDetail,
+  AnalyticsRefreshDetail,
+  CleanupDetail,
+  EvaluationResponse,
+  JobNotPerformedDetail,
+  JobFailureDetail,
+];
+
+/** One run of any job, told apart by `job`. */
+export const JOB_RUN_SCHEMA: SchemaObject = {
+  oneOf: Object.values(RUN_TYPES).map((type) => ({ $ref: getSchemaPath(type) })),
+  discriminator: {
+    propertyName: 'job',
+    mapping: Object.fromEntries(Object.entries(RUN_TYPES).map(([name, type]) => [name, getSchemaPath(type)])),
+  },
+};
 
 export function toJobRunResponse(run: JobRun): JobRunResponse {
   return {
     id: Number(run.id),
-    job: run.job,
+    job: run.job as JobName,
     instance: run.instance,
     trigger: run.trigger,
     started_at: run.started_at.toISOString(),
     finished_at: run.finished_at ? run.finished_at.toISOString() : null,
     duration_ms: run.duration_ms,
     outcome: run.outcome,
-    detail: run.detail,
-  };
+    detail: run.detail as JobDetail | null,
+  } as JobRunResponse;
 }
 
 class SkippedTicksResponse {
@@ -88,7 +178,7 @@ export class JobStatusResponse {
   })
   interval_ms: number;
 
-  @ApiProperty({ type: JobRunResponse, nullable: true, description: 'The latest run, on any instance (from job_runs)' })
+  @ApiProperty({ anyOf: [JOB_RUN_SCHEMA, { type: 'null' }], description: 'The latest run, on any instance (from job_runs)' })
   last_run: JobRunResponse | null;
 
   @ApiProperty({

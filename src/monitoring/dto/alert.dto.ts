@@ -3,6 +3,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination/pagination.js';
 import type { Alert, AlertSeverity, AlertStatus } from '../entities/alert.entity.js';
 import { ALERT_RULES, type AlertRule } from '../monitoring.constants.js';
+import { ClosedSchema } from '../../common/http/closed-schema.js';
 
 const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 const SEVERITIES: AlertSeverity[] = ['warning', 'critical'];
@@ -78,6 +79,7 @@ export function toAlertResponse(alert: Alert): AlertResponse {
 
 export type EvaluationAction = 'opened' | 'updated' | 'resolved' | 'none';
 
+@ClosedSchema()
 export class RuleEvaluationResponse {
   @ApiProperty({ enum: RULES, example: ALERT_RULES.hitRatio })
   rule: AlertRule;
@@ -108,6 +110,7 @@ export class RuleEvaluationResponse {
   alert_id: number | null;
 }
 
+@ClosedSchema()
 export class EvaluationResponse {
   @ApiProperty({ example: '2024-01-15T19:05:00.000Z', format: 'date-time' })
   evaluated_at: string;

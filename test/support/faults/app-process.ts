@@ -4,6 +4,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { HttpClient } from '../http-client.js';
 import { TEST_ADMIN_TOKEN } from '../test-app.js';
+import { committedContract } from './contract.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const ENTRY = join(ROOT, 'dist', 'main.js');
@@ -28,7 +29,8 @@ export interface Exit {
 
 /**
  * The production build (`node dist/main.js`) as a child process, as it runs in production: its
- * own event loop, its own crash behaviour, its exit code.
+ * own event loop, its own crash behaviour, its exit code. Its clients check every answer against
+ * the committed OpenAPI document.
  */
 export class AppProcess {
   readonly http: HttpClient;
@@ -44,7 +46,7 @@ export class AppProcess {
     readonly baseUrl: string,
     exited: Promise<Exit>,
   ) {
-    this.http = new HttpClient(baseUrl);
+    this.http = new HttpClient(baseUrl, {}, committedContract());
     this.admin = this.http.with({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
     this.exited = exited;
   }

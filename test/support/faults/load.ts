@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { eventually, sleep } from '../eventually.js';
+import { committedContract } from './contract.js';
 
 /*
  * A small steady load for the fault suite: N workers, each sending one request at a time with a
@@ -31,6 +32,8 @@ export interface Sample {
   cache: string | null;
   text: string;
   error?: string;
+  /** Where the answer departs from the OpenAPI document (status, content type, body, headers); empty when it keeps it or there was none. */
+  contract: string[];
 }
 
 export interface LoadOptions {
@@ -150,13 +153,22 @@ export class LoadDriver {
             headers: answer.headers,
             text: await answer.text(),
           }));
+      const ms = performance.now() - started;
+      const verdict = committedContract().check({
+        method: request.method,
+        path: request.path,
+        status: response.status,
+        header: (name) => response.headers.get(name) ?? undefined,
+        text: response.text,
+      });
       return {
         ...base,
         status: response.status,
-        ms: performance.now() - started,
+        ms,
         retryAfter: response.headers.get('retry-after'),
         cache: response.headers.get('x-cache'),
         text: response.text,
+        contract: verdict.problems,
       };
     } catch (error) {
       return {
@@ -167,6 +179,7 @@ export class LoadDriver {
         cache: null,
         text: '',
         error: (error as Error).name === 'TimeoutError' ? 'no answer in time' : describeFailure(error),
+        contract: [],
       };
     }
   }
@@ -181,6 +194,14 @@ function describeFailure(error: unknown): string {
     if (described !== undefined) return described;
   }
   return String(cause);
+}
+
+/** The answers that depart from the OpenAPI document, one line each (at most `limit`). */
+export function contractProblems(samples: Sample[], limit = 10): string[] {
+  const problems = samples
+    .filter((sample) => sample.contract.length > 0)
+    .map((sample) => `[${sample.phase}] ${sample.method} ${sample.path} → ${sample.status}: ${sample.contract.join('; ')}`);
+  return problems.length > limit ? [...problems.slice(0, limit), `… and ${problems.length - limit} more`] : problems;
 }
 
 /** The value below which `share` of the sorted values fall (nearest rank). */
