@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { CustomerReviewsController, ReviewsController } from './reviews.controller.js';
 import { ReviewsRepository } from './reviews.repository.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
-  imports: [OrdersModule],
+  imports: [OrdersModule, IdempotencyModule],
   controllers: [ReviewsController, CustomerReviewsController],
   providers: [ReviewsService, ReviewsRepository],
   exports: [ReviewsService],
