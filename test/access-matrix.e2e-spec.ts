@@ -148,6 +148,8 @@ describe('Access: role by route', () => {
     ['GET', '/realtime/delivery-slots/{restaurant}', undefined, everyone()],
     ['GET', '/realtime/restaurant-availability/{restaurant}', undefined, everyone()],
     ['GET', '/realtime/dynamic-pricing/{restaurant}', undefined, everyone()],
+    // Trending items: no revenue, no figure about any one customer.
+    ['GET', '/analytics/popular-items', undefined, everyone()],
     ['GET', '/health', undefined, everyone()],
     ['GET', '/metrics', undefined, everyone()],
 
@@ -198,7 +200,7 @@ describe('Access: role by route', () => {
     ['GET', '/analytics/revenue/daily?date=2026-01-15', undefined, only(200)],
     ['GET', '/analytics/revenue-analytics', undefined, only(200)],
     ['GET', '/analytics/customers/behavior', undefined, only(200)],
-    ['GET', '/analytics/popular-items', undefined, only(200)],
+    ['GET', '/analytics/popular-items/revenue', undefined, only(200)],
     ['GET', '/analytics/cache-performance', undefined, only(200)],
     ['GET', '/cache/stats', undefined, only(200)],
     ['GET', '/cache/health', undefined, only(200)],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AnalyticsRefresher } from '../src/analytics/analytics-refresher.js';
+import { CacheService } from '../src/cache/cache.service.js';
 import { forgetCachedAnalytics, todayUtc } from './support/analytics-data.js';
 import { insertCustomer, insertMenuItem, insertRestaurant } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -24,6 +25,7 @@ describe('analytics caching', () => {
     revenue: '/analytics/revenue-analytics?period=7d',
     behavior: '/analytics/customers/behavior?period=7d',
     popular: '/analytics/popular-items?period=7d',
+    popularRevenue: '/analytics/popular-items/revenue?period=7d',
     performance: `/analytics/restaurants/performance?restaurant_id=${restaurantId}`,
     insights: `/analytics/customer-insights/${customerId}`,
   });
@@ -83,6 +85,10 @@ describe('analytics caching', () => {
       const refreshed = await readAllCached();
       expect(refreshed.behavior.total_orders).toBe(before.behavior.total_orders + 1);
       expect(refreshed.popular.items[0].quantity).toBe(before.popular.items[0].quantity + 2);
+      expect(refreshed.popularRevenue.items[0]).toMatchObject({
+        quantity: before.popular.items[0].quantity + 2,
+        revenue: before.popularRevenue.items[0].revenue + 25,
+      });
     });
 
     it('serves new revenue and stage times after an order is delivered', async () => {
@@ -136,6 +142,55 @@ describe('analytics caching', () => {
     });
   });
 
+  describe('popular items: a public trending list, and the revenue for admins', () => {
+    const stored = (name: string, query: string) => t.app.get(CacheService).tiers.entry(`analytics:${name}?${query}`);
+
+    it('keeps the public list and the revenue report in two entries: an anonymous read never meets revenue', async () => {
+      await forgetCachedAnalytics(t);
+      const query = 'limit=7&period=30d';
+      // An admin fills the revenue report first...
+      const report = await t.admin.get(`/analytics/popular-items/revenue?${query}`);
+      expect(report.status).toBe(200);
+      expect(report.headers.get('x-cache')).toBe('MISS');
+      expect(report.body.items[0]).toHaveProperty('revenue');
+      // ...an anonymous caller of the same query is not answered from it: its own entry, loaded now.
+      const trending = await t.http.get(`/analytics/popular-items?${query}`);
+      expect(trending.status).toBe(200);
+      expect(trending.headers.get('x-cache')).toBe('MISS');
+      expect(trending.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+      expect(trending.text).not.toContain('revenue');
+      expect(trending.body.items).toEqual(report.body.items.map(({ revenue: _revenue, ...item }: { revenue: number }) => item));
+      // Admins calling the public path get that same public entry.
+      const adminTrending = await t.admin.get(`/analytics/popular-items?${query}`);
+      expect(adminTrending.headers.get('x-cache')).toBe('HIT-L1');
+      expect(adminTrending.text).toBe(trending.text);
+      // And the report stays for admins only, whatever the cache holds.
+      expect((await t.http.get(`/analytics/popular-items/revenue?${query}`)).status).toBe(401);
+      // Two entries, under two keys: only the admin report's holds revenue.
+      expect((await stored('analytics-trending-items', query))?.body).toBe(trending.text);
+      expect((await stored('analytics-popular-items-revenue', query))?.body).toBe(report.text);
+    });
+
+    it('drops both entries on the events that change them: a menu item renamed, a restaurant renamed', async () => {
+      const paths = ['/analytics/popular-items?period=7d', '/analytics/popular-items/revenue?period=7d'];
+      const readBoth = async () => Promise.all(paths.map((path) => t.admin.get(path)));
+      for (const [change, rename, field] of [
+        ['menu item', () => t.admin.put(`/menu-items/${pizzaId}`, { name: 'Pizza Renamed' }), 'name'],
+        ['restaurant', () => t.admin.put(`/restaurants/${restaurantId}`, { name: 'Cache Pizza Renamed' }), 'restaurant_name'],
+      ] as const) {
+        await readBoth();
+        expect((await readBoth()).map((r) => r.headers.get('x-cache'))).toEqual(['HIT-L1', 'HIT-L1']);
+        expect((await rename()).status).toBe(200);
+        const after = await readBoth();
+        expect({ change, outcomes: after.map((r) => r.headers.get('x-cache')) }).toEqual({ change, outcomes: ['MISS', 'MISS'] });
+        const item = (r: (typeof after)[number]) => r.body.items.find((i: { menu_item_id: number }) => i.menu_item_id === pizzaId);
+        expect(after.map((r) => item(r)[field])).toEqual(
+          change === 'menu item' ? ['Pizza Renamed', 'Pizza Renamed'] : ['Cache Pizza Renamed', 'Cache Pizza Renamed'],
+        );
+      }
+    });
+  });
+
   describe('POST /analytics/refresh/{type}', () => {
     it('needs the admin token', async () => {
       const response = await t.http.post('/analytics/refresh/revenue');
@@ -160,7 +215,9 @@ describe('analytics caching', () => {
 
     it('replaces figures the cache still held from before a change', async () => {
       const path = '/analytics/popular-items?period=7d';
+      const revenuePath = '/analytics/popular-items/revenue?period=7d';
       const cached = (await t.admin.get(path)).body.items[0].quantity;
+      const cachedRevenue = (await t.admin.get(revenuePath)).body.items[0];
       // A change that fires no event: the cached figure stays as it was...
       await t.db.query('UPDATE order_items SET quantity = quantity + 10 WHERE id = (SELECT min(id) FROM order_items)');
       const stale = await t.admin.get(path);
@@ -179,6 +236,11 @@ describe('analytics caching', () => {
       );
       expect(refreshed.body.items[0].quantity).toBe(quantity);
       expect(quantity).toBe(cached + 10);
+      // The admin report with revenue is reloaded by the same refresh.
+      const refreshedRevenue = await t.admin.get(revenuePath);
+      expect(refreshedRevenue.headers.get('x-cache')).toBe('HIT-L1');
+      expect(refreshedRevenue.body.items[0].quantity).toBe(quantity);
+      expect(refreshedRevenue.body.items[0].revenue).toBeGreaterThan(cachedRevenue.revenue);
     });
   });
 });

@@ -51,9 +51,14 @@ describe('analytics on generated data', () => {
     expect(response.body).toEqual(oracle.customerBehavior(rows, oracle.windowOf(period, new Date())));
   });
 
-  it.each(PERIODS)('gives the 50 most popular items over %s', async (period) => {
-    const response = await t.admin.get(`/analytics/popular-items?period=${period}&limit=50`);
-    expect(response.body).toEqual(oracle.popularItems(rows, oracle.windowOf(period, new Date()), 50));
+  it.each(PERIODS)('gives the 50 most popular items over %s, with their revenue to admins', async (period) => {
+    const withRevenue = await t.admin.get(`/analytics/popular-items/revenue?period=${period}&limit=50`);
+    const expected = oracle.popularItems(rows, oracle.windowOf(period, new Date()), 50);
+    expect(withRevenue.body).toEqual(expected);
+    // The public list: the same ranking and figures, without the revenue, to anyone.
+    const trending = await t.http.get(`/analytics/popular-items?period=${period}&limit=50`);
+    expect(trending.status).toBe(200);
+    expect(trending.body).toEqual({ ...expected, items: expected.items.map(({ revenue: _revenue, ...item }) => item) });
   });
 
   it('gives the performance of every restaurant', async () => {

@@ -83,6 +83,7 @@ describe('analytics refresh-ahead and precise invalidation', () => {
       `/analytics/revenue/daily?date=${yesterday}`,
       `/analytics/revenue/daily?date=${twoDaysAgo}`,
       '/analytics/popular-items?period=7d',
+      '/analytics/popular-items/revenue?period=7d',
       '/analytics/customers/behavior?period=7d',
       '/analytics/revenue-analytics?period=7d',
       '/restaurants/analytics/popular-cuisines',
@@ -169,6 +170,7 @@ describe('analytics refresh-ahead and precise invalidation', () => {
       '/analytics/revenue-analytics',
       '/analytics/customers/behavior',
       '/analytics/popular-items',
+      '/analytics/popular-items/revenue',
       '/restaurants/analytics/popular-cuisines',
     ]) {
       expect([path, paths[path].get.description]).toEqual([path, expect.stringContaining('ANALYTICS_MAX_STALENESS_SECONDS')]);

@@ -506,9 +506,9 @@ describe('analytics', () => {
       });
     });
 
-    describe('GET /analytics/popular-items', () => {
+    describe('GET /analytics/popular-items/revenue and GET /analytics/popular-items', () => {
       it('ranks the items of the orders placed in the period that were not cancelled', async () => {
-        const response = await t.admin.get('/analytics/popular-items?period=7d');
+        const response = await t.admin.get('/analytics/popular-items/revenue?period=7d');
         expect(response.status).toBe(200);
         const item = (
           key: string,
@@ -538,10 +538,17 @@ describe('analytics', () => {
             item('B', 'Dish B', 'Dessert', 'alpha', 1, 4.5, 1),
           ],
         });
+        // The public list: the same ranking and counts, without the revenue.
+        const trending = await t.http.get('/analytics/popular-items?period=7d');
+        expect(trending.status).toBe(200);
+        expect(trending.body).toEqual({
+          ...response.body,
+          items: response.body.items.map(({ revenue: _revenue, ...rest }: { revenue: number }) => rest),
+        });
       });
 
       it('sums the prices paid over 30 days and honours the limit', async () => {
-        const response = await t.admin.get('/analytics/popular-items?period=30d&limit=2');
+        const response = await t.admin.get('/analytics/popular-items/revenue?period=30d&limit=2');
         // A: o1 2 x 9.00 + o2 1 x 10 + o3 3 x 10 + o8 1 x 10; B: o2 2 x 4.50 + o6 1 x 4.50
         expect(
           response.body.items.map((entry: { menu_item_id: number; quantity: number; revenue: number; orders: number }) => [
@@ -557,7 +564,8 @@ describe('analytics', () => {
       });
 
       it.each(['limit=0', 'limit=51', 'limit=abc', 'limit=2.5', 'period=1d', 'sort=name'])('refuses %s with a 400', async (query) => {
-        expect((await t.admin.get(`/analytics/popular-items?${query}`)).status).toBe(400);
+        expect((await t.http.get(`/analytics/popular-items?${query}`)).status).toBe(400);
+        expect((await t.admin.get(`/analytics/popular-items/revenue?${query}`)).status).toBe(400);
       });
     });
 

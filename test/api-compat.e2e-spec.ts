@@ -18,6 +18,8 @@ interface World {
   menuItem: number;
   delivered: number[];
   placed: number[];
+  /** Rows nothing refers to, one per documented DELETE: by version, what each version deletes. */
+  spare: Record<'002' | '003', { customer: number; restaurant: number; menuItem: number }>;
 }
 type Call = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: (w: World) => string; body?: (w: World) => unknown; status?: number };
 
@@ -36,6 +38,7 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get((w) => `/customers/${w.customer}/orders`),
     get((w) => `/customers/${w.customer}/reviews`),
     get((w) => `/customers/${w.customer}/analytics`),
+    { method: 'DELETE', path: (w) => `/customers/${w.spare['003'].customer}`, status: 204 },
     {
       method: 'POST',
       path: (w) => `/customers/${w.customer}/orders/`,
@@ -109,8 +112,18 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get((w) => `/menu-items/${w.menuItem}/with-restaurant`),
     { method: 'PUT', path: (w) => `/menu-items/${w.menuItem}`, body: () => ({ description: 'Updated' }), status: 200 },
     get(() => '/menu-items/search?category=Main%20Course'),
+    { method: 'DELETE', path: (w) => `/menu-items/${w.spare['002'].menuItem}`, status: 204 },
+    { method: 'DELETE', path: (w) => `/restaurants/${w.spare['002'].restaurant}`, status: 204 },
+    {
+      method: 'POST',
+      path: () => '/customers/',
+      body: () => ({ name: 'Compat Customer 2', email: 'compat002@example.com', phone_number: '+1-555-0200', address: '2 Old St' }),
+      status: 201,
+    },
     get(() => '/customers/'),
     get((w) => `/customers/${w.customer}`),
+    { method: 'PUT', path: (w) => `/customers/${w.customer}`, body: () => ({ address: '5 New St' }), status: 200 },
+    { method: 'DELETE', path: (w) => `/customers/${w.spare['002'].customer}`, status: 204 },
     get((w) => `/customers/${w.customer}/orders`),
     get((w) => `/customers/${w.customer}/analytics`),
     {
@@ -137,9 +150,13 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get((w) => `/reviews/restaurants/${w.restaurant}/reviews`),
     get((w) => `/reviews/customers/${w.customer}/reviews`),
     get((w) => `/reviews/restaurants/${w.restaurant}/analytics`),
+    { method: 'POST', path: () => '/demo/sample-data', status: 201 },
+    { method: 'DELETE', path: () => '/demo/sample-data', status: 204 },
     get(() => '/cache/stats'),
+    get(() => '/demo/cache-performance-test'),
     get(() => '/cache/stats/detailed'),
     get(() => '/cache/info'),
+    { method: 'DELETE', path: () => '/cache/clear', status: 200 },
     ...['restaurants', 'menu-items', 'search', 'analytics', 'restaurant-menus', 'customers', 'orders', 'reviews'].map((target): Call => ({
       method: 'DELETE',
       path: () => `/cache/clear/${target}`,
@@ -154,6 +171,7 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     { method: 'POST', path: () => '/cache/warm/popular', status: 200 },
     get(() => '/menu-items/dietary/vegetarian'),
     get(() => '/menu-items/category/appetizers'),
+    get((w) => `/restaurants/${w.restaurant}/analytics`),
     get(() => '/restaurants/analytics/popular-cuisines'),
     get(() => '/restaurants/analytics/price-ranges'),
     get((w) => `/realtime/delivery-slots/${w.restaurant}`),
@@ -166,6 +184,9 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get((w) => `/analytics/restaurants/performance?restaurant_id=${w.restaurant}`),
     get(() => '/analytics/popular-items?period=7d&limit=10'),
     { method: 'POST', path: () => '/analytics/refresh/revenue', status: 202 },
+    get(() => '/cache/health'),
+    get(() => '/cache/stats/namespaces'),
+    get(() => '/cache/memory-usage'),
     { method: 'DELETE', path: () => '/cache/clear/expired', status: 200 },
     { method: 'POST', path: () => '/cache/warm/restaurants', status: 200 },
     get(() => '/docs'),
@@ -175,6 +196,11 @@ const EARLIER_PATHS: Record<string, Call[]> = {
     get(() => '/cache/health'),
     get(() => '/cache/stats/namespaces'),
     get(() => '/cache/memory-usage'),
+    ...['restaurants', 'menu-items', 'orders', 'analytics'].map((target): Call => ({
+      method: 'DELETE',
+      path: () => `/cache/clear/${target}`,
+      status: 200,
+    })),
     { method: 'DELETE', path: () => '/cache/clear/expired', status: 200 },
     { method: 'POST', path: () => '/cache/warm/restaurants', status: 200 },
     { method: 'POST', path: () => '/cache/warm/menu-items', status: 200 },
@@ -282,7 +308,11 @@ describe('Earlier versions of the API (000-003)', () => {
     const placed = [];
     for (let i = 0; i < 6; i += 1)
       placed.push(await insertOrder(t.db, { customer_id: customer, restaurant_id: restaurant, items: [item] }));
-    world = { restaurant, customer, menuItem, delivered, placed };
+    const spareRows = async () => {
+      const spareRestaurant = await insertRestaurant(t.db);
+      return { customer: await insertCustomer(t.db), restaurant: spareRestaurant, menuItem: await insertMenuItem(t.db, restaurant) };
+    };
+    world = { restaurant, customer, menuItem, delivered, placed, spare: { '002': await spareRows(), '003': await spareRows() } };
   });
 
   afterAll(async () => {
@@ -326,6 +356,10 @@ describe('Earlier versions of the API (000-003)', () => {
         [`/real-time/order-tracking/${w.order}`, `/realtime/order-tracking/${w.order}`],
         [`/real-time/notifications/${w.customer}`, `/realtime/notifications/${w.customer}`],
         [`/analytics/restaurant-performance/${w.restaurant}`, `/analytics/restaurants/performance?restaurant_id=${w.restaurant}`],
+        // Session entries (the caller's own): one entry per caller for both paths.
+        [`/customers/${w.customer}/orders?limit=5`, `/orders/customers/${w.customer}/orders?limit=5`],
+        [`/customers/${w.customer}/reviews`, `/reviews/customers/${w.customer}/reviews`],
+        [`/reviews/restaurants/${w.restaurant}/analytics`, `/restaurants/${w.restaurant}/analytics`],
       ];
       const [forward, reverse] = [await fresh(), await fresh()];
       const checks: Array<[string, string]> = [
@@ -350,6 +384,7 @@ describe('Earlier versions of the API (000-003)', () => {
     it('uncached and operations aliases answer as their canonical routes do', async () => {
       const pairs: Array<[string, string]> = [
         ['/cache/performance-report', '/cache/performance/comprehensive-report'],
+        ['/cache/metrics/memory-usage', '/cache/memory-usage'],
         ['/real-time/live-orders', '/realtime/live-orders'],
       ];
       for (const [alias, canonical] of pairs) {
@@ -419,6 +454,10 @@ describe('Earlier versions of the API (000-003)', () => {
       expect(await same(`/customers/${w.customer}/orders`, `/orders/customers/${w.customer}/orders`, 'POST', {})).toBe(401);
       expect(await same('/cache/performance-report', '/cache/performance/comprehensive-report')).toBe(401);
       expect(await same('/demo/create-sample-enterprise-data', '/demo/sample-data', 'POST')).toBe(401);
+      expect(await same(`/customers/${w.customer}/orders`, `/orders/customers/${w.customer}/orders`)).toBe(401);
+      expect(await same(`/customers/${w.customer}/reviews`, `/reviews/customers/${w.customer}/reviews`)).toBe(401);
+      expect(await same(`/reviews/restaurants/${w.restaurant}/analytics`, `/restaurants/${w.restaurant}/analytics`)).toBe(401);
+      expect(await same('/cache/metrics/memory-usage', '/cache/memory-usage')).toBe(401);
       expect(await same('/real-time/delivery-slots?restaurant_id=07', '/realtime/delivery-slots/07')).toBe(400);
       expect(await same('/analytics/restaurant-performance/x', '/analytics/restaurants/performance?restaurant_id=x')).toBe(401);
       const adminSame = async (alias: string, canonical: string) => {
@@ -428,6 +467,11 @@ describe('Earlier versions of the API (000-003)', () => {
       };
       expect(await adminSame('/analytics/restaurant-performance/x', '/analytics/restaurants/performance?restaurant_id=x')).toBe(400);
       expect(await adminSame('/restaurants/0/reviews', '/reviews/restaurants/0/reviews')).toBe(400);
+      expect(
+        await adminSame('/customers/0/orders?from=2024-01-02&to=2024-01-01', '/orders/customers/0/orders?from=2024-01-02&to=2024-01-01'),
+      ).toBe(400);
+      expect(await adminSame(`/customers/${w.customer}/reviews?limit=0`, `/reviews/customers/${w.customer}/reviews?limit=0`)).toBe(400);
+      expect(await adminSame('/reviews/restaurants/2147483000/analytics', '/restaurants/2147483000/analytics')).toBe(404);
       expect(await adminSame('/restaurants/2147483000/reviews', '/reviews/restaurants/2147483000/reviews')).toBe(404);
 
       const missing = await t.http.get('/real-time/delivery-slots');
@@ -540,6 +584,17 @@ describe('Earlier versions of the API (000-003)', () => {
       ]);
       expect((await t.admin.get(`/customers/${customer}/orders?from=2024-02-30`)).status).toBe(400);
       expect(await ids('from=2024-01-02&to=2024-01-02T00:00:00Z')).toEqual([]);
+    });
+
+    it('answers popular items to anonymous callers, as trending information without revenue', async () => {
+      const trending = await t.http.get('/analytics/popular-items');
+      expect(trending.status).toBe(200);
+      expect(trending.body.items.length).toBeGreaterThan(0);
+      expect(Object.keys(trending.body.items[0]).sort()).toEqual(
+        ['category', 'menu_item_id', 'name', 'orders', 'quantity', 'restaurant_id', 'restaurant_name'].sort(),
+      );
+      expect((await t.http.get('/analytics/popular-items/revenue')).status).toBe(401);
+      expect((await t.admin.get('/analytics/popular-items/revenue')).body.items[0]).toHaveProperty('revenue');
     });
 
     it("GET /cache/stats samples each namespace's keys by SCAN and links to the rest", async () => {

@@ -51,19 +51,19 @@ describeWithRedis('the tag index in Redis', () => {
 
   it('gives a tag set the TTL of its longest-lived entry, raised when a longer one is added, never lowered', async () => {
     const tagSet = `${meta}tag:ttl`;
-    expect(await tier.setIfNotInvalidated('search:a', entry(60_000, ['ttl']), await tier.sequence())).toBe(true);
+    expect(await tier.setIfNotInvalidated('search:a', entry(60_000, ['ttl']), await tier.sequence(), [])).toBe(true);
     const first = await redis.pTTL(tagSet);
     expect(first).toBeGreaterThan(55_000);
     expect(first).toBeLessThanOrEqual(60_000);
-    expect(await tier.setIfNotInvalidated('search:b', entry(120_000, ['ttl']), await tier.sequence())).toBe(true);
+    expect(await tier.setIfNotInvalidated('search:b', entry(120_000, ['ttl']), await tier.sequence(), [])).toBe(true);
     expect(await redis.pTTL(tagSet)).toBeGreaterThan(115_000);
-    expect(await tier.setIfNotInvalidated('search:c', entry(1_000, ['ttl']), await tier.sequence())).toBe(true);
+    expect(await tier.setIfNotInvalidated('search:c', entry(1_000, ['ttl']), await tier.sequence(), [])).toBe(true);
     expect(await redis.pTTL(tagSet)).toBeGreaterThan(115_000);
     expect(await redis.sCard(tagSet)).toBe(3);
   });
 
   it('lets a tag set expire once its entries have', async () => {
-    expect(await tier.setIfNotInvalidated('search:short', entry(300, ['short']), await tier.sequence())).toBe(true);
+    expect(await tier.setIfNotInvalidated('search:short', entry(300, ['short']), await tier.sequence(), [])).toBe(true);
     expect(await redis.exists(`${meta}tag:short`)).toBe(1);
     await eventually('the tag set to expire with its only entry', async () => (await redis.exists(`${meta}tag:short`)) === 0, {
       timeoutMs: 5000,
@@ -113,8 +113,8 @@ describeWithRedis('the tag index in Redis', () => {
     })) as [string, string[], string[]];
     expect(drains).toEqual([`${meta}drain:${sequence}:busy`]);
     // A load that began before the invalidation may not store; one that began after may, in a fresh set.
-    expect(await tier.setIfNotInvalidated('search:late', entry(60_000, ['busy']), before)).toBe(false);
-    expect(await tier.setIfNotInvalidated('search:fresh', entry(60_000, ['busy']), Number(sequence))).toBe(true);
+    expect(await tier.setIfNotInvalidated('search:late', entry(60_000, ['busy']), before, [])).toBe(false);
+    expect(await tier.setIfNotInvalidated('search:fresh', entry(60_000, ['busy']), Number(sequence), [])).toBe(true);
     expect(await redis.sMembers(`${meta}tag:busy`)).toEqual([`${prefix}:search:fresh`]);
     const removed = await tier.drainTagSet(drains[0]);
     expect(removed).toHaveLength(2_000);

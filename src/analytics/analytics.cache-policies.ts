@@ -38,8 +38,19 @@ export const AnalyticsCachePolicies = {
     resultTags: (rows: { restaurant_id: number }[]) =>
       rows.flatMap((row) => [T.restaurant(row.restaurant_id), T.restaurantAnalytics(row.restaurant_id)]),
   },
+  // The public list and the admin report with revenue are two policies, so two keys: an anonymous
+  // read can never be answered from an entry holding revenue. Neither reuses the name the
+  // admin-only report with revenue was once stored under at the public path, so no such entry left
+  // in Redis by an earlier deployment is ever served to anyone. Both carry the same tags, so the
+  // same events drop them and the same refresh reloads them.
   popularItems: {
-    name: 'analytics-popular-items',
+    name: 'analytics-trending-items',
+    namespace: 'analytics',
+    ttl: 'popular_items',
+    tags: () => [T.popularItems, T.restaurantLists],
+  },
+  popularItemsRevenue: {
+    name: 'analytics-popular-items-revenue',
     namespace: 'analytics',
     ttl: 'popular_items',
     tags: () => [T.popularItems, T.restaurantLists],

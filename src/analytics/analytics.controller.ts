@@ -10,11 +10,11 @@ import { AnalyticsService } from './analytics.service.js';
 import { DailyRevenueQuery, PeriodQuery, PopularItemsQuery, RefreshParams, RestaurantPerformanceQuery } from './dto/analytics-query.dto.js';
 import { CustomerBehaviorResponse } from './dto/customer-behavior.dto.js';
 import { CustomerInsightsResponse } from './dto/customer-insights.dto.js';
-import { PopularItemsResponse } from './dto/popular-items.dto.js';
+import { PopularItemsResponse, PopularItemsRevenueResponse } from './dto/popular-items.dto.js';
 import { RefreshAcceptedResponse } from './dto/refresh.dto.js';
 import { RestaurantPerformanceResponse } from './dto/restaurant-performance.dto.js';
 import { DailyRevenueResponse, RevenueAnalyticsResponse } from './dto/revenue.dto.js';
-import { Allow } from '../access/access.decorators.js';
+import { Allow, Public } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
 
@@ -72,16 +72,32 @@ export class AnalyticsController {
   }
 
   @Get('popular-items')
-  @Allow()
+  @Public()
   @Cached(Policies.popularItems)
   @ApiOperation({
-    summary: 'Menu items ordered most in a period (orders not cancelled), with revenue and orders',
-    description: PLATFORM_STALENESS_NOTE,
+    summary: 'Trending: the menu items ordered most across the platform in a period (orders not cancelled), with units and orders',
+    description:
+      'The same answer for every caller, admins included: no revenue and no figure about any one customer ' +
+      '(GET /analytics/popular-items/revenue adds the revenue, for admins). ' +
+      PLATFORM_STALENESS_NOTE,
   })
   @ApiOkResponse({ type: PopularItemsResponse })
   @ApiErrors(400)
   popularItems(@Query() query: PopularItemsQuery): Promise<PopularItemsResponse> {
     return this.analytics.popularItems(query);
+  }
+
+  @Get('popular-items/revenue')
+  @Allow()
+  @Cached(Policies.popularItemsRevenue)
+  @ApiOperation({
+    summary: 'The trending menu items with the revenue each brought in the period',
+    description: `The ranking of GET /analytics/popular-items, each item with its revenue. ${PLATFORM_STALENESS_NOTE}`,
+  })
+  @ApiOkResponse({ type: PopularItemsRevenueResponse })
+  @ApiErrors(400)
+  popularItemsRevenue(@Query() query: PopularItemsQuery): Promise<PopularItemsRevenueResponse> {
+    return this.analytics.popularItemsRevenue(query);
   }
 
   @Get('customer-insights/:customer_id')

@@ -15,7 +15,12 @@ import type {
   RefreshType,
   RestaurantPerformanceQuery,
 } from './dto/analytics-query.dto.js';
-import { type PopularItemsResponse, toPopularItemsResponse } from './dto/popular-items.dto.js';
+import {
+  type PopularItemsResponse,
+  type PopularItemsRevenueResponse,
+  toPopularItemsResponse,
+  toPopularItemsRevenueResponse,
+} from './dto/popular-items.dto.js';
 import type { RefreshAcceptedResponse } from './dto/refresh.dto.js';
 import { type RestaurantPerformanceResponse, toRestaurantPerformanceResponse } from './dto/restaurant-performance.dto.js';
 import {
@@ -57,9 +62,15 @@ export class AnalyticsService {
     return new Page(items.map(toRestaurantPerformanceResponse), total);
   }
 
+  /** The trending list anyone may read: the same ranking as {@link popularItemsRevenue}, without the money. */
   async popularItems(query: PopularItemsQuery, now = new Date()): Promise<PopularItemsResponse> {
     const window = periodWindow(query.period, now);
     return toPopularItemsResponse(window, await this.analytics.popularItems(window, query.limit));
+  }
+
+  async popularItemsRevenue(query: PopularItemsQuery, now = new Date()): Promise<PopularItemsRevenueResponse> {
+    const window = periodWindow(query.period, now);
+    return toPopularItemsRevenueResponse(window, await this.analytics.popularItems(window, query.limit));
   }
 
   async customerInsights(customerId: number): Promise<CustomerInsightsResponse> {

@@ -105,13 +105,6 @@ export class CacheOpsController {
     return this.inspection.memoryUsage();
   }
 
-  @Get('metrics/memory-usage')
-  @ApiOperation({ summary: 'The same memory analysis as /cache/memory-usage, under the metrics path' })
-  @ApiOkResponse({ type: MemoryUsageResponse })
-  metricsMemoryUsage(): Promise<MemoryUsageResponse> {
-    return this.inspection.memoryUsage();
-  }
-
   @Get('metrics/hit-ratio')
   @ApiOperation({ summary: 'Hit ratio per namespace and tier with the rating: excellent > 80%, good > 60%, else poor' })
   @ApiOkResponse({ type: HitRatioResponse })

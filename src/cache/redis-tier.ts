@@ -104,14 +104,20 @@ export class RedisTier {
     return Number(value ?? 0);
   }
 
-  /** Stores the entry unless one of its tags was invalidated after `snapshot`. */
-  async setIfNotInvalidated(cacheKey: string, entry: CacheEntry, snapshot: number, now = Date.now()): Promise<boolean> {
+  /** Stores the entry unless one of its tags or `fences` was invalidated after `snapshot`. */
+  async setIfNotInvalidated(
+    cacheKey: string,
+    entry: CacheEntry,
+    snapshot: number,
+    fences: readonly string[],
+    now = Date.now(),
+  ): Promise<boolean> {
     const ttl = Math.max(1, entry.staleUntil - now);
     const serialised = await this.keyv.serialize!({ value: entry, expires: entry.staleUntil });
     const stored = await this.bounded(
       this.client.eval(SET_IF_NOT_INVALIDATED, {
         keys: [this.redisKey(cacheKey)],
-        arguments: [String(snapshot), serialised, String(ttl), this.connection.metaPrefix, ...entry.tags],
+        arguments: [String(snapshot), serialised, String(ttl), this.connection.metaPrefix, String(fences.length), ...fences, ...entry.tags],
       }),
     );
     return stored === 1;

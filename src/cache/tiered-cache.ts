@@ -65,6 +65,14 @@ type Loader = () => Promise<LoadedValue>;
 
 const POLL_INTERVAL_MS = 20;
 
+/**
+ * Fences: names a clear invalidates like tags (see {@link TieredCache.fence}). No entry carries
+ * one; every store checks the two its key falls under.
+ */
+const FENCE_ALL = '_fence:*';
+const fenceOf = (namespace: string) => `_fence:${namespace}`;
+const fencesOf = (namespaces: readonly string[] | null) => (namespaces === null ? [FENCE_ALL] : [...new Set(namespaces)].map(fenceOf));
+
 /** Pub/sub channel on which an instance announces that it replaced an entry in Redis (refresh-ahead). */
 const REPLACED_CHANNEL = 'cache-replaced';
 
@@ -96,7 +104,8 @@ const isCallerError = (error: unknown) => error instanceof HttpException && erro
  *
  * Correctness: every invalidation records a sequence number per tag, locally and in Redis; a
  * load stores its result only if none of its tags was invalidated after the load began, so a
- * slow loader cannot write back data from before a write. Other instances drop their L1 entries
+ * slow loader cannot write back data from before a write; a clear records a fence the same way
+ * (see {@link TieredCache.fence}), so a load in flight across it is not stored. Other instances drop their L1 entries
  * on a pub/sub message and confirm; while that bus is down this instance cannot hear about other
  * instances' writes, so it does not trust its L1, and it empties it when the bus comes back.
  */
@@ -208,7 +217,7 @@ export class TieredCache {
     const now = Date.now();
     if (!entry || entry.owner !== undefined || entry.freshUntil <= now) return undefined;
     if (entry.freshUntil - now < entry.ttlMs * this.options.refreshAheadRatio) return undefined;
-    if (this.invalidatedSince(entry.tags, localSnapshot)) return undefined;
+    if (this.invalidatedSince(namespace, entry.tags, localSnapshot)) return undefined;
     this.promote(cacheKey, entry, localSnapshot);
     return entry;
   }
@@ -368,14 +377,14 @@ export class TieredCache {
   ): Promise<boolean> {
     const namespace = namespaceOfKey(cacheKey);
     const counters = this.metrics.of(namespace);
-    if (Date.now() - loadStartedAt > TAG_MEMORY_MS || this.invalidatedSince(entry.tags, localSnapshot)) {
+    if (Date.now() - loadStartedAt > TAG_MEMORY_MS || this.invalidatedSince(namespace, entry.tags, localSnapshot)) {
       counters.sets_refused++;
       return false;
     }
     if (this.redis) {
       if (redisSnapshot === undefined || !this.l2Usable) return false;
       try {
-        if (!(await this.redis.setIfNotInvalidated(cacheKey, entry, redisSnapshot))) {
+        if (!(await this.redis.setIfNotInvalidated(cacheKey, entry, redisSnapshot, [FENCE_ALL, fenceOf(namespace)]))) {
           counters.sets_refused++;
           return false;
         }
@@ -384,7 +393,7 @@ export class TieredCache {
         return false;
       }
       // The L2 write took a round trip: an invalidation may have arrived meanwhile.
-      if (this.invalidatedSince(entry.tags, localSnapshot)) {
+      if (this.invalidatedSince(namespace, entry.tags, localSnapshot)) {
         counters.sets_refused++;
         return false;
       }
@@ -449,6 +458,23 @@ export class TieredCache {
     return report;
   }
 
+  /**
+   * Makes a clear a barrier: no load of these namespaces (all of them when null) that began before
+   * now stores its entry afterwards, in this instance's L1 and, for {@link fence}, in Redis for
+   * every instance. Without it a load in flight across a clear would store what it read before,
+   * which is stale when the clear follows a change made outside the application (a row fixed in
+   * SQL). A refused store costs only a reload: the read that began earlier still gets its answer.
+   */
+  fenceLocal(namespaces: readonly string[] | null): void {
+    this.dropLocal(fencesOf(namespaces));
+  }
+
+  /** {@link fenceLocal}, and the same fence in Redis; call it before removing what the clear removes. */
+  async fence(namespaces: readonly string[] | null): Promise<void> {
+    this.fenceLocal(namespaces);
+    if (this.redis) await this.redis.invalidateTags(fencesOf(namespaces));
+  }
+
   /** Replays invalidations that could not reach Redis; L2 is read again once they have. */
   async replayPendingInvalidations(): Promise<void> {
     if (!this.redis || this.pendingTags.size === 0 || !this.redis.ready || this.replaying) return;
@@ -485,8 +511,9 @@ export class TieredCache {
     }
   }
 
-  private invalidatedSince(tags: string[], snapshot: number): boolean {
-    return tags.some((tag) => (this.tagSequences.get(tag)?.sequence ?? 0) > snapshot);
+  private invalidatedSince(namespace: string, tags: string[], snapshot: number): boolean {
+    const after = (tag: string) => (this.tagSequences.get(tag)?.sequence ?? 0) > snapshot;
+    return after(FENCE_ALL) || after(fenceOf(namespace)) || tags.some(after);
   }
 
   /**
@@ -504,7 +531,7 @@ export class TieredCache {
   }
 
   private promote(cacheKey: string, entry: CacheEntry, localSnapshot: number): void {
-    if (this.l1Usable && !this.invalidatedSince(entry.tags, localSnapshot)) this.l1.set(cacheKey, entry);
+    if (this.l1Usable && !this.invalidatedSince(namespaceOfKey(cacheKey), entry.tags, localSnapshot)) this.l1.set(cacheKey, entry);
   }
 
   private usableStale(entry: CacheEntry | undefined, lookup: CacheLookup, now: number): CacheEntry | undefined {

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { CachePolicies } from '../cache/cache-policies.js';
@@ -17,15 +17,6 @@ import { Idempotent } from '../idempotency/idempotent.decorator.js';
 const isFinalOrder = (order: OrderResponse) => isFinalStatus(order.order_status);
 
 const NEWEST_FIRST = 'Newest first (order_date, then id, descending); each order with its lines, restaurant and customer';
-
-/** GET /orders/customers/{id}/orders and GET /customers/{id}/orders: one behaviour, documented once. */
-const ApiCustomerOrderHistory = () =>
-  applyDecorators(
-    ApiOperation({ summary: "A customer's orders, optionally in one status" }),
-    ApiParam({ name: 'id', description: 'Customer id', example: 1 }),
-    ApiPage(OrderResponse, NEWEST_FIRST),
-    ApiErrors(400, 404),
-  );
 
 @ApiTags(tag('Orders'))
 @Controller('orders')
@@ -53,7 +44,10 @@ export class OrdersController {
   @Get('customers/:id/orders')
   @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerOrders)
-  @ApiCustomerOrderHistory()
+  @ApiOperation({ summary: "A customer's orders, optionally in one status" })
+  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
+  @ApiPage(OrderResponse, NEWEST_FIRST)
+  @ApiErrors(400, 404)
   listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
     return this.orders.listCustomerOrders(customerId, query);
   }
@@ -96,20 +90,5 @@ export class OrdersController {
   @Idempotent()
   updateStatus(@Param('id', ParseIdPipe) id: number, @Body() body: UpdateOrderStatusDto): Promise<OrderResponse> {
     return this.orders.updateStatus(id, body);
-  }
-}
-
-/** The same order history under the customer's own path. */
-@ApiTags(tag('Customers'))
-@Controller('customers')
-export class CustomerOrdersController {
-  constructor(private readonly orders: OrdersService) {}
-
-  @Get(':id/orders')
-  @Allow(Grants.customerSelf())
-  @SessionCache(CachePolicies.customerOrders)
-  @ApiCustomerOrderHistory()
-  listCustomerOrders(@Param('id', ParseIdPipe) customerId: number, @Query() query: OrderListQuery): Promise<Page<OrderResponse>> {
-    return this.orders.listCustomerOrders(customerId, query);
   }
 }

@@ -8,8 +8,10 @@
  */
 
 /**
- * Stores an entry unless one of its tags was invalidated after the loader took its snapshot
- * (the stale-set race). KEYS[1] entry key. ARGV: snapshot, serialised value, ttl ms, meta prefix, tags...
+ * Stores an entry unless one of its tags, or one of the fences it falls under, was invalidated
+ * after the loader took its snapshot (the stale-set race). Fences are checked like tags but index
+ * nothing (a clear records one; see TieredCache.fence). KEYS[1] entry key. ARGV: snapshot,
+ * serialised value, ttl ms, meta prefix, fence count n, n fences, tags...
  *
  * Each tag set lives at least as long as the entry just added to it: its TTL is raised to the
  * entry's when shorter (never lowered), so a set outlives every entry it indexes and disappears
@@ -17,13 +19,14 @@
  */
 export const SET_IF_NOT_INVALIDATED = `
 local snapshot = tonumber(ARGV[1])
-for i = 5, #ARGV do
+local firstTag = 6 + tonumber(ARGV[5])
+for i = 6, #ARGV do
   local seq = redis.call('GET', ARGV[4] .. 'tagseq:' .. ARGV[i])
   if seq and tonumber(seq) > snapshot then return 0 end
 end
 local ttl = tonumber(ARGV[3])
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
-for i = 5, #ARGV do
+for i = firstTag, #ARGV do
   local tagKey = ARGV[4] .. 'tag:' .. ARGV[i]
   redis.call('SADD', tagKey, KEYS[1])
   if redis.call('PTTL', tagKey) < ttl then redis.call('PEXPIRE', tagKey, ttl) end

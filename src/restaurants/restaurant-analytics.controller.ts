@@ -41,7 +41,7 @@ export class RestaurantAnalyticsController {
     return this.analytics.priceRanges();
   }
 
-  @Get(['restaurants/:id/analytics', 'reviews/restaurants/:id/analytics'])
+  @Get('restaurants/:id/analytics')
   @Allow(Grants.restaurantOwner())
   @Cached(CachePolicies.restaurantAnalytics)
   @ApiOperation({ summary: "A restaurant's orders, revenue, reviews and most popular items" })

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPage } from '../common/http/api-errors.decorator.js';
 import { CachePolicies } from '../cache/cache-policies.js';
@@ -13,15 +13,6 @@ import { tag } from '../common/http/api-tags.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const NEWEST_FIRST = 'Newest first (created_at, then id, descending)';
-
-/** GET /reviews/customers/{id}/reviews and GET /customers/{id}/reviews: one behaviour, documented once. */
-const ApiCustomerReviews = () =>
-  applyDecorators(
-    ApiOperation({ summary: "A customer's reviews" }),
-    ApiParam({ name: 'id', description: 'Customer id', example: 1 }),
-    ApiPage(ReviewResponse, NEWEST_FIRST),
-    ApiErrors(400, 404),
-  );
 
 @ApiTags(tag('Reviews'))
 @Controller('reviews')
@@ -66,22 +57,10 @@ export class ReviewsController {
   @Get('customers/:id/reviews')
   @Allow(Grants.customerSelf())
   @SessionCache(CachePolicies.customerReviews)
-  @ApiCustomerReviews()
-  listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
-    return this.reviews.listCustomerReviews(customerId, query);
-  }
-}
-
-/** The same reviews under the customer's own path. */
-@ApiTags(tag('Customers'))
-@Controller('customers')
-export class CustomerReviewsController {
-  constructor(private readonly reviews: ReviewsService) {}
-
-  @Get(':id/reviews')
-  @Allow(Grants.customerSelf())
-  @SessionCache(CachePolicies.customerReviews)
-  @ApiCustomerReviews()
+  @ApiOperation({ summary: "A customer's reviews" })
+  @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
+  @ApiPage(ReviewResponse, NEWEST_FIRST)
+  @ApiErrors(400, 404)
   listCustomerReviews(@Param('id', ParseIdPipe) customerId: number, @Query() query: PaginationQuery): Promise<Page<ReviewResponse>> {
     return this.reviews.listCustomerReviews(customerId, query);
   }

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
-import { CustomerReviewsController, ReviewsController } from './reviews.controller.js';
+import { ReviewsController } from './reviews.controller.js';
 import { ReviewsRepository } from './reviews.repository.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
   imports: [OrdersModule, IdempotencyModule],
-  controllers: [ReviewsController, CustomerReviewsController],
+  controllers: [ReviewsController],
   providers: [ReviewsService, ReviewsRepository],
   exports: [ReviewsService],
 })

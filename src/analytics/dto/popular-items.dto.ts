@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ANALYTICS_PERIODS, type AnalyticsPeriod, type PeriodWindow } from '../analytics-period.js';
 import type { PopularItemRow } from '../analytics.repository.js';
 
+/** One item of the public trending list: what was ordered and how often, never money. */
 export class PopularItemFigures {
   @ApiProperty({ type: 'integer', example: 3 })
   menu_item_id: number;
@@ -21,14 +22,17 @@ export class PopularItemFigures {
   @ApiProperty({ type: 'integer', example: 37, description: 'Units ordered in the period, over orders not cancelled' })
   quantity: number;
 
-  @ApiProperty({ example: 480.63, description: 'Sum of quantity x price paid, over the same orders' })
-  revenue: number;
-
   @ApiProperty({ type: 'integer', example: 25, description: 'Orders (not cancelled) that contain the item' })
   orders: number;
 }
 
-export class PopularItemsResponse {
+/** One item with what it earned: the admin report. */
+export class PopularItemRevenueFigures extends PopularItemFigures {
+  @ApiProperty({ example: 480.63, description: 'Sum of quantity x price paid, over the same orders' })
+  revenue: number;
+}
+
+class PopularItemsWindow {
   @ApiProperty({ enum: ANALYTICS_PERIODS, example: '7d' })
   period: AnalyticsPeriod;
 
@@ -37,28 +41,40 @@ export class PopularItemsResponse {
 
   @ApiProperty({ example: '2024-01-15', format: 'date', description: 'Last day of the period: today (UTC), inclusive' })
   to: string;
+}
 
-  @ApiProperty({
-    type: [PopularItemFigures],
-    description: 'Items of the orders placed in the period, by quantity descending, then menu_item_id',
-  })
+const ITEMS_ORDER = 'Items of the orders placed in the period, by quantity descending, then menu_item_id';
+
+export class PopularItemsResponse extends PopularItemsWindow {
+  @ApiProperty({ type: [PopularItemFigures], description: ITEMS_ORDER })
   items: PopularItemFigures[];
 }
 
+export class PopularItemsRevenueResponse extends PopularItemsWindow {
+  @ApiProperty({ type: [PopularItemRevenueFigures], description: ITEMS_ORDER })
+  items: PopularItemRevenueFigures[];
+}
+
+const itemFigures = (row: PopularItemRow): PopularItemFigures => ({
+  menu_item_id: row.menu_item_id,
+  name: row.name,
+  category: row.category,
+  restaurant_id: row.restaurant_id,
+  restaurant_name: row.restaurant_name,
+  quantity: row.quantity,
+  orders: row.orders,
+});
+
+/** The public list: the rows without their revenue. */
 export function toPopularItemsResponse(window: PeriodWindow, rows: PopularItemRow[]): PopularItemsResponse {
+  return { period: window.period, from: window.from, to: window.to, items: rows.map(itemFigures) };
+}
+
+export function toPopularItemsRevenueResponse(window: PeriodWindow, rows: PopularItemRow[]): PopularItemsRevenueResponse {
   return {
     period: window.period,
     from: window.from,
     to: window.to,
-    items: rows.map((row) => ({
-      menu_item_id: row.menu_item_id,
-      name: row.name,
-      category: row.category,
-      restaurant_id: row.restaurant_id,
-      restaurant_name: row.restaurant_name,
-      quantity: row.quantity,
-      revenue: row.revenue,
-      orders: row.orders,
-    })),
+    items: rows.map((row) => ({ ...itemFigures(row), revenue: row.revenue })),
   };
 }

@@ -15,9 +15,22 @@ const selectionView = (selections: KeySelection[]) =>
   selections.map(({ namespace, keyPrefix }) => ({ namespace, key_prefix: keyPrefix ?? null }));
 
 /**
- * Clears: Redis first (SCAN + UNLINK under our prefix only), then this instance's L1, then the
- * other instances' L1 over the message bus, so no tier refills another from what is being
- * removed. Each clear is reported to the CacheService's change listeners (the audit log).
+ * Clears: a fence first, then Redis (SCAN + UNLINK under our prefix only), then this instance's
+ * L1, then the other instances' L1 over the message bus, so no tier refills another from what is
+ * being removed. Each clear is reported to the CacheService's change listeners (the audit log).
+ *
+ * A clear is a barrier for the namespaces it clears (TieredCache.fence): a read whose load began
+ * before it answers as usual but does not store its entry, on any instance, so nothing read before
+ * the clear outlives it. That is what an operator expects after fixing a row outside the
+ * application (in SQL, no event): clear, and the next read loads the row as it is now. Entries can
+ * only be lost, never wrongly kept:
+ * - an entry stored in Redis during the SCAN pass (by a load that began after the fence) is
+ *   removed if the cursor reaches it afterwards, and one stored in this L1 meanwhile is removed by
+ *   the L1 clear that follows;
+ * - an instance that hears the clear message after the acknowledgement wait (the clear has
+ *   answered) drops its L1 then, including entries it stored after the clear answered; their
+ *   Redis copy stays, so its next read of them is a HIT-L2.
+ * test/cache-admin-instances.e2e-spec.ts shows the read across a clear, the namespace precision and the late message.
  */
 @Injectable()
 export class CacheClearService {
@@ -30,6 +43,7 @@ export class CacheClearService {
 
   async clearAll(): Promise<ClearResponse> {
     const started = performance.now();
+    await this.store.fence(null);
     const redis = this.store.redisConfigured ? await this.store.clearRedis() : null;
     const l1 = this.store.clearL1(null);
     const others = await this.broadcast.clearOtherInstances(null);
@@ -58,6 +72,7 @@ export class CacheClearService {
       throw ValidationFailedException.single('target', 'isIn', `target must be one of: ${CLEAR_TARGETS.join(', ')}`);
     }
     const started = performance.now();
+    await this.store.fence(selections);
     const redis = this.store.redisConfigured ? await this.store.clearRedisSelection(selections) : [];
     const l1 = this.store.clearL1(selections);
     const others = await this.broadcast.clearOtherInstances(selections);

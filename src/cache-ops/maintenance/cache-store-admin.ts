@@ -74,6 +74,8 @@ interface PruneResume {
 const ADMIN_TIMEOUT_MS = 5000;
 const SCAN_COUNT = 500;
 /** One key listing page runs at most this many SCAN calls looking for matches (a page may then be short). */
+const namespacesOf = (selections: KeySelection[] | null) => selections?.map((selection) => selection.namespace) ?? null;
+
 const MAX_SCAN_CALLS_PER_PAGE = 100;
 const META = '_meta:';
 const TAG_SETS = `${META}tag:`;
@@ -309,8 +311,18 @@ export class CacheStoreAdmin {
     return report;
   }
 
-  /** Removes L1 entries on this instance: everything, or the selected ones. */
+  /**
+   * Fences the selected namespaces (every one when null) on both tiers before a clear removes
+   * their entries: a load that began before the clear does not store afterwards (TieredCache.fence).
+   */
+  async fence(selections: KeySelection[] | null): Promise<void> {
+    if (this.redisConfigured) this.requireRedis();
+    await this.bounded(this.tiers.fence(namespacesOf(selections)));
+  }
+
+  /** Removes L1 entries on this instance, everything or the selected ones, behind a local fence. */
   clearL1(selections: KeySelection[] | null): RemovedKeys {
+    this.tiers.fenceLocal(namespacesOf(selections));
     const prefixes = selections?.map(({ namespace, keyPrefix = '' }) => `${namespace}:${keyPrefix}`);
     const keys = [...this.tiers.l1.entries()]
       .map(([key]) => key)

@@ -5,7 +5,7 @@ import { MessageBus } from '../../redis/message-bus.js';
 import { TieredCache } from '../../cache/tiered-cache.js';
 import { CacheStoreAdmin, type KeySelection } from './cache-store-admin.js';
 
-const CLEAR_CHANNEL = 'cache-admin:clear-l1';
+export const CLEAR_CHANNEL = 'cache-admin:clear-l1';
 const CLEARED_CHANNEL = 'cache-admin:clear-l1:done';
 
 interface ClearRequest {

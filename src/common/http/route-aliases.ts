@@ -30,9 +30,12 @@ export const PREFIX_ALIASES: ReadonlyArray<{ alias: string; canonical: string; f
 
 export const ROUTE_ALIASES: readonly RouteAlias[] = [
   { method: 'POST', alias: '/customers/:id/orders', canonical: '/orders/customers/:id/orders', from: '003' },
+  { method: 'GET', alias: '/customers/:id/orders', canonical: '/orders/customers/:id/orders', from: '002, 003' },
+  { method: 'GET', alias: '/customers/:id/reviews', canonical: '/reviews/customers/:id/reviews', from: '003' },
   { method: 'POST', alias: '/orders/:id/review', canonical: '/reviews/orders/:id/review', from: '003' },
   { method: 'GET', alias: '/restaurants/:id/orders', canonical: '/orders/restaurants/:id/orders', from: '003' },
   { method: 'GET', alias: '/restaurants/:id/reviews', canonical: '/reviews/restaurants/:id/reviews', from: '003' },
+  { method: 'GET', alias: '/reviews/restaurants/:id/analytics', canonical: '/restaurants/:id/analytics', from: '002' },
   // 000 named the restaurant in the query; the canonical route takes it in the path.
   {
     method: 'GET',
@@ -48,6 +51,7 @@ export const ROUTE_ALIASES: readonly RouteAlias[] = [
     from: '000',
   },
   { method: 'GET', alias: '/cache/performance-report', canonical: '/cache/performance/comprehensive-report', from: '000' },
+  { method: 'GET', alias: '/cache/metrics/memory-usage', canonical: '/cache/memory-usage', from: '002' },
   { method: 'POST', alias: '/demo/create-sample-enterprise-data', canonical: '/demo/sample-data', from: '000' },
 ];
 
