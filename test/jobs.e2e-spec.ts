@@ -101,7 +101,7 @@ describe('background jobs', () => {
     expect(stored).toEqual({ duration_ms: response.body.duration_ms, took: response.body.duration_ms });
   });
 
-  it('cleans up notifications past 90 days, job runs past 30 and refresh tokens expired over 7, keeping the rest', async () => {
+  it('cleans up notifications past 90 days, job runs past 30, refresh tokens expired over 7 and idempotency keys past 24 hours, keeping the rest', async () => {
     const [r, customer] = [await build.restaurant(), await build.customer()];
     const dish = await build.menuItem(r.id);
     const order = await build.order(customer.id, r.id, [[dish.id, 1]]);
@@ -122,6 +122,11 @@ describe('background jobs', () => {
        VALUES ($1, gen_random_uuid(), 'old', now() - interval '8 days'), ($1, gen_random_uuid(), 'recent', now() - interval '6 days')`,
       [account.id],
     );
+    await t.db.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint, response_status, response_body, created_at)
+       VALUES ('operations', 'old', repeat('a', 64), 201, '{}', now() - interval '25 hours'),
+              ('operations', 'recent', repeat('a', 64), 201, '{}', now() - interval '23 hours')`,
+    );
     const response = await run('cleanup');
     expect(response.status).toBe(200);
     expect(response.body.outcome).toBe('succeeded');
@@ -130,6 +135,7 @@ describe('background jobs', () => {
       notifications_deleted: 1,
       job_runs_deleted: 1,
       refresh_tokens_deleted: 1,
+      idempotency_keys_deleted: 1,
       retention_days: { notifications: 90, jobRuns: 30, expiredRefreshTokens: 7, cacheAudit: 30 },
     });
     const left = await t.db.query(`SELECT title FROM notifications WHERE customer_id = $1 ORDER BY id`, [customer.id]);
@@ -139,7 +145,13 @@ describe('background jobs', () => {
     expect(await t.db.query(`SELECT trim(token_hash) AS token_hash FROM refresh_tokens WHERE account_id = $1`, [account.id])).toEqual([
       { token_hash: 'recent' },
     ]);
-    expect((await run('cleanup')).body.detail).toMatchObject({ notifications_deleted: 0, job_runs_deleted: 0, refresh_tokens_deleted: 0 });
+    expect(await t.db.query(`SELECT key FROM idempotency_keys WHERE scope = 'operations' ORDER BY key`)).toEqual([{ key: 'recent' }]);
+    expect((await run('cleanup')).body.detail).toMatchObject({
+      notifications_deleted: 0,
+      job_runs_deleted: 0,
+      refresh_tokens_deleted: 0,
+      idempotency_keys_deleted: 0,
+    });
   });
 
   it('runs the other jobs by hand through the analytics, cache administration and monitoring services', async () => {

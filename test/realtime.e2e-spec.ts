@@ -8,6 +8,7 @@ import { SHUTDOWN_RECONNECT_MS } from '../src/realtime/realtime.service.js';
 import { expectStatus, type Json, TiffinBuilder } from './support/cascade.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { SseClient } from './realtime-support.js';
+import { HttpClient } from './support/http-client.js';
 import { TEST_ADMIN_TOKEN } from './support/test-app.js';
 
 const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
@@ -332,6 +333,27 @@ describe('real-time routes', () => {
       ]);
       expect(body.notifications.map((n: Json) => n.id)).toEqual(stored.map((row: Json) => row.id));
       expect(body).toMatchObject({ total: 3, unread_count: 3 });
+    });
+
+    it('commits each with its change: a status change whose notification cannot be stored does not happen', async () => {
+      const order = await build.order((await build.customer()).id, r.id, [[dish.id, 1]]);
+      const before = await t.db.query(`SELECT count(*)::int AS n FROM notifications WHERE order_id = $1`, [order.id]);
+      // Only for this test: the table refuses the cancellation's notification, as a failing insert would.
+      await t.db.query(`ALTER TABLE notifications ADD CONSTRAINT test_refuses_cancelled CHECK (kind <> 'order_cancelled') NOT VALID`);
+      try {
+        // Outside the contract client: the refused insert is an unexpected failure (a 500), which no operation documents.
+        const raw = new HttpClient(t.http.baseUrl, { authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
+        expect((await raw.put(`/orders/${order.id}/status`, { order_status: 'cancelled' })).status).toBe(500);
+      } finally {
+        await t.db.query(`ALTER TABLE notifications DROP CONSTRAINT test_refuses_cancelled`);
+      }
+      const [row] = await t.db.query(`SELECT order_status FROM orders WHERE id = $1`, [order.id]);
+      expect(row.order_status).toBe('placed');
+      const after = await t.db.query(`SELECT count(*)::int AS n FROM notifications WHERE order_id = $1`, [order.id]);
+      expect(after[0].n).toBe(before[0].n);
+      expect((await t.admin.put(`/orders/${order.id}/status`, { order_status: 'cancelled' })).status).toBe(200);
+      const kinds = await t.db.query(`SELECT kind FROM notifications WHERE order_id = $1 ORDER BY id`, [order.id]);
+      expect(kinds.map((n: Json) => n.kind)).toEqual(['order_placed', 'order_cancelled']);
     });
 
     it('pages with skip and limit and refuses bad paging', async () => {

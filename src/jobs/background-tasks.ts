@@ -16,6 +16,7 @@ import { JobRunsRepository } from './job-runs.repository.js';
 import { type JobName, RETENTION_DAYS } from './job-schedule.js';
 import { CacheOpsRepository } from '../cache-ops/cache-ops.repository.js';
 import { RefreshTokensRepository } from '../accounts/refresh-tokens.repository.js';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository.js';
 
 /** Popular items across restaurants: the analytics route's default query. */
 const POPULAR_ITEMS_PATH = '/analytics/popular-items';
@@ -38,6 +39,7 @@ export class BackgroundTasks {
     private readonly cacheAudit: CacheAuditService,
     private readonly cacheClearing: CacheClearService,
     private readonly alerts: AlertsService,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   taskFor(name: JobName): JobTask {
@@ -89,6 +91,7 @@ export class BackgroundTasks {
       notifications_deleted: await this.notifications.deleteOlderThan(RETENTION_DAYS.notifications),
       job_runs_deleted: await this.jobRuns.deleteOlderThan(RETENTION_DAYS.jobRuns),
       refresh_tokens_deleted: await this.refreshTokens.deleteExpiredOlderThan(RETENTION_DAYS.expiredRefreshTokens),
+      idempotency_keys_deleted: await this.idempotencyKeys.deleteExpired(),
       retention_days: { ...RETENTION_DAYS, cacheAudit: this.config.cache.auditRetentionDays },
     };
   }

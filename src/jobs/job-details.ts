@@ -48,6 +48,7 @@ export interface Cleanup {
   notifications_deleted: number;
   job_runs_deleted: number;
   refresh_tokens_deleted: number;
+  idempotency_keys_deleted: number;
   retention_days: { notifications: number; jobRuns: number; expiredRefreshTokens: number; cacheAudit: number };
 }
 

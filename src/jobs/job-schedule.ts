@@ -12,7 +12,7 @@ export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
   'analytics-refresh':
     'Reloads the cached analytics variants read recently in place, before they expire (refresh-ahead; readers keep the current figures meanwhile)',
   'health-monitor': 'Evaluates the alert thresholds (hit ratio, Redis memory, response time)',
-  cleanup: 'Purges expired L1 entries, old cache audit records, notifications and job runs',
+  cleanup: 'Purges expired L1 entries, old cache audit records, notifications, job runs and idempotency keys',
 };
 
 /** A job run holds its lock this long unless renewed (renewed every third of it while it runs). */

@@ -13,6 +13,7 @@ import { JobScheduler } from './job-scheduler.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 
 /**
  * Background jobs. The analytics, cache administration and monitoring modules are imported for
@@ -20,7 +21,7 @@ import { AccountsModule } from '../accounts/accounts.module.js';
  * exported records that instead of failing.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheOpsModule, MonitoringModule, AccountsModule],
+  imports: [ScheduleModule.forRoot(), RealtimeModule, AnalyticsModule, CacheOpsModule, MonitoringModule, AccountsModule, IdempotencyModule],
   controllers: [JobsController],
   providers: [JobSchedule, JobMetrics, JobRunner, JobScheduler, JobsService, BackgroundTasks, JobRunsRepository],
   exports: [JobsService],

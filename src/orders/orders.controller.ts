@@ -12,6 +12,7 @@ import { Grants } from '../access/grants.js';
 import { STATUSES_SETTABLE_BY } from './order-status-machine.js';
 import { tag } from '../common/http/api-tags.js';
 import { isFinalStatus } from '../domain/order-status.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const isFinalOrder = (order: OrderResponse) => isFinalStatus(order.order_status);
 
@@ -35,6 +36,7 @@ export class OrdersController {
   @ApiParam({ name: 'id', description: 'Customer id', example: 1 })
   @ApiCreatedResponse({ type: OrderResponse, description: 'The order, as GET /orders/{id} returns it' })
   @ApiErrors(400, 404, 409)
+  @Idempotent()
   placeOrder(@Param('id', ParseIdPipe) customerId: number, @Body() body: PlaceOrderDto): Promise<OrderResponse> {
     return this.orders.placeOrder(customerId, body);
   }
@@ -85,6 +87,7 @@ export class OrdersController {
   @ApiParam({ name: 'id', description: 'Order id', example: 1 })
   @ApiOkResponse({ type: OrderResponse, description: 'The order after the change' })
   @ApiErrors(400, 404, 409)
+  @Idempotent()
   updateStatus(@Param('id', ParseIdPipe) id: number, @Body() body: UpdateOrderStatusDto): Promise<OrderResponse> {
     return this.orders.updateStatus(id, body);
   }

@@ -109,6 +109,10 @@ describe('OrdersService', () => {
         log.push(`publish ${event.type}`);
         events.push(event);
       });
+      bus.subscribeInTransaction(type, async (event, manager) => {
+        expect(manager).toBe(MANAGER);
+        log.push(`record ${event.type}`);
+      });
     }
     service = new OrdersService(
       fakeDataSource,
@@ -123,9 +127,9 @@ describe('OrdersService', () => {
   const request = { restaurant_id: 2, delivery_address: '1 Road', order_items: [{ menu_item_id: 3, quantity: 2 }] };
 
   describe('placeOrder', () => {
-    it('writes the priced order in a transaction and publishes OrderPlaced only after the commit', async () => {
+    it('writes the priced order and its in-transaction records in a transaction and publishes OrderPlaced only after the commit', async () => {
       const placed = await service.placeOrder(1, request);
-      expect(log).toEqual(['begin', 'insert', 'commit', 'publish order.placed']);
+      expect(log).toEqual(['begin', 'insert', 'record order.placed', 'commit', 'publish order.placed']);
       expect(orders.inserted).toEqual([
         {
           customer_id: 1,
@@ -167,9 +171,9 @@ describe('OrdersService', () => {
   });
 
   describe('updateStatus', () => {
-    it('applies an allowed step and publishes the change with the new representation after the commit', async () => {
+    it('applies an allowed step with its in-transaction records and publishes the change with the new representation after the commit', async () => {
       const updated = await service.updateStatus(7, { order_status: OrderStatus.Confirmed });
-      expect(log).toEqual(['begin', 'update placed->confirmed', 'commit', 'publish order.status-changed']);
+      expect(log).toEqual(['begin', 'update placed->confirmed', 'record order.status-changed', 'commit', 'publish order.status-changed']);
       expect(events).toEqual([expect.objectContaining({ order_id: 7, from: 'placed', to: 'confirmed', order: updated })]);
       expect(updated.order_status).toBe('confirmed');
     });

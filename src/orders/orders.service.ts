@@ -49,7 +49,7 @@ export class OrdersService {
    * the open orders are counted, so concurrent placements cannot both take the last place.
    */
   async placeOrder(customerId: number, request: PlaceOrderDto): Promise<OrderResponse> {
-    const order = await this.dataSource.transaction(async (manager) => {
+    const { order, placed } = await this.dataSource.transaction(async (manager) => {
       const customer = await this.parties.lockCustomer(customerId, manager);
       if (!customer) throw new ResourceNotFoundException('Customer', customerId);
       if (!customer.is_active) throw new ConflictException(`Customer ${customerId} is inactive`);
@@ -79,9 +79,12 @@ export class OrdersService {
         },
         manager,
       );
-      return (await this.orders.findDetails(orderId, manager))!;
+      const details = (await this.orders.findDetails(orderId, manager))!;
+      const event = new OrderPlaced(details.id, details.customer_id, details.restaurant_id);
+      await this.events.recordInTransaction(manager, event);
+      return { order: details, placed: event };
     });
-    await this.events.publish(new OrderPlaced(order.id, order.customer_id, order.restaurant_id));
+    await this.events.publish(placed);
     return toOrderResponse(order);
   }
 
@@ -110,17 +113,26 @@ export class OrdersService {
     if (!canTransition(from, to)) throw new ConflictException(invalidTransitionMessage(current, to));
     const deliveryTime = to === OrderStatus.Delivered ? this.resolveDeliveryTime(current, request.delivery_time) : null;
 
-    const updated = await this.dataSource.transaction(async (manager) => {
-      const applied = await this.orders.updateStatusIfCurrent(id, from, to, deliveryTime, manager);
-      return applied ? this.orders.findDetails(id, manager) : null;
+    const changed = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.orders.updateStatusIfCurrent(id, from, to, deliveryTime, manager))) return null;
+      const updated = (await this.orders.findDetails(id, manager))!;
+      const response = toOrderResponse(updated);
+      const event = new OrderStatusChanged(
+        updated.id,
+        updated.customer_id,
+        updated.restaurant_id,
+        from,
+        to,
+        response,
+        updated.delivery_time,
+      );
+      await this.events.recordInTransaction(manager, event);
+      return { response, event };
     });
-    if (!updated) throw new ConflictException(await this.lostRaceMessage(id, from, to));
+    if (!changed) throw new ConflictException(await this.lostRaceMessage(id, from, to));
 
-    const response = toOrderResponse(updated);
-    await this.events.publish(
-      new OrderStatusChanged(updated.id, updated.customer_id, updated.restaurant_id, from, to, response, updated.delivery_time),
-    );
-    return response;
+    await this.events.publish(changed.event);
+    return changed.response;
   }
 
   async listCustomerOrders(customerId: number, query: OrderListQuery): Promise<Page<OrderResponse>> {

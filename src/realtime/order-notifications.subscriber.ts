@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { CacheService } from '../cache/cache.service.js';
 import { CacheTags as T } from '../cache/cache-tags.js';
+import type { EntityManager } from 'typeorm';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { NotificationsRepository, type OrderNotificationText } from './notifications.repository.js';
@@ -22,9 +23,10 @@ export function notificationFor(orderId: number, status: OrderStatus): OrderNoti
 
 /**
  * Stores a notification for the customer each time one of their orders is placed or changes
- * status. The event bus awaits this before the write answers, so it is one INSERT. It then drops
- * the customer's cached list itself: the cache rules may have run before the INSERT (subscriber
- * order), and a list read in between would otherwise stay cached without the new row.
+ * status: one INSERT in the transaction of the change, so a change that committed always has its
+ * notification, even if the process stops right after. Once the change committed it drops the
+ * customer's cached list itself: placing an order is not in the cache rules for notifications,
+ * and a list read before the commit would otherwise stay cached without the new row.
  */
 @Injectable()
 export class OrderNotificationsSubscriber implements OnModuleInit {
@@ -35,14 +37,17 @@ export class OrderNotificationsSubscriber implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.subscribe('order.placed', (event) => this.notify(event.order_id, OrderStatus.Placed));
-    this.bus.subscribe('order.status-changed', (event) => this.notify(event.order_id, event.to));
+    this.bus.subscribeInTransaction('order.placed', (event, manager) => this.record(event.order_id, OrderStatus.Placed, manager));
+    this.bus.subscribeInTransaction('order.status-changed', (event, manager) => this.record(event.order_id, event.to, manager));
+    this.bus.subscribe('order.placed', (event) => this.dropCachedList(event.customer_id));
+    this.bus.subscribe('order.status-changed', (event) => this.dropCachedList(event.customer_id));
   }
 
-  async notify(orderId: number, status: OrderStatus): Promise<void> {
-    const customerId = await this.notifications.insertForOrder(orderId, notificationFor(orderId, status));
-    if (customerId !== null && this.cache.enabled) {
-      await this.cache.invalidate([T.customerNotifications(customerId)], 'notification.created');
-    }
+  private record(orderId: number, status: OrderStatus, manager: EntityManager): Promise<void> {
+    return this.notifications.insertForOrder(orderId, notificationFor(orderId, status), manager);
+  }
+
+  private async dropCachedList(customerId: number): Promise<void> {
+    if (this.cache.enabled) await this.cache.invalidate([T.customerNotifications(customerId)], 'notification.created');
   }
 }

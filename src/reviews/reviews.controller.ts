@@ -10,6 +10,7 @@ import { ReviewsService } from './reviews.service.js';
 import { Allow, Public } from '../access/access.decorators.js';
 import { Grants } from '../access/grants.js';
 import { tag } from '../common/http/api-tags.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 
 const NEWEST_FIRST = 'Newest first (created_at, then id, descending)';
 
@@ -30,6 +31,7 @@ export class ReviewsController {
   @ApiParam({ name: 'id', description: 'Order id', example: 1 })
   @ApiCreatedResponse({ type: ReviewResponse })
   @ApiErrors(400, 403, 404, 409)
+  @Idempotent()
   addReview(
     @Param('id', ParseIdPipe) orderId: number,
     @Query() query: ReviewAuthorQuery,

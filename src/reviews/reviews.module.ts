@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { RestaurantsModule } from '../restaurants/restaurants.module.js';
 import { ReviewsController } from './reviews.controller.js';
@@ -6,7 +7,7 @@ import { ReviewsRepository } from './reviews.repository.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
-  imports: [OrdersModule, RestaurantsModule],
+  imports: [OrdersModule, IdempotencyModule, RestaurantsModule],
   controllers: [ReviewsController],
   providers: [ReviewsService, ReviewsRepository],
   exports: [ReviewsService],

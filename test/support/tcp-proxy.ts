@@ -19,6 +19,8 @@ interface Pair {
  * - `stall()`: keeps every connection open, accepts new ones, and forwards nothing in either
  *   direction until `restore()`, which delivers what was held (a network partition that heals).
  * - `delayMs`: holds each chunk from the service for that many ms (a slow service).
+ * - `loseReplies(n)`: the next `n` connections the service answers are reset instead of getting the
+ *   answer: the request reached the service and did its work, the client never hears of it.
  */
 export class TcpProxy {
   private server?: net.Server;
@@ -26,6 +28,7 @@ export class TcpProxy {
   private mode: Mode = 'open';
   delayMs = 0;
   port = 0;
+  private repliesToLose = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -71,6 +74,10 @@ export class TcpProxy {
     this.drop();
   }
 
+  loseReplies(count: number): void {
+    this.repliesToLose = count;
+  }
+
   stall(): void {
     this.mode = 'stalled';
   }
@@ -112,7 +119,10 @@ export class TcpProxy {
 
   private forward(pair: Pair, to: net.Socket, chunk: Buffer): void {
     if (this.mode === 'stalled') pair.held.push({ to, chunk });
-    else if (to === pair.client && (this.delayMs > 0 || pair.delayed.length > 0)) {
+    else if (to === pair.client && this.repliesToLose > 0) {
+      this.repliesToLose--;
+      this.reset(pair);
+    } else if (to === pair.client && (this.delayMs > 0 || pair.delayed.length > 0)) {
       // TCP keeps order: one queue per connection, so no chunk overtakes one held before it (a
       // reply out of order would be matched to the wrong command), even when the delay shrinks.
       const last = pair.delayed.at(-1)?.dueAt ?? 0;

@@ -3,6 +3,7 @@ import { OperationsAndHistory1763780400000 } from './1763780400000-OperationsAnd
 import { Accounts1763784000000 } from './1763784000000-Accounts.js';
 import { ReadPathIndexes1763787600000 } from './1763787600000-ReadPathIndexes.js';
 import { MenuItemSearchIndexes1764500000000 } from './1764500000000-MenuItemSearchIndexes.js';
+import { IdempotencyKeys1764600000000 } from './1764600000000-IdempotencyKeys.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Accounts1763784000000,
   ReadPathIndexes1763787600000,
   MenuItemSearchIndexes1764500000000,
+  IdempotencyKeys1764600000000,
 ];

@@ -110,6 +110,9 @@ export class CleanupDetail implements Cleanup {
   @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Refresh tokens expired for longer than their retention' })
   refresh_tokens_deleted: number;
 
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Idempotency keys past their 24-hour retention' })
+  idempotency_keys_deleted: number;
+
   @ApiProperty({ type: CleanupRetentionDays })
   retention_days: CleanupRetentionDays;
 }
