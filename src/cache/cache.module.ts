@@ -1,5 +1,8 @@
+import KeyvRedis from '@keyv/redis';
+import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { Keyv } from 'keyv';
 import { AppConfig } from '../config/app-config.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { CacheWarmer } from './cache-warmer.js';
@@ -42,6 +45,31 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics, shared: Sha
   return tiers;
 }
 
+/**
+ * The store behind CACHE_MANAGER (@nestjs/cache-manager), for a module that caches an ad-hoc
+ * value rather than a route's response. One store that every instance shares: Redis under
+ * `{CACHE_PREFIX}:_values:` when Redis is configured, else this process (then there is one
+ * instance). It has no in-process copy on purpose: cache-manager's `set` and `del` reach only the
+ * stores of the instance that calls them, so an L1 copy would outlive a delete made elsewhere.
+ */
+function adHocValueStore(shared: SharedRedis): Keyv {
+  const logger = new Logger('CacheManager');
+  const keyv = shared.connection
+    ? new Keyv({
+        store: new KeyvRedis(shared.connection.client, {
+          namespace: `${shared.connection.prefix}:_values`,
+          keyPrefixSeparator: ':',
+          throwOnConnectError: false,
+        }),
+        namespace: `${shared.connection.prefix}:_values`,
+        useKeyPrefix: false,
+      })
+    : new Keyv();
+  // A failed read is a miss to the caller (cache-manager answers undefined); it is logged here.
+  keyv.on('error', (error: Error) => logger.warn(`CACHE_MANAGER store: ${error.message}`));
+  return keyv;
+}
+
 /** Builds the tiers once. */
 @Module({
   imports: [RedisModule],
@@ -52,11 +80,19 @@ class CacheTiersModule {}
 
 /**
  * The cache core. Domains use it through @Cached, @SessionCache and @ConditionalCache on their
- * routes and through domain events. There is no CACHE_MANAGER: see "The cache" in the README.
+ * routes and through domain events; an ad-hoc value goes through CACHE_MANAGER (see adHocValueStore).
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, CacheTiersModule],
+  imports: [
+    DiscoveryModule,
+    CacheTiersModule,
+    NestCacheModule.registerAsync({
+      imports: [RedisModule],
+      inject: [SharedRedis],
+      useFactory: (shared: SharedRedis) => ({ stores: [adHocValueStore(shared)] }),
+    }),
+  ],
   providers: [
     { provide: TtlPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new TtlPolicy(config.cache.profile, config.cache.ttl) },
     CacheService,
@@ -65,7 +101,7 @@ class CacheTiersModule {}
     CacheFastPath,
     CacheWarmer,
   ],
-  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, CacheWarmer, CachedRoutes],
+  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, NestCacheModule, CacheWarmer, CachedRoutes],
 })
 export class CacheModule implements OnApplicationShutdown {
   constructor(private readonly tiers: TieredCache) {}
