@@ -15,6 +15,7 @@ import {
   OrderStatusEventData,
   OrderTrackingResponse,
   RestaurantAvailabilityResponse,
+  RECONNECT_EVENT,
   StreamReconnectEventData,
 } from './dto/realtime.dto.js';
 import { OrderExistsGuard } from './order-exists.guard.js';
@@ -38,15 +39,7 @@ const ORDER_EVENT: SchemaObject = {
       properties: { event: { type: 'string', enum: ['status', 'status-changed'] }, data: { $ref: getSchemaPath(OrderStatusEventData) } },
       required: ['event', 'data'],
     },
-    {
-      type: 'object',
-      properties: {
-        event: { type: 'string', enum: ['reconnect'] },
-        data: { $ref: getSchemaPath(StreamReconnectEventData) },
-        retry: { type: 'integer', description: 'ms before reconnecting (when the instance shuts down)' },
-      },
-      required: ['event', 'data'],
-    },
+    RECONNECT_EVENT,
   ],
 };
 

@@ -3,7 +3,7 @@ import { CACHE_NAMESPACES } from '../../cache/cache-namespaces.js';
 import { ClosedSchema } from '../../common/http/closed-schema.js';
 import { JobStatusResponse } from '../../jobs/dto/job.dto.js';
 import { AlertResponse } from '../../monitoring/dto/alert.dto.js';
-import { LiveRestaurantOrdersResponse, StreamReconnectEventData } from '../../realtime/dto/realtime.dto.js';
+import { LiveRestaurantOrdersResponse, RECONNECT_EVENT, StreamReconnectEventData } from '../../realtime/dto/realtime.dto.js';
 import type { TrafficPoint } from '../traffic.js';
 import type { TrafficSeries } from '../traffic-timeline.js';
 
@@ -270,15 +270,7 @@ export const OPS_EVENT: SchemaObject = {
       properties: { event: { type: 'string', enum: ['snapshot'] }, data: { $ref: getSchemaPath(OpsSnapshotEventData) } },
       required: ['event', 'data'],
     },
-    {
-      type: 'object',
-      properties: {
-        event: { type: 'string', enum: ['reconnect'] },
-        data: { $ref: getSchemaPath(StreamReconnectEventData) },
-        retry: { type: 'integer', description: 'ms before reconnecting (when the instance shuts down)' },
-      },
-      required: ['event', 'data'],
-    },
+    RECONNECT_EVENT,
   ],
 };
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
 import { isFinalStatus, OrderStatus } from '../../domain/order-status.js';
 import type { OrderStatusChange } from '../../orders/entities/order-status-change.entity.js';
 import { isOpenAllDay, type OpeningHours } from '../opening-hours.js';
@@ -426,3 +426,14 @@ export class StreamReconnectEventData {
   @ApiProperty({ example: 'This instance is shutting down' })
   reason: string;
 }
+
+/** The "reconnect" event as it arrives on any stream (`event:`, `data:` as JSON, `retry:`). */
+export const RECONNECT_EVENT: SchemaObject = {
+  type: 'object',
+  properties: {
+    event: { type: 'string', enum: ['reconnect'] },
+    data: { $ref: getSchemaPath(StreamReconnectEventData) },
+    retry: { type: 'integer', description: 'ms before reconnecting (when the instance shuts down)' },
+  },
+  required: ['event', 'data'],
+};
