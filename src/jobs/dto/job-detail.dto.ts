@@ -110,7 +110,13 @@ export class CleanupDetail implements Cleanup {
   @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Refresh tokens expired for longer than their retention' })
   refresh_tokens_deleted: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Idempotency keys past their 24-hour retention' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 0,
+    required: false,
+    description: 'Idempotency keys past their 24-hour retention (absent from runs recorded before idempotency keys existed)',
+  })
   idempotency_keys_deleted: number;
 
   @ApiProperty({ type: CleanupRetentionDays })
