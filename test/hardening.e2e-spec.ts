@@ -100,11 +100,19 @@ describe('HTTP hardening', () => {
     });
 
     it('limits each client across all routes, and counts a signed-in account apart from its address', async () => {
-      // The admin token made one request already, creating the account: 29 of its 30 are left.
-      const statuses: number[] = [];
-      for (let request = 0; request < 30; request++) statuses.push((await t.admin.get(`/customers?skip=${request}`)).status);
-      expect(statuses.slice(0, 29).every((status) => status === 200)).toBe(true);
-      expect(statuses[29]).toBe(429);
+      // The admin token made one request already, creating the account: 29 of its 30 are left. The
+      // count lives in Redis; a Redis call slower than its bound is counted on this instance instead
+      // (failing open), so on a loaded machine the count can start over once: the 429 is due right
+      // after the answer that said none were left, and within two windows' worth of requests.
+      const answers: { status: number; remaining: string | null }[] = [];
+      while (answers.length < 60 && answers.at(-1)?.status !== 429) {
+        const response = await t.admin.get(`/customers?skip=${answers.length}`);
+        answers.push({ status: response.status, remaining: response.headers.get('x-ratelimit-remaining') });
+      }
+      expect(answers.at(-1)!.status).toBe(429);
+      expect(answers.slice(0, -1).every((answer) => answer.status === 200)).toBe(true);
+      expect(answers.at(-2)!.remaining).toBe('0');
+      expect(answers[0].remaining).toBe('28');
       expect(Number((await t.admin.get('/jobs')).headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       const login = await t.http.post('/auth/refresh', { refresh_token: 'x'.repeat(43) });
       expect(login.status).not.toBe(429);
