@@ -216,7 +216,11 @@ describe('operations page', () => {
             byInstance.set(instance.id, points);
           }
           for (const point of candidate.data.overview.total) if (point.t >= fromSecond) total.set(point.t, point.requests);
-          return [...byInstance.values()].some((points) => [...points.values()].reduce((a, b) => a + b, 0) >= 20);
+          // The other instance's samples arrive over pub/sub: wait for a snapshot that lists both.
+          return (
+            candidate.data.overview.instances.length === 2 &&
+            [...byInstance.values()].some((points) => [...points.values()].reduce((a, b) => a + b, 0) >= 20)
+          );
         });
         const instances = event.data.overview.instances as { id: string; self: boolean }[];
         expect(instances).toHaveLength(2);
