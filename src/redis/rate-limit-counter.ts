@@ -53,7 +53,8 @@ export class RateLimitCounter implements OnApplicationShutdown {
     limit: number,
     blockMs: number,
   ): Promise<RateLimitCount> {
-    const base = `${redis.metaPrefix}rate:${key}`;
+    // The script touches both keys: on a cluster a hash tag puts them in one slot.
+    const base = `${redis.metaPrefix}rate:${redis.clustered ? `{${key}}` : key}`;
     const [hits, windowLeftMs, blockLeftMs] = (await redis.bounded(
       redis.client.eval(COUNT_HIT, { keys: [base, `${base}:block`], arguments: [String(windowMs), String(limit), String(blockMs)] }),
       { skipOnTimeout: false },
