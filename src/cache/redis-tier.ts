@@ -143,7 +143,7 @@ export class RedisTier {
       replies.push(reply);
     } else {
       // On a cluster each key group's tag shards are in their own slot: one bounded call per group, after the sequence.
-      sequence = String(await this.bounded(this.connection.client.eval(NEXT_SEQUENCE, { keys: [`${metaPrefix}seq`] }), bound));
+      sequence = (await this.bounded(this.connection.client.eval(NEXT_SEQUENCE, { keys: [`${metaPrefix}seq`] }), bound)) as string;
       replies.push(...(await Promise.all(keyGroups.map((group) => invalidateGroup(group, sequence, [`${metaPrefix}tagseq:${group}`])))));
     }
     const removed: string[] = [];

@@ -304,7 +304,7 @@ export class RedisConnection {
   async masters(): Promise<RedisClient[]> {
     if (this.single) return [this.single.commands];
     const cluster = this.cluster!.commands;
-    return Promise.all(cluster.masters.map((master) => cluster.nodeClient(master))) as Promise<RedisClient[]>;
+    return Promise.all(cluster.masters.map((master) => cluster.nodeClient(master)));
   }
 
   /** INFO `section` of every master, named `host:port`. */

@@ -77,7 +77,9 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`Redis Cluster: ${what} not reached within ${deadlineMs} ms${lastError ? ` (${String(lastError)})` : ''}`);
+  throw new Error(
+    `Redis Cluster: ${what} not reached within ${deadlineMs} ms${lastError instanceof Error ? ` (${lastError.message})` : ''}`,
+  );
 }
 
 /**
@@ -137,8 +139,10 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     return existing;
   };
   const command = async (port: number, ...args: string[]) => (await client(port)).sendCommand(args);
-  const info = async (port: number, section: string) => String(await command(port, 'INFO', section));
-  const clusterOk = async (port: number) => String(await command(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok');
+  /** A command whose reply is text (INFO, CLUSTER NODES, PING). */
+  const text = async (port: number, ...args: string[]) => (await client(port)).sendCommand<string>(args);
+  const info = async (port: number, section: string) => await text(port, 'INFO', section);
+  const clusterOk = async (port: number) => (await text(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok');
   const masterPorts = async () => {
     const ports: number[] = [];
     for (const node of nodes) {
@@ -162,7 +166,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (const node of nodes) await until(`node ${node.port} answering`, async () => String(await command(node.port, 'PING')) === 'PONG');
+    for (const node of nodes) await until(`node ${node.port} answering`, async () => (await text(node.port, 'PING')) === 'PONG');
     await run('redis-cli', [
       '--cluster',
       'create',
@@ -191,9 +195,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     masterOf: async (key: string) => {
       const slot = Number(await command(ports[0], 'CLUSTER', 'KEYSLOT', key));
       for (const port of await masterPorts()) {
-        const myself = String(await command(port, 'CLUSTER', 'NODES'))
-          .split('\n')
-          .find((line) => line.includes('myself'))!;
+        const myself = (await text(port, 'CLUSTER', 'NODES')).split('\n').find((line) => line.includes('myself'))!;
         const ranges = myself
           .split(' ')
           .slice(8)
