@@ -32,6 +32,30 @@ export function scenarioTable(report) {
   ].join('\n');
 }
 
+/** Redis commands and bytes per request in each window, with the commands that made up most of them. */
+function redisTable(report) {
+  const rows = [];
+  for (const sides of Object.values(report.scenarios)) {
+    for (const row of Object.values(sides)) {
+      if (!row.redis_per_request) continue;
+      const top = Object.entries(row.redis.by_command)
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, 4)
+        .map(([command, calls]) => `${command} ${fixed(calls / row.requests, 3)}`)
+        .join(', ');
+      rows.push(
+        `| ${row.scenario} | ${row.app} | ${fixed(row.redis_per_request.commands, 3)} | ${integer(row.redis_per_request.bytes_in)} | ` +
+          `${integer(row.redis_per_request.bytes_out)} | ${top} |`,
+      );
+    }
+  }
+  return [
+    '| Scenario | App | commands / request | bytes in / request | bytes out / request | most frequent (per request) |',
+    '|---|---|---:|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+}
+
 function cpuTable(report) {
   const rows = [];
   for (const sides of Object.values(report.scenarios)) {
@@ -129,6 +153,16 @@ ${stampedeRows.join('\n')}
 | Route | Scope | Subject | execution ms | sequential scans |
 |---|---|---|---:|---|
 ${planRows.join('\n')}
+
+## Redis per request
+
+From Redis's own counters (\`INFO stats\`, \`INFO commandstats\`) before and after each window${
+    settings.shared_redis
+      ? ', on a Redis shared with other work (BENCH_REDIS_URL): they include its commands too'
+      : ', on a Redis server the bench started for itself: only its two apps talk to it'
+  }. "in" is what Redis received, "out" what it sent.
+
+${redisTable(report)}
 
 ## CPU during each window (cores, ${machine.cores} available)
 
