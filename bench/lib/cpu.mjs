@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 /** USER_HZ: the unit of /proc's CPU times; 100 on every mainstream Linux. */
 const TICKS_PER_SECOND = 100;
 
-function processSeconds(pid) {
+/** CPU seconds (user + system) a process has used so far. */
+export function processSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces; the fields after it start with the state (field 3).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -59,7 +59,7 @@ export async function startPrivateRedis() {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (spawnError) break;
-    if (await answersPing(port)) return { url, port, stop };
+    if (await answersPing(port)) return { url, port, pid: child.pid, stop };
     await sleep(50);
   }
   await stop();
