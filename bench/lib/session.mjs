@@ -74,7 +74,15 @@ export async function runBenchSession(work) {
       // The mixed traffic places orders for customers drawn by Zipf's law: the busiest would hit the open-order cap.
       MAX_OPEN_ORDERS_PER_CUSTOMER: '10000',
     };
-    Object.assign(session, { database, redis, redisUrl, sharedRedis: !privateRedis, adminDatabaseUrl, adminToken });
+    Object.assign(session, {
+      database,
+      redis,
+      redisUrl,
+      redisPid: privateRedis?.pid,
+      sharedRedis: !privateRedis,
+      adminDatabaseUrl,
+      adminToken,
+    });
     await work(session);
   } catch (error) {
     failure = error;

@@ -63,13 +63,15 @@ function cpuTable(report) {
       if (!row.cpu_cores) continue;
       rows.push(
         `| ${row.scenario} | ${row.app} | ${fixed(row.cpu_cores.server)} | ${fixed(row.server_cpu_us_per_request, 1)} | ` +
+          `${fixed(row.cpu_cores.redis)} | ${fixed(row.redis_cpu_us_per_request, 1)} | ` +
+          `${fixed(row.cpu_cores.postgres)} | ${fixed(row.postgres_cpu_us_per_request, 1)} | ` +
           `${fixed(row.cpu_cores.load_generator)} | ${fixed(row.cpu_cores.rest_of_machine)} |`,
       );
     }
   }
   return [
-    '| Scenario | App | server | server CPU per request (us) | load generator | rest of machine |',
-    '|---|---|---:|---:|---:|---:|',
+    '| Scenario | App | server | server CPU per request (us) | Redis | Redis CPU per request (us) | Postgres | Postgres CPU per request (us) | load generator | rest of machine |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
@@ -166,7 +168,9 @@ ${redisTable(report)}
 
 ## CPU during each window (cores, ${machine.cores} available)
 
-The server near 1.0 was the bottleneck; "rest of machine" is Postgres and Redis plus any other work on the machine.
+The server near 1.0 was the bottleneck. Redis is the bench's own server (n/a with BENCH_REDIS_URL); Postgres is every
+\`postgres\` process on the machine (the apps' pooled backends do the work; a backend that exits within a window takes its
+time with it); "rest of machine" is everything else, which skews the numbers when it is not near 0.
 
 ${cpuTable(report)}
 

@@ -76,6 +76,7 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
   });
   const result = await measure(`${app.baseUrl}/`, app.child.pid, {
     ...options,
+    redisPid: session.redisPid,
     requests,
     beforeWindow: async () => {
       before = {
@@ -117,7 +118,8 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
       `${row.db_transactions_per_request.toFixed(3)} DB transactions/request, ` +
       `${row.redis_per_request.commands} Redis commands/request (${row.redis_per_request.bytes_in} B in, ${row.redis_per_request.bytes_out} B out)` +
       (row.cpu_cores
-        ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, rest ${row.cpu_cores.rest_of_machine}`
+        ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, ` +
+          `${row.cpu_cores.redis === undefined ? '' : `Redis ${row.cpu_cores.redis}, `}Postgres ${row.cpu_cores.postgres}, rest ${row.cpu_cores.rest_of_machine}`
         : ''),
   );
   return row;
