@@ -13,6 +13,8 @@ const END = '<!-- capacity-plan:end -->';
 /** Plan every process for this share of a core: headroom for bursts, GC and failover. */
 const TARGET_UTILISATION = 0.6;
 const LOADS = [10_000, 100_000, 1_000_000];
+/** CACHE_L1_MAX_ENTRIES's default, which the suite runs with. */
+const L1_DEFAULT_ENTRIES = 10_000;
 
 const suite = JSON.parse(readFileSync(join(RESULTS, 'bench.json'), 'utf8'));
 const redisCapacity = JSON.parse(readFileSync(join(RESULTS, 'redis-capacity.json'), 'utf8'));
@@ -36,6 +38,8 @@ function costs(name) {
 }
 
 const hot = costs('hot_reads');
+const hotCache = suite.scenarios.hot_reads.on.cache;
+const l2Share = hotCache.hits_l2 / (hotCache.hits_l1 + hotCache.hits_l2 + hotCache.misses);
 const mixed = costs('mixed');
 const analytics = costs('analytics');
 // A write's share of the mixed scenario's costs, beyond the hot reads around it.
@@ -91,6 +95,10 @@ load average ${suite.machine.load_average_at_start.join(' / ')} at its start) an
 **Per request, measured** (one instance, one core; CPU from \`/proc\` over each 15 s window):
 
 ${measured.join('\n')}
+
+Of the hot reads, ${fmt(l2Share * 100, 1)}% were answered from L2 (Redis) and the rest from L1: the working set was the
+restaurant, menu and with-menu entries of ${fmt(suite.settings.sizes.restaurants)} restaurants plus the searches, against
+L1's default of ${fmt(L1_DEFAULT_ENTRIES)} entries per instance.
 
 **One Redis core, measured** (\`npm run bench:redis\`):
 
