@@ -55,6 +55,8 @@ export class AppConfig {
   readonly database: {
     /** Absent: the embedded Postgres is used. */
     url?: string;
+    /** Streaming replicas of `url` (DATABASE_REPLICA_URLS); empty: every statement goes to `url`. */
+    replicaUrls: string[];
     poolSize: number;
     runMigrations: boolean;
     /** Bounds on every wait for Postgres outside migrations. */
@@ -179,6 +181,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
 
 const OPTIONAL_VARIABLES = [
   'DATABASE_URL',
+  'DATABASE_REPLICA_URLS',
   'REDIS_URL',
   'CACHE_TTL_PROFILE',
   'ADMIN_TOKEN',
@@ -220,8 +223,28 @@ function crossVariableProblems(env: EnvironmentVariables): string[] {
       problems.push(`${variable} is not a valid URL (got ${JSON.stringify(redactUrl(value))})`);
     }
   }
+  problems.push(...replicaUrlProblems(env));
   return problems;
 }
+
+/** Each replica URL on its own, echoed only redacted; replicas of the embedded database make no sense. */
+function replicaUrlProblems(env: EnvironmentVariables): string[] {
+  if (env.DATABASE_REPLICA_URLS === undefined) return [];
+  const problems: string[] = [];
+  if (!env.DATABASE_URL) problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary they replicate)');
+  for (const url of splitList(env.DATABASE_REPLICA_URLS)) {
+    if (!/^postgres(ql)?:\/\/.+/.test(url) || !isParsableUrl(url)) {
+      problems.push(`DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs separated by commas (got ${JSON.stringify(redactUrl(url))})`);
+    }
+  }
+  return problems;
+}
+
+const splitList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
 function isParsableUrl(value: string): boolean {
   try {
@@ -272,6 +295,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     streams: { maxPerPrincipal: env.SSE_MAX_STREAMS_PER_PRINCIPAL, maxPerInstance: env.SSE_MAX_STREAMS_PER_INSTANCE },
     database: {
       url: env.DATABASE_URL,
+      replicaUrls: splitList(env.DATABASE_REPLICA_URLS),
       poolSize: env.DATABASE_POOL_SIZE,
       runMigrations: env.DATABASE_RUN_MIGRATIONS,
       timeouts: { connectMs: env.DATABASE_CONNECT_TIMEOUT_MS, queryMs: env.DATABASE_QUERY_TIMEOUT_MS },
