@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { PRIMARY_POSITION_SQL, REPLICA_POSITION_SQL } from '../../src/database/replicas/wal-position.js';
 import { eventually } from './eventually.js';
 import { IN_CI } from './services.js';
 
@@ -116,11 +117,10 @@ export async function startPostgresPair(): Promise<PostgresPair> {
   let replicaRunning = false;
 
   const waitForReplay = async (timeoutMs = 30_000) => {
-    const { rows } = await query(primaryUrl, `SELECT pg_current_wal_lsn()::text AS lsn`);
-    const target = rows[0].lsn as string;
+    const target = Number((await query(primaryUrl, PRIMARY_POSITION_SQL)).rows[0].lsn);
     await eventually(
-      `the replica to replay up to ${target}`,
-      async () => (await query(replicaUrl, `SELECT pg_last_wal_replay_lsn() >= '${target}'::pg_lsn AS done`)).rows[0].done === true,
+      `the replica to replay up to byte ${target} of WAL`,
+      async () => Number((await query(replicaUrl, REPLICA_POSITION_SQL)).rows[0]?.lsn) >= target,
       { timeoutMs, intervalMs: 50 },
     );
   };

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { withTimeout } from '../../common/async/with-timeout.js';
 import { redactUrl } from '../../config/app-config.js';
 import type { PoolLike } from './routing-data-source.js';
+import { PRIMARY_POSITION_SQL, REPLICA_POSITION_SQL } from './wal-position.js';
 
 /** How often each replica's replay position (and the primary's write position) is read. */
 export const REPLICA_POLL_MS = 200;
@@ -104,7 +105,7 @@ export class ReplicaMonitor {
 
   private async pollPrimary(): Promise<void> {
     try {
-      const lsn = await this.position(this.primary, `SELECT (pg_current_wal_lsn() - '0/0')::text AS lsn`);
+      const lsn = await this.position(this.primary, PRIMARY_POSITION_SQL);
       this.primarySamples.push({ at: Date.now(), lsn });
     } catch {
       // No new sample: as the old ones age out, no replica is shown recent enough and loads read the primary.
@@ -115,7 +116,7 @@ export class ReplicaMonitor {
     const state = this.states[index];
     const started = performance.now();
     try {
-      const lsn = await this.position(pool, `SELECT (pg_last_wal_replay_lsn() - '0/0')::text AS lsn WHERE pg_is_in_recovery()`);
+      const lsn = await this.position(pool, REPLICA_POSITION_SQL);
       if (!state.up) this.logger.log(`Replica ${state.target} is replaying`);
       Object.assign(state, { up: true, replayLsn: lsn, lastError: undefined });
     } catch (error) {

@@ -5,6 +5,7 @@ import { SharedRedis } from '../../redis/redis-connection.js';
 import { ReplicaMonitor, type ReplicaState } from './replica-monitor.js';
 import { ReplicaReadScope } from './replica-read-scope.js';
 import { RoutingDataSource } from './routing-data-source.js';
+import { PRIMARY_POSITION_SQL } from './wal-position.js';
 import { WriteLsnBook } from './write-lsn-book.js';
 
 /** What a load returns: at least the tags of what it read (known before the load, and found in its result). */
@@ -67,9 +68,7 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.routing || tags.length === 0) return;
     let lsn: number;
     try {
-      const { rows } = await this.routing.dataSource.replicatedDriver.master.query<{ lsn: string }>(
-        `SELECT (pg_current_wal_lsn() - '0/0')::text AS lsn`,
-      );
+      const { rows } = await this.routing.dataSource.replicatedDriver.master.query<{ lsn: string }>(PRIMARY_POSITION_SQL);
       lsn = Number(rows[0].lsn);
     } catch (error) {
       // The write committed but its position is unknown: these tags are read on the primary until the record is forgotten.
