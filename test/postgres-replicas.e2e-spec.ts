@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ReplicaReads, type ReplicaReadCounts } from '../src/database/replicas/replica-reads.js';
+import type { ReplicaReadCounts } from '../src/cache/load-routing.js';
+import { ReplicaReads } from '../src/database/replicas/replica-reads.js';
 import { eventually } from './support/eventually.js';
 import { postgresBinariesForSuite, startPostgresPair, type PostgresPair } from './support/postgres-replica.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
@@ -103,7 +104,10 @@ describeWithPair('Postgres read replicas: exact read-your-writes on a real prima
       // Only the replica still has the old name: the load read it there.
       expect(row?.name).toBe(customer.name);
       expect(reads(a).replica).toBe(before + 1);
-      const sessions = await sql(urls.replica, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tiffin-replica-0'`);
+      const sessions = await sql(
+        urls.replica,
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tiffin-replica-0'`,
+      );
       expect(sessions[0].n).toBeGreaterThan(0);
     } finally {
       await pair.resumeReplay();

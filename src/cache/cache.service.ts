@@ -10,7 +10,7 @@ import type { CachePolicy, RouteParams } from './cache-policy.js';
 import { type CacheResult, type InvalidationReport, type LoadedValue, TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
 import { traceInvalidation, traceLookup } from './cache-spans.js';
-import { ReplicaReads } from '../database/replicas/replica-reads.js';
+import { LoadRouting } from './load-routing.js';
 
 export type HttpCacheResult = CacheResult & { etag: string };
 
@@ -35,8 +35,8 @@ export class CacheService {
     readonly tiers: TieredCache,
     readonly ttl: TtlPolicy,
     readonly metrics: CacheMetrics,
-    /** Absent in unit specs; without DATABASE_REPLICA_URLS it passes loads straight through. */
-    @Optional() private readonly replicas?: ReplicaReads,
+    /** Absent in unit specs; without DATABASE_REPLICA_URLS it is disabled and loads run as they are. */
+    @Optional() private readonly routing?: LoadRouting,
   ) {}
 
   get enabled(): boolean {
@@ -75,8 +75,8 @@ export class CacheService {
 
   /** The load on a replica that has replayed the latest write of its tags, else on the primary. */
   private routed(tags: string[], loader: () => Promise<LoadedValue>): () => Promise<LoadedValue> {
-    const replicas = this.replicas;
-    return replicas?.enabled ? () => replicas.load(tags, loader) : loader;
+    const routing = this.routing;
+    return routing?.enabled ? () => routing.load(tags, loader) : loader;
   }
 
   private lookup(policy: CachePolicy, params: RouteParams, query: Record<string, unknown> | undefined, sessionOwner?: string) {
@@ -112,7 +112,7 @@ export class CacheService {
   /** Drops the tagged entries on every instance; `reason` says why (an event type, an admin action). */
   async invalidate(tags: string[], reason: string): Promise<InvalidationReport> {
     // Before the entries go: a load that starts once they are gone must see the write's position.
-    await this.replicas?.recordWrite(tags);
+    if (this.routing?.enabled) await this.routing.recordWrite(tags);
     const report = await traceInvalidation(tags, reason, () => this.tiers.invalidate(tags));
     this.recordChange({
       action: 'invalidate',

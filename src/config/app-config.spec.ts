@@ -55,7 +55,9 @@ describe('loadConfig', () => {
       expect(error).toBeInstanceOf(ConfigValidationError);
       message = (error as Error).message;
     }
-    expect(message).toContain('DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs separated by commas (got "mysql://***@r2/***")');
+    expect(message).toContain(
+      'DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs separated by commas (got "mysql://***@r2/***")',
+    );
     expect(message).not.toContain('hunter2');
   });
 

@@ -234,7 +234,9 @@ function replicaUrlProblems(env: EnvironmentVariables): string[] {
   if (!env.DATABASE_URL) problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary they replicate)');
   for (const url of splitList(env.DATABASE_REPLICA_URLS)) {
     if (!/^postgres(ql)?:\/\/.+/.test(url) || !isParsableUrl(url)) {
-      problems.push(`DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs separated by commas (got ${JSON.stringify(redactUrl(url))})`);
+      problems.push(
+        `DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs separated by commas (got ${JSON.stringify(redactUrl(url))})`,
+      );
     }
   }
   return problems;

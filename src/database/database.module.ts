@@ -1,6 +1,7 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { LoadRouting } from '../cache/load-routing.js';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions, type ConnectionTarget } from './data-source-options.js';
 import { runMigrationsExclusively } from './migration-lock.js';
@@ -64,8 +65,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [ReplicaReads],
-      exports: [ReplicaReads],
+      providers: [ReplicaReads, { provide: LoadRouting, useExisting: ReplicaReads }],
+      exports: [ReplicaReads, LoadRouting],
     };
   }
 }

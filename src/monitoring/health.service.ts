@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DependencyProbe } from './dependency-probe.js';
 import { DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
-import { ReplicaReads } from '../database/replicas/replica-reads.js';
+import { LoadRouting } from '../cache/load-routing.js';
 
 /** Readiness through @nestjs/terminus: Postgres SELECT 1, and Redis PING when Redis is configured. */
 @Injectable()
@@ -15,7 +15,7 @@ export class HealthService {
     private readonly indicators: HealthIndicatorService,
     private readonly probe: DependencyProbe,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly replicas: ReplicaReads,
+    private readonly replicas: LoadRouting,
   ) {}
 
   /**

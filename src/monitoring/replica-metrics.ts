@@ -1,15 +1,22 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { ReplicaReads } from '../database/replicas/replica-reads.js';
-import type { ReplicaState } from '../database/replicas/replica-monitor.js';
+import type { LoadRouting, ReplicaReadCounts, ReplicaState } from '../cache/load-routing.js';
 
 const PER_REPLICA: { name: string; help: string; read: (state: ReplicaState) => number | undefined }[] = [
-  { name: 'tiffin_database_replica_up', help: 'Whether the replica answered its last poll and is replaying (1) or not (0)', read: (s) => (s.up ? 1 : 0) },
+  {
+    name: 'tiffin_database_replica_up',
+    help: 'Whether the replica answered its last poll and is replaying (1) or not (0)',
+    read: (s) => (s.up ? 1 : 0),
+  },
   {
     name: 'tiffin_database_replica_usable',
     help: 'Whether cache loads may use the replica (1): up, and it replayed what the primary had written 30 s ago',
     read: (s) => (s.usable ? 1 : 0),
   },
-  { name: 'tiffin_database_replica_lag_bytes', help: 'WAL the primary had written at its last poll and the replica had not replayed', read: (s) => s.lagBytes },
+  {
+    name: 'tiffin_database_replica_lag_bytes',
+    help: 'WAL the primary had written at its last poll and the replica had not replayed',
+    read: (s) => s.lagBytes,
+  },
   {
     name: 'tiffin_database_replica_lag_seconds',
     help: 'At least this far behind: since the primary reached the oldest polled position the replica has not replayed',
@@ -18,7 +25,7 @@ const PER_REPLICA: { name: string; help: string; read: (state: ReplicaState) => 
 ];
 
 /** Per-replica state and where cache loads were read; registered only when DATABASE_REPLICA_URLS is set. */
-export function registerReplicaMetrics(registry: Registry, replicas: ReplicaReads): void {
+export function registerReplicaMetrics(registry: Registry, replicas: LoadRouting): void {
   if (!replicas.enabled) return;
   const registers = [registry];
   for (const { name, help, read } of PER_REPLICA) {
@@ -43,7 +50,9 @@ export function registerReplicaMetrics(registry: Registry, replicas: ReplicaRead
     registers,
     collect: () => {
       loads.reset();
-      for (const [source, count] of Object.entries(replicas.report()?.reads ?? {})) loads.inc({ source }, count);
+      const counts = replicas.report()?.reads;
+      if (!counts) return;
+      for (const source of Object.keys(counts) as (keyof ReplicaReadCounts)[]) loads.inc({ source }, counts[source]);
     },
   });
 }

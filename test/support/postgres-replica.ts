@@ -67,7 +67,7 @@ async function runPostgresTool(name: string, args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const failed = error as Error & { stderr?: string; stdout?: string };
-    throw new Error(`${name} ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
+    throw new Error(`${name} ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}`, { cause: error });
   }
 }
 
@@ -138,12 +138,30 @@ export async function startPostgresPair(): Promise<PostgresPair> {
     await runPostgresTool('initdb', ['-D', primaryDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     await pgCtl(primaryDir, primaryPort, 'start');
     primaryRunning = true;
-    await runPostgresTool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replicaDir, '-R', '-X', 'stream', '-c', 'fast']);
+    await runPostgresTool('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primaryPort),
+      '-U',
+      'postgres',
+      '-D',
+      replicaDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+    ]);
     await pgCtl(replicaDir, replicaPort, 'start');
     replicaRunning = true;
-    await eventually('the replica to accept connections in recovery', async () => (await query(replicaUrl, 'SELECT pg_is_in_recovery() AS r')).rows[0].r === true, {
-      timeoutMs: 30_000,
-    });
+    await eventually(
+      'the replica to accept connections in recovery',
+      async () => (await query(replicaUrl, 'SELECT pg_is_in_recovery() AS r')).rows[0].r === true,
+      {
+        timeoutMs: 30_000,
+      },
+    );
     await query(primaryUrl, 'CREATE TABLE replication_probe (at timestamptz DEFAULT now())');
     await waitForReplay();
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { withTimeout } from '../../common/async/with-timeout.js';
 import { redactUrl } from '../../config/app-config.js';
+import type { ReplicaState } from '../../cache/load-routing.js';
 import type { PoolLike } from './routing-data-source.js';
 import { PRIMARY_POSITION_SQL, REPLICA_POSITION_SQL } from './wal-position.js';
 
@@ -10,26 +11,6 @@ export const REPLICA_POLL_MS = 200;
 export const MAX_REPLICA_LAG_MS = 30_000;
 /** A poll that takes longer counts as failed: the replica is skipped until one answers in time. */
 const POLL_TIMEOUT_MS = 1000;
-
-export interface ReplicaState {
-  /** Position in DATABASE_REPLICA_URLS. */
-  index: number;
-  /** Scheme, host and port only. */
-  target: string;
-  /** Answered the last poll and is replaying (in recovery). */
-  up: boolean;
-  /** up, and replayed everything the primary had written MAX_REPLICA_LAG_MS ago: cache loads may use it. */
-  usable: boolean;
-  /** Replay position in bytes from 0/0 (pg_last_wal_replay_lsn), as of the last poll. */
-  replayLsn?: number;
-  /** Bytes of WAL the primary had written at its last poll and this replica had not replayed. */
-  lagBytes?: number;
-  /** At least this long behind: since the oldest primary position it has not reached was read. */
-  lagMs?: number;
-  lastError?: string;
-  /** How long its last poll took, in ms. */
-  pollMs?: number;
-}
 
 /**
  * Polls, in the background, each replica's replay position and the primary's write position, so
@@ -128,7 +109,11 @@ export class ReplicaMonitor {
   }
 
   private async position(pool: PoolLike, sql: string): Promise<number> {
-    const result = await withTimeout(pool.query<{ lsn: string | null }>(sql), POLL_TIMEOUT_MS, () => new Error(`no answer within ${POLL_TIMEOUT_MS} ms`));
+    const result = await withTimeout(
+      pool.query<{ lsn: string | null }>(sql),
+      POLL_TIMEOUT_MS,
+      () => new Error(`no answer within ${POLL_TIMEOUT_MS} ms`),
+    );
     const value = result.rows[0]?.lsn;
     if (value === undefined || value === null) throw new Error('not a replaying standby (pg_is_in_recovery() is false)');
     return Number(value);

@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LoadRouting, type LoadRoutingReport, type ReplicaReadCounts } from '../../cache/load-routing.js';
 import { AppConfig } from '../../config/app-config.js';
 import { SharedRedis } from '../../redis/redis-connection.js';
-import { ReplicaMonitor, type ReplicaState } from './replica-monitor.js';
+import { ReplicaMonitor } from './replica-monitor.js';
 import { ReplicaReadScope } from './replica-read-scope.js';
 import { RoutingDataSource } from './routing-data-source.js';
 import { PRIMARY_POSITION_SQL } from './wal-position.js';
@@ -13,18 +14,6 @@ export interface TaggedLoad {
   tags: string[];
 }
 
-/** Where cache loads were read, since start-up. */
-export interface ReplicaReadCounts {
-  /** Loads answered by a replica. */
-  replica: number;
-  /** Loads sent to the primary before starting: no usable replica had replayed their tags' latest write. */
-  primary: number;
-  /** Loads read on a replica and then again on the primary: their result named a tag written after the replica's position. */
-  primary_after_check: number;
-  /** Loads that failed on a replica and were read again on the primary. */
-  replica_failures: number;
-}
-
 /**
  * Read-your-writes across replicas, exactly: each write's invalidation records the primary's WAL
  * position after its commit for every tag it invalidates ({@link recordWrite}); a cache load may
@@ -33,12 +22,13 @@ export interface ReplicaReadCounts {
  * that send nothing.
  */
 @Injectable()
-export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
+export class ReplicaReads extends LoadRouting implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ReplicaReads');
   private readonly routing?: { monitor: ReplicaMonitor; book: WriteLsnBook; dataSource: RoutingDataSource };
   private readonly counts: ReplicaReadCounts = { replica: 0, primary: 0, primary_after_check: 0, replica_failures: 0 };
 
   constructor(config: AppConfig, dataSource: DataSource, shared: SharedRedis) {
+    super();
     if (!(dataSource instanceof RoutingDataSource)) return;
     const driver = dataSource.replicatedDriver;
     const book = new WriteLsnBook(shared.connection);
@@ -47,7 +37,7 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
     this.routing = { monitor, book, dataSource };
   }
 
-  get enabled(): boolean {
+  override get enabled(): boolean {
     return this.routing !== undefined;
   }
 
@@ -64,7 +54,7 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
    * the invalidation sees the position, and one that started before is not stored (the cache's
    * own rule). `pg_current_wal_lsn()` read after the commit is at or past the commit's position.
    */
-  async recordWrite(tags: readonly string[]): Promise<void> {
+  override async recordWrite(tags: readonly string[]): Promise<void> {
     if (!this.routing || tags.length === 0) return;
     let lsn: number;
     try {
@@ -72,7 +62,9 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
       lsn = Number(rows[0].lsn);
     } catch (error) {
       // The write committed but its position is unknown: these tags are read on the primary until the record is forgotten.
-      this.logger.warn(`Could not read the primary's WAL position after a write (${(error as Error).message}): ${tags.join(', ')} read from the primary for now`);
+      this.logger.warn(
+        `Could not read the primary's WAL position after a write (${(error as Error).message}): ${tags.join(', ')} read from the primary for now`,
+      );
       lsn = Number.MAX_SAFE_INTEGER;
     }
     await this.routing.book.record(tags, lsn);
@@ -84,7 +76,7 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
    * the primary. Any error on the replica (a 404 for a row it has not replayed yet included) is
    * retried on the primary, whose answer stands.
    */
-  async load<T extends TaggedLoad>(knownTags: readonly string[], loader: () => Promise<T>): Promise<T> {
+  override async load<T extends TaggedLoad>(knownTags: readonly string[], loader: () => Promise<T>): Promise<T> {
     if (!this.routing) return loader();
     const { monitor, book } = this.routing;
     const required = await book.latest(knownTags);
@@ -113,10 +105,13 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
     return value;
   }
 
-  /** For health and metrics: each replica's state, and where loads went. */
-  report(): { replicas: ReplicaState[]; reads: ReplicaReadCounts; lsns_pending_in_redis: number } | undefined {
+  override report(): LoadRoutingReport | undefined {
     if (!this.routing) return undefined;
-    return { replicas: this.routing.monitor.replicaStates, reads: { ...this.counts }, lsns_pending_in_redis: this.routing.book.pendingInRedis };
+    return {
+      replicas: this.routing.monitor.replicaStates,
+      reads: { ...this.counts },
+      lsns_pending_in_redis: this.routing.book.pendingInRedis,
+    };
   }
 
   /** Polls now instead of waiting for the timer (tests): the positions it reports are read after this call. */

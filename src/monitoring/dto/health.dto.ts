@@ -9,7 +9,10 @@ export class DependencyStatus {
   @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   status: 'up' | 'down';
 
-  @ApiProperty({ example: 2, description: 'How long the check took, in ms (database_replicas: the slowest replica\'s last background poll)' })
+  @ApiProperty({
+    example: 2,
+    description: "How long the check took, in ms (database_replicas: the slowest replica's last background poll)",
+  })
   responseTime: number;
 
   @ApiProperty({
@@ -30,7 +33,8 @@ export class DependencyStatus {
     type: 'array',
     items: { type: 'number', nullable: true },
     example: [0],
-    description: 'database_replicas only: per replica, WAL bytes the primary had written and it had not replayed at the last poll (null: unknown)',
+    description:
+      'database_replicas only: per replica, WAL bytes the primary had written and it had not replayed at the last poll (null: unknown)',
   })
   lag_bytes?: (number | null)[];
 }
