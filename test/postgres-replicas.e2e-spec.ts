@@ -14,7 +14,7 @@ const redisUrl = postgresBinariesForSuite(SUITE) ? await redisForSuite(SUITE) : 
 const describeWithPair = redisUrl ? describe : describe.skip;
 
 /** Operations of the randomised two-instance run (a write in about 3 of 10, two reads in each). */
-const RANDOMISED_STEPS = 600;
+const RANDOMISED_STEPS = 1500;
 
 interface Customer {
   id: number;
