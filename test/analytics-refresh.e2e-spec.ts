@@ -154,7 +154,7 @@ describe('analytics refresh-ahead and precise invalidation', () => {
     expect(run.status).toBe(200);
     expect(run.body.outcome).toBe('succeeded');
     expect(run.body.detail.refreshed).toBeGreaterThanOrEqual(variants.length);
-    expect(run.body.detail.dropped).toEqual([]);
+    expect(run.body.detail.failed).toEqual([]);
     expect(outcomes.length).toBeGreaterThan(0);
     expect(outcomes.filter((outcome) => !isHit(outcome))).toEqual([]);
 
@@ -182,14 +182,14 @@ describe('analytics refresh-ahead and precise invalidation', () => {
     await t.db.query('ALTER TABLE order_items RENAME TO order_items_hidden');
     try {
       const failedEarly = await refresher.refreshPlatform(Date.now());
-      expect(failedEarly.kept.length).toBeGreaterThan(0);
-      expect(failedEarly.dropped.filter((key) => failedEarly.kept.includes(key))).toEqual([]);
+      expect(failedEarly.failed.length).toBeGreaterThan(0);
+      expect(failedEarly.dropped.filter((key) => failedEarly.failed.includes(key))).toEqual([]);
       expect(await read()).toEqual({ status: 200, hit: true });
 
       // Figures stale since a whole bound ago: no retry could finish in time, so they go.
       const failedLate = await refresher.refreshPlatform(Date.now() - BOUND_SECONDS * 1000);
-      expect(failedLate.kept).toEqual([]);
-      expect(failedLate.dropped).toEqual(expect.arrayContaining(failedEarly.kept));
+      expect(failedLate.failed).toEqual([]);
+      expect(failedLate.dropped).toEqual(expect.arrayContaining(failedEarly.failed));
       expect(await read()).toEqual({ status: 500, hit: false });
     } finally {
       await t.db.query('ALTER TABLE order_items_hidden RENAME TO order_items');

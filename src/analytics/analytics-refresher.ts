@@ -23,10 +23,10 @@ export const REFRESH_TYPE_TAGS: Readonly<Record<RefreshType, (tag: string) => bo
 export interface RefreshReport {
   /** Entries reloaded and replaced in place (readers kept the previous one meanwhile). */
   refreshed: string[];
-  /** Entries that could not be reloaded (their route now answers an error, or the load failed): dropped. */
+  /** Entries whose reload failed (the route answered an error, or the load failed) and which were kept. */
+  failed: string[];
+  /** Entries removed: platform ones not read recently, or whose reload failed past the bound. */
   dropped: string[];
-  /** Platform entries whose reload failed while they were still within the bound: kept, and retried. */
-  kept: string[];
   /** Cache keys read recently whose entry had already gone (expired or invalidated). */
   gone: number;
 }
@@ -184,7 +184,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     for (const key of [...dropped, ...others]) await this.cache.tiers.drop(key);
     if (kept.length > 0) await this.markPlatformDue(dueSince, true);
     await this.reads.forget('platform', [...others, ...dropped], started - recentReadMs);
-    const report = { refreshed: reloads.refreshed, dropped: [...dropped, ...others], kept, gone: reloads.gone };
+    const report = { refreshed: reloads.refreshed, failed: kept, dropped: [...dropped, ...others], gone: reloads.gone };
     const took = Date.now() - started;
     if (took > this.config.analytics.maxStalenessMs - this.platformDelayMs - TICK_MS - READ_FLUSH_INTERVAL_MS) {
       this.logger.warn(`Refreshing platform analytics took ${took} ms: figures may exceed ANALYTICS_MAX_STALENESS_SECONDS`);
@@ -195,6 +195,8 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
   /**
    * Reloads the cached variants read recently, the most recently read first, bounded per run;
    * `type` keeps only that kind's. Used by the refresh job and POST /analytics/refresh/{type}.
+   * A reload that fails leaves its entry in place: invalidation and the platform refresh keep
+   * it correct as before, and only its TTL was to be renewed.
    */
   async refreshRecent(type?: RefreshType, cause = REFRESH_CAUSE): Promise<RefreshReport> {
     const { recentReadMs, refreshMaxVariants } = this.config.analytics;
@@ -202,8 +204,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     // A kind's variants are a part of the analytics read: read further down the list for them.
     const keys = await this.reads.recent('all', since, type ? refreshMaxVariants * 10 : refreshMaxVariants);
     const reloads = await this.reloadKeys(keys, cause, type, refreshMaxVariants);
-    for (const key of reloads.failed) await this.cache.tiers.drop(key);
-    return { refreshed: reloads.refreshed, dropped: reloads.failed, kept: [], gone: reloads.gone };
+    return { ...reloads, dropped: [] };
   }
 
   /** Starts {@link refreshRecent} in the background; a failure is logged. */

@@ -99,20 +99,27 @@ return 0
 `;
 
 /**
- * A fixed-window hit counter with a block: KEYS = [hits, block]; ARGV = [windowMs, limit, blockMs].
- * Returns {hits, windowLeftMs, blockLeftMs}; a hit past the limit starts the block (if blockMs > 0).
+ * A fixed-window hit counter with a block, counting `n` hits at once as if they came one after
+ * another: KEYS = [hits, block]; ARGV = [windowMs, limit, blockMs, n]. The first hit past the
+ * limit starts the block (if blockMs > 0), and the hits after it are refused without being
+ * counted, as they would have been one by one. Returns {hits, windowLeftMs, blockLeftMs, counted}:
+ * with a block already running, the count as it stands, the block's time left and 0 counted;
+ * otherwise the count after the `counted` hits it added.
  */
-export const COUNT_HIT = `
+export const COUNT_HITS = `
 local blockLeft = redis.call('PTTL', KEYS[2])
 if blockLeft > 0 then
-  return {tonumber(redis.call('GET', KEYS[1]) or '0'), math.max(redis.call('PTTL', KEYS[1]), 0), blockLeft}
+  return {tonumber(redis.call('GET', KEYS[1]) or '0'), math.max(redis.call('PTTL', KEYS[1]), 0), blockLeft, 0}
 end
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local limit = tonumber(ARGV[2])
+local blockMs = tonumber(ARGV[3])
+local counted = tonumber(ARGV[4])
+if blockMs > 0 then
+  counted = math.min(counted, math.max(limit - tonumber(redis.call('GET', KEYS[1]) or '0'), 0) + 1)
+end
+local hits = redis.call('INCRBY', KEYS[1], counted)
+if hits == counted then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local windowLeft = redis.call('PTTL', KEYS[1])
-if hits > tonumber(ARGV[2]) and tonumber(ARGV[3]) > 0 then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-  return {hits, windowLeft, tonumber(ARGV[3])}
-end
-return {hits, windowLeft, 0}
+if hits > limit and blockMs > 0 then redis.call('SET', KEYS[2], '1', 'PX', blockMs) end
+return {hits, windowLeft, 0, counted}
 `;
