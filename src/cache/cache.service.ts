@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { RequestContext } from '../common/context/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { Page } from '../common/pagination/pagination.js';
@@ -10,6 +10,7 @@ import type { CachePolicy, RouteParams } from './cache-policy.js';
 import { type CacheResult, type InvalidationReport, type LoadedValue, TieredCache } from './tiered-cache.js';
 import { TtlPolicy } from './ttl-policy.js';
 import { traceInvalidation, traceLookup } from './cache-spans.js';
+import { LoadRouting } from './load-routing.js';
 
 export type HttpCacheResult = CacheResult & { etag: string };
 
@@ -34,6 +35,8 @@ export class CacheService {
     readonly tiers: TieredCache,
     readonly ttl: TtlPolicy,
     readonly metrics: CacheMetrics,
+    /** Absent in unit specs; without DATABASE_REPLICA_URLS it is disabled and loads run as they are. */
+    @Optional() private readonly routing?: LoadRouting,
   ) {}
 
   get enabled(): boolean {
@@ -49,8 +52,9 @@ export class CacheService {
     /** The request path, kept with a public entry so that refresh-ahead can request it again. */
     source?: string,
   ): Promise<HttpCacheResult> {
+    const lookup = this.lookup(policy, params, query, sessionOwner);
     const result = await traceLookup(policy.namespace, 'full', () =>
-      this.tiers.read({ ...this.lookup(policy, params, query, sessionOwner), source }, loader),
+      this.tiers.read({ ...lookup, source }, this.routed(lookup.tags, loader)),
     );
     return { ...result, etag: result.etag ?? etagOf(result.body) };
   }
@@ -64,8 +68,15 @@ export class CacheService {
     sessionOwner?: string,
     source?: string,
   ): Promise<HttpCacheResult> {
-    const result = await this.tiers.refresh({ ...this.lookup(policy, params, query, sessionOwner), source }, loader);
+    const lookup = this.lookup(policy, params, query, sessionOwner);
+    const result = await this.tiers.refresh({ ...lookup, source }, this.routed(lookup.tags, loader));
     return { ...result, etag: result.etag ?? etagOf(result.body) };
+  }
+
+  /** The load on a replica that has replayed the latest write of its tags, else on the primary. */
+  private routed(tags: string[], loader: () => Promise<LoadedValue>): () => Promise<LoadedValue> {
+    const routing = this.routing;
+    return routing?.enabled ? () => routing.load(tags, loader) : loader;
   }
 
   private lookup(policy: CachePolicy, params: RouteParams, query: Record<string, unknown> | undefined, sessionOwner?: string) {
@@ -100,6 +111,8 @@ export class CacheService {
 
   /** Drops the tagged entries on every instance; `reason` says why (an event type, an admin action). */
   async invalidate(tags: string[], reason: string): Promise<InvalidationReport> {
+    // Before the entries go: a load that starts once they are gone must see the write's position.
+    if (this.routing?.enabled) await this.routing.recordWrite(tags);
     const report = await traceInvalidation(tags, reason, () => this.tiers.invalidate(tags));
     this.recordChange({
       action: 'invalidate',

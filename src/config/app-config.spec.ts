@@ -39,6 +39,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
   });
 
+  it('reads DATABASE_REPLICA_URLS as trimmed URLs, none by default, and echoes a bad one only redacted', () => {
+    const primary = 'postgres://tiffin:secret@db:5432/tiffin';
+    expect(loadConfig({}).database.replicaUrls).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: '' }).database.replicaUrls).toEqual([]);
+    expect(
+      loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: ' postgres://r1:5432/tiffin , postgresql://u:p@r2:5432/tiffin ' }).database
+        .replicaUrls,
+    ).toEqual(['postgres://r1:5432/tiffin', 'postgresql://u:p@r2:5432/tiffin']);
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://r1:5432/tiffin' })).toThrow(/DATABASE_REPLICA_URLS needs DATABASE_URL/);
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'postgres://r1:5432/tiffin,mysql://user:hunter2@r2/tiffin' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs separated by commas (got "mysql://***@r2/***")',
+    );
+    expect(message).not.toContain('hunter2');
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^Invalid environment: PORT .*\(got "abc"\)$/],
     [{ PORT: '70000' }, /PORT must not be greater than 65535/],

@@ -55,6 +55,8 @@ export class AppConfig {
   readonly database: {
     /** Absent: the embedded Postgres is used. */
     url?: string;
+    /** Streaming replicas of `url` (DATABASE_REPLICA_URLS); empty: every statement goes to `url`. */
+    replicaUrls: string[];
     poolSize: number;
     runMigrations: boolean;
     /** Bounds on every wait for Postgres outside migrations. */
@@ -180,6 +182,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
 
 const OPTIONAL_VARIABLES = [
   'DATABASE_URL',
+  'DATABASE_REPLICA_URLS',
   'REDIS_URL',
   'REDIS_CLUSTER_NODES',
   'CACHE_TTL_PROFILE',
@@ -231,16 +234,36 @@ function crossVariableProblems(env: EnvironmentVariables): string[] {
     // Discovered nodes are reached with the seeds' settings, so the seeds cannot disagree on them.
     problems.push('REDIS_CLUSTER_NODES must use one scheme, user and password for every node');
   }
+  problems.push(...replicaUrlProblems(env));
   return problems;
 }
-
-const splitList = (value: string) => value.split(',').map((item) => item.trim());
 
 /** What a URL says besides the host and port: its scheme and credentials. */
 function urlSettings(value: string): string {
   const url = new URL(value);
   return `${url.protocol}${url.username}:${url.password}`;
 }
+
+/** Each replica URL on its own, echoed only redacted; replicas of the embedded database make no sense. */
+function replicaUrlProblems(env: EnvironmentVariables): string[] {
+  if (env.DATABASE_REPLICA_URLS === undefined) return [];
+  const problems: string[] = [];
+  if (!env.DATABASE_URL) problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary they replicate)');
+  for (const url of splitList(env.DATABASE_REPLICA_URLS)) {
+    if (!/^postgres(ql)?:\/\/.+/.test(url) || !isParsableUrl(url)) {
+      problems.push(
+        `DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs separated by commas (got ${JSON.stringify(redactUrl(url))})`,
+      );
+    }
+  }
+  return problems;
+}
+
+const splitList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
 function isParsableUrl(value: string): boolean {
   try {
@@ -291,6 +314,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     streams: { maxPerPrincipal: env.SSE_MAX_STREAMS_PER_PRINCIPAL, maxPerInstance: env.SSE_MAX_STREAMS_PER_INSTANCE },
     database: {
       url: env.DATABASE_URL,
+      replicaUrls: splitList(env.DATABASE_REPLICA_URLS),
       poolSize: env.DATABASE_POOL_SIZE,
       runMigrations: env.DATABASE_RUN_MIGRATIONS,
       timeouts: { connectMs: env.DATABASE_CONNECT_TIMEOUT_MS, queryMs: env.DATABASE_QUERY_TIMEOUT_MS },

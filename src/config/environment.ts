@@ -62,6 +62,16 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Streaming replicas of DATABASE_URL, comma-separated: cache loads read from one that has
+   * replayed every write they depend on (each URL is checked in app-config.ts, so that an error
+   * never echoes a password).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_REPLICA_URLS?: string;
+
   @Transform(toBool)
   @IsBoolean()
   DATABASE_RUN_MIGRATIONS = true;

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DependencyProbe } from './dependency-probe.js';
 import { DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
+import { LoadRouting } from '../cache/load-routing.js';
 
 /** Readiness through @nestjs/terminus: Postgres SELECT 1, and Redis PING when Redis is configured. */
 @Injectable()
@@ -14,6 +15,7 @@ export class HealthService {
     private readonly indicators: HealthIndicatorService,
     private readonly probe: DependencyProbe,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly replicas: LoadRouting,
   ) {}
 
   /**
@@ -43,12 +45,27 @@ export class HealthService {
                   .withTimeout(DEPENDENCY_TIMEOUT_MS),
             ]
           : []),
+        ...(this.replicas.enabled ? [() => this.replicaStatus()] : []),
       ]);
     } catch (error) {
       // Terminus reports a failed check as a 503 carrying the same result shape.
       if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
       throw error;
     }
+  }
+
+  /**
+   * Always up: without a usable replica every read goes to the primary, which the database check
+   * covers. It says how many replicas loads may use and how far behind each is.
+   */
+  private replicaStatus() {
+    const replicas = this.replicas.report()?.replicas ?? [];
+    return this.indicators.check('database_replicas').up({
+      responseTime: Math.max(0, ...replicas.map((replica) => replica.pollMs ?? 0)),
+      usable: replicas.filter((replica) => replica.usable).length,
+      configured: replicas.length,
+      lag_bytes: replicas.map((replica) => replica.lagBytes ?? null),
+    });
   }
 }
 

@@ -8,6 +8,8 @@ import { AlertsRepository } from './alerts.repository.js';
 import { DependencyProbe, withTimeout } from './dependency-probe.js';
 import type { AlertSeverity } from './entities/alert.entity.js';
 import { ALERT_RULES, DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
+import { LoadRouting } from '../cache/load-routing.js';
+import { registerReplicaMetrics } from './replica-metrics.js';
 
 /** One registry per app instance (tests run several in one process), with Node's process metrics. */
 export function createMetricsRegistry(): Registry {
@@ -48,7 +50,9 @@ export class MetricsService implements OnApplicationShutdown {
     tiers: TieredCache,
     probe: DependencyProbe,
     alerts: AlertsRepository,
+    replicas: LoadRouting,
   ) {
+    registerReplicaMetrics(registry, replicas);
     const namespaces = () => Object.entries(cacheMetrics.snapshot().namespaces) as [CacheNamespace, NamespaceCounters][];
     const registers = [registry];
 

@@ -9,7 +9,10 @@ export class DependencyStatus {
   @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   status: 'up' | 'down';
 
-  @ApiProperty({ example: 2, description: 'How long the check took, in ms' })
+  @ApiProperty({
+    example: 2,
+    description: "How long the check took, in ms (database_replicas: the slowest replica's last background poll)",
+  })
   responseTime: number;
 
   @ApiProperty({
@@ -18,6 +21,22 @@ export class DependencyStatus {
     description: 'Why it is down: the driver\'s message for admins, "timeout" or "unavailable" for others',
   })
   message?: string;
+
+  @ApiProperty({ required: false, example: 1, description: 'database_replicas only: replicas cache loads may use now' })
+  usable?: number;
+
+  @ApiProperty({ required: false, example: 1, description: 'database_replicas only: replicas in DATABASE_REPLICA_URLS' })
+  configured?: number;
+
+  @ApiProperty({
+    required: false,
+    type: 'array',
+    items: { type: 'number', nullable: true },
+    example: [0],
+    description:
+      'database_replicas only: per replica, WAL bytes the primary had written and it had not replayed at the last poll (null: unknown)',
+  })
+  lag_bytes?: (number | null)[];
 }
 
 const DEPENDENCIES_EXAMPLE = {
