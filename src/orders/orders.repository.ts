@@ -40,7 +40,7 @@ interface OrderDetailsJson extends Omit<OrderDetails, 'order_date' | 'delivery_t
   delivery_time: string | null;
 }
 
-/** An order as order_details_json builds it (see migration 1764700000000). */
+/** An order as order_details_json builds it (see migration 1764900000000). */
 function toOrderDetails(json: OrderDetailsJson): OrderDetails {
   return {
     ...json,
@@ -67,7 +67,7 @@ export class OrdersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Places the order in one round trip (place_order, see migration 1764700000000): the customer
+   * Places the order in one round trip (place_order, see migration 1764900000000): the customer
    * locked, its open orders counted, restaurant and menu checked, lines priced at the menu's
    * current prices, the order, its first status change, its lines and the customer's notification
    * inserted, all in one transaction.
@@ -128,7 +128,7 @@ export class OrdersRepository {
 
   /**
    * Moves the order to `to` if it is in one of `allowedFrom`, in one round trip
-   * (change_order_status, see migration 1764700000000): the update is conditional on the status
+   * (change_order_status, see migration 1764900000000): the update is conditional on the status
    * read first, so of concurrent changes from one status exactly one wins; the history row and the
    * customer's notification go in the same transaction. A delivery takes `deliveryTime` (default
    * now), refused if it lies more than `clockSkewMs` ahead of now or before the order was placed.

@@ -27,7 +27,7 @@ export class ReviewsRepository {
 
   /**
    * Adds the review and recomputes the restaurant's rating in one round trip (add_review, see
-   * migration 1764700000000): the order checked, the restaurant's row locked so reviews of one
+   * migration 1764900000000): the order checked, the restaurant's row locked so reviews of one
    * restaurant recompute its rating one after another (each seeing every review committed before
    * it; FOR NO KEY UPDATE does not block the key-share locks that inserting orders takes), the
    * review inserted and the rating set to the average of the reviews, rounded to 2 decimals

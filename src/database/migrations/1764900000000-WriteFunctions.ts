@@ -11,8 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * order_details_json is the order as GET /orders/{id} returns it (dates as Postgres text, which
  * the driver's own parser reads, so they equal a row read through TypeORM).
  */
-export class WriteFunctions1764700000000 implements MigrationInterface {
-  name = 'WriteFunctions1764700000000';
+export class WriteFunctions1764900000000 implements MigrationInterface {
+  name = 'WriteFunctions1764900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
