@@ -106,6 +106,8 @@ export class OrdersService {
     const requestedDeliveryTime = request.delivery_time === undefined ? null : new Date(request.delivery_time);
     const changed = await this.orders.changeStatus(id, to, statusesLeadingTo(to), requestedDeliveryTime, DELIVERY_TIME_CLOCK_SKEW_MS);
     switch (changed.refused) {
+      case undefined:
+        break;
       case 'missing':
         throw new ResourceNotFoundException('Order', id);
       case 'transition':
