@@ -103,6 +103,7 @@ async function bench(session, options) {
     scenarios.analytics.on.reads = { ...reads, repeat_read_hit_ratio: round(reads.hits / (reads.hits + reads.repeat_misses), 4) };
     log(
       `   analytics reads: ${reads.hits} hits, ${reads.first_read_misses} misses of paths never read before, ${reads.repeat_misses} misses of paths read before ` +
+        `(${reads.repeat_misses_after_a_write_to_its_entity} of them after a write to their restaurant or customer) ` +
         `(hit ratio of repeated reads ${(scenarios.analytics.on.reads.repeat_read_hit_ratio * 100).toFixed(1)}%)`,
     );
     const windowEnded = Date.now();

@@ -22,7 +22,7 @@ describeWithServices('CACHE_MANAGER: one ad-hoc value store shared by every inst
     a = await startTestApp({ env });
     b = await startTestApp({ env, database: a.database });
     // The shared connection comes up after start-up; a value set before is not stored (a cache write is best effort).
-    for (const app of [a, b]) await eventually('the Redis connection', () => app.app.get(SharedRedis).connection?.client.isReady);
+    for (const app of [a, b]) await eventually('the Redis connection', () => app.app.get(SharedRedis).connection?.connected);
   });
 
   afterAll(async () => {

@@ -189,6 +189,25 @@ describe('HTTP hardening', () => {
       expect(statuses.filter((status) => status === 200)).toHaveLength(20);
       expect(statuses[20]).toBe(429);
     });
+
+    it('counts each request of a concurrent burst exactly once, as if they had come one by one', async () => {
+      if (!a || !b) return;
+      const burstPrefix = `${prefix}-burst`;
+      // A generous Redis bound: a call that timed out would be counted on the instance instead.
+      const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: burstPrefix, RATE_LIMIT_PER_MINUTE: '20', CACHE_REDIS_TIMEOUT_MS: '5000' };
+      const c = await startTestApp({ env, database: a.database });
+      try {
+        const answers = await Promise.all(Array.from({ length: 30 }, (_, request) => c.admin.get(`/customers?skip=${request}`)));
+        const allowed = answers.filter((answer) => answer.status === 200);
+        expect(allowed).toHaveLength(20);
+        expect(answers.filter((answer) => answer.status === 429)).toHaveLength(10);
+        const remaining = allowed.map((answer) => Number(answer.headers.get('x-ratelimit-remaining'))).sort((x, y) => x - y);
+        expect(remaining).toEqual(Array.from({ length: 20 }, (_, left) => left));
+      } finally {
+        await c.close();
+        await deleteKeysUnderPrefix(redisUrl!, burstPrefix);
+      }
+    });
   });
 
   describe('request timeout', () => {

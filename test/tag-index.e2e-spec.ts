@@ -109,7 +109,7 @@ describeWithRedis('the tag index in Redis', () => {
     const before = await tier.sequence();
     // The first step alone: the sequence is recorded and the set detached, not yet emptied.
     const [sequence, drains] = (await redis.eval(INVALIDATE_TAGS, {
-      arguments: [meta, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), 'busy'],
+      arguments: [meta, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), '', '', 'busy'],
     })) as [string, string[], string[]];
     expect(drains).toEqual([`${meta}drain:${sequence}:busy`]);
     // A load that began before the invalidation may not store; one that began after may, in a fresh set.

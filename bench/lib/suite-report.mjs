@@ -87,7 +87,8 @@ export function goalsList(report) {
       ? [
           `- Hit ratio of the analytics dashboard with the mixed writes alongside ${percent(goals.analytics_hit_ratio.value)} (goal ${percent(goals.analytics_hit_ratio.threshold)} or more): ${met(goals.analytics_hit_ratio)}. ` +
             `Of its reads, ${goals.analytics_hit_ratio.reads.hits} hits, ${goals.analytics_hit_ratio.reads.first_read_misses} misses of paths the run had never read (the long tail of ids), ` +
-            `${goals.analytics_hit_ratio.reads.repeat_misses} misses of paths read before: ${percent(goals.analytics_hit_ratio.reads.repeat_read_hit_ratio)} of repeated reads were hits.`,
+            `${goals.analytics_hit_ratio.reads.repeat_misses} misses of paths read before (${goals.analytics_hit_ratio.reads.repeat_misses_after_a_write_to_its_entity ?? 'n/a'} of them after a write to their restaurant or customer since that read): ` +
+            `${percent(goals.analytics_hit_ratio.reads.repeat_read_hit_ratio)} of repeated reads were hits.`,
           `- Analytics staleness: the oldest platform-wide figure served was ${goals.analytics_staleness.value} s old (Age header; bound ${goals.analytics_staleness.threshold} s); ` +
             `${goals.analytics_staleness.compared} figures served compared with the database ${goals.analytics_staleness.checked_after_seconds} s after the last write, ${goals.analytics_staleness.mismatches} differed: ${met(goals.analytics_staleness)}.`,
         ]

@@ -338,9 +338,17 @@ export function analyticsWithWrites(traffic, writes, today, warmedPaths = []) {
   const served = new Map();
   const platform = { oldest_age_seconds: 0, answers: 0, path: null };
   // A miss of a path never answered before in the run (warming included) is a first read of the
-  // long tail; a miss of one answered before means its entry was dropped (or expired) meanwhile.
+  // long tail; a miss of one answered before means its entry was dropped (or expired) meanwhile:
+  // by a write to its restaurant or customer since that read, or otherwise.
   const seen = new Set(warmedPaths);
-  const reads = { hits: 0, first_read_misses: 0, repeat_misses: 0 };
+  const lastRead = new Map();
+  const lastWrite = new Map();
+  writes.onTouch = (restaurantId, customerId) => {
+    const now = performance.now();
+    lastWrite.set(`restaurant:${restaurantId}`, now);
+    lastWrite.set(`customer:${customerId}`, now);
+  };
+  const reads = { hits: 0, first_read_misses: 0, repeat_misses: 0, repeat_misses_after_a_write_to_its_entity: 0 };
   return {
     served,
     platform,
@@ -350,10 +358,16 @@ export function analyticsWithWrites(traffic, writes, today, warmedPaths = []) {
       if (chosen.kind) return writes.settle(chosen, status, body);
       const firstRead = !seen.has(chosen.path);
       seen.add(chosen.path);
+      const previousRead = lastRead.get(chosen.path);
+      lastRead.set(chosen.path, performance.now());
       if (!counting || status !== 200) return;
       const outcome = headers?.['x-cache'];
-      if (outcome === 'MISS') reads[firstRead ? 'first_read_misses' : 'repeat_misses']++;
-      else if (outcome?.startsWith('HIT')) reads.hits++;
+      if (outcome === 'MISS') {
+        reads[firstRead ? 'first_read_misses' : 'repeat_misses']++;
+        const written = chosen.entity && lastWrite.get(chosen.entity);
+        if (!firstRead && written && (previousRead === undefined || written > previousRead))
+          reads.repeat_misses_after_a_write_to_its_entity++;
+      } else if (outcome?.startsWith('HIT')) reads.hits++;
       served.delete(chosen.path);
       served.set(chosen.path, chosen.route);
       if (!PLATFORM_ROUTES.has(chosen.route)) return;

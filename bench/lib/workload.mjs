@@ -89,11 +89,16 @@ export class Traffic {
   /** One request of the analytics dashboard (all need the admin token). */
   analyticsRead(today) {
     const kind = this.random.int(0, 7);
-    if (kind === 0) return { route: 'restaurant analytics', path: `/restaurants/${this.restaurant()}/analytics` };
-    if (kind === 1)
-      return { route: 'restaurant performance', path: `/analytics/restaurants/performance?restaurant_id=${this.restaurant()}` };
-    if (kind === 2) return { route: 'customer analytics', path: `/customers/${this.customer()}/analytics` };
-    if (kind === 3) return { route: 'customer insights', path: `/analytics/customer-insights/${this.customer()}` };
+    if (kind <= 1) {
+      const id = this.restaurant();
+      const path = kind === 0 ? `/restaurants/${id}/analytics` : `/analytics/restaurants/performance?restaurant_id=${id}`;
+      return { route: kind === 0 ? 'restaurant analytics' : 'restaurant performance', path, entity: `restaurant:${id}` };
+    }
+    if (kind <= 3) {
+      const id = this.customer();
+      const path = kind === 2 ? `/customers/${id}/analytics` : `/analytics/customer-insights/${id}`;
+      return { route: kind === 2 ? 'customer analytics' : 'customer insights', path, entity: `customer:${id}` };
+    }
     if (kind === 4) {
       const day = new Date(Date.parse(`${today}T00:00:00Z`) - this.random.int(0, 6) * 86_400_000).toISOString().slice(0, 10);
       return { route: 'daily revenue', path: `/analytics/revenue/daily?date=${day}` };
@@ -213,6 +218,7 @@ export class WriteState {
     this.touchedOrders.add(orderId);
     this.touchedRestaurants.add(restaurantId);
     this.touchedCustomers.add(customerId);
+    this.onTouch?.(restaurantId, customerId);
   }
 }
 

@@ -87,12 +87,10 @@ export class AnalyticsReads implements OnModuleDestroy {
           // Reads older than the window no longer count: pruned here, and the set expires with
           // the window if no instance reads anything. The platform set is pruned only by the
           // platform refresh, which drops the entries it forgets (so none outlives the bound).
-          redis.client
-            .multi()
-            .zAdd(allKey, all, { GT: true })
-            .zRemRangeByScore(allKey, '-inf', `(${Date.now() - recentReadMs}`)
-            .pExpire(allKey, recentReadMs)
-            .exec(),
+          // Pipelined, not a transaction: each step is idempotent, and the next flush repeats them.
+          redis.client.zAdd(allKey, all, { GT: true }),
+          redis.client.zRemRangeByScore(allKey, '-inf', `(${Date.now() - recentReadMs}`),
+          redis.client.pExpire(allKey, recentReadMs),
           platform.length > 0 ? redis.client.zAdd(this.redisKey('platform')!, platform, { GT: true }) : Promise.resolve(0),
         ]),
         REDIS_TIMEOUT_MS,

@@ -56,7 +56,7 @@ function adHocValueStore(shared: SharedRedis): Keyv {
   const logger = new Logger('CacheManager');
   const keyv = shared.connection
     ? new Keyv({
-        store: new KeyvRedis(shared.connection.client, {
+        store: new KeyvRedis(shared.connection.native, {
           namespace: `${shared.connection.prefix}:_values`,
           keyPrefixSeparator: ':',
           throwOnConnectError: false,

@@ -4,7 +4,7 @@ import { Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import type { CacheEntry } from './cache-entry.js';
 import type { BoundOptions, RedisConnection } from '../redis/redis-connection.js';
-import { DRAIN_TAG_SET, INVALIDATE_TAGS, SET_IF_NOT_INVALIDATED } from '../redis/redis-scripts.js';
+import { DRAIN_TAG_SET, INVALIDATE_TAGS, NEXT_SEQUENCE, SET_IF_NOT_INVALIDATED } from '../redis/redis-scripts.js';
 
 /** How long a tag remembers its last invalidation; a load older than this is never stored. */
 export const TAG_MEMORY_MS = 10 * 60 * 1000;
@@ -49,7 +49,7 @@ export class RedisTier {
     readonly connection: RedisConnection,
     private readonly options: RedisTierOptions,
   ) {
-    const store = new KeyvRedis(connection.client, {
+    const store = new KeyvRedis(connection.native, {
       namespace: connection.prefix,
       keyPrefixSeparator: ':',
       throwOnConnectError: false,
@@ -62,7 +62,7 @@ export class RedisTier {
     connection.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
     connection.subscribe(this.ackChannel, (raw) => this.receiveAck(raw));
     connection.onSubscriptionsReady(() => this.options.onBusReady());
-    connection.client.on('ready', () => void this.checkEvictionPolicy());
+    connection.onReady(() => void this.checkEvictionPolicy());
   }
 
   /** Both connections up, answering in time and subscribed: other instances' invalidations reach us. */
@@ -71,7 +71,7 @@ export class RedisTier {
   }
 
   redisKey(cacheKey: string): string {
-    return this.connection.key(cacheKey);
+    return this.connection.entryKey(cacheKey);
   }
 
   onInvalidation(handler: (message: InvalidationMessage) => void): void {
@@ -79,7 +79,8 @@ export class RedisTier {
   }
 
   async get(cacheKey: string): Promise<CacheEntry | undefined> {
-    return this.bounded(this.keyv.get<CacheEntry>(cacheKey));
+    // Keyv adds the prefix itself.
+    return this.bounded(this.keyv.get<CacheEntry>(this.redisKey(cacheKey).slice(this.connection.prefix.length + 1)));
   }
 
   /** The current invalidation sequence: taken before a load, compared when storing its result. */
@@ -101,7 +102,16 @@ export class RedisTier {
     const stored = await this.bounded(
       this.connection.client.eval(SET_IF_NOT_INVALIDATED, {
         keys: [this.redisKey(cacheKey)],
-        arguments: [String(snapshot), serialised, String(ttl), this.connection.metaPrefix, String(fences.length), ...fences, ...entry.tags],
+        arguments: [
+          String(snapshot),
+          serialised,
+          String(ttl),
+          this.connection.metaPrefix,
+          this.connection.keyGroupOf(cacheKey),
+          String(fences.length),
+          ...fences,
+          ...entry.tags,
+        ],
       }),
     );
     return stored === 1;
@@ -114,14 +124,33 @@ export class RedisTier {
    * every entry the tags indexed is gone.
    */
   async invalidateTags(tags: string[]): Promise<{ sequence: number; removed: string[] }> {
-    const [sequence, drains, redisKeys] = (await this.bounded(
-      this.connection.client.eval(INVALIDATE_TAGS, {
-        arguments: [this.connection.metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), ...tags],
-      }),
-      { timeoutMs: this.options.invalidationTimeoutMs },
-    )) as [string, string[], string[]];
-    const removed = [...redisKeys];
-    for (const drain of drains) removed.push(...(await this.drainTagSet(drain)));
+    const { metaPrefix, keyGroups } = this.connection;
+    const bound = { timeoutMs: this.options.invalidationTimeoutMs };
+    const invalidateGroup = (group: string, sequence: string, keys: string[]) =>
+      this.bounded(
+        this.connection.client.eval(INVALIDATE_TAGS, {
+          keys,
+          arguments: [metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), group, sequence, ...tags],
+        }),
+        bound,
+      ) as Promise<[string, string[], string[]]>;
+    let sequence: string;
+    const replies: [string, string[], string[]][] = [];
+    if (!this.connection.clustered) {
+      // One call on a single Redis: it takes the sequence too.
+      const reply = await invalidateGroup('', '', []);
+      sequence = reply[0];
+      replies.push(reply);
+    } else {
+      // On a cluster each key group's tag shards are in their own slot: one bounded call per group, after the sequence.
+      sequence = (await this.bounded(this.connection.client.eval(NEXT_SEQUENCE, { keys: [`${metaPrefix}seq`] }), bound)) as string;
+      replies.push(...(await Promise.all(keyGroups.map((group) => invalidateGroup(group, sequence, [`${metaPrefix}tagseq:${group}`])))));
+    }
+    const removed: string[] = [];
+    for (const [, drains, redisKeys] of replies) {
+      removed.push(...redisKeys);
+      for (const drain of drains) removed.push(...(await this.drainTagSet(drain)));
+    }
     return { sequence: Number(sequence), removed: removed.map((key) => this.cacheKeyOf(key)) };
   }
 
@@ -146,7 +175,7 @@ export class RedisTier {
 
   /** The cache key (`{namespace}:{key}`) of one of our Redis keys. */
   cacheKeyOf(redisKey: string): string {
-    return redisKey.slice(this.connection.prefix.length + 1);
+    return this.connection.cacheKeyOf(redisKey);
   }
 
   async delete(cacheKey: string): Promise<boolean> {
@@ -167,7 +196,7 @@ export class RedisTier {
     });
     try {
       const receivers = Number(
-        await this.bounded(this.connection.client.publish(this.invalidationChannel, JSON.stringify(message)), {
+        await this.bounded(this.connection.publish(this.invalidationChannel, JSON.stringify(message)), {
           timeoutMs: this.options.invalidationTimeoutMs,
         }),
       );
@@ -189,8 +218,10 @@ export class RedisTier {
    */
   private async checkEvictionPolicy(): Promise<void> {
     try {
-      const policy = (await this.bounded(this.connection.client.configGet('maxmemory-policy')))['maxmemory-policy'];
-      if (policy && policy !== 'noeviction') {
+      const masters = await this.bounded(this.connection.masters());
+      const policies = await this.bounded(Promise.all(masters.map((master) => master.configGet('maxmemory-policy'))));
+      const policy = policies.map((reply) => reply['maxmemory-policy']).find((name) => name && name !== 'noeviction');
+      if (policy) {
         this.logger.warn(
           `Redis maxmemory-policy is ${policy}: it can evict the cache's tag index (tag sets expire with their entries, so they carry TTLs), after which an invalidation can miss entries. Use noeviction.`,
         );
@@ -204,7 +235,7 @@ export class RedisTier {
     const message = JSON.parse(raw) as InvalidationMessage;
     if (message.origin === this.connection.instanceId) return;
     this.invalidationHandler(message);
-    this.connection.client
+    this.connection
       .publish(this.ackChannel, JSON.stringify({ id: message.id, from: this.connection.instanceId }))
       .catch((error: Error) => this.connection.recordError(error));
   }

@@ -45,6 +45,12 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'prod' }, /NODE_ENV must be one of the following values/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL \(got "mysql:\/\/x"\)/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ REDIS_CLUSTER_NODES: 'redis://a:6379,b:6379' }, /REDIS_CLUSTER_NODES must be comma-separated redis:\/\/ or rediss:\/\/ URLs/],
+    [{ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'redis://b:6379' }, /REDIS_URL and REDIS_CLUSTER_NODES are exclusive/],
+    [
+      { REDIS_CLUSTER_NODES: 'rediss://:pw@a:6379,redis://:pw@b:6379' },
+      /REDIS_CLUSTER_NODES must use one scheme, user and password for every node/,
+    ],
     [{ SWAGGER_ENABLED: 'maybe' }, /SWAGGER_ENABLED must be a boolean value/],
     [{ JOB_INTERVAL_CLEANUP_MS: '3000000000' }, /JOB_INTERVAL_CLEANUP_MS must not be greater than 2000000000/],
     [{ ADMIN_TOKEN: 'short-secret' }, /^Invalid environment: ADMIN_TOKEN must be at least 32 characters \(got a value of 12 characters\)$/],
@@ -231,5 +237,12 @@ describe('loadConfig: HTTP hardening', () => {
   ])('refuses %p naming the variable', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+});
+
+describe('loadConfig: Redis Cluster', () => {
+  it('reads the seed nodes, trimmed, and leaves REDIS_URL unset', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: 'rediss://:pw@a:7000, rediss://:pw@b:7001' });
+    expect(config.redis).toEqual({ url: undefined, clusterNodes: ['rediss://:pw@a:7000', 'rediss://:pw@b:7001'] });
   });
 });

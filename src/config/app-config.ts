@@ -61,7 +61,8 @@ export class AppConfig {
     timeouts: DatabaseTimeouts;
     embedded: { dataDir: string; port: number };
   };
-  readonly redis: { url?: string };
+  /** At most one of the two: a single Redis (url) or the seed nodes of a Redis Cluster. */
+  readonly redis: { url?: string; clusterNodes?: string[] };
   readonly cache: {
     enabled: boolean;
     prefix: string;
@@ -123,7 +124,7 @@ export class ConfigValidationError extends Error {
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_TOKEN', 'CACHE_KEY_SECRET', 'JWT_SECRET', 'ADMIN_PASSWORD']);
 
 /** URLs that may carry a user name, a password or a token: echoed only as {@link redactUrl} shows them. */
-const URL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'ALERT_WEBHOOK_URL'] as const;
+const URL_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'ALERT_WEBHOOK_URL'] as const;
 
 /**
  * A URL as an error message may show it: scheme, host and port. The user information (everything
@@ -180,6 +181,7 @@ function readTtlOverrides(source: NodeJS.ProcessEnv): { overrides: Partial<Recor
 const OPTIONAL_VARIABLES = [
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
   'CACHE_TTL_PROFILE',
   'ADMIN_TOKEN',
   'ALERT_WEBHOOK_URL',
@@ -216,11 +218,28 @@ function crossVariableProblems(env: EnvironmentVariables): string[] {
   // The patterns only check the scheme; a URL the drivers cannot parse would fail later with a message that may quote it.
   for (const variable of URL_VARIABLES) {
     const value = env[variable];
-    if (value !== undefined && !isParsableUrl(value)) {
-      problems.push(`${variable} is not a valid URL (got ${JSON.stringify(redactUrl(value))})`);
+    if (value === undefined) continue;
+    for (const url of variable === 'REDIS_CLUSTER_NODES' ? splitList(value) : [value]) {
+      if (!isParsableUrl(url)) problems.push(`${variable} is not a valid URL (got ${JSON.stringify(redactUrl(url))})`);
     }
   }
+  if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
+    problems.push('REDIS_URL and REDIS_CLUSTER_NODES are exclusive: set REDIS_URL for a single Redis, REDIS_CLUSTER_NODES for a cluster');
+  }
+  const seeds = env.REDIS_CLUSTER_NODES === undefined ? [] : splitList(env.REDIS_CLUSTER_NODES);
+  if (seeds.every(isParsableUrl) && new Set(seeds.map(urlSettings)).size > 1) {
+    // Discovered nodes are reached with the seeds' settings, so the seeds cannot disagree on them.
+    problems.push('REDIS_CLUSTER_NODES must use one scheme, user and password for every node');
+  }
   return problems;
+}
+
+const splitList = (value: string) => value.split(',').map((item) => item.trim());
+
+/** What a URL says besides the host and port: its scheme and credentials. */
+function urlSettings(value: string): string {
+  const url = new URL(value);
+  return `${url.protocol}${url.username}:${url.password}`;
 }
 
 function isParsableUrl(value: string): boolean {
@@ -277,7 +296,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       timeouts: { connectMs: env.DATABASE_CONNECT_TIMEOUT_MS, queryMs: env.DATABASE_QUERY_TIMEOUT_MS },
       embedded: { dataDir: env.EMBEDDED_DB_DIR, port: env.EMBEDDED_DB_PORT },
     },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES === undefined ? undefined : splitList(env.REDIS_CLUSTER_NODES) },
     cache: {
       enabled: env.CACHE_ENABLED,
       prefix: env.CACHE_PREFIX,

@@ -95,6 +95,15 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /**
+   * A Redis Cluster instead of a single Redis: comma-separated seed nodes (any reachable members
+   * of the cluster; the rest is discovered). TLS and credentials as for REDIS_URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^,\s]+(\s*,\s*rediss?:\/\/[^,\s]+)*$/, { message: 'must be comma-separated redis:// or rediss:// URLs' })
+  REDIS_CLUSTER_NODES?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

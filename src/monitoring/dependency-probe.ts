@@ -81,8 +81,14 @@ export class DependencyProbe {
     const redis = this.redis.connection;
     if (!redis) return { configured: false };
     try {
-      const info = String(await withTimeout(redis.client.info('memory'), DEPENDENCY_TIMEOUT_MS, 'Redis'));
-      return { configured: true, usedBytes: infoField(info, 'used_memory'), maxBytes: infoField(info, 'maxmemory') };
+      const nodes = (await withTimeout(redis.info('memory'), DEPENDENCY_TIMEOUT_MS, 'Redis')).map(({ info }) => ({
+        configured: true,
+        usedBytes: infoField(info, 'used_memory'),
+        maxBytes: infoField(info, 'maxmemory'),
+      }));
+      // On a cluster, the fullest master: one full master refuses writes to its slots whatever room the others have.
+      const ratio = (node: RedisMemorySample) => (node.maxBytes ? (node.usedBytes ?? 0) / node.maxBytes : 0);
+      return nodes.reduce((fullest, node) => (ratio(node) > ratio(fullest) ? node : fullest));
     } catch {
       return undefined;
     }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { COUNT_HIT } from './redis-scripts.js';
+import { COUNT_HITS } from './redis-scripts.js';
 import { type RedisConnection, SharedRedis } from './redis-connection.js';
 
 export interface RateLimitCount {
@@ -9,6 +9,27 @@ export interface RateLimitCount {
   windowLeftMs: number;
   /** Until the block the limit imposed ends; 0 when not blocked. */
   blockLeftMs: number;
+}
+
+/** Hits on one counter waiting for the Redis call that counts them together. */
+interface PendingHits {
+  windowMs: number;
+  limit: number;
+  blockMs: number;
+  waiters: { resolve: (count: RateLimitCount) => void; reject: (error: Error) => void }[];
+}
+
+/**
+ * What each of `n` hits counted together by COUNT_HITS gets, in arrival order: the count right
+ * after it, and the block's time left for the one that crossed the limit and those refused after it.
+ */
+export function spreadHits(reply: readonly number[], n: number, limit: number, blockMs: number): RateLimitCount[] {
+  const [hits, windowLeftMs, blockLeftMs, counted] = reply;
+  return Array.from({ length: n }, (_, index) => {
+    if (index >= counted) return { hits, windowLeftMs, blockLeftMs: blockLeftMs > 0 ? blockLeftMs : blockMs };
+    const hitsNow = hits - counted + index + 1;
+    return { hits: hitsNow, windowLeftMs, blockLeftMs: hitsNow > limit && blockMs > 0 ? blockMs : 0 };
+  });
 }
 
 interface LocalWindow {
@@ -21,7 +42,9 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * Fixed-window hit counters for rate limits, in Redis so a limit holds across every instance
- * behind the load balancer. While Redis is unavailable each instance counts on its own (the limit
+ * behind the load balancer. Hits on one counter that arrive in the same turn of the event loop
+ * (one client's concurrent requests) are counted by one Redis call, with the outcome each would
+ * have had one by one. While Redis is unavailable each instance counts on its own (the limit
  * then holds per instance): refusing every request because the counter store is down would turn
  * a cache outage into an API outage.
  */
@@ -29,6 +52,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 export class RateLimitCounter implements OnApplicationShutdown {
   private readonly logger = new Logger(RateLimitCounter.name);
   private readonly local = new Map<string, LocalWindow>();
+  private readonly pending = new Map<string, PendingHits>();
   private readonly sweep = setInterval(() => this.dropEnded(Date.now()), SWEEP_INTERVAL_MS).unref();
 
   constructor(private readonly shared: SharedRedis) {}
@@ -45,20 +69,41 @@ export class RateLimitCounter implements OnApplicationShutdown {
     return this.hitLocally(key, windowMs, limit, blockMs, Date.now());
   }
 
-  /** Counts a hit in Redis, shared by every instance (see COUNT_HIT). */
-  private async countInRedis(
-    redis: RedisConnection,
-    key: string,
-    windowMs: number,
-    limit: number,
-    blockMs: number,
-  ): Promise<RateLimitCount> {
-    const base = `${redis.metaPrefix}rate:${key}`;
-    const [hits, windowLeftMs, blockLeftMs] = (await redis.bounded(
-      redis.client.eval(COUNT_HIT, { keys: [base, `${base}:block`], arguments: [String(windowMs), String(limit), String(blockMs)] }),
-      { skipOnTimeout: false },
-    )) as number[];
-    return { hits, windowLeftMs, blockLeftMs };
+  /** Counts a hit in Redis, shared by every instance, together with the same counter's other hits of this turn. */
+  private countInRedis(redis: RedisConnection, key: string, windowMs: number, limit: number, blockMs: number): Promise<RateLimitCount> {
+    return new Promise((resolve, reject) => {
+      let batch = this.pending.get(key);
+      if (!batch || batch.windowMs !== windowMs || batch.limit !== limit || batch.blockMs !== blockMs) {
+        const created: PendingHits = { windowMs, limit, blockMs, waiters: [] };
+        batch = created;
+        this.pending.set(key, created);
+        // After the poll phase: every request read in this turn of the event loop has joined.
+        setImmediate(() => {
+          if (this.pending.get(key) === created) this.pending.delete(key);
+          void this.flush(redis, key, created);
+        });
+      }
+      batch.waiters.push({ resolve, reject });
+    });
+  }
+
+  private async flush(redis: RedisConnection, key: string, batch: PendingHits): Promise<void> {
+    const { windowMs, limit, blockMs, waiters } = batch;
+    // The script touches both keys: on a cluster a hash tag puts them in one slot.
+    const base = `${redis.metaPrefix}rate:${redis.clustered ? `{${key}}` : key}`;
+    try {
+      const reply = (await redis.bounded(
+        redis.client.eval(COUNT_HITS, {
+          keys: [base, `${base}:block`],
+          arguments: [String(windowMs), String(limit), String(blockMs), String(waiters.length)],
+        }),
+        { skipOnTimeout: false },
+      )) as number[];
+      const counts = spreadHits(reply, waiters.length, limit, blockMs);
+      waiters.forEach((waiter, index) => waiter.resolve(counts[index]));
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error as Error);
+    }
   }
 
   onApplicationShutdown(): void {

@@ -1,10 +1,22 @@
 import { Logger } from '@nestjs/common';
-import { createClient } from '@keyv/redis';
+import { createClient, createCluster } from '@keyv/redis';
 import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async/with-timeout.js';
+import { crc16, slotOf, spreadHashTags } from './hash-slots.js';
 import { RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
+export type RedisCluster = ReturnType<typeof createCluster>;
+
+/**
+ * The commands that name their key: a single Redis runs them, a cluster sends each to the master
+ * of the key's slot. Commands without a key (INFO, SCAN, PUBLISH, PING, CONFIG) differ between
+ * the two and go through {@link RedisConnection}'s own methods.
+ */
+export type KeyedCommands = Pick<
+  RedisClient,
+  'get' | 'set' | 'del' | 'unlink' | 'eval' | 'pTTL' | 'pExpire' | 'memoryUsage' | 'sScan' | 'zAdd' | 'zRange' | 'zRem' | 'zRemRangeByScore'
+>;
 
 export class RedisTimeoutError extends Error {
   override readonly name = 'RedisTimeoutError';
@@ -12,8 +24,24 @@ export class RedisTimeoutError extends Error {
 
 const SKIP_AFTER_TIMEOUT_MS = 1000;
 
+/**
+ * Slot groups of the cache's keys on a cluster: each entry lives in one of them, next to the
+ * shards of its tag sets. Twelve spread the entries evenly over 1, 2, 3, 4, 6 or 12 masters; an
+ * invalidation runs one bounded script per group.
+ */
+export const CLUSTER_KEY_GROUPS = 12;
+
+/** How often, at most, a cluster re-reads its topology after a node stops answering (a failover moves slots). */
+const REDISCOVER_INTERVAL_MS = 500;
+
+/** How often a cluster connection checks that each sharded subscription is on its slot's current master. */
+const SUBSCRIPTION_CHECK_MS = 250;
+
 export interface RedisConnectionOptions {
-  url: string;
+  /** A single Redis. */
+  url?: string;
+  /** Or the seed nodes of a Redis Cluster (one scheme and one set of credentials for all). */
+  clusterNodes?: string[];
   /** Every key and channel of this app starts with `{prefix}:`; its own bookkeeping with `{prefix}:_meta:`. */
   prefix: string;
   /** The bound of every call unless the caller names another. */
@@ -27,17 +55,51 @@ export interface BoundOptions {
   timeoutMs?: number;
 }
 
+/** One master's INFO section, named by its address. */
+export interface NodeInfo {
+  node: string;
+  info: string;
+}
+
+type Socket = { connectTimeout: number; reconnectStrategy: (attempt: number) => number };
+
+/** Cluster client options from seed URLs: credentials and TLS apply to the nodes discovered too. */
+function clusterOptions(urls: string[], socket: Socket) {
+  const first = new URL(urls[0]);
+  return {
+    rootNodes: urls.map((url) => ({ url })),
+    defaults: {
+      username: first.username ? decodeURIComponent(first.username) : undefined,
+      password: first.password ? decodeURIComponent(first.password) : undefined,
+      disableOfflineQueue: true,
+      socket: { ...socket, tls: first.protocol === 'rediss:' ? (true as const) : undefined },
+    },
+  };
+}
+
 /**
  * The app's two Redis connections, shared by the cache tier, the message bus, the distributed
  * lock and the rate-limit store: one for commands, one for subscriptions. Neither queues commands
  * while disconnected and both reconnect by themselves with a bounded backoff, so a slow or absent
  * Redis costs a call at most its bound; after a timeout Redis is skipped for a moment, so it costs
  * one wait, not one per call.
+ *
+ * Either a single Redis or a Redis Cluster. On a cluster, keyed commands go to their slot's
+ * master, pub/sub is sharded (SPUBLISH/SSUBSCRIBE: a channel lives on one master, so a message
+ * is not broadcast to every node), INFO and SCAN are run on every master, and after a node stops
+ * answering the topology is read again so a promoted replica takes its slots.
  */
 export class RedisConnection {
   private readonly logger = new Logger('Redis');
-  readonly client: RedisClient;
-  private readonly subscriber: RedisClient;
+  /** Commands addressed by key, on either topology. */
+  readonly client: KeyedCommands;
+  /** The node-redis client itself, for libraries that take one (Keyv). */
+  readonly native: RedisClient | RedisCluster;
+  readonly clustered: boolean;
+  private readonly single?: { commands: RedisClient; subscriber: RedisClient };
+  private readonly cluster?: { commands: RedisCluster; subscriber: RedisCluster };
+  /** The slot-group hash tags of the cache's keys: one empty tag on a single Redis. */
+  readonly keyGroups: readonly string[];
   /** This process, as other instances see it in messages and leases. */
   readonly instanceId = randomUUID();
   readonly prefix: string;
@@ -46,58 +108,88 @@ export class RedisConnection {
   private readonly channels = new Map<string, (payload: string) => void>();
   private readonly messageHandlers = new Map<string, Set<(payload: string) => void>>();
   private readonly subscriptionListeners: (() => void)[] = [];
+  private readonly readyListeners: (() => void)[] = [];
   private subscribedNow = false;
   private subscribedOnce = false;
+  private clusterConnected = false;
+  private subscriptionCheck?: NodeJS.Timeout;
+  private checkingSubscriptions = false;
+  /** Times the sharded subscriptions were moved to a new master (a failover or a resharding). */
+  resubscriptions = 0;
+  private lastRediscover = 0;
+  private stopped = false;
   private skipUntil = 0;
   lastError?: { message: string; at: string };
 
   constructor(private readonly options: RedisConnectionOptions) {
-    const socket = {
+    const socket: Socket = {
       connectTimeout: Math.max(1000, options.timeoutMs * 10),
       // Bounded backoff: retries forever, never more than 2 s apart.
       reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
     };
-    this.client = createClient({ url: options.url, disableOfflineQueue: true, socket });
-    this.subscriber = createClient({ url: options.url, disableOfflineQueue: true, socket });
     this.prefix = options.prefix;
     this.metaPrefix = `${options.prefix}:_meta:`;
-
-    for (const [name, client] of [
-      ['commands', this.client],
-      ['subscriber', this.subscriber],
-    ] as const) {
-      client.on('error', (error: Error) => this.recordError(error));
-      client.on('ready', () => this.logger.log(`Redis ${name} connection ready`));
+    if (options.clusterNodes?.length) {
+      this.clustered = true;
+      this.cluster = {
+        commands: createCluster(clusterOptions(options.clusterNodes, socket)),
+        subscriber: createCluster(clusterOptions(options.clusterNodes, socket)),
+      };
+      this.native = this.cluster.commands;
+      this.client = this.cluster.commands;
+      this.keyGroups = spreadHashTags(CLUSTER_KEY_GROUPS);
+      this.listenToCluster(this.cluster.commands, this.cluster.subscriber);
+    } else {
+      this.clustered = false;
+      this.single = {
+        commands: createClient({ url: options.url, disableOfflineQueue: true, socket }),
+        subscriber: createClient({ url: options.url, disableOfflineQueue: true, socket }),
+      };
+      this.native = this.single.commands;
+      this.client = this.single.commands;
+      this.keyGroups = [''];
+      this.listenToSingle(this.single.commands, this.single.subscriber);
     }
-    this.subscriber.on('end', () => (this.subscribedNow = false));
-    this.subscriber.on('reconnecting', () => (this.subscribedNow = false));
-    this.subscriber.on('ready', () => void this.subscriberReady());
-    // The two connections come back in either order; subscriptions are usable once both are.
-    this.client.on('ready', () => {
-      if (this.subscriptionsReady) this.notifySubscriptionsReady();
-    });
   }
 
   /** Connects in the background: Redis being down at start-up is not fatal. */
   start(): void {
-    for (const client of [this.client, this.subscriber]) {
-      client.connect().catch((error: Error) => this.recordError(error));
+    if (this.single) {
+      for (const client of [this.single.commands, this.single.subscriber]) {
+        client.connect().catch((error: Error) => this.recordError(error));
+      }
+    } else {
+      void this.connectCluster(0);
     }
   }
 
   async stop(): Promise<void> {
-    for (const client of [this.subscriber, this.client]) {
-      if (client.isOpen) await client.close().catch(() => client.destroy());
+    this.stopped = true;
+    clearInterval(this.subscriptionCheck);
+    if (this.single) {
+      for (const client of [this.single.subscriber, this.single.commands]) {
+        if (client.isOpen) await client.close().catch(() => client.destroy());
+      }
+    } else {
+      for (const cluster of [this.cluster!.subscriber, this.cluster!.commands]) {
+        if (cluster.isOpen) await cluster.close().catch(() => cluster.destroy());
+      }
     }
   }
 
   get ready(): boolean {
-    return this.client.isReady && Date.now() >= this.skipUntil;
+    return this.connected && Date.now() >= this.skipUntil;
+  }
+
+  /** Connected now (whatever the recent timeouts), so an operator's call may try it. */
+  get connected(): boolean {
+    return this.single ? this.single.commands.isReady : this.clusterConnected && this.cluster!.commands.isOpen;
   }
 
   /** Both connections up, answering in time and subscribed: messages from other instances reach us. */
   get subscriptionsReady(): boolean {
-    return this.ready && this.subscriber.isReady && this.subscribedNow;
+    const subscriberUp = this.single ? this.single.subscriber.isReady : this.cluster!.subscriber.isOpen;
+    return this.ready && subscriberUp && this.subscribedNow;
   }
 
   /** This connection's subscriptions are in place (it hears its own publications too). */
@@ -110,20 +202,64 @@ export class RedisConnection {
     this.subscriptionListeners.push(listener);
   }
 
+  /** Called each time the command connection comes up (or back). */
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
   /** Our Redis key for a name (`{prefix}:{name}`). */
   key(name: string): string {
     return `${this.prefix}:${name}`;
   }
 
+  /** The slot-group hash tag of a cache key ('' on a single Redis). */
+  keyGroupOf(cacheKey: string): string {
+    return this.keyGroups.length === 1 ? this.keyGroups[0] : this.keyGroups[crc16(cacheKey) % this.keyGroups.length];
+  }
+
+  /**
+   * The Redis key of a cache entry (`{namespace}:{key}`): `{prefix}:{namespace}:{key}`, and on a
+   * cluster `{prefix}:{namespace}:{group}{key}`, the group's hash tag placing it in its slot.
+   * Neither the prefix nor a namespace holds a brace, so the group's is the key's first.
+   */
+  entryKey(cacheKey: string): string {
+    const group = this.keyGroupOf(cacheKey);
+    if (group === '') return this.key(cacheKey);
+    const separator = cacheKey.indexOf(':');
+    return this.key(`${cacheKey.slice(0, separator + 1)}${group}${cacheKey.slice(separator + 1)}`);
+  }
+
+  /** The cache key (or meta name) of one of our Redis keys: the prefix, and a cluster's group tag, removed. */
+  cacheKeyOf(redisKey: string): string {
+    const name = redisKey.slice(this.prefix.length + 1);
+    if (!this.clustered) return name;
+    const open = name.indexOf('{');
+    const close = open < 0 ? -1 : name.indexOf('}', open);
+    return close < 0 ? name : name.slice(0, open) + name.slice(close + 1);
+  }
+
   /** Subscribes to a channel (full name) for the life of the connection; resubscribed after reconnects. */
   subscribe(channel: string, handler: (payload: string) => void): void {
     this.channels.set(channel, handler);
-    if (this.subscribedOnce) void this.subscribeChannel(channel, handler);
+    if (this.subscribedOnce) void this.subscribeChannel(channel, handler).catch((error: Error) => this.recordError(error));
+  }
+
+  /** Publishes on a full channel name; resolves to the number of subscribers that received it. */
+  async publish(channel: string, payload: string): Promise<number> {
+    if (this.cluster && !this.clusterConnected) throw new Error('Redis Cluster not connected yet');
+    return this.single ? this.single.commands.publish(channel, payload) : this.cluster!.commands.sPublish(channel, payload);
+  }
+
+  /** How many connections subscribe to a full channel name now. */
+  async subscriberCount(channel: string): Promise<number> {
+    if (this.single) return Number(Object.values(await this.single.commands.pubSubNumSub(channel))[0] ?? 0);
+    const reply = await this.cluster!.commands.sendCommand<[string, number]>(channel, true, ['PUBSUB', 'SHARDNUMSUB', channel]);
+    return Number(reply[1] ?? 0);
   }
 
   /** Publishes an application message to every instance (this one included) on `channel`. */
   async publishMessage(channel: string, payload: string): Promise<void> {
-    await this.bounded(this.client.publish(`${this.metaPrefix}channel:${channel}`, payload));
+    await this.bounded(this.publish(`${this.metaPrefix}channel:${channel}`, payload));
   }
 
   /** Delivers every message published on `channel` to `handler`; returns the unsubscribe function. */
@@ -160,8 +296,27 @@ export class RedisConnection {
 
   async ping(): Promise<number> {
     const started = performance.now();
-    await this.bounded(this.client.ping());
+    await this.bounded<unknown>(this.single ? this.single.commands.ping() : this.cluster!.commands.sendCommand(undefined, true, ['PING']));
     return performance.now() - started;
+  }
+
+  /** The clients of every master (the one Redis when single), for commands each must run: SCAN, INFO, CONFIG. */
+  async masters(): Promise<RedisClient[]> {
+    if (this.single) return [this.single.commands];
+    const cluster = this.cluster!.commands;
+    return Promise.all(cluster.masters.map((master) => cluster.nodeClient(master)));
+  }
+
+  /** INFO `section` of every master, named `host:port`. */
+  async info(section: string): Promise<NodeInfo[]> {
+    if (this.single) return [{ node: 'redis', info: await this.single.commands.info(section) }];
+    const cluster = this.cluster!.commands;
+    return Promise.all(
+      cluster.masters.map(async (master) => ({
+        node: `${master.host}:${master.port}`,
+        info: await (await cluster.nodeClient(master)).info(section),
+      })),
+    );
   }
 
   /**
@@ -184,6 +339,107 @@ export class RedisConnection {
     this.options.onError(error);
   }
 
+  private listenToSingle(commands: RedisClient, subscriber: RedisClient): void {
+    for (const [name, client] of [
+      ['commands', commands],
+      ['subscriber', subscriber],
+    ] as const) {
+      client.on('error', (error: Error) => this.recordError(error));
+      client.on('ready', () => this.logger.log(`Redis ${name} connection ready`));
+    }
+    subscriber.on('end', () => (this.subscribedNow = false));
+    subscriber.on('reconnecting', () => (this.subscribedNow = false));
+    subscriber.on('ready', () => void this.subscriberReady());
+    // The two connections come back in either order; subscriptions are usable once both are.
+    commands.on('ready', () => {
+      this.notifyReady();
+      if (this.subscriptionsReady) this.notifySubscriptionsReady();
+    });
+  }
+
+  /**
+   * A cluster client reports per node. A node that stops answering may have failed over: the
+   * topology is read again (at most every {@link REDISCOVER_INTERVAL_MS}) so its slots move to the
+   * promoted replica instead of waiting for the dead node. While a subscriber node is down its
+   * sharded channels may miss messages, so subscriptions count as down until it is back.
+   */
+  private listenToCluster(commands: RedisCluster, subscriber: RedisCluster): void {
+    for (const cluster of [commands, subscriber]) {
+      cluster.on('error', (error: Error) => this.recordError(error));
+      cluster.on('node-error', (error: Error) => {
+        this.recordError(error);
+        this.rediscover(cluster);
+      });
+      cluster.on('node-reconnecting', () => this.rediscover(cluster));
+    }
+    subscriber.on('node-reconnecting', () => (this.subscribedNow = false));
+    subscriber.on('node-ready', () => {
+      if (this.subscribedOnce && !this.subscribedNow) {
+        this.subscribedNow = true;
+        if (this.subscriptionsReady) this.notifySubscriptionsReady();
+      }
+    });
+  }
+
+  private rediscover(cluster: RedisCluster): void {
+    if (this.stopped || !cluster.isOpen || Date.now() - this.lastRediscover < REDISCOVER_INTERVAL_MS) return;
+    this.lastRediscover = Date.now();
+    const reachable = cluster.masters.map((master) => master.client).find((client) => client?.isReady);
+    if (reachable) cluster._slots.rediscover(reachable).catch((error: Error) => this.recordError(error));
+  }
+
+  /** A cluster's first connection fails when no seed answers; it is retried with the same bounded backoff. */
+  private async connectCluster(attempt: number): Promise<void> {
+    const { commands, subscriber } = this.cluster!;
+    try {
+      if (!commands.isOpen) await commands.connect();
+      this.clusterConnected = true;
+      this.logger.log(`Redis Cluster connected: ${commands.masters.length} masters`);
+      this.notifyReady();
+      if (!subscriber.isOpen) await subscriber.connect();
+      await this.subscriberReady();
+      this.subscriptionCheck ??= setInterval(() => void this.followShardedChannels(), SUBSCRIPTION_CHECK_MS).unref();
+    } catch (error) {
+      this.recordError(error as Error);
+      if (!this.stopped) setTimeout(() => void this.connectCluster(attempt + 1), Math.min(100 * 2 ** attempt, 2000)).unref();
+    }
+  }
+
+  /**
+   * A failover does not tell sharded subscribers (the demoted master keeps their subscriptions,
+   * and publications now go to the promoted one), so each channel's slot is checked: a keyed read
+   * routed there makes the command connection follow a MOVED, and when its master differs from
+   * the one the subscription is on, the subscriber re-reads the topology and subscribes again.
+   * Meanwhile subscriptions count as down, and coming back tells the listeners they may have
+   * missed messages (the cache then drops its L1).
+   */
+  private async followShardedChannels(): Promise<void> {
+    if (!this.subscribedOnce || this.checkingSubscriptions || this.stopped) return;
+    this.checkingSubscriptions = true;
+    const { commands, subscriber } = this.cluster!;
+    try {
+      const channels = [...this.channels.keys()];
+      await this.bounded(Promise.all(channels.map((channel) => commands.exists(channel))), { skipOnTimeout: false });
+      const moved = channels.some((channel) => {
+        const slot = slotOf(channel);
+        return commands.slots[slot]?.master.address !== subscriber.slots[slot]?.master.address;
+      });
+      if (!moved) return;
+      this.subscribedNow = false;
+      const reachable = commands.masters.map((master) => master.client).find((client) => client?.isReady);
+      if (reachable) await subscriber._slots.rediscover(reachable);
+      for (const [channel, handler] of this.channels) await subscriber.sSubscribe(channel, handler);
+      this.resubscriptions++;
+      this.logger.log('Redis Cluster: sharded subscriptions moved to the new masters');
+      this.subscribedNow = true;
+      if (this.subscriptionsReady) this.notifySubscriptionsReady();
+    } catch (error) {
+      this.recordError(error as Error);
+    } finally {
+      this.checkingSubscriptions = false;
+    }
+  }
+
   /**
    * Subscribes once: node-redis itself resubscribes after a reconnect, so subscribing again on
    * every 'ready' would deliver each message twice.
@@ -191,7 +447,7 @@ export class RedisConnection {
   private async subscriberReady(): Promise<void> {
     try {
       if (!this.subscribedOnce) {
-        for (const [channel, handler] of this.channels) await this.subscriber.subscribe(channel, handler);
+        for (const [channel, handler] of this.channels) await this.subscribeChannel(channel, handler);
         this.subscribedOnce = true;
       }
       this.subscribedNow = true;
@@ -202,7 +458,12 @@ export class RedisConnection {
   }
 
   private async subscribeChannel(channel: string, handler: (payload: string) => void): Promise<void> {
-    await this.subscriber.subscribe(channel, handler).catch((error: Error) => this.recordError(error));
+    if (this.single) await this.single.subscriber.subscribe(channel, handler);
+    else await this.cluster!.subscriber.sSubscribe(channel, handler);
+  }
+
+  private notifyReady(): void {
+    for (const listener of this.readyListeners) listener();
   }
 
   private notifySubscriptionsReady(): void {
@@ -210,7 +471,7 @@ export class RedisConnection {
   }
 }
 
-/** The app's Redis connection, absent without REDIS_URL: every user then falls back to this process alone. */
+/** The app's Redis connection, absent without REDIS_URL or REDIS_CLUSTER_NODES: every user then falls back to this process alone. */
 export class SharedRedis {
   /** This process as other instances see it: the connection's id (in messages and leases), else its own. */
   readonly instanceId: string;

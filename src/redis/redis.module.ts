@@ -6,12 +6,13 @@ import { RateLimitCounter } from './rate-limit-counter.js';
 import { RedisConnection, SharedRedis } from './redis-connection.js';
 
 function connect(config: AppConfig): SharedRedis {
-  if (!config.redis.url) return new SharedRedis(undefined);
+  if (!config.redis.url && !config.redis.clusterNodes) return new SharedRedis(undefined);
   const logger = new Logger('Redis');
   let lastLoggedError = 0;
   return new SharedRedis(
     new RedisConnection({
       url: config.redis.url,
+      clusterNodes: config.redis.clusterNodes,
       // The cache's prefix: cache entries, bus channels, leases and rate-limit counters share one key space per deployment.
       prefix: config.cache.prefix,
       timeoutMs: config.cache.redisTimeoutMs,

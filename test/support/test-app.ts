@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  /** Extra environment for the app (e.g. REDIS_URL). */
+  /** Extra environment for the app (e.g. REDIS_URL or REDIS_CLUSTER_NODES). */
   env?: Record<string, string>;
   /** Reuse a database another TestApp created (two instances sharing one Postgres). */
   database?: ScratchDatabase;
@@ -41,7 +41,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.database ?? (await createScratchDatabase());
   const ownsDatabase = !options.database;
   // With REDIS_URL set (as in CI) every suite runs on both tiers, each app under its own prefix.
-  const ownRedisPrefix = process.env.REDIS_URL && !options.env?.REDIS_URL ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
+  const ownRedis = options.env?.REDIS_URL ?? options.env?.REDIS_CLUSTER_NODES;
+  const ownRedisPrefix = process.env.REDIS_URL && !ownRedis ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
   const databaseUrl = options.databaseUrl ? await options.databaseUrl(database.url) : database.url;
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -208,6 +208,20 @@ export class CacheInfoResponse {
   routes: CachedRouteResponse[];
 }
 
+export class RedisNodeMemoryResponse {
+  @ApiProperty({ example: '10.0.0.7:6379', description: 'host:port of a cluster master; "redis" for a single Redis' })
+  node: string;
+
+  @ApiProperty({ example: 1048576 })
+  used_memory_bytes: number;
+
+  @ApiProperty({ example: 0, description: '0: no limit' })
+  maxmemory_bytes: number;
+
+  @ApiProperty({ example: null, nullable: true, type: Number })
+  used_of_max_ratio: number | null;
+}
+
 export class RedisMemoryResponse {
   @ApiProperty({ example: 1048576 })
   used_memory_bytes: number;
@@ -224,8 +238,19 @@ export class RedisMemoryResponse {
   @ApiProperty({ example: 1.2, nullable: true, type: Number })
   fragmentation_ratio: number | null;
 
-  @ApiProperty({ example: 'volatile-lru', nullable: true, type: String })
+  @ApiProperty({
+    example: 'volatile-lru',
+    nullable: true,
+    type: String,
+    description: 'On a cluster, the first master not on noeviction if any',
+  })
   maxmemory_policy: string | null;
+
+  @ApiProperty({
+    type: [RedisNodeMemoryResponse],
+    description: 'Each master: on a Redis Cluster the figures above are these summed (the worst fragmentation)',
+  })
+  nodes: RedisNodeMemoryResponse[];
 }
 
 export class NamespaceMemory {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { memoryFigures, parseRedisInfo } from './redis-info.js';
+import { combinedMemoryFigures, memoryFigures, parseRedisInfo } from './redis-info.js';
 
 const INFO = [
   '# Memory',
@@ -41,5 +41,33 @@ describe('INFO memory parsing', () => {
     expect(figures.used_memory_peak_bytes).toBe(100);
     expect(figures.fragmentation_ratio).toBeNull();
     expect(figures.maxmemory_policy).toBeNull();
+  });
+});
+
+describe('combinedMemoryFigures', () => {
+  const node = (used: number, max: number, fragmentation: number) =>
+    memoryFigures(
+      parseRedisInfo(`used_memory:${used}\nmaxmemory:${max}\nmem_fragmentation_ratio:${fragmentation}\nmaxmemory_policy:noeviction\n`),
+    );
+
+  it('sums the masters, keeps the worst fragmentation and shows each node', () => {
+    const report = combinedMemoryFigures([
+      { node: 'a:1', figures: node(100, 1000, 1.1) },
+      { node: 'b:2', figures: node(300, 1000, 1.6) },
+    ]);
+    expect(report).toMatchObject({ used_memory_bytes: 400, maxmemory_bytes: 2000, used_of_max_ratio: 0.2, fragmentation_ratio: 1.6 });
+    expect(report.nodes).toEqual([
+      { node: 'a:1', used_memory_bytes: 100, maxmemory_bytes: 1000, used_of_max_ratio: 0.1 },
+      { node: 'b:2', used_memory_bytes: 300, maxmemory_bytes: 1000, used_of_max_ratio: 0.3 },
+    ]);
+  });
+
+  it('has no limit when one master has none', () => {
+    expect(
+      combinedMemoryFigures([
+        { node: 'a', figures: node(1, 10, 1) },
+        { node: 'b', figures: node(1, 0, 1) },
+      ]).maxmemory_bytes,
+    ).toBe(0);
   });
 });

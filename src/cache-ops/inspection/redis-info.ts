@@ -41,3 +41,50 @@ export function memoryFigures(fields: Map<string, string>): RedisMemoryFigures {
     maxmemory_policy: fields.get('maxmemory_policy') ?? null,
   };
 }
+
+/** One master's memory, as the per-node part of a cluster's figures shows it. */
+export interface RedisNodeMemory {
+  /** `host:port`; `redis` for a single Redis. */
+  node: string;
+  used_memory_bytes: number;
+  maxmemory_bytes: number;
+  used_of_max_ratio: number | null;
+}
+
+export interface RedisMemoryReport extends RedisMemoryFigures {
+  nodes: RedisNodeMemory[];
+}
+
+/**
+ * The figures of every master together (a single Redis is the one node): bytes summed, the limit
+ * summed unless a node has none (then 0, no limit), the worst fragmentation, and each node's own.
+ */
+export function combinedMemoryFigures(nodes: { node: string; figures: RedisMemoryFigures }[]): RedisMemoryReport {
+  if (nodes.length === 1) {
+    const [{ node, figures }] = nodes;
+    return { ...figures, nodes: [{ node, ...pick(figures) }] };
+  }
+  const used = nodes.reduce((sum, { figures }) => sum + figures.used_memory_bytes, 0);
+  const max = nodes.some(({ figures }) => figures.maxmemory_bytes === 0)
+    ? 0
+    : nodes.reduce((sum, { figures }) => sum + figures.maxmemory_bytes, 0);
+  const fragmentation = nodes.map(({ figures }) => figures.fragmentation_ratio).filter((ratio): ratio is number => ratio !== null);
+  return {
+    used_memory_bytes: used,
+    used_memory_peak_bytes: nodes.reduce((sum, { figures }) => sum + figures.used_memory_peak_bytes, 0),
+    maxmemory_bytes: max,
+    used_of_max_ratio: max > 0 ? used / max : null,
+    fragmentation_ratio: fragmentation.length > 0 ? Math.max(...fragmentation) : null,
+    maxmemory_policy:
+      nodes.find(({ figures }) => figures.maxmemory_policy !== 'noeviction')?.figures.maxmemory_policy ??
+      nodes[0]?.figures.maxmemory_policy ??
+      null,
+    nodes: nodes.map(({ node, figures }) => ({ node, ...pick(figures) })),
+  };
+}
+
+const pick = ({ used_memory_bytes, maxmemory_bytes, used_of_max_ratio }: RedisMemoryFigures) => ({
+  used_memory_bytes,
+  maxmemory_bytes,
+  used_of_max_ratio,
+});

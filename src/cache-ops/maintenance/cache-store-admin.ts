@@ -6,9 +6,9 @@ import { withTimeout } from '../../common/async/with-timeout.js';
 import type { RedisTier } from '../../cache/redis-tier.js';
 import { RetryLaterException } from '../../common/errors/domain-errors.js';
 import { TieredCache } from '../../cache/tiered-cache.js';
-import { SharedRedis } from '../../redis/redis-connection.js';
+import { type RedisClient, SharedRedis } from '../../redis/redis-connection.js';
 import { PRUNE_TAG_MEMBERS } from './admin-scripts.js';
-import { memoryFigures, parseRedisInfo, type RedisMemoryFigures } from '../inspection/redis-info.js';
+import { combinedMemoryFigures, memoryFigures, parseRedisInfo, type RedisMemoryReport } from '../inspection/redis-info.js';
 
 /** Entries `{namespace}:{keyPrefix}*` (without our prefix); no keyPrefix means the whole namespace. */
 export interface KeySelection {
@@ -68,6 +68,8 @@ export interface TagPruneReport {
 
 /** Where a budget-limited pass over the tag index stopped: the SCAN cursor of its batch, and the set half-examined. */
 interface PruneResume {
+  /** The master (its index among the masters) the pass was scanning. */
+  node: number;
   scanCursor: string;
   tagSet: string;
   memberCursor: string;
@@ -88,6 +90,17 @@ const DRAINS = `${META}drain:`;
 
 /** A literal for SCAN MATCH: glob characters in our prefix or a key prefix match themselves. */
 const globLiteral = (text: string) => text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+
+/**
+ * A key listing's cursor over several masters (a cluster): the master's SCAN cursor times the
+ * number of masters, plus the master's index; with one master it is that master's cursor. "0"
+ * is both the start and the end, as for SCAN.
+ */
+const encodeCursor = (node: number, cursor: string, masters: number) => String(BigInt(cursor) * BigInt(masters) + BigInt(node));
+const decodeCursor = (cursor: string, masters: number) => {
+  const value = BigInt(cursor);
+  return { node: Number(value % BigInt(masters)), cursor: String(value / BigInt(masters)) };
+};
 
 /**
  * What the operations endpoints need below the cache's public API: SCAN of a namespace with TTLs,
@@ -129,8 +142,10 @@ export class CacheStoreAdmin {
     return this.bounded(this.requireRedis().ping());
   }
 
-  async memory(): Promise<RedisMemoryFigures> {
-    return memoryFigures(parseRedisInfo(await this.bounded(this.client().info('memory'))));
+  /** INFO memory of every master (the one Redis when single), summed, and per node. */
+  async memory(): Promise<RedisMemoryReport> {
+    const nodes = await this.bounded(this.requireRedis().info('memory'));
+    return combinedMemoryFigures(nodes.map(({ node, info }) => ({ node, figures: memoryFigures(parseRedisInfo(info)) })));
   }
 
   /** L1 entries and bytes per namespace, counted now. */
@@ -150,15 +165,17 @@ export class CacheStoreAdmin {
   async keyPage(namespace: CacheNamespace, cursor: string, count: number): Promise<KeyPage> {
     if (!this.redisConfigured) return this.l1KeyPage(namespace, cursor, count);
     const client = this.client();
+    const masters = await this.masters();
     const match = `${globLiteral(this.prefix)}:${globLiteral(namespace)}:*`;
-    let next = cursor;
+    let { node, cursor: next } = decodeCursor(cursor, masters.length);
     const found: string[] = [];
     let calls = 0;
     do {
-      const reply = await this.bounded(client.scan(next, { MATCH: match, COUNT: count }));
+      const reply = await this.bounded(masters[node].scan(next, { MATCH: match, COUNT: count }));
       next = reply.cursor;
       found.push(...reply.keys);
-    } while (next !== '0' && found.length < count && ++calls < MAX_SCAN_CALLS_PER_PAGE);
+      if (next === '0') node++;
+    } while (node < masters.length && found.length < count && ++calls < MAX_SCAN_CALLS_PER_PAGE);
     const [ttls, sizes] = await this.bounded(
       Promise.all([Promise.all(found.map((key) => client.pTTL(key))), Promise.all(found.map((key) => client.memoryUsage(key)))]),
     );
@@ -171,7 +188,7 @@ export class CacheStoreAdmin {
       }))
       // -2: expired between the SCAN and the PTTL.
       .filter((key) => key.ttl_ms !== -2);
-    return { source: 'redis', cursor: next, keys };
+    return { source: 'redis', cursor: node < masters.length ? encodeCursor(node, next, masters.length) : '0', keys };
   }
 
   private l1KeyPage(namespace: CacheNamespace, cursor: string, count: number): KeyPage {
@@ -206,19 +223,23 @@ export class CacheStoreAdmin {
     const groups = new Map<string, { keys: number; sample: string[] }>();
     let scanned = 0;
     let cursor = '0';
-    do {
-      const reply = await this.bounded(client.scan(cursor, { MATCH: `${globLiteral(this.prefix)}:*`, COUNT: SCAN_COUNT }));
-      cursor = reply.cursor;
-      for (const redisKey of reply.keys) {
-        const key = this.cacheKey(redisKey);
-        const group = key.startsWith(META) ? '_meta' : namespaceOfKey(key);
-        const figures = groups.get(group) ?? { keys: 0, sample: [] };
-        figures.keys++;
-        if (figures.sample.length < samplesPerGroup) figures.sample.push(redisKey);
-        groups.set(group, figures);
-      }
-      scanned += reply.keys.length;
-    } while (cursor !== '0' && scanned < scanLimit);
+    for (const master of await this.masters()) {
+      cursor = '0';
+      do {
+        const reply = await this.bounded(master.scan(cursor, { MATCH: `${globLiteral(this.prefix)}:*`, COUNT: SCAN_COUNT }));
+        cursor = reply.cursor;
+        for (const redisKey of reply.keys) {
+          const key = this.cacheKey(redisKey);
+          const group = key.startsWith(META) ? '_meta' : namespaceOfKey(key);
+          const figures = groups.get(group) ?? { keys: 0, sample: [] };
+          figures.keys++;
+          if (figures.sample.length < samplesPerGroup) figures.sample.push(redisKey);
+          groups.set(group, figures);
+        }
+        scanned += reply.keys.length;
+      } while (cursor !== '0' && scanned < scanLimit);
+      if (scanned >= scanLimit) break;
+    }
     const result: KeyGroupFootprint[] = [];
     for (const [group, { keys, sample }] of groups) {
       const usages = await this.bounded(Promise.all(sample.map((key) => client.memoryUsage(key))));
@@ -247,7 +268,9 @@ export class CacheStoreAdmin {
   async clearRedisSelection(selections: KeySelection[]): Promise<RemovedKeys> {
     const removed: RemovedKeys = [];
     for (const { namespace, keyPrefix = '' } of selections) {
-      const match = `${globLiteral(this.prefix)}:${globLiteral(namespace)}:${globLiteral(keyPrefix)}*`;
+      // On a cluster an entry's key group tag comes first after the namespace (RedisConnection.entryKey).
+      const group = keyPrefix !== '' && this.requireRedis().clustered ? '{*}' : '';
+      const match = `${globLiteral(this.prefix)}:${globLiteral(namespace)}:${group}${globLiteral(keyPrefix)}*`;
       removed.push(...(await this.unlinkMatching(match, () => true)));
     }
     return removed;
@@ -263,7 +286,6 @@ export class CacheStoreAdmin {
    * themselves; this matters for sets that keep receiving members, which never expire.
    */
   async pruneTagIndex(memberBudget: number, { resume = true } = {}): Promise<TagPruneReport> {
-    const client = this.client();
     const report: TagPruneReport = {
       tag_sets_examined: 0,
       members_examined: 0,
@@ -280,6 +302,23 @@ export class CacheStoreAdmin {
     });
     const from = resume ? this.pruneResume : undefined;
     this.pruneResume = undefined;
+    const masters = await this.masters();
+    for (let node = from?.node ?? 0; node < masters.length; node++) {
+      const resumed = from?.node === node ? from : undefined;
+      const stopped = await this.pruneTagSetsOf(masters[node], node, resumed, memberBudget, report);
+      if (stopped) return report;
+    }
+    return report;
+  }
+
+  /** {@link pruneTagIndex} on one master; true when the budget ran out (the resume point is recorded). */
+  private async pruneTagSetsOf(
+    client: RedisClient,
+    node: number,
+    from: PruneResume | undefined,
+    memberBudget: number,
+    report: TagPruneReport,
+  ): Promise<boolean> {
     let cursor = from?.scanCursor ?? '0';
     let resuming = from !== undefined;
     do {
@@ -291,9 +330,9 @@ export class CacheStoreAdmin {
       for (const tagSet of sets) {
         let memberCursor = resuming && tagSet === from!.tagSet ? from!.memberCursor : '0';
         if (report.members_examined >= memberBudget) {
-          this.pruneResume = { scanCursor: cursor, tagSet, memberCursor };
+          this.pruneResume = { node, scanCursor: cursor, tagSet, memberCursor };
           report.complete = false;
-          return report;
+          return true;
         }
         report.tag_sets_examined++;
         do {
@@ -305,15 +344,15 @@ export class CacheStoreAdmin {
           report.members_pruned += Number(pruned);
         } while (memberCursor !== '0' && report.members_examined < memberBudget);
         if (memberCursor !== '0') {
-          this.pruneResume = { scanCursor: cursor, tagSet, memberCursor };
+          this.pruneResume = { node, scanCursor: cursor, tagSet, memberCursor };
           report.complete = false;
-          return report;
+          return true;
         }
       }
       resuming = false;
       cursor = reply.cursor;
     } while (cursor !== '0');
-    return report;
+    return false;
   }
 
   /**
@@ -370,35 +409,35 @@ export class CacheStoreAdmin {
     return this.tiers.l1.peek(cacheKey)?.storedAt ?? null;
   }
 
-  private async scanAll(match: string, each: (keys: string[]) => Promise<void>): Promise<void> {
-    let cursor = '0';
-    do {
-      const reply = await this.bounded(this.client().scan(cursor, { MATCH: match, COUNT: SCAN_COUNT }));
-      cursor = reply.cursor;
-      if (reply.keys.length > 0) await each(reply.keys);
-    } while (cursor !== '0');
+  /** SCANs every master (the one Redis when single) for `match`, a batch at a time. */
+  private async scanAll(match: string, each: (keys: string[], master: RedisClient) => Promise<void>): Promise<void> {
+    for (const master of await this.masters()) {
+      let cursor = '0';
+      do {
+        const reply = await this.bounded(master.scan(cursor, { MATCH: match, COUNT: SCAN_COUNT }));
+        cursor = reply.cursor;
+        if (reply.keys.length > 0) await each(reply.keys, master);
+      } while (cursor !== '0');
+    }
   }
 
   private async unlinkMatching(match: string, include: (cacheKey: string) => boolean): Promise<RemovedKeys> {
-    const client = this.client();
     const removed: RemovedKeys = [];
-    let cursor = '0';
-    do {
-      const reply = await this.bounded(client.scan(cursor, { MATCH: match, COUNT: SCAN_COUNT }));
-      cursor = reply.cursor;
-      const batch = reply.keys.map((redisKey) => this.cacheKey(redisKey)).filter(include);
-      const unlinked = await this.bounded(Promise.all(batch.map((key) => client.unlink(this.redisKeyOf(key)))));
-      removed.push(...batch.filter((_, index) => Number(unlinked[index]) === 1));
-    } while (cursor !== '0');
+    await this.scanAll(match, async (keys, master) => {
+      const batch = keys.filter((redisKey) => include(this.cacheKey(redisKey)));
+      const unlinked = await this.bounded(Promise.all(batch.map((redisKey) => master.unlink(redisKey))));
+      removed.push(...batch.filter((_, index) => Number(unlinked[index]) === 1).map((redisKey) => this.cacheKey(redisKey)));
+    });
     return removed;
   }
 
   private cacheKey(redisKey: string): string {
-    return redisKey.slice(this.prefix.length + 1);
+    return this.requireRedis().cacheKeyOf(redisKey);
   }
 
-  private redisKeyOf(cacheKey: string): string {
-    return `${this.prefix}:${cacheKey}`;
+  /** Every master's client: SCAN and INFO see one node's keys only. */
+  private masters(): Promise<RedisClient[]> {
+    return this.bounded(this.requireRedis().masters());
   }
 
   /**
@@ -409,7 +448,7 @@ export class CacheStoreAdmin {
   private requireRedis() {
     const redis = this.redis.connection;
     if (!redis) throw new Error('Redis is not configured');
-    if (!redis.client.isReady) {
+    if (!redis.connected) {
       throw new RetryLaterException(
         `Redis is configured but unreachable${redis.lastError ? `: ${redis.lastError.message}` : ''}`,
         REDIS_RETRY_AFTER_SECONDS,

@@ -61,10 +61,7 @@ export class L1ClearBroadcast implements OnModuleInit {
   async clearOtherInstances(selections: KeySelection[] | null): Promise<OtherInstancesCleared> {
     const redis = this.redis.connection;
     if (!redis) return { expected: 0, confirmed: [] };
-    const listeners = await redis.client
-      .pubSubNumSub(`${this.config.cache.prefix}:_meta:channel:${CLEAR_CHANNEL}`)
-      .then((counts) => Number(Object.values(counts)[0] ?? 0))
-      .catch(() => 0);
+    const listeners = await redis.subscriberCount(`${this.config.cache.prefix}:_meta:channel:${CLEAR_CHANNEL}`).catch(() => 0);
     const expected = Math.max(0, listeners - 1);
     const request: ClearRequest = { id: randomUUID(), origin: redis.instanceId, selections };
     const confirmed: OtherInstancesCleared['confirmed'] = [];
