@@ -46,7 +46,11 @@ async function profile(session, options) {
       requests: requestsFor(pick, { token: context.token, everyRequest: admin, onAnswer }),
       onWindow: (fromUs, toUs) => (window = { fromUs, toUs }),
     });
-    log(`${Math.round(result.requests_per_second)} req/s with the profiler on (compare microseconds per request, not rates)`);
+    const cpu =
+      result.server_cpu_us_per_request === undefined
+        ? ''
+        : `, ${Math.round(result.server_cpu_us_per_request)} us of server CPU per request`;
+    log(`${Math.round(result.requests_per_second)} req/s${cpu} with the profiler on (compare microseconds per request, not rates)`);
     const exit = await app.stop();
     if (exit.code !== 0) throw new BenchFailure(`${app.name} exited with ${exit.code ?? exit.signal}; the profile may be missing`);
     const file = join(PROFILES, `${name}.cpuprofile`);

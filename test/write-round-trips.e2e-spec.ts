@@ -7,11 +7,10 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The statements each write sends to Postgres, counted at the driver (every round trip, BEGIN and
- * COMMIT included) from the request until its cache-audit records are written. The ceilings are
- * today's counts (placing: the transaction's 12 and two cache-audit inserts; a status change: the
- * read before the transaction, its 7, the write-through's re-read of the order (2) and two audit
- * inserts; a review: the transaction's 6 and one audit insert): a change that adds a round trip to
- * a write fails here.
+ * COMMIT included) from the request until its cache-audit records are written. Each write is one
+ * call of its database function (place_order, change_order_status, add_review: one statement,
+ * its own transaction), then one cache-audit insert; a status change also re-reads the order for
+ * the write-through (one statement). A change that adds a round trip to a write fails here.
  */
 describe('round trips to Postgres per write', () => {
   let t: TestApp;
@@ -62,25 +61,28 @@ describe('round trips to Postgres per write', () => {
   const newOrder = (order_status = 'placed') =>
     insertOrder(t.db, { customer_id: customerId, restaurant_id: restaurantId, order_status, items: [[menuItemId, 1, '4.20']] });
 
-  it('placing an order: at most 14 statements, 2 more with an Idempotency-Key, 2 for its replay', async () => {
-    expect((await count(() => placeOrder(), 201)).length).toBeLessThanOrEqual(14);
+  it('placing an order: at most 2 statements, 2 more with an Idempotency-Key, 2 for its replay', async () => {
+    const sent = await count(() => placeOrder(), 201);
+    expect(sent.length).toBeLessThanOrEqual(2);
+    expect(sent[0]).toMatch(/^SELECT place_order\(/);
     const key = { 'idempotency-key': randomUUID() };
-    expect((await count(() => placeOrder(key), 201)).length).toBeLessThanOrEqual(16);
+    expect((await count(() => placeOrder(key), 201)).length).toBeLessThanOrEqual(4);
     const replay = await count(() => placeOrder(key), 201);
     expect(replay).toHaveLength(2);
-    expect(replay.join('\n')).not.toMatch(/INSERT INTO "?orders"?/);
+    expect(replay.join('\n')).not.toMatch(/place_order/);
   });
 
-  it('a status change: at most 12 statements', async () => {
+  it('a status change: at most 3 statements', async () => {
     const orderId = await newOrder();
-    expect((await count(() => t.admin.put(`/orders/${orderId}/status`, { order_status: 'confirmed' }), 200)).length).toBeLessThanOrEqual(
-      12,
-    );
+    const sent = await count(() => t.admin.put(`/orders/${orderId}/status`, { order_status: 'confirmed' }), 200);
+    expect(sent.length).toBeLessThanOrEqual(3);
+    expect(sent[0]).toMatch(/^SELECT change_order_status\(/);
   });
 
-  it('a review: at most 7 statements', async () => {
+  it('a review: at most 2 statements', async () => {
     const orderId = await newOrder('delivered');
     const sent = await count(() => t.admin.post(`/reviews/orders/${orderId}/review?customer_id=${customerId}`, { rating: 5 }), 201);
-    expect(sent.length).toBeLessThanOrEqual(7);
+    expect(sent.length).toBeLessThanOrEqual(2);
+    expect(sent[0]).toMatch(/^SELECT add_review\(/);
   });
 });

@@ -5,11 +5,12 @@ import { planFor } from './invalidation-rules.js';
 import { CachePolicies } from '../cache/cache-policies.js';
 
 describe('the invalidation cascade', () => {
-  it('an order placed drops exactly its customer history and analytics and its restaurant orders, analytics and load', () => {
+  it('an order placed drops exactly its customer history, analytics and notifications and its restaurant orders, analytics and load', () => {
     expect(planFor(new OrderPlaced(10, 2, 3)).tags.sort()).toEqual(
       [
         'customer:2:orders',
         'customer:2:analytics',
+        'customer:2:notifications',
         'restaurant:3:orders',
         'restaurant:3:analytics',
         'restaurant:3:load',

@@ -72,7 +72,8 @@ export function planFor(event: DomainEvent): CachePlan {
         writeThrough: event.kind === 'deleted' ? [] : [{ policy: CachePolicies.customer, id: event.customer_id }],
       };
     case 'order.placed':
-      return { tags: orderActivityTags(event), writeThrough: [] };
+      // The customer's notifications too: the placement stored one.
+      return { tags: [...orderActivityTags(event), T.customerNotifications(event.customer_id)], writeThrough: [] };
     case 'order.status-changed':
       return {
         tags: [...orderActivityTags(event), ...revenueDayTags(event), T.order(event.order_id), T.customerNotifications(event.customer_id)],

@@ -18,6 +18,11 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_TRANSITIONS[from].includes(to);
 }
 
+/** The statuses an order may be in to move to `to` (none for placed: an order starts there). */
+export function statusesLeadingTo(to: OrderStatus): OrderStatus[] {
+  return (Object.keys(ORDER_TRANSITIONS) as OrderStatus[]).filter((from) => canTransition(from, to));
+}
+
 /** How far ahead of the server clock a reported delivery time may be (clients' clocks drift). */
 export const DELIVERY_TIME_CLOCK_SKEW_MS = 5 * 60 * 1000;
 

@@ -1,20 +1,52 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { parseTimestampText } from '../common/database/timestamp-text.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderDetails } from './dto/order.dto.js';
 import { OrderItem } from './entities/order-item.entity.js';
 import { OrderStatusChange } from './entities/order-status-change.entity.js';
-import { OrderStatus } from '../domain/order-status.js';
+import { OPEN_ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
+import { orderNotificationFor } from '../domain/order-notifications.js';
 import { Order } from './entities/order.entity.js';
-import { fromCents, type OrderLine } from './order-pricing.js';
+import { MAX_ORDER_TOTAL_CENTS, type OrderableMenuItem, type RequestedLine } from './order-pricing.js';
 
 export interface NewOrder {
   customer_id: number;
   restaurant_id: number;
   delivery_address: string;
   special_instructions: string | null;
-  total_cents: number;
-  lines: readonly OrderLine[];
+  lines: readonly RequestedLine[];
+}
+
+/** The order placed, or the rule the request broke (nothing was written). */
+export type PlacementOutcome =
+  | { refused: 'customer_missing' | 'customer_inactive' | 'restaurant_missing' | 'restaurant_inactive' }
+  | { refused: 'open_orders'; open: number }
+  /** A line names an item that is missing, of another restaurant or unavailable, or the total is too large. */
+  | { refused: 'menu'; menu_items: OrderableMenuItem[] }
+  | { refused?: undefined; order: OrderDetails };
+
+/** The order after the change, or why it was not made (nothing was written). */
+export type StatusChangeOutcome =
+  | { refused: 'missing' }
+  | { refused: 'transition'; from: OrderStatus }
+  | { refused: 'delivery_time'; order_date: Date }
+  /** The order left `from` while the change ran: `now` won. */
+  | { refused: 'race'; from: OrderStatus; now: OrderStatus | null }
+  | { refused?: undefined; from: OrderStatus; order: OrderDetails };
+
+interface OrderDetailsJson extends Omit<OrderDetails, 'order_date' | 'delivery_time'> {
+  order_date: string;
+  delivery_time: string | null;
+}
+
+/** An order as order_details_json builds it (see migration 1764900000000). */
+function toOrderDetails(json: OrderDetailsJson): OrderDetails {
+  return {
+    ...json,
+    order_date: parseTimestampText(json.order_date),
+    delivery_time: json.delivery_time === null ? null : parseTimestampText(json.delivery_time),
+  };
 }
 
 export interface OrderListFilter {
@@ -34,49 +66,45 @@ export interface OrderListFilter {
 export class OrdersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<Order | null> {
-    return manager.findOneBy(Order, { id });
-  }
-
-  /** Inserts the order and its lines (call inside a transaction); returns the new order's id. */
-  async insert(order: NewOrder, manager: EntityManager): Promise<number> {
-    const inserted = await manager.insert(Order, {
-      customer_id: order.customer_id,
-      restaurant_id: order.restaurant_id,
-      delivery_address: order.delivery_address,
-      special_instructions: order.special_instructions,
-      // A whole number of cents as a double prints as its exact decimal, which numeric(10,2) stores as is.
-      total_amount: fromCents(order.total_cents),
-    });
-    const orderId = inserted.identifiers[0].id as number;
-    await manager.insert(OrderStatusChange, { order_id: orderId, from_status: null, to_status: OrderStatus.Placed });
-    await manager.insert(
-      OrderItem,
-      order.lines.map((line) => ({
-        order_id: orderId,
-        menu_item_id: line.menu_item_id,
-        quantity: line.quantity,
-        item_price: line.unit_price,
-        special_requests: line.special_requests,
-      })),
+  /**
+   * Places the order in one round trip (place_order, see migration 1764900000000): the customer
+   * locked, its open orders counted, restaurant and menu checked, lines priced at the menu's
+   * current prices, the order, its first status change, its lines and the customer's notification
+   * inserted, all in one transaction.
+   */
+  async place(order: NewOrder, maxOpenOrders: number): Promise<PlacementOutcome> {
+    const notification = orderNotificationFor(OrderStatus.Placed);
+    const lines = order.lines.map((line) => ({
+      menu_item_id: line.menu_item_id,
+      quantity: line.quantity,
+      special_requests: line.special_requests ?? null,
+    }));
+    const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
+      'SELECT place_order($1, $2, $3, $4, $5::jsonb, $6::order_status[], $7, $8, $9, $10, $11) AS outcome',
+      [
+        order.customer_id,
+        order.restaurant_id,
+        order.delivery_address,
+        order.special_instructions,
+        JSON.stringify(lines),
+        OPEN_ORDER_STATUSES,
+        maxOpenOrders,
+        MAX_ORDER_TOTAL_CENTS,
+        notification.kind,
+        notification.title,
+        notification.messageTemplate,
+      ],
     );
-    return orderId;
+    if (outcome.refused !== undefined) return outcome as PlacementOutcome;
+    return { order: toOrderDetails(outcome.order as OrderDetailsJson) };
   }
 
-  /** Orders of the customer in any of the given statuses (by its customer_id index). */
-  async countByStatus(customerId: number, statuses: readonly OrderStatus[], manager: EntityManager): Promise<number> {
-    const [{ count }]: Array<{ count: number }> = await manager.query(
-      'SELECT count(*)::int AS count FROM orders WHERE customer_id = $1 AND order_status = ANY($2)',
-      [customerId, statuses],
-    );
-    return count;
-  }
-
-  async findDetails(id: number, manager: EntityManager = this.dataSource.manager): Promise<OrderDetails | null> {
-    const order = await this.detailsQuery(manager).where('o.id = :id', { id }).getOne();
-    if (!order) return null;
-    const [details] = await this.withItems(manager, [order]);
-    return details;
+  /** The order with its lines, restaurant and customer, in one statement. */
+  async findDetails(id: number): Promise<OrderDetails | null> {
+    const [{ details }]: { details: OrderDetailsJson | null }[] = await this.dataSource.query('SELECT order_details_json($1) AS details', [
+      id,
+    ]);
+    return details ? toOrderDetails(details) : null;
   }
 
   /** A page, newest first (order_date, then id, descending), with the total number of matching orders. */
@@ -99,31 +127,28 @@ export class OrdersRepository {
   }
 
   /**
-   * Moves the order from `from` to `to` only if it is still in `from`: of concurrent updates from
-   * one state exactly one matches. False when the order was no longer in `from`.
+   * Moves the order to `to` if it is in one of `allowedFrom`, in one round trip
+   * (change_order_status, see migration 1764900000000): the update is conditional on the status
+   * read first, so of concurrent changes from one status exactly one wins; the history row and the
+   * customer's notification go in the same transaction. A delivery takes `deliveryTime` (default
+   * now), refused if it lies more than `clockSkewMs` ahead of now or before the order was placed.
    */
-  async updateStatusIfCurrent(
+  async changeStatus(
     id: number,
-    from: OrderStatus,
     to: OrderStatus,
+    allowedFrom: readonly OrderStatus[],
     deliveryTime: Date | null,
-    manager: EntityManager,
-  ): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Order)
-      .set(deliveryTime ? { order_status: to, delivery_time: deliveryTime } : { order_status: to })
-      .where('id = :id AND order_status = :from', { id, from })
-      .execute();
-    if (result.affected !== 1) return false;
-    // A delivery reported with its time happened then; any other step happens now.
-    await manager.insert(OrderStatusChange, {
-      order_id: id,
-      from_status: from,
-      to_status: to,
-      ...(deliveryTime ? { changed_at: deliveryTime } : {}),
-    });
-    return true;
+    clockSkewMs: number,
+  ): Promise<StatusChangeOutcome> {
+    const notification = orderNotificationFor(to);
+    const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
+      'SELECT change_order_status($1, $2, $3::order_status[], $4, $5, $6, $7, $8) AS outcome',
+      [id, to, allowedFrom, deliveryTime, clockSkewMs, notification.kind, notification.title, notification.messageTemplate],
+    );
+    if (outcome.refused === 'delivery_time')
+      return { refused: 'delivery_time', order_date: parseTimestampText(outcome.order_date as string) };
+    if (outcome.refused !== undefined) return outcome as StatusChangeOutcome;
+    return { from: outcome.from as OrderStatus, order: toOrderDetails(outcome.order as OrderDetailsJson) };
   }
 
   /** The order's history, oldest first. */

@@ -1,6 +1,4 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { Page } from '../common/pagination/pagination.js';
@@ -15,12 +13,11 @@ import {
   toOrderResponse,
   type UpdateOrderStatusDto,
 } from './dto/order.dto.js';
-import { isFinalStatus, OPEN_ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
-import type { Order } from './entities/order.entity.js';
+import { isFinalStatus, OrderStatus } from '../domain/order-status.js';
 import { RestaurantsService } from '../restaurants/restaurants.service.js';
 import { OrderPartiesRepository } from './order-parties.repository.js';
 import { priceOrder } from './order-pricing.js';
-import { canTransition, deliveryTimeProblem, ORDER_TRANSITIONS } from './order-status-machine.js';
+import { DELIVERY_TIME_CLOCK_SKEW_MS, deliveryTimeProblem, ORDER_TRANSITIONS, statusesLeadingTo } from './order-status-machine.js';
 import { type OrderListFilter, OrdersRepository } from './orders.repository.js';
 
 const DELIVERY_TIME_MESSAGES = {
@@ -33,7 +30,6 @@ export class OrdersService {
   private readonly maxOpenOrders: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
     private readonly parties: OrderPartiesRepository,
     private readonly restaurants: RestaurantsService,
@@ -46,46 +42,45 @@ export class OrdersService {
   /**
    * A customer may have MAX_OPEN_ORDERS_PER_CUSTOMER orders open (not delivered or cancelled) at
    * once: one account cannot flood restaurants with orders. The customer's row is locked while
-   * the open orders are counted, so concurrent placements cannot both take the last place.
+   * the open orders are counted, so concurrent placements cannot both take the last place. Every
+   * rule is checked in the transaction that inserts the order (one round trip, see
+   * OrdersRepository.place).
    */
   async placeOrder(customerId: number, request: PlaceOrderDto): Promise<OrderResponse> {
-    const { order, placed } = await this.dataSource.transaction(async (manager) => {
-      const customer = await this.parties.lockCustomer(customerId, manager);
-      if (!customer) throw new ResourceNotFoundException('Customer', customerId);
-      if (!customer.is_active) throw new ConflictException(`Customer ${customerId} is inactive`);
-      const open = await this.orders.countByStatus(customer.id, OPEN_ORDER_STATUSES, manager);
-      if (open >= this.maxOpenOrders) {
+    const placed = await this.orders.place(
+      {
+        customer_id: customerId,
+        restaurant_id: request.restaurant_id,
+        delivery_address: request.delivery_address,
+        special_instructions: request.special_instructions ?? null,
+        lines: request.order_items,
+      },
+      this.maxOpenOrders,
+    );
+    if (placed.refused === undefined) {
+      const { order } = placed;
+      await this.events.publish(new OrderPlaced(order.id, order.customer_id, order.restaurant_id));
+      return toOrderResponse(order);
+    }
+    switch (placed.refused) {
+      case 'customer_missing':
+        throw new ResourceNotFoundException('Customer', customerId);
+      case 'customer_inactive':
+        throw new ConflictException(`Customer ${customerId} is inactive`);
+      case 'open_orders':
         throw new ConflictException(
-          `Customer ${customerId} has ${open} open orders, the most allowed at once (${this.maxOpenOrders}): ` +
+          `Customer ${customerId} has ${placed.open} open orders, the most allowed at once (${this.maxOpenOrders}): ` +
             'place more when one is delivered or cancelled',
         );
-      }
-      const restaurant = await this.parties.findRestaurant(request.restaurant_id, manager);
-      if (!restaurant) throw new ResourceNotFoundException('Restaurant', request.restaurant_id);
-      if (!restaurant.is_active) throw new ConflictException(`Restaurant ${restaurant.id} is inactive`);
-      const menuItems = await this.parties.findMenuItems(
-        request.order_items.map((line) => line.menu_item_id),
-        manager,
-      );
-      const priced = priceOrder(restaurant.id, request.order_items, menuItems);
-      const orderId = await this.orders.insert(
-        {
-          customer_id: customer.id,
-          restaurant_id: restaurant.id,
-          delivery_address: request.delivery_address,
-          special_instructions: request.special_instructions ?? null,
-          total_cents: priced.total_cents,
-          lines: priced.lines,
-        },
-        manager,
-      );
-      const details = (await this.orders.findDetails(orderId, manager))!;
-      const event = new OrderPlaced(details.id, details.customer_id, details.restaurant_id);
-      await this.events.recordInTransaction(manager, event);
-      return { order: details, placed: event };
-    });
-    await this.events.publish(placed);
-    return toOrderResponse(order);
+      case 'restaurant_missing':
+        throw new ResourceNotFoundException('Restaurant', request.restaurant_id);
+      case 'restaurant_inactive':
+        throw new ConflictException(`Restaurant ${request.restaurant_id} is inactive`);
+      case 'menu':
+        // The same rules on the items the transaction saw, for the error naming each failing line.
+        priceOrder(request.restaurant_id, request.order_items, placed.menu_items);
+        throw new ConflictException(`The order's items changed while it was placed; place it again`);
+    }
   }
 
   async getOrder(id: number): Promise<OrderResponse> {
@@ -95,8 +90,9 @@ export class OrdersService {
   }
 
   /**
-   * Applies one step of the workflow. The update is conditional on the status read here, so of
-   * concurrent requests from one state exactly one wins; the others get a 409.
+   * Applies one step of the workflow in one round trip. The update is conditional on the status
+   * the transaction read, so of concurrent requests from one state exactly one wins; the others
+   * get a 409.
    */
   async updateStatus(id: number, request: UpdateOrderStatusDto): Promise<OrderResponse> {
     const to = request.order_status;
@@ -107,32 +103,31 @@ export class OrdersService {
         'delivery_time may only be given when order_status is delivered',
       );
     }
-    const current = await this.orders.findById(id);
-    if (!current) throw new ResourceNotFoundException('Order', id);
-    const from = current.order_status;
-    if (!canTransition(from, to)) throw new ConflictException(invalidTransitionMessage(current, to));
-    const deliveryTime = to === OrderStatus.Delivered ? this.resolveDeliveryTime(current, request.delivery_time) : null;
-
-    const changed = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.orders.updateStatusIfCurrent(id, from, to, deliveryTime, manager))) return null;
-      const updated = (await this.orders.findDetails(id, manager))!;
-      const response = toOrderResponse(updated);
-      const event = new OrderStatusChanged(
-        updated.id,
-        updated.customer_id,
-        updated.restaurant_id,
-        from,
-        to,
-        response,
-        updated.delivery_time,
-      );
-      await this.events.recordInTransaction(manager, event);
-      return { response, event };
-    });
-    if (!changed) throw new ConflictException(await this.lostRaceMessage(id, from, to));
-
-    await this.events.publish(changed.event);
-    return changed.response;
+    const requestedDeliveryTime = request.delivery_time === undefined ? null : new Date(request.delivery_time);
+    const changed = await this.orders.changeStatus(id, to, statusesLeadingTo(to), requestedDeliveryTime, DELIVERY_TIME_CLOCK_SKEW_MS);
+    switch (changed.refused) {
+      case undefined:
+        break;
+      case 'missing':
+        throw new ResourceNotFoundException('Order', id);
+      case 'transition':
+        throw new ConflictException(invalidTransitionMessage(id, changed.from, to));
+      case 'delivery_time': {
+        const now = new Date();
+        const problem = deliveryTimeProblem(requestedDeliveryTime ?? now, changed.order_date, now) ?? 'in_future';
+        throw ValidationFailedException.single('delivery_time', problem, DELIVERY_TIME_MESSAGES[problem]);
+      }
+      case 'race':
+        throw new ConflictException(
+          `Order ${id} changed from ${changed.from} to ${changed.now ?? 'deleted'} while this request ran; ${to} was not applied`,
+        );
+    }
+    const { order, from } = changed;
+    const response = toOrderResponse(order);
+    await this.events.publish(
+      new OrderStatusChanged(order.id, order.customer_id, order.restaurant_id, from, to, response, order.delivery_time),
+    );
+    return response;
   }
 
   async listCustomerOrders(customerId: number, query: OrderListQuery): Promise<Page<OrderResponse>> {
@@ -149,26 +144,11 @@ export class OrdersService {
     const [orders, total] = await this.orders.findPage(filter);
     return new Page(orders.map(toOrderResponse), total);
   }
-
-  private resolveDeliveryTime(order: Order, requested: string | undefined): Date {
-    const now = new Date();
-    if (requested === undefined) return now;
-    const deliveryTime = new Date(requested);
-    const problem = deliveryTimeProblem(deliveryTime, order.order_date, now);
-    if (problem) throw ValidationFailedException.single('delivery_time', problem, DELIVERY_TIME_MESSAGES[problem]);
-    return deliveryTime;
-  }
-
-  private async lostRaceMessage(id: number, from: OrderStatus, to: OrderStatus): Promise<string> {
-    const now = await this.orders.findById(id);
-    return `Order ${id} changed from ${from} to ${now?.order_status ?? 'deleted'} while this request ran; ${to} was not applied`;
-  }
 }
 
-function invalidTransitionMessage(order: Order, to: OrderStatus): string {
-  const from = order.order_status;
+function invalidTransitionMessage(id: number, from: OrderStatus, to: OrderStatus): string {
   const next = isFinalStatus(from) ? `${from} is final` : `it can only go to ${ORDER_TRANSITIONS[from].join(' or ')}`;
-  return `Order ${order.id} is ${from} and cannot change to ${to}: ${next}`;
+  return `Order ${id} is ${from} and cannot change to ${to}: ${next}`;
 }
 
 /** The list filter of an order-history query: status, date range (as instants) and page. */

@@ -1,35 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { NotificationCounts } from './dto/notification.dto.js';
 import { Notification } from './entities/notification.entity.js';
-
-export interface OrderNotificationText {
-  kind: string;
-  title: string;
-  /** A format() template: %s is replaced by the restaurant's name. */
-  messageTemplate: string;
-}
 
 /** Every query on the notifications table. */
 @Injectable()
 export class NotificationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /**
-   * One INSERT for the order's customer, naming its restaurant, in the transaction that changed the
-   * order (so the notification commits with the change); inserts nothing if the order is gone.
-   */
-  async insertForOrder(orderId: number, text: OrderNotificationText, manager: EntityManager): Promise<void> {
-    await manager.query(
-      `INSERT INTO notifications (customer_id, order_id, kind, title, message)
-       SELECT o.customer_id, o.id, $2::varchar, $3::varchar, format($4::text, r.name)
-         FROM orders o JOIN restaurants r ON r.id = o.restaurant_id
-        WHERE o.id = $1
-`,
-      [orderId, text.kind, text.title, text.messageTemplate],
-    );
-  }
 
   /** A page, newest first (created_at, then id, descending). */
   page(customerId: number, skip: number, limit: number): Promise<Notification[]> {

@@ -3,7 +3,6 @@ import { OrdersModule } from '../orders/orders.module.js';
 import { Clock } from './clock.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import { OrderExistsGuard } from './order-exists.guard.js';
-import { OrderNotificationsSubscriber } from './order-notifications.subscriber.js';
 import { OrderStatusStream } from './order-status-stream.js';
 import { RealtimeController } from './realtime.controller.js';
 import { RealtimeRepository } from './realtime.repository.js';
@@ -14,15 +13,7 @@ import { StreamLimitsModule } from './stream-limits.js';
   // StreamLimitsModule is global: other stream routes (admin ones included) share its caps.
   imports: [OrdersModule, StreamLimitsModule],
   controllers: [RealtimeController],
-  providers: [
-    Clock,
-    RealtimeService,
-    RealtimeRepository,
-    NotificationsRepository,
-    OrderNotificationsSubscriber,
-    OrderStatusStream,
-    OrderExistsGuard,
-  ],
+  providers: [Clock, RealtimeService, RealtimeRepository, NotificationsRepository, OrderStatusStream, OrderExistsGuard],
   // The cleanup job prunes old notifications.
   exports: [NotificationsRepository, RealtimeService],
 })

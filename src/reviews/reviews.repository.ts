@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { parseTimestampText } from '../common/database/timestamp-text.js';
+import type { DataSource } from 'typeorm';
 import type { Customer } from '../customers/entities/customer.entity.js';
-import { Restaurant } from '../restaurants/entities/restaurant.entity.js';
+import type { OrderStatus } from '../domain/order-status.js';
 import { Review } from './entities/review.entity.js';
 
-export type NewReview = Pick<Review, 'customer_id' | 'restaurant_id' | 'order_id' | 'rating' | 'comment'>;
+export type NewReviewRequest = Pick<Review, 'customer_id' | 'order_id' | 'rating' | 'comment'>;
+
+/** The review added (with the restaurant's cuisine), or why not (nothing was written). */
+export type ReviewOutcome =
+  | { refused: 'missing' }
+  /** Another customer's order, or one not delivered. */
+  | { refused: 'not_reviewable'; customer_id: number; order_status: OrderStatus }
+  | { refused?: undefined; review: Review; cuisine_type: string };
 
 /** The reviews of one customer or of one restaurant. */
 export type ReviewOwner = Pick<Review, 'customer_id'> | Pick<Review, 'restaurant_id'>;
@@ -17,37 +25,29 @@ export type ReviewWithAuthor = Review & { customer: Pick<Customer, 'name'> };
 export class ReviewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts the review (a unique violation of uq_reviews_order_id when the order already has one). */
-  async insert(review: NewReview, manager: EntityManager): Promise<Review> {
-    const result = await manager.insert(Review, review);
-    return manager.create(Review, { ...review, ...result.generatedMaps[0] });
-  }
-
   /**
-   * Locks the restaurant row until the transaction ends, so reviews of one restaurant recompute its
-   * rating one after another, each seeing every review committed before it. FOR NO KEY UPDATE, not
-   * FOR UPDATE: it does not block the key-share locks that inserting orders takes on the restaurant.
-   * Returns the restaurant's cuisine, which decides the searches the review event invalidates.
+   * Adds the review and recomputes the restaurant's rating in one round trip (add_review, see
+   * migration 1764900000000): the order checked, the restaurant's row locked so reviews of one
+   * restaurant recompute its rating one after another (each seeing every review committed before
+   * it; FOR NO KEY UPDATE does not block the key-share locks that inserting orders takes), the
+   * review inserted and the rating set to the average of the reviews, rounded to 2 decimals
+   * exactly in SQL. A second review of the order is a unique violation of uq_reviews_order_id.
    */
-  async lockRestaurantRating(restaurantId: number, manager: EntityManager): Promise<string> {
-    const restaurant = await manager
-      .createQueryBuilder(Restaurant, 'r')
-      .select(['r.id', 'r.cuisine_type'])
-      .where('r.id = :restaurantId', { restaurantId })
-      .setLock('for_no_key_update')
-      .getOneOrFail();
-    return restaurant.cuisine_type;
-  }
-
-  /** Sets the restaurant's rating to the average of its reviews, rounded to 2 decimals, exactly in SQL. */
-  async refreshRestaurantRating(restaurantId: number, manager: EntityManager): Promise<void> {
-    await manager.query(
-      `UPDATE restaurants
-          SET rating = (SELECT coalesce(round(avg(rating), 2), 0) FROM reviews WHERE restaurant_id = $1),
-              updated_at = now()
-        WHERE id = $1`,
-      [restaurantId],
+  async add(review: NewReviewRequest): Promise<ReviewOutcome> {
+    const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
+      'SELECT add_review($1, $2, $3, $4) AS outcome',
+      [review.order_id, review.customer_id, review.rating, review.comment],
     );
+    if (outcome.refused !== undefined) return outcome as ReviewOutcome;
+    return {
+      review: {
+        ...review,
+        id: outcome.id as number,
+        restaurant_id: outcome.restaurant_id as number,
+        created_at: parseTimestampText(outcome.created_at as string),
+      },
+      cuisine_type: outcome.cuisine_type as string,
+    };
   }
 
   /** A restaurant's reviews as {@link findPage} pages them, each with its author's name (nothing else of the customer). */

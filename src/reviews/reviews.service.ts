@@ -1,13 +1,10 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isUniqueViolation } from '../common/errors/postgres-errors.js';
 import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { ReviewAdded } from '../events/domain-events.js';
 import { OrderPartiesRepository } from '../orders/order-parties.repository.js';
-import { OrdersRepository } from '../orders/orders.repository.js';
 import { RestaurantsService } from '../restaurants/restaurants.service.js';
 import {
   type AddReviewDto,
@@ -22,45 +19,32 @@ import { type ReviewOwner, ReviewsRepository } from './reviews.repository.js';
 @Injectable()
 export class ReviewsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reviews: ReviewsRepository,
-    private readonly orders: OrdersRepository,
     private readonly parties: OrderPartiesRepository,
     private readonly restaurants: RestaurantsService,
     private readonly events: DomainEventBus,
   ) {}
 
   /**
-   * Adds the review and recomputes the restaurant's rating in one transaction. The unique index on
-   * reviews.order_id decides between concurrent reviews of one order.
+   * Adds the review and recomputes the restaurant's rating in one transaction (one round trip).
+   * The unique index on reviews.order_id decides between concurrent reviews of one order.
    */
   async addReview(orderId: number, customerId: number, request: AddReviewDto): Promise<ReviewResponse> {
-    const review = await this.dataSource
-      .transaction(async (manager) => {
-        const order = await this.orders.findById(orderId, manager);
-        if (!order) throw new ResourceNotFoundException('Order', orderId);
-        assertCanReview(order, customerId);
-        const cuisine = await this.reviews.lockRestaurantRating(order.restaurant_id, manager);
-        const added = await this.reviews.insert(
-          {
-            customer_id: customerId,
-            restaurant_id: order.restaurant_id,
-            order_id: order.id,
-            rating: request.rating,
-            comment: request.comment ?? null,
-          },
-          manager,
-        );
-        await this.reviews.refreshRestaurantRating(order.restaurant_id, manager);
-        return { ...added, cuisine };
-      })
+    const added = await this.reviews
+      .add({ order_id: orderId, customer_id: customerId, rating: request.rating, comment: request.comment ?? null })
       .catch((error: unknown) => {
         if (isUniqueViolation(error, 'uq_reviews_order_id')) {
           throw new ConflictException(`Order ${orderId} has already been reviewed`);
         }
         throw error;
       });
-    await this.events.publish(new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, review.cuisine));
+    if (added.refused === 'missing') throw new ResourceNotFoundException('Order', orderId);
+    if (added.refused === 'not_reviewable') {
+      assertCanReview({ id: orderId, customer_id: added.customer_id, order_status: added.order_status }, customerId);
+      throw new ConflictException(`Order ${orderId} cannot be reviewed`);
+    }
+    const { review, cuisine_type } = added;
+    await this.events.publish(new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, cuisine_type));
     return toReviewResponse(review);
   }
 

@@ -5,6 +5,7 @@ import { ReadPathIndexes1763787600000 } from './1763787600000-ReadPathIndexes.js
 import { MenuItemSearchIndexes1764500000000 } from './1764500000000-MenuItemSearchIndexes.js';
 import { IdempotencyKeys1764600000000 } from './1764600000000-IdempotencyKeys.js';
 import { AnalyticsRefreshFailedKeys1764800000000 } from './1764800000000-AnalyticsRefreshFailedKeys.js';
+import { WriteFunctions1764900000000 } from './1764900000000-WriteFunctions.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   MenuItemSearchIndexes1764500000000,
   IdempotencyKeys1764600000000,
   AnalyticsRefreshFailedKeys1764800000000,
+  WriteFunctions1764900000000,
 ];
