@@ -23,6 +23,7 @@ import { aliasRefusal, createAliasRewriter } from './common/http/route-aliases.j
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
 import { traceIdOf } from './common/context/trace-id.js';
+import { routeOf } from './common/http/route-paths.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
