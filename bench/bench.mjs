@@ -205,6 +205,7 @@ async function bench(session, options) {
         write_share_in_mixed: WRITE_SHARE,
         app_env_overrides: appEnvOverrides(),
         load_generator: 'autocannon, in the bench process',
+        shared_redis: session.sharedRedis,
         server: `node dist/main.js, NODE_ENV=production, LOG_LEVEL=warn, JOBS_ENABLED=false, RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE}`,
       },
       seed,

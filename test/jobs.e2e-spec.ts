@@ -163,7 +163,7 @@ describe('background jobs', () => {
     }
     expect(outcomes['predictive-warming']).toMatchObject({ source: 'access-frequency', chosen: expect.any(Array) });
     // The analytics read recently are reloaded in place (analytics-refresh.e2e-spec.ts covers which).
-    expect(outcomes['analytics-refresh']).toEqual({ refreshed: expect.any(Number), dropped: [], gone: expect.any(Number) });
+    expect(outcomes['analytics-refresh']).toEqual({ refreshed: expect.any(Number), failed: [], gone: expect.any(Number) });
     expect(outcomes['health-monitor']).toMatchObject({ evaluated_at: expect.any(String), rules: expect.any(Array) });
     const jobs = expectStatus(await t.admin.get('/jobs'), 200, 'GET /jobs');
     expect(jobs.map((job: Json) => job.last_run?.trigger)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual']);

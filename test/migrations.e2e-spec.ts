@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { applyMigrations } from '../src/database/database.module.js';
+import type { QueryRunner } from 'typeorm';
+import { AnalyticsRefreshFailedKeys1764800000000 } from '../src/database/migrations/1764800000000-AnalyticsRefreshFailedKeys.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 
@@ -28,6 +30,33 @@ describe('migrations at start-up, several replicas at once', () => {
       const { rows } = await client.query<{ name: string; runs: string }>('SELECT name, count(*) AS runs FROM migrations GROUP BY name');
       const runs = Object.fromEntries(rows.map((row) => [row.name, Number(row.runs)]));
       expect(runs).toEqual(Object.fromEntries(MIGRATIONS.map((migration) => [migration.name, 1])));
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('renames the failed keys of analytics-refresh runs recorded as dropped, and back', async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    // The migration only sends SQL: a client stands in for TypeORM's query runner.
+    const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
+    const detailOf = async (id: string) =>
+      (await client.query<{ detail: unknown }>('SELECT detail FROM job_runs WHERE id = $1', [id])).rows[0].detail;
+    try {
+      const insert = (job: string, detail: unknown) =>
+        client.query<{ id: string }>(
+          `INSERT INTO job_runs (job, instance, trigger, outcome, detail) VALUES ($1, 'i', 'schedule', 'succeeded', $2) RETURNING id`,
+          [job, JSON.stringify(detail)],
+        );
+      const recorded = (await insert('analytics-refresh', { refreshed: 2, dropped: ['k1'], gone: 0 })).rows[0].id;
+      const other = (await insert('cache-cleanup', { dropped: ['x'] })).rows[0].id;
+      const migration = new AnalyticsRefreshFailedKeys1764800000000();
+
+      await migration.up(runner);
+      expect(await detailOf(recorded)).toEqual({ refreshed: 2, failed: ['k1'], gone: 0 });
+      expect(await detailOf(other)).toEqual({ dropped: ['x'] });
+      await migration.down(runner);
+      expect(await detailOf(recorded)).toEqual({ refreshed: 2, dropped: ['k1'], gone: 0 });
     } finally {
       await client.end();
     }

@@ -23,7 +23,8 @@ export async function stopAllApps() {
   await Promise.all([...running].map((app) => app.stop()));
 }
 
-async function freePort() {
+/** A TCP port free on loopback right now. */
+export async function freePort() {
   const server = createServer();
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = server.address();

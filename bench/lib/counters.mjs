@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withRedis } from './services.mjs';
 
 /**
  * Counters read before and after a measured window and diffed: the app's cache counters (from its
- * /metrics) and the bench database's transaction and tuple counts (pg_stat_database; Postgres
+ * /metrics), Redis's command and byte counts, and the bench database's transaction and tuple counts (pg_stat_database; Postgres
  * publishes a backend's counts at most about once a second, hence the pause before each read).
  */
 
@@ -74,4 +75,42 @@ export async function databaseCounters(admin, databaseName) {
 
 export function diffDatabase(before, after) {
   return Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - before[name]]));
+}
+
+/**
+ * Redis's own counters (INFO stats and commandstats): commands processed, bytes in and out, calls
+ * per command. Read before and after a window and diffed: with the bench's own Redis they count
+ * its apps' commands alone.
+ */
+export function redisCounters(redisUrl) {
+  return withRedis(redisUrl, async (client) => {
+    const info = await client.info('all');
+    const field = (name) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+    const commands = {};
+    for (const [, command, calls] of info.matchAll(/^cmdstat_([a-z|_-]+):calls=(\d+)/gm)) commands[command] = Number(calls);
+    return {
+      commands: field('total_commands_processed'),
+      bytes_in: field('total_net_input_bytes'),
+      bytes_out: field('total_net_output_bytes'),
+      by_command: commands,
+    };
+  });
+}
+
+/**
+ * The difference of two {@link redisCounters} readings, less the INFO call of the first (the few
+ * connection set-up commands of each reading's client stay in: a handful against a window's thousands).
+ */
+export function diffRedis(before, after) {
+  const byCommand = {};
+  for (const [command, calls] of Object.entries(after.by_command)) {
+    const diff = calls - (before.by_command[command] ?? 0) - (command === 'info' ? 1 : 0);
+    if (diff > 0) byCommand[command] = diff;
+  }
+  return {
+    commands: after.commands - before.commands - 1,
+    bytes_in: after.bytes_in - before.bytes_in,
+    bytes_out: after.bytes_out - before.bytes_out,
+    by_command: byCommand,
+  };
 }

@@ -1,13 +1,32 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ: the unit of /proc's CPU times; 100 on every mainstream Linux. */
 const TICKS_PER_SECOND = 100;
 
-function processSeconds(pid) {
+/** CPU seconds (user + system) a process has used so far. */
+export function processSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces; the fields after it start with the state (field 3).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds of every Postgres server process (postmaster and backends) by pid. A backend that
+ * exits within a window takes its time with it, so the sum counts the long-lived ones: the apps'
+ * pooled connections, which do the work measured here.
+ */
+function postgresSeconds() {
+  const byPid = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') byPid.set(pid, processSeconds(pid));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return byPid;
 }
 
 function machineSeconds() {
@@ -19,38 +38,55 @@ function machineSeconds() {
   };
 }
 
-function snapshot(serverPid) {
-  return { at: process.hrtime.bigint(), server: processSeconds(serverPid), self: process.cpuUsage(), machine: machineSeconds() };
+function snapshot(serverPid, redisPid) {
+  return {
+    at: process.hrtime.bigint(),
+    server: processSeconds(serverPid),
+    redis: redisPid ? processSeconds(redisPid) : undefined,
+    postgres: postgresSeconds(),
+    self: process.cpuUsage(),
+    machine: machineSeconds(),
+  };
 }
 
-function coresSince(started, serverPid) {
+function coresSince(started, serverPid, redisPid) {
   const seconds = Number(process.hrtime.bigint() - started.at) / 1e9;
   const self = process.cpuUsage(started.self);
   const machine = machineSeconds();
   const server = (processSeconds(serverPid) - started.server) / seconds;
   const generator = (self.user + self.system) / 1e6 / seconds;
+  const redis = redisPid ? (processSeconds(redisPid) - started.redis) / seconds : 0;
+  let postgresUsed = 0;
+  for (const [pid, used] of postgresSeconds()) postgresUsed += used - (started.postgres.get(pid) ?? 0);
+  const postgres = postgresUsed / seconds;
   const busy = (machine.busy - started.machine.busy) / seconds;
   const round = (value) => Math.round(value * 100) / 100;
-  return { server: round(server), load_generator: round(generator), rest_of_machine: round(Math.max(0, busy - server - generator)) };
+  return {
+    server: round(server),
+    load_generator: round(generator),
+    ...(redisPid ? { redis: round(redis) } : {}),
+    postgres: round(postgres),
+    rest_of_machine: round(Math.max(0, busy - server - generator - redis - postgres)),
+  };
 }
 
 /**
  * Where the CPU went during a window, in cores (1.0 = one core fully busy): the server under
- * load (all its threads), this process (the load generator) and everything else on the machine
- * (Postgres and Redis when the scenario uses them, and any other work, which skews the numbers).
- * The function returned ends the window; it returns undefined where /proc is not available or
- * the server is gone (Ctrl-C).
+ * load (all its threads), this process (the load generator), the Redis server when its pid is
+ * known (the bench's own), every Postgres process, and everything else on the machine (any other
+ * work, which skews the numbers). The function returned ends the window; it returns undefined
+ * where /proc is not available or the server is gone (Ctrl-C).
  */
-export function startCpuWindow(serverPid) {
+export function startCpuWindow(serverPid, redisPid) {
   let started;
   try {
-    started = snapshot(serverPid);
+    started = snapshot(serverPid, redisPid);
   } catch {
     return () => undefined;
   }
   return () => {
     try {
-      return coresSince(started, serverPid);
+      return coresSince(started, serverPid, redisPid);
     } catch {
       return undefined;
     }

@@ -35,12 +35,16 @@ async function run(url, connections, seconds, onResponse, extra) {
  * setupRequest) varies what each request asks for; `beforeWindow()` runs between the warm-up and
  * the window (to read counters). `keepTimes` adds every response's time (ms, sorted) as `times`.
  */
-export async function measure(url, serverPid, { connections, warmup, duration, onWindow, requests, beforeWindow, keepTimes = false }) {
+export async function measure(
+  url,
+  serverPid,
+  { connections, warmup, duration, onWindow, requests, beforeWindow, keepTimes = false, redisPid },
+) {
   const extra = requests ? { requests } : {};
   if (warmup > 0) await run(url, connections, warmup, undefined, extra);
   await beforeWindow?.();
   const times = [];
-  const endCpuWindow = startCpuWindow(serverPid);
+  const endCpuWindow = startCpuWindow(serverPid, redisPid);
   const windowStartUs = monotonicMicros();
   const result = await run(url, connections, duration, (_client, _status, _bytes, responseTime) => times.push(responseTime), extra);
   onWindow?.(windowStartUs, monotonicMicros());
@@ -63,6 +67,8 @@ export async function measure(url, serverPid, { connections, warmup, duration, o
     non2xx: result.non2xx,
     cpu_cores: cpuCores,
     server_cpu_us_per_request: cpuCores ? (cpuCores.server / requestsPerSecond) * 1e6 : undefined,
+    redis_cpu_us_per_request: cpuCores?.redis !== undefined ? (cpuCores.redis / requestsPerSecond) * 1e6 : undefined,
+    postgres_cpu_us_per_request: cpuCores ? (cpuCores.postgres / requestsPerSecond) * 1e6 : undefined,
     status_codes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count])),
     ...(keepTimes ? { times: sorted } : {}),
   };
@@ -98,9 +104,7 @@ export function combineWindows(windows) {
     errors: sum((window) => window.errors),
     timeouts: sum((window) => window.timeouts),
     non2xx: sum((window) => window.non2xx),
-    cpu_cores: withCpu
-      ? { server: cores('server'), load_generator: cores('load_generator'), rest_of_machine: cores('rest_of_machine') }
-      : undefined,
+    cpu_cores: withCpu ? Object.fromEntries(Object.keys(windows[0].cpu_cores).map((name) => [name, cores(name)])) : undefined,
     server_cpu_us_per_request: withCpu ? (sum((window) => window.cpu_cores.server * window.seconds) / requests) * 1e6 : undefined,
     server_cpu_us_per_request_by_window: withCpu
       ? windows.map((window) => Math.round(window.server_cpu_us_per_request * 10) / 10)

@@ -4,13 +4,15 @@ import pg from 'pg';
 import { BenchFailure } from './failure.mjs';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** Where the bench finds Postgres (an admin URL: it creates and drops its own database) and Redis. */
+/**
+ * Where the bench finds Postgres (an admin URL: it creates and drops its own database) and Redis.
+ * Without BENCH_REDIS_URL, `redisUrl` is undefined: the session starts a Redis of its own.
+ */
 export function serviceUrls(env = process.env) {
   return {
     adminDatabaseUrl: env.BENCH_DATABASE_URL || DEFAULT_DATABASE_URL,
-    redisUrl: env.BENCH_REDIS_URL || DEFAULT_REDIS_URL,
+    redisUrl: env.BENCH_REDIS_URL || undefined,
   };
 }
 
@@ -41,7 +43,8 @@ export async function createBenchDatabase(adminUrl) {
   };
 }
 
-async function withRedis(redisUrl, work) {
+/** Runs `work` with a short-lived client of the Redis at `redisUrl`. */
+export async function withRedis(redisUrl, work) {
   const client = createClient({
     url: redisUrl,
     disableOfflineQueue: true,

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AppProcess, stopAllApps } from './app-process.mjs';
 import { BenchFailure } from './failure.mjs';
 import { stopLoad } from './load.mjs';
+import { startPrivateRedis } from './private-redis.mjs';
 import { createBenchDatabase, createBenchPrefix, serviceUrls } from './services.mjs';
 
 export const log = (message) => console.log(`[bench] ${message}`);
@@ -43,14 +44,19 @@ export async function runBenchSession(work) {
     },
   };
 
-  const { adminDatabaseUrl, redisUrl } = serviceUrls();
+  const { adminDatabaseUrl, redisUrl: sharedRedisUrl } = serviceUrls();
   let database;
+  let privateRedis;
   let redis;
   let failure;
   try {
     database = await createBenchDatabase(adminDatabaseUrl);
+    if (!sharedRedisUrl) privateRedis = await startPrivateRedis();
+    const redisUrl = sharedRedisUrl ?? privateRedis.url;
     redis = await createBenchPrefix(redisUrl);
-    log(`database ${database.name}, Redis prefix ${redis.prefix}`);
+    log(
+      `database ${database.name}, Redis prefix ${redis.prefix} on ${privateRedis ? `a Redis of its own (port ${privateRedis.port})` : 'BENCH_REDIS_URL'}`,
+    );
     // What every app of the session needs: a production build refuses to start without
     // JWT_SECRET; the fixtures and the analytics load call admin routes with ADMIN_TOKEN; no
     // scheduled job adds queries to a measured window.
@@ -68,7 +74,15 @@ export async function runBenchSession(work) {
       // The mixed traffic places orders for customers drawn by Zipf's law: the busiest would hit the open-order cap.
       MAX_OPEN_ORDERS_PER_CUSTOMER: '10000',
     };
-    Object.assign(session, { database, redis, adminDatabaseUrl, adminToken });
+    Object.assign(session, {
+      database,
+      redis,
+      redisUrl,
+      redisPid: privateRedis?.pid,
+      sharedRedis: !privateRedis,
+      adminDatabaseUrl,
+      adminToken,
+    });
     await work(session);
   } catch (error) {
     failure = error;
@@ -77,6 +91,7 @@ export async function runBenchSession(work) {
     const cleanups = [
       database && ['drop the database', () => database.drop()],
       redis && ['delete the Redis keys', async () => log(`deleted ${await redis.cleanUp()} Redis keys under ${redis.prefix}:`)],
+      privateRedis && ['stop its Redis', () => privateRedis.stop()],
     ].filter(Boolean);
     for (const [what, cleanUp] of cleanups) {
       await cleanUp().catch((error) => {

@@ -32,6 +32,30 @@ export function scenarioTable(report) {
   ].join('\n');
 }
 
+/** Redis commands and bytes per request in each window, with the commands that made up most of them. */
+function redisTable(report) {
+  const rows = [];
+  for (const sides of Object.values(report.scenarios)) {
+    for (const row of Object.values(sides)) {
+      if (!row.redis_per_request) continue;
+      const top = Object.entries(row.redis.by_command)
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, 4)
+        .map(([command, calls]) => `${command} ${fixed(calls / row.requests, 3)}`)
+        .join(', ');
+      rows.push(
+        `| ${row.scenario} | ${row.app} | ${fixed(row.redis_per_request.commands, 3)} | ${integer(row.redis_per_request.bytes_in)} | ` +
+          `${integer(row.redis_per_request.bytes_out)} | ${top} |`,
+      );
+    }
+  }
+  return [
+    '| Scenario | App | commands / request | bytes in / request | bytes out / request | most frequent (per request) |',
+    '|---|---|---:|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+}
+
 function cpuTable(report) {
   const rows = [];
   for (const sides of Object.values(report.scenarios)) {
@@ -39,13 +63,15 @@ function cpuTable(report) {
       if (!row.cpu_cores) continue;
       rows.push(
         `| ${row.scenario} | ${row.app} | ${fixed(row.cpu_cores.server)} | ${fixed(row.server_cpu_us_per_request, 1)} | ` +
+          `${fixed(row.cpu_cores.redis)} | ${fixed(row.redis_cpu_us_per_request, 1)} | ` +
+          `${fixed(row.cpu_cores.postgres)} | ${fixed(row.postgres_cpu_us_per_request, 1)} | ` +
           `${fixed(row.cpu_cores.load_generator)} | ${fixed(row.cpu_cores.rest_of_machine)} |`,
       );
     }
   }
   return [
-    '| Scenario | App | server | server CPU per request (us) | load generator | rest of machine |',
-    '|---|---|---:|---:|---:|---:|',
+    '| Scenario | App | server | server CPU per request (us) | Redis | Redis CPU per request (us) | Postgres | Postgres CPU per request (us) | load generator | rest of machine |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
@@ -130,9 +156,21 @@ ${stampedeRows.join('\n')}
 |---|---|---|---:|---|
 ${planRows.join('\n')}
 
+## Redis per request
+
+From Redis's own counters (\`INFO stats\`, \`INFO commandstats\`) before and after each window${
+    settings.shared_redis
+      ? ', on a Redis shared with other work (BENCH_REDIS_URL): they include its commands too'
+      : ', on a Redis server the bench started for itself: only its two apps talk to it'
+  }. "in" is what Redis received, "out" what it sent.
+
+${redisTable(report)}
+
 ## CPU during each window (cores, ${machine.cores} available)
 
-The server near 1.0 was the bottleneck; "rest of machine" is Postgres and Redis plus any other work on the machine.
+The server near 1.0 was the bottleneck. Redis is the bench's own server (n/a with BENCH_REDIS_URL); Postgres is every
+\`postgres\` process on the machine (the apps' pooled backends do the work; a backend that exits within a window takes its
+time with it); "rest of machine" is everything else, which skews the numbers when it is not near 0.
 
 ${cpuTable(report)}
 

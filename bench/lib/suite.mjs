@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { describeResult, seedBulk } from '../../scripts/seed/bulk-seed.mjs';
-import { cacheCounters, databaseCounters, diffCache, diffDatabase } from './counters.mjs';
+import { cacheCounters, databaseCounters, diffCache, diffDatabase, diffRedis, redisCounters } from './counters.mjs';
 import { BenchFailure } from './failure.mjs';
 import { measure } from './load.mjs';
 import { get } from './scenarios.mjs';
@@ -76,15 +76,22 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
   });
   const result = await measure(`${app.baseUrl}/`, app.child.pid, {
     ...options,
+    redisPid: session.redisPid,
     requests,
     beforeWindow: async () => {
-      before = { cache: await cacheCounters(app, token), database: await databaseCounters(context.admin, context.databaseName) };
+      before = {
+        cache: await cacheCounters(app, token),
+        database: await databaseCounters(context.admin, context.databaseName),
+        redis: await redisCounters(session.redisUrl),
+      };
       counting = true;
     },
   });
   counting = false;
   const cache = diffCache(before.cache, await cacheCounters(app, token));
   const database = diffDatabase(before.database, await databaseCounters(context.admin, context.databaseName));
+  // Read after the database's settle pause, so the window's last Redis commands are in.
+  const redis = diffRedis(before.redis, await redisCounters(session.redisUrl));
   const row = {
     scenario,
     app: app.name,
@@ -94,15 +101,25 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
     cache,
     database,
     db_transactions_per_request: database.transactions / result.requests,
+    redis,
+    redis_per_request: {
+      commands: round(redis.commands / result.requests, 3),
+      bytes_in: Math.round(redis.bytes_in / result.requests),
+      bytes_out: Math.round(redis.bytes_out / result.requests),
+      // A shared Redis (BENCH_REDIS_URL) also counts whatever else it served meanwhile.
+      shared_server: session.sharedRedis,
+    },
     routes,
   };
   log(
     `   ${Math.round(row.requests_per_second)} req/s, p50 ${row.latency_ms.p50.toFixed(2)} ms, p95 ${row.latency_ms.p95.toFixed(2)} ms, ` +
       `p99 ${row.latency_ms.p99.toFixed(2)} ms, ${row.errors} errors, ${row.non2xx} non-2xx, ` +
       `hit ratio ${row.hit_ratio === null ? 'n/a' : (row.hit_ratio * 100).toFixed(1) + '%'}, ` +
-      `${row.db_transactions_per_request.toFixed(3)} DB transactions/request` +
+      `${row.db_transactions_per_request.toFixed(3)} DB transactions/request, ` +
+      `${row.redis_per_request.commands} Redis commands/request (${row.redis_per_request.bytes_in} B in, ${row.redis_per_request.bytes_out} B out)` +
       (row.cpu_cores
-        ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, rest ${row.cpu_cores.rest_of_machine}`
+        ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, ` +
+          `${row.cpu_cores.redis === undefined ? '' : `Redis ${row.cpu_cores.redis}, `}Postgres ${row.cpu_cores.postgres}, rest ${row.cpu_cores.rest_of_machine}`
         : ''),
   );
   return row;

@@ -23,9 +23,17 @@ export const REFRESH_TYPE_TAGS: Readonly<Record<RefreshType, (tag: string) => bo
 export interface RefreshReport {
   /** Entries reloaded and replaced in place (readers kept the previous one meanwhile). */
   refreshed: string[];
-  /** Entries that could not be reloaded (their route now answers an error, or the load failed): dropped. */
+  /** Entries whose reload failed (the route answered an error, or the load failed) and which were kept. */
+  failed: string[];
+  /** Entries removed: platform ones not read recently, or whose reload failed past the bound. */
   dropped: string[];
   /** Cache keys read recently whose entry had already gone (expired or invalidated). */
+  gone: number;
+}
+
+interface Reloads {
+  refreshed: string[];
+  failed: string[];
   gone: number;
 }
 
@@ -95,15 +103,19 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     return this.redis.connection?.key('_meta:analytics-platform-due');
   }
 
-  /** An order changed platform-wide figures: they are due for a refresh unless already marked. */
-  async markPlatformDue(now = Date.now()): Promise<void> {
+  /**
+   * An order changed platform-wide figures: they are due for a refresh unless already marked.
+   * `force` puts back the mark of a refresh that failed: its time is older than any mark an order
+   * set meanwhile, so it replaces it.
+   */
+  async markPlatformDue(now = Date.now(), force = false): Promise<void> {
     const key = this.dirtyKey;
     if (!key) {
-      this.localDirtySince ??= now;
+      this.localDirtySince = force ? Math.min(now, this.localDirtySince ?? now) : (this.localDirtySince ?? now);
       return;
     }
     await withTimeout(
-      this.redis.connection!.client.set(key, String(now), { NX: true }),
+      this.redis.connection!.client.set(key, String(now), force ? {} : { NX: true }),
       DIRTY_TIMEOUT_MS,
       () => new Error('Redis did not answer in time'),
     ).catch((error: Error) => this.logger.warn(`Could not mark platform analytics due: ${error.message}`));
@@ -144,26 +156,35 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
       // Checked again under the lock: another instance may just have done it.
       const stillDue = await this.dueSince();
       if (stillDue === undefined || Date.now() - stillDue < this.platformDelayMs) return undefined;
-      return this.refreshPlatform();
+      return this.refreshPlatform(stillDue);
     });
     return run.ran ? run.result : undefined;
   }
 
   /**
    * Clears the due mark, then reloads the platform variants read recently and drops the others, so
-   * every platform figure cached afterwards was computed after the mark was cleared.
+   * every platform figure cached afterwards was computed after the mark was cleared. A reload that
+   * fails (the database is overloaded or down) leaves its entry served while the figures are still
+   * within the bound of the first order they miss, and puts the mark back so the next tick tries
+   * again; past that point the entry is dropped, so the bound holds either way. `dueSince` is
+   * when the figures were first made stale (the mark's time).
    */
-  async refreshPlatform(): Promise<RefreshReport> {
+  async refreshPlatform(dueSince = Date.now()): Promise<RefreshReport> {
     const started = Date.now();
     await this.clearDue();
-    const { recentReadMs, refreshMaxVariants } = this.config.analytics;
+    const { recentReadMs, refreshMaxVariants, maxStalenessMs } = this.config.analytics;
     const recent = await this.reads.recent('platform', started - recentReadMs, refreshMaxVariants);
     const others = (await this.reads.members('platform')).filter((key) => !recent.includes(key));
-    const report = await this.refreshKeys(recent, PLATFORM_REFRESH_CAUSE);
+    const reloads = await this.reloadKeys(recent, PLATFORM_REFRESH_CAUSE);
+    // A retry starts on the next tick and needs the same share of the bound as this run had.
+    const retryFits = Date.now() - dueSince + this.platformDelayMs + TICK_MS <= maxStalenessMs;
+    const kept = retryFits ? reloads.failed : [];
+    const dropped = retryFits ? [] : reloads.failed;
     // Not read recently (or past the per-run bound): dropped rather than left to grow older.
-    for (const key of others) await this.cache.tiers.drop(key);
-    await this.reads.forget('platform', [...others, ...report.dropped], started - recentReadMs);
-    report.dropped.push(...others);
+    for (const key of [...dropped, ...others]) await this.cache.tiers.drop(key);
+    if (kept.length > 0) await this.markPlatformDue(dueSince, true);
+    await this.reads.forget('platform', [...others, ...dropped], started - recentReadMs);
+    const report = { refreshed: reloads.refreshed, failed: kept, dropped: [...dropped, ...others], gone: reloads.gone };
     const took = Date.now() - started;
     if (took > this.config.analytics.maxStalenessMs - this.platformDelayMs - TICK_MS - READ_FLUSH_INTERVAL_MS) {
       this.logger.warn(`Refreshing platform analytics took ${took} ms: figures may exceed ANALYTICS_MAX_STALENESS_SECONDS`);
@@ -174,13 +195,16 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
   /**
    * Reloads the cached variants read recently, the most recently read first, bounded per run;
    * `type` keeps only that kind's. Used by the refresh job and POST /analytics/refresh/{type}.
+   * A reload that fails leaves its entry in place: invalidation and the platform refresh keep
+   * it correct as before, and only its TTL was to be renewed.
    */
   async refreshRecent(type?: RefreshType, cause = REFRESH_CAUSE): Promise<RefreshReport> {
     const { recentReadMs, refreshMaxVariants } = this.config.analytics;
     const since = Date.now() - recentReadMs;
     // A kind's variants are a part of the analytics read: read further down the list for them.
     const keys = await this.reads.recent('all', since, type ? refreshMaxVariants * 10 : refreshMaxVariants);
-    return this.refreshKeys(keys, cause, type, refreshMaxVariants);
+    const reloads = await this.reloadKeys(keys, cause, type, refreshMaxVariants);
+    return { ...reloads, dropped: [] };
   }
 
   /** Starts {@link refreshRecent} in the background; a failure is logged. */
@@ -188,8 +212,9 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     this.track(this.refreshRecent(type, `POST /analytics/refresh/${type}`));
   }
 
-  private async refreshKeys(keys: string[], cause: string, type?: RefreshType, limit = keys.length): Promise<RefreshReport> {
-    const report: RefreshReport = { refreshed: [], dropped: [], gone: 0 };
+  /** Reloads the cached entries of `keys` in place; a failed reload leaves its entry as it was. */
+  private async reloadKeys(keys: string[], cause: string, type?: RefreshType, limit = keys.length): Promise<Reloads> {
+    const report: Reloads = { refreshed: [], failed: [], gone: 0 };
     const planned: { key: string; path: string }[] = [];
     for (const key of keys) {
       if (planned.length >= limit) break;
@@ -214,9 +239,8 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
         report.refreshed.push(key);
         continue;
       }
-      this.logger.warn(`Refresh of ${path} answered ${result.status}: its entry is dropped`);
-      await this.cache.tiers.drop(key);
-      report.dropped.push(key);
+      this.logger.warn(`Refresh of ${path} answered ${result.status}`);
+      report.failed.push(key);
     }
     return report;
   }

@@ -73,11 +73,11 @@ export class BackgroundTasks {
     return { source: 'access-frequency', ...(await this.cacheWarming.warmPredictive(CacheOpsSettings.warm.predictive)) };
   }
 
-  /** Reloads the cached analytics variants read recently, in place (nothing is dropped first). */
+  /** Reloads the cached analytics variants read recently, in place (nothing is dropped, before or after). */
   private async refreshAnalytics(): Promise<AnalyticsRefresh | NotPerformed> {
     if (!this.cache.enabled) return CACHE_DISABLED;
     const report = await this.analytics.refreshRecent();
-    return { refreshed: report.refreshed.length, dropped: report.dropped, gone: report.gone };
+    return { refreshed: report.refreshed.length, failed: report.failed, gone: report.gone };
   }
 
   private monitorHealth(): Promise<EvaluationResponse> {

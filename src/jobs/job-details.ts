@@ -37,8 +37,8 @@ export interface PredictiveWarming extends PredictiveWarmResponse {
 
 export interface AnalyticsRefresh {
   refreshed: number;
-  /** The cache keys whose reload failed, dropped. */
-  dropped: string[];
+  /** The cache keys whose reload failed; their entries were kept. */
+  failed: string[];
   gone: number;
 }
 

@@ -4,6 +4,7 @@ import { Accounts1763784000000 } from './1763784000000-Accounts.js';
 import { ReadPathIndexes1763787600000 } from './1763787600000-ReadPathIndexes.js';
 import { MenuItemSearchIndexes1764500000000 } from './1764500000000-MenuItemSearchIndexes.js';
 import { IdempotencyKeys1764600000000 } from './1764600000000-IdempotencyKeys.js';
+import { AnalyticsRefreshFailedKeys1764800000000 } from './1764800000000-AnalyticsRefreshFailedKeys.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ReadPathIndexes1763787600000,
   MenuItemSearchIndexes1764500000000,
   IdempotencyKeys1764600000000,
+  AnalyticsRefreshFailedKeys1764800000000,
 ];

@@ -70,9 +70,9 @@ export class AnalyticsRefreshDetail implements AnalyticsRefresh {
   @ApiProperty({
     type: [String],
     example: [],
-    description: 'Cache keys whose reload answered an error or failed: dropped',
+    description: 'Cache keys whose reload answered an error or failed: their entries stay cached until invalidated or expired',
   })
-  dropped: string[];
+  failed: string[];
 
   @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Variants read recently whose entry had already gone' })
   gone: number;

@@ -73,7 +73,7 @@ export class AnalyticsRefreshRunResponse extends JobRunFields {
   @ApiProperty({ enum: ['analytics-refresh'], example: 'analytics-refresh' })
   job: 'analytics-refresh';
 
-  @ApiProperty(detailOf([AnalyticsRefreshDetail, JobNotPerformedDetail], { refreshed: 4, dropped: [], gone: 1 }))
+  @ApiProperty(detailOf([AnalyticsRefreshDetail, JobNotPerformedDetail], { refreshed: 4, failed: [], gone: 1 }))
   detail: JobDetails['analytics-refresh'] | FailedRun | null;
 }
 
