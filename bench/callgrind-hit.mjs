@@ -31,7 +31,19 @@ const valgrind = (name) => [
   `--callgrind-out-file=${join(OUT_DIR, `${name}.%p.out`)}`,
 ];
 
-const control = (pid, ...args) => execFileSync('callgrind_control', [...args, String(pid)], { stdio: 'pipe', timeout: DUMP_TIMEOUT_MS });
+/**
+ * Sends a command to callgrind in the server. vgdb finds the server's pipes by a name holding the
+ * HOST variable, which the server has (the address it listens on) and the bench may not; it
+ * reports a failure on its output, not in its exit code.
+ */
+function control(pid, ...args) {
+  const output = execFileSync('callgrind_control', [...args, String(pid)], {
+    stdio: 'pipe',
+    timeout: DUMP_TIMEOUT_MS,
+    env: { ...process.env, HOST: '127.0.0.1' },
+  }).toString();
+  if (/error/i.test(output)) throw new BenchFailure(`callgrind_control ${args.join(' ')} ${pid}: ${output}`);
+}
 
 /**
  * Exactly `amount` GETs of `path`, `connections` at a time over keep-alive connections; every
