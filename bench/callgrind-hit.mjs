@@ -47,8 +47,7 @@ function control(pid, ...args) {
 
 /**
  * Exactly `amount` GETs of `path`, `connections` at a time over keep-alive connections; every
- * answer must be 200. Node's own client, not autocannon: with `amount`, autocannon could stop
- * sending and never settle against a server as slow as one under valgrind.
+ * answer must be 200.
  */
 async function send(app, path, amount, connections) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
