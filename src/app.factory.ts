@@ -23,6 +23,7 @@ import { aliasRefusal, createAliasRewriter } from './common/http/route-aliases.j
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
 import { traceIdOf } from './common/context/trace-id.js';
+import { routeOf } from './common/http/route-paths.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -44,7 +45,7 @@ function registerRequestLogging(app: NestFastifyApplication, config: AppConfig):
     .getHttpAdapter()
     .getInstance()
     .addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
+      const route = routeOf(request) ?? 'unmatched';
       const entry = {
         method: request.method,
         route,
@@ -193,14 +194,16 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     new RequestContextInterceptor(),
     new PageInterceptor(),
   );
-  // Set on the raw response, as helmet does, so that answers written past Fastify's reply (event
-  // streams) carry them too.
-  const headers = securityHeaders();
+  // Set on Fastify's reply, not on the raw response as helmet does: a header set on the raw
+  // response makes Node validate every header of the answer twice (once more as it merges
+  // Fastify's into them). Event streams still carry them: Nest writes the reply's headers into
+  // the stream's head.
+  const headers = Object.fromEntries(securityHeaders().map(([name, value]) => [name.toLowerCase(), value]));
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (_request, reply, done) => {
-      for (const [name, value] of headers) reply.raw.setHeader(name, value);
+      reply.headers(headers);
       done();
     });
   if (config.http.corsOrigins) {

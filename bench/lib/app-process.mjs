@@ -74,11 +74,13 @@ export class AppProcess {
     }
   }
 
-  static async start(name, env, { nodeFlags = [], script = MAIN, readyPath = '/health' } = {}) {
+  /** `wrapper`: a command that runs node (e.g. valgrind and its options), placed before it. */
+  static async start(name, env, { nodeFlags = [], script = MAIN, readyPath = '/health', wrapper = [] } = {}) {
     if (!existsSync(script)) throw new BenchFailure(`${script} does not exist${script === MAIN ? ': build first (npm run build)' : ''}`);
     const port = await freePort();
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !INHERITED_BUT_IGNORED.test(key)));
-    const child = spawn(process.execPath, [...nodeFlags, script], {
+    const [command, ...args] = [...wrapper, process.execPath, ...nodeFlags, script];
+    const child = spawn(command, args, {
       cwd: REPO_ROOT,
       env: { ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

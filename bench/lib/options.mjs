@@ -15,6 +15,9 @@ const DEFINITIONS = {
   restaurants: { default: undefined, min: 1, max: 1_000_000, help: 'restaurants to seed (overrides the scale)' },
   customers: { default: undefined, min: 1, max: 10_000_000, help: 'customers to seed (overrides the scale)' },
   orders: { default: undefined, min: 1, max: 50_000_000, help: 'orders to seed (overrides the scale)' },
+  requests: { default: 2000, min: 100, max: 1_000_000, help: 'requests counted (N, then 2N) per scenario' },
+  'warmup-requests': { default: 30_000, min: 0, max: 10_000_000, help: 'requests before counting starts (the JIT settles)' },
+  scenarios: { default: 'l1,health,l2,bare', text: '<l1,health,l1-after-health,l2,bare>', help: 'what to count, in this order' },
   top: { default: 25, min: 1, max: 500, help: 'rows per table' },
   compare: { default: undefined, text: '<baseline.cpuprofile>', help: 'show the difference per request from this profile' },
 };

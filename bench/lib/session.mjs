@@ -34,11 +34,11 @@ export async function runBenchSession(work) {
     checkpoint() {
       if (interruptedBy) throw new BenchFailure(`interrupted by ${interruptedBy}`);
     },
-    async startApp(name, env, nodeFlags = [], { script, readyPath } = {}) {
+    async startApp(name, env, nodeFlags = [], { script, readyPath, wrapper, readyTimeoutMs } = {}) {
       session.checkpoint();
       const started = performance.now();
-      const app = await AppProcess.start(name, { ...session.env, ...env }, { nodeFlags, script, readyPath });
-      await app.waitUntilReady();
+      const app = await AppProcess.start(name, { ...session.env, ...env }, { nodeFlags, script, readyPath, wrapper });
+      await app.waitUntilReady(readyTimeoutMs);
       log(`${name} ready on port ${app.port} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       return app;
     },

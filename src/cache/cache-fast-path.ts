@@ -11,6 +11,7 @@ import type { CacheOutcome } from './cache-metrics.js';
 import { isRefreshRequest, matchesEtag, setCacheHeaders } from './http-cache.interceptor.js';
 import { TieredCache } from './tiered-cache.js';
 import { traceFastL1Hit, traceFastL2 } from './cache-spans.js';
+import { routeOf } from '../common/http/route-paths.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,7 +47,7 @@ export class CacheFastPath implements OnModuleInit {
     if (!fastify || !this.config.cache.enabled) return;
     fastify.addHook('onRequest', (request, reply, done) => {
       if (request.method !== 'GET' || isRefreshRequest(request)) return done();
-      const route = this.routes.routeFor(request.routeOptions.url);
+      const route = this.routes.routeFor(routeOf(request));
       if (!route?.isPublic || route.policy.owner) return done();
       const { policy } = route;
       const params = request.params as RouteParams;

@@ -8,6 +8,7 @@ import { urlFor } from './cache-keys.js';
 import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy.js';
 import { CacheService } from './cache.service.js';
 import type { CacheResult } from './tiered-cache.js';
+import { routeOf } from '../common/http/route-paths.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const TOTAL_COUNT_HEADER_NAME = TOTAL_COUNT_HEADER.toLowerCase();
@@ -62,7 +63,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const sessionOwner = policy.owner ? request.sessionOwner : undefined;
     const cacheable = this.cache.enabled && (!policy.owner || sessionOwner);
     // The URL refresh-ahead requests again: the route with exactly these arguments, not the URL as sent.
-    const route = request.routeOptions.url;
+    const route = routeOf(request);
     const source = route === undefined ? request.url : urlFor(route, params, query);
     const answer = !cacheable
       ? this.cache.bypass(policy, loader)

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Histogram, Registry } from 'prom-client';
 import { HTTP_DURATION_BUCKETS } from './monitoring.constants.js';
+import { routeOf } from '../common/http/route-paths.js';
 
 type Label = 'method' | 'route' | 'status';
 
@@ -37,7 +38,7 @@ export class HttpMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     this.adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? UNMATCHED;
+      const route = routeOf(request) ?? UNMATCHED;
       if (route !== METRICS_ROUTE) this.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
       done();
     });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { tracingEnabled } from './spans.js';
 import { SERVER_SPAN, type TracedMessage } from '../common/context/trace-id.js';
+import { routeOf } from '../common/http/route-paths.js';
 
 /**
  * Names each request's server span after its route ("GET /restaurants/:id", the name the
@@ -13,7 +14,7 @@ export function nameServerSpans(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
     const span = (request.raw as TracedMessage)[SERVER_SPAN];
     if (span) {
-      const route = request.routeOptions.url;
+      const route = routeOf(request);
       if (route) span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
       span.setAttribute('tiffin.request_id', request.id);
     }

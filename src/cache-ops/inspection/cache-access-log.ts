@@ -7,6 +7,7 @@ import type { RouteParams } from '../../cache/cache-policy.js';
 import { AccessRecorder } from './access-recorder.js';
 import { CacheOpsSettings } from '../cache-ops.settings.js';
 import { CachedRoutes } from '../../cache/cached-routes.js';
+import { routeOf } from '../../common/http/route-paths.js';
 
 /** light-my-request's user agent: the in-process requests of warming and load tests. */
 const IN_PROCESS_AGENT = 'lightMyRequest';
@@ -36,7 +37,7 @@ export class CacheAccessLog implements OnModuleInit {
     if (request.method !== 'GET' || request.headers['user-agent'] === IN_PROCESS_AGENT) return;
     const outcome = reply.getHeader('x-cache');
     if (typeof outcome !== 'string') return;
-    const route = request.routeOptions.url;
+    const route = routeOf(request);
     const policy = this.catalog.policyFor(route);
     if (!policy || route === undefined) return;
     // The route and the arguments its handler received, not the URL as sent: warming requests this

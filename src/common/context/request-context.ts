@@ -2,6 +2,7 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import type { FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Observable } from 'rxjs';
+import { routeOf } from '../http/route-paths.js';
 
 interface Context {
   /** What is doing the work: "PUT /restaurants/:id", "job:cleanup", ... */
@@ -25,7 +26,7 @@ export const RequestContext = {
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const cause = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    const cause = `${request.method} ${routeOf(request) ?? request.url}`;
     return new Observable((subscriber) => RequestContext.run(cause, () => next.handle().subscribe(subscriber)));
   }
 }

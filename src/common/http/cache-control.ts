@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOpenToAnyone, isSharedCached } from './route-declarations.js';
-import { joinPath, pathsOf } from './route-paths.js';
+import { joinPath, pathsOf, routeOf } from './route-paths.js';
 
 const NO_STORE = Symbol('tiffin:no-store');
 
@@ -62,7 +62,8 @@ export function cacheControlFor(kind: CacheControlClass, status: number, freshUn
  */
 @Injectable()
 export class CacheControlPolicy implements OnModuleInit {
-  private index?: Map<string, CacheControlClass>;
+  /** Route pattern, then method: looked up without building a string per answer. */
+  private index?: Map<string, Map<string, CacheControlClass>>;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -82,16 +83,20 @@ export class CacheControlPolicy implements OnModuleInit {
   /** The class of a route, by method and route pattern as Fastify names it ("/orders/:id"). */
   classOf(method: string, route: string | undefined): CacheControlClass {
     if (route === undefined) return 'private';
-    return this.built().get(`${method === 'HEAD' ? 'GET' : method} ${route}`) ?? 'private';
+    return (
+      this.built()
+        .get(route)
+        ?.get(method === 'HEAD' ? 'GET' : method) ?? 'private'
+    );
   }
 
   private headerFor(request: FastifyRequest, reply: FastifyReply): string {
-    return cacheControlFor(this.classOf(request.method, request.routeOptions.url), reply.statusCode, request.cacheFreshUntil);
+    return cacheControlFor(this.classOf(request.method, routeOf(request)), reply.statusCode, request.cacheFreshUntil);
   }
 
-  private built(): Map<string, CacheControlClass> {
+  private built(): Map<string, Map<string, CacheControlClass>> {
     if (this.index) return this.index;
-    const index = new Map<string, CacheControlClass>();
+    const index = new Map<string, Map<string, CacheControlClass>>();
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
       if (!instance || !wrapper.metatype) continue;
@@ -103,7 +108,9 @@ export class CacheControlPolicy implements OnModuleInit {
         const kind = this.classify(handler, wrapper.metatype, method);
         for (const controllerPath of controllerPaths) {
           for (const path of pathsOf(this.reflector.get<string | string[]>(PATH_METADATA, handler))) {
-            index.set(`${RequestMethod[method]} ${joinPath(controllerPath, path)}`, kind);
+            const route = joinPath(controllerPath, path);
+            const byMethod = index.get(route) ?? new Map<string, CacheControlClass>();
+            index.set(route, byMethod.set(RequestMethod[method], kind));
           }
         }
       }

@@ -118,48 +118,51 @@ function rewriteExact(
   if (!candidates) return undefined;
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
-  const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
   const segments = segmentsOf(path);
-  for (const alias of candidates) {
-    if (alias.method !== request.method || alias.segments.length !== segments.length) continue;
-    const params = new Map<string, string>();
-    const matches = alias.segments.every((segment, index) => {
-      if (segment.startsWith(':')) {
-        params.set(alias.rename?.[segment.slice(1)] ?? segment.slice(1), segments[index]);
-        return segments[index] !== '';
-      }
-      return segment === segments[index];
-    });
-    if (!matches) continue;
-    const canonicalParams = paramsOf(alias.canonical);
-    const fromQuery = canonicalParams.filter((name) => !params.has(name));
-    const toQuery = [...params.keys()].filter((name) => !canonicalParams.includes(name));
-    for (const name of fromQuery) {
-      const values = query.getAll(name);
-      if (values.length === 0) {
-        (request as AliasedRequest)[ALIAS_REFUSAL] = { field: name, rule: 'required', message: `${name} is required (in the query)` };
-        return url;
-      }
-      params.set(name, encodeURIComponent(values.join(',')));
-      query.delete(name);
-    }
-    // Such an alias takes only the parameters it moves: anything else in its query is refused, like an unknown field.
-    const unknown = fromQuery.length > 0 ? [...query.keys()][0] : undefined;
-    if (unknown !== undefined) {
-      (request as AliasedRequest)[ALIAS_REFUSAL] = {
-        field: unknown,
-        rule: 'unknown_field',
-        message: `${unknown} is not an accepted field`,
-      };
+  // Every GET of /restaurants/... passes here: the query is parsed only once an alias matches.
+  const alias = candidates.find((candidate) => candidate.method === request.method && matchesSegments(candidate.segments, segments));
+  if (!alias) return undefined;
+  const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
+  const params = new Map<string, string>();
+  alias.segments.forEach((segment, index) => {
+    if (segment.startsWith(':')) params.set(alias.rename?.[segment.slice(1)] ?? segment.slice(1), segments[index]);
+  });
+  const canonicalParams = paramsOf(alias.canonical);
+  const fromQuery = canonicalParams.filter((name) => !params.has(name));
+  const toQuery = [...params.keys()].filter((name) => !canonicalParams.includes(name));
+  for (const name of fromQuery) {
+    const values = query.getAll(name);
+    if (values.length === 0) {
+      (request as AliasedRequest)[ALIAS_REFUSAL] = { field: name, rule: 'required', message: `${name} is required (in the query)` };
       return url;
     }
-    for (const name of toQuery) query.set(name, decoded(params.get(name)!));
-    const canonicalPath = alias.canonical.replace(/:(\w+)/g, (_match, name: string) => params.get(name)!);
-    // The query is rebuilt only when a parameter moved; otherwise it goes on exactly as sent.
-    const rest = fromQuery.length + toQuery.length > 0 ? query.toString() : queryAt === -1 ? '' : url.slice(queryAt + 1);
-    return rest ? `${canonicalPath}?${rest}` : canonicalPath;
+    params.set(name, encodeURIComponent(values.join(',')));
+    query.delete(name);
   }
-  return undefined;
+  // Such an alias takes only the parameters it moves: anything else in its query is refused, like an unknown field.
+  const unknown = fromQuery.length > 0 ? [...query.keys()][0] : undefined;
+  if (unknown !== undefined) {
+    (request as AliasedRequest)[ALIAS_REFUSAL] = {
+      field: unknown,
+      rule: 'unknown_field',
+      message: `${unknown} is not an accepted field`,
+    };
+    return url;
+  }
+  for (const name of toQuery) query.set(name, decoded(params.get(name)!));
+  const canonicalPath = alias.canonical.replace(/:(\w+)/g, (_match, name: string) => params.get(name)!);
+  // The query is rebuilt only when a parameter moved; otherwise it goes on exactly as sent.
+  const rest = fromQuery.length + toQuery.length > 0 ? query.toString() : queryAt === -1 ? '' : url.slice(queryAt + 1);
+  return rest ? `${canonicalPath}?${rest}` : canonicalPath;
+}
+
+/** The path's segments fit the alias's: the same count, the same text, and no empty parameter. */
+function matchesSegments(pattern: readonly string[], segments: readonly string[]): boolean {
+  if (pattern.length !== segments.length) return false;
+  for (let index = 0; index < pattern.length; index++) {
+    if (pattern[index].startsWith(':') ? segments[index] === '' : pattern[index] !== segments[index]) return false;
+  }
+  return true;
 }
 
 /** A path segment's text; a malformed escape stays as sent (the id rule refuses it). */
