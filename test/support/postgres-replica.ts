@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +8,7 @@ import pg from 'pg';
 import { PRIMARY_POSITION_SQL, REPLICA_POSITION_SQL } from '../../src/database/replicas/wal-position.js';
 import { eventually } from './eventually.js';
 import { IN_CI } from './services.js';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -44,17 +44,6 @@ export function postgresBinariesForSuite(suite: string): boolean {
   if (IN_CI) throw new Error(`${message}; CI=true: failing, not skipping`);
   console.warn(`SKIPPED ${message}`);
   return false;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** initdb and postgres refuse to run as root: as root, run them as the `postgres` OS user. */
