@@ -54,7 +54,7 @@ describeWithServices('cache keys that no request can forge', () => {
 
   beforeAll(async () => {
     // Generous Redis limits: this suite is about keys, not about a busy machine pushing a call past 100 ms.
-    const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, CACHE_REDIS_TIMEOUT_MS: '2000', CACHE_LEASE_WAIT_MS: '10000' };
+    const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, CACHE_LEASE_WAIT_MS: '10000' };
     a = await startTestApp({ env });
     b = await startTestApp({ env, database: a.database });
     // REDIS_URL empty: this instance's cache is L1 alone, on a database of its own.

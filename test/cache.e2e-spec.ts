@@ -32,7 +32,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
   let b: TestApp;
   // Generous Redis limits: these tests are about the cache's logic, not about a busy CI machine
   // pushing a Redis call past the production 100 ms budget (the outage case below covers that).
-  const env = () => ({ REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, CACHE_REDIS_TIMEOUT_MS: '2000', CACHE_LEASE_WAIT_MS: '10000' });
+  const env = () => ({ REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, CACHE_LEASE_WAIT_MS: '10000' });
 
   const createCustomer = async (app: TestApp) => {
     const response = await app.admin.post('/customers', customerBody());
@@ -251,7 +251,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       const target = new URL(redisUrl!);
       proxy = new TcpProxy(target.hostname, Number(target.port) || 6379);
       await proxy.start();
-      c = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: prefix }, database: a.database });
+      c = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: prefix, CACHE_REDIS_TIMEOUT_MS: '100' }, database: a.database });
       await eventually(
         'the instance behind the proxy to answer with a cache outcome',
         async () => (await c.admin.get('/customers?limit=1')).headers.get('x-cache') !== null,

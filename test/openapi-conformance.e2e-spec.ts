@@ -44,7 +44,7 @@ describe('the OpenAPI document against the wire, every operation and caller', ()
   const ids = new Map<Caller, Ids>();
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { LOG_LEVEL: 'fatal', CACHE_REDIS_TIMEOUT_MS: '2000' } });
+    t = await startTestApp({ env: { LOG_LEVEL: 'fatal' } });
     await createFuzzFixture(t);
     const document = await t.http.get('/docs-json');
     expect(document.status).toBe(200);

@@ -75,8 +75,6 @@ describeWithPair('Postgres read replicas: exact read-your-writes on a real prima
       REDIS_URL: redisUrl!,
       CACHE_PREFIX: prefix,
       DATABASE_REPLICA_URLS: urls.replica,
-      // The cache's logic is under test, not a loaded machine's Redis latency.
-      CACHE_REDIS_TIMEOUT_MS: '2000',
       CACHE_LEASE_WAIT_MS: '10000',
     };
     await pair.waitForReplay();

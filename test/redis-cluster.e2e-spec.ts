@@ -26,7 +26,6 @@ describeOnCluster('Tiffin on a Redis Cluster (3 masters, 1 replica each)', () =>
   const env = () => ({
     REDIS_CLUSTER_NODES: harness.seeds,
     CACHE_PREFIX: prefix,
-    CACHE_REDIS_TIMEOUT_MS: '2000',
     CACHE_LEASE_WAIT_MS: '10000',
   });
   const outcome = async (app: TestApp, path: string) => (await app.http.get(path)).headers.get('x-cache');

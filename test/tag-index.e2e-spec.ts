@@ -126,7 +126,7 @@ describeWithRedis('the tag index in Redis', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-app`, CACHE_REDIS_TIMEOUT_MS: '2000' } });
+      t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `${prefix}-app` } });
       const created = await t.admin.post('/restaurants', {
         name: 'Tag Trattoria',
         cuisine_type: 'Italian',
