@@ -30,8 +30,8 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
   let redis: ReturnType<typeof createClient>;
   let a: TestApp;
   let b: TestApp;
-  // Generous Redis limits: these tests are about the cache's logic, not about a busy CI machine
-  // pushing a Redis call past the production 100 ms budget (the outage case below covers that).
+  // A generous lease wait: these tests are about the cache's logic, not about a busy CI machine
+  // keeping a loader past the production bound (the outage case below has the production bounds).
   const env = () => ({ REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, CACHE_LEASE_WAIT_MS: '10000' });
 
   const createCustomer = async (app: TestApp) => {
