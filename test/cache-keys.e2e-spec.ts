@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { CachedRoutes } from '../src/cache/cached-routes.js';
 import type { HttpResponse } from './support/http-client.js';
-import { deleteKeysUnderPrefix } from './support/redis-keys.js';
-import { servicesForMultiInstanceSuite } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { redisTargetForSuite } from './support/topology.js';
 
 /*
  * Cache keys no request can forge. A path value is decoded by the router (`%3F` becomes `?`), so
@@ -15,8 +14,9 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * whose cache is L1 alone.
  */
 
-const redisUrl = await servicesForMultiInstanceSuite('test/cache-keys.e2e-spec.ts');
-const describeWithServices = redisUrl ? describe : describe.skip;
+// Runs on every TEST_TOPOLOGY (test/support/topology.ts): a single Redis, a Redis Cluster, read replicas.
+const target = await redisTargetForSuite('test/cache-keys.e2e-spec.ts', { multiInstance: true });
+const describeWithServices = target ? describe : describe.skip;
 
 const ids = (response: HttpResponse) => (response.body as { id: number }[]).map((row) => row.id);
 const outcome = (response: HttpResponse) => response.headers.get('x-cache');
@@ -54,7 +54,7 @@ describeWithServices('cache keys that no request can forge', () => {
 
   beforeAll(async () => {
     // Generous Redis limits: this suite is about keys, not about a busy machine pushing a call past 100 ms.
-    const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, CACHE_LEASE_WAIT_MS: '10000' };
+    const env = { ...target!.env, CACHE_PREFIX: prefix, CACHE_LEASE_WAIT_MS: '10000' };
     a = await startTestApp({ env });
     b = await startTestApp({ env, database: a.database });
     // REDIS_URL empty: this instance's cache is L1 alone, on a database of its own.
@@ -81,7 +81,7 @@ describeWithServices('cache keys that no request can forge', () => {
     await alone?.close();
     await b?.close();
     await a?.close();
-    await deleteKeysUnderPrefix(redisUrl!, prefix);
+    await target!.deleteKeysUnderPrefix(prefix);
   });
 
   it('covers every public cached route with a string path parameter', () => {

@@ -1,17 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createClient } from '@keyv/redis';
 import { randomBytes } from 'node:crypto';
 import { CacheMetrics } from '../src/cache/cache-metrics.js';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import { SharedRedis } from '../src/redis/redis-connection.js';
 import { eventually } from './support/eventually.js';
-import { deleteKeysUnderPrefix } from './support/redis-keys.js';
-import { servicesForMultiInstanceSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { redisTargetForSuite, type RawRedis } from './support/topology.js';
 
-const redisUrl = await servicesForMultiInstanceSuite('test/cache.e2e-spec.ts');
-const describeWithRedis = redisUrl ? describe : describe.skip;
+// Runs on every TEST_TOPOLOGY (test/support/topology.ts): a single Redis, a Redis Cluster, read replicas.
+const target = await redisTargetForSuite('test/cache.e2e-spec.ts', { multiInstance: true });
+const describeWithRedis = target ? describe : describe.skip;
+// The outage cases put a TCP proxy in front of one Redis. A cluster client learns every node's own
+// address from the cluster and bypasses such a proxy, so they apply to a single Redis only; the
+// cluster's own outages (failover) are test/redis-cluster.e2e-spec.ts's.
+const describeThroughProxy = target?.clustered ? describe.skip : describe;
 
 let customerCounter = 0;
 const customerBody = () => {
@@ -27,12 +30,12 @@ const customerBody = () => {
 describeWithRedis('the cache over real Redis and Postgres', () => {
   const prefix = `tiffin-test-${randomBytes(4).toString('hex')}`;
   const outsideKey = `not-tiffin-${randomBytes(4).toString('hex')}`;
-  let redis: ReturnType<typeof createClient>;
+  let redis: RawRedis;
   let a: TestApp;
   let b: TestApp;
   // A generous lease wait: these tests are about the cache's logic, not about a busy CI machine
   // keeping a loader past the production bound (the outage case below has the production bounds).
-  const env = () => ({ REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, CACHE_LEASE_WAIT_MS: '10000' });
+  const env = () => ({ ...target!.env, CACHE_PREFIX: prefix, CACHE_LEASE_WAIT_MS: '10000' });
 
   const createCustomer = async (app: TestApp) => {
     const response = await app.admin.post('/customers', customerBody());
@@ -40,10 +43,20 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     return response.body as { id: number; name: string };
   };
   const loads = (app: TestApp, namespace: 'customers' | 'sessions') => app.app.get(CacheMetrics).of(namespace).loads;
+  /**
+   * The Redis key of a cache entry, found by SCAN: `{prefix}:{namespace}:{key}`, and on a cluster
+   * `{prefix}:{namespace}:{group}{key}`, the group's hash tag placing the entry in its slot group.
+   */
+  const entryKey = async (namespace: string, key: string) => {
+    const found = await target!.scan(`${prefix}:${namespace}:*${key}`);
+    expect(found).toHaveLength(1);
+    const group = target!.clustered ? String.raw`\{[0-9a-z]+\}` : '';
+    expect(found[0]).toMatch(new RegExp(`^${prefix}:${namespace}:${group}${key}$`));
+    return found[0];
+  };
 
   beforeAll(async () => {
-    redis = createClient({ url: redisUrl! });
-    await redis.connect();
+    redis = await target!.connect();
     await redis.set(outsideKey, 'must survive');
     a = await startTestApp({ env: env() });
     b = await startTestApp({ env: env(), database: a.database });
@@ -52,9 +65,9 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
   afterAll(async () => {
     await b?.close();
     await a?.close();
-    await deleteKeysUnderPrefix(redisUrl!, prefix);
-    await redis.unlink(outsideKey);
-    await redis.close();
+    await target!.deleteKeysUnderPrefix(prefix);
+    await redis?.unlink(outsideKey);
+    await redis?.close();
   });
 
   it('answers MISS, then HIT-L1 with the same ETag and body, and 304 for a matching If-None-Match', async () => {
@@ -90,7 +103,7 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     const customer = await createCustomer(a);
     await a.admin.get(`/customers/${customer.id}/analytics`);
     // Session entries carry who read them: here the admin token's principal.
-    const key = `${prefix}:sessions:owner=operations:customer-analytics:${customer.id}`;
+    const key = await entryKey('sessions', `owner=operations:customer-analytics:${customer.id}`);
     expect(await redis.exists(key)).toBe(1);
     expect(await redis.pTTL(key)).toBeGreaterThan(0);
   });
@@ -180,8 +193,8 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       order_items: [{ menu_item_id: fixture[0].menu_item_id, quantity: 1 }],
     });
     expect(placed.status).toBe(201);
-    const key = `${prefix}:orders:order:${placed.body.id}`;
     await a.admin.put(`/orders/${placed.body.id}/status`, { order_status: 'confirmed' });
+    const key = await entryKey('orders', `order:${placed.body.id}`);
     const inProgressTtl = await redis.pTTL(key);
     // Physical TTL is the stale window: 5 x the logical TTL (120 s order status, 300 s orders).
     expect(inProgressTtl).toBeGreaterThan(0);
@@ -243,13 +256,13 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
     expect(await redis.get(outsideKey)).toBe('must survive');
   });
 
-  describe('when Redis drops out and comes back', () => {
+  describeThroughProxy('when Redis drops out and comes back (through a proxy in front of a single Redis)', () => {
     let proxy: TcpProxy;
     let c: TestApp;
 
     beforeAll(async () => {
-      const target = new URL(redisUrl!);
-      proxy = new TcpProxy(target.hostname, Number(target.port) || 6379);
+      const redisAddress = new URL(target!.url!);
+      proxy = new TcpProxy(redisAddress.hostname, Number(redisAddress.port) || 6379);
       await proxy.start();
       c = await startTestApp({ env: { REDIS_URL: proxy.url, CACHE_PREFIX: prefix, CACHE_REDIS_TIMEOUT_MS: '100' }, database: a.database });
       await eventually(

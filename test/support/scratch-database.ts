@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { IN_CI, SERVER_DATABASE_URL } from './services.js';
+import { TEST_TOPOLOGY, topologyPostgresPair } from './topology.js';
 
 export interface ScratchDatabase {
   url: string;
+  /** The same database on a streaming replica of its server (TEST_TOPOLOGY=postgres-replicas). */
+  replicaUrl?: string;
   poolSize: number;
   drop(): Promise<void>;
 }
@@ -14,6 +17,7 @@ export interface ScratchDatabase {
  * an in-memory embedded Postgres when none is configured.
  */
 export async function createScratchDatabase(): Promise<ScratchDatabase> {
+  if (TEST_TOPOLOGY === 'postgres-replicas') return createReplicatedScratchDatabase();
   if (!SERVER_DATABASE_URL) {
     if (IN_CI) throw new Error('CI=true requires DATABASE_URL: the e2e suites must run against the real Postgres server');
     const embedded = await startEmbeddedPostgres({ port: 0 });
@@ -44,4 +48,23 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
       }
     },
   };
+}
+
+/** A fresh database on the topology's primary, present on its replica before an app connects there. */
+async function createReplicatedScratchDatabase(): Promise<ScratchDatabase> {
+  const pair = await topologyPostgresPair();
+  const name = `tiffin_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const onPrimary = async (sql: string) => {
+    const client = new pg.Client({ connectionString: pair.primaryUrl, connectionTimeoutMillis: 3000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await onPrimary(`CREATE DATABASE "${name}"`);
+  await pair.waitForReplay();
+  const { primary, replica } = pair.urlsFor(name);
+  return { url: primary, replicaUrl: replica, poolSize: 10, drop: () => onPrimary(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }

@@ -6,8 +6,8 @@ import { buildOpenApiDocument } from '../../src/common/http/openapi.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { HttpClient } from './http-client.js';
 import { OpenApiContract, type OpenApiDocument } from './openapi-contract.js';
-import { deleteKeysUnderPrefix } from './redis-keys.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
+import { defaultRedisTarget, TEST_TOPOLOGY } from './topology.js';
 
 /** The operations token every test app accepts unless a suite sets its own ADMIN_TOKEN. */
 export const TEST_ADMIN_TOKEN = 'tiffin-test-admin-token-0123456789';
@@ -40,9 +40,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   }
   const database = options.database ?? (await createScratchDatabase());
   const ownsDatabase = !options.database;
-  // With REDIS_URL set (as in CI) every suite runs on both tiers, each app under its own prefix.
+  // With REDIS_URL set (as in CI) every suite runs on both tiers, each app under its own prefix; under
+  // TEST_TOPOLOGY=redis-cluster on the file's cluster instead.
   const ownRedis = options.env?.REDIS_URL ?? options.env?.REDIS_CLUSTER_NODES;
-  const ownRedisPrefix = process.env.REDIS_URL && !ownRedis ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
+  if (TEST_TOPOLOGY === 'redis-cluster' && options.env?.REDIS_URL) {
+    // A suite that names a single Redis would quietly run beside the cluster, not on it.
+    throw new Error(
+      `TEST_TOPOLOGY=redis-cluster: a test app was given REDIS_URL=${options.env.REDIS_URL}; use its suite's RedisTarget.env`,
+    );
+  }
+  const sharedRedis = ownRedis === undefined ? await defaultRedisTarget() : undefined;
+  const ownRedisPrefix = sharedRedis ? `tiffin-e2e-${randomBytes(4).toString('hex')}` : undefined;
   const databaseUrl = options.databaseUrl ? await options.databaseUrl(database.url) : database.url;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -69,7 +77,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // 100 ms; a late reply then counts a rate limit on the instance alone or skips the cache, which
     // is right in production and noise in a suite. Suites about a slow Redis set their own bound.
     CACHE_REDIS_TIMEOUT_MS: '2000',
-    ...(ownRedisPrefix ? { REDIS_URL: process.env.REDIS_URL, CACHE_PREFIX: ownRedisPrefix } : {}),
+    ...(sharedRedis ? { ...sharedRedis.env, CACHE_PREFIX: ownRedisPrefix } : {}),
+    // Under TEST_TOPOLOGY=postgres-replicas the scratch database has a streaming replica: reads may use it.
+    ...(database.replicaUrl ? { DATABASE_REPLICA_URLS: database.replicaUrl } : {}),
     ...options.env,
   });
   const app = await createApp(config, { ...database, url: databaseUrl });
@@ -87,7 +97,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await app.close();
       if (ownsDatabase) await database.drop();
-      if (ownRedisPrefix) await deleteKeysUnderPrefix(process.env.REDIS_URL!, ownRedisPrefix);
+      if (sharedRedis) await sharedRedis.deleteKeysUnderPrefix(ownRedisPrefix!);
     },
   };
 }
