@@ -13,8 +13,11 @@ const SUITE = 'test/postgres-replicas.e2e-spec.ts';
 const redisUrl = postgresBinariesForSuite(SUITE) ? await redisForSuite(SUITE) : undefined;
 const describeWithPair = redisUrl ? describe : describe.skip;
 
-/** Operations of the randomised two-instance run (a write in about 3 of 10, two reads in each). */
-const RANDOMISED_STEPS = 1500;
+/** Operations (writes and reads) of the randomised two-instance run: a write in about 3 steps of 10, two reads in each. */
+const RANDOMISED_OPERATIONS = 10_000;
+/** Replay is paused from 40% of the run's operations for at least this long and this many operations. */
+const REPLAY_PAUSE_MS = 3000;
+const PAUSED_OPERATIONS = 1000;
 
 interface Customer {
   id: number;
@@ -141,7 +144,7 @@ describeWithPair('Postgres read replicas: exact read-your-writes on a real prima
     }
   });
 
-  it(`never reads stale data over ${RANDOMISED_STEPS} randomised steps on two instances, with replay paused for 3 s in the middle`, async () => {
+  it(`never reads stale data over ${RANDOMISED_OPERATIONS} randomised operations on two instances, with replay paused for ${REPLAY_PAUSE_MS / 1000} s or more in the middle`, async () => {
     const customers = await Promise.all([createCustomer(a), createCustomer(a), createCustomer(b)]);
     await caughtUp();
     const expected = new Map(customers.map((customer) => [customer.id, customer.name]));
@@ -150,16 +153,22 @@ describeWithPair('Postgres read replicas: exact read-your-writes on a real prima
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const stale: string[] = [];
     let operations = 0;
-    let pausedAt: number | undefined;
-    for (let step = 0; step < RANDOMISED_STEPS; step++) {
-      if (step === Math.floor(RANDOMISED_STEPS / 3)) {
+    /** The pause: when and at which operation it began, then how long and over how many operations it lasted. */
+    const pause = { startedAt: 0, fromOperation: 0, ms: 0, operations: 0 };
+    const paused = () => pause.startedAt > 0 && pause.ms === 0;
+    const resume = async () => {
+      await pair.resumeReplay();
+      pause.ms = Date.now() - pause.startedAt;
+      pause.operations = operations - pause.fromOperation;
+    };
+    const startedAt = Date.now();
+    for (let step = 0; operations < RANDOMISED_OPERATIONS; step++) {
+      if (pause.startedAt === 0 && operations >= 0.4 * RANDOMISED_OPERATIONS) {
         await pair.pauseReplay();
-        pausedAt = Date.now();
+        Object.assign(pause, { startedAt: Date.now(), fromOperation: operations });
       }
-      if (pausedAt !== undefined && step >= Math.floor((2 * RANDOMISED_STEPS) / 3) && Date.now() - pausedAt >= 3000) {
-        await pair.resumeReplay();
-        pausedAt = undefined;
-      }
+      if (paused() && operations - pause.fromOperation >= PAUSED_OPERATIONS && Date.now() - pause.startedAt >= REPLAY_PAUSE_MS)
+        await resume();
       const customer = customers[Math.floor(random() * customers.length)];
       const [writer, reader] = random() < 0.5 ? [a, b] : [b, a];
       if (random() < 0.3) {
@@ -176,18 +185,23 @@ describeWithPair('Postgres read replicas: exact read-your-writes on a real prima
       if (row?.name !== expected.get(customer.id)) stale.push(`step ${step}: list ${row?.name}`);
       operations += 2;
     }
-    if (pausedAt !== undefined) await pair.resumeReplay();
+    if (paused()) await resume();
+    const tookMs = Date.now() - startedAt;
     expect(stale).toEqual([]);
+    expect(operations).toBeGreaterThanOrEqual(RANDOMISED_OPERATIONS);
+    expect(pause.ms).toBeGreaterThanOrEqual(REPLAY_PAUSE_MS);
+    expect(pause.operations).toBeGreaterThanOrEqual(PAUSED_OPERATIONS);
     const after = [reads(a), reads(b)];
     const delta = (key: keyof ReplicaReadCounts) => after[0][key] + after[1][key] - readsBefore[0][key] - readsBefore[1][key];
     // Both routes were taken: the test exercised the replica, and the rule sent loads to the primary.
     expect(delta('replica')).toBeGreaterThan(0);
     expect(delta('primary')).toBeGreaterThan(0);
     console.log(
-      `randomised run: ${operations} operations, 0 stale; loads on the replica ${delta('replica')}, on the primary ${delta('primary')}, ` +
+      `randomised run: ${operations} operations in ${(tookMs / 1000).toFixed(1)} s, 0 stale; replay paused ${(pause.ms / 1000).toFixed(1)} s ` +
+        `over ${pause.operations} operations; loads on the replica ${delta('replica')}, on the primary ${delta('primary')}, ` +
         `re-read on the primary after the check ${delta('primary_after_check')}, failed on the replica ${delta('replica_failures')}`,
     );
-  }, 170_000);
+  }, 300_000);
 
   it('sends every read to the primary when the replica is down, with no failed request, and uses it again once it is back', async () => {
     const customer = await createCustomer(a);
