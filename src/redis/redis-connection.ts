@@ -116,7 +116,8 @@ export class RedisConnection {
   private checkingSubscriptions = false;
   /** Times the sharded subscriptions were moved to a new master (a failover or a resharding). */
   resubscriptions = 0;
-  private lastRediscover = 0;
+  /** When each cluster client last re-read the topology: each follows a failover on its own. */
+  private readonly lastRediscover = new Map<RedisCluster, number>();
   private stopped = false;
   private skipUntil = 0;
   lastError?: { message: string; at: string };
@@ -330,6 +331,10 @@ export class RedisConnection {
     } catch (error) {
       if (error instanceof RedisTimeoutError && skipOnTimeout) this.skipUntil = Date.now() + SKIP_AFTER_TIMEOUT_MS;
       this.recordError(error as Error);
+      // A dead master's calls fail at once ("client is offline") without a node event, and its
+      // reconnection attempts (the only events it raises) back off to 2 s apart: without this, a
+      // replica promoted meanwhile waited up to that long for its slots and the subscriptions.
+      if (this.cluster) this.rediscover(this.cluster.commands);
       throw error;
     }
   }
@@ -382,8 +387,8 @@ export class RedisConnection {
   }
 
   private rediscover(cluster: RedisCluster): void {
-    if (this.stopped || !cluster.isOpen || Date.now() - this.lastRediscover < REDISCOVER_INTERVAL_MS) return;
-    this.lastRediscover = Date.now();
+    if (this.stopped || !cluster.isOpen || Date.now() - (this.lastRediscover.get(cluster) ?? 0) < REDISCOVER_INTERVAL_MS) return;
+    this.lastRediscover.set(cluster, Date.now());
     const reachable = cluster.masters.map((master) => master.client).find((client) => client?.isReady);
     if (reachable) cluster._slots.rediscover(reachable).catch((error: Error) => this.recordError(error));
   }
