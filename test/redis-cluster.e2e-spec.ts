@@ -279,6 +279,12 @@ describeOnCluster('Tiffin on a Redis Cluster (3 masters, 1 replica each)', () =>
           return Date.now() - killedAt;
         }),
       );
+      // Each instance's subscriber connection, and no other, on the promoted replica.
+      const [, subscribers] = (await harness.command(killed.promoted, 'PUBSUB', 'SHARDNUMSUB', `${prefix}:_meta:invalidate`)) as [
+        string,
+        number,
+      ];
+      expect(subscribers).toBe(2);
       readsInWindow = reads - readsBefore;
       await eventually('traffic after the promotion', () => reads > readsBefore + readsInWindow + 40, { timeoutMs: 30_000 });
     } finally {
