@@ -217,7 +217,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     command,
     masterPorts,
     masterOf: async (key: string) => {
-      const slot = Number(await command(ports[0], 'CLUSTER', 'KEYSLOT', key));
+      const slot = Number(await command(nodes.find(alive)!.port, 'CLUSTER', 'KEYSLOT', key));
       for (const port of await masterPorts()) {
         const myself = (await text(port, 'CLUSTER', 'NODES')).split('\n').find((line) => line.includes('myself'))!;
         const ranges = myself
@@ -234,7 +234,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
       if (!replicaPort) throw new Error(`master ${masterPort} has no replica to promote`);
       await command(replicaPort, 'CLUSTER', 'FAILOVER');
       await until(`replica ${replicaPort} promoted`, async () => (await info(replicaPort, 'replication')).includes('role:master'));
-      for (const node of nodes) await until(`cluster_state:ok on ${node.port}`, () => clusterOk(node.port));
+      for (const node of nodes.filter(alive)) await until(`cluster_state:ok on ${node.port}`, () => clusterOk(node.port));
       return replicaPort;
     },
     killMaster: async (masterPort: number) => {
