@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { TieredCache } from '../src/cache/tiered-cache.js';
 import { RateLimitCounter } from '../src/redis/rate-limit-counter.js';
 import { SharedRedis } from '../src/redis/redis-connection.js';
 import { eventually } from './support/eventually.js';
 import { insertRestaurant } from './support/fixtures.js';
-import { redisClusterForSuite, type RedisClusterHarness } from './support/redis-cluster.js';
+import { type KilledMaster, redisClusterForSuite, type RedisClusterHarness } from './support/redis-cluster.js';
 import { SERVER_DATABASE_URL, IN_CI } from './support/services.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -215,4 +216,108 @@ describeOnCluster('Tiffin on a Redis Cluster (3 masters, 1 replica each)', () =>
     expect(failed).toBe(0);
     expect(stale).toBe(0);
   }, 120_000);
+
+  it('a master killed under load fails over to its replica: no request fails, no stale read afterwards', async () => {
+    // The master of the invalidation channel: both instances' subscriptions have to follow its
+    // replica. Half the watched restaurants have their entry (and its tag shards) on it too.
+    const master = await harness.masterOf(`${prefix}:_meta:invalidate`);
+    const candidates = restaurants.slice(40);
+    for (const id of candidates) await a.http.get(`/restaurants/${id}`);
+    const idsOn = (keys: string[]) => new Set(keys.map((key) => Number(/restaurant:(\d+)$/.exec(key)?.[1])));
+    const onMaster = idsOn((await keysPerMaster(`${prefix}:restaurants:*`)).get(master)!);
+    const watched = [
+      ...candidates.filter((id) => onMaster.has(id)).slice(0, 6),
+      ...candidates.filter((id) => !onMaster.has(id)).slice(0, 6),
+    ];
+    expect(watched).toHaveLength(12);
+    let failed = 0;
+    let reads = 0;
+    let writes = 0;
+    const failures: string[] = [];
+    let running = true;
+    const load = async (reader: TestApp, writer: TestApp, offset: number) => {
+      let step = offset;
+      while (running) {
+        const id = watched[step % watched.length];
+        const read = await reader.http.get(`/restaurants/${id}`).catch((error: Error) => error);
+        reads++;
+        if (read instanceof Error || read.status !== 200) {
+          failed++;
+          failures.push(`read ${id}: ${read instanceof Error ? read.message : read.status}`);
+        }
+        if (step % 4 === 0) {
+          const written = await writer.admin.put(`/restaurants/${id}`, { name: `Kill load ${step}` }).catch((error: Error) => error);
+          writes++;
+          if (written instanceof Error || written.status !== 200) {
+            failed++;
+            failures.push(`write ${id}: ${written instanceof Error ? written.message : written.status}`);
+          }
+        }
+        step++;
+      }
+    };
+    // Both instances read and write at once, each on its own half of the steps.
+    const traffic = Promise.all([load(a, b, 0), load(b, a, 1)]);
+    const connections = [a, b].map((app) => app.app.get(SharedRedis).connection!);
+    const resubscribedBefore = connections.map((connection) => connection.resubscriptions);
+    let killed: KilledMaster;
+    let subscribedAfterMs: number[];
+    let readsInWindow: number;
+    // The traffic stops whatever happens, so a failed wait fails the test instead of hanging it.
+    try {
+      await eventually('some traffic before the kill', () => reads > 40, { timeoutMs: 30_000 });
+      const readsBefore = reads;
+      const killedAt = Date.now();
+      killed = await harness.killMaster(master);
+      subscribedAfterMs = await Promise.all(
+        connections.map(async (connection, index) => {
+          await eventually(
+            'the sharded subscriptions on the promoted replica',
+            () => connection.resubscriptions > resubscribedBefore[index] && connection.subscriptionsReady,
+            { timeoutMs: 30_000 },
+          );
+          return Date.now() - killedAt;
+        }),
+      );
+      // Each instance's subscriber connection, and no other, on the promoted replica.
+      const [, subscribers] = (await harness.command(killed.promoted, 'PUBSUB', 'SHARDNUMSUB', `${prefix}:_meta:invalidate`)) as [
+        string,
+        number,
+      ];
+      expect(subscribers).toBe(2);
+      readsInWindow = reads - readsBefore;
+      await eventually('traffic after the promotion', () => reads > readsBefore + readsInWindow + 40, { timeoutMs: 30_000 });
+    } finally {
+      running = false;
+      await traffic;
+    }
+    expect(await harness.masterPorts()).toContain(killed.promoted);
+    // Any invalidation deferred while the master was dead has landed before the checks below.
+    for (const app of [a, b]) {
+      const tiers = app.app.get(TieredCache);
+      await eventually('deferred invalidations replayed', () => tiers.deferredInvalidations === 0, { timeoutMs: 30_000 });
+    }
+    // After the promotion: every write, from either instance, is seen at once by both.
+    let stale = 0;
+    const staleSeen: string[] = [];
+    for (const [step, id] of watched.entries()) {
+      const name = `After kill ${id}`;
+      expect((await (step % 2 === 0 ? a : b).admin.put(`/restaurants/${id}`, { name })).status).toBe(200);
+      for (const [index, app] of [a, b, a, b].entries()) {
+        const read = await app.http.get(`/restaurants/${id}`);
+        if (read.body.name !== name) {
+          stale++;
+          staleSeen.push(`${index % 2 === 0 ? 'A' : 'B'} ${read.headers.get('x-cache')} ${read.body.name}`);
+        }
+      }
+    }
+    console.log(
+      `master ${master} killed (6 of the 12 watched entries on it), replica ${killed.promoted} promoted after ${killed.promotedAfterMs} ms, ` +
+        `cluster ok after ${killed.clusterOkAfterMs} ms, subscriptions back after ${subscribedAfterMs.join(' / ')} ms (A / B); ` +
+        `${reads} reads (${readsInWindow} from the kill until both were back), ${writes} writes, ${failed} failed ${failures.slice(0, 6).join('; ')}; ` +
+        `${stale} stale reads of ${watched.length * 4} after ${staleSeen.slice(0, 6).join('; ')}`,
+    );
+    expect(failed).toBe(0);
+    expect(stale).toBe(0);
+  }, 180_000);
 });

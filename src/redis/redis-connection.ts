@@ -110,13 +110,16 @@ export class RedisConnection {
   private readonly subscriptionListeners: (() => void)[] = [];
   private readonly readyListeners: (() => void)[] = [];
   private subscribedNow = false;
+  /** Full channel name -> the address of the master its sharded subscription was made on (cluster only). */
+  private readonly subscribedOn = new Map<string, string | undefined>();
   private subscribedOnce = false;
   private clusterConnected = false;
   private subscriptionCheck?: NodeJS.Timeout;
   private checkingSubscriptions = false;
   /** Times the sharded subscriptions were moved to a new master (a failover or a resharding). */
   resubscriptions = 0;
-  private lastRediscover = 0;
+  /** When each cluster client last re-read the topology: each follows a failover on its own. */
+  private readonly lastRediscover = new Map<RedisCluster, number>();
   private stopped = false;
   private skipUntil = 0;
   lastError?: { message: string; at: string };
@@ -330,6 +333,10 @@ export class RedisConnection {
     } catch (error) {
       if (error instanceof RedisTimeoutError && skipOnTimeout) this.skipUntil = Date.now() + SKIP_AFTER_TIMEOUT_MS;
       this.recordError(error as Error);
+      // A dead master's calls fail at once ("client is offline") without a node event, and its
+      // reconnection attempts (the only events it raises) back off to 2 s apart: without this, a
+      // replica promoted meanwhile waited up to that long for its slots and the subscriptions.
+      if (this.cluster) this.rediscover(this.cluster.commands);
       throw error;
     }
   }
@@ -374,7 +381,9 @@ export class RedisConnection {
     }
     subscriber.on('node-reconnecting', () => (this.subscribedNow = false));
     subscriber.on('node-ready', () => {
-      if (this.subscribedOnce && !this.subscribedNow) {
+      // A node back after a blip has its subscriptions again (node-redis resubscribes them), but a
+      // node that is new after a failover has none until followShardedChannels makes them.
+      if (this.subscribedOnce && !this.subscribedNow && !this.subscriptionsMoved(subscriber)) {
         this.subscribedNow = true;
         if (this.subscriptionsReady) this.notifySubscriptionsReady();
       }
@@ -382,8 +391,8 @@ export class RedisConnection {
   }
 
   private rediscover(cluster: RedisCluster): void {
-    if (this.stopped || !cluster.isOpen || Date.now() - this.lastRediscover < REDISCOVER_INTERVAL_MS) return;
-    this.lastRediscover = Date.now();
+    if (this.stopped || !cluster.isOpen || Date.now() - (this.lastRediscover.get(cluster) ?? 0) < REDISCOVER_INTERVAL_MS) return;
+    this.lastRediscover.set(cluster, Date.now());
     const reachable = cluster.masters.map((master) => master.client).find((client) => client?.isReady);
     if (reachable) cluster._slots.rediscover(reachable).catch((error: Error) => this.recordError(error));
   }
@@ -420,15 +429,11 @@ export class RedisConnection {
     try {
       const channels = [...this.channels.keys()];
       await this.bounded(Promise.all(channels.map((channel) => commands.exists(channel))), { skipOnTimeout: false });
-      const moved = channels.some((channel) => {
-        const slot = slotOf(channel);
-        return commands.slots[slot]?.master.address !== subscriber.slots[slot]?.master.address;
-      });
-      if (!moved) return;
+      if (!this.subscriptionsMoved(commands) && !this.subscriptionsMoved(subscriber)) return;
       this.subscribedNow = false;
       const reachable = commands.masters.map((master) => master.client).find((client) => client?.isReady);
       if (reachable) await subscriber._slots.rediscover(reachable);
-      for (const [channel, handler] of this.channels) await subscriber.sSubscribe(channel, handler);
+      for (const [channel, handler] of this.channels) await this.subscribeChannel(channel, handler);
       this.resubscriptions++;
       this.logger.log('Redis Cluster: sharded subscriptions moved to the new masters');
       this.subscribedNow = true;
@@ -459,7 +464,22 @@ export class RedisConnection {
 
   private async subscribeChannel(channel: string, handler: (payload: string) => void): Promise<void> {
     if (this.single) await this.single.subscriber.subscribe(channel, handler);
-    else await this.cluster!.subscriber.sSubscribe(channel, handler);
+    else {
+      const subscriber = this.cluster!.subscriber;
+      await subscriber.sSubscribe(channel, handler);
+      this.subscribedOn.set(channel, subscriber.slots[slotOf(channel)]?.master.address);
+    }
+  }
+
+  /**
+   * Whether some channel's slot is served, in `view`'s topology, by another master than the one
+   * its subscription was made on. Compared with the subscription itself, not with the subscriber
+   * client's topology: when the subscriber re-reads the topology first after a master died, its
+   * slots already name the promoted replica, yet the subscription died with the old master's
+   * connection (node-redis drops a removed node's listeners) and has to be made again.
+   */
+  private subscriptionsMoved(view: RedisCluster): boolean {
+    return [...this.channels.keys()].some((channel) => view.slots[slotOf(channel)]?.master.address !== this.subscribedOn.get(channel));
   }
 
   private notifyReady(): void {

@@ -30,11 +30,32 @@ export interface RedisClusterHarness {
   masterOf(key: string): Promise<number>;
   /** Promotes a replica of the master on `masterPort` with CLUSTER FAILOVER; resolves once it is master and the cluster is ok. */
   failOver(masterPort: number): Promise<number>;
+  /**
+   * Kills the master on `masterPort` (SIGKILL: no goodbye to the cluster or its clients) and
+   * resolves once the other nodes have promoted its replica and each survivor reports
+   * cluster_state:ok; fails with what was not reached if that takes longer than {@link FAILOVER_DEADLINE_MS}.
+   */
+  killMaster(masterPort: number): Promise<KilledMaster>;
   stop(): Promise<void>;
+}
+
+export interface KilledMaster {
+  /** The replica that took the dead master's slots. */
+  promoted: number;
+  /** From the kill until the replica said role:master. */
+  promotedAfterMs: number;
+  /** From the kill until every surviving node said cluster_state:ok. */
+  clusterOkAfterMs: number;
 }
 
 const NODE_TIMEOUT_MS = 2000;
 const START_DEADLINE_MS = 60_000;
+/**
+ * A dead master is promoted away after the node timeout (failure detection), the majority's FAIL
+ * vote and the replica's election delay (500 ms and up): a few seconds here, bounded generously
+ * for a loaded machine.
+ */
+const FAILOVER_DEADLINE_MS = 60_000;
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -55,6 +76,8 @@ async function freePorts(count: number): Promise<number[]> {
   if (ports.length < count) throw new Error('no free loopback ports for a Redis Cluster');
   return ports;
 }
+
+const alive = (node: ClusterNode) => node.process.exitCode === null && node.process.signalCode === null;
 
 async function binaryAvailable(name: string): Promise<boolean> {
   try {
@@ -145,24 +168,25 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
   const clusterOk = async (port: number) => (await text(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok');
   const masterPorts = async () => {
     const ports: number[] = [];
-    for (const node of nodes) {
-      if (node.process.exitCode !== null) continue;
+    for (const node of nodes.filter(alive)) {
       if ((await info(node.port, 'replication').catch(() => '')).includes('role:master')) ports.push(node.port);
     }
     return ports;
   };
+  const kill = (node: ClusterNode) =>
+    new Promise<void>((resolve) => {
+      if (!alive(node)) return resolve();
+      node.process.once('exit', () => resolve());
+      node.process.kill('SIGKILL');
+    });
+  /** The replica of the master on `masterPort` that is in sync with it now. */
+  const onlineReplica = async (masterPort: number) => {
+    const match = /slave0:ip=[^,]+,port=(\d+),state=online/.exec(await info(masterPort, 'replication'));
+    return match ? Number(match[1]) : undefined;
+  };
   const stop = async () => {
     for (const connected of clients.values()) connected.destroy();
-    await Promise.all(
-      nodes.map(
-        (node) =>
-          new Promise<void>((resolve) => {
-            if (node.process.exitCode !== null || node.process.signalCode !== null) return resolve();
-            node.process.once('exit', () => resolve());
-            node.process.kill('SIGKILL');
-          }),
-      ),
-    );
+    await Promise.all(nodes.map(kill));
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -193,7 +217,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     command,
     masterPorts,
     masterOf: async (key: string) => {
-      const slot = Number(await command(ports[0], 'CLUSTER', 'KEYSLOT', key));
+      const slot = Number(await command(nodes.find(alive)!.port, 'CLUSTER', 'KEYSLOT', key));
       for (const port of await masterPorts()) {
         const myself = (await text(port, 'CLUSTER', 'NODES')).split('\n').find((line) => line.includes('myself'))!;
         const ranges = myself
@@ -210,8 +234,29 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
       if (!replicaPort) throw new Error(`master ${masterPort} has no replica to promote`);
       await command(replicaPort, 'CLUSTER', 'FAILOVER');
       await until(`replica ${replicaPort} promoted`, async () => (await info(replicaPort, 'replication')).includes('role:master'));
-      for (const node of nodes) await until(`cluster_state:ok on ${node.port}`, () => clusterOk(node.port));
+      for (const node of nodes.filter(alive)) await until(`cluster_state:ok on ${node.port}`, () => clusterOk(node.port));
       return replicaPort;
+    },
+    killMaster: async (masterPort: number) => {
+      const master = nodes.find((node) => node.port === masterPort);
+      if (!master || !alive(master)) throw new Error(`no live node on ${masterPort}`);
+      // A replica still syncing (e.g. a master demoted by an earlier failover) would refuse to take over.
+      const replicaPort = await until(`a replica of ${masterPort} in sync`, () => onlineReplica(masterPort));
+      const killedAt = Date.now();
+      await kill(master);
+      clients.get(masterPort)?.destroy();
+      clients.delete(masterPort);
+      const left = () => Math.max(0, FAILOVER_DEADLINE_MS - (Date.now() - killedAt));
+      await until(
+        `replica ${replicaPort} promoted after master ${masterPort} was killed`,
+        async () => (await info(replicaPort, 'replication')).includes('role:master'),
+        left(),
+      );
+      const promotedAfterMs = Date.now() - killedAt;
+      for (const node of nodes.filter(alive)) {
+        await until(`cluster_state:ok on ${node.port} after master ${masterPort} was killed`, () => clusterOk(node.port), left());
+      }
+      return { promoted: replicaPort, promotedAfterMs, clusterOkAfterMs: Date.now() - killedAt };
     },
     stop,
   };
