@@ -175,6 +175,7 @@ describe('CacheService', () => {
         tags: ['cuisine:Thai'],
         keys: ['restaurants:restaurant:7'],
         reason: 'restaurant.updated',
+        completes: [],
       },
     ]);
   });

@@ -8,6 +8,7 @@ import type {
   FailedRun,
   FailedWarmPath,
   NotPerformed,
+  OutboxReplay,
   PopularWarming,
   PredictiveWarming,
 } from '../job-details.js';
@@ -121,6 +122,28 @@ export class CleanupDetail implements Cleanup {
 
   @ApiProperty({ type: CleanupRetentionDays })
   retention_days: CleanupRetentionDays;
+}
+
+@ClosedSchema()
+export class OutboxReplayDetail implements OutboxReplay {
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 1,
+    description: 'Cache invalidation outbox rows due (the writing process died before recording the invalidation) applied again',
+  })
+  replayed: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Due rows deleted unapplied: the cache is disabled' })
+  discarded: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 0,
+    description: 'Rows still due after the run: beyond its batch of 200, or whose invalidation did not reach Redis',
+  })
+  pending: number;
 }
 
 @ClosedSchema()
