@@ -33,7 +33,7 @@ describe('the cache invalidation outbox event', () => {
     [new ReviewAdded(1, 10, 2, 3, 'Thai'), new ReviewAdded(1, 10, 2, 3, 'Thai')],
   ];
 
-  it.each(events.map(([event, expected]) => [event.type, event, expected]))(
+  it.each(events.map(([event, expected]): [string, DomainEvent, DomainEvent] => [event.type, event, expected]))(
     'keeps what the invalidation plan of %s needs, and none of the representations',
     (_type, event, expected) => {
       expect(stored(event)).toEqual(expected);
@@ -43,7 +43,7 @@ describe('the cache invalidation outbox event', () => {
 
   it('reads the delivery time Postgres writes into jsonb (a timestamptz with its offset)', () => {
     const fromSql = {
-      type: 'order.status-changed',
+      type: 'order.status-changed' as const,
       order_id: 10,
       customer_id: 2,
       restaurant_id: 3,

@@ -130,9 +130,10 @@ export class OrdersRepository {
   /**
    * Moves the order to `to` if it is in one of `allowedFrom`, in one round trip
    * (change_order_status, see migration 1764900000000): the update is conditional on the status
-   * read first, so of concurrent changes from one status exactly one wins; the history row and the
-   * customer's notification (and the cache invalidation outbox row) go in the same transaction. A delivery takes `deliveryTime` (default
-   * now), refused if it lies more than `clockSkewMs` ahead of now or before the order was placed.
+   * read first, so of concurrent changes from one status exactly one wins; the history row, the
+   * customer's notification and the cache invalidation outbox row go in the same transaction. A
+   * delivery takes `deliveryTime` (default now), refused if it lies more than `clockSkewMs` ahead
+   * of now or before the order was placed.
    */
   async changeStatus(
     id: number,

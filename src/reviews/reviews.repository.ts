@@ -32,7 +32,8 @@ export class ReviewsRepository {
    * restaurant recompute its rating one after another (each seeing every review committed before
    * it; FOR NO KEY UPDATE does not block the key-share locks that inserting orders takes), the
    * review inserted and the rating set to the average of the reviews, rounded to 2 decimals
-   * exactly in SQL, and the event's cache invalidation outbox row inserted. A second review of the order is a unique violation of uq_reviews_order_id.
+   * exactly in SQL, and the event's cache invalidation outbox row inserted. A second review of the
+   * order is a unique violation of uq_reviews_order_id.
    */
   async add(review: NewReviewRequest): Promise<ReviewOutcome> {
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
