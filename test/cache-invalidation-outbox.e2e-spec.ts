@@ -249,4 +249,22 @@ describeWithRedis('cache invalidation outbox', () => {
       await c.close();
     }
   });
+
+  it('with the cache disabled a write leaves its row, and the job deletes it once due, with nothing to invalidate', async () => {
+    const uncached = await startTestApp({ env: { CACHE_ENABLED: 'false' }, database: a.database });
+    try {
+      const restaurant = await new TiffinBuilder(uncached.admin).restaurant();
+      expect((await outboxRows()).map((row) => row.event)).toEqual([
+        { type: 'restaurant.changed', restaurant_id: restaurant.id, kind: 'created' },
+      ]);
+      await a.db.query(`UPDATE cache_invalidation_outbox SET created_at = now() - interval '1 minute'`);
+      const auditBefore = await lastAuditId();
+      const run = expectStatus(await uncached.admin.post('/jobs/outbox-replay/run'), 200, 'running outbox-replay');
+      expect(run.detail).toEqual({ replayed: 0, discarded: 1, pending: 0 });
+      expect(await outboxRows()).toEqual([]);
+      expect(await auditSince(auditBefore)).toEqual([]);
+    } finally {
+      await uncached.close();
+    }
+  });
 });
