@@ -203,6 +203,10 @@ describeWithRedis('cache invalidation outbox', () => {
     await renameBehindTheApp(restaurant.id, 'Renamed Behind The App', '1 minute');
     // Younger than CACHE_OUTBOX_REPLAY_AFTER_SECONDS (30 s): its write may still be under way, so it waits.
     await renameBehindTheApp(recent.id, 'Renamed Just Now', '0 seconds');
+    // A row this version cannot apply stays (pending) without holding back the others.
+    await a.db.query(
+      `INSERT INTO cache_invalidation_outbox (event, created_at) VALUES ('{"type": "unknown.event"}', now() - interval '2 minutes')`,
+    );
     for (const app of [a, b]) expect((await app.admin.get(path)).body.name).toBe(restaurant.name);
     const auditBefore = await lastAuditId();
 
@@ -211,7 +215,7 @@ describeWithRedis('cache invalidation outbox', () => {
       job: 'outbox-replay',
       trigger: 'manual',
       outcome: 'succeeded',
-      detail: { replayed: 1, discarded: 0, pending: 0 },
+      detail: { replayed: 1, discarded: 0, pending: 1 },
     });
 
     for (const app of [a, b]) {
@@ -227,7 +231,10 @@ describeWithRedis('cache invalidation outbox', () => {
       }),
     ]);
     const left = await outboxRows();
-    expect(left.map((row) => row.event)).toEqual([{ type: 'restaurant.changed', restaurant_id: recent.id, kind: 'updated' }]);
+    expect(left.map((row) => row.event)).toEqual([
+      { type: 'restaurant.changed', restaurant_id: recent.id, kind: 'updated' },
+      { type: 'unknown.event' },
+    ]);
     await a.db.query('DELETE FROM cache_invalidation_outbox');
   });
 

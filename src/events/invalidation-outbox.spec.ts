@@ -41,6 +41,10 @@ describe('the cache invalidation outbox event', () => {
     },
   );
 
+  it('refuses a type it does not know, naming it', () => {
+    expect(() => fromOutboxEvent({ type: 'unknown.event' } as never)).toThrow('Unknown outbox event type "unknown.event"');
+  });
+
   it('reads the delivery time Postgres writes into jsonb (a timestamptz with its offset)', () => {
     const fromSql = {
       type: 'order.status-changed' as const,

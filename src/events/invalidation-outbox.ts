@@ -79,5 +79,7 @@ export function fromOutboxEvent(stored: OutboxEvent): DomainEvent {
       );
     case 'review.added':
       return new ReviewAdded(e.review_id, e.order_id, e.customer_id, e.restaurant_id, e.cuisine_type);
+    default:
+      throw new Error(`Unknown outbox event type ${JSON.stringify((stored as { type: unknown }).type)}`);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AnalyticsRefresher } from '../analytics/analytics-refresher.js';
 import { CacheOpsSettings } from '../cache-ops/cache-ops.settings.js';
 import { CacheAuditService } from '../cache-ops/maintenance/cache-audit.service.js';
@@ -37,6 +37,8 @@ const CACHE_DISABLED: NotPerformed = { performed: false, reason: 'the cache is d
 /** The work of each job: JobsModule imports every module whose services the jobs call. */
 @Injectable()
 export class BackgroundTasks {
+  private readonly logger = new Logger('Jobs');
+
   constructor(
     private readonly warmer: CacheWarmer,
     private readonly cache: CacheService,
@@ -123,12 +125,20 @@ export class BackgroundTasks {
       const discarded = await this.outbox.discard(due.map((row) => row.id));
       return { replayed: 0, discarded, pending: await this.outbox.countDue(after) };
     }
+    let replayed = 0;
     for (const row of due) {
-      const event = fromOutboxEvent(row.event);
-      await this.invalidation.apply(event, row.id, `${event.type}, replayed from the outbox (written ${row.created_at.toISOString()})`);
+      // One row that cannot be applied (an event this version does not know) stays, counted as
+      // pending, and does not hold back the others.
+      try {
+        const event = fromOutboxEvent(row.event);
+        await this.invalidation.apply(event, row.id, `${event.type}, replayed from the outbox (written ${row.created_at.toISOString()})`);
+        replayed++;
+      } catch (error) {
+        this.logger.error(`Outbox row ${row.id} (${JSON.stringify(row.event)}) could not be replayed: ${(error as Error).message}`);
+      }
     }
     await this.cacheAudit.settled();
-    return { replayed: due.length, discarded: 0, pending: await this.outbox.countDue(after) };
+    return { replayed, discarded: 0, pending: await this.outbox.countDue(after) };
   }
 
   private async warm(paths: string[]): Promise<Omit<PopularWarming, 'restaurants'>> {

@@ -57,7 +57,7 @@ export interface OutboxReplay {
   replayed: number;
   /** Rows deleted without an invalidation: the cache is disabled, so there was nothing to drop. */
   discarded: number;
-  /** Rows still due after the run: beyond its batch, or whose invalidation did not reach Redis. */
+  /** Rows still due after the run: beyond its batch, or whose invalidation did not reach Redis or could not be applied. */
   pending: number;
 }
 

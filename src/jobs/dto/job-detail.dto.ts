@@ -12,7 +12,7 @@ import type {
   PopularWarming,
   PredictiveWarming,
 } from '../job-details.js';
-import { RETENTION_DAYS } from '../job-schedule.js';
+import { OUTBOX_REPLAY_BATCH, RETENTION_DAYS } from '../job-schedule.js';
 
 /** The detail of a job run (see job-details.ts for the shapes the jobs build). */
 
@@ -141,7 +141,7 @@ export class OutboxReplayDetail implements OutboxReplay {
     type: 'integer',
     minimum: 0,
     example: 0,
-    description: 'Rows still due after the run: beyond its batch of 200, or whose invalidation did not reach Redis',
+    description: `Rows still due after the run: beyond its batch of ${OUTBOX_REPLAY_BATCH}, or whose invalidation did not reach Redis or could not be applied`,
   })
   pending: number;
 }
