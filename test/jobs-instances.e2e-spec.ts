@@ -52,7 +52,10 @@ describeWithRedis('jobs across two instances', () => {
   it('warms the popular set at start-up, before the instance answers', async () => {
     const instanceB = b.app.get(JobRunner).instanceId;
     expect(instanceB).toBe(b.app.get(SharedRedis).instanceId);
-    const [startup] = await b.db.query(`SELECT outcome, detail FROM job_runs WHERE trigger = 'startup' AND instance = $1`, [instanceB]);
+    const [startup] = await b.db.query(
+      `SELECT outcome, detail FROM job_runs WHERE trigger = 'startup' AND job = 'warm-popular' AND instance = $1`,
+      [instanceB],
+    );
     expect(startup.outcome).toBe('succeeded');
     expect(startup.detail).toMatchObject({ restaurants: 2, paths: 5, failed: [] });
     expect(startup.detail.loaded + startup.detail.already_cached).toBe(5);

@@ -28,9 +28,16 @@ describe('background jobs', () => {
   });
   afterAll(() => t.close());
 
-  it('warmed at start-up, before answering, with nothing to load on an empty database', async () => {
+  it('replayed the outbox and warmed at start-up, before answering, with nothing to do on an empty database', async () => {
     const runs = await t.db.query(`SELECT job, trigger, outcome, detail, finished_at FROM job_runs ORDER BY id`);
     expect(runs).toEqual([
+      {
+        job: 'outbox-replay',
+        trigger: 'startup',
+        outcome: 'succeeded',
+        detail: { replayed: 0, discarded: 0, pending: 0 },
+        finished_at: expect.any(Date),
+      },
       {
         job: 'warm-popular',
         trigger: 'startup',
@@ -52,14 +59,15 @@ describe('background jobs', () => {
       expect(next - Date.now()).toBeLessThanOrEqual(job.interval_ms);
       expect(job.running_here).toBe(false);
     }
-    const [startup] = await t.db.query(`SELECT id, instance FROM job_runs WHERE trigger = 'startup'`);
+    const [startup] = await t.db.query(`SELECT id, instance FROM job_runs WHERE trigger = 'startup' AND job = 'warm-popular'`);
     expect(jobs[0].last_run).toMatchObject({
       id: Number(startup.id),
       instance: startup.instance,
       trigger: 'startup',
       outcome: 'succeeded',
     });
-    expect(jobs.slice(1).map((job: Json) => job.last_run)).toEqual([null, null, null, null]);
+    expect(jobs.slice(1, -1).map((job: Json) => job.last_run)).toEqual([null, null, null, null]);
+    expect(jobs.at(-1)).toMatchObject({ name: 'outbox-replay', last_run: { trigger: 'startup', outcome: 'succeeded' } });
   });
 
   it('runs a job by hand for an admin only, and knows no other job', async () => {
@@ -67,7 +75,7 @@ describe('background jobs', () => {
     expect(
       (await t.http.post('/jobs/cleanup/run', undefined, { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status,
     ).toBe(401);
-    const names = 'warm-popular, predictive-warming, analytics-refresh, health-monitor, cleanup';
+    const names = 'warm-popular, predictive-warming, analytics-refresh, health-monitor, cleanup, outbox-replay';
     for (const unknown of ['defrag', 'Warm_Popular']) {
       const refused = await run(unknown);
       expect([refused.status, refused.body.errors]).toEqual([
@@ -166,7 +174,7 @@ describe('background jobs', () => {
     expect(outcomes['analytics-refresh']).toEqual({ refreshed: expect.any(Number), failed: [], gone: expect.any(Number) });
     expect(outcomes['health-monitor']).toMatchObject({ evaluated_at: expect.any(String), rules: expect.any(Array) });
     const jobs = expectStatus(await t.admin.get('/jobs'), 200, 'GET /jobs');
-    expect(jobs.map((job: Json) => job.last_run?.trigger)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual']);
+    expect(jobs.map((job: Json) => job.last_run?.trigger)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual', 'startup']);
   });
 
   it("answers each job's detail in the shape the document gives that job, and nothing else fits it", async () => {
@@ -177,6 +185,7 @@ describe('background jobs', () => {
       'analytics-refresh': 'AnalyticsRefreshDetail',
       'health-monitor': 'EvaluationResponse',
       cleanup: 'CleanupDetail',
+      'outbox-replay': 'OutboxReplayDetail',
     };
     // The run as it would be answered with another body: judged against POST /jobs/{name}/run.
     const problemsOf = (name: string, body: Json) =>

@@ -72,9 +72,13 @@ export class AccountsRepository {
   }
 
   /** Sets (or with null clears) the owner of a restaurant; false when there is no such restaurant. */
-  async setRestaurantOwner(restaurantId: number, accountId: number | null): Promise<boolean> {
+  async setRestaurantOwner(
+    restaurantId: number,
+    accountId: number | null,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
     // TypeORM answers an UPDATE with [rows, affected row count].
-    const [, affected]: [unknown[], number] = await this.dataSource.query(
+    const [, affected]: [unknown[], number] = await manager.query(
       'UPDATE restaurants SET owner_account_id = $1, updated_at = now() WHERE id = $2',
       [accountId, restaurantId],
     );

@@ -1,8 +1,10 @@
+import { recordingOutbox } from '../common/testing/recording-data-source.js';
+import type { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash } from 'node:crypto';
-import { type DataSource, QueryFailedError } from 'typeorm';
+import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { CustomersRepository } from '../customers/customers.repository.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { loadConfig } from '../config/app-config.js';
@@ -145,6 +147,7 @@ describe('AuthService', () => {
       accessTokens,
       restaurants,
       bus,
+      recordingOutbox([], {} as EntityManager) as unknown as InvalidationOutboxRepository,
       config,
     );
   });

@@ -10,6 +10,7 @@ import { EMAIL_UNIQUE_INDEX } from '../customers/customers.service.js';
 import { toCustomerResponse } from '../customers/dto/customer.dto.js';
 import { AppConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { CustomerChanged, RestaurantChanged } from '../events/domain-events.js';
 import type { RestaurantResponse } from '../restaurants/dto/restaurant.dto.js';
 import { RestaurantsService } from '../restaurants/restaurants.service.js';
@@ -42,6 +43,7 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly restaurants: RestaurantsService,
     private readonly events: DomainEventBus,
+    private readonly outbox: InvalidationOutboxRepository,
     config: AppConfig,
   ) {
     this.refreshTtlSeconds = config.auth.refreshTtlSeconds;
@@ -56,17 +58,19 @@ export class AuthService {
     const { password, ...fields } = dto;
     if (await this.accounts.emailInUse(dto.email)) throw emailTaken(dto.email);
     const passwordHash = await this.passwords.hash(password);
-    const { customer, account, tokens } = await this.uniqueEmail(dto.email, () =>
+    const { recorded, account, tokens } = await this.uniqueEmail(dto.email, () =>
       this.dataSource.transaction(async (manager) => {
         const customer = await this.customers.insert(fields, manager);
         const account = await this.accounts.insert(
           { email: customer.email, password_hash: passwordHash, role: 'customer', customer_id: customer.id },
           manager,
         );
-        return { customer, account, tokens: await this.issueTokens(account, manager) };
+        // The customer's cache invalidation outbox row, in the same transaction.
+        const recorded = await this.outbox.record(manager, [new CustomerChanged(customer.id, 'created', toCustomerResponse(customer))]);
+        return { recorded, account, tokens: await this.issueTokens(account, manager) };
       }),
     );
-    await this.events.publish(new CustomerChanged(customer.id, 'created', toCustomerResponse(customer)));
+    await this.events.publish(...recorded);
     return { account: toAccountResponse(account), ...tokens };
   }
 
@@ -149,11 +153,14 @@ export class AuthService {
         );
       }
     }
-    if (!(await this.accounts.setRestaurantOwner(restaurantId, accountId))) {
-      throw new ResourceNotFoundException('Restaurant', restaurantId);
-    }
-    const restaurant = await this.restaurants.get(restaurantId);
-    await this.events.publish(new RestaurantChanged(restaurantId, 'updated', restaurant));
+    const { restaurant, recorded } = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.accounts.setRestaurantOwner(restaurantId, accountId, manager))) {
+        throw new ResourceNotFoundException('Restaurant', restaurantId);
+      }
+      const restaurant = await this.restaurants.get(restaurantId, manager);
+      return { restaurant, recorded: await this.outbox.record(manager, [new RestaurantChanged(restaurantId, 'updated', restaurant)]) };
+    });
+    await this.events.publish(...recorded);
     return restaurant;
   }
 

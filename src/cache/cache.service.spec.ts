@@ -175,7 +175,27 @@ describe('CacheService', () => {
         tags: ['cuisine:Thai'],
         keys: ['restaurants:restaurant:7'],
         reason: 'restaurant.updated',
+        completes: [],
       },
+    ]);
+  });
+
+  it('passes the outbox rows an invalidation completes to the audit, unless it was deferred (Redis not reached)', async () => {
+    const { service, tiers, changes } = setUp();
+    await service.invalidate(['restaurant:7'], 'restaurant.changed', ['41']);
+    const deferred = {
+      tags: ['restaurant:8'],
+      removed_l1: [],
+      removed_l2: [],
+      instances_confirmed: 0,
+      instances_expected: 0,
+      deferred: true,
+    };
+    tiers.invalidate = () => Promise.resolve(deferred);
+    await service.invalidate(['restaurant:8'], 'restaurant.changed', ['42']);
+    expect(changes.map((change) => [change.tags, change.completes])).toEqual([
+      [['restaurant:7'], ['41']],
+      [['restaurant:8'], []],
     ]);
   });
 

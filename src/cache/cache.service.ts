@@ -23,6 +23,11 @@ export interface CacheChangeRecord {
   tags: string[];
   keys: string[];
   reason: string;
+  /**
+   * Durable records of work this change completes (rows of the domain's cache invalidation
+   * outbox): the audit deletes them in the statement that writes this record.
+   */
+  completes?: string[];
 }
 
 /** What the rest of the app uses of the cache: reads for @Cached routes, invalidation, write-through. */
@@ -109,8 +114,13 @@ export class CacheService {
     };
   }
 
-  /** Drops the tagged entries on every instance; `reason` says why (an event type, an admin action). */
-  async invalidate(tags: string[], reason: string): Promise<InvalidationReport> {
+  /**
+   * Drops the tagged entries on every instance; `reason` says why (an event type, an admin action).
+   * `completes` (outbox rows) is passed on to the audit record only if the invalidation reached
+   * Redis: one deferred (Redis unreachable) lives in this process's memory until it lands, so its
+   * rows stay to be replayed should the process die first.
+   */
+  async invalidate(tags: string[], reason: string, completes: string[] = []): Promise<InvalidationReport> {
     // Before the entries go: a load that starts once they are gone must see the write's position.
     if (this.routing?.enabled) await this.routing.recordWrite(tags);
     const report = await traceInvalidation(tags, reason, () => this.tiers.invalidate(tags));
@@ -120,6 +130,7 @@ export class CacheService {
       tags: report.tags,
       keys: [...new Set([...report.removed_l1, ...report.removed_l2])],
       reason,
+      completes: report.deferred ? [] : completes,
     });
     return report;
   }

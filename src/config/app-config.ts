@@ -82,6 +82,8 @@ export class AppConfig {
     /** For HMAC cache keys; absent: secure keys cannot be derived. */
     keySecret?: string;
     auditRetentionDays: number;
+    /** A cache invalidation outbox row older than this is replayed by the outbox-replay job. */
+    outboxReplayAfterMs: number;
   };
   readonly analytics: { maxStalenessMs: number; refreshMaxVariants: number; recentReadMs: number };
   readonly swagger: { enabled: boolean };
@@ -96,6 +98,7 @@ export class AppConfig {
       'analytics-refresh': number;
       'health-monitor': number;
       cleanup: number;
+      'outbox-replay': number;
     };
   };
   /** Absent: the operations endpoints refuse every caller. */
@@ -336,6 +339,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ackTimeoutMs: env.CACHE_ACK_TIMEOUT_MS,
       keySecret: env.CACHE_KEY_SECRET,
       auditRetentionDays: env.CACHE_AUDIT_RETENTION_DAYS,
+      outboxReplayAfterMs: env.CACHE_OUTBOX_REPLAY_AFTER_SECONDS * 1000,
     },
     analytics: {
       maxStalenessMs: env.ANALYTICS_MAX_STALENESS_SECONDS * 1000,
@@ -367,6 +371,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         'analytics-refresh': env.JOB_INTERVAL_ANALYTICS_REFRESH_MS,
         'health-monitor': env.JOB_INTERVAL_HEALTH_MONITOR_MS,
         cleanup: env.JOB_INTERVAL_CLEANUP_MS,
+        'outbox-replay': env.JOB_INTERVAL_OUTBOX_REPLAY_MS,
       },
     },
   });

@@ -296,6 +296,25 @@ export class EnvironmentVariables {
   @Max(MAX_TIMER_MS)
   JOB_INTERVAL_CLEANUP_MS = 120 * 60_000;
 
+  /** How often the outbox-replay job looks for invalidations left behind by a process that died. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(MAX_TIMER_MS)
+  JOB_INTERVAL_OUTBOX_REPLAY_MS = 60_000;
+
+  /**
+   * A cache invalidation outbox row older than this is replayed. It must exceed the longest a
+   * write takes from its commit to its audit batch (the invalidation itself gives up after
+   * CACHE_INVALIDATION_TIMEOUT_MS, at most 30 s), or a write still in progress would be
+   * invalidated and audited twice (harmless, but noise). Tests of the replay lower it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CACHE_OUTBOX_REPLAY_AFTER_SECONDS = 30;
+
   /** Bearer token for the operations endpoints (/cache writes, /enterprise, /demo, /jobs, /alerts writes). */
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -41,15 +41,15 @@ export class CustomersRepository {
   }
 
   /** Applies the changes in one statement; null when there is no such customer. */
-  async update(id: number, changes: CustomerChanges): Promise<Customer | null> {
-    const result = await this.repository.createQueryBuilder().update().set(changes).where('id = :id', { id }).returning('*').execute();
+  async update(id: number, changes: CustomerChanges, manager: EntityManager = this.dataSource.manager): Promise<Customer | null> {
+    const result = await manager.createQueryBuilder().update(Customer).set(changes).where('id = :id', { id }).returning('*').execute();
     const [row] = result.raw as Customer[];
     return row ? this.repository.create(row) : null;
   }
 
   /** False when there was no such customer. Orders and reviews restrict the delete (foreign keys). */
-  async delete(id: number): Promise<boolean> {
-    const result = await this.repository.delete({ id });
+  async delete(id: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.delete(Customer, { id });
     return (result.affected ?? 0) > 0;
   }
 }

@@ -1,6 +1,8 @@
+import { recordingOutbox } from '../common/testing/recording-data-source.js';
+import type { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { CustomerChanged, type DomainEvent } from '../events/domain-events.js';
 import type { CustomerAnalyticsRepository, CustomerAnalyticsRow } from './customer-analytics.repository.js';
@@ -81,6 +83,7 @@ describe('CustomersService', () => {
       customers as unknown as CustomersRepository,
       analytics as unknown as CustomerAnalyticsRepository,
       events,
+      recordingOutbox([], {} as EntityManager) as unknown as InvalidationOutboxRepository,
     );
   });
 

@@ -4,6 +4,8 @@ import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postg
 import { sentFields } from '../common/validation/presence.js';
 import { Page } from '../common/pagination/pagination.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
+import type { RecordedEvent } from '../events/invalidation-outbox.js';
 import { CustomerChanged } from '../events/domain-events.js';
 import { CustomerAnalyticsRepository } from './customer-analytics.repository.js';
 import { type CustomerChanges, CustomersRepository } from './customers.repository.js';
@@ -24,12 +26,18 @@ export class CustomersService {
     private readonly customers: CustomersRepository,
     private readonly analytics: CustomerAnalyticsRepository,
     private readonly events: DomainEventBus,
+    private readonly outbox: InvalidationOutboxRepository,
   ) {}
 
+  /** Writes run in a transaction with their cache invalidation outbox row; the event is published after the commit. */
   async create(dto: CreateCustomerDto): Promise<CustomerResponse> {
-    const customer = await this.withUniqueEmail(dto.email, () => this.customers.insert(dto));
-    const response = toCustomerResponse(customer);
-    await this.events.publish(new CustomerChanged(customer.id, 'created', response));
+    const { response, recorded } = await this.withUniqueEmail(dto.email, () =>
+      this.outbox.transaction(async (manager) => {
+        const response = toCustomerResponse(await this.customers.insert(dto, manager));
+        return { response, recorded: await this.outbox.record(manager, [new CustomerChanged(response.id, 'created', response)]) };
+      }),
+    );
+    await this.events.publish(...recorded);
     return response;
   }
 
@@ -52,18 +60,26 @@ export class CustomersService {
   async update(id: number, dto: UpdateCustomerDto): Promise<CustomerResponse> {
     const changes: CustomerChanges = sentFields(dto);
     if (Object.keys(changes).length === 0) return this.get(id);
-    const customer = await this.withUniqueEmail(changes.email, () => this.customers.update(id, changes));
-    if (!customer) throw new ResourceNotFoundException('Customer', id);
-    const response = toCustomerResponse(customer);
-    await this.events.publish(new CustomerChanged(customer.id, 'updated', response));
+    const { response, recorded } = await this.withUniqueEmail(changes.email, () =>
+      this.outbox.transaction(async (manager) => {
+        const customer = await this.customers.update(id, changes, manager);
+        if (!customer) throw new ResourceNotFoundException('Customer', id);
+        const response = toCustomerResponse(customer);
+        return { response, recorded: await this.outbox.record(manager, [new CustomerChanged(customer.id, 'updated', response)]) };
+      }),
+    );
+    await this.events.publish(...recorded);
     return response;
   }
 
   /** Order and review history is never destroyed: a customer who has any can only be deactivated. */
   async remove(id: number): Promise<void> {
-    let deleted: boolean;
+    let recorded: RecordedEvent[];
     try {
-      deleted = await this.customers.delete(id);
+      recorded = await this.outbox.transaction(async (manager) => {
+        if (!(await this.customers.delete(id, manager))) throw new ResourceNotFoundException('Customer', id);
+        return this.outbox.record(manager, [new CustomerChanged(id, 'deleted')]);
+      });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         throw new ConflictException(
@@ -72,8 +88,7 @@ export class CustomersService {
       }
       throw error;
     }
-    if (!deleted) throw new ResourceNotFoundException('Customer', id);
-    await this.events.publish(new CustomerChanged(id, 'deleted'));
+    await this.events.publish(...recorded);
   }
 
   async getAnalytics(id: number): Promise<CustomerAnalyticsResponse> {

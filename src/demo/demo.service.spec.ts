@@ -1,7 +1,8 @@
+import type { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictException } from '@nestjs/common';
 import { type EntityManager, QueryFailedError } from 'typeorm';
-import { recordingDataSource } from '../common/testing/recording-data-source.js';
+import { recordingDataSource, recordingOutbox } from '../common/testing/recording-data-source.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import type { CreateCustomerDto } from '../customers/dto/customer.dto.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
@@ -156,6 +157,7 @@ describe('DemoService', () => {
       services.reviews as unknown as ReviewsService,
       events,
       { invalidate: async (tags: string[]) => void invalidated.push(...tags) } as unknown as CacheService,
+      recordingOutbox(log, {} as EntityManager) as unknown as InvalidationOutboxRepository,
     );
   });
 
@@ -243,9 +245,10 @@ describe('DemoService', () => {
     it('removes what it created when it fails midway, and reports the failure', async () => {
       services.failOnStatusCall = 10;
       await expect(demo.createSampleData()).rejects.toThrow('database went away');
-      expect(log.slice(-8)).toEqual([
+      expect(log.slice(-9)).toEqual([
         'begin',
         'delete',
+        'outbox menu-item.changed, menu-item.changed, restaurant.changed, restaurant.changed, customer.changed',
         'commit',
         'event menu-item deleted 3',
         'event menu-item deleted 4',
@@ -262,6 +265,7 @@ describe('DemoService', () => {
       expect(log).toEqual([
         'begin',
         'delete',
+        'outbox menu-item.changed, menu-item.changed, restaurant.changed, restaurant.changed, customer.changed',
         'commit',
         'event menu-item deleted 3',
         'event menu-item deleted 4',

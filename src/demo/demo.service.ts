@@ -9,6 +9,8 @@ import { CustomersService } from '../customers/customers.service.js';
 import { CacheService } from '../cache/cache.service.js';
 import { CacheTags } from '../cache/cache-tags.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
+import type { RecordedEvent } from '../events/invalidation-outbox.js';
 import { CustomerChanged, MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
 import { MenuItemsService } from '../menu-items/menu-items.service.js';
@@ -21,7 +23,7 @@ import { AddReviewDto } from '../reviews/dto/review.dto.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { type SampleDataCounts, type SampleDataResponse, toSampleDataResponse } from './dto/sample-data.dto.js';
 import type { SampleRestaurant } from './sample-catalogue.js';
-import { type MixedOrder, type RemovedSampleData, SampleDataRepository } from './sample-data.repository.js';
+import { type MixedOrder, SampleDataRepository } from './sample-data.repository.js';
 import { buildSamplePlan, lastStatus, type PlannedOrder, type SamplePlan } from './sample-plan.js';
 
 const MINUTE_MS = 60_000;
@@ -111,6 +113,7 @@ export class DemoService {
     private readonly reviews: ReviewsService,
     private readonly events: DomainEventBus,
     private readonly cache: CacheService,
+    private readonly outbox: InvalidationOutboxRepository,
   ) {}
 
   /**
@@ -138,13 +141,19 @@ export class DemoService {
    * sample row with a row that is not sample data.
    */
   async deleteSampleData(): Promise<void> {
-    let removed: RemovedSampleData;
+    let recorded: RecordedEvent[];
     try {
-      removed = await this.dataSource.transaction(async (manager) => {
+      recorded = await this.dataSource.transaction(async (manager) => {
         const parties = await this.sampleData.findSampleParties(manager);
         const mixed = await this.sampleData.findMixedOrders(parties, MIXED_ORDERS_NAMED, manager);
         if (mixed.total > 0) throw new ConflictException(mixedOrdersMessage(mixed.total, mixed.orders));
-        return this.sampleData.deleteSampleData(parties, manager);
+        const removed = await this.sampleData.deleteSampleData(parties, manager);
+        // Their cache invalidation outbox rows, in the same transaction.
+        return this.outbox.record(manager, [
+          ...removed.menuItems.map((item) => new MenuItemChanged(item.id, item.restaurant_id, 'deleted')),
+          ...removed.restaurantIds.map((id) => new RestaurantChanged(id, 'deleted')),
+          ...removed.customerIds.map((id) => new CustomerChanged(id, 'deleted')),
+        ]);
       });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
@@ -155,11 +164,7 @@ export class DemoService {
       }
       throw error;
     }
-    await this.events.publish(
-      ...removed.menuItems.map((item) => new MenuItemChanged(item.id, item.restaurant_id, 'deleted')),
-      ...removed.restaurantIds.map((id) => new RestaurantChanged(id, 'deleted')),
-      ...removed.customerIds.map((id) => new CustomerChanged(id, 'deleted')),
-    );
+    await this.events.publish(...recorded);
   }
 
   private async build(plan: SamplePlan, tally: CreatedTally): Promise<void> {

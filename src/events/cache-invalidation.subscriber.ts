@@ -17,7 +17,9 @@ const EVENT_TYPES: DomainEventType[] = [
 /**
  * Applies the invalidation cascade when a domain event arrives (after its write committed),
  * then writes the changed representations back. The write's response waits for this, so it is
- * sent only once no instance can serve the old data.
+ * sent only once no instance can serve the old data. The invalidation names the event's outbox
+ * row: the cache audit deletes it with the record of the invalidation (unless Redis was not
+ * reached), and the outbox-replay job applies a row left behind again through {@link apply}.
  */
 @Injectable()
 export class CacheInvalidationSubscriber implements OnModuleInit {
@@ -30,13 +32,14 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const type of EVENT_TYPES) this.bus.subscribe(type, (event) => this.apply(event));
+    for (const type of EVENT_TYPES) this.bus.subscribe(type, (event, outboxId) => this.apply(event, outboxId));
   }
 
-  async apply(event: DomainEvent): Promise<void> {
+  /** `reason` is the audit's; by default the event's type. */
+  async apply(event: DomainEvent, outboxId: string, reason: string = event.type): Promise<void> {
     if (!this.cache.enabled) return;
     const plan = planFor(event);
-    await this.cache.invalidate(plan.tags, event.type);
+    await this.cache.invalidate(plan.tags, reason, [outboxId]);
     for (const { policy, id } of plan.writeThrough) {
       const reader = this.routes.reader(policy);
       if (!reader) continue;

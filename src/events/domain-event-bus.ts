@@ -1,12 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { DomainEvent, DomainEventType } from './domain-events.js';
+import type { RecordedEvent } from './invalidation-outbox.js';
 
-type Handler<E extends DomainEvent = DomainEvent> = (event: E) => Promise<void> | void;
+/** A subscriber: the event, and the id of the outbox row its transaction wrote. */
+type Handler<E extends DomainEvent = DomainEvent> = (event: E, outboxId: string) => Promise<void> | void;
 
 /**
  * In-process bus for domain events. `publish` awaits every subscriber, so when a write's
  * response is sent its consequences (cache invalidation) have already happened. A failing
- * subscriber is logged and does not fail the write, which has already committed.
+ * subscriber is logged and does not fail the write, which has already committed. Every event
+ * published was recorded in the cache invalidation outbox by its write's transaction, so an
+ * invalidation this process never applies (it died first) is replayed from there.
  */
 @Injectable()
 export class DomainEventBus {
@@ -19,11 +23,11 @@ export class DomainEventBus {
     this.handlers.set(type, list);
   }
 
-  async publish(...events: DomainEvent[]): Promise<void> {
-    for (const event of events) {
+  async publish(...recorded: RecordedEvent[]): Promise<void> {
+    for (const { event, outboxId } of recorded) {
       for (const handler of this.handlers.get(event.type) ?? []) {
         try {
-          await handler(event);
+          await handler(event, outboxId);
         } catch (error) {
           this.logger.error(`Subscriber of ${event.type} failed`, error instanceof Error ? error.stack : String(error));
         }

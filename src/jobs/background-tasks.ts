@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AnalyticsRefresher } from '../analytics/analytics-refresher.js';
 import { CacheOpsSettings } from '../cache-ops/cache-ops.settings.js';
 import { CacheAuditService } from '../cache-ops/maintenance/cache-audit.service.js';
@@ -10,10 +10,21 @@ import { AppConfig } from '../config/app-config.js';
 import { AlertsService } from '../monitoring/alerts.service.js';
 import type { EvaluationResponse } from '../monitoring/dto/alert.dto.js';
 import { NotificationsRepository } from '../realtime/notifications.repository.js';
-import type { AnalyticsRefresh, Cleanup, JobDetails, NotPerformed, PopularWarming, PredictiveWarming } from './job-details.js';
+import type {
+  AnalyticsRefresh,
+  Cleanup,
+  JobDetails,
+  NotPerformed,
+  OutboxReplay,
+  PopularWarming,
+  PredictiveWarming,
+} from './job-details.js';
 import type { JobTask } from './job-runner.js';
 import { JobRunsRepository } from './job-runs.repository.js';
-import { type JobName, RETENTION_DAYS } from './job-schedule.js';
+import { type JobName, OUTBOX_REPLAY_BATCH, RETENTION_DAYS } from './job-schedule.js';
+import { CacheInvalidationSubscriber } from '../events/cache-invalidation.subscriber.js';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
+import { fromOutboxEvent } from '../events/invalidation-outbox.js';
 import { CacheOpsRepository } from '../cache-ops/cache-ops.repository.js';
 import { RefreshTokensRepository } from '../accounts/refresh-tokens.repository.js';
 import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository.js';
@@ -26,6 +37,8 @@ const CACHE_DISABLED: NotPerformed = { performed: false, reason: 'the cache is d
 /** The work of each job: JobsModule imports every module whose services the jobs call. */
 @Injectable()
 export class BackgroundTasks {
+  private readonly logger = new Logger('Jobs');
+
   constructor(
     private readonly warmer: CacheWarmer,
     private readonly cache: CacheService,
@@ -40,6 +53,8 @@ export class BackgroundTasks {
     private readonly cacheClearing: CacheClearService,
     private readonly alerts: AlertsService,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
+    private readonly outbox: InvalidationOutboxRepository,
+    private readonly invalidation: CacheInvalidationSubscriber,
   ) {}
 
   taskFor(name: JobName): JobTask {
@@ -49,6 +64,7 @@ export class BackgroundTasks {
       'analytics-refresh': () => this.refreshAnalytics(),
       'health-monitor': () => this.monitorHealth(),
       cleanup: () => this.cleanUp(),
+      'outbox-replay': () => this.replayOutbox(),
     };
     return tasks[name];
   }
@@ -94,6 +110,35 @@ export class BackgroundTasks {
       idempotency_keys_deleted: await this.idempotencyKeys.deleteExpired(),
       retention_days: { ...RETENTION_DAYS, cacheAudit: this.config.cache.auditRetentionDays },
     };
+  }
+
+  /**
+   * The cache invalidation outbox rows older than the replay bound belong to writes whose
+   * invalidation was never recorded (their process died after the commit): each is applied again
+   * (invalidation is idempotent) under this job's cause, and deleted with its audit records. With
+   * the cache disabled there is nothing to invalidate: the rows are deleted.
+   */
+  async replayOutbox(): Promise<OutboxReplay> {
+    const after = this.config.cache.outboxReplayAfterMs;
+    const due = await this.outbox.due(after, OUTBOX_REPLAY_BATCH);
+    if (!this.cache.enabled) {
+      const discarded = await this.outbox.discard(due.map((row) => row.id));
+      return { replayed: 0, discarded, pending: await this.outbox.countDue(after) };
+    }
+    let replayed = 0;
+    for (const row of due) {
+      // One row that cannot be applied (an event this version does not know) stays, counted as
+      // pending, and does not hold back the others.
+      try {
+        const event = fromOutboxEvent(row.event);
+        await this.invalidation.apply(event, row.id, `${event.type}, replayed from the outbox (written ${row.created_at.toISOString()})`);
+        replayed++;
+      } catch (error) {
+        this.logger.error(`Outbox row ${row.id} (${JSON.stringify(row.event)}) could not be replayed: ${(error as Error).message}`);
+      }
+    }
+    await this.cacheAudit.settled();
+    return { replayed, discarded: 0, pending: await this.outbox.countDue(after) };
   }
 
   private async warm(paths: string[]): Promise<Omit<PopularWarming, 'restaurants'>> {

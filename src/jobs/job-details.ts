@@ -52,6 +52,15 @@ export interface Cleanup {
   retention_days: { notifications: number; jobRuns: number; expiredRefreshTokens: number; cacheAudit: number };
 }
 
+export interface OutboxReplay {
+  /** Outbox rows whose invalidation was applied again (their rows go with the audit records). */
+  replayed: number;
+  /** Rows deleted without an invalidation: the cache is disabled, so there was nothing to drop. */
+  discarded: number;
+  /** Rows still due after the run: beyond its batch, or whose invalidation did not reach Redis or could not be applied. */
+  pending: number;
+}
+
 /** A run whose work threw: the error's message. */
 export interface FailedRun {
   error: string;
@@ -64,6 +73,7 @@ export interface JobDetails {
   'analytics-refresh': AnalyticsRefresh | NotPerformed;
   'health-monitor': EvaluationResponse;
   cleanup: Cleanup;
+  'outbox-replay': OutboxReplay;
 }
 
 /** A run's detail: its job's report, or its error when it failed. */

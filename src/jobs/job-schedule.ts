@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 
-export const JOB_NAMES = ['warm-popular', 'predictive-warming', 'analytics-refresh', 'health-monitor', 'cleanup'] as const;
+export const JOB_NAMES = ['warm-popular', 'predictive-warming', 'analytics-refresh', 'health-monitor', 'cleanup', 'outbox-replay'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
@@ -13,7 +13,12 @@ export const JOB_DESCRIPTIONS: Readonly<Record<JobName, string>> = {
     'Reloads the cached analytics variants read recently in place, before they expire (refresh-ahead; readers keep the current figures meanwhile)',
   'health-monitor': 'Evaluates the alert thresholds (hit ratio, Redis memory, response time)',
   cleanup: 'Purges expired L1 entries, old cache audit records, notifications, job runs and idempotency keys',
+  'outbox-replay':
+    'Applies again the cache invalidations whose outbox row outlived CACHE_OUTBOX_REPLAY_AFTER_SECONDS (the writing process died before its invalidation was recorded), and records them (also at start-up)',
 };
+
+/** The most cache invalidation outbox rows one outbox-replay run applies; the next run takes the rest. */
+export const OUTBOX_REPLAY_BATCH = 200;
 
 /** A job run holds its lock this long unless renewed (renewed every third of it while it runs). */
 export const JOB_LOCK_LEASE_MS = 30_000;

@@ -27,7 +27,9 @@ const timerName = (name: JobName) => `job:${name}`;
  * Timers are one-shot timeouts in the SchedulerRegistry, re-armed for the next boundary at every
  * tick: a repeating interval would drift by the event loop's lag and drift apart across instances.
  *
- * Start-up warming runs before the app reports ready (awaited in onApplicationBootstrap).
+ * Start-up warming, and before it a replay of the cache invalidation outbox (under the job's lock:
+ * an instance restarted after a crash drops what its last writes left stale), run before the app
+ * reports ready (awaited in onApplicationBootstrap).
  */
 @Injectable()
 export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -53,6 +55,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
       this.logger.log('JOBS_ENABLED=false: no scheduled jobs or start-up warming on this instance');
       return;
     }
+    await this.replayOutboxAtStartup();
     await this.warmAtStartup();
     for (const name of JOB_NAMES) this.arm(name);
   }
@@ -80,6 +83,15 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   localStats(name: JobName): LocalJobStats {
     const stats = this.stats.get(name)!;
     return { ...stats, skipped: { ...stats.skipped } };
+  }
+
+  /**
+   * Its invalidations must reach Redis, and its lock lives there: it waits for the bus like
+   * warming does. Skipped when another instance holds the lock (that one is replaying).
+   */
+  private async replayOutboxAtStartup(): Promise<void> {
+    await this.untilRedisBusReady();
+    await this.runner.runExclusive('outbox-replay', 'startup', this.tasks.taskFor('outbox-replay'));
   }
 
   private async warmAtStartup(): Promise<void> {

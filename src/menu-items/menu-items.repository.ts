@@ -31,13 +31,13 @@ export class MenuItemsRepository {
   }
 
   /** Inserts the item and returns its id; columns left undefined take their defaults. */
-  async insert(values: MenuItemValues): Promise<number> {
-    const result = await this.items.insert(values);
+  async insert(values: MenuItemValues, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const result = await manager.insert(MenuItem, values);
     return (result.identifiers[0] as { id: number }).id;
   }
 
-  findById(id: number): Promise<MenuItem | null> {
-    return this.items.findOneBy({ id });
+  findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<MenuItem | null> {
+    return manager.findOneBy(MenuItem, { id });
   }
 
   /** One page of the matching items by id ascending, and how many match in all. */
@@ -65,14 +65,20 @@ export class MenuItemsRepository {
   }
 
   /** Applies the changes; false when no item has this id. */
-  async update(id: number, changes: MenuItemValues): Promise<boolean> {
-    const result = await this.items.update({ id }, changes);
+  async update(id: number, changes: MenuItemValues, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.update(MenuItem, { id }, changes);
     return (result.affected ?? 0) > 0;
   }
 
   /** Deletes the item and returns its restaurant's id, or undefined when no item has this id. */
-  async deleteById(id: number): Promise<number | undefined> {
-    const result = await this.items.createQueryBuilder().delete().where('id = :id', { id }).returning(['restaurant_id']).execute();
+  async deleteById(id: number, manager: EntityManager = this.dataSource.manager): Promise<number | undefined> {
+    const result = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(MenuItem)
+      .where('id = :id', { id })
+      .returning(['restaurant_id'])
+      .execute();
     return (result.raw as { restaurant_id: number }[])[0]?.restaurant_id;
   }
 

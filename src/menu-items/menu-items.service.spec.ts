@@ -1,6 +1,8 @@
+import { recordingOutbox } from '../common/testing/recording-data-source.js';
+import type { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
@@ -86,7 +88,11 @@ describe('MenuItemsService', () => {
     published = [];
     const bus = new DomainEventBus();
     bus.subscribe('menu-item.changed', (event) => void published.push(event));
-    service = new MenuItemsService(items as unknown as MenuItemsRepository, bus);
+    service = new MenuItemsService(
+      items as unknown as MenuItemsRepository,
+      bus,
+      recordingOutbox([], {} as EntityManager) as unknown as InvalidationOutboxRepository,
+    );
   });
 
   const create = () => service.create(3, { name: 'Soup', price: 5, category: 'Starter' });

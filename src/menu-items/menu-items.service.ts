@@ -1,4 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation } from '../common/errors/postgres-errors.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
@@ -7,6 +8,8 @@ import { sentFields } from '../common/validation/presence.js';
 import { capitalizeWords } from '../common/validation/transforms.js';
 import { MenuItemChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
+import type { RecordedEvent } from '../events/invalidation-outbox.js';
 import {
   type CreateMenuItemDto,
   DIETARY_TYPES,
@@ -33,27 +36,31 @@ export class MenuItemsService {
   constructor(
     private readonly items: MenuItemsRepository,
     private readonly events: DomainEventBus,
+    private readonly outbox: InvalidationOutboxRepository,
   ) {}
 
+  /** Writes run in a transaction with their cache invalidation outbox row; the event is published after the commit. */
   async create(restaurantId: number, dto: CreateMenuItemDto): Promise<MenuItemResponse> {
-    let id: number;
+    let written: { item: MenuItemResponse; recorded: RecordedEvent[] };
     try {
-      id = await this.items.insert({ ...sentFields(dto), restaurant_id: restaurantId });
+      written = await this.outbox.transaction(async (manager) => {
+        const item = await this.get(await this.items.insert({ ...sentFields(dto), restaurant_id: restaurantId }, manager), manager);
+        return { item, recorded: await this.outbox.record(manager, [new MenuItemChanged(item.id, item.restaurant_id, 'created', item)]) };
+      });
     } catch (error) {
       if (isForeignKeyViolation(error, RESTAURANT_FOREIGN_KEY)) throw new ResourceNotFoundException('Restaurant', restaurantId);
       throw error;
     }
-    const item = await this.get(id);
-    await this.events.publish(new MenuItemChanged(item.id, item.restaurant_id, 'created', item));
-    return item;
+    await this.events.publish(...written.recorded);
+    return written.item;
   }
 
   async list(page: PaginationQuery): Promise<Page<MenuItemResponse>> {
     return this.findPage({}, page);
   }
 
-  async get(id: number): Promise<MenuItemResponse> {
-    const item = await this.items.findById(id);
+  async get(id: number, manager?: EntityManager): Promise<MenuItemResponse> {
+    const item = await this.items.findById(id, manager);
     if (!item) throw new ResourceNotFoundException(MENU_ITEM, id);
     return toMenuItemResponse(item);
   }
@@ -62,17 +69,24 @@ export class MenuItemsService {
   async update(id: number, dto: UpdateMenuItemDto): Promise<MenuItemResponse> {
     const changes = sentFields(dto);
     if (Object.keys(changes).length === 0) return this.get(id);
-    if (!(await this.items.update(id, changes))) throw new ResourceNotFoundException(MENU_ITEM, id);
-    const item = await this.get(id);
-    await this.events.publish(new MenuItemChanged(item.id, item.restaurant_id, 'updated', item));
+    const { item, recorded } = await this.outbox.transaction(async (manager) => {
+      if (!(await this.items.update(id, changes, manager))) throw new ResourceNotFoundException(MENU_ITEM, id);
+      const item = await this.get(id, manager);
+      return { item, recorded: await this.outbox.record(manager, [new MenuItemChanged(item.id, item.restaurant_id, 'updated', item)]) };
+    });
+    await this.events.publish(...recorded);
     return item;
   }
 
   /** Order history keeps referring to the item, so an ordered item can only be made unavailable. */
   async delete(id: number): Promise<void> {
-    let restaurantId: number | undefined;
+    let recorded: RecordedEvent[];
     try {
-      restaurantId = await this.items.deleteById(id);
+      recorded = await this.outbox.transaction(async (manager) => {
+        const restaurantId = await this.items.deleteById(id, manager);
+        if (restaurantId === undefined) throw new ResourceNotFoundException(MENU_ITEM, id);
+        return this.outbox.record(manager, [new MenuItemChanged(id, restaurantId, 'deleted')]);
+      });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         throw new ConflictException(
@@ -81,8 +95,7 @@ export class MenuItemsService {
       }
       throw error;
     }
-    if (restaurantId === undefined) throw new ResourceNotFoundException(MENU_ITEM, id);
-    await this.events.publish(new MenuItemChanged(id, restaurantId, 'deleted'));
+    await this.events.publish(...recorded);
   }
 
   async search(query: MenuItemSearchQuery): Promise<Page<MenuItemResponse>> {

@@ -24,7 +24,8 @@ export type PlacementOutcome =
   | { refused: 'open_orders'; open: number }
   /** A line names an item that is missing, of another restaurant or unavailable, or the total is too large. */
   | { refused: 'menu'; menu_items: OrderableMenuItem[] }
-  | { refused?: undefined; order: OrderDetails };
+  /** outbox_id: the cache invalidation outbox row the transaction wrote (see migration 1765000000000). */
+  | { refused?: undefined; order: OrderDetails; outbox_id: string };
 
 /** The order after the change, or why it was not made (nothing was written). */
 export type StatusChangeOutcome =
@@ -33,7 +34,7 @@ export type StatusChangeOutcome =
   | { refused: 'delivery_time'; order_date: Date }
   /** The order left `from` while the change ran: `now` won. */
   | { refused: 'race'; from: OrderStatus; now: OrderStatus | null }
-  | { refused?: undefined; from: OrderStatus; order: OrderDetails };
+  | { refused?: undefined; from: OrderStatus; order: OrderDetails; outbox_id: string };
 
 interface OrderDetailsJson extends Omit<OrderDetails, 'order_date' | 'delivery_time'> {
   order_date: string;
@@ -70,7 +71,7 @@ export class OrdersRepository {
    * Places the order in one round trip (place_order, see migration 1764900000000): the customer
    * locked, its open orders counted, restaurant and menu checked, lines priced at the menu's
    * current prices, the order, its first status change, its lines and the customer's notification
-   * inserted, all in one transaction.
+   * inserted, with the event's cache invalidation outbox row, all in one transaction.
    */
   async place(order: NewOrder, maxOpenOrders: number): Promise<PlacementOutcome> {
     const notification = orderNotificationFor(OrderStatus.Placed);
@@ -96,7 +97,7 @@ export class OrdersRepository {
       ],
     );
     if (outcome.refused !== undefined) return outcome as PlacementOutcome;
-    return { order: toOrderDetails(outcome.order as OrderDetailsJson) };
+    return { order: toOrderDetails(outcome.order as OrderDetailsJson), outbox_id: outcome.outbox_id as string };
   }
 
   /** The order with its lines, restaurant and customer, in one statement. */
@@ -129,9 +130,10 @@ export class OrdersRepository {
   /**
    * Moves the order to `to` if it is in one of `allowedFrom`, in one round trip
    * (change_order_status, see migration 1764900000000): the update is conditional on the status
-   * read first, so of concurrent changes from one status exactly one wins; the history row and the
-   * customer's notification go in the same transaction. A delivery takes `deliveryTime` (default
-   * now), refused if it lies more than `clockSkewMs` ahead of now or before the order was placed.
+   * read first, so of concurrent changes from one status exactly one wins; the history row, the
+   * customer's notification and the cache invalidation outbox row go in the same transaction. A
+   * delivery takes `deliveryTime` (default now), refused if it lies more than `clockSkewMs` ahead
+   * of now or before the order was placed.
    */
   async changeStatus(
     id: number,
@@ -148,7 +150,11 @@ export class OrdersRepository {
     if (outcome.refused === 'delivery_time')
       return { refused: 'delivery_time', order_date: parseTimestampText(outcome.order_date as string) };
     if (outcome.refused !== undefined) return outcome as StatusChangeOutcome;
-    return { from: outcome.from as OrderStatus, order: toOrderDetails(outcome.order as OrderDetailsJson) };
+    return {
+      from: outcome.from as OrderStatus,
+      order: toOrderDetails(outcome.order as OrderDetailsJson),
+      outbox_id: outcome.outbox_id as string,
+    };
   }
 
   /** The order's history, oldest first. */

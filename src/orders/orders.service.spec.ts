@@ -30,8 +30,8 @@ const details = (order_status: OrderStatus, delivery_time: Date | null = null): 
 
 /** The place_order and change_order_status functions' answers, as the repository returns them. */
 class FakeOrders {
-  placement: PlacementOutcome = { order: details(OrderStatus.Placed) };
-  change: StatusChangeOutcome = { from: OrderStatus.Placed, order: details(OrderStatus.Confirmed) };
+  placement: PlacementOutcome = { order: details(OrderStatus.Placed), outbox_id: '1' };
+  change: StatusChangeOutcome = { from: OrderStatus.Placed, order: details(OrderStatus.Confirmed), outbox_id: '2' };
   placed: [NewOrder, number][] = [];
   changes: unknown[][] = [];
 
@@ -122,7 +122,7 @@ describe('OrdersService', () => {
 
     it('passes the reported delivery time, and publishes it for the revenue of its day', async () => {
       const deliveredAt = new Date('2025-01-15T19:30:00.000Z');
-      orders.change = { from: OrderStatus.OutForDelivery, order: details(OrderStatus.Delivered, deliveredAt) };
+      orders.change = { from: OrderStatus.OutForDelivery, order: details(OrderStatus.Delivered, deliveredAt), outbox_id: '3' };
       await service.updateStatus(7, { order_status: OrderStatus.Delivered, delivery_time: '2025-01-15T20:30:00+01:00' });
       expect(orders.changes[0][3]).toEqual(deliveredAt);
       expect(events).toEqual([expect.objectContaining({ delivery_time: deliveredAt })]);

@@ -58,8 +58,8 @@ export class OrdersService {
       this.maxOpenOrders,
     );
     if (placed.refused === undefined) {
-      const { order } = placed;
-      await this.events.publish(new OrderPlaced(order.id, order.customer_id, order.restaurant_id));
+      const { order, outbox_id: outboxId } = placed;
+      await this.events.publish({ event: new OrderPlaced(order.id, order.customer_id, order.restaurant_id), outboxId });
       return toOrderResponse(order);
     }
     switch (placed.refused) {
@@ -122,11 +122,12 @@ export class OrdersService {
           `Order ${id} changed from ${changed.from} to ${changed.now ?? 'deleted'} while this request ran; ${to} was not applied`,
         );
     }
-    const { order, from } = changed;
+    const { order, from, outbox_id: outboxId } = changed;
     const response = toOrderResponse(order);
-    await this.events.publish(
-      new OrderStatusChanged(order.id, order.customer_id, order.restaurant_id, from, to, response, order.delivery_time),
-    );
+    await this.events.publish({
+      event: new OrderStatusChanged(order.id, order.customer_id, order.restaurant_id, from, to, response, order.delivery_time),
+      outboxId,
+    });
     return response;
   }
 

@@ -30,13 +30,13 @@ export class RestaurantsRepository {
   }
 
   /** Inserts the restaurant and returns its id; columns left undefined take their defaults. */
-  async insert(values: RestaurantValues): Promise<number> {
-    const result = await this.restaurants.insert(values);
+  async insert(values: RestaurantValues, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const result = await manager.insert(Restaurant, values);
     return (result.identifiers[0] as { id: number }).id;
   }
 
-  findById(id: number): Promise<Restaurant | null> {
-    return this.restaurants.findOneBy({ id });
+  findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<Restaurant | null> {
+    return manager.findOneBy(Restaurant, { id });
   }
 
   exists(id: number): Promise<boolean> {
@@ -78,8 +78,8 @@ export class RestaurantsRepository {
   }
 
   /** Applies the changes; false when no restaurant has this id. */
-  async update(id: number, changes: RestaurantValues): Promise<boolean> {
-    const result = await this.restaurants.update({ id }, changes);
+  async update(id: number, changes: RestaurantValues, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.update(Restaurant, { id }, changes);
     return (result.affected ?? 0) > 0;
   }
 

@@ -1,6 +1,8 @@
+import { recordingOutbox } from '../common/testing/recording-data-source.js';
+import type { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictException, ForbiddenException } from '@nestjs/common';
-import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
 import { type DomainEvent, MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
@@ -95,15 +97,6 @@ class FakeMenuItemsRepository {
   }
 }
 
-const fakeDataSource = {
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    log.push('begin');
-    const result = await work(MANAGER);
-    log.push('commit');
-    return result;
-  },
-} as unknown as DataSource;
-
 const VALID: CreateRestaurantDto = {
   name: 'Pizza Palace',
   cuisine_type: 'Italian',
@@ -130,7 +123,7 @@ describe('RestaurantsService', () => {
     bus.subscribe('restaurant.changed', record);
     bus.subscribe('menu-item.changed', record);
     service = new RestaurantsService(
-      fakeDataSource,
+      recordingOutbox(log, MANAGER) as unknown as InvalidationOutboxRepository,
       restaurants as unknown as RestaurantsRepository,
       menuItems as unknown as MenuItemsRepository,
       bus,
@@ -197,7 +190,7 @@ describe('RestaurantsService', () => {
     it('deletes the menu items and the restaurant in one transaction, then publishes every deletion', async () => {
       const restaurant = await service.create(VALID);
       menuItems.idsByRestaurant.set(restaurant.id, [4, 9]);
-      log = [];
+      log.length = 0;
       published = [];
 
       await service.delete(restaurant.id);
@@ -206,6 +199,7 @@ describe('RestaurantsService', () => {
         'begin',
         `delete menu items of ${restaurant.id}`,
         `delete restaurant ${restaurant.id}`,
+        'outbox menu-item.changed, menu-item.changed, restaurant.changed',
         'commit',
         'publish menu-item.changed',
         'publish menu-item.changed',
@@ -224,6 +218,7 @@ describe('RestaurantsService', () => {
       ['order items refer to its menu items', 'menu', '23001', 'fk_order_items_menu_item'],
     ])('refuses with a 409 pointing to deactivation when %s, publishing nothing', async (_case, failing, code, constraint) => {
       const restaurant = await service.create(VALID);
+      log.length = 0;
       published = [];
       (failing === 'menu' ? menuItems : restaurants).nextError = postgresError(code, constraint);
       await expect(service.delete(restaurant.id)).rejects.toThrow(

@@ -1,12 +1,13 @@
 import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/postgres-errors.js';
 import { Page, type PaginationQuery } from '../common/pagination/pagination.js';
 import { sentFields } from '../common/validation/presence.js';
 import { MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import type { RecordedEvent } from '../events/invalidation-outbox.js';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { type MenuItemResponse, toMenuItemResponse } from '../menu-items/dto/menu-item.dto.js';
 import { MenuItemsRepository } from '../menu-items/menu-items.repository.js';
 import {
@@ -26,16 +27,21 @@ const RESTAURANT = 'Restaurant';
 @Injectable()
 export class RestaurantsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: InvalidationOutboxRepository,
     private readonly restaurants: RestaurantsRepository,
     private readonly menuItems: MenuItemsRepository,
     private readonly events: DomainEventBus,
   ) {}
 
+  /** Writes run in a transaction with their cache invalidation outbox row; the event is published after the commit. */
   async create(dto: CreateRestaurantDto): Promise<RestaurantResponse> {
-    const id = await this.uniqueName(dto.name, () => this.restaurants.insert(sentFields(dto)));
-    const restaurant = await this.get(id);
-    await this.events.publish(new RestaurantChanged(restaurant.id, 'created', restaurant));
+    const { restaurant, recorded } = await this.uniqueName(dto.name, () =>
+      this.outbox.transaction(async (manager) => {
+        const restaurant = await this.get(await this.restaurants.insert(sentFields(dto), manager), manager);
+        return { restaurant, recorded: await this.outbox.record(manager, [new RestaurantChanged(restaurant.id, 'created', restaurant)]) };
+      }),
+    );
+    await this.events.publish(...recorded);
     return restaurant;
   }
 
@@ -51,8 +57,8 @@ export class RestaurantsService {
     return this.findPage(query, query);
   }
 
-  async get(id: number): Promise<RestaurantResponse> {
-    const restaurant = await this.restaurants.findById(id);
+  async get(id: number, manager?: EntityManager): Promise<RestaurantResponse> {
+    const restaurant = await this.restaurants.findById(id, manager);
     if (!restaurant) throw new ResourceNotFoundException(RESTAURANT, id);
     return toRestaurantResponse(restaurant);
   }
@@ -91,10 +97,14 @@ export class RestaurantsService {
     }
     const changes = sentFields(dto);
     if (Object.keys(changes).length === 0) return this.get(id);
-    const updated = await this.uniqueName(changes.name, () => this.restaurants.update(id, changes));
-    if (!updated) throw new ResourceNotFoundException(RESTAURANT, id);
-    const restaurant = await this.get(id);
-    await this.events.publish(new RestaurantChanged(restaurant.id, 'updated', restaurant));
+    const { restaurant, recorded } = await this.uniqueName(changes.name, () =>
+      this.outbox.transaction(async (manager) => {
+        if (!(await this.restaurants.update(id, changes, manager))) throw new ResourceNotFoundException(RESTAURANT, id);
+        const restaurant = await this.get(id, manager);
+        return { restaurant, recorded: await this.outbox.record(manager, [new RestaurantChanged(restaurant.id, 'updated', restaurant)]) };
+      }),
+    );
+    await this.events.publish(...recorded);
     return restaurant;
   }
 
@@ -103,12 +113,15 @@ export class RestaurantsService {
    * to the restaurant (or to its items) the database refuses and nothing is deleted.
    */
   async delete(id: number): Promise<void> {
-    let deletedMenuItemIds: number[];
+    let recorded: RecordedEvent[];
     try {
-      deletedMenuItemIds = await this.dataSource.transaction(async (manager) => {
+      recorded = await this.outbox.transaction(async (manager) => {
         const menuItemIds = await this.menuItems.deleteByRestaurant(id, manager);
         if (!(await this.restaurants.delete(id, manager))) throw new ResourceNotFoundException(RESTAURANT, id);
-        return menuItemIds;
+        return this.outbox.record(manager, [
+          ...menuItemIds.map((menuItemId) => new MenuItemChanged(menuItemId, id, 'deleted')),
+          new RestaurantChanged(id, 'deleted'),
+        ]);
       });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
@@ -116,10 +129,7 @@ export class RestaurantsService {
       }
       throw error;
     }
-    await this.events.publish(
-      ...deletedMenuItemIds.map((menuItemId) => new MenuItemChanged(menuItemId, id, 'deleted')),
-      new RestaurantChanged(id, 'deleted'),
-    );
+    await this.events.publish(...recorded);
   }
 
   /** Runs a write that may set `name`, turning a clash with another restaurant's name into a 409. */

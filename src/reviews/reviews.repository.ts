@@ -13,7 +13,8 @@ export type ReviewOutcome =
   | { refused: 'missing' }
   /** Another customer's order, or one not delivered. */
   | { refused: 'not_reviewable'; customer_id: number; order_status: OrderStatus }
-  | { refused?: undefined; review: Review; cuisine_type: string };
+  /** outbox_id: the cache invalidation outbox row the transaction wrote (see migration 1765000000000). */
+  | { refused?: undefined; review: Review; cuisine_type: string; outbox_id: string };
 
 /** The reviews of one customer or of one restaurant. */
 export type ReviewOwner = Pick<Review, 'customer_id'> | Pick<Review, 'restaurant_id'>;
@@ -31,7 +32,8 @@ export class ReviewsRepository {
    * restaurant recompute its rating one after another (each seeing every review committed before
    * it; FOR NO KEY UPDATE does not block the key-share locks that inserting orders takes), the
    * review inserted and the rating set to the average of the reviews, rounded to 2 decimals
-   * exactly in SQL. A second review of the order is a unique violation of uq_reviews_order_id.
+   * exactly in SQL, and the event's cache invalidation outbox row inserted. A second review of the
+   * order is a unique violation of uq_reviews_order_id.
    */
   async add(review: NewReviewRequest): Promise<ReviewOutcome> {
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
@@ -47,6 +49,7 @@ export class ReviewsRepository {
         created_at: parseTimestampText(outcome.created_at as string),
       },
       cuisine_type: outcome.cuisine_type as string,
+      outbox_id: outcome.outbox_id as string,
     };
   }
 

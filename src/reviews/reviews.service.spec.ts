@@ -22,7 +22,9 @@ class FakeReviews {
   async add(request: NewReviewRequest): Promise<ReviewOutcome> {
     this.requests.push(request);
     if (this.error) throw this.error;
-    return this.outcome ?? { review: { id: 11, ...request, restaurant_id: 2, created_at: CREATED_AT }, cuisine_type: 'Italian' };
+    return (
+      this.outcome ?? { review: { id: 11, ...request, restaurant_id: 2, created_at: CREATED_AT }, cuisine_type: 'Italian', outbox_id: '1' }
+    );
   }
 }
 

@@ -43,8 +43,11 @@ export class ReviewsService {
       assertCanReview({ id: orderId, customer_id: added.customer_id, order_status: added.order_status }, customerId);
       throw new ConflictException(`Order ${orderId} cannot be reviewed`);
     }
-    const { review, cuisine_type } = added;
-    await this.events.publish(new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, cuisine_type));
+    const { review, cuisine_type, outbox_id: outboxId } = added;
+    await this.events.publish({
+      event: new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, cuisine_type),
+      outboxId,
+    });
     return toReviewResponse(review);
   }
 

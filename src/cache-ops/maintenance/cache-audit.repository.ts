@@ -23,8 +23,22 @@ export class CacheAuditRepository {
     return this.dataSource.getRepository(CacheAuditEntry);
   }
 
-  async insertMany(rows: NewAuditEntry[]): Promise<void> {
-    if (rows.length > 0) await this.entries.insert(rows);
+  /**
+   * Inserts the records and deletes the cache invalidation outbox rows they complete, in one
+   * statement: both happen or neither, so an outbox row is gone only once the audit of its
+   * invalidation is stored.
+   */
+  async insertMany(rows: NewAuditEntry[], completedOutboxIds: string[] = []): Promise<void> {
+    if (rows.length === 0 && completedOutboxIds.length === 0) return;
+    await this.dataSource.query(
+      `WITH completed AS (DELETE FROM cache_invalidation_outbox WHERE id = ANY ($1::bigint[]))
+       INSERT INTO cache_audit_log (occurred_at, cause, action, namespace, tags, keys, key_count, reason)
+       SELECT occurred_at, cause, action, namespace,
+              ARRAY(SELECT jsonb_array_elements_text(tags)), ARRAY(SELECT jsonb_array_elements_text(keys)), key_count, reason
+         FROM jsonb_to_recordset($2::jsonb) AS entry(occurred_at timestamptz, cause varchar, action varchar, namespace varchar,
+                                                    tags jsonb, keys jsonb, key_count integer, reason text)`,
+      [completedOutboxIds, JSON.stringify(rows)],
+    );
   }
 
   /** Newest first (occurred_at, then id, descending). */

@@ -24,10 +24,13 @@ class FakeCache {
 
 class FakeRepository {
   batches: NewAuditEntry[][] = [];
+  /** The outbox rows each written batch deleted. */
+  completed: string[][] = [];
   failuresLeft = 0;
-  async insertMany(rows: NewAuditEntry[]) {
+  async insertMany(rows: NewAuditEntry[], completedOutboxIds: string[]) {
     if (this.failuresLeft-- > 0) throw new Error('connection lost');
     this.batches.push(rows);
+    this.completed.push(completedOutboxIds);
   }
 }
 
@@ -55,6 +58,24 @@ describe('cache audit writing', () => {
       ['invalidate', null, 0],
       ['clear-namespace', 'search', 2],
     ]);
+  });
+
+  it('deletes the outbox rows of the invalidations it records in the same write, and only with them', async () => {
+    const { cache, repository, service } = setUp();
+    cache.report({ completes: ['7'] });
+    cache.report({ reason: 'order.placed', completes: ['8', '9'] });
+    cache.report({ action: 'clear', reason: 'admin' });
+    await service.settled();
+    expect(repository.batches[0].map((row) => row.reason)).toEqual(['restaurant.changed', 'order.placed', 'admin']);
+    expect(repository.completed).toEqual([['7', '8', '9']]);
+    // A batch that fails for good leaves its rows for the outbox-replay job.
+    repository.failuresLeft = 3;
+    cache.report({ completes: ['10'] });
+    await service.settled();
+    expect(repository.completed).toEqual([['7', '8', '9']]);
+    cache.report({ completes: ['11'] });
+    await service.settled();
+    expect(repository.completed).toEqual([['7', '8', '9'], ['11']]);
   });
 
   it('keeps at most 500 keys per row but counts them all', async () => {

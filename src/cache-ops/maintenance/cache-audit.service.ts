@@ -20,11 +20,18 @@ const RETRY_DELAY_MS = 200;
  * error level, so nothing is lost silently. Reads of the log first wait for queued records, so
  * they include every change made before them on this instance; pending records are written
  * before shutdown.
+ *
+ * The records of a write's invalidation are durable all the same: the write's transaction left a
+ * cache invalidation outbox row, which the batch deletes in the statement that inserts them. If
+ * the process stops before that, the row stays and the outbox-replay job invalidates again and
+ * records it.
  */
 @Injectable()
 export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(CacheAuditService.name);
   private queue: NewAuditEntry[] = [];
+  /** The outbox rows the queued records complete. */
+  private completing: string[] = [];
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
 
@@ -44,7 +51,7 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
 
   /** Resolves once every record reported so far is written (or logged as lost). */
   async settled(): Promise<void> {
-    while (this.scheduled || this.queue.length > 0) await this.writing;
+    while (this.scheduled || this.queue.length > 0 || this.completing.length > 0) await this.writing;
     await this.writing;
   }
 
@@ -80,6 +87,7 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
       key_count: record.keys.length,
       reason: record.reason,
     });
+    this.completing.push(...(record.completes ?? []));
     if (this.scheduled) return;
     this.scheduled = true;
     // Records reported in the same tick (a cascade, a clear's parts) go in one insert.
@@ -87,15 +95,17 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
       await new Promise((done) => setImmediate(done));
       this.scheduled = false;
       const batch = this.queue;
+      const completes = this.completing;
       this.queue = [];
-      await this.write(batch);
+      this.completing = [];
+      await this.write(batch, completes);
     });
   }
 
-  private async write(batch: NewAuditEntry[]): Promise<void> {
+  private async write(batch: NewAuditEntry[], completes: string[]): Promise<void> {
     for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
       try {
-        await this.repository.insertMany(batch);
+        await this.repository.insertMany(batch, completes);
         return;
       } catch (error) {
         if (attempt < WRITE_ATTEMPTS) {
@@ -103,6 +113,8 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
           continue;
         }
         this.logger.error(`Could not write ${batch.length} cache audit record(s): ${(error as Error).message}`);
+        // The outbox rows among them stay, and the outbox-replay job records their invalidation again.
+        if (completes.length > 0) this.logger.warn(`Outbox rows ${completes.join(', ')} stay to be replayed`);
         for (const entry of batch) {
           this.logger.error(`Lost cache audit record: ${JSON.stringify({ ...entry, keys: entry.keys.slice(0, 20) })}`);
         }

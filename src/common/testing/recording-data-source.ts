@@ -19,3 +19,20 @@ export function recordingDataSource(log: string[], manager: EntityManager): Data
     },
   } as unknown as DataSource;
 }
+
+/**
+ * A cache invalidation outbox fake for service specs (InvalidationOutboxRepository's shape): its
+ * transactions are {@link recordingDataSource}'s; `record` logs the events' types and numbers
+ * their rows.
+ */
+export function recordingOutbox(log: string[], manager: EntityManager) {
+  let nextId = 1;
+  const dataSource = recordingDataSource(log, manager);
+  return {
+    transaction: <T>(work: (entityManager: EntityManager) => Promise<T>) => dataSource.transaction(work),
+    record: <E extends { type: string }>(_manager: EntityManager, events: E[]) => {
+      if (events.length > 0) log.push(`outbox ${events.map((event) => event.type).join(', ')}`);
+      return Promise.resolve(events.map((event) => ({ event, outboxId: String(nextId++) })));
+    },
+  };
+}

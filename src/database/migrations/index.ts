@@ -6,6 +6,7 @@ import { MenuItemSearchIndexes1764500000000 } from './1764500000000-MenuItemSear
 import { IdempotencyKeys1764600000000 } from './1764600000000-IdempotencyKeys.js';
 import { AnalyticsRefreshFailedKeys1764800000000 } from './1764800000000-AnalyticsRefreshFailedKeys.js';
 import { WriteFunctions1764900000000 } from './1764900000000-WriteFunctions.js';
+import { CacheInvalidationOutbox1765000000000 } from './1765000000000-CacheInvalidationOutbox.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764600000000,
   AnalyticsRefreshFailedKeys1764800000000,
   WriteFunctions1764900000000,
+  CacheInvalidationOutbox1765000000000,
 ];

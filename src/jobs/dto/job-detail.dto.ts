@@ -8,10 +8,11 @@ import type {
   FailedRun,
   FailedWarmPath,
   NotPerformed,
+  OutboxReplay,
   PopularWarming,
   PredictiveWarming,
 } from '../job-details.js';
-import { RETENTION_DAYS } from '../job-schedule.js';
+import { OUTBOX_REPLAY_BATCH, RETENTION_DAYS } from '../job-schedule.js';
 
 /** The detail of a job run (see job-details.ts for the shapes the jobs build). */
 
@@ -121,6 +122,28 @@ export class CleanupDetail implements Cleanup {
 
   @ApiProperty({ type: CleanupRetentionDays })
   retention_days: CleanupRetentionDays;
+}
+
+@ClosedSchema()
+export class OutboxReplayDetail implements OutboxReplay {
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 1,
+    description: 'Cache invalidation outbox rows due (the writing process died before recording the invalidation) applied again',
+  })
+  replayed: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Due rows deleted unapplied: the cache is disabled' })
+  discarded: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 0,
+    description: `Rows still due after the run: beyond its batch of ${OUTBOX_REPLAY_BATCH}, or whose invalidation did not reach Redis or could not be applied`,
+  })
+  pending: number;
 }
 
 @ClosedSchema()

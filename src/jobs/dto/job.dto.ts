@@ -8,6 +8,7 @@ import {
   CleanupDetail,
   JobFailureDetail,
   JobNotPerformedDetail,
+  OutboxReplayDetail,
   PopularWarmingDetail,
   PredictiveWarmingDetail,
 } from './job-detail.dto.js';
@@ -95,9 +96,23 @@ export class CleanupRunResponse extends JobRunFields {
   detail: JobDetails['cleanup'] | FailedRun | null;
 }
 
+@ClosedSchema()
+export class OutboxReplayRunResponse extends JobRunFields {
+  @ApiProperty({ enum: ['outbox-replay'], example: 'outbox-replay' })
+  job: 'outbox-replay';
+
+  @ApiProperty(detailOf([OutboxReplayDetail], { replayed: 1, discarded: 0, pending: 0 }))
+  detail: JobDetails['outbox-replay'] | FailedRun | null;
+}
+
 /** A recorded run: its `job` names the job, and with it the shape of its `detail`. */
 export type JobRunResponse =
-  WarmPopularRunResponse | PredictiveWarmingRunResponse | AnalyticsRefreshRunResponse | HealthMonitorRunResponse | CleanupRunResponse;
+  | WarmPopularRunResponse
+  | PredictiveWarmingRunResponse
+  | AnalyticsRefreshRunResponse
+  | HealthMonitorRunResponse
+  | CleanupRunResponse
+  | OutboxReplayRunResponse;
 
 const RUN_TYPES: { [Name in JobName]: Type<Extract<JobRunResponse, { job: Name }>> } = {
   'warm-popular': WarmPopularRunResponse,
@@ -105,6 +120,7 @@ const RUN_TYPES: { [Name in JobName]: Type<Extract<JobRunResponse, { job: Name }
   'analytics-refresh': AnalyticsRefreshRunResponse,
   'health-monitor': HealthMonitorRunResponse,
   cleanup: CleanupRunResponse,
+  'outbox-replay': OutboxReplayRunResponse,
 };
 
 /** The schemas the run and detail schemas refer to, for @ApiExtraModels. */
@@ -114,6 +130,7 @@ export const JOB_RUN_MODELS: Type<unknown>[] = [
   PredictiveWarmingDetail,
   AnalyticsRefreshDetail,
   CleanupDetail,
+  OutboxReplayDetail,
   EvaluationResponse,
   JobNotPerformedDetail,
   JobFailureDetail,
