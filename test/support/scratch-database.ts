@@ -24,7 +24,9 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
     return { url: embedded.url, poolSize: 1, drop: () => embedded.stop() };
   }
   const name = `tiffin_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  // A server that is down refuses at once; the generous bound is for a busy CI machine, where two
+  // suites' connections timed out at 3 s while the server was up.
+  const admin = new pg.Client({ connectionString: SERVER_DATABASE_URL, connectionTimeoutMillis: 20_000 });
   await admin.connect().catch((error: Error) => {
     throw new Error(`Postgres at ${SERVER_DATABASE_URL} is not reachable: ${error.message}`);
   });
