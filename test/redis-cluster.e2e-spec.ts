@@ -34,16 +34,7 @@ describeOnCluster('Tiffin on a Redis Cluster (3 masters, 1 replica each)', () =>
   /** Our keys on each master now, by SCAN on the node itself. */
   const keysPerMaster = async (match: string): Promise<Map<number, string[]>> => {
     const perMaster = new Map<number, string[]>();
-    for (const port of await harness.masterPorts()) {
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = (await harness.command(port, 'SCAN', cursor, 'MATCH', match, 'COUNT', '1000')) as [string, string[]];
-        cursor = next;
-        keys.push(...batch);
-      } while (cursor !== '0');
-      perMaster.set(port, keys);
-    }
+    for (const port of await harness.masterPorts()) perMaster.set(port, await harness.scan(port, match));
     return perMaster;
   };
 

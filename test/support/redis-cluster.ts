@@ -24,6 +24,8 @@ export interface RedisClusterHarness {
   seeds: string;
   /** Runs a command on one node (by port) and returns its reply. */
   command(port: number, ...args: string[]): Promise<unknown>;
+  /** Every key on one node matching a glob, by SCAN. */
+  scan(port: number, match: string): Promise<string[]>;
   /** Ports of the current masters. */
   masterPorts(): Promise<number[]>;
   /** The port of the master that serves `key`'s slot now. */
@@ -215,6 +217,16 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     nodes,
     seeds: nodes.map((node) => node.url).join(','),
     command,
+    scan: async (port, match) => {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = (await command(port, 'SCAN', cursor, 'MATCH', match, 'COUNT', '1000')) as unknown as [string, string[]];
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0');
+      return keys;
+    },
     masterPorts,
     masterOf: async (key: string) => {
       const slot = Number(await command(nodes.find(alive)!.port, 'CLUSTER', 'KEYSLOT', key));

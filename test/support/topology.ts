@@ -74,16 +74,7 @@ export function singleRedisTarget(url: string): RedisTarget {
 }
 
 function clusterRedisTarget(harness: RedisClusterHarness): RedisTarget {
-  const scanMaster = async (port: number, match: string) => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = (await harness.command(port, 'SCAN', cursor, 'MATCH', match, 'COUNT', '1000')) as [string, string[]];
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    return keys;
-  };
+  const scanMaster = (port: number, match: string) => harness.scan(port, match);
   return {
     clustered: true,
     env: { REDIS_CLUSTER_NODES: harness.seeds },
