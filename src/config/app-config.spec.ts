@@ -229,6 +229,19 @@ describe('loadConfig: database time limits', () => {
   });
 });
 
+describe('loadConfig: Idempotency-Key lease', () => {
+  it('defaults to the larger of a minute and twice REQUEST_TIMEOUT_MS, and takes IDEMPOTENCY_LEASE_MS as given', () => {
+    expect(loadConfig({}).idempotency.leaseMs).toBe(60_000);
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '45000' }).idempotency.leaseMs).toBe(90_000);
+    expect(loadConfig({ IDEMPOTENCY_LEASE_MS: '' }).idempotency.leaseMs).toBe(60_000);
+    expect(loadConfig({ IDEMPOTENCY_LEASE_MS: '2000', REQUEST_TIMEOUT_MS: '45000' }).idempotency.leaseMs).toBe(2000);
+  });
+
+  it.each(['999', '86400001', 'soon'])('refuses IDEMPOTENCY_LEASE_MS=%s naming the variable', (value) => {
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_MS: value })).toThrow(/IDEMPOTENCY_LEASE_MS/);
+  });
+});
+
 describe('loadConfig: HTTP hardening', () => {
   it('applies the documented defaults', () => {
     expect(loadConfig({}).http).toMatchObject({

@@ -11,6 +11,9 @@ import {
 } from './ttl-table.js';
 import { EnvironmentVariables, type LogLevelName, type NodeEnv } from './environment.js';
 
+/** Without IDEMPOTENCY_LEASE_MS, a request holds its Idempotency-Key at least this long (twice REQUEST_TIMEOUT_MS if longer). */
+const DEFAULT_MIN_IDEMPOTENCY_LEASE_MS = 60_000;
+
 /** Longest TTL an override may set: one week. */
 const MAX_TTL_OVERRIDE_SECONDS = 7 * 24 * 3600;
 
@@ -88,6 +91,8 @@ export class AppConfig {
   readonly analytics: { maxStalenessMs: number; refreshMaxVariants: number; recentReadMs: number };
   readonly swagger: { enabled: boolean };
   readonly orders: { maxOpenPerCustomer: number };
+  /** leaseMs: how long a request holds its Idempotency-Key before a retry may take it over. */
+  readonly idempotency: { leaseMs: number };
   readonly alerts: { webhookUrl?: string };
   readonly tracing: TracingConfig;
   readonly jobs: {
@@ -198,6 +203,7 @@ const OPTIONAL_VARIABLES = [
   'JWT_SECRET',
   'ADMIN_EMAIL',
   'ADMIN_PASSWORD',
+  'IDEMPOTENCY_LEASE_MS',
 ];
 
 /**
@@ -348,6 +354,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     swagger: { enabled: env.SWAGGER_ENABLED },
     orders: { maxOpenPerCustomer: env.MAX_OPEN_ORDERS_PER_CUSTOMER },
+    idempotency: { leaseMs: env.IDEMPOTENCY_LEASE_MS ?? Math.max(DEFAULT_MIN_IDEMPOTENCY_LEASE_MS, 2 * env.REQUEST_TIMEOUT_MS) },
     adminToken: env.ADMIN_TOKEN,
     auth: {
       jwtSecret: env.JWT_SECRET,

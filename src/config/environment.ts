@@ -137,6 +137,21 @@ export class EnvironmentVariables {
   @Max(600_000)
   REQUEST_TIMEOUT_MS = 30_000;
 
+  /**
+   * How long a request holds its Idempotency-Key before a retry may take the key over (its
+   * instance stopped before the write committed). Unset: the larger of a minute and twice
+   * REQUEST_TIMEOUT_MS (the time limit answers the client but does not stop the write). Shorter
+   * than a write takes is still safe: the write of a request whose key was taken over is rolled
+   * back (a 409) rather than committed next to the retry's. Tests of a crashed instance lower it.
+   * At most the keys' 24-hour retention.
+   */
+  @Transform(({ value }) => toInt({ value: emptyToUndefined({ value }) }))
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  IDEMPOTENCY_LEASE_MS?: number;
+
   /** Origins allowed to call the API from a browser, comma-separated; empty: no CORS headers at all. */
   @Transform(emptyToUndefined)
   @IsOptional()

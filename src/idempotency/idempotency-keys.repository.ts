@@ -14,16 +14,26 @@ export interface StoredResponse {
   body: string;
 }
 
+/** The resource a committed write made or changed, as its function marked the key (migration 1765100000000). */
+export interface CommittedResource {
+  kind: string;
+  id: number;
+}
+
 /** What {@link IdempotencyKeysRepository.claim} found. */
 export type KeyClaim =
   | { outcome: 'claimed'; claim: string }
   | { outcome: 'answered'; fingerprint: string; response: StoredResponse }
+  /** The write committed but its answer was never stored (its process died in between, or the store failed). */
+  | { outcome: 'committed'; fingerprint: string; resource: CommittedResource }
   | { outcome: 'running'; fingerprint: string };
 
 interface KeyRow {
   fingerprint: string;
   response_status: number | null;
   response_body: string | null;
+  resource_kind: string | null;
+  resource_id: number | null;
 }
 
 /** Every query on the idempotency_keys table. */
@@ -34,8 +44,10 @@ export class IdempotencyKeysRepository {
   /**
    * Takes the key for this request in one statement, or reports what holds it. A key is free when
    * unknown, older than the retention, or held by a request of the same fingerprint whose lease
-   * ran out (its instance stopped before answering). Concurrent claims of one key: the primary key
-   * lets exactly one insert; the others wait for it and then see its row.
+   * ran out and whose write did not commit (its instance stopped before that). A key whose write
+   * committed is never taken: the write marked it in its own transaction, and a claim waiting on
+   * that transaction's row lock sees the mark once it commits. Concurrent claims of one key: the
+   * primary key lets exactly one insert; the others wait for it and then see its row.
    */
   async claim(scope: string, key: string, fingerprint: string, leaseMs: number): Promise<KeyClaim> {
     for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
@@ -44,20 +56,24 @@ export class IdempotencyKeysRepository {
          VALUES ($1, $2, $3, gen_random_uuid(), now() + $4::int * interval '1 millisecond')
          ON CONFLICT (scope, key) DO UPDATE
             SET fingerprint = EXCLUDED.fingerprint, claim = EXCLUDED.claim, locked_until = EXCLUDED.locked_until,
-                response_status = NULL, response_body = NULL, created_at = now()
+                response_status = NULL, response_body = NULL, resource_kind = NULL, resource_id = NULL, created_at = now()
           WHERE k.created_at < now() - $5::int * interval '1 hour'
-             OR (k.response_status IS NULL AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)
+             OR (k.response_status IS NULL AND k.resource_id IS NULL AND k.locked_until < now()
+                 AND k.fingerprint = EXCLUDED.fingerprint)
          RETURNING k.claim`,
         [scope, key, fingerprint, leaseMs, IDEMPOTENCY_KEY_RETENTION_HOURS],
       );
       if (claimed.length === 1) return { outcome: 'claimed', claim: claimed[0].claim };
       const [held]: KeyRow[] = await this.dataSource.query(
-        'SELECT fingerprint, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
+        'SELECT fingerprint, response_status, response_body, resource_kind, resource_id FROM idempotency_keys WHERE scope = $1 AND key = $2',
         [scope, key],
       );
       // Released (its request failed) or pruned between the two statements: claim it again.
       if (!held) continue;
-      if (held.response_status === null) return { outcome: 'running', fingerprint: held.fingerprint };
+      if (held.response_status === null) {
+        if (held.resource_id === null) return { outcome: 'running', fingerprint: held.fingerprint };
+        return { outcome: 'committed', fingerprint: held.fingerprint, resource: { kind: held.resource_kind!, id: held.resource_id } };
+      }
       return { outcome: 'answered', fingerprint: held.fingerprint, response: { status: held.response_status, body: held.response_body! } };
     }
     // Freed again each time: another request is taking it right now.
@@ -73,13 +89,17 @@ export class IdempotencyKeysRepository {
     );
   }
 
-  /** Frees the key held by `claim` (its request failed and did nothing): a retry runs again. */
+  /**
+   * Frees the key held by `claim` after its request failed: a retry runs again. Unless its write
+   * committed before the failure (the key is marked): that key stays, and a retry is answered
+   * from the resource.
+   */
   async release(scope: string, key: string, claim: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND claim = $3 AND response_status IS NULL', [
-      scope,
-      key,
-      claim,
-    ]);
+    await this.dataSource.query(
+      `DELETE FROM idempotency_keys
+        WHERE scope = $1 AND key = $2 AND claim = $3 AND response_status IS NULL AND resource_id IS NULL`,
+      [scope, key, claim],
+    );
   }
 
   /** Retention: deletes the keys past {@link IDEMPOTENCY_KEY_RETENTION_HOURS}; returns how many. */

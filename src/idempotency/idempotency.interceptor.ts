@@ -13,9 +13,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
 import type { Principal } from '../access/principal.js';
+import { RequestContext } from '../common/context/request-context.js';
+import { sqlStateOf } from '../common/errors/postgres-errors.js';
 import { ValidationFailedException } from '../common/errors/validation-failed.exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
+import { IdempotentResources } from './idempotent-resources.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
@@ -25,8 +28,8 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Seconds a retry is told to wait (Retry-After) while the first request with its key still runs. */
 const RUNNING_RETRY_AFTER_SECONDS = 1;
 
-/** A running request holds its key at least this long before a retry may take it over (its instance stopped). */
-const MIN_LEASE_MS = 60_000;
+/** Raised by the write functions when the request's key was taken over before its write committed (migration 1765100000000). */
+const KEY_TAKEN_OVER = 'TF001';
 
 /** The key as the draft sends it (a Structured Fields string, quoted); a bare token is accepted too. */
 function parseKey(header: string | string[]): string {
@@ -71,8 +74,15 @@ function fingerprintOf(request: FastifyRequest): string {
  * its answer is stored in Postgres (shared by every instance, kept 24 hours); a retry with the
  * same key and request gets that status and body without the write running again. While the first
  * still runs, a retry is a 409 with Retry-After; the same key with another request is a 422. A
- * request that fails (4xx or 5xx) did not write, so it stores nothing and frees its key: its retry
- * runs again. Without the header, or without a caller, the route runs as usual.
+ * request that fails (4xx or 5xx) before its write committed stores nothing and frees its key:
+ * its retry runs again. Without the header, or without a caller, the route runs as usual.
+ *
+ * The answer is stored after the write's commit, so a process can die between the two. The write
+ * therefore marks the key with the resource it wrote in its own transaction (the handler runs
+ * holding the key in the request context; see heldKeyArgument): a key so marked is never taken
+ * over or freed, and a retry that finds it without a stored answer gets the route's success
+ * status with the resource as it is now (for a status change, the order's current state, which a
+ * later change may have moved on), read again on each such retry.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -81,11 +91,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   constructor(
     private readonly keys: IdempotencyKeysRepository,
+    private readonly resources: IdempotentResources,
     private readonly reflector: Reflector,
     config: AppConfig,
   ) {
-    // The request time limit answers the client but does not stop the write: the lease outlasts it.
-    this.leaseMs = Math.max(MIN_LEASE_MS, 2 * config.http.requestTimeoutMs);
+    this.leaseMs = config.idempotency.leaseMs;
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -108,20 +118,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
         reply.header('retry-after', String(RUNNING_RETRY_AFTER_SECONDS));
         throw new ConflictException(`A request with ${IDEMPOTENCY_KEY_HEADER} ${key} is still being processed; retry later`);
       }
+      if (found.outcome === 'committed') return this.resources.answer(found.resource.kind, found.resource.id);
       return JSON.parse(found.response.body) as unknown;
     }
+    const held = { scope, key, claim: found.claim };
     let body: unknown;
     try {
-      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      // next.handle() binds the handler to the async context it is called in: call it inside.
+      body = await RequestContext.holdingIdempotencyKey(held, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
     } catch (error) {
       await this.keys.release(scope, key, found.claim).catch(() => undefined);
+      if (sqlStateOf(error) === KEY_TAKEN_OVER) {
+        throw new ConflictException(
+          `${IDEMPOTENCY_KEY_HEADER} ${key} was taken over by a retry while this request ran; this request wrote nothing`,
+        );
+      }
       throw error;
     }
     try {
       await this.keys.complete(scope, key, found.claim, { status, body: JSON.stringify(body ?? null) });
     } catch (error) {
-      // The write committed: the answer goes out, so the client has no reason to retry. A retry
-      // before the lease ends is a 409; after it, the write would run again.
+      // The write committed and marked the key: the answer goes out, and a retry is answered from the resource.
       this.logger.warn(`Could not store the answer for ${IDEMPOTENCY_KEY_HEADER} ${key}: ${(error as Error).message}`);
     }
     return body;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parseTimestampText } from '../common/database/timestamp-text.js';
+import { heldKeyArgument } from '../idempotency/idempotent-resources.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderDetails } from './dto/order.dto.js';
 import { OrderItem } from './entities/order-item.entity.js';
@@ -9,6 +10,9 @@ import { OPEN_ORDER_STATUSES, OrderStatus } from '../domain/order-status.js';
 import { orderNotificationFor } from '../domain/order-notifications.js';
 import { Order } from './entities/order.entity.js';
 import { MAX_ORDER_TOTAL_CENTS, type OrderableMenuItem, type RequestedLine } from './order-pricing.js';
+
+/** The resource kind an Idempotency-Key names once its order placement or status change committed. */
+export const ORDER_RESOURCE = 'order';
 
 export interface NewOrder {
   customer_id: number;
@@ -71,7 +75,9 @@ export class OrdersRepository {
    * Places the order in one round trip (place_order, see migration 1764900000000): the customer
    * locked, its open orders counted, restaurant and menu checked, lines priced at the menu's
    * current prices, the order, its first status change, its lines and the customer's notification
-   * inserted, with the event's cache invalidation outbox row, all in one transaction.
+   * inserted, with the event's cache invalidation outbox row, all in one transaction; under an
+   * Idempotency-Key, the key's row is marked with the order in that transaction too (migration
+   * 1765100000000).
    */
   async place(order: NewOrder, maxOpenOrders: number): Promise<PlacementOutcome> {
     const notification = orderNotificationFor(OrderStatus.Placed);
@@ -81,7 +87,7 @@ export class OrdersRepository {
       special_requests: line.special_requests ?? null,
     }));
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT place_order($1, $2, $3, $4, $5::jsonb, $6::order_status[], $7, $8, $9, $10, $11) AS outcome',
+      'SELECT place_order($1, $2, $3, $4, $5::jsonb, $6::order_status[], $7, $8, $9, $10, $11, $12::jsonb) AS outcome',
       [
         order.customer_id,
         order.restaurant_id,
@@ -94,6 +100,7 @@ export class OrdersRepository {
         notification.kind,
         notification.title,
         notification.messageTemplate,
+        heldKeyArgument(ORDER_RESOURCE),
       ],
     );
     if (outcome.refused !== undefined) return outcome as PlacementOutcome;
@@ -131,7 +138,8 @@ export class OrdersRepository {
    * Moves the order to `to` if it is in one of `allowedFrom`, in one round trip
    * (change_order_status, see migration 1764900000000): the update is conditional on the status
    * read first, so of concurrent changes from one status exactly one wins; the history row, the
-   * customer's notification and the cache invalidation outbox row go in the same transaction. A
+   * customer's notification, the cache invalidation outbox row and, under an Idempotency-Key, the
+   * key's mark go in the same transaction. A
    * delivery takes `deliveryTime` (default now), refused if it lies more than `clockSkewMs` ahead
    * of now or before the order was placed.
    */
@@ -144,8 +152,18 @@ export class OrdersRepository {
   ): Promise<StatusChangeOutcome> {
     const notification = orderNotificationFor(to);
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT change_order_status($1, $2, $3::order_status[], $4, $5, $6, $7, $8) AS outcome',
-      [id, to, allowedFrom, deliveryTime, clockSkewMs, notification.kind, notification.title, notification.messageTemplate],
+      'SELECT change_order_status($1, $2, $3::order_status[], $4, $5, $6, $7, $8, $9::jsonb) AS outcome',
+      [
+        id,
+        to,
+        allowedFrom,
+        deliveryTime,
+        clockSkewMs,
+        notification.kind,
+        notification.title,
+        notification.messageTemplate,
+        heldKeyArgument(ORDER_RESOURCE),
+      ],
     );
     if (outcome.refused === 'delivery_time')
       return { refused: 'delivery_time', order_date: parseTimestampText(outcome.order_date as string) };

@@ -9,6 +9,7 @@ import type { RestaurantsService } from '../restaurants/restaurants.service.js';
 import type { OrderPartiesRepository } from './order-parties.repository.js';
 import { DELIVERY_TIME_CLOCK_SKEW_MS } from './order-status-machine.js';
 import type { NewOrder, OrdersRepository, PlacementOutcome, StatusChangeOutcome } from './orders.repository.js';
+import { IdempotentResources } from '../idempotency/idempotent-resources.js';
 import { OrdersService } from './orders.service.js';
 
 const ORDER_DATE = new Date('2025-01-15T18:00:00.000Z');
@@ -62,6 +63,7 @@ describe('OrdersService', () => {
       {} as RestaurantsService,
       bus,
       loadConfig({ MAX_OPEN_ORDERS_PER_CUSTOMER: '3' }),
+      new IdempotentResources(),
     );
   });
 

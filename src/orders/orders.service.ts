@@ -18,7 +18,8 @@ import { RestaurantsService } from '../restaurants/restaurants.service.js';
 import { OrderPartiesRepository } from './order-parties.repository.js';
 import { priceOrder } from './order-pricing.js';
 import { DELIVERY_TIME_CLOCK_SKEW_MS, deliveryTimeProblem, ORDER_TRANSITIONS, statusesLeadingTo } from './order-status-machine.js';
-import { type OrderListFilter, OrdersRepository } from './orders.repository.js';
+import { IdempotentResources } from '../idempotency/idempotent-resources.js';
+import { ORDER_RESOURCE, type OrderListFilter, OrdersRepository } from './orders.repository.js';
 
 const DELIVERY_TIME_MESSAGES = {
   in_future: 'delivery_time must not be in the future',
@@ -35,8 +36,12 @@ export class OrdersService {
     private readonly restaurants: RestaurantsService,
     private readonly events: DomainEventBus,
     config: AppConfig,
+    resources: IdempotentResources,
   ) {
     this.maxOpenOrders = config.orders.maxOpenPerCustomer;
+    // A placement or status change that committed under an Idempotency-Key without storing its
+    // answer: its retry gets the order as it is now (both routes answer the order).
+    resources.register(ORDER_RESOURCE, (id) => this.getOrder(id));
   }
 
   /**

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parseTimestampText } from '../common/database/timestamp-text.js';
+import { heldKeyArgument } from '../idempotency/idempotent-resources.js';
 import type { DataSource } from 'typeorm';
 import type { Customer } from '../customers/entities/customer.entity.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import { Review } from './entities/review.entity.js';
+
+/** The resource kind an Idempotency-Key names once its review committed. */
+export const REVIEW_RESOURCE = 'review';
 
 export type NewReviewRequest = Pick<Review, 'customer_id' | 'order_id' | 'rating' | 'comment'>;
 
@@ -32,13 +36,14 @@ export class ReviewsRepository {
    * restaurant recompute its rating one after another (each seeing every review committed before
    * it; FOR NO KEY UPDATE does not block the key-share locks that inserting orders takes), the
    * review inserted and the rating set to the average of the reviews, rounded to 2 decimals
-   * exactly in SQL, and the event's cache invalidation outbox row inserted. A second review of the
-   * order is a unique violation of uq_reviews_order_id.
+   * exactly in SQL, and the event's cache invalidation outbox row inserted; under an
+   * Idempotency-Key, the key's row is marked with the review in that transaction too (migration
+   * 1765100000000). A second review of the order is a unique violation of uq_reviews_order_id.
    */
   async add(review: NewReviewRequest): Promise<ReviewOutcome> {
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT add_review($1, $2, $3, $4) AS outcome',
-      [review.order_id, review.customer_id, review.rating, review.comment],
+      'SELECT add_review($1, $2, $3, $4, $5::jsonb) AS outcome',
+      [review.order_id, review.customer_id, review.rating, review.comment, heldKeyArgument(REVIEW_RESOURCE)],
     );
     if (outcome.refused !== undefined) return outcome as ReviewOutcome;
     return {
@@ -51,6 +56,10 @@ export class ReviewsRepository {
       cuisine_type: outcome.cuisine_type as string,
       outbox_id: outcome.outbox_id as string,
     };
+  }
+
+  findById(id: number): Promise<Review | null> {
+    return this.dataSource.manager.findOneBy(Review, { id });
   }
 
   /** A restaurant's reviews as {@link findPage} pages them, each with its author's name (nothing else of the customer). */

@@ -6,6 +6,7 @@ import { OrderStatus } from '../domain/order-status.js';
 import type { RestaurantsService } from '../restaurants/restaurants.service.js';
 import type { OrderPartiesRepository } from '../orders/order-parties.repository.js';
 import type { NewReviewRequest, ReviewOutcome, ReviewsRepository } from './reviews.repository.js';
+import { IdempotentResources } from '../idempotency/idempotent-resources.js';
 import { ReviewsService } from './reviews.service.js';
 
 const CREATED_AT = new Date('2025-01-15T19:00:00.000Z');
@@ -40,7 +41,7 @@ describe('ReviewsService.addReview', () => {
     bus.subscribe('review.added', (event) => {
       events.push(event);
     });
-    service = new ReviewsService(reviews as unknown as ReviewsRepository, {} as OrderPartiesRepository, {} as RestaurantsService, bus);
+    service = new ReviewsService(reviews as unknown as ReviewsRepository, {} as OrderPartiesRepository, {} as RestaurantsService, bus, new IdempotentResources());
   });
 
   it('adds the review in one call and publishes ReviewAdded with the cuisine', async () => {

@@ -14,7 +14,8 @@ import {
   toReviewResponse,
 } from './dto/review.dto.js';
 import { assertCanReview } from './review-rules.js';
-import { type ReviewOwner, ReviewsRepository } from './reviews.repository.js';
+import { IdempotentResources } from '../idempotency/idempotent-resources.js';
+import { REVIEW_RESOURCE, type ReviewOwner, ReviewsRepository } from './reviews.repository.js';
 
 @Injectable()
 export class ReviewsService {
@@ -23,7 +24,11 @@ export class ReviewsService {
     private readonly parties: OrderPartiesRepository,
     private readonly restaurants: RestaurantsService,
     private readonly events: DomainEventBus,
-  ) {}
+    resources: IdempotentResources,
+  ) {
+    // A review that committed under an Idempotency-Key without storing its answer: its retry gets the review.
+    resources.register(REVIEW_RESOURCE, (id) => this.getReview(id));
+  }
 
   /**
    * Adds the review and recomputes the restaurant's rating in one transaction (one round trip).
@@ -48,6 +53,12 @@ export class ReviewsService {
       event: new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, cuisine_type),
       outboxId,
     });
+    return toReviewResponse(review);
+  }
+
+  private async getReview(id: number): Promise<ReviewResponse> {
+    const review = await this.reviews.findById(id);
+    if (!review) throw new ResourceNotFoundException('Review', id);
     return toReviewResponse(review);
   }
 

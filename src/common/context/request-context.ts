@@ -4,9 +4,21 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Observable } from 'rxjs';
 import { routeOf } from '../http/route-paths.js';
 
+/**
+ * The Idempotency-Key a request holds while its handler runs (see IdempotencyInterceptor): the
+ * write it makes records its outcome on the key's row in its own transaction.
+ */
+export interface HeldIdempotencyKey {
+  scope: string;
+  key: string;
+  /** The claim that took the key: a write whose key was taken over since cannot mark it. */
+  claim: string;
+}
+
 interface Context {
   /** What is doing the work: "PUT /restaurants/:id", "job:cleanup", ... */
-  cause: string;
+  cause?: string;
+  idempotencyKey?: HeldIdempotencyKey;
 }
 
 const storage = new AsyncLocalStorage<Context>();
@@ -18,6 +30,13 @@ export const RequestContext = {
   },
   cause(): string | undefined {
     return storage.getStore()?.cause;
+  },
+  /** Runs `work` (still under the current cause) as the holder of `held`. */
+  holdingIdempotencyKey<T>(held: HeldIdempotencyKey, work: () => T): T {
+    return storage.run({ ...storage.getStore(), idempotencyKey: held }, work);
+  },
+  idempotencyKey(): HeldIdempotencyKey | undefined {
+    return storage.getStore()?.idempotencyKey;
   },
 };
 

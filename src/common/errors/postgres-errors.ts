@@ -21,3 +21,8 @@ export function isForeignKeyViolation(error: unknown, constraint?: string): bool
   const code = driverError?.code;
   return (code === FOREIGN_KEY_VIOLATION || code === RESTRICT_VIOLATION) && (!constraint || driverError!.constraint === constraint);
 }
+
+/** The SQLSTATE of a failed statement (e.g. one a function raised), or undefined for any other error. */
+export function sqlStateOf(error: unknown): string | undefined {
+  return pgError(error)?.code;
+}
