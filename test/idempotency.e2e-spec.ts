@@ -187,6 +187,127 @@ describe('Idempotency-Key', () => {
     },
   );
 
+  describe('a write that committed without its answer stored', () => {
+    /**
+     * Makes Postgres refuse to store the answer of `key` (a trigger on idempotency_keys), as if the
+     * process had died between the write's commit and that UPDATE: the interceptor logs the failed
+     * store and answers, and the key is left marked by the write but unanswered.
+     */
+    async function withAnswerStoreRefused<T>(key: string, work: () => Promise<T>): Promise<T> {
+      await t.db.query(`
+        CREATE FUNCTION test_refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.response_status IS NOT NULL AND NEW.key = TG_ARGV[0] THEN RAISE EXCEPTION 'answer store refused by the test'; END IF;
+          RETURN NEW;
+        END
+        $$`);
+      await t.db.query(
+        `CREATE TRIGGER test_refuse_answer BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION test_refuse_answer('${key}')`,
+      );
+      try {
+        return await work();
+      } finally {
+        await t.db.query('DROP TRIGGER test_refuse_answer ON idempotency_keys');
+        await t.db.query('DROP FUNCTION test_refuse_answer()');
+      }
+    }
+    const keyRow = async (key: string) =>
+      (await t.db.query(`SELECT response_status, resource_kind, resource_id FROM idempotency_keys WHERE key = $1`, [key]))[0];
+    /** As if the request's instance had stopped long ago: its lease is over. */
+    const expireLease = (key: string) =>
+      t.db.query(`UPDATE idempotency_keys SET locked_until = now() - interval '1 second' WHERE key = $1`, [key]);
+
+    it('places the order once: after the lease, the retry gets 201 with the order read again, and no second order', async () => {
+      const key = randomUUID();
+      const before = await ordersOf(customerId);
+      const first = await withAnswerStoreRefused(key, () => placeOrder(orderBody(2), key));
+      expect(first.status).toBe(201);
+      expect(await keyRow(key)).toEqual({ response_status: null, resource_kind: 'order', resource_id: first.body.id });
+      await expireLease(key);
+      const retry = await placeOrder(orderBody(2), key);
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(await ordersOf(customerId)).toBe(before + 1);
+      // Nothing is stored for it: each retry reads the order again, and another request is still a 422.
+      expect(await keyRow(key)).toEqual({ response_status: null, resource_kind: 'order', resource_id: first.body.id });
+      expect((await placeOrder(orderBody(3), key)).status).toBe(422);
+    });
+
+    it('changes a status once: the retry gets 200 with the order as it is now, even if a later change moved it on', async () => {
+      const orderId = await insertOrder(t.db, { customer_id: customerId, restaurant_id: restaurantId, items: [[menuItemId, 1, '7.50']] });
+      const key = randomUUID();
+      const first = await withAnswerStoreRefused(key, () =>
+        t.admin.put(`/orders/${orderId}/status`, { order_status: 'confirmed' }, keyed(key)),
+      );
+      expect([first.status, first.body.order_status]).toEqual([200, 'confirmed']);
+      expect((await t.admin.put(`/orders/${orderId}/status`, { order_status: 'preparing' })).status).toBe(200);
+      await expireLease(key);
+      const retry = await t.admin.put(`/orders/${orderId}/status`, { order_status: 'confirmed' }, keyed(key));
+      expect([retry.status, retry.body.id, retry.body.order_status]).toEqual([200, orderId, 'preparing']);
+      const changes = await t.db.query(`SELECT to_status FROM order_status_changes WHERE order_id = $1 ORDER BY id`, [orderId]);
+      expect(changes.map((change: { to_status: string }) => change.to_status)).toEqual(['confirmed', 'preparing']);
+    });
+
+    it('reviews once: the retry gets 201 with the review, not "already reviewed"', async () => {
+      const orderId = await insertOrder(t.db, {
+        customer_id: customerId,
+        restaurant_id: restaurantId,
+        order_status: 'delivered',
+        items: [[menuItemId, 1, '7.50']],
+      });
+      const path = `/reviews/orders/${orderId}/review?customer_id=${customerId}`;
+      const key = randomUUID();
+      const first = await withAnswerStoreRefused(key, () => t.admin.post(path, { rating: 5, comment: 'Hot' }, keyed(key)));
+      expect(first.status).toBe(201);
+      expect(await keyRow(key)).toEqual({ response_status: null, resource_kind: 'review', resource_id: first.body.id });
+      await expireLease(key);
+      const retry = await t.admin.post(path, { rating: 5, comment: 'Hot' }, keyed(key));
+      expect([retry.status, retry.body]).toEqual([201, first.body]);
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM reviews WHERE order_id = $1`, [orderId]))[0].n).toBe(1);
+    });
+  });
+
+  (SERVER_DATABASE_URL ? it : it.skip)(
+    'rolls back the write of a request whose key a retry took over after its lease: one order, the first gets a 409',
+    async () => {
+      const key = randomUUID();
+      const before = await ordersOf(customerId);
+      // Holding the customer's row keeps the first placement waiting inside its transaction, before its write.
+      const holder = new pg.Client({ connectionString: t.database.url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM customers WHERE id = $1 FOR UPDATE', [customerId]);
+        const first = placeOrder(orderBody(), key);
+        await eventually('the first request holds its key', async () => {
+          const held = await t.db.query(`SELECT 1 FROM idempotency_keys WHERE key = $1 AND response_status IS NULL`, [key]);
+          return held.length === 1;
+        });
+        // Its lease runs out while it waits: a retry takes the key over and waits for the customer's row too.
+        await t.db.query(`UPDATE idempotency_keys SET locked_until = now() - interval '1 second' WHERE key = $1`, [key]);
+        const retry = placeOrder(orderBody(), key);
+        await eventually('the retry to take the key over', async () => {
+          const waiting = await t.db.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT place_order(%'`,
+          );
+          return waiting.length === 2;
+        });
+        await holder.query('COMMIT');
+        const [firstAnswer, retryAnswer] = await Promise.all([first, retry]);
+        expect(firstAnswer.status).toBe(409);
+        expect(firstAnswer.body.message).toBe(
+          `Idempotency-Key ${key} was taken over by a retry while this request ran; this request wrote nothing`,
+        );
+        expect(retryAnswer.status).toBe(201);
+        const again = await placeOrder(orderBody(), key);
+        expect([again.status, again.text]).toEqual([201, retryAnswer.text]);
+      } finally {
+        await holder.end();
+      }
+      expect(await ordersOf(customerId)).toBe(before + 1);
+    },
+  );
+
   (SERVER_DATABASE_URL ? it : it.skip)('keeps the answer in Postgres: another instance answers the retry from it', async () => {
     const other = await startTestApp({ database: t.database });
     try {
