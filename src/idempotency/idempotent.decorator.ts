@@ -16,7 +16,9 @@ export const Idempotent = () =>
         'processed; a retry with the same key and the same request (method, path, query, body) gets the stored status ' +
         'and body without the write running again. While the first is still running a retry is a 409 with Retry-After; ' +
         'the same key with a different request is a 422. Keys belong to the caller and are kept 24 hours. A request that ' +
-        'fails stores nothing: its retry runs again.',
+        'fails before its write commits stores nothing: its retry runs again. A write that committed without its answer ' +
+        'being stored (the server stopped in between) never runs again: its retry gets the success status with the ' +
+        'resource as it is now.',
       schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH + 2 },
     }),
     ApiResponse({ status: 422, description: 'The Idempotency-Key was already used for a different request', type: ErrorBody }),

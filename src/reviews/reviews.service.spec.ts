@@ -41,7 +41,13 @@ describe('ReviewsService.addReview', () => {
     bus.subscribe('review.added', (event) => {
       events.push(event);
     });
-    service = new ReviewsService(reviews as unknown as ReviewsRepository, {} as OrderPartiesRepository, {} as RestaurantsService, bus, new IdempotentResources());
+    service = new ReviewsService(
+      reviews as unknown as ReviewsRepository,
+      {} as OrderPartiesRepository,
+      {} as RestaurantsService,
+      bus,
+      new IdempotentResources(),
+    );
   });
 
   it('adds the review in one call and publishes ReviewAdded with the cuisine', async () => {
