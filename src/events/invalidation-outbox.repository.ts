@@ -4,6 +4,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent } from './domain-events.js';
 import { type OutboxEvent, type RecordedEvent, toOutboxEvent } from './invalidation-outbox.js';
 
+/** What the outbox holds now: rows not yet completed (in flight or left behind), and the oldest one's age. */
+export interface OutboxBacklog {
+  rows: number;
+  /** Seconds since the oldest row was written; null when there is none. */
+  oldest_age_seconds: number | null;
+}
+
 export interface OutboxRow {
   id: string;
   event: OutboxEvent;
@@ -64,5 +71,18 @@ export class InvalidationOutboxRepository {
       [olderThanMs],
     );
     return count;
+  }
+
+  /**
+   * One statement: the oldest row comes from the created_at index; the count reads the table,
+   * which holds only the rows of invalidations in flight (milliseconds each) unless some are left
+   * behind, so it stays small while the outbox is healthy.
+   */
+  async backlog(): Promise<OutboxBacklog> {
+    const [row]: OutboxBacklog[] = await this.dataSource.query(
+      `SELECT count(*)::int AS rows, extract(epoch FROM now() - min(created_at))::float8 AS oldest_age_seconds
+         FROM cache_invalidation_outbox`,
+    );
+    return row;
   }
 }
