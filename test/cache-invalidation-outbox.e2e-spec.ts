@@ -100,6 +100,7 @@ describeWithRedis('cache invalidation outbox', () => {
       'order.placed',
       'order.status-changed',
       'review.added',
+      'notifications.read',
     ] as const) {
       bus.subscribe(type, (event, outboxId) => void published.push({ type: event.type, outboxId }));
     }
@@ -117,6 +118,10 @@ describeWithRedis('cache invalidation outbox', () => {
     expectStatus(await a.admin.put(`/customers/${customer.id}`, { address: '9 New Road' }), 200, 'updating the customer');
     const order = await build.order(customer.id, restaurant.id, [[item.id, 1]], ...TiffinBuilder.pathTo('delivered'));
     await build.review(order.id, customer.id, 4);
+    const read = expectStatus(await a.admin.put(`/realtime/notifications/${customer.id}`, {}), 200, 'marking notifications read');
+    expect(read.marked_read).toBeGreaterThan(0);
+    // Nothing left to mark: no change, so no event and no row.
+    expect(expectStatus(await a.admin.put(`/realtime/notifications/${customer.id}`, {}), 200, 'marking again').marked_read).toBe(0);
     const gone = await build.customer();
     expectStatus(await a.admin.delete(`/customers/${gone.id}`), 204, 'deleting a customer');
     const empty = await build.restaurant();
@@ -126,7 +131,14 @@ describeWithRedis('cache invalidation outbox', () => {
 
     const expectedTypes = [
       ...['restaurant.changed', 'restaurant.changed', 'menu-item.changed', 'menu-item.changed', 'menu-item.changed', 'menu-item.changed'],
-      ...['customer.changed', 'customer.changed', 'order.placed', ...Array(4).fill('order.status-changed'), 'review.added'],
+      ...[
+        'customer.changed',
+        'customer.changed',
+        'order.placed',
+        ...Array(4).fill('order.status-changed'),
+        'review.added',
+        'notifications.read',
+      ],
       ...['customer.changed', 'customer.changed', 'restaurant.changed', 'menu-item.changed', 'menu-item.changed', 'restaurant.changed'],
     ];
     expect(published.map((event) => event.type)).toEqual(expectedTypes);

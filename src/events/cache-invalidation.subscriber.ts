@@ -12,6 +12,8 @@ const EVENT_TYPES: DomainEventType[] = [
   'order.placed',
   'order.status-changed',
   'review.added',
+  'notifications.read',
+  'order.history-dated',
 ];
 
 /**

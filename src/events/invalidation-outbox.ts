@@ -2,6 +2,8 @@ import {
   CustomerChanged,
   type DomainEvent,
   MenuItemChanged,
+  NotificationsRead,
+  OrderHistoryDated,
   OrderPlaced,
   OrderStatusChanged,
   RestaurantChanged,
@@ -52,6 +54,10 @@ export function toOutboxEvent(event: DomainEvent): OutboxEvent {
         restaurant_id: event.restaurant_id,
         cuisine_type: event.cuisine_type,
       };
+    case 'notifications.read':
+      return { type: event.type, customer_id: event.customer_id };
+    case 'order.history-dated':
+      return { type: event.type, order_ids: event.order_ids };
   }
 }
 
@@ -79,6 +85,10 @@ export function fromOutboxEvent(stored: OutboxEvent): DomainEvent {
       );
     case 'review.added':
       return new ReviewAdded(e.review_id, e.order_id, e.customer_id, e.restaurant_id, e.cuisine_type);
+    case 'notifications.read':
+      return new NotificationsRead(e.customer_id);
+    case 'order.history-dated':
+      return new OrderHistoryDated(e.order_ids);
     default:
       throw new Error(`Unknown outbox event type ${JSON.stringify((stored as { type: unknown }).type)}`);
   }
