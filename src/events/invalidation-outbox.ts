@@ -21,8 +21,11 @@ export type OutboxEvent = { type: DomainEvent['type'] } & Record<string, unknown
 /** A domain event and the outbox row written with its change, in the change's transaction. */
 export interface RecordedEvent<E extends DomainEvent = DomainEvent> {
   event: E;
-  /** cache_invalidation_outbox.id (bigint, as text). */
-  outboxId: string;
+  /**
+   * cache_invalidation_outbox.id (bigint, as text); null when no row was written because the
+   * cache is disabled (InvalidationOutboxRepository.recording).
+   */
+  outboxId: string | null;
 }
 
 export function toOutboxEvent(event: DomainEvent): OutboxEvent {

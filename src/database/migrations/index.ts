@@ -7,6 +7,7 @@ import { IdempotencyKeys1764600000000 } from './1764600000000-IdempotencyKeys.js
 import { AnalyticsRefreshFailedKeys1764800000000 } from './1764800000000-AnalyticsRefreshFailedKeys.js';
 import { WriteFunctions1764900000000 } from './1764900000000-WriteFunctions.js';
 import { CacheInvalidationOutbox1765000000000 } from './1765000000000-CacheInvalidationOutbox.js';
+import { OutboxOnlyWithCache1765100000000 } from './1765100000000-OutboxOnlyWithCache.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AnalyticsRefreshFailedKeys1764800000000,
   WriteFunctions1764900000000,
   CacheInvalidationOutbox1765000000000,
+  OutboxOnlyWithCache1765100000000,
 ];
