@@ -91,7 +91,7 @@ describeWithRedis('cache invalidation outbox', () => {
   });
 
   it('every kind of write records its event in the outbox, and the row goes with the audit of its invalidation', async () => {
-    const published: { type: DomainEventType; outboxId: string }[] = [];
+    const published: { type: DomainEventType; outboxId: string | null }[] = [];
     const bus = a.app.get(DomainEventBus);
     for (const type of [
       'restaurant.changed',
@@ -100,6 +100,7 @@ describeWithRedis('cache invalidation outbox', () => {
       'order.placed',
       'order.status-changed',
       'review.added',
+      'notifications.read',
     ] as const) {
       bus.subscribe(type, (event, outboxId) => void published.push({ type: event.type, outboxId }));
     }
@@ -117,6 +118,10 @@ describeWithRedis('cache invalidation outbox', () => {
     expectStatus(await a.admin.put(`/customers/${customer.id}`, { address: '9 New Road' }), 200, 'updating the customer');
     const order = await build.order(customer.id, restaurant.id, [[item.id, 1]], ...TiffinBuilder.pathTo('delivered'));
     await build.review(order.id, customer.id, 4);
+    const read = expectStatus(await a.admin.put(`/realtime/notifications/${customer.id}`, {}), 200, 'marking notifications read');
+    expect(read.marked_read).toBeGreaterThan(0);
+    // Nothing left to mark: no change, so no event and no row.
+    expect(expectStatus(await a.admin.put(`/realtime/notifications/${customer.id}`, {}), 200, 'marking again').marked_read).toBe(0);
     const gone = await build.customer();
     expectStatus(await a.admin.delete(`/customers/${gone.id}`), 204, 'deleting a customer');
     const empty = await build.restaurant();
@@ -126,12 +131,19 @@ describeWithRedis('cache invalidation outbox', () => {
 
     const expectedTypes = [
       ...['restaurant.changed', 'restaurant.changed', 'menu-item.changed', 'menu-item.changed', 'menu-item.changed', 'menu-item.changed'],
-      ...['customer.changed', 'customer.changed', 'order.placed', ...Array(4).fill('order.status-changed'), 'review.added'],
+      ...[
+        'customer.changed',
+        'customer.changed',
+        'order.placed',
+        ...Array(4).fill('order.status-changed'),
+        'review.added',
+        'notifications.read',
+      ],
       ...['customer.changed', 'customer.changed', 'restaurant.changed', 'menu-item.changed', 'menu-item.changed', 'restaurant.changed'],
     ];
     expect(published.map((event) => event.type)).toEqual(expectedTypes);
     // Each event came with its own row, written by its transaction (the sequence moved once per event)...
-    const ids = published.map((event) => BigInt(event.outboxId));
+    const ids = published.map((event) => BigInt(event.outboxId!));
     expect(new Set(ids).size).toBe(ids.length);
     const [{ last_value: after }] = await a.db.query('SELECT last_value::text FROM cache_invalidation_outbox_id_seq');
     expect(BigInt(after) - BigInt(before)).toBe(BigInt(ids.length));
@@ -257,14 +269,24 @@ describeWithRedis('cache invalidation outbox', () => {
     }
   });
 
-  it('with the cache disabled a write leaves its row, and the job deletes it once due, with nothing to invalidate', async () => {
+  it('with the cache disabled no write records a row (nothing would apply it), and the job deletes rows left from before', async () => {
     const uncached = await startTestApp({ env: { CACHE_ENABLED: 'false' }, database: a.database });
     try {
-      const restaurant = await new TiffinBuilder(uncached.admin).restaurant();
-      expect((await outboxRows()).map((row) => row.event)).toEqual([
-        { type: 'restaurant.changed', restaurant_id: restaurant.id, kind: 'created' },
-      ]);
-      await a.db.query(`UPDATE cache_invalidation_outbox SET created_at = now() - interval '1 minute'`);
+      const [{ last_value: before }] = await a.db.query('SELECT last_value::text FROM cache_invalidation_outbox_id_seq');
+      const uncachedBuild = new TiffinBuilder(uncached.admin);
+      // Writes through a transaction of their own and through each database function.
+      const restaurant = await uncachedBuild.restaurant();
+      const item = await uncachedBuild.menuItem(restaurant.id);
+      const customer = await uncachedBuild.customer();
+      const order = await uncachedBuild.order(customer.id, restaurant.id, [[item.id, 1]], ...TiffinBuilder.pathTo('delivered'));
+      await uncachedBuild.review(order.id, customer.id, 5);
+      expectStatus(await uncached.admin.put(`/realtime/notifications/${customer.id}`, {}), 200, 'marking notifications read');
+      expect(await outboxRows()).toEqual([]);
+      const [{ last_value: after }] = await a.db.query('SELECT last_value::text FROM cache_invalidation_outbox_id_seq');
+      expect(after).toBe(before);
+
+      // A row written while the cache was on, before it was switched off: deleted once due, nothing invalidated or audited.
+      await renameBehindTheApp(restaurant.id, 'Renamed Before The Switch', '1 minute');
       const auditBefore = await lastAuditId();
       const run = expectStatus(await uncached.admin.post('/jobs/outbox-replay/run'), 200, 'running outbox-replay');
       expect(run.detail).toEqual({ replayed: 0, discarded: 1, pending: 0 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SAMPLE_EMAIL_DOMAIN, SAMPLE_RESTAURANT_SUFFIX } from '../src/demo/sample-markers.js';
 import { DomainEventBus } from '../src/events/domain-event-bus.js';
-import type { DomainEvent, DomainEventType, OrderStatusChanged } from '../src/events/domain-events.js';
+import type { DomainEvent, DomainEventType, OrderHistoryDated, OrderStatusChanged } from '../src/events/domain-events.js';
+import { CacheAuditService } from '../src/cache-ops/maintenance/cache-audit.service.js';
 import type { HttpClient } from './support/http-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -91,6 +92,7 @@ describe('demo sample data', () => {
       'order.placed',
       'order.status-changed',
       'review.added',
+      'order.history-dated',
     ] as DomainEventType[]) {
       bus.subscribe(type, (event) => void events.push(event));
     }
@@ -184,6 +186,21 @@ describe('demo sample data', () => {
       const lastChange = eventsOf('order.status-changed').at(-1) as { order_id: number; order: { order_date: string } };
       const [{ order_date }] = await query(`SELECT order_date FROM orders WHERE id = $1`, [lastChange.order_id]);
       expect(lastChange.order.order_date).toBe((order_date as Date).toISOString());
+    });
+
+    it('dates the history in one write with its outbox row: one event naming every sample order, audited, the row gone', async () => {
+      const [dated, ...others] = eventsOf('order.history-dated') as OrderHistoryDated[];
+      expect(others).toEqual([]);
+      const orders = await query<{ id: number }>(`SELECT id FROM (${SAMPLE_ORDERS}) AS o ORDER BY id`);
+      expect([...dated.order_ids].sort((x, y) => x - y)).toEqual(orders.map((order) => order.id));
+      await t.app.get(CacheAuditService).settled();
+      const [audit] = await query<{ tags: string[] }>(
+        `SELECT tags FROM cache_audit_log WHERE reason = 'order.history-dated' AND action = 'invalidate' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(audit.tags).toEqual(
+        expect.arrayContaining([`order:${orders[0].id}`, 'analytics:restaurant-performance', 'realtime:live-orders']),
+      );
+      expect(await query(`SELECT id FROM cache_invalidation_outbox WHERE event ->> 'type' = 'order.history-dated'`)).toEqual([]);
     });
 
     it('creates restaurants of several cuisines with full menus, realistic hours and one open past midnight', async () => {

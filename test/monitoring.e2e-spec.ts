@@ -145,6 +145,27 @@ describe('health and metrics', () => {
     }
   });
 
+  it('exposes the cache invalidation outbox backlog: a pending row is counted with its age, and an empty outbox reads 0', async () => {
+    // An event type no version applies, so a replay run meanwhile leaves the row where it is.
+    const started = performance.now();
+    await t.db.query(
+      `INSERT INTO cache_invalidation_outbox (event, created_at) VALUES ('{"type": "metrics.test"}', now() - interval '90 seconds')`,
+    );
+    const pending = (await t.admin.get('/metrics')).text;
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const [{ rows }]: { rows: number }[] = await t.db.query('SELECT count(*)::int AS rows FROM cache_invalidation_outbox');
+    expect(rows).toBe(1);
+    expect(sample(pending, 'tiffin_cache_outbox_rows')).toBe(1);
+    const age = sample(pending, 'tiffin_cache_outbox_oldest_age_seconds')!;
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThanOrEqual(90 + elapsedSeconds);
+
+    await t.db.query(`DELETE FROM cache_invalidation_outbox WHERE event ->> 'type' = 'metrics.test'`);
+    const empty = (await t.admin.get('/metrics')).text;
+    expect(sample(empty, 'tiffin_cache_outbox_rows')).toBe(0);
+    expect(sample(empty, 'tiffin_cache_outbox_oldest_age_seconds')).toBe(0);
+  });
+
   it('documents /health, /health/ready and /metrics', async () => {
     const paths = (await t.admin.get('/docs-json')).body.paths;
     expect(paths['/health/ready'].get.responses).toHaveProperty('503');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { EnvironmentVariables } from '../src/config/environment.js';
 import { ALERT_RULES, ALERT_THRESHOLDS, MIN_READS_FOR_HIT_RATIO, MIN_REQUESTS_FOR_P95 } from '../src/monitoring/monitoring.constants.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { redisForSuite } from './support/services.js';
@@ -112,6 +113,14 @@ describe('Prometheus alert rules match the app’s own rules', () => {
       expect(alert.annotations?.threshold).toBe(String(thresholds[severity]));
       expect(alert.expr).toContain(comparison(thresholds[severity]));
     }
+  });
+
+  it('judges the outbox backlog past the replay bound plus two replay intervals, at their defaults', () => {
+    const defaults = new EnvironmentVariables();
+    const seconds = defaults.CACHE_OUTBOX_REPLAY_AFTER_SECONDS + (2 * defaults.JOB_INTERVAL_OUTBOX_REPLAY_MS) / 1000;
+    const [alert, ...others] = rules.filter((rule) => rule.alert === 'TiffinCacheOutboxBacklog');
+    expect(others).toEqual([]);
+    expect(alert.expr).toBe(`max(tiffin_cache_outbox_oldest_age_seconds) > ${seconds}`);
   });
 
   it('judges the hit ratio and p95 from the app’s minimum sample sizes', () => {

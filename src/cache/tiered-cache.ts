@@ -5,9 +5,11 @@ import type { CacheMetrics, CacheOutcome } from './cache-metrics.js';
 import { cacheKeyOf, namespaceOfKey, type CacheNamespace, type EntryNamespace } from './cache-namespaces.js';
 import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
 import { withTimeout } from '../common/async/with-timeout.js';
+import { RepeatedWarning } from '../common/logging/repeated-warning.js';
 
 /** How often deferred invalidations are retried while Redis is unreachable or slow. */
 const REPLAY_INTERVAL_MS = 1000;
+const REDIS_REACHED_AGAIN = 'Redis reached again: invalidations land';
 
 export interface TieredCacheOptions {
   l1: { enabled: boolean; maxEntries: number; maxBytes: number };
@@ -111,6 +113,8 @@ const isCallerError = (error: unknown) => error instanceof HttpException && erro
  */
 export class TieredCache {
   private readonly logger = new Logger('TieredCache');
+  /** While Redis is out of reach every write defers its invalidation: the first is logged, then a count now and then. */
+  private readonly deferrals = new RepeatedWarning(this.logger);
   readonly l1: BoundedLru;
   private localSequence = 0;
   private readonly tagSequences = new Map<string, { sequence: number; at: number }>();
@@ -443,13 +447,16 @@ export class TieredCache {
         report.removed_l1.push(...promoted);
         report.instances_confirmed = acks.confirmed;
         report.instances_expected = acks.expected;
+        this.deferrals.recovered(REDIS_REACHED_AGAIN);
         if (acks.confirmed < acks.expected) {
           this.logger.warn(`Only ${acks.confirmed} of ${acks.expected} instances confirmed invalidating ${unique.join(', ')}`);
         }
       } catch {
         for (const tag of unique) this.pendingTags.add(tag);
         report.deferred = true;
-        this.logger.warn(`Redis unreachable or slow: invalidation of ${unique.join(', ')} deferred, replayed every second until it lands`);
+        this.deferrals.warn(
+          `Redis unreachable or slow: invalidation of ${unique.join(', ')} deferred, replayed every second until it lands`,
+        );
       }
     }
     for (const key of new Set([...report.removed_l1, ...report.removed_l2])) {
@@ -484,6 +491,7 @@ export class TieredCache {
       await this.redis.invalidateTags(tags);
       await this.redis.broadcastInvalidation(tags, this.options.ackTimeoutMs);
       for (const tag of tags) this.pendingTags.delete(tag);
+      this.deferrals.recovered(REDIS_REACHED_AGAIN);
       this.logger.log(`Replayed ${tags.length} deferred invalidation tag(s) to Redis`);
     } catch {
       // Still unreachable; the next attempt replays them.

@@ -19,7 +19,6 @@ import { DemoService, mixedOrdersMessage } from './demo.service.js';
 import type { SampleDataCounts } from './dto/sample-data.dto.js';
 import type { MixedOrder, RemovedSampleData, SampleParties } from './sample-data.repository.js';
 import { buildSamplePlan, lastStatus } from './sample-plan.js';
-import type { CacheService } from '../cache/cache.service.js';
 
 const plan = buildSamplePlan();
 const NO_SAMPLE_DATA: SampleDataCounts = { restaurants: 0, menu_items: 0, customers: 0, orders_by_status: {}, reviews: 0 };
@@ -81,7 +80,8 @@ class FakeSampleData {
   existing = NO_SAMPLE_DATA;
   historyDated = false;
 
-  async dateSampleHistory(): Promise<number[]> {
+  async dateSampleHistory(_manager: EntityManager): Promise<number[]> {
+    log.push('date history');
     this.historyDated = true;
     return [...this.orderDates.keys()];
   }
@@ -136,17 +136,16 @@ describe('DemoService', () => {
   let services: FakeServices;
   let sampleData: FakeSampleData;
   let demo: DemoService;
-  let invalidated: string[];
 
   beforeEach(() => {
     log = [];
     services = new FakeServices();
     sampleData = new FakeSampleData();
-    invalidated = [];
     const events = new DomainEventBus();
     events.subscribe('menu-item.changed', (event) => void log.push(`event menu-item ${event.kind} ${event.menu_item_id}`));
     events.subscribe('restaurant.changed', (event) => void log.push(`event restaurant ${event.kind} ${event.restaurant_id}`));
     events.subscribe('customer.changed', (event) => void log.push(`event customer ${event.kind} ${event.customer_id}`));
+    events.subscribe('order.history-dated', (event) => void log.push(`event history dated ${event.order_ids.join(' ')}`));
     demo = new DemoService(
       recordingDataSource(log, {} as EntityManager),
       sampleData as never,
@@ -156,7 +155,6 @@ describe('DemoService', () => {
       services.orders as unknown as OrdersService,
       services.reviews as unknown as ReviewsService,
       events,
-      { invalidate: async (tags: string[]) => void invalidated.push(...tags) } as unknown as CacheService,
       recordingOutbox(log, {} as EntityManager) as unknown as InvalidationOutboxRepository,
     );
   });
@@ -198,10 +196,20 @@ describe('DemoService', () => {
       expect(calls('customer ')).toBe(plan.customers.length);
       expect(calls('place ')).toBe(plan.orders.length);
       expect(calls('review ')).toBe(reviews);
-      expect(log).not.toContain('begin');
-      // The history written while the workflow ran is re-dated, and what was cached from it dropped.
+      // The one transaction is the history's dating, after everything was created.
+      expect(log.filter((entry) => entry === 'begin')).toHaveLength(1);
+      // The history written while the workflow ran is re-dated with its outbox row, and the event
+      // (which drops what was cached from the history) published after the commit.
       expect(sampleData.historyDated).toBe(true);
-      expect(invalidated).toEqual(expect.arrayContaining(['analytics:restaurant-performance', 'realtime:live-orders']));
+      const dated = [...sampleData.orderDates.keys()];
+      expect(dated).toHaveLength(plan.orders.length);
+      expect(log.slice(-5)).toEqual([
+        'begin',
+        'date history',
+        'outbox order.history-dated',
+        'commit',
+        `event history dated ${dated.join(' ')}`,
+      ]);
     });
 
     it('dates each order back right after placing it, then walks it through its statuses and reviews it as its customer', async () => {

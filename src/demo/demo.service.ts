@@ -6,12 +6,10 @@ import { ValidationFailedException } from '../common/errors/validation-failed.ex
 import { createValidationPipe } from '../common/validation/validation.pipe.js';
 import { CreateCustomerDto } from '../customers/dto/customer.dto.js';
 import { CustomersService } from '../customers/customers.service.js';
-import { CacheService } from '../cache/cache.service.js';
-import { CacheTags } from '../cache/cache-tags.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import type { RecordedEvent } from '../events/invalidation-outbox.js';
-import { CustomerChanged, MenuItemChanged, RestaurantChanged } from '../events/domain-events.js';
+import { CustomerChanged, MenuItemChanged, OrderHistoryDated, RestaurantChanged } from '../events/domain-events.js';
 import { CreateMenuItemDto } from '../menu-items/dto/menu-item.dto.js';
 import { MenuItemsService } from '../menu-items/menu-items.service.js';
 import { PlaceOrderDto, UpdateOrderStatusDto } from '../orders/dto/order.dto.js';
@@ -112,7 +110,6 @@ export class DemoService {
     private readonly orders: OrdersService,
     private readonly reviews: ReviewsService,
     private readonly events: DomainEventBus,
-    private readonly cache: CacheService,
     private readonly outbox: InvalidationOutboxRepository,
   ) {}
 
@@ -196,12 +193,13 @@ export class DemoService {
     }
 
     // The workflow ran now; its history must read as the back-dated orders did. What was cached
-    // from the history meanwhile (tracking, stage-time analytics) is dropped.
-    const dated = await this.sampleData.dateSampleHistory();
-    await this.cache.invalidate(
-      [...dated.map((id) => CacheTags.order(id)), CacheTags.restaurantPerformance, CacheTags.liveOrders],
-      'demo sample history dated',
-    );
+    // from the history meanwhile (tracking, stage-time analytics) is dropped: the dating commits
+    // with its cache invalidation outbox row, and the event is published after.
+    const recorded = await this.outbox.transaction(async (manager) => {
+      const dated = await this.sampleData.dateSampleHistory(manager);
+      return this.outbox.record(manager, dated.length > 0 ? [new OrderHistoryDated(dated)] : []);
+    });
+    await this.events.publish(...recorded);
   }
 
   /**

@@ -81,10 +81,10 @@ export class SampleDataRepository {
    * Dates the status history of the sample orders to match their back-dated order and delivery
    * times: the steps are spread evenly from order_date to delivery_time (or, for an order not
    * delivered, to 45 minutes later, never past now), in the order they happened.
-   * Returns the ids of the orders whose history was dated.
+   * Returns the ids of the orders whose history was dated. Inside the caller's transaction.
    */
-  async dateSampleHistory(): Promise<number[]> {
-    const rows: { order_id: number }[] = await this.dataSource.query(
+  async dateSampleHistory(manager: EntityManager): Promise<number[]> {
+    const [rows]: [{ order_id: number }[], number] = await manager.query(
       `WITH sample_orders AS (
               SELECT id, order_date, delivery_time FROM orders
                WHERE restaurant_id IN (${sampleRestaurantsSql('$1')})

@@ -12,6 +12,8 @@ const EVENT_TYPES: DomainEventType[] = [
   'order.placed',
   'order.status-changed',
   'review.added',
+  'notifications.read',
+  'order.history-dated',
 ];
 
 /**
@@ -36,10 +38,10 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
   }
 
   /** `reason` is the audit's; by default the event's type. */
-  async apply(event: DomainEvent, outboxId: string, reason: string = event.type): Promise<void> {
+  async apply(event: DomainEvent, outboxId: string | null, reason: string = event.type): Promise<void> {
     if (!this.cache.enabled) return;
     const plan = planFor(event);
-    await this.cache.invalidate(plan.tags, reason, [outboxId]);
+    await this.cache.invalidate(plan.tags, reason, outboxId === null ? [] : [outboxId]);
     for (const { policy, id } of plan.writeThrough) {
       const reader = this.routes.reader(policy);
       if (!reader) continue;

@@ -73,6 +73,29 @@ export class ReviewAdded {
   ) {}
 }
 
-export type DomainEvent = RestaurantChanged | MenuItemChanged | CustomerChanged | OrderPlaced | OrderStatusChanged | ReviewAdded;
+/** A customer read some of their notifications: only the notification list shows it. */
+export class NotificationsRead {
+  readonly type = 'notifications.read';
+  constructor(readonly customer_id: number) {}
+}
+
+/**
+ * The status history of orders was re-dated (the demo's back-dated sample orders): what shows
+ * when each step happened changed, not who ordered what.
+ */
+export class OrderHistoryDated {
+  readonly type = 'order.history-dated';
+  constructor(readonly order_ids: number[]) {}
+}
+
+export type DomainEvent =
+  | RestaurantChanged
+  | MenuItemChanged
+  | CustomerChanged
+  | OrderPlaced
+  | OrderStatusChanged
+  | ReviewAdded
+  | NotificationsRead
+  | OrderHistoryDated;
 
 export type DomainEventType = DomainEvent['type'];

@@ -4,6 +4,8 @@ import {
   CustomerChanged,
   type DomainEvent,
   MenuItemChanged,
+  NotificationsRead,
+  OrderHistoryDated,
   OrderPlaced,
   OrderStatusChanged,
   RestaurantChanged,
@@ -31,6 +33,8 @@ describe('the cache invalidation outbox event', () => {
       new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, undefined, new Date('2025-01-15T23:30:00.250Z')),
     ],
     [new ReviewAdded(1, 10, 2, 3, 'Thai'), new ReviewAdded(1, 10, 2, 3, 'Thai')],
+    [new NotificationsRead(2), new NotificationsRead(2)],
+    [new OrderHistoryDated([10, 11]), new OrderHistoryDated([10, 11])],
   ];
 
   it.each(events.map(([event, expected]): [string, DomainEvent, DomainEvent] => [event.type, event, expected]))(

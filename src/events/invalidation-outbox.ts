@@ -2,6 +2,8 @@ import {
   CustomerChanged,
   type DomainEvent,
   MenuItemChanged,
+  NotificationsRead,
+  OrderHistoryDated,
   OrderPlaced,
   OrderStatusChanged,
   RestaurantChanged,
@@ -19,8 +21,11 @@ export type OutboxEvent = { type: DomainEvent['type'] } & Record<string, unknown
 /** A domain event and the outbox row written with its change, in the change's transaction. */
 export interface RecordedEvent<E extends DomainEvent = DomainEvent> {
   event: E;
-  /** cache_invalidation_outbox.id (bigint, as text). */
-  outboxId: string;
+  /**
+   * cache_invalidation_outbox.id (bigint, as text); null when no row was written because the
+   * cache is disabled (InvalidationOutboxRepository.recording).
+   */
+  outboxId: string | null;
 }
 
 export function toOutboxEvent(event: DomainEvent): OutboxEvent {
@@ -52,6 +57,10 @@ export function toOutboxEvent(event: DomainEvent): OutboxEvent {
         restaurant_id: event.restaurant_id,
         cuisine_type: event.cuisine_type,
       };
+    case 'notifications.read':
+      return { type: event.type, customer_id: event.customer_id };
+    case 'order.history-dated':
+      return { type: event.type, order_ids: event.order_ids };
   }
 }
 
@@ -79,6 +88,10 @@ export function fromOutboxEvent(stored: OutboxEvent): DomainEvent {
       );
     case 'review.added':
       return new ReviewAdded(e.review_id, e.order_id, e.customer_id, e.restaurant_id, e.cuisine_type);
+    case 'notifications.read':
+      return new NotificationsRead(e.customer_id);
+    case 'order.history-dated':
+      return new OrderHistoryDated(e.order_ids);
     default:
       throw new Error(`Unknown outbox event type ${JSON.stringify((stored as { type: unknown }).type)}`);
   }

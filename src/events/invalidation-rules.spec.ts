@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { CustomerChanged, MenuItemChanged, OrderPlaced, OrderStatusChanged, RestaurantChanged, ReviewAdded } from './domain-events.js';
+import {
+  CustomerChanged,
+  MenuItemChanged,
+  NotificationsRead,
+  OrderHistoryDated,
+  OrderPlaced,
+  OrderStatusChanged,
+  RestaurantChanged,
+  ReviewAdded,
+} from './domain-events.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { planFor } from './invalidation-rules.js';
 import { CachePolicies } from '../cache/cache-policies.js';
@@ -123,5 +132,16 @@ describe('the invalidation cascade', () => {
   it('a customer change drops the profile and lists and writes the profile back unless deleted', () => {
     expect(planFor(new CustomerChanged(2, 'updated')).writeThrough.map((target) => target.policy.name)).toEqual(['customer']);
     expect(planFor(new CustomerChanged(2, 'deleted')).writeThrough).toEqual([]);
+  });
+
+  it("notifications read drop exactly the customer's notification list", () => {
+    expect(planFor(new NotificationsRead(2))).toEqual({ tags: ['customer:2:notifications'], writeThrough: [] });
+  });
+
+  it("a re-dated history drops each order's tracking, the performance pages and live orders, and writes nothing back", () => {
+    expect(planFor(new OrderHistoryDated([10, 11]))).toEqual({
+      tags: ['order:10', 'order:11', 'analytics:restaurant-performance', 'realtime:live-orders'],
+      writeThrough: [],
+    });
   });
 });

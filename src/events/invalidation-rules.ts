@@ -98,5 +98,11 @@ export function planFor(event: DomainEvent): CachePlan {
         ],
         writeThrough: [],
       };
+    case 'notifications.read':
+      return { tags: [T.customerNotifications(event.customer_id)], writeThrough: [] };
+    case 'order.history-dated':
+      // Each order's tracking shows its steps' times; the performance pages and live orders show
+      // how long steps took.
+      return { tags: [...event.order_ids.map((id) => T.order(id)), T.restaurantPerformance, T.liveOrders], writeThrough: [] };
   }
 }

@@ -116,7 +116,8 @@ export class BackgroundTasks {
    * The cache invalidation outbox rows older than the replay bound belong to writes whose
    * invalidation was never recorded (their process died after the commit): each is applied again
    * (invalidation is idempotent) under this job's cause, and deleted with its audit records. With
-   * the cache disabled there is nothing to invalidate: the rows are deleted.
+   * the cache disabled writes record no rows, and there is nothing to invalidate: rows written
+   * before it was switched off are deleted.
    */
   async replayOutbox(): Promise<OutboxReplay> {
     const after = this.config.cache.outboxReplayAfterMs;

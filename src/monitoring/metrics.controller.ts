@@ -17,7 +17,7 @@ export class MetricsController {
   @Header('content-type', prometheusContentType)
   @ApiOperation({
     summary:
-      'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, Redis memory, unresolved alerts, job runs, process',
+      'Prometheus metrics: HTTP durations by route pattern and status, cache counters, L1 size, dependency round trips, Redis memory, unresolved alerts, cache invalidation outbox backlog, job runs, process',
   })
   @ApiOkResponse({
     description: 'Prometheus text exposition format 0.0.4',

@@ -10,6 +10,7 @@ import type { AlertSeverity } from './entities/alert.entity.js';
 import { ALERT_RULES, DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
 import { LoadRouting } from '../cache/load-routing.js';
 import { registerReplicaMetrics } from './replica-metrics.js';
+import { type OutboxBacklog, InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 
 /** One registry per app instance (tests run several in one process), with Node's process metrics. */
 export function createMetricsRegistry(): Registry {
@@ -36,11 +37,11 @@ const ALERT_SEVERITIES: readonly AlertSeverity[] = ['warning', 'critical'];
 
 /**
  * /metrics: the HTTP histogram (see HttpMetrics), the cache's counters by namespace and tier, L1
- * size, Postgres/Redis round trips, Redis memory, unresolved alerts and (registered by JobMetrics)
- * job runs. Everything except the histogram and the job runs is read when scraped: the cache
- * counters from CacheMetrics' snapshot, the round trips by pinging each dependency, Redis memory
- * from INFO memory and the alerts from their table (each bounded by a short timeout; a dependency
- * that fails has no sample and `up` 0).
+ * size, Postgres/Redis round trips, Redis memory, unresolved alerts, the cache invalidation outbox's
+ * backlog and (registered by JobMetrics) job runs. Everything except the histogram and the job runs
+ * is read when scraped: the cache counters from CacheMetrics' snapshot, the round trips by pinging
+ * each dependency, Redis memory from INFO memory, the alerts and the outbox from their tables (each
+ * bounded by a short timeout; a dependency that fails has no sample and `up` 0).
  */
 @Injectable()
 export class MetricsService implements OnApplicationShutdown {
@@ -51,6 +52,7 @@ export class MetricsService implements OnApplicationShutdown {
     probe: DependencyProbe,
     alerts: AlertsRepository,
     replicas: LoadRouting,
+    outbox: InvalidationOutboxRepository,
   ) {
     registerReplicaMetrics(registry, replicas);
     const namespaces = () => Object.entries(cacheMetrics.snapshot().namespaces) as [CacheNamespace, NamespaceCounters][];
@@ -170,6 +172,35 @@ export class MetricsService implements OnApplicationShutdown {
         }
         for (const rule of Object.values(ALERT_RULES)) for (const severity of ALERT_SEVERITIES) unresolved.set({ rule, severity }, 0);
         for (const { rule, severity, count } of counts) unresolved.set({ rule, severity }, count);
+      },
+    });
+
+    // Read at scrape time rather than by the outbox-replay job: the job may run nowhere
+    // (JOBS_ENABLED=false on every instance), which is when a backlog most needs seeing. The two
+    // gauges of one scrape share one query; the table is shared, so every instance reports the same.
+    let backlogInflight: Promise<OutboxBacklog | undefined> | undefined;
+    const backlog = () =>
+      (backlogInflight ??= withTimeout(outbox.backlog(), DEPENDENCY_TIMEOUT_MS, 'Postgres')
+        .catch(() => undefined)
+        .finally(() => (backlogInflight = undefined)));
+    const outboxRows: Gauge = new Gauge({
+      name: 'tiffin_cache_outbox_rows',
+      help: 'Cache invalidation outbox rows not yet completed (in flight, or left for the outbox-replay job); absent when Postgres did not answer',
+      registers,
+      collect: async () => {
+        outboxRows.reset();
+        const read = await backlog();
+        if (read) outboxRows.set(read.rows);
+      },
+    });
+    const outboxAge: Gauge = new Gauge({
+      name: 'tiffin_cache_outbox_oldest_age_seconds',
+      help: 'Age of the oldest cache invalidation outbox row (0 when there is none); absent when Postgres did not answer',
+      registers,
+      collect: async () => {
+        outboxAge.reset();
+        const read = await backlog();
+        if (read) outboxAge.set(read.oldest_age_seconds ?? 0);
       },
     });
   }

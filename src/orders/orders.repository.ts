@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { parseTimestampText } from '../common/database/timestamp-text.js';
 import { heldKeyArgument } from '../idempotency/idempotent-resources.js';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -28,8 +29,8 @@ export type PlacementOutcome =
   | { refused: 'open_orders'; open: number }
   /** A line names an item that is missing, of another restaurant or unavailable, or the total is too large. */
   | { refused: 'menu'; menu_items: OrderableMenuItem[] }
-  /** outbox_id: the cache invalidation outbox row the transaction wrote (see migration 1765000000000). */
-  | { refused?: undefined; order: OrderDetails; outbox_id: string };
+  /** outbox_id: the cache invalidation outbox row the transaction wrote, if any (see migration 1765200000000). */
+  | { refused?: undefined; order: OrderDetails; outbox_id: string | null };
 
 /** The order after the change, or why it was not made (nothing was written). */
 export type StatusChangeOutcome =
@@ -38,7 +39,7 @@ export type StatusChangeOutcome =
   | { refused: 'delivery_time'; order_date: Date }
   /** The order left `from` while the change ran: `now` won. */
   | { refused: 'race'; from: OrderStatus; now: OrderStatus | null }
-  | { refused?: undefined; from: OrderStatus; order: OrderDetails; outbox_id: string };
+  | { refused?: undefined; from: OrderStatus; order: OrderDetails; outbox_id: string | null };
 
 interface OrderDetailsJson extends Omit<OrderDetails, 'order_date' | 'delivery_time'> {
   order_date: string;
@@ -69,10 +70,13 @@ export interface OrderListFilter {
 /** Every query on the orders and order_items tables. */
 @Injectable()
 export class OrdersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: InvalidationOutboxRepository,
+  ) {}
 
   /**
-   * Places the order in one round trip (place_order, see migration 1764900000000): the customer
+   * Places the order in one round trip (place_order, see migrations 1764900000000 and 1765200000000): the customer
    * locked, its open orders counted, restaurant and menu checked, lines priced at the menu's
    * current prices, the order, its first status change, its lines and the customer's notification
    * inserted, with the event's cache invalidation outbox row, all in one transaction; under an
@@ -87,7 +91,7 @@ export class OrdersRepository {
       special_requests: line.special_requests ?? null,
     }));
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT place_order($1, $2, $3, $4, $5::jsonb, $6::order_status[], $7, $8, $9, $10, $11, $12::jsonb) AS outcome',
+      'SELECT place_order($1, $2, $3, $4, $5::jsonb, $6::order_status[], $7, $8, $9, $10, $11, $12, $13::jsonb) AS outcome',
       [
         order.customer_id,
         order.restaurant_id,
@@ -100,11 +104,12 @@ export class OrdersRepository {
         notification.kind,
         notification.title,
         notification.messageTemplate,
+        this.outbox.recording,
         heldKeyArgument(ORDER_RESOURCE),
       ],
     );
     if (outcome.refused !== undefined) return outcome as PlacementOutcome;
-    return { order: toOrderDetails(outcome.order as OrderDetailsJson), outbox_id: outcome.outbox_id as string };
+    return { order: toOrderDetails(outcome.order as OrderDetailsJson), outbox_id: outcome.outbox_id as string | null };
   }
 
   /** The order with its lines, restaurant and customer, in one statement. */
@@ -152,7 +157,7 @@ export class OrdersRepository {
   ): Promise<StatusChangeOutcome> {
     const notification = orderNotificationFor(to);
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT change_order_status($1, $2, $3::order_status[], $4, $5, $6, $7, $8, $9::jsonb) AS outcome',
+      'SELECT change_order_status($1, $2, $3::order_status[], $4, $5, $6, $7, $8, $9, $10::jsonb) AS outcome',
       [
         id,
         to,
@@ -162,6 +167,7 @@ export class OrdersRepository {
         notification.kind,
         notification.title,
         notification.messageTemplate,
+        this.outbox.recording,
         heldKeyArgument(ORDER_RESOURCE),
       ],
     );
@@ -171,7 +177,7 @@ export class OrdersRepository {
     return {
       from: outcome.from as OrderStatus,
       order: toOrderDetails(outcome.order as OrderDetailsJson),
-      outbox_id: outcome.outbox_id as string,
+      outbox_id: outcome.outbox_id as string | null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { NotificationCounts } from './dto/notification.dto.js';
 import { Notification } from './entities/notification.entity.js';
 
@@ -28,9 +28,12 @@ export class NotificationsRepository {
     return row;
   }
 
-  /** Marks the customer's unread notifications read (only those ids when given); returns how many changed. */
-  async markRead(customerId: number, ids: number[] | undefined): Promise<number> {
-    const query = this.dataSource
+  /**
+   * Inside the caller's transaction: marks the customer's unread notifications read (only those
+   * ids when given); returns how many changed.
+   */
+  async markRead(customerId: number, ids: number[] | undefined, manager: EntityManager): Promise<number> {
+    const query = manager
       .createQueryBuilder()
       .update(Notification)
       .set({ is_read: true, read_at: () => 'now()' })

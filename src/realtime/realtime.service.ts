@@ -3,8 +3,9 @@ import { Observable } from 'rxjs';
 import { ResourceNotFoundException } from '../common/errors/domain-errors.js';
 import { ShutdownSignal } from '../common/lifecycle/shutdown-signal.js';
 import type { PaginationQuery } from '../common/pagination/pagination.js';
-import { CacheService } from '../cache/cache.service.js';
-import { CacheTags as T } from '../cache/cache-tags.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { NotificationsRead } from '../events/domain-events.js';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import type { OrderResponse, UpdateOrderStatusDto } from '../orders/dto/order.dto.js';
 import { isFinalStatus, OrderStatus } from '../domain/order-status.js';
 import { OrderPartiesRepository } from '../orders/order-parties.repository.js';
@@ -60,7 +61,8 @@ export class RealtimeService {
     private readonly orderWorkflow: OrdersService,
     private readonly parties: OrderPartiesRepository,
     private readonly stream: OrderStatusStream,
-    private readonly cache: CacheService,
+    private readonly outbox: InvalidationOutboxRepository,
+    private readonly events: DomainEventBus,
     private readonly clock: Clock,
     private readonly shutdown: ShutdownSignal,
   ) {}
@@ -98,13 +100,17 @@ export class RealtimeService {
     return toNotificationListResponse(customerId, counts, page, rows);
   }
 
-  /** No body (or no ids) marks all of the customer's notifications read. */
+  /**
+   * No body (or no ids) marks all of the customer's notifications read. When any changed, the
+   * change and its cache invalidation outbox row commit together, and the event is published after.
+   */
   async markNotificationsRead(customerId: number, request: MarkNotificationsReadDto | undefined): Promise<MarkReadResponse> {
     await this.requireCustomer(customerId);
-    const marked = await this.notifications.markRead(customerId, request?.notification_ids);
-    if (marked > 0 && this.cache.enabled) {
-      await this.cache.invalidate([T.customerNotifications(customerId)], 'notifications.read');
-    }
+    const { marked, recorded } = await this.outbox.transaction(async (manager) => {
+      const changed = await this.notifications.markRead(customerId, request?.notification_ids, manager);
+      return { marked: changed, recorded: await this.outbox.record(manager, changed > 0 ? [new NotificationsRead(customerId)] : []) };
+    });
+    await this.events.publish(...recorded);
     const counts = await this.notifications.counts(customerId);
     return { customer_id: customerId, marked_read: marked, unread_count: counts.unread };
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { SharedRedis } from './redis-connection.js';
+import { RepeatedWarning } from '../common/logging/repeated-warning.js';
 
 /**
  * Application messages to every instance (this one included): over Redis pub/sub when Redis is
@@ -11,6 +12,8 @@ import { SharedRedis } from './redis-connection.js';
 export class MessageBus {
   private readonly logger = new Logger(MessageBus.name);
   private readonly local = new EventEmitter().setMaxListeners(0);
+  /** While Redis is out of reach every publish fails (several a second): the first is logged, then a count now and then. */
+  private readonly publishFailures = new RepeatedWarning(this.logger);
 
   constructor(private readonly shared: SharedRedis) {}
 
@@ -21,9 +24,12 @@ export class MessageBus {
       this.local.emit(channel, payload);
       return;
     }
-    await redis.publishMessage(channel, payload).catch((error: Error) => {
-      this.logger.warn(`Could not publish on ${channel}: ${error.message}`);
-    });
+    try {
+      await redis.publishMessage(channel, payload);
+      this.publishFailures.recovered('Publishing on Redis works again');
+    } catch (error) {
+      this.publishFailures.warn(`Could not publish on ${channel}: ${(error as Error).message}`);
+    }
   }
 
   subscribe<T>(channel: string, handler: (message: T) => void): () => void {

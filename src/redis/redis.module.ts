@@ -1,5 +1,6 @@
 import { Global, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { RepeatedWarning } from '../common/logging/repeated-warning.js';
 import { DistributedLock } from './distributed-lock.js';
 import { MessageBus } from './message-bus.js';
 import { RateLimitCounter } from './rate-limit-counter.js';
@@ -7,24 +8,18 @@ import { RedisConnection, SharedRedis } from './redis-connection.js';
 
 function connect(config: AppConfig): SharedRedis {
   if (!config.redis.url && !config.redis.clusterNodes) return new SharedRedis(undefined);
-  const logger = new Logger('Redis');
-  let lastLoggedError = 0;
-  return new SharedRedis(
-    new RedisConnection({
-      url: config.redis.url,
-      clusterNodes: config.redis.clusterNodes,
-      // The cache's prefix: cache entries, bus channels, leases and rate-limit counters share one key space per deployment.
-      prefix: config.cache.prefix,
-      timeoutMs: config.cache.redisTimeoutMs,
-      onError: (error) => {
-        // Redis errors repeat on every call while it is down: log at most one every 5 s.
-        if (Date.now() - lastLoggedError > 5000) {
-          lastLoggedError = Date.now();
-          logger.warn(`Redis: ${error.message}`);
-        }
-      },
-    }),
-  );
+  // Redis errors repeat on every call while it is down: the first is logged, then a count now and then.
+  const errors = new RepeatedWarning(new Logger('Redis'));
+  const connection = new RedisConnection({
+    url: config.redis.url,
+    clusterNodes: config.redis.clusterNodes,
+    // The cache's prefix: cache entries, bus channels, leases and rate-limit counters share one key space per deployment.
+    prefix: config.cache.prefix,
+    timeoutMs: config.cache.redisTimeoutMs,
+    onError: (error) => errors.warn(`Redis: ${error.message}`),
+  });
+  connection.onReady(() => errors.recovered('Redis: the connection is ready again'));
+  return new SharedRedis(connection);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 import { parseTimestampText } from '../common/database/timestamp-text.js';
 import { heldKeyArgument } from '../idempotency/idempotent-resources.js';
 import type { DataSource } from 'typeorm';
@@ -17,8 +18,8 @@ export type ReviewOutcome =
   | { refused: 'missing' }
   /** Another customer's order, or one not delivered. */
   | { refused: 'not_reviewable'; customer_id: number; order_status: OrderStatus }
-  /** outbox_id: the cache invalidation outbox row the transaction wrote (see migration 1765000000000). */
-  | { refused?: undefined; review: Review; cuisine_type: string; outbox_id: string };
+  /** outbox_id: the cache invalidation outbox row the transaction wrote, if any (see migration 1765200000000). */
+  | { refused?: undefined; review: Review; cuisine_type: string; outbox_id: string | null };
 
 /** The reviews of one customer or of one restaurant. */
 export type ReviewOwner = Pick<Review, 'customer_id'> | Pick<Review, 'restaurant_id'>;
@@ -28,7 +29,10 @@ export type ReviewWithAuthor = Review & { customer: Pick<Customer, 'name'> };
 /** Every query on the reviews table, and the restaurant rating derived from it. */
 @Injectable()
 export class ReviewsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: InvalidationOutboxRepository,
+  ) {}
 
   /**
    * Adds the review and recomputes the restaurant's rating in one round trip (add_review, see
@@ -42,8 +46,8 @@ export class ReviewsRepository {
    */
   async add(review: NewReviewRequest): Promise<ReviewOutcome> {
     const [{ outcome }]: { outcome: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT add_review($1, $2, $3, $4, $5::jsonb) AS outcome',
-      [review.order_id, review.customer_id, review.rating, review.comment, heldKeyArgument(REVIEW_RESOURCE)],
+      'SELECT add_review($1, $2, $3, $4, $5, $6::jsonb) AS outcome',
+      [review.order_id, review.customer_id, review.rating, review.comment, this.outbox.recording, heldKeyArgument(REVIEW_RESOURCE)],
     );
     if (outcome.refused !== undefined) return outcome as ReviewOutcome;
     return {
@@ -54,7 +58,7 @@ export class ReviewsRepository {
         created_at: parseTimestampText(outcome.created_at as string),
       },
       cuisine_type: outcome.cuisine_type as string,
-      outbox_id: outcome.outbox_id as string,
+      outbox_id: outcome.outbox_id as string | null,
     };
   }
 

@@ -8,6 +8,7 @@ import { AnalyticsRefreshFailedKeys1764800000000 } from './1764800000000-Analyti
 import { WriteFunctions1764900000000 } from './1764900000000-WriteFunctions.js';
 import { CacheInvalidationOutbox1765000000000 } from './1765000000000-CacheInvalidationOutbox.js';
 import { IdempotentWriteCommit1765100000000 } from './1765100000000-IdempotentWriteCommit.js';
+import { OutboxOnlyWithCache1765200000000 } from './1765200000000-OutboxOnlyWithCache.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   WriteFunctions1764900000000,
   CacheInvalidationOutbox1765000000000,
   IdempotentWriteCommit1765100000000,
+  OutboxOnlyWithCache1765200000000,
 ];
