@@ -11,8 +11,8 @@ import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
 import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
-import { RequestContextInterceptor } from './common/context/request-context.js';
-import { PageInterceptor } from './common/pagination/page.interceptor.js';
+import { registerRequestContext } from './common/context/request-context.js';
+import { registerPageSerialization } from './common/pagination/page-serialization.js';
 import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
@@ -189,11 +189,9 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(
-    new RequestTimeoutInterceptor(app.get(Reflector), config.http.requestTimeoutMs),
-    new RequestContextInterceptor(),
-    new PageInterceptor(),
-  );
+  app.useGlobalInterceptors(new RequestTimeoutInterceptor(app.get(Reflector), config.http.requestTimeoutMs));
+  registerRequestContext(app.getHttpAdapter().getInstance());
+  registerPageSerialization(app.getHttpAdapter().getInstance());
   // Set on Fastify's reply, not on the raw response as helmet does: a header set on the raw
   // response makes Node validate every header of the answer twice (once more as it merges
   // Fastify's into them). Event streams still carry them: Nest writes the reply's headers into
