@@ -200,8 +200,9 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (_request, reply, done) => {
-      reply.headers(headers);
+    .addHook('onRequest', (request, reply, done) => {
+      // Fastify keeps a reply's headers when an error answers instead, so every answer has both.
+      reply.headers(headers).header('x-request-id', request.id);
       done();
     });
   if (config.http.corsOrigins) {
@@ -213,14 +214,6 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       maxAge: 600,
     });
   }
-  // A callback hook, not an async one: an async hook costs every answer a promise and a microtask.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', (request, reply, payload, done) => {
-      reply.header('x-request-id', request.id);
-      done(null, payload);
-    });
   registerRequestLogging(app, config);
   refuseWhileClosing(app);
   refuseIncompleteAliases(app);
