@@ -1,6 +1,6 @@
 // Profiles one scenario of the cache bench: the server runs with --cpu-prof under the same load,
 // and the samples of the measured window are summarised. See bench/README.md.
-// Usage: node bench/profile-hit.mjs [--scenario l1|l2|off|constant] [--duration 10] ...
+// Usage: node bench/profile-hit.mjs [--scenario l1|l2|off|constant|bare] [--duration 10] ...
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summariseProfile, windowFileOf } from './cpuprofile-summary.mjs';
@@ -8,24 +8,40 @@ import { BenchFailure } from './lib/failure.mjs';
 import { createRestaurantWithMenu } from './lib/fixture.mjs';
 import { measure } from './lib/load.mjs';
 import { readCommandLine } from './lib/options.mjs';
-import { expectXCache, SCENARIOS, withMenuPath } from './lib/scenarios.mjs';
+import { BARE_FASTIFY, writeRecording } from './lib/peers.mjs';
+import { expectXCache, get, SCENARIOS, withMenuPath } from './lib/scenarios.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
 
 const PROFILES = join(import.meta.dirname, 'profiles');
 const OPTIONS = ['scenario', 'duration', 'warmup', 'connections', 'top'];
 
+async function startTiffin(session, scenario, flags) {
+  const app = await session.startApp(scenario.app, scenario.env, flags);
+  const { restaurantId } = await createRestaurantWithMenu(app.baseUrl, session.adminToken);
+  const path = scenario.path ?? withMenuPath(restaurantId);
+  if (scenario.xCache) await expectXCache(app, path, scenario.xCache, session.checkpoint);
+  return { app, path };
+}
+
+/** The bare peer under the profiler, answering what an unprofiled Tiffin L1 hit answered (as in bench:cache). */
+async function startBarePeer(session, flags) {
+  const tiffin = await startTiffin(session, SCENARIOS.l1, []);
+  const recorded = await get(tiffin.app, tiffin.path);
+  await tiffin.app.stop();
+  const recording = writeRecording({ route: '/restaurants/:id/with-menu', ...recorded });
+  const app = await session.startApp(SCENARIOS.bare.app, { PEER_RECORDING: recording }, flags, {
+    script: BARE_FASTIFY,
+    readyPath: '/ready',
+  });
+  return { app, path: tiffin.path };
+}
+
 async function profile(session, options) {
   const scenario = SCENARIOS[options.scenario];
   const name = `${options.scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   mkdirSync(PROFILES, { recursive: true });
-  const app = await session.startApp(scenario.app, scenario.env, [
-    '--cpu-prof',
-    `--cpu-prof-dir=${PROFILES}`,
-    `--cpu-prof-name=${name}.cpuprofile`,
-  ]);
-  const { restaurantId } = await createRestaurantWithMenu(app.baseUrl, session.adminToken);
-  const path = scenario.path ?? withMenuPath(restaurantId);
-  if (scenario.xCache) await expectXCache(app, path, scenario.xCache, session.checkpoint);
+  const flags = ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`];
+  const { app, path } = scenario.peer === 'bare' ? await startBarePeer(session, flags) : await startTiffin(session, scenario, flags);
 
   log(`loading ${path} on ${app.name} (${scenario.title}): ${options.warmup} s warm-up + ${options.duration} s profiled`);
   let window;

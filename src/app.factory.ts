@@ -11,8 +11,8 @@ import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
 import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
-import { RequestContextInterceptor } from './common/context/request-context.js';
-import { PageInterceptor } from './common/pagination/page.interceptor.js';
+import { registerRequestContext } from './common/context/request-context.js';
+import { registerPageSerialization } from './common/pagination/page-serialization.js';
 import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
@@ -189,11 +189,9 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(
-    new RequestTimeoutInterceptor(app.get(Reflector), config.http.requestTimeoutMs),
-    new RequestContextInterceptor(),
-    new PageInterceptor(),
-  );
+  app.useGlobalInterceptors(new RequestTimeoutInterceptor(app.get(Reflector), config.http.requestTimeoutMs));
+  registerRequestContext(app.getHttpAdapter().getInstance());
+  registerPageSerialization(app.getHttpAdapter().getInstance());
   // Set on Fastify's reply, not on the raw response as helmet does: a header set on the raw
   // response makes Node validate every header of the answer twice (once more as it merges
   // Fastify's into them). Event streams still carry them: Nest writes the reply's headers into
@@ -202,8 +200,9 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (_request, reply, done) => {
-      reply.headers(headers);
+    .addHook('onRequest', (request, reply, done) => {
+      // Fastify keeps a reply's headers when an error answers instead, so every answer has both.
+      reply.headers(headers).header('x-request-id', request.id);
       done();
     });
   if (config.http.corsOrigins) {
@@ -215,14 +214,6 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       maxAge: 600,
     });
   }
-  // A callback hook, not an async one: an async hook costs every answer a promise and a microtask.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', (request, reply, payload, done) => {
-      reply.header('x-request-id', request.id);
-      done(null, payload);
-    });
   registerRequestLogging(app, config);
   refuseWhileClosing(app);
   refuseIncompleteAliases(app);

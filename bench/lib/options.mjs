@@ -5,7 +5,7 @@ const DEFINITIONS = {
   warmup: { default: 3, min: 0, max: 120, help: 'warm-up before each measured window, in seconds' },
   rounds: { default: 3, min: 1, max: 20, help: 'each window split into this many slices, the scenarios taking turns' },
   connections: { default: 32, min: 1, max: 10_000, help: 'concurrent connections of the load generator' },
-  scenario: { default: 'l1', choices: ['l1', 'l2', 'off', 'constant'], help: 'what to load' },
+  scenario: { default: 'l1', choices: ['l1', 'l2', 'off', 'constant', 'bare'], help: 'what to load' },
   workload: {
     default: 'mixed',
     choices: ['hot_reads', 'mixed', 'writes', 'analytics'],

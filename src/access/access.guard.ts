@@ -32,6 +32,8 @@ type Verdict = 'permit' | 'refuse';
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly grantsByHandler = new WeakMap<object, Grant[]>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly resolver: PrincipalResolver,
@@ -39,9 +41,10 @@ export class AccessGuard implements CanActivate {
     private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** A public route is judged synchronously: Nest awaits only a guard that returns a promise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const grants = this.reflector.getAllAndOverride<Grant[] | undefined>(ACCESS_GRANTS, [context.getHandler(), context.getClass()]) ?? [];
+    const grants = this.grantsOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (grants.some((grant) => grant.kind === 'public' || (grant.kind === 'public-if' && grant.when(this.config)))) {
       const credentials = this.resolver.credentials(request);
@@ -53,6 +56,21 @@ export class AccessGuard implements CanActivate {
     request.principal = principal;
     request.sessionOwner = sessionOwnerOf(principal);
     if (principal.role === 'admin') return true;
+    return this.judgeAll(grants, principal, request);
+  }
+
+  /** A route's grants are declared once, on its handler or controller: read them once per handler. */
+  private grantsOf(context: ExecutionContext): Grant[] {
+    const handler = context.getHandler();
+    let grants = this.grantsByHandler.get(handler);
+    if (!grants) {
+      grants = this.reflector.getAllAndOverride<Grant[] | undefined>(ACCESS_GRANTS, [handler, context.getClass()]) ?? [];
+      this.grantsByHandler.set(handler, grants);
+    }
+    return grants;
+  }
+
+  private async judgeAll(grants: Grant[], principal: Principal, request: FastifyRequest): Promise<boolean> {
     for (const grant of grants) {
       if ((await this.judge(grant, principal, request)) === 'permit') return true;
     }

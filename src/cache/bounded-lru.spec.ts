@@ -16,8 +16,18 @@ describe('BoundedLru', () => {
     expect([...lru.entries()].map(([key]) => key)).toEqual(['a', 'c']);
   });
 
+  it('keeps the UTF-8 bytes of each body with it, counted in its size', () => {
+    const lru = new BoundedLru({ maxEntries: 10, maxBytes: 1e9 });
+    const stored = entry('{"name":"Café Ñandú"}');
+    lru.set('k', stored);
+    const kept = lru.peek('k')!;
+    expect(kept.encoded).toEqual(Buffer.from('{"name":"Café Ñandú"}', 'utf8'));
+    expect(kept.body).toBe(stored.body);
+    expect(lru.bytes).toBe(entryBytes('k', stored) + Buffer.byteLength(stored.body));
+  });
+
   it('evicts by bytes and keeps the byte count exact', () => {
-    const big = entry('x'.repeat(1000));
+    const big = { ...entry('x'.repeat(1000)), encoded: Buffer.from('x'.repeat(1000)) };
     const limit = entryBytes('k1', big) * 2 + 10;
     const lru = new BoundedLru({ maxEntries: 100, maxBytes: limit });
     lru.set('k1', big);

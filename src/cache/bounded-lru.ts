@@ -55,7 +55,8 @@ export class BoundedLru {
   set(key: string, entry: CacheEntry): void {
     const existing = this.slots.get(key);
     if (existing) this.remove(key, existing);
-    const slot = { entry, bytes: entryBytes(key, entry) };
+    const kept = entry.encoded ? entry : { ...entry, encoded: Buffer.from(entry.body) };
+    const slot = { entry: kept, bytes: entryBytes(key, kept) };
     if (slot.bytes > this.limits.maxBytes) return;
     this.slots.set(key, slot);
     this.totalBytes += slot.bytes;

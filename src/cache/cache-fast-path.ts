@@ -78,6 +78,6 @@ function answer(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry,
   if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
     reply.code(304).removeHeader('content-type').send();
   } else {
-    reply.send(entry.body);
+    reply.send(entry.encoded ?? entry.body);
   }
 }

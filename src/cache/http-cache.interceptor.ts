@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
-import { TOTAL_COUNT_HEADER } from '../common/pagination/page.interceptor.js';
+import { TOTAL_COUNT_HEADER } from '../common/pagination/page-serialization.js';
 import { urlFor } from './cache-keys.js';
 import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy.js';
 import { CacheService } from './cache.service.js';

@@ -1,7 +1,5 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Observable } from 'rxjs';
 import { routeOf } from '../http/route-paths.js';
 
 /**
@@ -40,12 +38,19 @@ export const RequestContext = {
   },
 };
 
-/** Runs each handler inside a context naming its route, e.g. "PUT /restaurants/:id". */
-@Injectable()
-export class RequestContextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const cause = `${request.method} ${routeOf(request) ?? request.url}`;
-    return new Observable((subscriber) => RequestContext.run(cause, () => next.handle().subscribe(subscriber)));
-  }
+/** Reads change nothing (a GET never writes, and the cache records no change for a read): only these get a cause. */
+const CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Runs each request that may change something inside a context naming its route, e.g.
+ * "PUT /restaurants/:id". A Fastify preHandler hook: Fastify calls the route's handler (Nest's
+ * guards, pipes, interceptors and the controller) synchronously from `done`, so all of it and every
+ * promise it creates inherit the context. Reads skip it, and as a hook instead of a global Nest
+ * interceptor it adds no observable layer to any request.
+ */
+export function registerRequestContext(fastify: FastifyInstance): void {
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    if (!CHANGING_METHODS.has(request.method)) return done();
+    storage.run({ cause: `${request.method} ${routeOf(request) ?? request.url}` }, done);
+  });
 }

@@ -1,7 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import { ErrorBody } from '../errors/error-body.js';
-import { TOTAL_COUNT_HEADER } from '../pagination/page.interceptor.js';
+import { TOTAL_COUNT_HEADER } from '../pagination/page-serialization.js';
 
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: `errors` names each failing field and rule',

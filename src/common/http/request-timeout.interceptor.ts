@@ -23,15 +23,29 @@ export const TimeLimit = (ms: number) => SetMetadata(TIME_LIMIT, ms);
  */
 @Injectable()
 export class RequestTimeoutInterceptor implements NestInterceptor {
+  /** Per handler: its limit in ms, or null for an event stream. Declared once, so read once. */
+  private readonly limits = new WeakMap<object, number | null>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly limitMs: number,
   ) {}
 
+  private limitOf(context: ExecutionContext): number | null {
+    const handler = context.getHandler();
+    let limit = this.limits.get(handler);
+    if (limit === undefined) {
+      limit = this.reflector.get<boolean>(SSE_METADATA, handler)
+        ? null
+        : (this.reflector.getAllAndOverride<number | undefined>(TIME_LIMIT, [handler, context.getClass()]) ?? this.limitMs);
+      this.limits.set(handler, limit);
+    }
+    return limit;
+  }
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || this.reflector.get<boolean>(SSE_METADATA, context.getHandler())) return next.handle();
-    const limitMs =
-      this.reflector.getAllAndOverride<number | undefined>(TIME_LIMIT, [context.getHandler(), context.getClass()]) ?? this.limitMs;
+    const limitMs = context.getType() === 'http' ? this.limitOf(context) : null;
+    if (limitMs === null) return next.handle();
     return next.handle().pipe(
       timeout({ first: limitMs }),
       catchError((error: unknown) => {

@@ -38,8 +38,8 @@ export class PaginationQuery {
 }
 
 /**
- * A page of a list. Controllers return it; {@link PageInterceptor} sends the items as the JSON
- * array and the total in the X-Total-Count header.
+ * A page of a list. Controllers return it; the answer is the JSON array of the items, with the
+ * total in the X-Total-Count header (see page-serialization.ts).
  */
 export class Page<T> {
   constructor(
