@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { createClient, createCluster } from '@keyv/redis';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { crc16, slotOf, spreadHashTags } from './hash-slots.js';
-import { RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
+import { RELEASE_LEASE, RENEW_LEASE, scriptDigest } from './redis-scripts.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 export type RedisCluster = ReturnType<typeof createCluster>;
@@ -309,7 +309,7 @@ export class RedisConnection {
   async runScript(script: string, call: ScriptCall): Promise<unknown> {
     let digest = this.scriptDigests.get(script);
     if (digest === undefined) {
-      digest = createHash('sha1').update(script).digest('hex');
+      digest = scriptDigest(script);
       this.scriptDigests.set(script, digest);
     }
     try {
