@@ -207,9 +207,15 @@ describe('CacheService', () => {
 
   it('write-through stores the value under the key a read of the route uses', async () => {
     const { service } = setUp();
-    expect(await service.writeThrough(restaurantPolicy, { id: '9' }, async () => ({ id: 9, cuisine_type: 'Thai', is_active: true }))).toBe(
-      true,
-    );
+    const invalidation = await service.invalidate(['restaurant:9'], 'restaurant.changed');
+    expect(
+      await service.writeThrough(
+        restaurantPolicy,
+        { id: '9' },
+        async () => ({ id: 9, cuisine_type: 'Thai', is_active: true }),
+        invalidation,
+      ),
+    ).toBe(true);
     const { calls, load } = loaderOf(service, restaurantPolicy, { id: '9' }, () => ({ id: 9, cuisine_type: 'stale', is_active: true }));
     const read = await service.read(restaurantPolicy, { id: '9' }, {}, load);
     expect(read.outcome).toBe('HIT-L1');
@@ -219,20 +225,40 @@ describe('CacheService', () => {
 
   it('write-through of a session route stores under the owner a read by that principal uses', async () => {
     const { service } = setUp();
-    expect(await service.writeThrough(customerPolicy, { id: '4' }, async () => ({ id: 4 }))).toBe(true);
+    const invalidation = await service.invalidate(['customer:4'], 'customer.changed');
+    expect(await service.writeThrough(customerPolicy, { id: '4' }, async () => ({ id: 4 }), invalidation)).toBe(true);
     const { calls, load } = loaderOf(service, customerPolicy, { id: '4' }, () => ({ id: 4 }));
     expect((await service.read(customerPolicy, { id: '4' }, {}, load, 'customer:4')).outcome).toBe('HIT-L1');
     expect(calls.count).toBe(0);
   });
 
+  it('write-through stores nothing when one of its tags is invalidated again while it loads', async () => {
+    const { service } = setUp();
+    const invalidation = await service.invalidate(['restaurant:9'], 'restaurant.changed');
+    const stored = await service.writeThrough(
+      restaurantPolicy,
+      { id: '9' },
+      async () => {
+        await service.invalidate(['restaurant:9'], 'restaurant.changed');
+        return { id: 9, cuisine_type: 'Thai', is_active: true };
+      },
+      invalidation,
+    );
+    expect(stored).toBe(false);
+  });
+
   it('write-through stores nothing when the cache is off or the policy declines the value', async () => {
     const off = setUp(false);
     let loads = 0;
-    expect(await off.service.writeThrough(restaurantPolicy, { id: '9' }, async () => (loads++, { id: 9 }))).toBe(false);
+    const offInvalidation = await off.service.invalidate(['restaurant:9'], 'restaurant.changed');
+    expect(await off.service.writeThrough(restaurantPolicy, { id: '9' }, async () => (loads++, { id: 9 }), offInvalidation)).toBe(false);
     expect(loads).toBe(0);
 
     const { service } = setUp();
-    expect(await service.writeThrough(listPolicy, {}, async () => [{ id: 2, cuisine_type: 'Thai', is_active: false }])).toBe(false);
+    const invalidation = await service.invalidate(['restaurants:lists'], 'restaurant.changed');
+    expect(await service.writeThrough(listPolicy, {}, async () => [{ id: 2, cuisine_type: 'Thai', is_active: false }], invalidation)).toBe(
+      false,
+    );
     const { calls, load } = loaderOf(service, listPolicy, {}, () => []);
     expect((await service.read(listPolicy, {}, {}, load)).outcome).toBe('MISS');
     expect(calls.count).toBe(1);

@@ -148,12 +148,18 @@ export class CacheService {
 
   /**
    * Write-through: stores what `load` returns now as the route's entry. Called after the write
-   * committed and its tags were invalidated; the snapshot taken before loading makes a later
+   * committed and its tags were invalidated (`invalidation`, whose sequence serves as the
+   * snapshot, see TieredCache.snapshotAfter); the snapshot taken before loading makes a later
    * concurrent write win over this one.
    */
-  async writeThrough(policy: CachePolicy, params: RouteParams, load: () => Promise<unknown>): Promise<boolean> {
+  async writeThrough(
+    policy: CachePolicy,
+    params: RouteParams,
+    load: () => Promise<unknown>,
+    invalidation: InvalidationReport,
+  ): Promise<boolean> {
     if (!this.enabled) return false;
-    const snapshot = await this.tiers.snapshot();
+    const snapshot = this.tiers.snapshotAfter(invalidation);
     const loaded = this.serialise(policy, params, await load());
     if (loaded.ttlMs === null) return false;
     const entry = buildEntry({ ...loaded, ttlMs: loaded.ttlMs, owner: policy.owner?.(params) }, this.config.cache.staleFactor);

@@ -100,7 +100,7 @@ export class RedisTier {
     const ttl = Math.max(1, entry.staleUntil - now);
     const serialised = await this.keyv.serialize!({ value: entry, expires: entry.staleUntil });
     const stored = await this.bounded(
-      this.connection.client.eval(SET_IF_NOT_INVALIDATED, {
+      this.connection.runScript(SET_IF_NOT_INVALIDATED, {
         keys: [this.redisKey(cacheKey)],
         arguments: [
           String(snapshot),
@@ -128,7 +128,7 @@ export class RedisTier {
     const bound = { timeoutMs: this.options.invalidationTimeoutMs };
     const invalidateGroup = (group: string, sequence: string, keys: string[]) =>
       this.bounded(
-        this.connection.client.eval(INVALIDATE_TAGS, {
+        this.connection.runScript(INVALIDATE_TAGS, {
           keys,
           arguments: [metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), group, sequence, ...tags],
         }),
@@ -143,7 +143,7 @@ export class RedisTier {
       replies.push(reply);
     } else {
       // On a cluster each key group's tag shards are in their own slot: one bounded call per group, after the sequence.
-      sequence = (await this.bounded(this.connection.client.eval(NEXT_SEQUENCE, { keys: [`${metaPrefix}seq`] }), bound)) as string;
+      sequence = (await this.bounded(this.connection.runScript(NEXT_SEQUENCE, { keys: [`${metaPrefix}seq`] }), bound)) as string;
       replies.push(...(await Promise.all(keyGroups.map((group) => invalidateGroup(group, sequence, [`${metaPrefix}tagseq:${group}`])))));
     }
     const removed: string[] = [];
@@ -164,7 +164,7 @@ export class RedisTier {
     let left: number;
     do {
       const [remaining, keys] = (await this.bounded(
-        this.connection.client.eval(DRAIN_TAG_SET, { keys: [drainKey], arguments: [String(INVALIDATION_CHUNK)] }),
+        this.connection.runScript(DRAIN_TAG_SET, { keys: [drainKey], arguments: [String(INVALIDATION_CHUNK)] }),
         { timeoutMs: this.options.invalidationTimeoutMs },
       )) as [number, string[]];
       removed.push(...keys);

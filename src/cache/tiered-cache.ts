@@ -61,9 +61,18 @@ export interface InvalidationReport {
   instances_expected: number;
   /** Redis could not be reached: the tags are replayed to it when it is back. */
   deferred: boolean;
+  /** The invalidation sequence Redis recorded on the tags (absent without Redis, or deferred). */
+  sequence?: number;
 }
 
 type Loader = () => Promise<LoadedValue>;
+
+/** Where the invalidation sequences stood when a load began: its result is stored only if none of its tags moved past them. */
+export interface Snapshot {
+  startedAt: number;
+  local: number;
+  redis: number | undefined;
+}
 
 const POLL_INTERVAL_MS = 20;
 
@@ -408,11 +417,23 @@ export class TieredCache {
   }
 
   /** Snapshots for a load about to start outside {@link read} (write-through, warming). */
-  async snapshot(): Promise<{ startedAt: number; local: number; redis: number | undefined }> {
+  async snapshot(): Promise<Snapshot> {
     const local = this.localSequence;
     let redis: number | undefined;
     if (this.l2Usable) redis = await this.redis!.sequence().catch(() => undefined);
     return { startedAt: Date.now(), local, redis };
+  }
+
+  /**
+   * Snapshots for a load that starts right after `invalidation` (a write-through), without asking
+   * Redis again: its sequence stands in for the current one. A store is then refused if any of its
+   * tags was invalidated after that invalidation, which includes every invalidation a fresh
+   * snapshot would refuse (those come later still), so nothing is stored that a fresh snapshot
+   * would have kept out. Without a sequence (no Redis, or the invalidation was deferred) the store
+   * into Redis is refused, as it would be with Redis unusable.
+   */
+  snapshotAfter(invalidation: InvalidationReport): Snapshot {
+    return { startedAt: Date.now(), local: this.localSequence, redis: invalidation.sequence };
   }
 
   async invalidate(tags: string[]): Promise<InvalidationReport> {
@@ -429,21 +450,22 @@ export class TieredCache {
       try {
         const redis = this.redis;
         const reached = async () => {
-          const removed = (await redis.invalidateTags(unique)).removed;
+          const { sequence, removed } = await redis.invalidateTags(unique);
           // A large tag is emptied over several calls; a read here meanwhile may have promoted an
           // entry not yet removed from Redis into L1. Dropping the tags again closes that window
           // (the other instances drop theirs on the message below, sent only now).
           const promoted = this.dropLocal(unique);
-          return { removed, promoted, acks: await redis.broadcastInvalidation(unique, this.options.ackTimeoutMs) };
+          return { sequence, removed, promoted, acks: await redis.broadcastInvalidation(unique, this.options.ackTimeoutMs) };
         };
         // One deadline for the whole invalidation: past it the write answers, and the replay timer
         // repeats the invalidation (harmless if the late one lands too).
-        const { removed, promoted, acks } = await withTimeout(
+        const { sequence, removed, promoted, acks } = await withTimeout(
           reached(),
           this.options.invalidationTimeoutMs,
           () => new Error(`invalidation not confirmed within ${this.options.invalidationTimeoutMs} ms`),
         );
         report.removed_l2 = removed;
+        report.sequence = sequence;
         report.removed_l1.push(...promoted);
         report.instances_confirmed = acks.confirmed;
         report.instances_expected = acks.expected;

@@ -41,12 +41,12 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
   async apply(event: DomainEvent, outboxId: string | null, reason: string = event.type): Promise<void> {
     if (!this.cache.enabled) return;
     const plan = planFor(event);
-    await this.cache.invalidate(plan.tags, reason, outboxId === null ? [] : [outboxId]);
+    const invalidation = await this.cache.invalidate(plan.tags, reason, outboxId === null ? [] : [outboxId]);
     for (const { policy, id } of plan.writeThrough) {
       const reader = this.routes.reader(policy);
       if (!reader) continue;
       try {
-        await this.cache.writeThrough(reader.policy, { id: String(id) }, () => reader.read(id));
+        await this.cache.writeThrough(reader.policy, { id: String(id) }, () => reader.read(id), invalidation);
       } catch (error) {
         // A concurrent delete can make the re-read a 404: then there is nothing to write back.
         if (!(error instanceof HttpException)) {

@@ -93,7 +93,7 @@ export class RateLimitCounter implements OnApplicationShutdown {
     const base = `${redis.metaPrefix}rate:${redis.clustered ? `{${key}}` : key}`;
     try {
       const reply = (await redis.bounded(
-        redis.client.eval(COUNT_HITS, {
+        redis.runScript(COUNT_HITS, {
           keys: [base, `${base}:block`],
           arguments: [String(windowMs), String(limit), String(blockMs), String(waiters.length)],
         }),

@@ -3,7 +3,7 @@ import { createClient, createCluster } from '@keyv/redis';
 import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { crc16, slotOf, spreadHashTags } from './hash-slots.js';
-import { RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
+import { RELEASE_LEASE, RENEW_LEASE, scriptDigest } from './redis-scripts.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 export type RedisCluster = ReturnType<typeof createCluster>;
@@ -15,8 +15,27 @@ export type RedisCluster = ReturnType<typeof createCluster>;
  */
 export type KeyedCommands = Pick<
   RedisClient,
-  'get' | 'set' | 'del' | 'unlink' | 'eval' | 'pTTL' | 'pExpire' | 'memoryUsage' | 'sScan' | 'zAdd' | 'zRange' | 'zRem' | 'zRemRangeByScore'
+  | 'get'
+  | 'set'
+  | 'del'
+  | 'unlink'
+  | 'eval'
+  | 'evalSha'
+  | 'pTTL'
+  | 'pExpire'
+  | 'memoryUsage'
+  | 'sScan'
+  | 'zAdd'
+  | 'zRange'
+  | 'zRem'
+  | 'zRemRangeByScore'
 >;
+
+/** A Lua script's keys and arguments, as EVAL takes them. */
+export interface ScriptCall {
+  keys: string[];
+  arguments?: string[];
+}
 
 export class RedisTimeoutError extends Error {
   override readonly name = 'RedisTimeoutError';
@@ -122,6 +141,8 @@ export class RedisConnection {
   private readonly lastRediscover = new Map<RedisCluster, number>();
   private stopped = false;
   private skipUntil = 0;
+  /** The SHA1 of each Lua script run, computed once. */
+  private readonly scriptDigests = new Map<string, string>();
   lastError?: { message: string; at: string };
 
   constructor(private readonly options: RedisConnectionOptions) {
@@ -279,6 +300,26 @@ export class RedisConnection {
     return () => handlers.delete(handler);
   }
 
+  /**
+   * Runs a Lua script by its SHA1 (EVALSHA), and by its text (EVAL, which also caches it on that
+   * server) only when the server does not know it: a new or restarted server, SCRIPT FLUSH, or a
+   * cluster node that never ran it. EVAL would send the script's text (a kilobyte for the
+   * invalidation and store scripts) with every call, and Redis would hash it every time.
+   */
+  async runScript(script: string, call: ScriptCall): Promise<unknown> {
+    let digest = this.scriptDigests.get(script);
+    if (digest === undefined) {
+      digest = scriptDigest(script);
+      this.scriptDigests.set(script, digest);
+    }
+    try {
+      return await this.client.evalSha(digest, call);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return this.client.eval(script, call);
+    }
+  }
+
   /** A lease on `{prefix}:_meta:lease:{name}`, so that at most one holder works on it at a time. Returns the token if taken. */
   async acquireLease(name: string, ttlMs: number): Promise<string | undefined> {
     const token = randomUUID();
@@ -288,13 +329,13 @@ export class RedisConnection {
 
   async renewLease(name: string, token: string, ttlMs: number): Promise<boolean> {
     const renewed = await this.bounded(
-      this.client.eval(RENEW_LEASE, { keys: [`${this.metaPrefix}lease:${name}`], arguments: [token, String(ttlMs)] }),
+      this.runScript(RENEW_LEASE, { keys: [`${this.metaPrefix}lease:${name}`], arguments: [token, String(ttlMs)] }),
     );
     return renewed === 1;
   }
 
   async releaseLease(name: string, token: string): Promise<void> {
-    await this.bounded(this.client.eval(RELEASE_LEASE, { keys: [`${this.metaPrefix}lease:${name}`], arguments: [token] }));
+    await this.bounded(this.runScript(RELEASE_LEASE, { keys: [`${this.metaPrefix}lease:${name}`], arguments: [token] }));
   }
 
   async ping(): Promise<number> {

@@ -7,6 +7,13 @@
  * clock in microseconds and the last value plus one.
  */
 
+import { createHash } from 'node:crypto';
+
+/** The name Redis knows a script by once it has run it (EVALSHA): the SHA1 of its text, in hex. */
+export function scriptDigest(source: string): string {
+  return createHash('sha1').update(source).digest('hex');
+}
+
 /**
  * Stores an entry unless one of its tags, or one of the fences it falls under, was invalidated
  * after the loader took its snapshot (the stale-set race). Fences are checked like tags but index

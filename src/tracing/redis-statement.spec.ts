@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SET_IF_NOT_INVALIDATED } from '../redis/redis-scripts.js';
+import { INVALIDATE_TAGS, scriptDigest, SET_IF_NOT_INVALIDATED } from '../redis/redis-scripts.js';
 import { redisStatement } from './redis-statement.js';
 
 describe('redisStatement', () => {
@@ -16,5 +16,12 @@ describe('redisStatement', () => {
     const statement = redisStatement('EVAL', [SET_IF_NOT_INVALIDATED, '1', 'tiffin:key', '17', body, '6000']);
     expect(statement).toBe('EVAL SET_IF_NOT_INVALIDATED [5 other arguments]');
     expect(redisStatement('EVAL', ["return redis.call('PING')", '0'])).toBe('EVAL script [1 other arguments]');
+  });
+
+  it('names the script run by its digest (EVALSHA)', () => {
+    expect(redisStatement('EVALSHA', [scriptDigest(INVALIDATE_TAGS), '0', 'tiffin:_meta:'])).toBe(
+      'EVALSHA INVALIDATE_TAGS [2 other arguments]',
+    );
+    expect(redisStatement('EVALSHA', ['0123456789abcdef0123456789abcdef01234567', '0'])).toBe('EVALSHA script [1 other arguments]');
   });
 });

@@ -9,12 +9,21 @@ import { type CacheAuditEntryResponse, type CacheAuditQuery, toCacheAuditEntryRe
 
 const WRITE_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 200;
+/**
+ * How long records wait for others to share their insert. Each insert is a round trip to Postgres
+ * whatever it carries, so under a stream of writes (a hundred or more a second) one insert per
+ * write was a large share of a write's cost; after this pause an insert carries the records of
+ * every write of the interval. The outbox rows they complete stay that much longer, far below
+ * CACHE_OUTBOX_REPLAY_AFTER_SECONDS.
+ */
+const BATCH_WAIT_MS = 50;
 
 /**
  * The cache audit log: every invalidation and clear the CacheService reports, with its cause
  * (route or job), namespace, tags, keys and reason, in cache_audit_log.
  *
- * Writes are asynchronous: a change is queued and written in batches, so no request waits on the
+ * Writes are asynchronous: a change is queued and written in batches (every record reported
+ * within BATCH_WAIT_MS in one insert), so no request waits on the
  * audit insert (and a request holding the embedded database's one connection cannot deadlock
  * with it). A failed batch is retried; a batch that still fails is logged record by record, at
  * error level, so nothing is lost silently. Reads of the log first wait for queued records, so
@@ -90,9 +99,9 @@ export class CacheAuditService implements OnModuleInit, BeforeApplicationShutdow
     this.completing.push(...(record.completes ?? []));
     if (this.scheduled) return;
     this.scheduled = true;
-    // Records reported in the same tick (a cascade, a clear's parts) go in one insert.
+    // Records reported within BATCH_WAIT_MS (a cascade, a clear's parts, concurrent writes) go in one insert.
     this.writing = this.writing.then(async () => {
-      await new Promise((done) => setImmediate(done));
+      await new Promise((done) => setTimeout(done, BATCH_WAIT_MS));
       this.scheduled = false;
       const batch = this.queue;
       const completes = this.completing;

@@ -49,7 +49,7 @@ export class WriteLsnBook {
     const batch = [...this.unsent];
     const results = await Promise.allSettled(
       batch.map(([tag, lsn]) =>
-        redis.bounded(redis.client.eval(RECORD_MAX, { keys: [this.keyOf(redis, tag)], arguments: [String(lsn), String(LSN_MEMORY_MS)] })),
+        redis.bounded(redis.runScript(RECORD_MAX, { keys: [this.keyOf(redis, tag)], arguments: [String(lsn), String(LSN_MEMORY_MS)] })),
       ),
     );
     results.forEach((result, i) => {
