@@ -159,6 +159,8 @@ describeWithRedis('cache invalidation outbox', () => {
     const restaurant = await build.restaurant({ cuisine_type: 'Outbox Thai' });
     const item = await build.menuItem(restaurant.id);
     const customer = await build.customer();
+    // The builder's writes went through the API: their rows go with their audit, up to 50 ms later.
+    await auditSettled();
     const orders = a.app.get(OrdersRepository);
     // The repositories alone: the functions commit their row, and nothing publishes or deletes it.
     const placed = await orders.place(
@@ -212,6 +214,8 @@ describeWithRedis('cache invalidation outbox', () => {
     const path = `/restaurants/${restaurant.id}`;
     await cachedOnBoth(path);
     await cachedOnBoth(`/restaurants/${recent.id}`);
+    // Only the rows below are left: those of the builder's writes go with their audit.
+    await auditSettled();
     await renameBehindTheApp(restaurant.id, 'Renamed Behind The App', '1 minute');
     // Younger than CACHE_OUTBOX_REPLAY_AFTER_SECONDS (30 s): its write may still be under way, so it waits.
     await renameBehindTheApp(recent.id, 'Renamed Just Now', '0 seconds');
@@ -254,6 +258,7 @@ describeWithRedis('cache invalidation outbox', () => {
     const restaurant = await build.restaurant();
     const path = `/restaurants/${restaurant.id}`;
     await cachedOnBoth(path);
+    await auditSettled();
     await renameBehindTheApp(restaurant.id, 'Renamed Before A Restart', '5 minutes');
 
     const c = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: prefix, ...QUIET_JOBS_ENV }, database: a.database });
