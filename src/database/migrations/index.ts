@@ -9,6 +9,7 @@ import { WriteFunctions1764900000000 } from './1764900000000-WriteFunctions.js';
 import { CacheInvalidationOutbox1765000000000 } from './1765000000000-CacheInvalidationOutbox.js';
 import { IdempotentWriteCommit1765100000000 } from './1765100000000-IdempotentWriteCommit.js';
 import { OutboxOnlyWithCache1765200000000 } from './1765200000000-OutboxOnlyWithCache.js';
+import { OrderDetailsPlanCached1765300000000 } from './1765300000000-OrderDetailsPlanCached.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CacheInvalidationOutbox1765000000000,
   IdempotentWriteCommit1765100000000,
   OutboxOnlyWithCache1765200000000,
+  OrderDetailsPlanCached1765300000000,
 ];
