@@ -71,6 +71,36 @@ describe('reviews', () => {
       }
     });
 
+    // The rating comes from the restaurant's running totals, which triggers keep for reviews that
+    // arrive or leave any way: the average must still cover them all.
+    it('averages every review of the restaurant, also those inserted, changed or deleted in SQL', async () => {
+      const restaurant = await insertRestaurant(t.db);
+      const totals = async () =>
+        (await t.db.query(`SELECT review_count, review_rating_total::int AS total FROM restaurants WHERE id = $1`, [restaurant]))[0];
+      const insertReview = async (rating: number) =>
+        (
+          await t.db.query(`INSERT INTO reviews (customer_id, restaurant_id, order_id, rating) VALUES ($1, $2, $3, $4) RETURNING id`, [
+            otherCustomerId,
+            restaurant,
+            await deliveredOrder(otherCustomerId, restaurant),
+            rating,
+          ])
+        )[0].id as number;
+      const [first] = [await insertReview(1), await insertReview(2), await insertReview(5)];
+      expect(await totals()).toEqual({ review_count: 3, total: 8 });
+      await t.db.query(`UPDATE reviews SET rating = 3 WHERE id = $1`, [first]);
+      await t.db.query(`DELETE FROM reviews WHERE restaurant_id = $1 AND rating = 2`, [restaurant]);
+      expect(await totals()).toEqual({ review_count: 2, total: 8 });
+
+      // 3 and 5 in SQL, then 4 through the API: 12 / 3.
+      expect((await review(await deliveredOrder(otherCustomerId, restaurant), otherCustomerId, { rating: 4 })).status).toBe(201);
+      expect(await ratingOf(restaurant)).toBe('4.00');
+      const [{ average }] = await t.db.query(`SELECT round(avg(rating), 2)::text AS average FROM reviews WHERE restaurant_id = $1`, [
+        restaurant,
+      ]);
+      expect(average).toBe('4.00');
+    });
+
     it('stores no comment as null', async () => {
       const response = await review(await deliveredOrder(), customerId, { rating: 3 });
       expect(response.status).toBe(201);

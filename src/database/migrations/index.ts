@@ -10,6 +10,7 @@ import { CacheInvalidationOutbox1765000000000 } from './1765000000000-CacheInval
 import { IdempotentWriteCommit1765100000000 } from './1765100000000-IdempotentWriteCommit.js';
 import { OutboxOnlyWithCache1765200000000 } from './1765200000000-OutboxOnlyWithCache.js';
 import { OrderDetailsPlanCached1765300000000 } from './1765300000000-OrderDetailsPlanCached.js';
+import { RestaurantReviewTotals1765400000000 } from './1765400000000-RestaurantReviewTotals.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   IdempotentWriteCommit1765100000000,
   OutboxOnlyWithCache1765200000000,
   OrderDetailsPlanCached1765300000000,
+  RestaurantReviewTotals1765400000000,
 ];
