@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SharedRedis } from '../src/redis/redis-connection.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('the app shell', () => {
   let t: TestApp;
+  /** Whether the app's Redis was connected and subscribed when startTestApp handed it over; undefined without Redis. */
+  let redisReadyAtHandOver: boolean | undefined;
   beforeAll(async () => {
     t = await startTestApp();
+    redisReadyAtHandOver = t.app.get(SharedRedis).connection?.subscriptionsReady;
   });
   afterAll(() => t.close());
+
+  it('is handed to a suite only once its Redis is connected and its invalidation bus subscribed (when it has Redis)', () => {
+    // The app connects in the background; a suite's first read made before then is answered but
+    // not stored, so a later read the suite expects to hit would miss.
+    expect(redisReadyAtHandOver ?? true).toBe(true);
+  });
 
   it('ran the migrations on its fresh database', async () => {
     const tables = await t.db.query(`select table_name from information_schema.tables where table_schema = 'public' order by 1`);

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { buildOpenApiDocument } from '../../src/common/http/openapi.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { SharedRedis } from '../../src/redis/redis-connection.js';
+import { eventually } from './eventually.js';
 import { HttpClient } from './http-client.js';
 import { OpenApiContract, type OpenApiDocument } from './openapi-contract.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
@@ -84,6 +86,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const app = await createApp(config, { ...database, url: databaseUrl });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  // The app connects to Redis in the background and is ready (GET /health/ready) only once Redis
+  // answers: a deployment sends it no traffic before then, but a suite would. A read made before
+  // the connection is up is answered and not stored (there is no invalidation sequence to store it
+  // against), so a later read the suite expects to hit misses (the alerts suite's hit ratio, once
+  // in CI). The connection comes up a few ms after listen, on a busy machine later. No suite starts
+  // an app with its Redis out of reach; suites about an outage cut it afterwards.
+  const redis = app.get(SharedRedis).connection;
+  if (redis) {
+    await eventually("the app's Redis connection and invalidation bus", () => redis.subscriptionsReady, { intervalMs: 5 }).catch(
+      async (error: unknown) => {
+        await app.close();
+        if (ownsDatabase) await database.drop();
+        throw error;
+      },
+    );
+  }
   const address = app.getHttpServer().address() as { port: number };
   // Built from the app itself (not /docs-json), so suites that turn Swagger off are checked too.
   const contract = new OpenApiContract(buildOpenApiDocument(app) as unknown as OpenApiDocument);
