@@ -193,6 +193,8 @@ describeWithRedis('the cache over real Redis and Postgres', () => {
       order_items: [{ menu_item_id: fixture[0].menu_item_id, quantity: 1 }],
     });
     expect(placed.status).toBe(201);
+    // Read first: a change writes back only an order that was cached.
+    expect((await a.admin.get(`/orders/${placed.body.id}`)).headers.get('x-cache')).toBe('MISS');
     await a.admin.put(`/orders/${placed.body.id}/status`, { order_status: 'confirmed' });
     const key = await entryKey('orders', `order:${placed.body.id}`);
     const inProgressTtl = await redis.pTTL(key);

@@ -9,8 +9,9 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * The statements each write sends to Postgres, counted at the driver (every round trip, BEGIN and
  * COMMIT included) from the request until its cache-audit records are written. Each write is one
  * call of its database function (place_order, change_order_status, add_review: one statement,
- * its own transaction), then one cache-audit insert; a status change also re-reads the order for
- * the write-through (one statement). A change that adds a round trip to a write fails here.
+ * its own transaction), then one cache-audit insert; a status change of an order that was cached
+ * also re-reads it for the write-through (one statement). A change that adds a round trip to a
+ * write fails here.
  */
 describe('round trips to Postgres per write', () => {
   let t: TestApp;
@@ -77,11 +78,18 @@ describe('round trips to Postgres per write', () => {
     expect(rebuilt[2]).toMatch(/^SELECT order_details_json\(/);
   });
 
-  it('a status change: at most 3 statements', async () => {
+  it('a status change: at most 3 statements, 2 when the order was not cached (no write-through)', async () => {
     const orderId = await newOrder();
-    const sent = await count(() => t.admin.put(`/orders/${orderId}/status`, { order_status: 'confirmed' }), 200);
-    expect(sent.length).toBeLessThanOrEqual(3);
-    expect(sent[0]).toMatch(/^SELECT change_order_status\(/);
+    const uncached = await count(() => t.admin.put(`/orders/${orderId}/status`, { order_status: 'confirmed' }), 200);
+    expect(uncached.length).toBeLessThanOrEqual(2);
+    expect(uncached[0]).toMatch(/^SELECT change_order_status\(/);
+    expect(uncached.join('\n')).not.toMatch(/order_details_json/);
+
+    expect((await t.admin.get(`/orders/${orderId}`)).headers.get('x-cache')).toBe('MISS');
+    const cached = await count(() => t.admin.put(`/orders/${orderId}/status`, { order_status: 'preparing' }), 200);
+    expect(cached.length).toBeLessThanOrEqual(3);
+    expect(cached[0]).toMatch(/^SELECT change_order_status\(/);
+    expect(cached[1]).toMatch(/^SELECT order_details_json\(/);
   });
 
   it('a review: at most 2 statements', async () => {

@@ -223,6 +223,18 @@ describe('CacheService', () => {
     expect(calls.count).toBe(0);
   });
 
+  it('says whether an invalidation removed the entry a read of the route had cached', async () => {
+    const { service } = setUp();
+    const { load } = loaderOf(service, restaurantPolicy, { id: '9' }, () => ({ id: 9, cuisine_type: 'Thai', is_active: true }));
+    await service.read(restaurantPolicy, { id: '9' }, {}, load);
+    const removing = await service.invalidate(['restaurant:9'], 'restaurant.changed');
+    expect(service.removedBy(removing, restaurantPolicy, { id: '9' })).toBe(true);
+    expect(service.removedBy(removing, restaurantPolicy, { id: '10' })).toBe(false);
+    // Nothing cached any more: the same invalidation again removes nothing.
+    const again = await service.invalidate(['restaurant:9'], 'restaurant.changed');
+    expect(service.removedBy(again, restaurantPolicy, { id: '9' })).toBe(false);
+  });
+
   it('write-through of a session route stores under the owner a read by that principal uses', async () => {
     const { service } = setUp();
     const invalidation = await service.invalidate(['customer:4'], 'customer.changed');

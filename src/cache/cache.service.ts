@@ -147,6 +147,15 @@ export class CacheService {
   }
 
   /**
+   * Whether the route's entry for `params` (read without a query) was cached, in this instance's
+   * L1 or in Redis, until `invalidation` removed it.
+   */
+  removedBy(invalidation: InvalidationReport, policy: CachePolicy, params: RouteParams): boolean {
+    const key = cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, {}));
+    return invalidation.removed_l2.includes(key) || invalidation.removed_l1.includes(key);
+  }
+
+  /**
    * Write-through: stores what `load` returns now as the route's entry. Called after the write
    * committed and its tags were invalidated (`invalidation`, whose sequence serves as the
    * snapshot, see TieredCache.snapshotAfter); the snapshot taken before loading makes a later

@@ -18,7 +18,7 @@ const EVENT_TYPES: DomainEventType[] = [
 
 /**
  * Applies the invalidation cascade when a domain event arrives (after its write committed),
- * then writes the changed representations back. The write's response waits for this, so it is
+ * then writes back the changed representations that were cached. The write's response waits for this, so it is
  * sent only once no instance can serve the old data. The invalidation names the event's outbox
  * row: the cache audit deletes it with the record of the invalidation (unless Redis was not
  * reached), and the outbox-replay job applies a row left behind again through {@link apply}.
@@ -44,9 +44,12 @@ export class CacheInvalidationSubscriber implements OnModuleInit {
     const invalidation = await this.cache.invalidate(plan.tags, reason, outboxId === null ? [] : [outboxId]);
     for (const { policy, id } of plan.writeThrough) {
       const reader = this.routes.reader(policy);
-      if (!reader) continue;
+      const params = { id: String(id) };
+      // Only an entry that was cached is written back. One nobody had read (or whose time ran out)
+      // would cost a read of the database and a store, for a representation nobody may ask for.
+      if (!reader || !this.cache.removedBy(invalidation, reader.policy, params)) continue;
       try {
-        await this.cache.writeThrough(reader.policy, { id: String(id) }, () => reader.read(id), invalidation);
+        await this.cache.writeThrough(reader.policy, params, () => reader.read(id), invalidation);
       } catch (error) {
         // A concurrent delete can make the re-read a 404: then there is nothing to write back.
         if (!(error instanceof HttpException)) {
