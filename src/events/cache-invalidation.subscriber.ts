@@ -18,8 +18,8 @@ const EVENT_TYPES: DomainEventType[] = [
 
 /**
  * Applies the invalidation cascade when a domain event arrives (after its write committed),
- * then writes back the changed representations that were cached. The write's response waits for this, so it is
- * sent only once no instance can serve the old data. The invalidation names the event's outbox
+ * then writes back the changed representations that were cached. The write's response waits for
+ * this, so it is sent only once no instance can serve the old data. The invalidation names the event's outbox
  * row: the cache audit deletes it with the record of the invalidation (unless Redis was not
  * reached), and the outbox-replay job applies a row left behind again through {@link apply}.
  */
