@@ -42,6 +42,7 @@ describeWithRedis('the tag index in Redis', () => {
     tier = new RedisTier(new RedisConnection({ ...where, prefix, timeoutMs: 5000, onError: () => {} }), {
       invalidationTimeoutMs: 10_000,
       onBusReady: () => {},
+      holdsL1: true,
     });
     tier.connection.start();
     await eventually('the Redis tier to connect', () => tier.connection.ready, { intervalMs: 20 });

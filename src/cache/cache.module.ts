@@ -22,6 +22,7 @@ function createTieredCache(config: AppConfig, metrics: CacheMetrics, shared: Sha
     ? new RedisTier(shared.connection, {
         invalidationTimeoutMs: config.cache.invalidationTimeoutMs,
         onBusReady: () => tiers?.busReady(),
+        holdsL1: config.cache.enabled && config.cache.l1.enabled,
       })
     : undefined;
   tiers = new TieredCache(

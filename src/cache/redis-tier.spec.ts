@@ -108,6 +108,7 @@ describe('RedisTier', () => {
     tier = new RedisTier(new RedisConnection({ url, prefix: 'spec', timeoutMs, onError: (error) => errors.push(error) }), {
       invalidationTimeoutMs: 1000,
       onBusReady: () => {},
+      holdsL1: true,
     });
     tier.connection.start();
     const deadline = Date.now() + 5000;

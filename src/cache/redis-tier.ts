@@ -22,12 +22,22 @@ export interface RedisTierOptions {
   invalidationTimeoutMs: number;
   /** The invalidation bus came up (or back): the caller must assume it missed messages. */
   onBusReady: () => void;
+  /**
+   * This instance keeps an L1, so it must hear other instances' invalidations. One that keeps
+   * none (the cache or L1 disabled) does not subscribe, so no writer waits for its confirmation.
+   */
+  holdsL1: boolean;
 }
 
 export interface InvalidationMessage {
   id: string;
   origin: string;
   tags: string[];
+  /**
+   * The channel the writer hears confirmations on (its own). Absent in a message from an instance
+   * of an earlier release, which hears them on the channel shared by every instance.
+   */
+  ackTo?: string;
 }
 
 /**
@@ -41,7 +51,10 @@ export class RedisTier {
   /** Reads, and the serialised format the Lua writes use. */
   private readonly keyv: Keyv;
   private readonly invalidationChannel: string;
+  /** Confirmations of this instance's invalidations, and of no other's. */
   private readonly ackChannel: string;
+  /** Where instances of an earlier release confirm every invalidation, whoever sent it. */
+  private readonly sharedAckChannel: string;
   private readonly pendingAcks = new Map<string, { needed: number; received: number; done: () => void }>();
   private invalidationHandler: (message: InvalidationMessage) => void = () => {};
 
@@ -58,9 +71,11 @@ export class RedisTier {
     this.keyv = new Keyv({ store, namespace: connection.prefix, useKeyPrefix: false });
     this.keyv.throwOnErrors = true;
     this.invalidationChannel = `${connection.metaPrefix}invalidate`;
-    this.ackChannel = `${connection.metaPrefix}ack`;
-    connection.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
+    this.sharedAckChannel = `${connection.metaPrefix}ack`;
+    this.ackChannel = `${connection.metaPrefix}ack:${connection.instanceId}`;
+    if (options.holdsL1) connection.subscribe(this.invalidationChannel, (raw) => this.receiveInvalidation(raw));
     connection.subscribe(this.ackChannel, (raw) => this.receiveAck(raw));
+    connection.subscribe(this.sharedAckChannel, (raw) => this.receiveAck(raw));
     connection.onSubscriptionsReady(() => this.options.onBusReady());
     connection.onReady(() => void this.checkEvictionPolicy());
   }
@@ -188,7 +203,7 @@ export class RedisTier {
    * instance's L1. Returns how many instances confirmed and how many were expected.
    */
   async broadcastInvalidation(tags: string[], ackTimeoutMs: number): Promise<{ expected: number; confirmed: number }> {
-    const message: InvalidationMessage = { id: randomUUID(), origin: this.connection.instanceId, tags };
+    const message: InvalidationMessage = { id: randomUUID(), origin: this.connection.instanceId, tags, ackTo: this.ackChannel };
     let entry: { needed: number; received: number; done: () => void } | undefined;
     const allConfirmed = new Promise<void>((done) => {
       entry = { needed: Number.POSITIVE_INFINITY, received: 0, done };
@@ -200,7 +215,8 @@ export class RedisTier {
           timeoutMs: this.options.invalidationTimeoutMs,
         }),
       );
-      entry!.needed = receivers - (this.connection.subscribed ? 1 : 0);
+      // The publication reached this instance too when it listens (and is subscribed by now).
+      entry!.needed = receivers - (this.options.holdsL1 && this.connection.subscribed ? 1 : 0);
       if (entry!.received >= entry!.needed) return { expected: entry!.needed, confirmed: entry!.received };
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([allConfirmed, new Promise<void>((done) => (timer = setTimeout(done, ackTimeoutMs)))]);
@@ -236,7 +252,7 @@ export class RedisTier {
     if (message.origin === this.connection.instanceId) return;
     this.invalidationHandler(message);
     this.connection
-      .publish(this.ackChannel, JSON.stringify({ id: message.id, from: this.connection.instanceId }))
+      .publish(message.ackTo ?? this.sharedAckChannel, JSON.stringify({ id: message.id, from: this.connection.instanceId }))
       .catch((error: Error) => this.connection.recordError(error));
   }
 
