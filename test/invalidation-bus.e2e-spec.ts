@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { RedisTier } from '../src/cache/redis-tier.js';
+import { buildEntry } from '../src/cache/cache-entry.js';
+import { INVALIDATION_CHUNK, RedisTier } from '../src/cache/redis-tier.js';
 import { RedisConnection } from '../src/redis/redis-connection.js';
 import { eventually } from './support/eventually.js';
 import { redisForSuite } from './support/services.js';
@@ -53,16 +54,40 @@ describeWithRedis('the invalidation bus', () => {
   });
 
   it('waits for the instances that keep an L1 only, and sends each confirmation to the writer alone', async () => {
-    const acks = await writer.broadcastInvalidation(['restaurant:1'], 2000);
+    const { acks } = await writer.invalidateEverywhere(['restaurant:1'], 2000);
     expect(acks).toEqual({ expected: 1, confirmed: 1 });
     expect(dropped.get('reader')).toEqual([['restaurant:1']]);
     expect(dropped.get('without L1')).toEqual([]);
     expect(dropped.get('writer')).toEqual([]);
 
     // An instance without an L1 still writes, and waits for both that keep one.
-    expect(await withoutL1.broadcastInvalidation(['restaurant:2'], 2000)).toEqual({ expected: 2, confirmed: 2 });
+    expect((await withoutL1.invalidateEverywhere(['restaurant:2'], 2000)).acks).toEqual({ expected: 2, confirmed: 2 });
     expect(dropped.get('writer')).toEqual([['restaurant:2']]);
     expect(onSharedChannel).toEqual([]);
+  });
+
+  it('announces an invalidation in its own call when nothing was left to drain, otherwise after the drain', async () => {
+    const entry = buildEntry({ body: '[]', tags: ['menu:big'], ttlMs: 60_000 }, 1);
+    const keys = Array.from({ length: INVALIDATION_CHUNK * 2 }, (_, index) => `search:big-${index}`);
+    for (const key of keys) expect(await writer.setIfNotInvalidated(key, entry, await writer.sequence(), [])).toBe(true);
+    // What the other instance finds in Redis when the message reaches it (its next command runs after the publication).
+    let leftWhenHeard: Promise<number> | undefined;
+    reader.onInvalidation(() => (leftWhenHeard = reader.connection.client.exists(keys.map((key) => reader.redisKey(key)))));
+
+    const drained = await writer.invalidateEverywhere(['menu:big'], 2000);
+    expect(drained.removed).toHaveLength(keys.length);
+    expect(drained.acks).toEqual({ expected: 1, confirmed: 1 });
+    expect(await leftWhenHeard).toBe(0);
+
+    const small = JSON.stringify({
+      id: randomUUID(),
+      origin: writer.connection.instanceId,
+      tags: ['menu:small'],
+      ackTo: `${prefix}:_meta:ack:nobody`,
+    });
+    expect((await writer.invalidateTags(['menu:small'], small)).receivers).toBe(2);
+    for (const key of keys) expect(await writer.setIfNotInvalidated(key, entry, await writer.sequence(), [])).toBe(true);
+    expect((await writer.invalidateTags(['menu:big'], small)).receivers).toBeUndefined();
   });
 
   it('confirms on the shared channel a message from an instance of an earlier release, which names no channel', async () => {
@@ -86,6 +111,6 @@ describeWithRedis('the invalidation bus', () => {
     await eventually('the earlier release subscribed', async () => (await listener.subscriberCount(`${prefix}:_meta:invalidate`)) === 3, {
       intervalMs: 10,
     });
-    expect(await writer.broadcastInvalidation(['order:9'], 2000)).toEqual({ expected: 2, confirmed: 2 });
+    expect((await writer.invalidateEverywhere(['order:9'], 2000)).acks).toEqual({ expected: 2, confirmed: 2 });
   });
 });

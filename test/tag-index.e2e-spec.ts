@@ -130,7 +130,7 @@ describeWithRedis('the tag index in Redis', () => {
     const sequenceNow = target!.clustered ? ((await client.eval(NEXT_SEQUENCE, { keys: [`${meta}seq`] })) as string) : '';
     const [sequence, drains] = (await client.eval(INVALIDATE_TAGS, {
       keys: target!.clustered ? [`${meta}tagseq:${group}`] : [],
-      arguments: [meta, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), group, sequenceNow, 'busy'],
+      arguments: [meta, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), group, sequenceNow, '', 'busy'],
     })) as [string, string[], string[]];
     expect(drains).toEqual([`${meta}drain:${group}${sequence}:busy`]);
     // A load that began before the invalidation may not store; one that began after may, in a fresh set.

@@ -133,40 +133,46 @@ export class RedisTier {
   }
 
   /**
-   * Removes the tagged entries; returns the sequence it recorded and the cache keys removed. The
-   * first call records the sequence and removes small tag sets; a large set is detached and
-   * emptied {@link INVALIDATION_CHUNK} entries per call (see INVALIDATE_TAGS). This returns once
-   * every entry the tags indexed is gone.
+   * Removes the tagged entries; returns the sequence it recorded, the cache keys removed, and how
+   * many subscribers received `announcement` when the call could publish it (on a single Redis,
+   * with nothing left to drain). The first call records the sequence and removes small tag sets;
+   * a large set is detached and emptied {@link INVALIDATION_CHUNK} entries per call (see
+   * INVALIDATE_TAGS). This returns once every entry the tags indexed is gone.
    */
-  async invalidateTags(tags: string[]): Promise<{ sequence: number; removed: string[] }> {
+  async invalidateTags(tags: string[], announcement = ''): Promise<{ sequence: number; removed: string[]; receivers?: number }> {
     const { metaPrefix, keyGroups } = this.connection;
     const bound = { timeoutMs: this.options.invalidationTimeoutMs };
-    const invalidateGroup = (group: string, sequence: string, keys: string[]) =>
+    const invalidateGroup = (group: string, sequence: string, keys: string[], message: string) =>
       this.bounded(
         this.connection.runScript(INVALIDATE_TAGS, {
           keys,
-          arguments: [metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), group, sequence, ...tags],
+          arguments: [metaPrefix, String(TAG_MEMORY_MS), String(INVALIDATION_CHUNK), group, sequence, message, ...tags],
         }),
         bound,
-      ) as Promise<[string, string[], string[]]>;
+      ) as Promise<[string, string[], string[], number]>;
     let sequence: string;
-    const replies: [string, string[], string[]][] = [];
+    let receivers: number | undefined;
+    const replies: [string, string[], string[], number][] = [];
     if (!this.connection.clustered) {
-      // One call on a single Redis: it takes the sequence too.
-      const reply = await invalidateGroup('', '', []);
+      // One call on a single Redis: it takes the sequence too, and announces when it removed everything.
+      const reply = await invalidateGroup('', '', [], announcement);
       sequence = reply[0];
+      if (reply[3] >= 0) receivers = reply[3];
       replies.push(reply);
     } else {
-      // On a cluster each key group's tag shards are in their own slot: one bounded call per group, after the sequence.
+      // On a cluster each key group's tag shards are in their own slot: one bounded call per group,
+      // after the sequence; the announcement (a sharded publication, in its channel's slot) follows.
       sequence = (await this.bounded(this.connection.runScript(NEXT_SEQUENCE, { keys: [`${metaPrefix}seq`] }), bound)) as string;
-      replies.push(...(await Promise.all(keyGroups.map((group) => invalidateGroup(group, sequence, [`${metaPrefix}tagseq:${group}`])))));
+      replies.push(
+        ...(await Promise.all(keyGroups.map((group) => invalidateGroup(group, sequence, [`${metaPrefix}tagseq:${group}`], '')))),
+      );
     }
     const removed: string[] = [];
     for (const [, drains, redisKeys] of replies) {
       removed.push(...redisKeys);
       for (const drain of drains) removed.push(...(await this.drainTagSet(drain)));
     }
-    return { sequence: Number(sequence), removed: removed.map((key) => this.cacheKeyOf(key)) };
+    return { sequence: Number(sequence), removed: removed.map((key) => this.cacheKeyOf(key)), receivers };
   }
 
   /**
@@ -198,30 +204,39 @@ export class RedisTier {
   }
 
   /**
-   * Tells the other instances to drop the tags from their L1, and waits (up to `ackTimeoutMs`)
-   * until each has confirmed, so a response sent after this cannot be contradicted by another
-   * instance's L1. Returns how many instances confirmed and how many were expected.
+   * Removes the tagged entries from Redis (see {@link invalidateTags}), then tells the other
+   * instances to drop the tags from their L1 and waits (up to `ackTimeoutMs`) until each has
+   * confirmed, so a response sent after this cannot be contradicted by another instance's L1. On
+   * a single Redis the message goes out in the invalidation's own call when nothing was left to
+   * drain. Returns the invalidation and how many instances confirmed of those expected.
    */
-  async broadcastInvalidation(tags: string[], ackTimeoutMs: number): Promise<{ expected: number; confirmed: number }> {
+  async invalidateEverywhere(
+    tags: string[],
+    ackTimeoutMs: number,
+  ): Promise<{ sequence: number; removed: string[]; acks: { expected: number; confirmed: number } }> {
     const message: InvalidationMessage = { id: randomUUID(), origin: this.connection.instanceId, tags, ackTo: this.ackChannel };
+    const raw = JSON.stringify(message);
+    // Registered first: a confirmation can arrive before the reply that announced the message.
     let entry: { needed: number; received: number; done: () => void } | undefined;
     const allConfirmed = new Promise<void>((done) => {
       entry = { needed: Number.POSITIVE_INFINITY, received: 0, done };
       this.pendingAcks.set(message.id, entry);
     });
     try {
-      const receivers = Number(
-        await this.bounded(this.connection.publish(this.invalidationChannel, JSON.stringify(message)), {
-          timeoutMs: this.options.invalidationTimeoutMs,
-        }),
-      );
+      const { sequence, removed, receivers: announcedTo } = await this.invalidateTags(tags, raw);
+      const receivers =
+        announcedTo ??
+        Number(
+          await this.bounded(this.connection.publish(this.invalidationChannel, raw), { timeoutMs: this.options.invalidationTimeoutMs }),
+        );
       // The publication reached this instance too when it listens (and is subscribed by now).
       entry!.needed = receivers - (this.options.holdsL1 && this.connection.subscribed ? 1 : 0);
-      if (entry!.received >= entry!.needed) return { expected: entry!.needed, confirmed: entry!.received };
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([allConfirmed, new Promise<void>((done) => (timer = setTimeout(done, ackTimeoutMs)))]);
-      clearTimeout(timer);
-      return { expected: entry!.needed, confirmed: entry!.received };
+      if (entry!.received < entry!.needed) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([allConfirmed, new Promise<void>((done) => (timer = setTimeout(done, ackTimeoutMs)))]);
+        clearTimeout(timer);
+      }
+      return { sequence, removed, acks: { expected: entry!.needed, confirmed: entry!.received } };
     } finally {
       this.pendingAcks.delete(message.id);
     }

@@ -450,12 +450,11 @@ export class TieredCache {
       try {
         const redis = this.redis;
         const reached = async () => {
-          const { sequence, removed } = await redis.invalidateTags(unique);
+          const { sequence, removed, acks } = await redis.invalidateEverywhere(unique, this.options.ackTimeoutMs);
           // A large tag is emptied over several calls; a read here meanwhile may have promoted an
           // entry not yet removed from Redis into L1. Dropping the tags again closes that window
-          // (the other instances drop theirs on the message below, sent only now).
-          const promoted = this.dropLocal(unique);
-          return { sequence, removed, promoted, acks: await redis.broadcastInvalidation(unique, this.options.ackTimeoutMs) };
+          // (the other instances drop theirs on the message, sent only once Redis holds none).
+          return { sequence, removed, promoted: this.dropLocal(unique), acks };
         };
         // One deadline for the whole invalidation: past it the write answers, and the replay timer
         // repeats the invalidation (harmless if the late one lands too).
@@ -510,8 +509,7 @@ export class TieredCache {
     this.replaying = true;
     const tags = [...this.pendingTags];
     try {
-      await this.redis.invalidateTags(tags);
-      await this.redis.broadcastInvalidation(tags, this.options.ackTimeoutMs);
+      await this.redis.invalidateEverywhere(tags, this.options.ackTimeoutMs);
       for (const tag of tags) this.pendingTags.delete(tag);
       this.deferrals.recovered(REDIS_REACHED_AGAIN);
       this.logger.log(`Replayed ${tags.length} deferred invalidation tag(s) to Redis`);

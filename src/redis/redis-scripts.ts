@@ -73,10 +73,13 @@ return seqText
  * members handled stay within the budget. A larger set is renamed, in O(1), to a drain key of
  * this invalidation (`drain:{group}{sequence}:{tag}`, keeping its TTL): entries stored from now on
  * go to a fresh set, and the caller empties the drain key with {@link DRAIN_TAG_SET}, a chunk per
- * call. ARGV: meta prefix, tagseq ttl ms, member budget, key group, sequence, tags... The
- * sequence is '' on a single Redis (taken here, in the same call) and the one
+ * call. ARGV: meta prefix, tagseq ttl ms, member budget, key group, sequence, announcement,
+ * tags... The sequence is '' on a single Redis (taken here, in the same call) and the one
  * {@link NEXT_SEQUENCE} gave on a cluster, where KEYS[1] is any key of the group, for routing.
- * Returns { sequence, {drain keys}, {removed keys} }.
+ * The announcement, when not '', is published on the invalidation channel once every entry is
+ * gone, that is when nothing was left to drain: the other instances hear of the invalidation
+ * without a round trip of its own. Returns { sequence, {drain keys}, {removed keys}, subscribers
+ * that received the announcement (-1: not published) }.
  */
 export const INVALIDATE_TAGS = `
 local meta = ARGV[1]
@@ -89,7 +92,7 @@ if seqText == '' then
 end
 local drains = {}
 local removed = {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   redis.call('SET', meta .. 'tagseq:' .. group .. ARGV[i], seqText, 'PX', tonumber(ARGV[2]))
   local tagKey = meta .. 'tag:' .. group .. ARGV[i]
   local size = redis.call('SCARD', tagKey)
@@ -105,7 +108,9 @@ for i = 6, #ARGV do
     table.insert(drains, drain)
   end
 end
-return { seqText, drains, removed }
+local receivers = -1
+if ARGV[6] ~= '' and #drains == 0 then receivers = redis.call('PUBLISH', meta .. 'invalidate', ARGV[6]) end
+return { seqText, drains, removed, receivers }
 `;
 
 /**
