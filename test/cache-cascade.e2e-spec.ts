@@ -705,6 +705,23 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
         });
         expect(stale).toEqual([]);
       });
+
+      it("added: the restaurant's menu stays cached on both instances, as it shows none of the restaurant's fields", async () => {
+        const restaurant = await build.restaurant();
+        const item = await build.menuItem(restaurant.id);
+        const customer = await build.customer();
+        const order = await build.order(customer.id, restaurant.id, [[item.id, 1]], ...TiffinBuilder.pathTo('delivered'));
+        const menu = `/restaurants/${restaurant.id}/menu`;
+        for (const app of [a, b]) {
+          await app.admin.get(menu);
+          expect((await app.admin.get(menu)).headers.get('x-cache')).toBe('HIT-L1');
+        }
+        await build.review(order.id, customer.id, 5, (writer === 'A' ? a : b).admin);
+        for (const app of [a, b]) {
+          const after = await app.admin.get(menu);
+          expect({ cache: after.headers.get('x-cache'), body: after.body }).toEqual({ cache: 'HIT-L1', body: [item] });
+        }
+      });
     });
   });
 

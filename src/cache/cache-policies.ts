@@ -63,7 +63,9 @@ export const CachePolicies = {
     name: 'restaurant-menu',
     namespace: 'menu-items',
     ttl: 'menu_items',
-    tags: (p) => [T.restaurant(id(p)), T.restaurantMenu(id(p))],
+    // The items only: no field of the restaurant, so a change to it (a review's new rating, a new
+    // name) leaves the menu as it is. Its deletion, which makes the menu a 404, drops this tag.
+    tags: (p) => [T.restaurantMenu(id(p))],
   },
   restaurantWithMenu: {
     name: 'restaurant-with-menu',

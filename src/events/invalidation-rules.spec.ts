@@ -83,6 +83,15 @@ describe('the invalidation cascade', () => {
     );
   });
 
+  it("a review or a change to the restaurant leaves its menu, which shows none of the restaurant's fields", () => {
+    const menuTags = CachePolicies.restaurantMenu.tags({ id: '3' });
+    for (const event of [new ReviewAdded(1, 10, 2, 3, 'Thai'), new RestaurantChanged(3, 'updated')]) {
+      expect(planFor(event).tags.filter((tag) => menuTags.includes(tag))).toEqual([]);
+    }
+    expect(planFor(new RestaurantChanged(3, 'deleted')).tags).toEqual(expect.arrayContaining(menuTags));
+    expect(planFor(new MenuItemChanged(7, 3, 'created')).tags).toEqual(expect.arrayContaining(menuTags));
+  });
+
   it("a review drops its restaurant's performance rows, not every restaurant's", () => {
     const tags = planFor(new ReviewAdded(1, 10, 2, 3, 'Thai')).tags;
     expect(tags).toContain('restaurant:3:analytics');
