@@ -50,6 +50,7 @@ export class RedisTier {
   private readonly logger = new Logger('RedisTier');
   /** Reads, and the serialised format the Lua writes use. */
   private readonly keyv: Keyv;
+  /** `{meta}invalidate`: INVALIDATE_TAGS publishes on the same name, from the meta prefix it is given. */
   private readonly invalidationChannel: string;
   /** Confirmations of this instance's invalidations, and of no other's. */
   private readonly ackChannel: string;
