@@ -43,6 +43,7 @@ const l2Share = hotCache.hits_l2 / (hotCache.hits_l1 + hotCache.hits_l2 + hotCac
 const mixed = costs('mixed');
 const analytics = costs('analytics');
 const writesAlone = costs('writes');
+const KIND_LABELS = { place: 'An order placed', advance: 'A status advanced', review: 'A review' };
 // A write's share of the mixed scenario's costs, beyond the hot reads around it.
 const perWrite = Object.fromEntries(
   ['serverUs', 'redisUs', 'postgresUs', 'redisCommands', 'redisBytes', 'transactions'].map((field) => [
@@ -63,7 +64,15 @@ const measured = [
       `| ${label} | ${fmt(c.requestsPerSecond)} | ${fmt(c.serverUs)} | ${fmt(c.redisUs, 1)} | ${fmt(c.postgresUs)} | ${fmt(c.redisCommands, 2)} | ${fmt(c.redisBytes)} | ${fmt(c.transactions, 3)} |`,
   ),
   `| One write, derived: (mixed − ${fmt(1 - writeShare, 2)} × hot) / ${fmt(writeShare, 2)} | - | ${fmt(perWrite.serverUs)} | ${fmt(perWrite.redisUs, 1)} | ${fmt(perWrite.postgresUs)} | ${fmt(perWrite.redisCommands, 1)} | ${fmt(perWrite.redisBytes)} | ${fmt(perWrite.transactions, 2)} |`,
-  `| One write, measured: the mixed writes alone | ${fmt(writesAlone.requestsPerSecond)} | ${fmt(writesAlone.serverUs)} | ${fmt(writesAlone.redisUs, 1)} | ${fmt(writesAlone.postgresUs)} | ${fmt(writesAlone.redisCommands, 1)} | ${fmt(writesAlone.redisBytes)} | ${fmt(writesAlone.transactions, 2)} |`,
+  ...[
+    ['One write, measured: the mixed writes alone', writesAlone],
+    ...Object.entries(KIND_LABELS)
+      .filter(([kind]) => suite.scenarios[`${kind}_alone`])
+      .map(([kind, label]) => [`${label}, alone`, costs(`${kind}_alone`)]),
+  ].map(
+    ([label, c]) =>
+      `| ${label} | ${fmt(c.requestsPerSecond)} | ${fmt(c.serverUs)} | ${fmt(c.redisUs, 1)} | ${fmt(c.postgresUs)} | ${fmt(c.redisCommands, 1)} | ${fmt(c.redisBytes)} | ${fmt(c.transactions, 2)} |`,
+  ),
 ];
 
 const redisRows = [

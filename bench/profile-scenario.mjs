@@ -1,7 +1,7 @@
 // Profiles one scenario of the suite with the cache on: the same data, warm-up and traffic as
 // `npm run bench`, the cache-on server under `node --cpu-prof`, and the samples of the measured
 // window summarised. See bench/README.md.
-// Usage: node bench/profile-scenario.mjs [--workload hot_reads|mixed|writes|analytics] [--scale small] ...
+// Usage: node bench/profile-scenario.mjs [--workload hot_reads|mixed|writes|place|advance|review|analytics] [--scale small] ...
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summariseProfile, windowFileOf } from './cpuprofile-summary.mjs';
@@ -10,7 +10,7 @@ import { measure } from './lib/load.mjs';
 import { readCommandLine } from './lib/options.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
 import { applyScale, mixedTraffic, prepare, warm } from './lib/suite.mjs';
-import { requestsFor, WriteState } from './lib/workload.mjs';
+import { KINDS, requestsFor, WriteState } from './lib/workload.mjs';
 
 const PROFILES = join(import.meta.dirname, 'profiles');
 const OPTIONS = ['workload', 'scale', 'restaurants', 'customers', 'orders', 'duration', 'warmup', 'connections', 'top'];
@@ -27,8 +27,11 @@ async function profile(session, options) {
     let onAnswer;
     let admin = false;
     if (options.workload === 'mixed') ({ pick, onAnswer } = mixedTraffic(traffic, new WriteState(traffic)));
-    if (options.workload === 'writes') {
-      const writes = new WriteState(traffic);
+    const only = KINDS.includes(options.workload) ? options.workload : undefined;
+    if (options.workload === 'writes' || only) {
+      // Status changes move on the orders this run placed: until there are some, they are placements.
+      const writes = new WriteState(traffic, { only });
+      writes.reviewable = traffic.data.reviewsAlone;
       pick = () => ({ ...writes.next(), admin: true });
       onAnswer = (chosen, status, body) => writes.settle(chosen, status, body);
     }

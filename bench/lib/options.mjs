@@ -8,8 +8,8 @@ const DEFINITIONS = {
   scenario: { default: 'l1', choices: ['l1', 'l2', 'off', 'constant', 'bare'], help: 'what to load' },
   workload: {
     default: 'mixed',
-    choices: ['hot_reads', 'mixed', 'writes', 'analytics'],
-    help: 'the suite scenario to profile (writes: the mixed writes alone)',
+    choices: ['hot_reads', 'mixed', 'writes', 'place', 'advance', 'review', 'analytics'],
+    help: 'the suite scenario to profile (writes: the mixed writes alone; place, advance, review: one kind alone)',
   },
   scale: { default: 'small', choices: ['tiny', 'small', 'medium', 'full'], help: 'data sizes and windows (tiny: a 1-2 minute check)' },
   restaurants: { default: undefined, min: 1, max: 1_000_000, help: 'restaurants to seed (overrides the scale)' },

@@ -10,8 +10,14 @@ const SEARCH_RATINGS = ['3', '3.5', '4', '4.5'];
 const WORKFLOW_NEXT = { placed: 'confirmed', confirmed: 'preparing', preparing: 'out_for_delivery', out_for_delivery: 'delivered' };
 /** Writes per placed order: the placement, four status changes, and a review for 30% of them. */
 const WRITE_WEIGHTS = [1, 4, 0.3];
-/** Delivered orders without a review, read once, that the mixed traffic reviews. */
-const REVIEWABLE_SAMPLE = 20_000;
+/** The kinds of write, in the order of WRITE_WEIGHTS. */
+export const KINDS = ['place', 'advance', 'review'];
+/**
+ * Delivered orders without a review, read once: the mixed traffic reviews the first
+ * MIXED_REVIEWABLE, the windows of reviews alone the rest (`reviewsAlone`).
+ */
+const REVIEWABLE_SAMPLE = 100_000;
+const MIXED_REVIEWABLE = 20_000;
 
 /** The ids the traffic draws from, read from the seeded database. */
 export async function loadWorkloadData(client) {
@@ -39,7 +45,8 @@ export async function loadWorkloadData(client) {
     )
   ).rows;
   const cuisines = [...new Set(restaurants.map((row) => row.cuisine_type))].sort();
-  return { restaurantIds: restaurants.map((row) => row.id), customers, menus, reviewable, cuisines };
+  const reviewsAlone = reviewable.splice(MIXED_REVIEWABLE);
+  return { restaurantIds: restaurants.map((row) => row.id), customers, menus, reviewable, reviewsAlone, cuisines };
 }
 
 /** Draws from the data with a seeded generator (the same seed, the same sequence of requests). */
@@ -138,8 +145,10 @@ export class Traffic {
  * flight, so no two writes race on one order.
  */
 export class WriteState {
-  constructor(traffic) {
+  /** `only` ('place', 'advance' or 'review') makes every write of that kind while its pool lasts. */
+  constructor(traffic, { only } = {}) {
     this.traffic = traffic;
+    this.only = only;
     this.inProgress = [];
     this.reviewable = [...traffic.data.reviewable];
     this.touchedRestaurants = new Set();
@@ -150,11 +159,12 @@ export class WriteState {
 
   /**
    * The next write, in the proportions of an order's life: placed once, moved on four times,
-   * reviewed after REVIEW_SHARE of deliveries. A pool that is empty falls back to placing an order.
+   * reviewed after REVIEW_SHARE of deliveries. A pool that is empty falls back to placing an order
+   * (which `counts` shows).
    */
   next() {
     const random = this.traffic.random;
-    const action = random.weighted(WRITE_WEIGHTS);
+    const action = this.only ? KINDS.indexOf(this.only) : random.weighted(WRITE_WEIGHTS);
     if (action === 2 && this.reviewable.length > 0) {
       const order = this.reviewable.pop();
       return {
