@@ -5,6 +5,7 @@ import type { CacheMetrics, CacheOutcome } from './cache-metrics.js';
 import { cacheKeyOf, namespaceOfKey, type CacheNamespace, type EntryNamespace } from './cache-namespaces.js';
 import { type RedisTier, TAG_MEMORY_MS } from './redis-tier.js';
 import { withTimeout } from '../common/async/with-timeout.js';
+import { ExpiringMap } from '../common/collections/expiring-map.js';
 import { RepeatedWarning } from '../common/logging/repeated-warning.js';
 
 /** How often deferred invalidations are retried while Redis is unreachable or slow. */
@@ -126,7 +127,8 @@ export class TieredCache {
   private readonly deferrals = new RepeatedWarning(this.logger);
   readonly l1: BoundedLru;
   private localSequence = 0;
-  private readonly tagSequences = new Map<string, { sequence: number; at: number }>();
+  /** The local sequence of each tag's last invalidation here, for the loads in flight that began before it. */
+  private readonly tagSequences = new ExpiringMap<number>(TAG_MEMORY_MS);
   private readonly inflight = new Map<string, Promise<ReadResult>>();
   /** The fast path's Redis reads under way: concurrent requests for one key share one. */
   private readonly publicL2Reads = new Map<string, Promise<CacheEntry | undefined>>();
@@ -527,20 +529,12 @@ export class TieredCache {
   /** Drops tags from L1 and remembers when, so loads that began earlier are not stored. */
   private dropLocal(tags: string[]): string[] {
     this.localSequence++;
-    const at = Date.now();
-    for (const tag of tags) this.tagSequences.set(tag, { sequence: this.localSequence, at });
-    if (this.tagSequences.size > 10_000) this.forgetOldTagSequences(at);
+    for (const tag of tags) this.tagSequences.set(tag, this.localSequence);
     return this.l1.deleteTagged(tags);
   }
 
-  private forgetOldTagSequences(now: number): void {
-    for (const [tag, recorded] of this.tagSequences) {
-      if (now - recorded.at > TAG_MEMORY_MS) this.tagSequences.delete(tag);
-    }
-  }
-
   private invalidatedSince(namespace: string, tags: string[], snapshot: number): boolean {
-    const after = (tag: string) => (this.tagSequences.get(tag)?.sequence ?? 0) > snapshot;
+    const after = (tag: string) => (this.tagSequences.get(tag) ?? 0) > snapshot;
     return after(FENCE_ALL) || after(fenceOf(namespace)) || tags.some(after);
   }
 

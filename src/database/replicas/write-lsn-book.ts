@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ExpiringMap } from '../../common/collections/expiring-map.js';
 import type { RedisConnection } from '../../redis/redis-connection.js';
 
 /**
@@ -26,19 +27,17 @@ return 1`;
  */
 export class WriteLsnBook {
   private readonly logger = new Logger('WriteLsnBook');
-  private readonly local = new Map<string, { lsn: number; at: number }>();
+  private readonly local = new ExpiringMap<number>(LSN_MEMORY_MS);
   /** Tags whose LSN has not reached Redis yet; resent on every {@link flush}. */
   private readonly unsent = new Map<string, number>();
 
   constructor(private readonly redis: RedisConnection | undefined) {}
 
   async record(tags: readonly string[], lsn: number): Promise<void> {
-    const at = Date.now();
     for (const tag of tags) {
-      if ((this.local.get(tag)?.lsn ?? 0) < lsn) this.local.set(tag, { lsn, at });
+      if ((this.local.get(tag) ?? 0) < lsn) this.local.set(tag, lsn);
       if ((this.unsent.get(tag) ?? 0) < lsn) this.unsent.set(tag, lsn);
     }
-    this.forgetOld(at);
     await this.flush();
   }
 
@@ -69,7 +68,7 @@ export class WriteLsnBook {
    */
   async latest(tags: readonly string[]): Promise<number | undefined> {
     let latest = 0;
-    for (const tag of tags) latest = Math.max(latest, this.local.get(tag)?.lsn ?? 0);
+    for (const tag of tags) latest = Math.max(latest, this.local.get(tag) ?? 0);
     const redis = this.redis;
     if (!redis || tags.length === 0) return latest;
     try {
@@ -87,10 +86,5 @@ export class WriteLsnBook {
 
   private keyOf(redis: RedisConnection, tag: string): string {
     return `${redis.metaPrefix}replica-lsn:${tag}`;
-  }
-
-  private forgetOld(now: number): void {
-    if (this.local.size < 10_000) return;
-    for (const [tag, recorded] of this.local) if (now - recorded.at > LSN_MEMORY_MS) this.local.delete(tag);
   }
 }
