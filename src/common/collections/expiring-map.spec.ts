@@ -45,4 +45,17 @@ describe('ExpiringMap', () => {
     expect(values.get('a')).toBe(3);
     expect(values.get('b')).toBeUndefined();
   });
+
+  it('keeps forgetting correctly after its queue is compacted', () => {
+    const values = map();
+    for (let i = 0; i < 5000; i++) {
+      clock = i;
+      values.set(`k${i % 50}`, i);
+    }
+    // Set within the lifetime (10) of the last setting, at 4999: the keys set at 4989..4999.
+    expect(values.size).toBe(11);
+    expect(values.get('k49')).toBe(4999);
+    expect(values.get('k39')).toBe(4989);
+    expect(values.get('k38')).toBeUndefined();
+  });
 });
