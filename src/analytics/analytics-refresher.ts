@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CacheTags as T } from '../cache/cache-tags.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
@@ -41,6 +42,8 @@ export const REFRESH_CAUSE = 'job:analytics-refresh';
 export const PLATFORM_REFRESH_CAUSE = 'analytics:platform-refresh';
 const PLATFORM_LOCK = 'analytics-platform-refresh';
 const DIRTY_TIMEOUT_MS = 1000;
+/** Orders this close after the first unmarked one share its mark (far below a third of the bound). */
+const MARK_COALESCE_MS = 200;
 /** How often each instance checks whether the platform-wide figures are due. */
 const TICK_MS = 1000;
 /** Reloads run two at a time: they are heavy queries on a shared database. */
@@ -59,7 +62,9 @@ const CONCURRENCY = 2;
  *   time); a third of ANALYTICS_MAX_STALENESS_SECONDS later one instance, holding the
  *   distributed lock, clears the mark and reloads every cached platform variant read recently,
  *   dropping those it does not reload, so no figure served is older than the bound. Orders during
- *   the reload set the mark again.
+ *   the reload set the mark again. The orders of an instance within MARK_COALESCE_MS of each other
+ *   share one mark, with the first one's time: one Redis call where each order made one, and the
+ *   refresh is still timed from the first change it covers.
  */
 @Injectable()
 export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
@@ -68,6 +73,8 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   /** Without Redis: when the platform figures were first made stale since the last refresh. */
   private localDirtySince?: number;
+  /** An order's mark is waiting for the orders after it to share it. */
+  private markWaiting = false;
 
   constructor(
     private readonly cache: CacheService,
@@ -83,8 +90,8 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     if (!this.cache.enabled) return;
     // Not awaited by the write: its response need not wait for a slow Redis to take the mark (which
     // is best-effort either way: a mark that times out is logged, and the next order sets it).
-    this.events.subscribe('order.placed', () => this.track(this.markPlatformDue()));
-    this.events.subscribe('order.status-changed', () => this.track(this.markPlatformDue()));
+    this.events.subscribe('order.placed', () => this.orderChanged());
+    this.events.subscribe('order.status-changed', () => this.orderChanged());
     this.timer = setInterval(() => this.track(this.refreshPlatformIfDue()), TICK_MS).unref();
   }
 
@@ -119,6 +126,19 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
       DIRTY_TIMEOUT_MS,
       () => new Error('Redis did not answer in time'),
     ).catch((error: Error) => this.logger.warn(`Could not mark platform analytics due: ${error.message}`));
+  }
+
+  /** Marks the platform figures due after MARK_COALESCE_MS, for this order and those meanwhile. */
+  private orderChanged(): void {
+    if (this.markWaiting) return;
+    this.markWaiting = true;
+    const since = Date.now();
+    this.track(
+      sleep(MARK_COALESCE_MS, undefined, { ref: false }).then(() => {
+        this.markWaiting = false;
+        return this.markPlatformDue(since);
+      }),
+    );
   }
 
   /** Since when the platform figures are stale (undefined: up to date). */
