@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { CacheWarmer } from '../cache/cache-warmer.js';
 import type { CacheService } from '../cache/cache.service.js';
 import type { AppConfig } from '../config/app-config.js';
+import { ShutdownSignal } from '../common/lifecycle/shutdown-signal.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { OrderPlaced, OrderStatusChanged } from '../events/domain-events.js';
@@ -25,6 +26,7 @@ describe('AnalyticsRefresher marks', () => {
     };
     const connection = { client, key: (name: string) => `p:${name}` } as unknown as RedisConnection;
     const bus = new DomainEventBus();
+    const shutdown = new ShutdownSignal();
     refresher = new AnalyticsRefresher(
       { enabled: true } as CacheService,
       {} as CacheWarmer,
@@ -33,9 +35,10 @@ describe('AnalyticsRefresher marks', () => {
       { connection } as SharedRedis,
       bus,
       { analytics: { maxStalenessMs: 60_000 } } as AppConfig,
+      shutdown,
     );
     refresher.onModuleInit();
-    return { bus, sets, refresher };
+    return { bus, sets, refresher, shutdown };
   }
 
   it('gives the orders of a moment one mark in Redis, set if absent, with the first order’s time', async () => {
@@ -61,6 +64,16 @@ describe('AnalyticsRefresher marks', () => {
     await refresher.settled();
     await bus.publish({ event: new OrderPlaced(2, 2, 3), outboxId: null });
     await refresher.settled();
+    expect(sets).toHaveLength(2);
+  });
+
+  it('sends the waiting mark when the process starts draining, and each order’s after it at once, while Redis is open', async () => {
+    const { bus, sets, shutdown } = refresherWithMarks();
+    await bus.publish({ event: new OrderPlaced(1, 2, 3), outboxId: null });
+    expect(sets).toHaveLength(0);
+    shutdown.begin();
+    expect(sets).toHaveLength(1);
+    await bus.publish({ event: new OrderPlaced(2, 2, 3), outboxId: null });
     expect(sets).toHaveLength(2);
   });
 });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CacheTags as T } from '../cache/cache-tags.js';
 import { CacheWarmer } from '../cache/cache-warmer.js';
@@ -8,6 +7,7 @@ import { SharedRedis } from '../redis/redis-connection.js';
 import { CACHE_REFRESH_HEADER, CACHE_REFRESH_TOKEN } from '../cache/http-cache.interceptor.js';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { RequestContext } from '../common/context/request-context.js';
+import { ShutdownSignal } from '../common/lifecycle/shutdown-signal.js';
 import { AppConfig } from '../config/app-config.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { AnalyticsReads, READ_FLUSH_INTERVAL_MS } from './analytics-reads.js';
@@ -73,8 +73,11 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   /** Without Redis: when the platform figures were first made stale since the last refresh. */
   private localDirtySince?: number;
-  /** An order's mark is waiting for the orders after it to share it. */
-  private markWaiting = false;
+  /** The time of the first order whose mark is waiting for the orders after it to share it. */
+  private markWaitingSince?: number;
+  private markTimer?: NodeJS.Timeout;
+  /** Once the process drains for shutdown, each order's mark goes out at once, while Redis is open. */
+  private stopping = false;
 
   constructor(
     private readonly cache: CacheService,
@@ -84,6 +87,7 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     private readonly redis: SharedRedis,
     private readonly events: DomainEventBus,
     private readonly config: AppConfig,
+    private readonly shutdown: ShutdownSignal,
   ) {}
 
   onModuleInit(): void {
@@ -93,16 +97,20 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
     this.events.subscribe('order.placed', () => this.orderChanged());
     this.events.subscribe('order.status-changed', () => this.orderChanged());
     this.timer = setInterval(() => this.track(this.refreshPlatformIfDue()), TICK_MS).unref();
+    // Draining comes before the modules' destroy hooks, some of which close Redis clients.
+    this.shutdown.signal.addEventListener('abort', () => this.stopMarking(), { once: true });
   }
 
   /** Lets refreshes in flight finish before the database and cache connections close. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    this.stopMarking();
     await this.settled();
   }
 
-  /** Resolves when every refresh started so far has finished. */
+  /** Resolves when every refresh and mark started so far has finished (a mark waiting for company goes out now). */
   async settled(): Promise<void> {
+    this.sendWaitingMark();
     await Promise.allSettled([...this.running]);
   }
 
@@ -130,15 +138,25 @@ export class AnalyticsRefresher implements OnModuleInit, OnModuleDestroy {
 
   /** Marks the platform figures due after MARK_COALESCE_MS, for this order and those meanwhile. */
   private orderChanged(): void {
-    if (this.markWaiting) return;
-    this.markWaiting = true;
-    const since = Date.now();
-    this.track(
-      sleep(MARK_COALESCE_MS, undefined, { ref: false }).then(() => {
-        this.markWaiting = false;
-        return this.markPlatformDue(since);
-      }),
-    );
+    if (this.stopping) {
+      this.track(this.markPlatformDue());
+      return;
+    }
+    if (this.markWaitingSince !== undefined) return;
+    this.markWaitingSince = Date.now();
+    this.markTimer = setTimeout(() => this.sendWaitingMark(), MARK_COALESCE_MS).unref();
+  }
+
+  private stopMarking(): void {
+    this.stopping = true;
+    this.sendWaitingMark();
+  }
+
+  private sendWaitingMark(): void {
+    clearTimeout(this.markTimer);
+    const since = this.markWaitingSince;
+    this.markWaitingSince = undefined;
+    if (since !== undefined) this.track(this.markPlatformDue(since));
   }
 
   /** Since when the platform figures are stale (undefined: up to date). */

@@ -18,29 +18,35 @@ describe('ExpiringMap', () => {
     expect(values.get('a')).toBeUndefined();
   });
 
-  it('forgets, on the next set, every entry older than the lifetime', () => {
+  /** A map given `settings` ([time, key, value]) in order. */
+  const mapAfter = (settings: [number, string, number][]) => {
     const values = map();
-    values.set('a', 1);
-    clock = 1;
-    values.set('b', 2);
-    clock = 2;
-    values.set('c', 3);
-    clock = 11.5;
-    values.set('d', 4);
+    for (const [at, key, value] of settings) {
+      clock = at;
+      values.set(key, value);
+    }
+    return values;
+  };
+
+  it('forgets, on the next set, every entry older than the lifetime', () => {
+    const values = mapAfter([
+      [0, 'a', 1],
+      [1, 'b', 2],
+      [2, 'c', 3],
+      [11.5, 'd', 4],
+    ]);
     expect(values.size).toBe(2);
     expect([values.get('c'), values.get('d')]).toEqual([3, 4]);
   });
 
   it('counts a key that is set again from its last setting, and still forgets the older ones behind it', () => {
-    const values = map();
-    values.set('a', 1);
-    clock = 5;
-    values.set('b', 2);
-    clock = 6;
-    values.set('a', 3);
-    clock = 15.5;
-    values.set('x', 0);
-    // b (set at 5) is forgotten although a, set first, is still young: a moved behind b when set again.
+    const values = mapAfter([
+      [0, 'a', 1],
+      [5, 'b', 2],
+      [6, 'a', 3],
+      [15.5, 'x', 0],
+    ]);
+    // b (set at 5) is forgotten although a, set first, is still young: its setting at 6 counts.
     expect(values.size).toBe(2);
     expect(values.get('a')).toBe(3);
     expect(values.get('b')).toBeUndefined();
