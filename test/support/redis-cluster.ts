@@ -152,10 +152,16 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
       { stdio: 'ignore' },
     ),
   }));
+  // A client whose node died has closed itself (it does not reconnect), and destroying it again throws.
+  const discard = (port: number) => {
+    const existing = clients.get(port);
+    if (existing?.isOpen) existing.destroy();
+    clients.delete(port);
+  };
   const client = async (port: number) => {
     let existing = clients.get(port);
     if (!existing?.isReady) {
-      existing?.destroy();
+      discard(port);
       existing = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: false } });
       existing.on('error', () => {});
       await existing.connect();
@@ -187,7 +193,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     return match ? Number(match[1]) : undefined;
   };
   const stop = async () => {
-    for (const connected of clients.values()) connected.destroy();
+    for (const port of [...clients.keys()]) discard(port);
     await Promise.all(nodes.map(kill));
     await rm(dir, { recursive: true, force: true });
   };
@@ -256,8 +262,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
       const replicaPort = await until(`a replica of ${masterPort} in sync`, () => onlineReplica(masterPort));
       const killedAt = Date.now();
       await kill(master);
-      clients.get(masterPort)?.destroy();
-      clients.delete(masterPort);
+      discard(masterPort);
       const left = () => Math.max(0, FAILOVER_DEADLINE_MS - (Date.now() - killedAt));
       await until(
         `replica ${replicaPort} promoted after master ${masterPort} was killed`,
