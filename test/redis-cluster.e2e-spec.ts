@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import { RateLimitCounter } from '../src/redis/rate-limit-counter.js';
-import { SharedRedis } from '../src/redis/redis-connection.js';
+import { RedisConnection, SharedRedis } from '../src/redis/redis-connection.js';
 import { eventually } from './support/eventually.js';
 import { insertRestaurant } from './support/fixtures.js';
 import { type KilledMaster, redisClusterForSuite, type RedisClusterHarness } from './support/redis-cluster.js';
@@ -311,4 +311,55 @@ describeOnCluster('Tiffin on a Redis Cluster (3 masters, 1 replica each)', () =>
     expect(failed).toBe(0);
     expect(stale).toBe(0);
   }, 180_000);
+
+  it('an instance starting while a master is dead, before its replica takes over, connects and follows the promotion', async () => {
+    // The kill above left one master without a replica: this kills one that still has one.
+    let master: number | undefined;
+    for (const port of await harness.masterPorts()) {
+      if (/connected_slaves:[1-9]/.test((await harness.command(port, 'INFO', 'replication')) as string)) master = port;
+    }
+    expect(master).toBeDefined();
+    const probe = `${prefix}:start-probe`;
+    let key = '';
+    for (let index = 0; !key; index++) if ((await harness.masterOf(`${probe}:${index}`)) === master) key = `${probe}:${index}`;
+    const channel = key;
+    const node = harness.nodes.find((candidate) => candidate.port === master)!;
+    let promoted = false;
+    const killing = harness.killMaster(master!).finally(() => (promoted = true));
+    await eventually('the master dead', () => node.process.exitCode !== null || node.process.signalCode !== null);
+    const startedAt = Date.now();
+    const connection = new RedisConnection({ clusterNodes: harness.seeds.split(','), prefix, timeoutMs: 1000, onError: () => undefined });
+    const heard: string[] = [];
+    connection.subscribe(channel, (payload) => heard.push(payload));
+    connection.start();
+    try {
+      // Up at once, serving the other masters' slots: its first topology read does not wait for the dead node.
+      await eventually('the connection up', () => connection.ready, { timeoutMs: 30_000 });
+      const connectedAfterMs = Date.now() - startedAt;
+      expect({ connectedAfterMs, promoted }).toEqual({ connectedAfterMs, promoted: false });
+      const killed = await killing;
+      await eventually(
+        "a key of the dead master's slots written and read on the promoted replica",
+        async () => {
+          await connection.client.set(key, 'after');
+          return (await connection.client.get(key)) === 'after';
+        },
+        { timeoutMs: 30_000 },
+      );
+      await eventually(
+        "a message on a channel of the dead master's slots heard",
+        async () => {
+          await connection.publish(channel, 'hello');
+          return heard.includes('hello') && connection.subscriptionsReady;
+        },
+        { timeoutMs: 30_000 },
+      );
+      console.log(
+        `connected ${connectedAfterMs} ms after starting with master ${master} dead; ` +
+          `replica ${killed.promoted} promoted ${killed.promotedAfterMs} ms after the kill; reads, writes and messages followed it`,
+      );
+    } finally {
+      await connection.stop();
+    }
+  }, 120_000);
 });

@@ -7,6 +7,8 @@ import { RELEASE_LEASE, RENEW_LEASE, scriptDigest } from './redis-scripts.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 export type RedisCluster = ReturnType<typeof createCluster>;
+/** A cluster's client of one node. */
+type RedisNodeClient = NonNullable<RedisCluster['masters'][number]['client']>;
 
 /**
  * The commands that name their key: a single Redis runs them, a cluster sends each to the master
@@ -80,13 +82,21 @@ export interface NodeInfo {
   info: string;
 }
 
-type Socket = { connectTimeout: number; reconnectStrategy: (attempt: number) => number };
+type Socket = { connectTimeout: number; reconnectStrategy: (attempt: number) => number | false };
 
-/** Cluster client options from seed URLs: credentials and TLS apply to the nodes discovered too. */
+/**
+ * Cluster client options from seed URLs: credentials and TLS apply to the nodes discovered too.
+ * Node connections are made on first use. Connected eagerly, a topology read waits for every node
+ * it lists that the client does not hold yet, and under a strategy that retries forever a node
+ * that is listed but dead (killed, not yet failed over) never answers: that read never ends, and
+ * node-redis hands the same pending read to every later one, so the client's topology stayed
+ * frozen on the dead node (measured: still pending after 8 s; settled in 0.3 s when lazy).
+ */
 function clusterOptions(urls: string[], socket: Socket) {
   const first = new URL(urls[0]);
   return {
     rootNodes: urls.map((url) => ({ url })),
+    minimizeConnections: true,
     defaults: {
       username: first.username ? decodeURIComponent(first.username) : undefined,
       password: first.password ? decodeURIComponent(first.password) : undefined,
@@ -148,8 +158,10 @@ export class RedisConnection {
   constructor(private readonly options: RedisConnectionOptions) {
     const socket: Socket = {
       connectTimeout: Math.max(1000, options.timeoutMs * 10),
-      // Bounded backoff: retries forever, never more than 2 s apart.
-      reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
+      // Bounded backoff: retries forever, never more than 2 s apart, until stop(). Every client
+      // node-redis creates shares this strategy, including any that close() cannot reach (a node
+      // client made by a topology read that finished after it), so none reconnects once stopped.
+      reconnectStrategy: (attempt: number) => (this.stopped ? false : Math.min(100 * 2 ** attempt, 2000)),
     };
     this.prefix = options.prefix;
     this.metaPrefix = `${options.prefix}:_meta:`;
@@ -383,6 +395,8 @@ export class RedisConnection {
   }
 
   recordError(error: Error): void {
+    // After stop() the only errors are the closing connections' own (a last failed reconnect).
+    if (this.stopped) return;
     this.lastError = { message: error.message, at: new Date().toISOString() };
     this.options.onError(error);
   }
@@ -420,22 +434,29 @@ export class RedisConnection {
       });
       cluster.on('node-reconnecting', () => this.rediscover(cluster));
     }
+    // Back up is decided by followShardedChannels, which looks at every channel's client.
     subscriber.on('node-reconnecting', () => (this.subscribedNow = false));
-    subscriber.on('node-ready', () => {
-      // A node back after a blip has its subscriptions again (node-redis resubscribes them), but a
-      // node that is new after a failover has none until followShardedChannels makes them.
-      if (this.subscribedOnce && !this.subscribedNow && !this.subscriptionsMoved(subscriber)) {
-        this.subscribedNow = true;
-        if (this.subscriptionsReady) this.notifySubscriptionsReady();
-      }
-    });
   }
 
   private rediscover(cluster: RedisCluster): void {
     if (this.stopped || !cluster.isOpen || Date.now() - (this.lastRediscover.get(cluster) ?? 0) < REDISCOVER_INTERVAL_MS) return;
     this.lastRediscover.set(cluster, Date.now());
-    const reachable = cluster.masters.map((master) => master.client).find((client) => client?.isReady);
-    if (reachable) cluster._slots.rediscover(reachable).catch((error: Error) => this.recordError(error));
+    const start = this.discoveryStart();
+    if (start) cluster._slots.rediscover(start).catch((error: Error) => this.recordError(error));
+  }
+
+  /**
+   * A node client to read the topology from: a ready one of either connection (the subscriber
+   * may hold only subscription clients), else any, since a read that fails on it falls back to
+   * the seed nodes. Only its address is used.
+   */
+  private discoveryStart(): RedisNodeClient | undefined {
+    const { commands, subscriber } = this.cluster!;
+    const clients = [
+      ...commands.masters.map((master) => master.client),
+      ...subscriber.masters.map((master) => master.pubSub?.client),
+    ].filter((client) => client !== undefined);
+    return clients.find((client) => client.isReady) ?? clients[0];
   }
 
   /** A cluster's first connection fails when no seed answers; it is retried with the same bounded backoff. */
@@ -464,21 +485,28 @@ export class RedisConnection {
    * missed messages (the cache then drops its L1).
    */
   private async followShardedChannels(): Promise<void> {
-    if (!this.subscribedOnce || this.checkingSubscriptions || this.stopped) return;
+    if (this.checkingSubscriptions || this.stopped) return;
     this.checkingSubscriptions = true;
     const { commands, subscriber } = this.cluster!;
     try {
+      // The first subscriptions failed (a channel's master died before they were made): again.
+      if (!this.subscribedOnce) return await this.subscriberReady();
       const channels = [...this.channels.keys()];
       await this.bounded(Promise.all(channels.map((channel) => commands.exists(channel))), { skipOnTimeout: false });
-      if (!this.subscriptionsMoved(commands) && !this.subscriptionsMoved(subscriber)) return;
+      if (!this.subscriptionsMoved(commands) && !this.subscriptionsMoved(subscriber)) {
+        // A node back after a blip: node-redis has made its subscriptions again, but a client
+        // reports only its first 'ready' to the cluster, so each channel's client is looked at.
+        if (!this.subscribedNow && this.subscriptionsLive(subscriber)) this.markSubscribed();
+        return;
+      }
       this.subscribedNow = false;
-      const reachable = commands.masters.map((master) => master.client).find((client) => client?.isReady);
-      if (reachable) await subscriber._slots.rediscover(reachable);
+      // Bounded: a call left waiting on a dead node would hold this check, and every later one, for good.
+      const start = this.discoveryStart();
+      if (start) await this.bounded(subscriber._slots.rediscover(start), { skipOnTimeout: false });
       for (const [channel, handler] of this.channels) await this.subscribeChannel(channel, handler);
       this.resubscriptions++;
       this.logger.log('Redis Cluster: sharded subscriptions moved to the new masters');
-      this.subscribedNow = true;
-      if (this.subscriptionsReady) this.notifySubscriptionsReady();
+      this.markSubscribed();
     } catch (error) {
       this.recordError(error as Error);
     } finally {
@@ -496,8 +524,7 @@ export class RedisConnection {
         for (const [channel, handler] of this.channels) await this.subscribeChannel(channel, handler);
         this.subscribedOnce = true;
       }
-      this.subscribedNow = true;
-      if (this.subscriptionsReady) this.notifySubscriptionsReady();
+      this.markSubscribed();
     } catch (error) {
       this.recordError(error as Error);
     }
@@ -507,7 +534,8 @@ export class RedisConnection {
     if (this.single) await this.single.subscriber.subscribe(channel, handler);
     else {
       const subscriber = this.cluster!.subscriber;
-      await subscriber.sSubscribe(channel, handler);
+      // Bounded: a channel whose master is dead waits for a client that cannot connect.
+      await this.bounded(subscriber.sSubscribe(channel, handler), { skipOnTimeout: false });
       this.subscribedOn.set(channel, subscriber.slots[slotOf(channel)]?.master.address);
     }
   }
@@ -521,6 +549,19 @@ export class RedisConnection {
    */
   private subscriptionsMoved(view: RedisCluster): boolean {
     return [...this.channels.keys()].some((channel) => view.slots[slotOf(channel)]?.master.address !== this.subscribedOn.get(channel));
+  }
+
+  /** Every channel's subscription is where it was made and its client is up. */
+  private subscriptionsLive(subscriber: RedisCluster): boolean {
+    return (
+      !this.subscriptionsMoved(subscriber) &&
+      [...this.channels.keys()].every((channel) => subscriber.slots[slotOf(channel)]?.master.pubSub?.client.isReady === true)
+    );
+  }
+
+  private markSubscribed(): void {
+    this.subscribedNow = true;
+    if (this.subscriptionsReady) this.notifySubscriptionsReady();
   }
 
   private notifyReady(): void {
