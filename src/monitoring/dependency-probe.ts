@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { withTimeout } from '../common/async/with-timeout.js';
 import { SharedRedis } from '../redis/redis-connection.js';
 import type { RedisMemorySample } from './alert-rules.js';
 import { DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
@@ -14,17 +15,9 @@ export interface RoundTrip {
   error?: string;
 }
 
-export async function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      operation,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    operation.catch(() => {});
-  }
+/** A dependency's call, failed with the dependency's name once `ms` has passed. */
+export function answeredWithin<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(operation, ms, () => new Error(`${what} did not answer within ${ms} ms`));
 }
 
 const infoField = (info: string, field: string) => {
@@ -49,14 +42,14 @@ export class DependencyProbe {
 
   async databaseRoundTrip(): Promise<number> {
     const started = performance.now();
-    await withTimeout(this.dataSource.query('SELECT 1'), DEPENDENCY_TIMEOUT_MS, 'Postgres');
+    await answeredWithin(this.dataSource.query('SELECT 1'), DEPENDENCY_TIMEOUT_MS, 'Postgres');
     return performance.now() - started;
   }
 
   /** Redis PING on the app's connection (itself bounded by the Redis timeout). */
   async redisRoundTrip(): Promise<number> {
     if (!this.redis.connection) throw new Error('No Redis configured');
-    return withTimeout(this.redis.connection.ping(), DEPENDENCY_TIMEOUT_MS, 'Redis');
+    return answeredWithin(this.redis.connection.ping(), DEPENDENCY_TIMEOUT_MS, 'Redis');
   }
 
   /** Both round trips at once; concurrent callers (e.g. the gauges of one scrape) share one measurement. */
@@ -81,7 +74,7 @@ export class DependencyProbe {
     const redis = this.redis.connection;
     if (!redis) return { configured: false };
     try {
-      const nodes = (await withTimeout(redis.info('memory'), DEPENDENCY_TIMEOUT_MS, 'Redis')).map(({ info }) => ({
+      const nodes = (await answeredWithin(redis.info('memory'), DEPENDENCY_TIMEOUT_MS, 'Redis')).map(({ info }) => ({
         configured: true,
         usedBytes: infoField(info, 'used_memory'),
         maxBytes: infoField(info, 'maxmemory'),

@@ -5,7 +5,7 @@ import type { CacheNamespace } from '../cache/cache-namespaces.js';
 import { HIT_RATIO_DEFINITION, hitRatioOf } from '../cache/hit-ratio.js';
 import { TieredCache } from '../cache/tiered-cache.js';
 import { AlertsRepository } from './alerts.repository.js';
-import { DependencyProbe, withTimeout } from './dependency-probe.js';
+import { answeredWithin, DependencyProbe } from './dependency-probe.js';
 import type { AlertSeverity } from './entities/alert.entity.js';
 import { ALERT_RULES, DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
 import { LoadRouting } from '../cache/load-routing.js';
@@ -166,7 +166,7 @@ export class MetricsService implements OnApplicationShutdown {
         unresolved.reset();
         let counts;
         try {
-          counts = await withTimeout(alerts.countUnresolved(), DEPENDENCY_TIMEOUT_MS, 'Postgres');
+          counts = await answeredWithin(alerts.countUnresolved(), DEPENDENCY_TIMEOUT_MS, 'Postgres');
         } catch {
           return;
         }
@@ -180,7 +180,7 @@ export class MetricsService implements OnApplicationShutdown {
     // gauges of one scrape share one query; the table is shared, so every instance reports the same.
     let backlogInflight: Promise<OutboxBacklog | undefined> | undefined;
     const backlog = () =>
-      (backlogInflight ??= withTimeout(outbox.backlog(), DEPENDENCY_TIMEOUT_MS, 'Postgres')
+      (backlogInflight ??= answeredWithin(outbox.backlog(), DEPENDENCY_TIMEOUT_MS, 'Postgres')
         .catch(() => undefined)
         .finally(() => (backlogInflight = undefined)));
     const outboxRows: Gauge = new Gauge({
