@@ -11,6 +11,7 @@ import { IdempotentWriteCommit1765100000000 } from './1765100000000-IdempotentWr
 import { OutboxOnlyWithCache1765200000000 } from './1765200000000-OutboxOnlyWithCache.js';
 import { OrderDetailsPlanCached1765300000000 } from './1765300000000-OrderDetailsPlanCached.js';
 import { RestaurantReviewTotals1765400000000 } from './1765400000000-RestaurantReviewTotals.js';
+import { OrdersCustomerStatusIndex1765500000000 } from './1765500000000-OrdersCustomerStatusIndex.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   OutboxOnlyWithCache1765200000000,
   OrderDetailsPlanCached1765300000000,
   RestaurantReviewTotals1765400000000,
+  OrdersCustomerStatusIndex1765500000000,
 ];

@@ -8,6 +8,7 @@ import { OrderStatus } from '../../domain/order-status.js';
 @Check('ck_orders_total_amount', `"total_amount" >= 0`)
 @Index('ix_orders_restaurant_id_order_date', ['restaurant_id', 'order_date'])
 @Index('ix_orders_customer_id_order_date', ['customer_id', 'order_date'])
+@Index('ix_orders_customer_id_order_status', ['customer_id', 'order_status'])
 @Index('ix_orders_delivered_delivery_time', ['delivery_time'], { where: `"order_status" = 'delivered'` })
 export class Order {
   @PrimaryGeneratedColumn()
