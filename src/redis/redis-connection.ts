@@ -150,14 +150,17 @@ export class RedisConnection {
   /** When each cluster client last re-read the topology: each follows a failover on its own. */
   private readonly lastRediscover = new Map<RedisCluster, number>();
   private stopped = false;
+  /** The bound of a connection attempt, and of the subscription work that may need one (off the request path). */
+  private readonly connectTimeoutMs: number;
   private skipUntil = 0;
   /** The SHA1 of each Lua script run, computed once. */
   private readonly scriptDigests = new Map<string, string>();
   lastError?: { message: string; at: string };
 
   constructor(private readonly options: RedisConnectionOptions) {
+    this.connectTimeoutMs = Math.max(1000, options.timeoutMs * 10);
     const socket: Socket = {
-      connectTimeout: Math.max(1000, options.timeoutMs * 10),
+      connectTimeout: this.connectTimeoutMs,
       // Bounded backoff: retries forever, never more than 2 s apart, until stop(). Every client
       // node-redis creates shares this strategy, including any that close() cannot reach (a node
       // client made by a topology read that finished after it), so none reconnects once stopped.
@@ -502,7 +505,7 @@ export class RedisConnection {
       this.subscribedNow = false;
       // Bounded: a call left waiting on a dead node would hold this check, and every later one, for good.
       const start = this.discoveryStart();
-      if (start) await this.bounded(subscriber._slots.rediscover(start), { skipOnTimeout: false });
+      if (start) await this.bounded(subscriber._slots.rediscover(start), { skipOnTimeout: false, timeoutMs: this.connectTimeoutMs });
       for (const [channel, handler] of this.channels) await this.subscribeChannel(channel, handler);
       this.resubscriptions++;
       this.logger.log('Redis Cluster: sharded subscriptions moved to the new masters');
@@ -535,7 +538,7 @@ export class RedisConnection {
     else {
       const subscriber = this.cluster!.subscriber;
       // Bounded: a channel whose master is dead waits for a client that cannot connect.
-      await this.bounded(subscriber.sSubscribe(channel, handler), { skipOnTimeout: false });
+      await this.bounded(subscriber.sSubscribe(channel, handler), { skipOnTimeout: false, timeoutMs: this.connectTimeoutMs });
       this.subscribedOn.set(channel, subscriber.slots[slotOf(channel)]?.master.address);
     }
   }
