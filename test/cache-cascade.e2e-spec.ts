@@ -722,6 +722,37 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
           expect({ cache: after.headers.get('x-cache'), body: after.body }).toEqual({ cache: 'HIT-L1', body: [item] });
         }
       });
+
+      it('added: searches filtering above both its old and its new rating stay cached on both instances; the others see it', async () => {
+        const restaurant = await build.restaurant();
+        const item = await build.menuItem(restaurant.id);
+        const customer = await build.customer();
+        const order = await build.order(customer.id, restaurant.id, [[item.id, 1]], ...TiffinBuilder.pathTo('delivered'));
+        const search = (minRating: string) => `/restaurants/search?cuisine=${q(restaurant.cuisine_type)}&min_rating=${minRating}`;
+        const everyCuisine = `/restaurants/search?location=${q(restaurant.address)}&min_rating=3.5`;
+        const above = [search('3.5'), search('4.9'), everyCuisine];
+        const reached = [search('0'), search('3')];
+        for (const app of [a, b]) {
+          for (const path of [...above, ...reached]) {
+            await app.admin.get(path);
+            expect([path, (await app.admin.get(path)).headers.get('x-cache')]).toEqual([path, 'HIT-L1']);
+          }
+        }
+        expect(restaurant.rating).toBe(0);
+        // Its first review: the rating goes from 0 to 3.
+        await build.review(order.id, customer.id, 3, (writer === 'A' ? a : b).admin);
+        for (const app of [a, b]) {
+          for (const path of above) {
+            const after = await app.admin.get(path);
+            expect([path, after.headers.get('x-cache'), after.body]).toEqual([path, 'HIT-L1', []]);
+          }
+          for (const path of reached) {
+            const after = await app.admin.get(path);
+            const rows = (after.body as Json[]).map((row) => [row.id, row.rating]);
+            expect([path, rows]).toEqual([path, [[restaurant.id, 3]]]);
+          }
+        }
+      });
     });
   });
 

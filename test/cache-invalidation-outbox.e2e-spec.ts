@@ -184,6 +184,9 @@ describeWithRedis('cache invalidation outbox', () => {
     }
     const reviewed = await a.app.get(ReviewsRepository).add({ order_id: orderId, customer_id: customer.id, rating: 5, comment: null });
     if (reviewed.refused !== undefined) throw new Error(`review refused: ${reviewed.refused}`);
+    // Its first review: the rating goes from the one the restaurant was created with to the review's.
+    const ratingChange = { before: Number(restaurant.rating), after: 5 };
+    expect(reviewed.rating_change).toEqual(ratingChange);
 
     const rows = await outboxRows();
     expect(rows.map((row) => row.id)).toEqual([placed.outbox_id, ...changes.map((change) => change.outbox_id), reviewed.outbox_id]);
@@ -203,7 +206,7 @@ describeWithRedis('cache invalidation outbox', () => {
         undefined,
         delivered.delivery_time,
       ),
-      new ReviewAdded(reviewed.review.id, orderId, customer.id, restaurant.id, 'Outbox Thai'),
+      new ReviewAdded(reviewed.review.id, orderId, customer.id, restaurant.id, 'Outbox Thai', ratingChange),
     ]);
     await a.db.query('DELETE FROM cache_invalidation_outbox');
   });

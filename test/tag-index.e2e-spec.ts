@@ -168,15 +168,25 @@ describeWithRedis('the tag index in Redis', () => {
       return [...new Set(keys.map((key) => key.slice(`${prefix}-app:_meta:tag:`.length).replace(/^\{[0-9a-z]+\}/, '')))].sort();
     };
 
-    it('tags searches with existing cuisines or `*`, never with free text', async () => {
-      for (const cuisine of ['Zz Nonexistent 1', 'Zz Nonexistent 2', 'Italian']) {
-        const response = await t.http.get(`/restaurants/search?cuisine=${encodeURIComponent(cuisine)}`);
+    it('tags searches with existing cuisines or `*` and the band of their minimum rating, never with free text', async () => {
+      for (const query of [
+        'cuisine=Zz Nonexistent 1',
+        'cuisine=Zz Nonexistent 2&min_rating=4.7',
+        'cuisine=Italian',
+        'cuisine=Italian&min_rating=0.2',
+      ]) {
+        const response = await t.http.get(`/restaurants/search?${query.replaceAll(' ', '%20')}`);
         expect(response.status).toBe(200);
         expect(response.headers.get('x-cache')).toBe('MISS');
       }
-      expect((await t.http.get('/restaurants/search?location=tag')).status).toBe(200);
-      expect(await searchTags()).toEqual(['restaurants:search:*', 'restaurants:search:italian']);
-      const everyCuisine = await scanKeys(`${prefix}-app:_meta:tag:*restaurants:search:[*]`);
+      expect((await t.http.get('/restaurants/search?location=tag&min_rating=3.14')).status).toBe(200);
+      expect(await searchTags()).toEqual([
+        'restaurants:search:*:0.0',
+        'restaurants:search:*:3.0',
+        'restaurants:search:*:4.5',
+        'restaurants:search:italian:0.0',
+      ]);
+      const everyCuisine = await scanKeys(`${prefix}-app:_meta:tag:*restaurants:search:[*]:*`);
       expect(everyCuisine.length).toBeGreaterThan(0);
       for (const tagSet of everyCuisine) expect(await redis.pTTL(tagSet)).toBeGreaterThan(0);
     });

@@ -19,13 +19,41 @@ const orderSources = (order: OrderShape) => [
 /** A cuisine as tags name it: trimmed and lower-cased, as the review rule names a restaurant's. */
 export const cuisineTag = (cuisine: string) => cuisine.trim().toLowerCase();
 
+/** Minimum ratings are tagged by bands of half a star: 0, 0.5, … 5. */
+const RATING_BAND_WIDTH = 0.5;
+/** The highest rating a restaurant can have, so the highest band a search can be in. */
+export const MAX_RATING = 5;
+
+/**
+ * The band of a search's minimum rating (0 without one): the largest multiple of the band width
+ * not above it. A search lists a restaurant only if the restaurant's rating is at least its
+ * minimum, so at least the band's lower bound.
+ */
+export function ratingBandOf(minRating: unknown): string {
+  const value = Number(minRating ?? 0);
+  const band = Number.isFinite(value) && value > 0 ? Math.floor(value / RATING_BAND_WIDTH) * RATING_BAND_WIDTH : 0;
+  return band.toFixed(1);
+}
+
+/**
+ * Every band of the searches that can list a restaurant rated `rating`: 0 up to the band of
+ * `rating`. A search above them filters the restaurant out.
+ */
+export function ratingBandsUpTo(rating: number): string[] {
+  const top = Number(ratingBandOf(rating));
+  const bands: string[] = [];
+  for (let step = 0; step * RATING_BAND_WIDTH <= top; step++) bands.push((step * RATING_BAND_WIDTH).toFixed(1));
+  return bands;
+}
+
 /**
  * The cuisines a restaurant search's entry is tagged with. A search filtered to one cuisine that
  * found restaurants shows restaurants of that cuisine only (the filter is an exact,
  * case-insensitive match), so its tag is that cuisine as the restaurants store it: one that exists.
  * Any other search (unfiltered, or nothing found, where the cuisine may not exist) gets the fixed
- * `*`, which every review drops. The query text never becomes a tag, so the tag index holds at
- * most one set per existing cuisine however many different searches clients send.
+ * `*`, whose searches any restaurant's review can change. The query text never becomes a tag, so
+ * the tag index holds at most one set per existing cuisine and rating band however many different
+ * searches clients send.
  */
 export function searchCuisineTags(restaurants: { cuisine_type: string }[], query: Record<string, unknown> | undefined): string[] {
   const filtered = typeof query?.cuisine === 'string';
@@ -56,7 +84,8 @@ export const CachePolicies = {
     namespace: 'search',
     ttl: 'search',
     tags: () => [T.restaurantLists],
-    resultTags: (restaurants: { cuisine_type: string }[], query) => searchCuisineTags(restaurants, query).map(T.restaurantSearch),
+    resultTags: (restaurants: { cuisine_type: string }[], query) =>
+      searchCuisineTags(restaurants, query).map((cuisine) => T.restaurantSearch(cuisine, ratingBandOf(query?.min_rating))),
   },
   restaurant: { name: 'restaurant', namespace: 'restaurants', ttl: 'restaurants', tags: (p) => [T.restaurant(id(p))] },
   restaurantMenu: {

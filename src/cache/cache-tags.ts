@@ -16,9 +16,16 @@ export const CacheTags = {
   restaurantRatings: 'restaurants:ratings',
   /**
    * Restaurant searches filtered to one cuisine (lower-cased), or `*` for searches of every
-   * cuisine: a review can move only its restaurant's cuisine in or out of a rating filter.
+   * cuisine, whose minimum rating falls in one band (see ratingBandOf): a review can move only its
+   * restaurant's cuisine in or out of a rating filter, and only of filters at or below the higher
+   * of its restaurant's ratings before and after.
    */
-  restaurantSearch: (cuisine: string) => `restaurants:search:${cuisine}`,
+  restaurantSearch: (cuisine: string, band: string) => `restaurants:search:${cuisine}:${band}`,
+  /**
+   * The tag the previous release gave a cuisine's searches, without a rating band. Reviews still
+   * drop it, so an entry that release stored never outlives a review during a rolling upgrade.
+   */
+  restaurantSearchUnbanded: (cuisine: string) => `restaurants:search:${cuisine}`,
   menuItem: (id: number) => `menu-item:${id}`,
   /** Menu item lists, searches, category and dietary lists. */
   menuItemLists: 'menu-items:lists',

@@ -61,6 +61,11 @@ export class OrderStatusChanged {
   ) {}
 }
 
+export interface RatingChange {
+  before: number;
+  after: number;
+}
+
 export class ReviewAdded {
   readonly type = 'review.added';
   constructor(
@@ -70,6 +75,11 @@ export class ReviewAdded {
     readonly restaurant_id: number,
     /** The restaurant's cuisine, which decides the searches its new rating can change. */
     readonly cuisine_type: string,
+    /**
+     * The restaurant's rating before and after the review, which decide the rating filters it
+     * can enter or leave; null when unknown (an outbox row of the previous release): every filter.
+     */
+    readonly rating_change: RatingChange | null,
   ) {}
 }
 

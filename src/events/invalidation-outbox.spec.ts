@@ -32,7 +32,11 @@ describe('the cache invalidation outbox event', () => {
       new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, { id: 10 }, new Date('2025-01-15T23:30:00.250Z')),
       new OrderStatusChanged(10, 2, 3, OrderStatus.OutForDelivery, OrderStatus.Delivered, undefined, new Date('2025-01-15T23:30:00.250Z')),
     ],
-    [new ReviewAdded(1, 10, 2, 3, 'Thai'), new ReviewAdded(1, 10, 2, 3, 'Thai')],
+    [
+      new ReviewAdded(1, 10, 2, 3, 'Thai', { before: 3.5, after: 3.75 }),
+      new ReviewAdded(1, 10, 2, 3, 'Thai', { before: 3.5, after: 3.75 }),
+    ],
+    [new ReviewAdded(1, 10, 2, 3, 'Thai', null), new ReviewAdded(1, 10, 2, 3, 'Thai', null)],
     [new NotificationsRead(2), new NotificationsRead(2)],
     [new OrderHistoryDated([10, 11]), new OrderHistoryDated([10, 11])],
   ];

@@ -6,6 +6,7 @@ import {
   OrderHistoryDated,
   OrderPlaced,
   OrderStatusChanged,
+  type RatingChange,
   RestaurantChanged,
   ReviewAdded,
 } from './domain-events.js';
@@ -56,6 +57,7 @@ export function toOutboxEvent(event: DomainEvent): OutboxEvent {
         customer_id: event.customer_id,
         restaurant_id: event.restaurant_id,
         cuisine_type: event.cuisine_type,
+        ...(event.rating_change && { rating_before: event.rating_change.before, rating_after: event.rating_change.after }),
       };
     case 'notifications.read':
       return { type: event.type, customer_id: event.customer_id };
@@ -87,7 +89,7 @@ export function fromOutboxEvent(stored: OutboxEvent): DomainEvent {
         e.delivery_time ? new Date(e.delivery_time) : null,
       );
     case 'review.added':
-      return new ReviewAdded(e.review_id, e.order_id, e.customer_id, e.restaurant_id, e.cuisine_type);
+      return new ReviewAdded(e.review_id, e.order_id, e.customer_id, e.restaurant_id, e.cuisine_type, ratingChangeOf(e));
     case 'notifications.read':
       return new NotificationsRead(e.customer_id);
     case 'order.history-dated':
@@ -95,4 +97,10 @@ export function fromOutboxEvent(stored: OutboxEvent): DomainEvent {
     default:
       throw new Error(`Unknown outbox event type ${JSON.stringify((stored as { type: unknown }).type)}`);
   }
+}
+
+/** The ratings add_review recorded (migration 1765600000000); null in a row written before it. */
+function ratingChangeOf(stored: Record<string, unknown>): RatingChange | null {
+  const { rating_before: before, rating_after: after } = stored;
+  return typeof before === 'number' && typeof after === 'number' ? { before, after } : null;
 }

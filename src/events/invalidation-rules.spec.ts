@@ -71,7 +71,7 @@ describe('the invalidation cascade', () => {
   });
 
   it('a review drops the restaurant (its rating), the lists showing ratings, its reviews and analytics, and popular cuisines', () => {
-    expect(planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags).toEqual(
+    expect(planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ', { before: 4, after: 4.2 })).tags).toEqual(
       expect.arrayContaining([
         'restaurant:3',
         'restaurants:ratings',
@@ -85,7 +85,7 @@ describe('the invalidation cascade', () => {
 
   it("a review or a change to the restaurant leaves its menu, which shows none of the restaurant's fields", () => {
     const menuTags = CachePolicies.restaurantMenu.tags({ id: '3' });
-    for (const event of [new ReviewAdded(1, 10, 2, 3, 'Thai'), new RestaurantChanged(3, 'updated')]) {
+    for (const event of [new ReviewAdded(1, 10, 2, 3, 'Thai', null), new RestaurantChanged(3, 'updated')]) {
       expect(planFor(event).tags.filter((tag) => menuTags.includes(tag))).toEqual([]);
     }
     expect(planFor(new RestaurantChanged(3, 'deleted')).tags).toEqual(expect.arrayContaining(menuTags));
@@ -93,37 +93,72 @@ describe('the invalidation cascade', () => {
   });
 
   it("a review drops its restaurant's performance rows, not every restaurant's", () => {
-    const tags = planFor(new ReviewAdded(1, 10, 2, 3, 'Thai')).tags;
+    const tags = planFor(new ReviewAdded(1, 10, 2, 3, 'Thai', null)).tags;
     expect(tags).toContain('restaurant:3:analytics');
     expect(tags).not.toContain('analytics:restaurant-performance');
   });
 
-  it("a review drops only its cuisine's searches and those of every cuisine, not the other lists of restaurants", () => {
-    const tags = planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ')).tags;
-    expect(tags).toEqual(expect.arrayContaining(['restaurants:search:thai', 'restaurants:search:*']));
+  const searchTags = (found: string[], query: Record<string, unknown>) => [
+    ...CachePolicies.restaurantSearch.tags(),
+    ...CachePolicies.restaurantSearch.resultTags(
+      found.map((cuisine_type) => ({ cuisine_type })),
+      query,
+    ),
+  ];
+  const reviewTags = (before: number, after: number) => planFor(new ReviewAdded(1, 10, 2, 3, ' Thai ', { before, after })).tags;
+
+  it("a review drops its cuisine's searches and those of every cuisine that can list the restaurant, not the other lists", () => {
+    const tags = reviewTags(3.4, 3.6);
+    // Filters up to the higher rating (3.6): bands 0 to 3.5, of its cuisine and of every cuisine.
+    for (const band of ['0.0', '0.5', '1.0', '1.5', '2.0', '2.5', '3.0', '3.5']) {
+      expect(tags).toEqual(expect.arrayContaining([`restaurants:search:thai:${band}`, `restaurants:search:*:${band}`]));
+    }
+    expect(tags.filter((tag) => /:4\.0$|:4\.5$|:5\.0$/.test(tag))).toEqual([]);
     expect(tags).not.toContain('restaurants:lists');
-    const searchTags = (found: string[], query: Record<string, unknown>) =>
-      CachePolicies.restaurantSearch.resultTags(
-        found.map((cuisine_type) => ({ cuisine_type })),
-        query,
-      );
-    expect(searchTags(['Thai '], { cuisine: 'THAI ', min_rating: '4' })).toEqual(['restaurants:search:thai']);
-    expect(searchTags(['Thai', 'Italian'], { min_rating: '4' })).toEqual(['restaurants:search:*']);
-    expect(searchTags(['Italian'], { cuisine: 'Italian' })).not.toContain('restaurants:search:thai');
+    // A rating going down reaches the same filters as one going up.
+    expect(reviewTags(3.6, 3.4).sort()).toEqual([...tags].sort());
   });
 
-  it('tags a search with an existing cuisine or `*`, never with the query text', () => {
-    const searchTags = (found: string[], query: Record<string, unknown>) => [
-      ...CachePolicies.restaurantSearch.tags(),
-      ...CachePolicies.restaurantSearch.resultTags(
-        found.map((cuisine_type) => ({ cuisine_type })),
-        query,
-      ),
-    ];
+  it('a review drops every search a stored rating change can reach, and the searches the banding misses none of', () => {
+    const cached = (cuisine: string, minRating: string) => searchTags([cuisine], { cuisine, min_rating: minRating });
+    const dropped = (before: number, after: number, entry: string[]) => entry.some((tag) => reviewTags(before, after).includes(tag));
+    for (const [before, after] of [
+      [0, 5],
+      [3, 3.99],
+      [4.5, 4.49],
+      [2.01, 1],
+    ]) {
+      for (const minRating of ['0', '0.3', '1', '2', '2.5', '3', '3.5', '3.99', '4', '4.25', '4.5', '4.9', '5']) {
+        // Listed before or after: the search must go. Listed neither time: it may stay.
+        if (Number(minRating) <= Math.max(before, after))
+          expect([minRating, dropped(before, after, cached('Thai', minRating))]).toEqual([minRating, true]);
+      }
+    }
+    expect(dropped(3, 3.2, cached('Thai', '4'))).toBe(false);
+    expect(dropped(3, 3.2, cached('Italian', '0'))).toBe(false);
+  });
+
+  it('an invalidation from an outbox row without the ratings drops every band', () => {
+    const tags = planFor(new ReviewAdded(1, 10, 2, 3, 'Thai', null)).tags;
+    expect(tags).toEqual(
+      expect.arrayContaining(['restaurants:search:thai:5.0', 'restaurants:search:*:5.0', 'restaurants:search:thai:0.0']),
+    );
+  });
+
+  it("a review drops the previous release's unbanded search tags, so its entries never outlive a review", () => {
+    expect(reviewTags(3, 3.2)).toEqual(expect.arrayContaining(['restaurants:search:thai', 'restaurants:search:*']));
+  });
+
+  it('tags a search with an existing cuisine or `*` and the band of its minimum rating, never with the query text', () => {
     // Nothing found: the cuisine may not exist, so the text never names a tag.
-    expect(searchTags([], { cuisine: 'Zz Random 8123' })).toEqual(['restaurants:lists', 'restaurants:search:*']);
-    expect(searchTags([], { cuisine: 'Thai', min_rating: '5' })).toEqual(['restaurants:lists', 'restaurants:search:*']);
-    expect(searchTags(['Thai'], { cuisine: 'thai', address: 'anything at all' })).toEqual(['restaurants:lists', 'restaurants:search:thai']);
+    expect(searchTags([], { cuisine: 'Zz Random 8123' })).toEqual(['restaurants:lists', 'restaurants:search:*:0.0']);
+    expect(searchTags([], { cuisine: 'Thai', min_rating: '5' })).toEqual(['restaurants:lists', 'restaurants:search:*:5.0']);
+    expect(searchTags(['Thai'], { cuisine: 'thai', address: 'anything at all' })).toEqual([
+      'restaurants:lists',
+      'restaurants:search:thai:0.0',
+    ]);
+    expect(searchTags(['Thai '], { cuisine: 'THAI ', min_rating: '4.4' })).toEqual(['restaurants:lists', 'restaurants:search:thai:4.0']);
+    expect(searchTags(['Thai', 'Italian'], { min_rating: '3.5' })).toEqual(['restaurants:lists', 'restaurants:search:*:3.5']);
   });
 
   it('a menu change drops the item, the restaurant menu, menu lists and price ranges, and writes the item back', () => {

@@ -1,5 +1,5 @@
-import type { DomainEvent } from './domain-events.js';
-import { CachePolicies, cuisineTag } from '../cache/cache-policies.js';
+import type { DomainEvent, ReviewAdded } from './domain-events.js';
+import { CachePolicies, cuisineTag, MAX_RATING, ratingBandsUpTo } from '../cache/cache-policies.js';
 import type { CachePolicy } from '../cache/cache-policy.js';
 import { CacheTags as T } from '../cache/cache-tags.js';
 
@@ -37,8 +37,19 @@ function revenueDayTags(event: { delivery_time?: Date | null }): string[] {
   return event.delivery_time ? [T.revenueDay(event.delivery_time.toISOString().slice(0, 10))] : [];
 }
 
+/** The searches a review can change, by cuisine and rating band (see CacheTags.restaurantSearch). */
+function reviewedSearchTags({ cuisine_type, rating_change }: ReviewAdded): string[] {
+  const cuisine = cuisineTag(cuisine_type);
+  const bands = ratingBandsUpTo(rating_change ? Math.max(rating_change.before, rating_change.after) : MAX_RATING);
+  return [
+    ...bands.flatMap((band) => [T.restaurantSearch(cuisine, band), T.restaurantSearch('*', band)]),
+    T.restaurantSearchUnbanded(cuisine),
+    T.restaurantSearchUnbanded('*'),
+  ];
+}
+
 /**
- * The invalidation cascade of seeds 001/002: what each committed change makes stale, and which
+ * The invalidation cascade: what each committed change makes stale, and which
  * representations are written straight back.
  */
 export function planFor(event: DomainEvent): CachePlan {
@@ -83,12 +94,11 @@ export function planFor(event: DomainEvent): CachePlan {
       return {
         tags: [
           // The restaurant's rating changed: its own entry, the lists showing ratings, and the searches
-          // its rating can enter or leave (its cuisine's, and those of every cuisine). Nothing else
-          // that lists restaurants shows a rating.
+          // that can list it before or after (its cuisine's, and those of every cuisine, with a
+          // minimum rating at most its higher rating). Nothing else that lists restaurants shows a rating.
           T.restaurant(event.restaurant_id),
           T.restaurantRatings,
-          T.restaurantSearch(cuisineTag(event.cuisine_type)),
-          T.restaurantSearch('*'),
+          ...reviewedSearchTags(event),
           T.restaurantReviews(event.restaurant_id),
           T.restaurantAnalytics(event.restaurant_id),
           T.customerReviews(event.customer_id),

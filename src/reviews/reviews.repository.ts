@@ -6,6 +6,7 @@ import { heldKeyArgument } from '../idempotency/idempotent-resources.js';
 import type { DataSource } from 'typeorm';
 import type { Customer } from '../customers/entities/customer.entity.js';
 import type { OrderStatus } from '../domain/order-status.js';
+import type { RatingChange } from '../events/domain-events.js';
 import { Review } from './entities/review.entity.js';
 
 /** The resource kind an Idempotency-Key names once its review committed. */
@@ -13,13 +14,13 @@ export const REVIEW_RESOURCE = 'review';
 
 export type NewReviewRequest = Pick<Review, 'customer_id' | 'order_id' | 'rating' | 'comment'>;
 
-/** The review added (with the restaurant's cuisine), or why not (nothing was written). */
+/** The review added (with the restaurant's cuisine and its rating before and after), or why not (nothing was written). */
 export type ReviewOutcome =
   | { refused: 'missing' }
   /** Another customer's order, or one not delivered. */
   | { refused: 'not_reviewable'; customer_id: number; order_status: OrderStatus }
   /** outbox_id: the cache invalidation outbox row the transaction wrote, if any (see migration 1765200000000). */
-  | { refused?: undefined; review: Review; cuisine_type: string; outbox_id: string | null };
+  | { refused?: undefined; review: Review; cuisine_type: string; rating_change: RatingChange; outbox_id: string | null };
 
 /** The reviews of one customer or of one restaurant. */
 export type ReviewOwner = Pick<Review, 'customer_id'> | Pick<Review, 'restaurant_id'>;
@@ -58,6 +59,7 @@ export class ReviewsRepository {
         created_at: parseTimestampText(outcome.created_at as string),
       },
       cuisine_type: outcome.cuisine_type as string,
+      rating_change: { before: Number(outcome.rating_before), after: Number(outcome.rating_after) },
       outbox_id: outcome.outbox_id as string | null,
     };
   }

@@ -24,7 +24,12 @@ class FakeReviews {
     this.requests.push(request);
     if (this.error) throw this.error;
     return (
-      this.outcome ?? { review: { id: 11, ...request, restaurant_id: 2, created_at: CREATED_AT }, cuisine_type: 'Italian', outbox_id: '1' }
+      this.outcome ?? {
+        review: { id: 11, ...request, restaurant_id: 2, created_at: CREATED_AT },
+        cuisine_type: 'Italian',
+        rating_change: { before: 4, after: 4.5 },
+        outbox_id: '1',
+      }
     );
   }
 }
@@ -50,7 +55,7 @@ describe('ReviewsService.addReview', () => {
     );
   });
 
-  it('adds the review in one call and publishes ReviewAdded with the cuisine', async () => {
+  it('adds the review in one call and publishes ReviewAdded with the cuisine and the rating change', async () => {
     const review = await service.addReview(7, 1, { rating: 4, comment: 'Good' });
     expect(reviews.requests).toEqual([{ order_id: 7, customer_id: 1, rating: 4, comment: 'Good' }]);
     expect(review).toEqual({
@@ -63,7 +68,14 @@ describe('ReviewsService.addReview', () => {
       created_at: '2025-01-15T19:00:00.000Z',
     });
     expect(events).toEqual([
-      expect.objectContaining({ review_id: 11, order_id: 7, customer_id: 1, restaurant_id: 2, cuisine_type: 'Italian' }),
+      expect.objectContaining({
+        review_id: 11,
+        order_id: 7,
+        customer_id: 1,
+        restaurant_id: 2,
+        cuisine_type: 'Italian',
+        rating_change: { before: 4, after: 4.5 },
+      }),
     ]);
   });
 

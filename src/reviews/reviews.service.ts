@@ -48,9 +48,9 @@ export class ReviewsService {
       assertCanReview({ id: orderId, customer_id: added.customer_id, order_status: added.order_status }, customerId);
       throw new ConflictException(`Order ${orderId} cannot be reviewed`);
     }
-    const { review, cuisine_type, outbox_id: outboxId } = added;
+    const { review, cuisine_type, rating_change, outbox_id: outboxId } = added;
     await this.events.publish({
-      event: new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, cuisine_type),
+      event: new ReviewAdded(review.id, review.order_id, review.customer_id, review.restaurant_id, cuisine_type, rating_change),
       outboxId,
     });
     return toReviewResponse(review);

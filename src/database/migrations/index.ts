@@ -12,6 +12,7 @@ import { OutboxOnlyWithCache1765200000000 } from './1765200000000-OutboxOnlyWith
 import { OrderDetailsPlanCached1765300000000 } from './1765300000000-OrderDetailsPlanCached.js';
 import { RestaurantReviewTotals1765400000000 } from './1765400000000-RestaurantReviewTotals.js';
 import { OrdersCustomerStatusIndex1765500000000 } from './1765500000000-OrdersCustomerStatusIndex.js';
+import { ReviewRatingChange1765600000000 } from './1765600000000-ReviewRatingChange.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OrderDetailsPlanCached1765300000000,
   RestaurantReviewTotals1765400000000,
   OrdersCustomerStatusIndex1765500000000,
+  ReviewRatingChange1765600000000,
 ];
