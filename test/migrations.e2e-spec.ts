@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { applyMigrations } from '../src/database/database.module.js';
-import type { QueryRunner } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { AnalyticsRefreshFailedKeys1764800000000 } from '../src/database/migrations/1764800000000-AnalyticsRefreshFailedKeys.js';
 import { OrderDetailsPlanCached1765300000000 } from '../src/database/migrations/1765300000000-OrderDetailsPlanCached.js';
+import { ReviewRatingChange1765600000000 } from '../src/database/migrations/1765600000000-ReviewRatingChange.js';
+import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 
@@ -85,6 +87,39 @@ describe('migrations at start-up, several replicas at once', () => {
       expect(await languages()).toEqual([{ name: 'order_details_json', language: 'sql' }]);
       await migration.up(runner);
       expect(await languages()).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+  it('leaves the schema builder nothing to change: the entities declare what the migrations made', async () => {
+    const dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
+    await dataSource.initialize();
+    try {
+      const log = await dataSource.driver.createSchemaBuilder().log();
+      expect(log.upQueries.map((query) => query.query)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it("reports the restaurant's rating before and after from add_review, and takes that back", async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
+    const reportsRatings = async () =>
+      (
+        await client.query<{ definition: string }>(
+          `SELECT pg_get_functiondef(p.oid) AS definition FROM pg_proc p
+            WHERE p.proname = 'add_review' AND p.pronargs = 5`,
+        )
+      ).rows[0].definition.includes("'rating_before', v_rating_before");
+    try {
+      expect(await reportsRatings()).toBe(true);
+      const migration = new ReviewRatingChange1765600000000();
+      await migration.down(runner);
+      expect(await reportsRatings()).toBe(false);
+      await migration.up(runner);
+      expect(await reportsRatings()).toBe(true);
     } finally {
       await client.end();
     }

@@ -4,6 +4,7 @@ import { numericToNumber } from '../../common/database/column-transformers.js';
 @Entity({ name: 'restaurants' })
 @Check('ck_restaurants_rating', `"rating" BETWEEN 0 AND 5`)
 @Check('ck_restaurants_capacity', `"capacity" > 0`)
+@Check('ck_restaurants_review_count', `review_count >= 0`)
 @Index('uq_restaurants_name_lower', { synchronize: false })
 @Index('ix_restaurants_cuisine_type_lower', { synchronize: false })
 export class Restaurant {
@@ -28,6 +29,17 @@ export class Restaurant {
   @Index('ix_restaurants_rating')
   @Column({ type: 'numeric', precision: 3, scale: 2, default: 0, transformer: numericToNumber })
   rating: number;
+
+  /**
+   * How many reviews the restaurant has, and the sum of their ratings, from which add_review sets
+   * `rating`. Kept by triggers on reviews (migration 1765400000000) for every way reviews arrive or
+   * leave, so the application never reads or writes them through the entity.
+   */
+  @Column({ type: 'integer', default: 0, select: false, insert: false, update: false })
+  review_count: number;
+
+  @Column({ type: 'bigint', default: 0, select: false, insert: false, update: false })
+  review_rating_total: string;
 
   @Index('ix_restaurants_is_active')
   @Column({ type: 'boolean', default: true })
