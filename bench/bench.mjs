@@ -2,10 +2,12 @@
 // stampede, each with the cache on and off against the constant route of the same app, plus the
 // plans of the analytics queries and Redis memory per entry. See bench/README.md.
 // Run with `npm run bench -- --scale tiny|small|medium|full`.
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { windowsFileOf } from './cpuprofile-summary.mjs';
 import { analyticsStatements, explainAll, menuItemSearchStatements } from './lib/explain.mjs';
 import { readCommandLine } from './lib/options.mjs';
 import { describeMachine, writeAtomically } from './lib/report.mjs';
@@ -33,7 +35,24 @@ import { explainMarkdown, suiteMarkdown } from './lib/suite-report.mjs';
 import { KINDS, WriteState } from './lib/workload.mjs';
 
 const RESULTS = join(import.meta.dirname, 'results');
-const OPTIONS = ['scale', 'restaurants', 'customers', 'orders', 'duration', 'warmup', 'connections'];
+const PROFILES = join(import.meta.dirname, 'profiles');
+const OPTIONS = ['scale', 'restaurants', 'customers', 'orders', 'duration', 'warmup', 'connections', 'profile'];
+
+/**
+ * With `--profile cache-on`: where the run writes (its figures, slowed by the profiler, are kept
+ * apart from the committed results) and the cache-on server's node flags.
+ */
+function outputOf(options) {
+  if (options.profile === 'none') return { directory: RESULTS, prefix: 'bench', flags: {} };
+  const name = `suite-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  mkdirSync(PROFILES, { recursive: true });
+  return {
+    directory: PROFILES,
+    prefix: name,
+    profile: join(PROFILES, `${name}.cpuprofile`),
+    flags: { on: ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`] },
+  };
+}
 
 async function bench(session, options) {
   const startedAt = performance.now();
@@ -41,7 +60,8 @@ async function bench(session, options) {
   if (machine.load_average_at_start[0] > 0.5) {
     log(`warning: load average ${machine.load_average_at_start[0]} at start: other work on this machine skews the numbers`);
   }
-  const context = await prepare(session, options);
+  const output = outputOf(options);
+  const context = await prepare(session, options, output.flags);
   const {
     apps: { on, off },
     data,
@@ -278,12 +298,27 @@ async function bench(session, options) {
       run_seconds: (performance.now() - startedAt) / 1000,
     };
     const markdown = suiteMarkdown(report);
-    writeAtomically(join(RESULTS, 'bench.md'), markdown);
-    writeAtomically(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeAtomically(join(RESULTS, 'bench-explain.md'), explainMarkdown(report, plans));
+    const { directory, prefix } = output;
+    writeAtomically(join(directory, `${prefix}.md`), markdown);
+    writeAtomically(join(directory, `${prefix}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeAtomically(join(directory, `${prefix}-explain.md`), explainMarkdown(report, plans));
+    if (output.profile) {
+      const windows = Object.fromEntries(
+        Object.values(scenarios)
+          .map((rows) => rows.on)
+          .filter((row) => row?.window_us)
+          .map((row) => [row.scenario, { fromUs: row.window_us.from, toUs: row.window_us.to, requests: row.requests }]),
+      );
+      writeAtomically(windowsFileOf(output.profile), `${JSON.stringify(windows, null, 2)}\n`);
+    }
     console.log(`\n${markdown}`);
     for (const warning of warnings) log(`warning: ${warning}`);
-    log('results written to bench/results/bench.md, bench.json and bench-explain.md');
+    log(`results written to ${relative(process.cwd(), directory)}/${prefix}.md, ${prefix}.json and ${prefix}-explain.md`);
+    if (output.profile) {
+      log(
+        `the cache-on server's profile is written when it stops: node bench/cpuprofile-summary.mjs ${relative(process.cwd(), output.profile)} --window mixed`,
+      );
+    }
   } finally {
     await context.close();
   }

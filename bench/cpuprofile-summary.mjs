@@ -1,6 +1,6 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): where the samples fall by package and by
 // function (self and inclusive time), or how one profile differs per request from another.
-// Usage: node bench/cpuprofile-summary.mjs <file.cpuprofile> [--compare <baseline.cpuprofile>] [--top 25]
+// Usage: node bench/cpuprofile-summary.mjs <file.cpuprofile> [--window <scenario>] [--compare <baseline.cpuprofile>] [--top 25]
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './lib/app-process.mjs';
@@ -37,6 +37,9 @@ function frameLabel({ functionName, url, lineNumber }) {
 
 /** Where profile-hit.mjs records the measured window of a profile: `{ fromUs, toUs, requests }`. */
 export const windowFileOf = (profileFile) => profileFile.replace(/\.cpuprofile$/, '.window.json');
+
+/** Where `npm run bench -- --profile cache-on` records each scenario's window of its profile. */
+export const windowsFileOf = (profileFile) => profileFile.replace(/\.cpuprofile$/, '.windows.json');
 
 /**
  * Counts the samples taken between `fromUs` and `toUs` (V8's monotonic clock, the one
@@ -127,16 +130,20 @@ export function compareProfiles(profile, baseline, { top = 25 } = {}) {
   ].join('\n');
 }
 
-function load(file) {
+/** The profile and the window to count: a suite run's scenario (`scenario`), or the one window profile-*.mjs recorded. */
+function load(file, scenario) {
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  if (scenario !== undefined) {
+    const windows = JSON.parse(readFileSync(windowsFileOf(file), 'utf8'));
+    if (!windows[scenario]) throw new Error(`No window "${scenario}" in ${windowsFileOf(file)}: ${Object.keys(windows).join(', ')}`);
+    return { data, window: windows[scenario] };
+  }
   const windowFile = windowFileOf(file);
-  return {
-    data: JSON.parse(readFileSync(file, 'utf8')),
-    window: existsSync(windowFile) ? JSON.parse(readFileSync(windowFile, 'utf8')) : {},
-  };
+  return { data, window: existsSync(windowFile) ? JSON.parse(readFileSync(windowFile, 'utf8')) : {} };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const names = ['top', 'compare'];
+  const names = ['top', 'compare', 'window'];
   const script = 'bench/cpuprofile-summary.mjs <file.cpuprofile>';
   let options;
   try {
@@ -149,10 +156,10 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (options.help) {
     console.log(usage(script, names, 'Uses <file>.window.json, when present, to count only the measured window.'));
   } else {
-    const profile = load(options.positional[0]);
+    const profile = load(options.positional[0], options.window);
     console.log(
       options.compare
-        ? compareProfiles(profile, load(options.compare), { top: options.top })
+        ? compareProfiles(profile, load(options.compare, options.window), { top: options.top })
         : summariseProfile(profile.data, { ...profile.window, top: options.top }),
     );
   }

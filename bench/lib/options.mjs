@@ -20,6 +20,16 @@ const DEFINITIONS = {
   scenarios: { default: 'l1,health,l2,bare', text: '<l1,health,l1-after-health,l2,bare>', help: 'what to count, in this order' },
   top: { default: 25, min: 1, max: 500, help: 'rows per table' },
   compare: { default: undefined, text: '<baseline.cpuprofile>', help: 'show the difference per request from this profile' },
+  profile: {
+    default: 'none',
+    choices: ['none', 'cache-on'],
+    help: 'run the cache-on server under node --cpu-prof; the results go to bench/profiles/ with each window, not to bench/results/',
+  },
+  window: {
+    default: undefined,
+    text: '<scenario>',
+    help: 'count only this scenario of a profiled suite run (its <file>.windows.json): hot reads, mixed, writes, ...',
+  },
 };
 
 function describe(name) {

@@ -82,10 +82,12 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
       onAnswer?.(chosen, status, body, headers, counting);
     },
   });
+  let windowUs;
   const result = await measure(`${app.baseUrl}/`, app.child.pid, {
     ...options,
     redisPid: session.redisPid,
     requests,
+    onWindow: (fromUs, toUs) => (windowUs = { from: fromUs, to: toUs }),
     beforeWindow: async () => {
       before = {
         cache: await cacheCounters(app, token),
@@ -118,6 +120,8 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
       shared_server: session.sharedRedis,
     },
     routes,
+    // On the monotonic clock of CPU profiles: a profiled run's samples of this window.
+    window_us: windowUs,
   };
   log(
     `   ${Math.round(row.requests_per_second)} req/s, p50 ${row.latency_ms.p50.toFixed(2)} ms, p95 ${row.latency_ms.p95.toFixed(2)} ms, ` +
