@@ -218,6 +218,11 @@ async function bench(session, options) {
           warnings.push(
             `${row.scenario} on ${row.app}: its pool ran out, so it also made ${others.map((kind) => `${row.writes[kind]} ${kind}`).join(', ')}`,
           );
+        if (row.cpu_cores?.stolen_by_host > CONTENDED_CORES) {
+          warnings.push(
+            `the host took ${row.cpu_cores.stolen_by_host} cores from this machine during ${row.scenario} on ${row.app}: every figure of the window is slowed`,
+          );
+        }
         // The constant and cached hot reads use neither Postgres nor Redis much: other work competes.
         if (row.cpu_cores?.rest_of_machine > CONTENDED_CORES && row.scenario === 'constant') {
           warnings.push(

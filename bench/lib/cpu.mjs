@@ -33,8 +33,9 @@ function machineSeconds() {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
   return {
-    busy: (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND,
+    busy: (user + nice + system + irq + softirq) / TICKS_PER_SECOND,
     total: (user + nice + system + idle + iowait + irq + softirq + steal) / TICKS_PER_SECOND,
+    steal: steal / TICKS_PER_SECOND,
   };
 }
 
@@ -67,6 +68,10 @@ function coresSince(started, serverPid, redisPid) {
     ...(redisPid ? { redis: round(redis) } : {}),
     postgres: round(postgres),
     rest_of_machine: round(Math.max(0, busy - server - generator - redis - postgres)),
+    // Time the hypervisor ran something else while this machine's vCPUs wanted to run: on a
+    // shared host it slows every process of the window alike, and explains figures that move
+    // between runs of the same code.
+    stolen_by_host: round((machine.steal - started.machine.steal) / seconds),
   };
 }
 

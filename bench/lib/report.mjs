@@ -43,7 +43,7 @@ export function markdownReport(report) {
     .filter((scenario) => scenario.cpu_cores)
     .map(
       ({ id, cpu_cores: cpu, server_cpu_us_per_request: perRequest }) =>
-        `| ${id} | ${cpu.server.toFixed(2)} | ${perRequest.toFixed(1)} | ${cpu.load_generator.toFixed(2)} | ${cpu.rest_of_machine.toFixed(2)} |`,
+        `| ${id} | ${cpu.server.toFixed(2)} | ${perRequest.toFixed(1)} | ${cpu.load_generator.toFixed(2)} | ${cpu.rest_of_machine.toFixed(2)} | ${(cpu.stolen_by_host ?? 0).toFixed(2)} |`,
     );
   const cpuSection =
     cpuRows.length === 0
@@ -51,10 +51,11 @@ export function markdownReport(report) {
       : `
 CPU during each measured window, in cores (${machine.cores} available). A server below ~1.0 was
 not the bottleneck (waiting on Redis/Postgres, or starved); a load generator near 1.0 means the
-client, not the server, set the pace; "rest" is Postgres/Redis plus any other work on the machine.
+client, not the server, set the pace; "rest" is Postgres/Redis plus any other work on the machine;
+"stolen" is the hypervisor's steal time, cores this machine wanted and did not get.
 
-| # | server | server CPU per request (us) | load generator | rest of machine |
-|---|---:|---:|---:|---:|
+| # | server | server CPU per request (us) | load generator | rest of machine | stolen by the host |
+|---|---:|---:|---:|---:|---:|
 ${cpuRows.join('\n')}
 `;
   const ratioRows = report.ratios.map(

@@ -69,13 +69,13 @@ function cpuTable(report) {
         `| ${row.scenario} | ${row.app} | ${fixed(row.cpu_cores.server)} | ${fixed(row.server_cpu_us_per_request, 1)} | ` +
           `${fixed(row.cpu_cores.redis)} | ${fixed(row.redis_cpu_us_per_request, 1)} | ` +
           `${fixed(row.cpu_cores.postgres)} | ${fixed(row.postgres_cpu_us_per_request, 1)} | ` +
-          `${fixed(row.cpu_cores.load_generator)} | ${fixed(row.cpu_cores.rest_of_machine)} |`,
+          `${fixed(row.cpu_cores.load_generator)} | ${fixed(row.cpu_cores.rest_of_machine)} | ${fixed(row.cpu_cores.stolen_by_host)} |`,
       );
     }
   }
   return [
-    '| Scenario | App | server | server CPU per request (us) | Redis | Redis CPU per request (us) | Postgres | Postgres CPU per request (us) | load generator | rest of machine |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | App | server | server CPU per request (us) | Redis | Redis CPU per request (us) | Postgres | Postgres CPU per request (us) | load generator | rest of machine | stolen by the host |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
@@ -189,7 +189,8 @@ ${redisTable(report)}
 
 The server near 1.0 was the bottleneck. Redis is the bench's own server (n/a with BENCH_REDIS_URL); Postgres is every
 \`postgres\` process on the machine (the apps' pooled backends do the work; a backend that exits within a window takes its
-time with it); "rest of machine" is everything else, which skews the numbers when it is not near 0.
+time with it); "rest of machine" is everything else, which skews the numbers when it is not near 0; "stolen by the host" is
+the hypervisor's steal time (\`/proc/stat\`): cores this machine wanted and did not get, which slows every process alike.
 
 ${cpuTable(report)}
 

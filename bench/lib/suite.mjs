@@ -131,7 +131,7 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
       `${row.redis_per_request.commands} Redis commands/request (${row.redis_per_request.bytes_in} B in, ${row.redis_per_request.bytes_out} B out)` +
       (row.cpu_cores
         ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, ` +
-          `${row.cpu_cores.redis === undefined ? '' : `Redis ${row.cpu_cores.redis}, `}Postgres ${row.cpu_cores.postgres}, rest ${row.cpu_cores.rest_of_machine}`
+          `${row.cpu_cores.redis === undefined ? '' : `Redis ${row.cpu_cores.redis}, `}Postgres ${row.cpu_cores.postgres}, rest ${row.cpu_cores.rest_of_machine}, stolen ${row.cpu_cores.stolen_by_host}`
         : ''),
   );
   return row;
