@@ -33,13 +33,13 @@ export class Restaurant {
   /**
    * How many reviews the restaurant has, and the sum of their ratings, from which add_review sets
    * `rating`. Kept by triggers on reviews (migration 1765400000000) for every way reviews arrive or
-   * leave, so the application never reads or writes them through the entity.
+   * leave, so the application never reads or writes them through the entity (absent from a loaded one).
    */
   @Column({ type: 'integer', default: 0, select: false, insert: false, update: false })
-  review_count: number;
+  review_count?: number;
 
   @Column({ type: 'bigint', default: 0, select: false, insert: false, update: false })
-  review_rating_total: string;
+  review_rating_total?: string;
 
   @Index('ix_restaurants_is_active')
   @Column({ type: 'boolean', default: true })
