@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { createClient } from '@keyv/redis';
+import { SharedRedis } from '../src/redis/redis-connection.js';
+import { COUNT_HITS } from '../src/redis/redis-scripts.js';
 import { deleteKeysUnderPrefix } from './support/redis-keys.js';
 import { servicesForMultiInstanceSuite } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -170,7 +173,8 @@ describe('HTTP hardening', () => {
     beforeAll(async () => {
       redisUrl = await servicesForMultiInstanceSuite('rate limits across instances');
       if (!redisUrl) return;
-      const env = { REDIS_URL: redisUrl, CACHE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '20' };
+      // Every request waits for its count in Redis: exact across instances.
+      const env = { REDIS_URL: redisUrl, CACHE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '20', RATE_LIMIT_SYNC_MS: '0' };
       a = await startTestApp({ env });
       b = await startTestApp({ env, database: a.database });
     });
@@ -194,7 +198,13 @@ describe('HTTP hardening', () => {
       if (!a || !b) return;
       const burstPrefix = `${prefix}-burst`;
       // A generous Redis bound: a call that timed out would be counted on the instance instead.
-      const env = { REDIS_URL: redisUrl!, CACHE_PREFIX: burstPrefix, RATE_LIMIT_PER_MINUTE: '20', CACHE_REDIS_TIMEOUT_MS: '5000' };
+      const env = {
+        REDIS_URL: redisUrl!,
+        CACHE_PREFIX: burstPrefix,
+        RATE_LIMIT_PER_MINUTE: '20',
+        RATE_LIMIT_SYNC_MS: '0',
+        CACHE_REDIS_TIMEOUT_MS: '5000',
+      };
       const c = await startTestApp({ env, database: a.database });
       try {
         const answers = await Promise.all(Array.from({ length: 30 }, (_, request) => c.admin.get(`/customers?skip=${request}`)));
@@ -207,6 +217,55 @@ describe('HTTP hardening', () => {
         await c.close();
         await deleteKeysUnderPrefix(redisUrl!, burstPrefix);
       }
+    });
+  });
+
+  describe('rate limits across instances, synced in the background', () => {
+    let a: TestApp | undefined;
+    let b: TestApp | undefined;
+    const prefix = `tiffin-e2e-synced-${randomBytes(4).toString('hex')}`;
+    let redisUrl: string | undefined;
+
+    beforeAll(async () => {
+      redisUrl = await servicesForMultiInstanceSuite('rate limits synced in the background');
+      if (!redisUrl) return;
+      // A long interval, so that no count goes stale while a slow machine answers the requests.
+      const env = { REDIS_URL: redisUrl, CACHE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '20', RATE_LIMIT_SYNC_MS: '2000' };
+      a = await startTestApp({ env });
+      b = await startTestApp({ env, database: a.database });
+    });
+
+    afterAll(async () => {
+      await b?.close();
+      await a?.close();
+      if (redisUrl) await deleteKeysUnderPrefix(redisUrl, prefix);
+    });
+
+    it('decides without a Redis call per request, and another instance sees the requests once they are sent', async () => {
+      if (!a || !b) return;
+      const connection = a.app.get(SharedRedis).connection!;
+      const runScript = connection.runScript.bind(connection);
+      let counts = 0;
+      jest.spyOn(connection, 'runScript').mockImplementation((script, options) => {
+        if (script === COUNT_HITS) counts++;
+        return runScript(script, options);
+      });
+      const remaining: string[] = [];
+      for (let request = 0; request < 12; request++) {
+        const response = await a.admin.get(`/customers?skip=${request}`);
+        expect(response.status).toBe(200);
+        remaining.push(response.headers.get('x-ratelimit-remaining')!);
+      }
+      // One instance alone counts exactly, with one call for the first request and one per sync.
+      expect(remaining).toEqual(Array.from({ length: 12 }, (_, index) => String(19 - index)));
+      expect(counts).toBeLessThanOrEqual(3);
+
+      // Once a's hits are in Redis, b counts from them: 8 of the 20 are left.
+      const key = await waitForCount(redisUrl!, prefix, 12);
+      expect(key).toContain('rate:general:');
+      const statuses: number[] = [];
+      while (statuses.length < 12 && statuses.at(-1) !== 429) statuses.push((await b.admin.get('/customers')).status);
+      expect(statuses).toEqual([...Array.from({ length: 8 }, () => 200), 429]);
     });
   });
 
@@ -251,3 +310,19 @@ describe('HTTP hardening', () => {
     });
   });
 });
+
+/** Waits until a general rate-limit counter under `prefix` holds `hits`; returns its key. */
+async function waitForCount(redisUrl: string, prefix: string, hits: number): Promise<string> {
+  const client = createClient({ url: redisUrl });
+  await client.connect();
+  try {
+    return await eventually(`a general rate-limit counter under ${prefix} holding ${hits} hits`, async () => {
+      for await (const keys of client.scanIterator({ MATCH: `${prefix}:*rate:general:*`, COUNT: 500 })) {
+        for (const key of keys) if (Number(await client.get(key)) === hits) return key;
+      }
+      return undefined;
+    });
+  } finally {
+    await client.close();
+  }
+}

@@ -11,7 +11,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { RateLimitCounter } from '../redis/rate-limit-counter.js';
+import { type RateLimitCount, RateLimitCounter } from '../redis/rate-limit-counter.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { RETRY_AFTER_HEADER } from '../common/http/api-errors.decorator.js';
 import { AppConfig } from '../config/app-config.js';
@@ -57,6 +57,8 @@ const accountKey = (body: unknown): string | undefined => {
  * each one costs real work (a database query, a search). On @StrictRateLimit routes a strict
  * limit per address and, for sign-in, per account: spreading guesses at one password over many
  * addresses still ends at the account's limit. A refusal is a 429 with Retry-After in seconds.
+ * The general limit sees other instances' requests up to RATE_LIMIT_SYNC_MS late (so most
+ * requests wait for no Redis call); the strict ones are counted in Redis before each answer.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -67,31 +69,48 @@ export class RateLimitGuard implements CanActivate {
     private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when the general count is known without waiting for Redis and the route has no strict limit. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const client = this.clientOf(request);
     if (client === undefined) return true;
-    const { perMinute, anonymousPerMinute, authPerMinute, accountAuthPerMinute } = this.config.http.rateLimit;
+    const { perMinute, anonymousPerMinute, syncMs } = this.config.http.rateLimit;
     const limit = client.anonymous ? anonymousPerMinute : perMinute;
-    const general = await this.counter.hit(`general:${client.key}`, WINDOW_MS, limit, 0);
-    reply.header('x-ratelimit-limit', String(limit)).header('x-ratelimit-remaining', String(Math.max(limit - general.hits, 0)));
-    if (general.hits > limit) this.refuse(reply, general.windowLeftMs);
+    const general = this.counter.hitShared(`general:${client.key}`, WINDOW_MS, limit, syncMs);
     const strictOptions = this.reflector.getAllAndOverride<StrictRateLimitOptions | undefined>(STRICT_RATE_LIMIT, [
       context.getHandler(),
       context.getClass(),
     ]);
-    if (strictOptions) {
-      const strict = await this.counter.hit(`auth:${request.ip}`, WINDOW_MS, authPerMinute, STRICT_BLOCK_MS);
-      if (strict.blockLeftMs > 0) this.refuse(reply, strict.blockLeftMs);
-      const account = strictOptions.perAccount ? accountKey(request.body) : undefined;
-      if (account !== undefined) {
-        const perAccount = await this.counter.hit(`auth-account:${account}`, WINDOW_MS, accountAuthPerMinute, STRICT_BLOCK_MS);
-        if (perAccount.blockLeftMs > 0) this.refuse(reply, perAccount.blockLeftMs);
-      }
+    if (general instanceof Promise || strictOptions) return this.judgeLater(request, reply, limit, general, strictOptions);
+    this.judgeGeneral(reply, limit, general);
+    return true;
+  }
+
+  private async judgeLater(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    limit: number,
+    general: RateLimitCount | Promise<RateLimitCount>,
+    strictOptions: StrictRateLimitOptions | undefined,
+  ): Promise<boolean> {
+    this.judgeGeneral(reply, limit, await general);
+    if (!strictOptions) return true;
+    const { authPerMinute, accountAuthPerMinute } = this.config.http.rateLimit;
+    const strict = await this.counter.hit(`auth:${request.ip}`, WINDOW_MS, authPerMinute, STRICT_BLOCK_MS);
+    if (strict.blockLeftMs > 0) this.refuse(reply, strict.blockLeftMs);
+    const account = strictOptions.perAccount ? accountKey(request.body) : undefined;
+    if (account !== undefined) {
+      const perAccount = await this.counter.hit(`auth-account:${account}`, WINDOW_MS, accountAuthPerMinute, STRICT_BLOCK_MS);
+      if (perAccount.blockLeftMs > 0) this.refuse(reply, perAccount.blockLeftMs);
     }
     return true;
+  }
+
+  private judgeGeneral(reply: FastifyReply, limit: number, general: RateLimitCount): void {
+    reply.header('x-ratelimit-limit', String(limit)).header('x-ratelimit-remaining', String(Math.max(limit - general.hits, 0)));
+    if (general.hits > limit) this.refuse(reply, general.windowLeftMs);
   }
 
   /** Who a request counts against; undefined for the app calling itself (warming), which is not limited. */

@@ -49,6 +49,8 @@ export class AppConfig {
       anonymousPerMinute: number;
       /** Sign-in attempts per account email. */
       accountAuthPerMinute: number;
+      /** How late the general limits may see other instances' requests (0: never). */
+      syncMs: number;
     };
     metricsPublic: boolean;
   };
@@ -316,6 +318,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
         anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
         accountAuthPerMinute: env.AUTH_ACCOUNT_RATE_LIMIT_PER_MINUTE,
+        syncMs: env.RATE_LIMIT_SYNC_MS,
       },
       metricsPublic: env.METRICS_PUBLIC,
     },

@@ -174,6 +174,17 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE = 600;
 
+  /**
+   * How late an instance may see other instances' requests in the general rate limits: each
+   * instance decides on the shared count Redis gave at most this long ago plus its own requests
+   * since, and sends its counts in the background. 0: every request waits for its count in Redis.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RATE_LIMIT_SYNC_MS = 100;
+
   /** Sign-in and registration attempts per minute per address; past it the address waits a minute. */
   @Transform(toInt)
   @IsInt()
