@@ -9,11 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { windowsFileOf } from './cpuprofile-summary.mjs';
 import { analyticsStatements, explainAll, menuItemSearchStatements } from './lib/explain.mjs';
-import { readCommandLine } from './lib/options.mjs';
+import { appEnvOverrides, readCommandLine } from './lib/options.mjs';
 import { describeMachine, writeAtomically } from './lib/report.mjs';
 import { log, RATE_LIMIT_PER_MINUTE, runBenchSession } from './lib/session.mjs';
 import {
-  appEnvOverrides,
   applyScale,
   CONTENDED_CORES,
   GOALS,

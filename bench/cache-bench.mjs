@@ -9,7 +9,7 @@ import pg from 'pg';
 import { BenchFailure } from './lib/failure.mjs';
 import { createRestaurantWithMenu } from './lib/fixture.mjs';
 import { combineWindows, measure } from './lib/load.mjs';
-import { readCommandLine } from './lib/options.mjs';
+import { appEnvOverrides, readCommandLine } from './lib/options.mjs';
 import { BARE_FASTIFY, buildNestRecipe, seedRecipeTable, writeRecording } from './lib/peers.mjs';
 import { describeMachine, markdownReport, writeAtomically } from './lib/report.mjs';
 import { assertXCache, expectXCache, get, SCENARIOS, tierHits, withMenuPath } from './lib/scenarios.mjs';
@@ -197,14 +197,16 @@ async function bench(session, options) {
   }
   const recipeScript = await buildNestRecipe();
 
+  const overrides = appEnvOverrides();
+  if (Object.keys(overrides).length > 0) log(`BENCH_APP_ENV: ${JSON.stringify(overrides)} on Tiffin's apps`);
   // The first app runs the migrations; the data goes in through it before the others start.
-  const cacheL1 = await session.startApp(SCENARIOS.l1.app, SCENARIOS.l1.env);
+  const cacheL1 = await session.startApp(SCENARIOS.l1.app, { ...SCENARIOS.l1.env, ...overrides });
   const { restaurantId, menuItems } = await createRestaurantWithMenu(cacheL1.baseUrl, session.adminToken);
   const path = withMenuPath(restaurantId);
   log(`created restaurant ${restaurantId} with ${menuItems} menu items`);
   const [cacheL2, cacheOff] = await Promise.all([
-    session.startApp(SCENARIOS.l2.app, SCENARIOS.l2.env),
-    session.startApp(SCENARIOS.off.app, SCENARIOS.off.env),
+    session.startApp(SCENARIOS.l2.app, { ...SCENARIOS.l2.env, ...overrides }),
+    session.startApp(SCENARIOS.off.app, { ...SCENARIOS.off.env, ...overrides }),
   ]);
 
   const answers = [];
@@ -309,6 +311,7 @@ async function bench(session, options) {
       pipelining: 1,
       load_generator: 'autocannon, in the bench process',
       server: 'node dist/main.js, NODE_ENV=production, LOG_LEVEL=warn; peers: bench/peers/',
+      app_env_overrides: overrides,
     },
     route: '/restaurants/{id}/with-menu',
     body_bytes: bodyBytes,

@@ -1,3 +1,4 @@
+import { BenchFailure } from './failure.mjs';
 /** Command-line options of the bench scripts: `--name value` or `--name=value`. */
 
 const DEFINITIONS = {
@@ -100,4 +101,18 @@ export function readCommandLine(script, names, helpNote) {
     process.exit(0);
   }
   return options;
+}
+
+/**
+ * Extra variables for Tiffin's apps from BENCH_APP_ENV ("NAME=value NAME=value"), for what-if runs
+ * (e.g. another CACHE_REDIS_TIMEOUT_MS); the report records them.
+ */
+export function appEnvOverrides(env = process.env) {
+  const overrides = {};
+  for (const pair of (env.BENCH_APP_ENV ?? '').split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+    if (!match) throw new BenchFailure(`BENCH_APP_ENV: "${pair}" is not NAME=value`);
+    overrides[match[1]] = match[2];
+  }
+  return overrides;
 }

@@ -31,6 +31,12 @@ export const integer = (value) => Math.round(value).toLocaleString('en-US');
 export const millis = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
 export const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
 
+/** The BENCH_APP_ENV variables a run gave Tiffin's apps, as ", NAME=value, ..." (empty without any). */
+const overridesOf = (settings) =>
+  Object.entries(settings.app_env_overrides ?? {})
+    .map(([name, value]) => `, ${name}=${value}`)
+    .join('');
+
 export function markdownReport(report) {
   const { machine, settings } = report;
   const rows = report.scenarios.map(
@@ -68,7 +74,7 @@ ${cpuRows.join('\n')}
 ${report.generated_at} on ${machine.cpu_model} (${machine.cores} cores, ${machine.memory_gb} GB), Node ${machine.node}, ${machine.os};
 load average at start ${machine.load_average_at_start.join(' / ')}, at end ${machine.load_average_at_end.join(' / ')}; commit ${machine.git_commit ?? 'unknown'}${machine.uncommitted_src_changes ? ' (with uncommitted changes in src/)' : ''}.
 
-Tiffin's production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn) against Postgres and Redis,
+Tiffin's production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn${overridesOf(settings)}) against Postgres and Redis,
 and the peers of bench/peers/; autocannon in the bench process, ${settings.connections} connections, ${settings.duration_seconds} s measured per scenario in
 ${settings.rounds} slices, the scenarios taking turns (warm-up ${settings.warmup_seconds} s before a scenario's first slice, 1 s before the
 others), one server under load at a time.

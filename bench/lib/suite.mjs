@@ -5,6 +5,7 @@ import { describeResult, seedBulk } from '../../scripts/seed/bulk-seed.mjs';
 import { cacheCounters, databaseCounters, diffCache, diffDatabase, diffRedis, redisCounters } from './counters.mjs';
 import { BenchFailure } from './failure.mjs';
 import { measure } from './load.mjs';
+import { appEnvOverrides } from './options.mjs';
 import { get } from './scenarios.mjs';
 import { log } from './session.mjs';
 import { loadWorkloadData, requestsFor, Traffic } from './workload.mjs';
@@ -289,20 +290,6 @@ export async function verifyApps(context, restaurantId) {
   const health = await get(on, '/health');
   if (health.status !== 200) throw new BenchFailure(`GET /health answered ${health.status}`);
   log(`verified: ${path} X-Cache ${xCache.join(' / ')}, byte-identical ${uncached.body.length}-byte bodies`);
-}
-
-/**
- * Extra variables for both apps from BENCH_APP_ENV ("NAME=value NAME=value"), for what-if runs
- * (e.g. another CACHE_REDIS_TIMEOUT_MS); the report records them.
- */
-export function appEnvOverrides(env = process.env) {
-  const overrides = {};
-  for (const pair of (env.BENCH_APP_ENV ?? '').split(/\s+/).filter(Boolean)) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
-    if (!match) throw new BenchFailure(`BENCH_APP_ENV: "${pair}" is not NAME=value`);
-    overrides[match[1]] = match[2];
-  }
-  return overrides;
 }
 
 /**
