@@ -66,7 +66,15 @@ function fakeRedis() {
     await Promise.resolve();
   };
   const counter = new RateLimitCounter(new SharedRedis(connection as unknown as RedisConnection));
-  return { counter, calls, answer, total: (key: string) => counts.get(`test:_meta:rate:${key}`)?.hits ?? 0 };
+  /** From now on every call fails when answered, as when Redis goes away. */
+  const fail = () => {
+    connection.runScript = () =>
+      new Promise<number[]>((_resolve, reject) => {
+        calls.push(-1);
+        waiting.push(() => reject(new Error('Redis went away')));
+      });
+  };
+  return { counter, calls, answer, fail, total: (key: string) => counts.get(`test:_meta:rate:${key}`)?.hits ?? 0 };
 }
 
 describe('RateLimitCounter.hitShared', () => {
@@ -131,6 +139,28 @@ describe('RateLimitCounter.hitShared', () => {
     }
     expect(calls).toEqual([1, 1, 1]);
     expect(total('general:a')).toBe(3);
+  });
+
+  it('waits for Redis again once a sync fails, and counts on this instance while Redis is away', async () => {
+    const { counter, calls, answer, fail } = fakeRedis();
+    const first = counter.hitShared('general:a', 60_000, 3, 100);
+    jest.advanceTimersByTime(0);
+    await answer();
+    expect((await first).hits).toBe(1);
+    expect((counter.hitShared('general:a', 60_000, 3, 100) as { hits: number }).hits).toBe(2);
+
+    fail();
+    jest.advanceTimersByTime(50);
+    await answer();
+    expect(calls).toEqual([1, -1]);
+    // The count is no longer trusted: the next hit asks Redis, and, refused, is counted here.
+    const next = counter.hitShared('general:a', 60_000, 3, 100);
+    expect(next).toBeInstanceOf(Promise);
+    jest.advanceTimersByTime(0);
+    await answer();
+    await Promise.resolve();
+    expect((await next).hits).toBe(1);
+    expect(calls).toEqual([1, -1, -1]);
   });
 
   it('starts a new count when the window ends', async () => {
