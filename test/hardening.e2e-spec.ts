@@ -165,27 +165,11 @@ describe('HTTP hardening', () => {
   });
 
   describe('rate limits across instances', () => {
-    let a: TestApp | undefined;
-    let b: TestApp | undefined;
-    const prefix = `tiffin-e2e-limits-${randomBytes(4).toString('hex')}`;
-    let redisUrl: string | undefined;
-
-    beforeAll(async () => {
-      redisUrl = await servicesForMultiInstanceSuite('rate limits across instances');
-      if (!redisUrl) return;
-      // Every request waits for its count in Redis: exact across instances.
-      const env = { REDIS_URL: redisUrl, CACHE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '20', RATE_LIMIT_SYNC_MS: '0' };
-      a = await startTestApp({ env });
-      b = await startTestApp({ env, database: a.database });
-    });
-
-    afterAll(async () => {
-      await b?.close();
-      await a?.close();
-      if (redisUrl) await deleteKeysUnderPrefix(redisUrl, prefix);
-    });
+    // Every request waits for its count in Redis: exact across instances.
+    const pair = twoInstancesSharingLimits('rate limits across instances', 'tiffin-e2e-limits', '0');
 
     it('shares one count between instances behind a load balancer', async () => {
+      const { a, b } = pair;
       if (!a || !b) return;
       const statuses: number[] = [];
       for (let request = 0; request < 21; request++)
@@ -195,11 +179,12 @@ describe('HTTP hardening', () => {
     });
 
     it('counts each request of a concurrent burst exactly once, as if they had come one by one', async () => {
-      if (!a || !b) return;
+      const { a, b, redisUrl, prefix } = pair;
+      if (!a || !b || !redisUrl) return;
       const burstPrefix = `${prefix}-burst`;
       // A generous Redis bound: a call that timed out would be counted on the instance instead.
       const env = {
-        REDIS_URL: redisUrl!,
+        REDIS_URL: redisUrl,
         CACHE_PREFIX: burstPrefix,
         RATE_LIMIT_PER_MINUTE: '20',
         RATE_LIMIT_SYNC_MS: '0',
@@ -215,34 +200,18 @@ describe('HTTP hardening', () => {
         expect(remaining).toEqual(Array.from({ length: 20 }, (_, left) => left));
       } finally {
         await c.close();
-        await deleteKeysUnderPrefix(redisUrl!, burstPrefix);
+        await deleteKeysUnderPrefix(redisUrl, burstPrefix);
       }
     });
   });
 
   describe('rate limits across instances, synced in the background', () => {
-    let a: TestApp | undefined;
-    let b: TestApp | undefined;
-    const prefix = `tiffin-e2e-synced-${randomBytes(4).toString('hex')}`;
-    let redisUrl: string | undefined;
-
-    beforeAll(async () => {
-      redisUrl = await servicesForMultiInstanceSuite('rate limits synced in the background');
-      if (!redisUrl) return;
-      // A long interval, so that no count goes stale while a slow machine answers the requests.
-      const env = { REDIS_URL: redisUrl, CACHE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '20', RATE_LIMIT_SYNC_MS: '2000' };
-      a = await startTestApp({ env });
-      b = await startTestApp({ env, database: a.database });
-    });
-
-    afterAll(async () => {
-      await b?.close();
-      await a?.close();
-      if (redisUrl) await deleteKeysUnderPrefix(redisUrl, prefix);
-    });
+    // A long interval, so that no count goes stale while a slow machine answers the requests.
+    const pair = twoInstancesSharingLimits('rate limits synced in the background', 'tiffin-e2e-synced', '2000');
 
     it('decides without a Redis call per request, and another instance sees the requests once they are sent', async () => {
-      if (!a || !b) return;
+      const { a, b, redisUrl, prefix } = pair;
+      if (!a || !b || !redisUrl) return;
       const connection = a.app.get(SharedRedis).connection!;
       const runScript = connection.runScript.bind(connection);
       let counts = 0;
@@ -261,7 +230,7 @@ describe('HTTP hardening', () => {
       expect(counts).toBeLessThanOrEqual(3);
 
       // Once a's hits are in Redis, b counts from them: 8 of the 20 are left.
-      const key = await waitForCount(redisUrl!, prefix, 12);
+      const key = await waitForCount(redisUrl, prefix, 12);
       expect(key).toContain('rate:general:');
       const statuses: number[] = [];
       while (statuses.length < 12 && statuses.at(-1) !== 429) statuses.push((await b.admin.get('/customers')).status);
@@ -325,4 +294,32 @@ async function waitForCount(redisUrl: string, prefix: string, hits: number): Pro
   } finally {
     await client.close();
   }
+}
+
+interface InstancePair {
+  a?: TestApp;
+  b?: TestApp;
+  redisUrl?: string;
+  prefix: string;
+}
+
+/**
+ * Two instances on one database and one Redis prefix, with a general limit of 20 a minute and
+ * RATE_LIMIT_SYNC_MS `syncMs`, started before the suite's tests and stopped after them.
+ */
+function twoInstancesSharingLimits(suite: string, prefixBase: string, syncMs: string): InstancePair {
+  const pair: InstancePair = { prefix: `${prefixBase}-${randomBytes(4).toString('hex')}` };
+  beforeAll(async () => {
+    pair.redisUrl = await servicesForMultiInstanceSuite(suite);
+    if (!pair.redisUrl) return;
+    const env = { REDIS_URL: pair.redisUrl, CACHE_PREFIX: pair.prefix, RATE_LIMIT_PER_MINUTE: '20', RATE_LIMIT_SYNC_MS: syncMs };
+    pair.a = await startTestApp({ env });
+    pair.b = await startTestApp({ env, database: pair.a.database });
+  });
+  afterAll(async () => {
+    await pair.b?.close();
+    await pair.a?.close();
+    if (pair.redisUrl) await deleteKeysUnderPrefix(pair.redisUrl, pair.prefix);
+  });
+  return pair;
 }
