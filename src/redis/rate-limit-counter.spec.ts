@@ -163,6 +163,26 @@ describe('RateLimitCounter.hitShared', () => {
     expect(calls).toEqual([1, -1, -1]);
   });
 
+  it('sends the hits that came while a sync was out with the next sync, though no hit comes after them', async () => {
+    const { counter, calls, answer, total } = fakeRedis();
+    const first = counter.hitShared('general:a', 60_000, 100, 100);
+    jest.advanceTimersByTime(0);
+    await answer();
+    await first;
+    const hitsOf = (count: ReturnType<RateLimitCounter['hitShared']>) => (count as { hits: number }).hits;
+    expect(hitsOf(counter.hitShared('general:a', 60_000, 100, 100))).toBe(2);
+    jest.advanceTimersByTime(50);
+    expect(calls).toEqual([1, 1]);
+    // Two more while that sync is out, then nothing.
+    expect(hitsOf(counter.hitShared('general:a', 60_000, 100, 100))).toBe(3);
+    expect(hitsOf(counter.hitShared('general:a', 60_000, 100, 100))).toBe(4);
+    await answer();
+    jest.advanceTimersByTime(50);
+    expect(calls).toEqual([1, 1, 2]);
+    await answer();
+    expect(total('general:a')).toBe(4);
+  });
+
   it('starts a new count when the window ends', async () => {
     const { counter, answer } = fakeRedis();
     const first = counter.hitShared('general:a', 1_000, 5, 100);

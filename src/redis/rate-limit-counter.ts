@@ -134,10 +134,10 @@ export class RateLimitCounter implements OnApplicationShutdown {
   private scheduleSync(redis: RedisConnection, key: string, view: SharedView, syncMs: number, now: number): void {
     view.syncing = true;
     const delay = Math.max(view.refreshedAt + syncMs / 2 - now, 0);
-    setTimeout(() => void this.sync(redis, key, view), delay).unref();
+    setTimeout(() => void this.sync(redis, key, view, syncMs), delay).unref();
   }
 
-  private async sync(redis: RedisConnection, key: string, view: SharedView): Promise<void> {
+  private async sync(redis: RedisConnection, key: string, view: SharedView, syncMs: number): Promise<void> {
     const sent = view.unsent;
     const sentAt = Date.now();
     view.unsent = 0;
@@ -154,6 +154,8 @@ export class RateLimitCounter implements OnApplicationShutdown {
       if (this.views.get(key) === view) this.views.delete(key);
     } finally {
       view.syncing = false;
+      // Hits that came while the call was out are sent by the next one, whether or not more come.
+      if (view.unsent > 0 && this.views.get(key) === view) this.scheduleSync(redis, key, view, syncMs, Date.now());
     }
   }
 
