@@ -1,5 +1,5 @@
 import { Logger, ConsoleLogger } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -13,7 +13,7 @@ import type { ConnectionTarget } from './database/data-source-options.js';
 import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
 import { registerRequestContext } from './common/context/request-context.js';
 import { registerPageSerialization } from './common/pagination/page-serialization.js';
-import { RequestTimeoutInterceptor } from './common/http/request-timeout.interceptor.js';
+import { registerRequestTimeLimit } from './common/http/request-time-limit.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
 import { RetryLaterException } from './common/errors/domain-errors.js';
@@ -189,7 +189,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new RequestTimeoutInterceptor(app.get(Reflector), config.http.requestTimeoutMs));
+  registerRequestTimeLimit(app.getHttpAdapter().getInstance(), config.http.requestTimeoutMs);
   registerRequestContext(app.getHttpAdapter().getInstance());
   registerPageSerialization(app.getHttpAdapter().getInstance());
   // Set on Fastify's reply, not on the raw response as helmet does: a header set on the raw
