@@ -210,7 +210,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'if-none-match', 'traceparent', 'tracestate', 'x-request-id'],
-      exposedHeaders: ['etag', 'retry-after', 'x-cache', 'x-request-id', 'x-total-count'],
+      exposedHeaders: ['etag', 'retry-after', 'x-cache', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-request-id', 'x-total-count'],
       maxAge: 600,
     });
   }

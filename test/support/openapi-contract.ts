@@ -22,9 +22,12 @@ interface HeaderObject {
   required?: boolean;
   schema?: JsonSchema;
 }
+interface HeaderReference {
+  $ref: string;
+}
 interface ResponseObject {
   content?: Record<string, MediaType>;
-  headers?: Record<string, HeaderObject>;
+  headers?: Record<string, HeaderObject | HeaderReference>;
 }
 interface OperationObject {
   operationId?: string;
@@ -34,7 +37,7 @@ export interface OpenApiDocument {
   openapi: string;
   /** Operations under their methods, and the path item's other fields (parameters, summary), which are skipped. */
   paths: Record<string, Record<string, unknown>>;
-  components?: { schemas?: Record<string, JsonSchema> };
+  components?: { schemas?: Record<string, JsonSchema>; headers?: Record<string, HeaderObject> };
 }
 
 /** One answer, as any client saw it. */
@@ -133,7 +136,7 @@ export class OpenApiContract {
       for (const [status, response] of Object.entries(route.operation.responses)) {
         const schemas = [
           ...Object.entries(response.content ?? {}).map(([media, content]) => [media, content.schema] as const),
-          ...Object.entries(response.headers ?? {}).map(([name, header]) => [`header ${name}`, header.schema] as const),
+          ...Object.entries(response.headers ?? {}).map(([name, header]) => [`header ${name}`, this.resolveHeader(header).schema] as const),
         ];
         for (const [what, schema] of schemas) {
           if (!schema) continue;
@@ -194,7 +197,8 @@ export class OpenApiContract {
       if (!key) problems.push(`${response.status} sent as ${contentType}; documented: ${mediaTypes.join(', ')}`);
       else problems.push(...this.bodyProblems(media[key], base, response));
     }
-    for (const [name, header] of Object.entries(documented.headers ?? {})) {
+    for (const [name, reference] of Object.entries(documented.headers ?? {})) {
+      const header = this.resolveHeader(reference);
       const value = response.header(name.toLowerCase());
       if (value === undefined) {
         if (header.required) problems.push(`required header ${name} is missing`);
@@ -219,6 +223,15 @@ export class OpenApiContract {
       return parseEvents(response.text).flatMap((event, index) => this.schemaProblems(media.schema!, event, `event[${index}]`));
     }
     return this.schemaProblems(media.schema, value, 'body');
+  }
+
+  /** A header as documented, following a `#/components/headers/...` reference. */
+  private resolveHeader(header: HeaderObject | HeaderReference): HeaderObject {
+    if (!('$ref' in header)) return header;
+    const name = header.$ref.replace(/^#\/components\/headers\//, '');
+    const resolved = this.document.components?.headers?.[name];
+    if (!resolved) throw new Error(`header reference ${header.$ref} names no header under components.headers`);
+    return resolved;
   }
 
   private headerProblems(name: string, schema: JsonSchema, raw: string): string[] {

@@ -20,6 +20,25 @@ export const RETRY_AFTER_HEADER = {
   'Retry-After': { description: 'Seconds to wait before trying again', required: true, schema: { type: 'integer', minimum: 0 } },
 } as const;
 
+/**
+ * The general rate limit as the caller stands (see RateLimitGuard), sent on every answer of a
+ * request that reached it: not on answers the cache's fast path gives before any guard runs, nor
+ * on requests refused before routing (a malformed URL, a body too large). Declared once under
+ * components.headers; every response refers to them.
+ */
+export const RATE_LIMIT_HEADERS = {
+  'X-RateLimit-Limit': {
+    description: "Requests this caller may make per minute across all routes and instances (absent on answers from the cache's fast path)",
+    required: false,
+    schema: { type: 'integer', minimum: 1 },
+  },
+  'X-RateLimit-Remaining': {
+    description: 'Requests left to this caller in the current minute (absent where X-RateLimit-Limit is)',
+    required: false,
+    schema: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
 /** The headers an error response of `status` documents. */
 export const errorHeaders = (status: number) => (status === 429 || status === 503 ? { headers: RETRY_AFTER_HEADER } : {});
 

@@ -5,7 +5,7 @@ import { MAX_ID } from '../validation/parse-id.pipe.js';
 import { API_TAGS } from './api-tags.js';
 import { BEARER_SCHEME } from './openapi-security.js';
 import { closeSchemas } from './closed-schema.js';
-import { ERROR_DESCRIPTIONS, errorHeaders } from './api-errors.decorator.js';
+import { ERROR_DESCRIPTIONS, errorHeaders, RATE_LIMIT_HEADERS } from './api-errors.decorator.js';
 import { openApiPath, PREFIX_ALIASES, ROUTE_ALIASES, type RouteAlias } from './route-aliases.js';
 
 type PathItemObject = OpenAPIObject['paths'][string];
@@ -15,6 +15,10 @@ type ResponseObject = Extract<OperationObject['responses'][string], { descriptio
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 type Method = (typeof METHODS)[number];
+
+const RATE_LIMIT_HEADER_REFS = Object.fromEntries(
+  Object.keys(RATE_LIMIT_HEADERS).map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+);
 
 /** Path parameters that name a row: every one goes through ParseIdPipe. */
 const ID_PARAMETER = /^(id|[a-z]+_id)$/;
@@ -39,10 +43,11 @@ function* operationsOf(document: OpenAPIObject): Generator<[string, Method, Oper
  * record, first in its description), what its id parameters accept (ParseIdPipe's int4 range), and
  * the errors every route that reaches Nest can answer: 429 from the rate limits (a global guard),
  * 503 when the database is unavailable or the request outlives its time limit, 400 where it takes
- * any parameter or body, and 413 and 415 where it takes a body. Public operations say that they
- * need no credentials (`security: []`).
+ * any parameter or body, and 413 and 415 where it takes a body; and on every answer, the rate
+ * limit's headers. Public operations say that they need no credentials (`security: []`).
  */
 function documentOperations(document: OpenAPIObject): void {
+  document.components = { ...document.components, headers: { ...document.components?.headers, ...structuredClone(RATE_LIMIT_HEADERS) } };
   for (const [, , operation] of operationsOf(document)) {
     const access = (operation as { 'x-access'?: string })['x-access'];
     if (typeof access === 'string') {
@@ -59,6 +64,9 @@ function documentOperations(document: OpenAPIObject): void {
     if (parameters.some((p) => p.in === 'path' || p.in === 'query') || operation.requestBody) statuses.push(400);
     if (operation.requestBody) statuses.push(413, 415);
     for (const status of statuses) operation.responses[status] ??= errorResponse(status);
+    for (const response of Object.values(operation.responses) as ResponseObject[]) {
+      response.headers = { ...response.headers, ...RATE_LIMIT_HEADER_REFS };
+    }
     operation.responses = Object.fromEntries(Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)));
   }
 }
