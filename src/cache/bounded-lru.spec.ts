@@ -16,6 +16,24 @@ describe('BoundedLru', () => {
     expect([...lru.entries()].map(([key]) => key)).toEqual(['a', 'c']);
   });
 
+  it('moves a hit entry to the recent end only once it has left the newest eighth of the order', () => {
+    const evicted: string[] = [];
+    const lru = new BoundedLru({ maxEntries: 16, maxBytes: 1e9 }, (key) => evicted.push(key));
+    const keys = Array.from({ length: 16 }, (_, i) => `k${i}`);
+    for (const key of keys) lru.set(key, entry(key));
+    const order = () => [...lru.entries()].map(([key]) => key);
+    lru.get('k15', 0);
+    lru.get('k14', 0);
+    expect(order()).toEqual(keys);
+    lru.get('k13', 0);
+    lru.get('k0', 0);
+    lru.get('k13', 0);
+    expect(order()).toEqual([...keys.slice(1, 13), 'k14', 'k15', 'k13', 'k0']);
+    lru.set('k16', entry('k16'));
+    lru.set('k17', entry('k17'));
+    expect(evicted).toEqual(['k1', 'k2']);
+  });
+
   it('keeps the UTF-8 bytes of each body with it, counted in its size', () => {
     const lru = new BoundedLru({ maxEntries: 10, maxBytes: 1e9 });
     const stored = entry('{"name":"Café Ñandú"}');
