@@ -14,6 +14,7 @@ import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-except
 import { registerRequestContext } from './common/context/request-context.js';
 import { registerPageSerialization } from './common/pagination/page-serialization.js';
 import { registerRequestTimeLimit } from './common/http/request-time-limit.js';
+import { registerTurnBatching } from './common/http/turn-batching.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { ValidationFailedException } from './common/errors/validation-failed.exception.js';
 import { RetryLaterException } from './common/errors/domain-errors.js';
@@ -187,6 +188,8 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // First: every onRequest hook after it, the cache's fast path included, runs batched with the rest of its turn.
+  registerTurnBatching(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   registerRequestTimeLimit(app.getHttpAdapter().getInstance(), config.http.requestTimeoutMs);
