@@ -11,8 +11,9 @@ import type { FastifyInstance } from 'fastify';
  * delayed: deferring every request added 14 µs to the median latency at one connection, and this
  * does not.
  *
- * Registered before every other onRequest hook, so that their work is deferred with the rest,
- * including the cache's fast path.
+ * Registered before the app's other onRequest hooks, so that their work is deferred with the rest,
+ * the cache's fast path included (only the adapter's own hooks, which Nest adds when it creates
+ * the Fastify instance, run before it).
  */
 export function registerTurnBatching(fastify: FastifyInstance): void {
   let turnStarted = false;
