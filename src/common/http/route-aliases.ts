@@ -75,6 +75,8 @@ export const aliasRefusal = (request: IncomingMessage): AliasRefusal | undefined
 
 interface CompiledAlias extends RouteAlias {
   segments: string[];
+  /** The alias's last segment when it is literal text; undefined when it is a parameter. */
+  last: string | undefined;
 }
 
 /**
@@ -90,8 +92,9 @@ export function createAliasRewriter(
   const compiled = new Map<string, CompiledAlias[]>();
   for (const alias of aliases) {
     const segments = segmentsOf(alias.alias);
+    const last = segments[segments.length - 1];
     const list = compiled.get(segments[0]) ?? [];
-    list.push({ ...alias, segments });
+    list.push({ ...alias, segments, last: last.startsWith(':') ? undefined : last });
     compiled.set(segments[0], list);
   }
   return (request) => {
@@ -103,8 +106,7 @@ export function createAliasRewriter(
         return rewriteExact(compiled, request, url, prefix.alias.slice(1, -1)) ?? rewritten;
       }
     }
-    const first = url.slice(1, url.slice(1).search(/[/?]|$/) + 1);
-    return rewriteExact(compiled, request, url, first) ?? url;
+    return rewriteExact(compiled, request, url, firstSegmentOf(url)) ?? url;
   };
 }
 
@@ -118,6 +120,12 @@ function rewriteExact(
   if (!candidates) return undefined;
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  // Nearly every request under an aliased first segment is for a canonical route (every read of
+  // /restaurants/...): the method and the last segment turn it away before the path is split.
+  const last = lastSegmentOf(path);
+  if (!candidates.some((candidate) => candidate.method === request.method && (candidate.last === undefined || candidate.last === last))) {
+    return undefined;
+  }
   const segments = segmentsOf(path);
   // Every GET of /restaurants/... passes here: the query is parsed only once an alias matches.
   const alias = candidates.find((candidate) => candidate.method === request.method && matchesSegments(candidate.segments, segments));
@@ -154,6 +162,20 @@ function rewriteExact(
   // The query is rebuilt only when a parameter moved; otherwise it goes on exactly as sent.
   const rest = fromQuery.length + toQuery.length > 0 ? query.toString() : queryAt === -1 ? '' : url.slice(queryAt + 1);
   return rest ? `${canonicalPath}?${rest}` : canonicalPath;
+}
+
+/** The text between the URL's first slash and the next slash or question mark. */
+function firstSegmentOf(url: string): string {
+  let end = 1;
+  while (end < url.length && url[end] !== '/' && url[end] !== '?') end++;
+  return url.slice(1, end);
+}
+
+/** The path's last non-empty segment, as segmentsOf would give it ('' for "/"). */
+function lastSegmentOf(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(path.lastIndexOf('/', end - 1) + 1, end);
 }
 
 /** The path's segments fit the alias's: the same count, the same text, and no empty parameter. */
