@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AppProcess, stopAllApps } from './app-process.mjs';
 import { BenchFailure } from './failure.mjs';
 import { stopLoad } from './load.mjs';
+import { rerunOnEnginesNode } from './runtime.mjs';
 import { startPrivateRedis } from './private-redis.mjs';
 import { createBenchDatabase, createBenchPrefix, serviceUrls } from './services.mjs';
 
@@ -16,9 +17,15 @@ const exitCodeOf = (signal) => 128 + (signal === 'SIGINT' ? 2 : 15);
 /**
  * Runs `work` with a scratch database and a Redis prefix of its own, and afterwards, however it
  * ends (success, failure, Ctrl-C), stops every app it started, drops the database and deletes
- * the keys under the prefix. Returns the process exit code.
+ * the keys under the prefix. Returns the process exit code. Off the Node that package.json's
+ * engines asks for, it runs the whole command again on that Node instead (see runtime.mjs).
  */
 export async function runBenchSession(work) {
+  const rerun = await rerunOnEnginesNode(log).catch((error) => {
+    console.error(`[bench] FAILED: ${error.message}`);
+    return 1;
+  });
+  if (rerun !== undefined) return rerun;
   let interruptedBy;
   const onSignal = (signal) => {
     // A second signal means "now": the exit handler SIGKILLs the children.
