@@ -38,12 +38,18 @@ export async function rerunOnEnginesNode(log) {
     log(`warning: Node ${process.version} is outside package.json's engines (${range}); measuring on it as BENCH_NODE=current asks`);
     return undefined;
   }
-  const directory = execFileSync(join(REPO_ROOT, 'scripts', 'node24.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const directory = execFileSync(join(REPO_ROOT, 'scripts', 'node24.sh'), {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   const node = join(directory, 'bin', 'node');
   const version = execFileSync(node, ['-v'], { encoding: 'utf8' }).trim();
   if (!satisfies(version, parts)) throw new BenchFailure(`${node} is ${version}, outside package.json's engines (${range})`);
   log(`Node ${process.version} is outside package.json's engines (${range}): running again on ${version} (BENCH_NODE=current to stay)`);
-  const child = spawn(node, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, PATH: `${join(directory, 'bin')}:${process.env.PATH}` } });
+  const child = spawn(node, process.argv.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${join(directory, 'bin')}:${process.env.PATH}` },
+  });
   // Ctrl-C reaches the child from the terminal, as it reaches this process: only wait for it.
   process.on('SIGINT', () => {}).on('SIGTERM', (signal) => child.kill(signal));
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));

@@ -8,7 +8,15 @@ const rewritten = (method: string, url: string) => rewrite(request(method, url))
 
 describe('createAliasRewriter', () => {
   it('leaves a canonical URL as it is, under an aliased first segment too', () => {
-    for (const url of ['/', '/health', '/restaurants/1/with-menu', '/restaurants/1?x=1', '/restaurants/', '/customers/7', '/realtime/delivery-slots/3']) {
+    for (const url of [
+      '/',
+      '/health',
+      '/restaurants/1/with-menu',
+      '/restaurants/1?x=1',
+      '/restaurants/',
+      '/customers/7',
+      '/realtime/delivery-slots/3',
+    ]) {
       expect(rewritten('GET', url)).toBe(url);
     }
   });
