@@ -80,6 +80,21 @@ function cpuTable(report) {
   ].join('\n');
 }
 
+/**
+ * The mixed/hot-reads ratio by server CPU per request, and the cores the server had: on a machine
+ * where Postgres and the load generator share the cores with the server, the req/s ratio also
+ * measures how much CPU the server got.
+ */
+function mixedByCpu({ hot_reads: hot, mixed }) {
+  const [hotCpu, mixedCpu] = [hot.on.server_cpu_us_per_request, mixed.on.server_cpu_us_per_request];
+  if (!hotCpu || !mixedCpu) return '';
+  const cores = mixed.on.cpu_cores;
+  return (
+    `By server CPU per request: ${ratio(hotCpu / mixedCpu)} (${fixed(hotCpu, 1)} µs per hot read, ${fixed(mixedCpu, 1)} µs per mixed request; ` +
+    `in the mixed window the server had ${fixed(cores.server)} of a core, Postgres ${fixed(cores.postgres)}, the load generator ${fixed(cores.load_generator)}).`
+  );
+}
+
 export function goalsList(report) {
   const { goals, stampede, redis_memory: redis } = report;
   const share = report.settings.write_share_in_mixed;
@@ -88,7 +103,8 @@ export function goalsList(report) {
     `- Mixed traffic with the cache at ${ratio(goals.mixed.value)} of the constant route (goal ${goals.mixed.threshold}x or more): ${met(goals.mixed)}.`,
     ...(goals.mixed_to_hot_reads
       ? [
-          `- Mixed traffic with the cache at ${ratio(goals.mixed_to_hot_reads.value)} of the hot reads (goal ${goals.mixed_to_hot_reads.threshold}x or more): ${met(goals.mixed_to_hot_reads)}.`,
+          `- Mixed traffic with the cache at ${goals.mixed_to_hot_reads.value.toFixed(3)}x of the hot reads in req/s (goal ${goals.mixed_to_hot_reads.threshold}x or more): ${met(goals.mixed_to_hot_reads)}. ` +
+            mixedByCpu(report.scenarios),
         ]
       : []),
     ...(goals.write_cpu?.per_kind
