@@ -25,6 +25,9 @@ import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
 import { traceIdOf } from './common/context/trace-id.js';
 import { routeOf } from './common/http/route-paths.js';
+import { RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_REMAINING_HEADER } from './common/http/rate-limit-headers.js';
+import { TOTAL_COUNT_HEADER } from './common/pagination/page-serialization.js';
+import { IDEMPOTENCY_KEY_HEADER } from './idempotency/idempotency.interceptor.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -212,8 +215,27 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     app.enableCors({
       origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'if-none-match', 'traceparent', 'tracestate', 'x-request-id'],
-      exposedHeaders: ['etag', 'retry-after', 'x-cache', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-request-id', 'x-total-count'],
+      // What a browser on another origin may send (a write's retry key included) and read beyond
+      // the CORS-safelisted headers (Age: how old a cached answer is).
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'if-none-match',
+        'traceparent',
+        'tracestate',
+        'x-request-id',
+        IDEMPOTENCY_KEY_HEADER,
+      ].map((name) => name.toLowerCase()),
+      exposedHeaders: [
+        'age',
+        'etag',
+        'retry-after',
+        'x-cache',
+        RATE_LIMIT_LIMIT_HEADER,
+        RATE_LIMIT_REMAINING_HEADER,
+        'x-request-id',
+        TOTAL_COUNT_HEADER,
+      ].map((name) => name.toLowerCase()),
       maxAge: 600,
     });
   }

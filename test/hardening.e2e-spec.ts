@@ -59,16 +59,19 @@ describe('HTTP hardening', () => {
         headers: {
           origin: 'https://admin.example.com',
           'access-control-request-method': 'POST',
-          'access-control-request-headers': 'authorization,content-type',
+          'access-control-request-headers': 'authorization,content-type,idempotency-key',
         },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
-      expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+      // A browser sends the request only if every header it asked for is allowed: a retry key too.
+      expect(preflight.headers.get('access-control-allow-headers')?.split(/, */)).toEqual(
+        expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),
+      );
       const allowed = await cors.http.get('/health', { headers: { origin: 'https://app.example.com' } });
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
       expect(allowed.headers.get('access-control-expose-headers')?.split(/, */)).toEqual(
-        expect.arrayContaining(['x-total-count', 'x-ratelimit-limit', 'x-ratelimit-remaining']),
+        expect.arrayContaining(['age', 'x-cache', 'x-total-count', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-request-id']),
       );
       const other = await cors.http.get('/health', { headers: { origin: 'https://evil.example.com' } });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { type RateLimitCount, RateLimitCounter } from '../redis/rate-limit-counter.js';
 import { ErrorBody } from '../common/errors/error-body.js';
 import { RETRY_AFTER_HEADER } from '../common/http/api-errors.decorator.js';
+import { RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_REMAINING_HEADER } from '../common/http/rate-limit-headers.js';
 import { AppConfig } from '../config/app-config.js';
 import { isInternalAnonymous } from '../common/http/internal-caller.js';
 import { PrincipalResolver } from './principal-resolver.js';
@@ -109,7 +110,7 @@ export class RateLimitGuard implements CanActivate {
   }
 
   private judgeGeneral(reply: FastifyReply, limit: number, general: RateLimitCount): void {
-    reply.header('x-ratelimit-limit', String(limit)).header('x-ratelimit-remaining', String(Math.max(limit - general.hits, 0)));
+    reply.header(RATE_LIMIT_LIMIT_HEADER, String(limit)).header(RATE_LIMIT_REMAINING_HEADER, String(Math.max(limit - general.hits, 0)));
     if (general.hits > limit) this.refuse(reply, general.windowLeftMs);
   }
 

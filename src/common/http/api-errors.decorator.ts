@@ -2,6 +2,7 @@ import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import { ErrorBody } from '../errors/error-body.js';
 import { TOTAL_COUNT_HEADER } from '../pagination/page-serialization.js';
+import { RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_REMAINING_HEADER } from './rate-limit-headers.js';
 
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: `errors` names each failing field and rule',
@@ -27,13 +28,13 @@ export const RETRY_AFTER_HEADER = {
  * components.headers; every response refers to them.
  */
 export const RATE_LIMIT_HEADERS = {
-  'X-RateLimit-Limit': {
+  [RATE_LIMIT_LIMIT_HEADER]: {
     description: "Requests this caller may make per minute across all routes and instances (absent on answers from the cache's fast path)",
     required: false,
     schema: { type: 'integer', minimum: 1 },
   },
-  'X-RateLimit-Remaining': {
-    description: 'Requests left to this caller in the current minute (absent where X-RateLimit-Limit is)',
+  [RATE_LIMIT_REMAINING_HEADER]: {
+    description: `Requests left to this caller in the current minute (absent where ${RATE_LIMIT_LIMIT_HEADER} is)`,
     required: false,
     schema: { type: 'integer', minimum: 0 },
   },
