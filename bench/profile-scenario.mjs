@@ -9,8 +9,8 @@ import { BenchFailure } from './lib/failure.mjs';
 import { measure } from './lib/load.mjs';
 import { readCommandLine } from './lib/options.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
-import { applyScale, mixedTraffic, prepare, warm } from './lib/suite.mjs';
-import { KINDS, requestsFor, WriteState } from './lib/workload.mjs';
+import { applyScale, prepare, warm, workloadTraffic } from './lib/suite.mjs';
+import { requestsFor } from './lib/workload.mjs';
 
 const PROFILES = join(import.meta.dirname, 'profiles');
 const OPTIONS = ['workload', 'scale', 'restaurants', 'customers', 'orders', 'duration', 'warmup', 'connections', 'top'];
@@ -23,25 +23,8 @@ async function profile(session, options) {
   try {
     const { traffic, apps } = context;
     const app = apps.on;
-    let pick = () => traffic.hotRead();
-    let onAnswer;
-    let admin = false;
-    if (options.workload === 'mixed') ({ pick, onAnswer } = mixedTraffic(traffic, new WriteState(traffic)));
-    const only = KINDS.includes(options.workload) ? options.workload : undefined;
-    if (options.workload === 'writes' || only) {
-      // Status changes move on the orders this run placed: until there are some, they are placements.
-      const writes = new WriteState(traffic, { only });
-      writes.reviewable = traffic.data.reviewsAlone;
-      pick = () => ({ ...writes.next(), admin: true });
-      onAnswer = (chosen, status, body) => writes.settle(chosen, status, body);
-    }
-    if (options.workload === 'analytics') {
-      const today = new Date().toISOString().slice(0, 10);
-      pick = () => traffic.analyticsRead(today);
-      admin = true;
-    } else {
-      await warm(context, app, traffic.hotReadPaths());
-    }
+    const { pick, onAnswer, admin } = workloadTraffic(traffic, options.workload);
+    if (options.workload !== 'analytics') await warm(context, app, traffic.hotReadPaths());
     log(`loading ${options.workload} on ${app.name}: ${options.warmup} s warm-up + ${options.duration} s profiled`);
     let window;
     const result = await measure(`${app.baseUrl}/`, app.child.pid, {

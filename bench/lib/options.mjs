@@ -20,6 +20,13 @@ const DEFINITIONS = {
   'warmup-requests': { default: 30_000, min: 0, max: 10_000_000, help: 'requests before counting starts (the JIT settles)' },
   scenarios: { default: 'l1,health,l2,bare', text: '<l1,health,l1-after-health,l2,bare>', help: 'what to count, in this order' },
   top: { default: 25, min: 1, max: 500, help: 'rows per table' },
+  a: {
+    default: undefined,
+    text: '<checkout>',
+    help: 'build A: a checkout whose dist/main.js is built (git worktree add ... && npm run build)',
+  },
+  b: { default: undefined, text: '<checkout>', help: 'build B (default: this checkout)' },
+  pairs: { default: 6, min: 1, max: 50, help: 'alternated pairs of windows, one of each build' },
   compare: { default: undefined, text: '<baseline.cpuprofile>', help: 'show the difference per request from this profile' },
   profile: {
     default: 'none',

@@ -86,6 +86,10 @@ async function memoryUsage(client, pattern, limit) {
   return { keys, sampled: bytes.length, bytes };
 }
 
+/** Deletes the keys under `{prefix}:` (SCAN + UNLINK) and nothing else; returns how many. */
+export const deleteKeysUnder = (redisUrl, prefix) =>
+  withRedis(redisUrl, (client) => keysUnder(client, prefix, (keys) => client.unlink(keys)));
+
 /**
  * A CACHE_PREFIX of our own (the app keeps every key under `{prefix}:`). `cleanUp()` deletes the
  * keys under it with SCAN + UNLINK and nothing else, and returns how many it deleted.
@@ -97,7 +101,7 @@ export async function createBenchPrefix(redisUrl) {
   return {
     prefix,
     countKeys: () => withRedis(redisUrl, (client) => keysUnder(client, prefix, async () => {})),
-    cleanUp: () => withRedis(redisUrl, (client) => keysUnder(client, prefix, (keys) => client.unlink(keys))),
+    cleanUp: () => deleteKeysUnder(redisUrl, prefix),
     memoryUsage: (pattern, limit) => withRedis(redisUrl, (client) => memoryUsage(client, `${prefix}:${pattern}`, limit)),
   };
 }

@@ -8,9 +8,9 @@ import { measure } from './load.mjs';
 import { appEnvOverrides } from './options.mjs';
 import { get } from './scenarios.mjs';
 import { log } from './session.mjs';
-import { loadWorkloadData, requestsFor, Traffic } from './workload.mjs';
+import { KINDS, loadWorkloadData, requestsFor, Traffic, WriteState } from './workload.mjs';
 
-/** The pieces of the benchmark suite (bench/bench.mjs) and of its profiler (bench/profile-scenario.mjs). */
+/** The pieces of the benchmark suite (bench/bench.mjs), its profiler (bench/profile-scenario.mjs) and its A/B (bench/ab-scenario.mjs). */
 export const SCALES = {
   tiny: { restaurants: 200, customers: 2_000, orders: 20_000, duration: 4, warmup: 2 },
   small: { restaurants: 1_000, customers: 10_000, orders: 100_000, duration: 10, warmup: 3 },
@@ -297,7 +297,11 @@ export async function verifyApps(context, restaurantId) {
  * flags, e.g. --cpu-prof) and reads the workload data. Returns the context every step takes;
  * `close()` ends its database connections.
  */
-export async function prepare(session, options, appFlags = {}) {
+/**
+ * Seeds the data and starts the apps: by default the suite's two (`cache-on`, `cache-off`),
+ * checked against each other; `apps` names others ({ side: { name, env, script } }).
+ */
+export async function prepare(session, options, appFlags = {}, apps = APPS) {
   const url = session.database.url;
   const sizes = { restaurants: options.restaurants, customers: options.customers, orders: options.orders, days: 365, seed: 20_251_122 };
   log(`seeding ${sizes.restaurants} restaurants, ${sizes.customers} customers, ${sizes.orders} orders`);
@@ -308,18 +312,22 @@ export async function prepare(session, options, appFlags = {}) {
   const token = session.adminToken;
   const overrides = appEnvOverrides();
   if (Object.keys(overrides).length > 0) log(`BENCH_APP_ENV: ${JSON.stringify(overrides)} on both apps`);
-  const [on, off] = await Promise.all(
-    ['on', 'off'].map((side) => session.startApp(APPS[side].name, { ...APPS[side].env, ...overrides }, appFlags[side] ?? [])),
+  const sides = Object.keys(apps);
+  const started = await Promise.all(
+    sides.map((side) =>
+      session.startApp(apps[side].name, { ...apps[side].env, ...overrides }, appFlags[side] ?? [], { script: apps[side].script }),
+    ),
   );
   const admin = new pg.Client({ connectionString: session.adminDatabaseUrl });
   const benchDb = new pg.Client({ connectionString: url });
   await Promise.all([admin.connect(), benchDb.connect()]);
-  const context = { session, options, token, admin, benchDb, databaseName: session.database.name, apps: { on, off }, sizes, seed };
+  const appsBySide = Object.fromEntries(sides.map((side, index) => [side, started[index]]));
+  const context = { session, options, token, admin, benchDb, databaseName: session.database.name, apps: appsBySide, sizes, seed };
   context.close = () => Promise.all([admin.end().catch(() => {}), benchDb.end().catch(() => {})]);
   try {
     context.data = await loadWorkloadData(benchDb);
     context.traffic = new Traffic(context.data, TRAFFIC_SEED);
-    await verifyApps(context, context.data.restaurantIds[0]);
+    if (apps === APPS) await verifyApps(context, context.data.restaurantIds[0]);
   } catch (error) {
     await context.close();
     throw error;
@@ -415,5 +423,35 @@ export function mixedTraffic(traffic, writes) {
   return {
     pick: () => (traffic.random.next() < WRITE_SHARE ? { ...writes.next(), admin: true } : traffic.hotRead()),
     onAnswer: (chosen, status, body) => chosen.kind && writes.settle(chosen, status, body),
+  };
+}
+
+/**
+ * The requests of one workload of the suite (the `--workload` choices): what to send (`pick`),
+ * the bookkeeping of each answer (`onAnswer`), and whether every request carries the admin token.
+ * `share` ([index, count]) gives this load its own part of the delivered orders to review, so that
+ * loads on one database never review the same order twice.
+ */
+export function workloadTraffic(traffic, workload, { share = [0, 1] } = {}) {
+  const [index, count] = share;
+  const mine = (orders) => orders.filter((_order, position) => position % count === index);
+  if (workload === 'hot_reads') return { pick: () => traffic.hotRead(), admin: false };
+  if (workload === 'analytics') {
+    const today = new Date().toISOString().slice(0, 10);
+    return { pick: () => traffic.analyticsRead(today), admin: true };
+  }
+  if (workload === 'mixed') {
+    const writes = new WriteState(traffic);
+    writes.reviewable = mine(writes.reviewable);
+    return { ...mixedTraffic(traffic, writes), admin: false };
+  }
+  if (workload !== 'writes' && !KINDS.includes(workload)) throw new BenchFailure(`unknown workload "${workload}"`);
+  // Status changes move on the orders this run placed: until there are some, they are placements.
+  const writes = new WriteState(traffic, { only: KINDS.includes(workload) ? workload : undefined });
+  writes.reviewable = mine(traffic.data.reviewsAlone);
+  return {
+    pick: () => ({ ...writes.next(), admin: true }),
+    onAnswer: (chosen, status, body) => writes.settle(chosen, status, body),
+    admin: false,
   };
 }
