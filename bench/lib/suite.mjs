@@ -294,12 +294,9 @@ export async function verifyApps(context, restaurantId) {
 
 /**
  * Seeds the session's database at `options`' sizes, starts the apps (`appFlags[side]`: node
- * flags, e.g. --cpu-prof) and reads the workload data. Returns the context every step takes;
- * `close()` ends its database connections.
- */
-/**
- * Seeds the data and starts the apps: by default the suite's two (`cache-on`, `cache-off`),
- * checked against each other; `apps` names others ({ side: { name, env, script } }).
+ * flags, e.g. --cpu-prof) and reads the workload data. The apps are the suite's two (`cache-on`,
+ * `cache-off`, checked against each other) unless `apps` names others ({ side: { name, env,
+ * script } }). Returns the context every step takes; `close()` ends its database connections.
  */
 export async function prepare(session, options, appFlags = {}, apps = APPS) {
   const url = session.database.url;
