@@ -723,6 +723,40 @@ describeWithRedis('cache cascade over two instances sharing Redis and Postgres',
         }
       });
 
+      it('added without moving the rating: what shows the restaurant stays cached on both instances, its reviews and analytics see it', async () => {
+        const restaurant = await build.restaurant();
+        const item = await build.menuItem(restaurant.id);
+        const [customer, earlierReviewer] = [await build.customer(), await build.customer()];
+        const order = await build.order(customer.id, restaurant.id, [[item.id, 1]], ...TiffinBuilder.pathTo('delivered'));
+        const earlierOrder = await build.order(earlierReviewer.id, restaurant.id, [[item.id, 1]], ...TiffinBuilder.pathTo('delivered'));
+        await build.review(earlierOrder.id, earlierReviewer.id, 4);
+        const kept = [
+          `/restaurants/${restaurant.id}`,
+          `/restaurants/${restaurant.id}/with-menu`,
+          `/restaurants/search?cuisine=${q(restaurant.cuisine_type)}&min_rating=3.5`,
+          '/restaurants/analytics/popular-cuisines',
+        ];
+        const seen = [`/reviews/restaurants/${restaurant.id}/reviews`, `/restaurants/${restaurant.id}/analytics`];
+        for (const app of [a, b]) {
+          for (const path of [...kept, ...seen]) {
+            await app.admin.get(path);
+            expect([path, (await app.admin.get(path)).headers.get('x-cache')]).toEqual([path, 'HIT-L1']);
+          }
+        }
+        const before = await truth(`/restaurants/${restaurant.id}`);
+        // 4 and 4 average to 4.00: the restaurant's row, updated_at included, is left alone.
+        await build.review(order.id, customer.id, 4, (writer === 'A' ? a : b).admin);
+        expect(await truth(`/restaurants/${restaurant.id}`)).toEqual(before);
+        for (const app of [a, b]) {
+          for (const path of kept) {
+            const after = await app.admin.get(path);
+            expect([path, after.headers.get('x-cache'), after.body]).toEqual([path, 'HIT-L1', await truth(path)]);
+          }
+          for (const path of seen) expect([path, (await app.admin.get(path)).body]).toEqual([path, await truth(path)]);
+        }
+        expect(await truth(`/restaurants/${restaurant.id}/analytics`)).toMatchObject({ total_reviews: 2, average_rating: 4 });
+      });
+
       it('added: searches filtering above both its old and its new rating stay cached on both instances; the others see it', async () => {
         const restaurant = await build.restaurant();
         const item = await build.menuItem(restaurant.id);

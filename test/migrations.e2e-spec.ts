@@ -5,6 +5,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { AnalyticsRefreshFailedKeys1764800000000 } from '../src/database/migrations/1764800000000-AnalyticsRefreshFailedKeys.js';
 import { OrderDetailsPlanCached1765300000000 } from '../src/database/migrations/1765300000000-OrderDetailsPlanCached.js';
 import { ReviewRatingChange1765600000000 } from '../src/database/migrations/1765600000000-ReviewRatingChange.js';
+import { ReviewRatingUnmoved1765700000000 } from '../src/database/migrations/1765700000000-ReviewRatingUnmoved.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
@@ -102,24 +103,32 @@ describe('migrations at start-up, several replicas at once', () => {
     }
   });
 
-  it("reports the restaurant's rating before and after from add_review, and takes that back", async () => {
+  it("reports the restaurant's rating before and after from add_review, leaves a restaurant whose rating stays alone, and takes each back", async () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
-    const reportsRatings = async () =>
+    const definition = async () =>
       (
         await client.query<{ definition: string }>(
           `SELECT pg_get_functiondef(p.oid) AS definition FROM pg_proc p
             WHERE p.proname = 'add_review' AND p.pronargs = 5`,
         )
-      ).rows[0].definition.includes("'rating_before', v_rating_before");
+      ).rows[0].definition;
+    const state = async () => {
+      const text = await definition();
+      return { reportsRatings: text.includes("'rating_before', v_rating_before"), onlyWhenMoved: text.includes('AND rating <> round(') };
+    };
     try {
-      expect(await reportsRatings()).toBe(true);
-      const migration = new ReviewRatingChange1765600000000();
-      await migration.down(runner);
-      expect(await reportsRatings()).toBe(false);
-      await migration.up(runner);
-      expect(await reportsRatings()).toBe(true);
+      expect(await state()).toEqual({ reportsRatings: true, onlyWhenMoved: true });
+      const unmoved = new ReviewRatingUnmoved1765700000000();
+      const change = new ReviewRatingChange1765600000000();
+      await unmoved.down(runner);
+      expect(await state()).toEqual({ reportsRatings: true, onlyWhenMoved: false });
+      await change.down(runner);
+      expect(await state()).toEqual({ reportsRatings: false, onlyWhenMoved: false });
+      await change.up(runner);
+      await unmoved.up(runner);
+      expect(await state()).toEqual({ reportsRatings: true, onlyWhenMoved: true });
     } finally {
       await client.end();
     }

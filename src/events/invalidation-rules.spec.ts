@@ -83,6 +83,18 @@ describe('the invalidation cascade', () => {
     );
   });
 
+  it('a review that leaves the rating where it was drops its reviews and analytics, nothing that shows the restaurant', () => {
+    expect(planFor(new ReviewAdded(1, 10, 2, 3, 'Thai', { before: 4.2, after: 4.2 })).tags.sort()).toEqual([
+      'customer:2:reviews',
+      'restaurant:3:analytics',
+      'restaurant:3:reviews',
+    ]);
+    // Unknown ratings (an outbox row of an earlier release) count as moved.
+    expect(planFor(new ReviewAdded(1, 10, 2, 3, 'Thai', null)).tags).toEqual(
+      expect.arrayContaining(['restaurant:3', 'restaurants:ratings']),
+    );
+  });
+
   it("a review or a change to the restaurant leaves its menu, which shows none of the restaurant's fields", () => {
     const menuTags = CachePolicies.restaurantMenu.tags({ id: '3' });
     for (const event of [new ReviewAdded(1, 10, 2, 3, 'Thai', null), new RestaurantChanged(3, 'updated')]) {

@@ -49,6 +49,15 @@ function reviewedSearchTags({ cuisine_type, rating_change }: ReviewAdded): strin
 }
 
 /**
+ * A review that left its restaurant's rating where it was (add_review then leaves the row and its
+ * updated_at alone too) changes nothing that shows the restaurant. An event without the ratings
+ * (an outbox row of an earlier release) counts as moved.
+ */
+function ratingUnmoved({ rating_change }: ReviewAdded): boolean {
+  return rating_change !== null && rating_change.before === rating_change.after;
+}
+
+/**
  * The invalidation cascade: what each committed change makes stale, and which
  * representations are written straight back.
  */
@@ -90,24 +99,26 @@ export function planFor(event: DomainEvent): CachePlan {
         tags: [...orderActivityTags(event), ...revenueDayTags(event), T.order(event.order_id), T.customerNotifications(event.customer_id)],
         writeThrough: [{ policy: CachePolicies.order, id: event.order_id }],
       };
-    case 'review.added':
+    case 'review.added': {
+      const r = event.restaurant_id;
+      const dropped = [T.restaurantReviews(r), T.restaurantAnalytics(r), T.customerReviews(event.customer_id)];
+      // Not T.restaurantPerformance: the performance pages listing this restaurant carry its
+      // analytics tag (dropped here); the other restaurants' rows did not change.
+      if (ratingUnmoved(event)) return { tags: dropped, writeThrough: [] };
       return {
         tags: [
+          ...dropped,
           // The restaurant's rating changed: its own entry, the lists showing ratings, and the searches
           // that can list it before or after (its cuisine's, and those of every cuisine, with a
           // minimum rating at most its higher rating). Nothing else that lists restaurants shows a rating.
-          T.restaurant(event.restaurant_id),
+          T.restaurant(r),
           T.restaurantRatings,
           ...reviewedSearchTags(event),
-          T.restaurantReviews(event.restaurant_id),
-          T.restaurantAnalytics(event.restaurant_id),
-          T.customerReviews(event.customer_id),
           T.popularCuisines,
-          // Not T.restaurantPerformance: the performance pages listing this restaurant carry its
-          // analytics tag (dropped above); the other restaurants' rows did not change.
         ],
         writeThrough: [],
       };
+    }
     case 'notifications.read':
       return { tags: [T.customerNotifications(event.customer_id)], writeThrough: [] };
     case 'order.history-dated':

@@ -7,7 +7,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * drops those searches and keeps the ones filtering above both (see CacheTags.restaurantSearch).
  * The row was already locked by the SELECT; reading its rating there costs nothing more.
  */
-function addReview(reportRatings: boolean): string {
+export function addReview(reportRatings: boolean): string {
   const ratingBefore = reportRatings ? ', rating' : '';
   const intoBefore = reportRatings ? ', v_rating_before' : '';
   const returningAfter = reportRatings ? ' RETURNING rating INTO v_rating_after' : '';

@@ -13,6 +13,7 @@ import { OrderDetailsPlanCached1765300000000 } from './1765300000000-OrderDetail
 import { RestaurantReviewTotals1765400000000 } from './1765400000000-RestaurantReviewTotals.js';
 import { OrdersCustomerStatusIndex1765500000000 } from './1765500000000-OrdersCustomerStatusIndex.js';
 import { ReviewRatingChange1765600000000 } from './1765600000000-ReviewRatingChange.js';
+import { ReviewRatingUnmoved1765700000000 } from './1765700000000-ReviewRatingUnmoved.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RestaurantReviewTotals1765400000000,
   OrdersCustomerStatusIndex1765500000000,
   ReviewRatingChange1765600000000,
+  ReviewRatingUnmoved1765700000000,
 ];

@@ -251,7 +251,11 @@ export class RestaurantResponse {
   @ApiProperty({ example: '2024-01-15T18:30:00.000Z', format: 'date-time' })
   created_at: string;
 
-  @ApiProperty({ example: '2024-01-15T18:30:00.000Z', format: 'date-time' })
+  @ApiProperty({
+    example: '2024-01-15T18:30:00.000Z',
+    format: 'date-time',
+    description: 'When a field shown here last changed; a review that leaves the rating where it was does not count',
+  })
   updated_at: string;
 }
 
