@@ -8,6 +8,7 @@ import { type Principal, sessionOwnerOf } from './principal.js';
 import { PrincipalResolver } from './principal-resolver.js';
 import { AccessLookups, type Ownership } from './access-lookups.repository.js';
 import { ACCESS_GRANTS, describeAccess } from './access.decorators.js';
+import { HandlerMetadata } from '../common/http/handler-metadata.js';
 import type { Grant, IdSource } from './grants.js';
 
 /** `me` in a customer path stands for the caller's own customer id. */
@@ -32,19 +33,24 @@ type Verdict = 'permit' | 'refuse';
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  private readonly grantsByHandler = new WeakMap<object, Grant[]>();
+  /** A route's grants are declared once, on its handler or controller. */
+  private readonly grants: HandlerMetadata<Grant[]>;
 
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly resolver: PrincipalResolver,
     private readonly lookups: AccessLookups,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.grants = new HandlerMetadata(
+      (handler, controller) => reflector.getAllAndOverride<Grant[] | undefined>(ACCESS_GRANTS, [handler, controller]) ?? [],
+    );
+  }
 
   /** A public route is judged synchronously: Nest awaits only a guard that returns a promise. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const grants = this.grantsOf(context);
+    const grants = this.grants.of(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (grants.some((grant) => grant.kind === 'public' || (grant.kind === 'public-if' && grant.when(this.config)))) {
       const credentials = this.resolver.credentials(request);
@@ -57,17 +63,6 @@ export class AccessGuard implements CanActivate {
     request.sessionOwner = sessionOwnerOf(principal);
     if (principal.role === 'admin') return true;
     return this.judgeAll(grants, principal, request);
-  }
-
-  /** A route's grants are declared once, on its handler or controller: read them once per handler. */
-  private grantsOf(context: ExecutionContext): Grant[] {
-    const handler = context.getHandler();
-    let grants = this.grantsByHandler.get(handler);
-    if (!grants) {
-      grants = this.reflector.getAllAndOverride<Grant[] | undefined>(ACCESS_GRANTS, [handler, context.getClass()]) ?? [];
-      this.grantsByHandler.set(handler, grants);
-    }
-    return grants;
   }
 
   private async judgeAll(grants: Grant[], principal: Principal, request: FastifyRequest): Promise<boolean> {

@@ -18,6 +18,7 @@ import { RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_REMAINING_HEADER } from '../common/
 import { AppConfig } from '../config/app-config.js';
 import { isInternalAnonymous } from '../common/http/internal-caller.js';
 import { PrincipalResolver } from './principal-resolver.js';
+import { HandlerMetadata } from '../common/http/handler-metadata.js';
 
 const STRICT_RATE_LIMIT = Symbol('tiffin:strict-rate-limit');
 const WINDOW_MS = 60_000;
@@ -63,12 +64,18 @@ const accountKey = (body: unknown): string | undefined => {
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly strictOptions: HandlerMetadata<StrictRateLimitOptions | undefined>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly counter: RateLimitCounter,
     private readonly resolver: PrincipalResolver,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.strictOptions = new HandlerMetadata((handler, controller) =>
+      reflector.getAllAndOverride<StrictRateLimitOptions | undefined>(STRICT_RATE_LIMIT, [handler, controller]),
+    );
+  }
 
   /** Synchronous when the general count is known without waiting for Redis and the route has no strict limit. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -80,10 +87,7 @@ export class RateLimitGuard implements CanActivate {
     const { perMinute, anonymousPerMinute, syncMs } = this.config.http.rateLimit;
     const limit = client.anonymous ? anonymousPerMinute : perMinute;
     const general = this.counter.hitShared(`general:${client.key}`, WINDOW_MS, limit, syncMs);
-    const strictOptions = this.reflector.getAllAndOverride<StrictRateLimitOptions | undefined>(STRICT_RATE_LIMIT, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const strictOptions = this.strictOptions.of(context);
     if (general instanceof Promise || strictOptions) return this.judgeLater(request, reply, limit, general, strictOptions);
     this.judgeGeneral(reply, limit, general);
     return true;

@@ -9,6 +9,7 @@ import { CACHE_POLICY, type CachePolicy, type RouteParams } from './cache-policy
 import { CacheService } from './cache.service.js';
 import type { CacheResult } from './tiered-cache.js';
 import { routeOf } from '../common/http/route-paths.js';
+import { HandlerMetadata } from '../common/http/handler-metadata.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const TOTAL_COUNT_HEADER_NAME = TOTAL_COUNT_HEADER.toLowerCase();
@@ -45,13 +46,17 @@ export const isRefreshRequest = (request: FastifyRequest): boolean => request.he
  */
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
+  private readonly policies: HandlerMetadata<CachePolicy | undefined>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly cache: CacheService,
-  ) {}
+  ) {
+    this.policies = new HandlerMetadata((handler) => reflector.get<CachePolicy | undefined>(CACHE_POLICY, handler as never));
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const policy = this.reflector.get<CachePolicy | undefined>(CACHE_POLICY, context.getHandler());
+    const policy = this.policies.of(context);
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     if (!policy || request.method !== 'GET') return next.handle();

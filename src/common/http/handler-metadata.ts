@@ -1,0 +1,22 @@
+import type { ExecutionContext } from '@nestjs/common';
+
+/**
+ * What a route declares (decorators on its handler or controller), read through Nest's Reflector
+ * once per handler: the declarations are fixed once the app starts, and a Reflector lookup walks
+ * reflect-metadata's maps and prototype chain on every request otherwise.
+ */
+export class HandlerMetadata<T> {
+  private readonly byHandler = new WeakMap<object, { value: T }>();
+
+  constructor(private readonly read: (handler: object, controller: object) => T) {}
+
+  of(context: ExecutionContext): T {
+    const handler = context.getHandler();
+    let known = this.byHandler.get(handler);
+    if (!known) {
+      known = { value: this.read(handler, context.getClass()) };
+      this.byHandler.set(handler, known);
+    }
+    return known.value;
+  }
+}
