@@ -18,7 +18,8 @@ type Listener = (message: OrderStatusMessage) => void;
 
 /**
  * Carries order status changes to the server-sent-event connections of every instance: each
- * committed change (an OrderStatusChanged event here) is published on the message bus (Redis
+ * committed change (an OrderStatusChanged event here, announced once the cache has dropped the
+ * order's old status) is published on the message bus (Redis
  * pub/sub with Redis, in process without), and each instance hands what it receives to the
  * connections watching that order.
  *
@@ -38,14 +39,15 @@ export class OrderStatusStream implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.messages.subscribe<OrderStatusMessage>(ORDER_STATUS_CHANNEL, (message) => this.deliver(message));
-    this.events.subscribe('order.status-changed', (event) =>
-      this.messages.publish(ORDER_STATUS_CHANNEL, {
+    // MessageBus.publish logs its own failures and never rejects.
+    this.events.announce('order.status-changed', (event) => {
+      void this.messages.publish(ORDER_STATUS_CHANNEL, {
         order_id: event.order_id,
         from_status: event.from,
         order_status: event.to,
         announced_at: new Date().toISOString(),
-      } satisfies OrderStatusMessage),
-    );
+      } satisfies OrderStatusMessage);
+    });
   }
 
   onModuleDestroy(): void {
