@@ -1,5 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 
+type Handler = ReturnType<ExecutionContext['getHandler']>;
+type Controller = ReturnType<ExecutionContext['getClass']>;
+
 /**
  * What a route declares (decorators on its handler or controller), read through Nest's Reflector
  * once per handler: the declarations are fixed once the app starts, and a Reflector lookup walks
@@ -8,7 +11,7 @@ import type { ExecutionContext } from '@nestjs/common';
 export class HandlerMetadata<T> {
   private readonly byHandler = new WeakMap<object, { value: T }>();
 
-  constructor(private readonly read: (handler: object, controller: object) => T) {}
+  constructor(private readonly read: (handler: Handler, controller: Controller) => T) {}
 
   of(context: ExecutionContext): T {
     const handler = context.getHandler();
