@@ -332,10 +332,7 @@ async function main() {
   const argv = process.argv.slice(2);
   const options = readCommandLine('bench/bench.mjs', OPTIONS, 'Environment: BENCH_DATABASE_URL (an admin URL), BENCH_REDIS_URL.');
   applyScale(argv, options);
-  const startedAt = performance.now();
-  const code = await runBenchSession((session) => bench(session, options));
-  log(`${code === 0 ? 'done' : 'stopped'} after ${Math.round((performance.now() - startedAt) / 1000)} s`);
-  return code;
+  return runBenchSession((session) => bench(session, options));
 }
 
 process.exit(await main());

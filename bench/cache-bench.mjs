@@ -331,10 +331,7 @@ async function bench(session, options) {
 
 async function main() {
   const options = readCommandLine('bench/cache-bench.mjs', OPTIONS, 'Environment: BENCH_DATABASE_URL (an admin URL), BENCH_REDIS_URL.');
-  const startedAt = performance.now();
-  const code = await runBenchSession((session) => bench(session, options));
-  log(`${code === 0 ? 'done' : 'stopped'} after ${Math.round((performance.now() - startedAt) / 1000)} s`);
-  return code;
+  return runBenchSession((session) => bench(session, options));
 }
 
 process.exit(await main());

@@ -21,8 +21,9 @@ const exitCodeOf = (signal) => 128 + (signal === 'SIGINT' ? 2 : 15);
 /**
  * Runs `work` with a scratch database and a Redis prefix of its own, and afterwards, however it
  * ends (success, failure, Ctrl-C), stops every app it started, drops the database and deletes
- * the keys under the prefix. Returns the process exit code. Off the Node that package.json's
- * engines asks for, it runs the whole command again on that Node instead (see runtime.mjs).
+ * the keys under the prefix, and says how long it took. Returns the process exit code. Off the
+ * Node that package.json's engines asks for, it runs the whole command again on that Node instead
+ * (see runtime.mjs), which says so once.
  */
 export async function runBenchSession(work) {
   const rerun = await rerunOnEnginesNode(log).catch((error) => {
@@ -30,6 +31,11 @@ export async function runBenchSession(work) {
     return 1;
   });
   if (rerun !== undefined) return rerun;
+  const startedAt = performance.now();
+  const ended = (code) => {
+    log(`${code === 0 ? 'done' : 'stopped'} after ${Math.round((performance.now() - startedAt) / 1000)} s`);
+    return code;
+  };
   let interruptedBy;
   const onSignal = (signal) => {
     // A second signal means "now": the exit handler SIGKILLs the children.
@@ -114,9 +120,9 @@ export async function runBenchSession(work) {
   }
   if (interruptedBy) {
     console.error(`[bench] interrupted by ${interruptedBy}`);
-    return exitCodeOf(interruptedBy);
+    return ended(exitCodeOf(interruptedBy));
   }
-  if (!failure) return 0;
+  if (!failure) return ended(0);
   console.error(`[bench] FAILED: ${failure instanceof BenchFailure ? failure.message : (failure.stack ?? failure)}`);
-  return 1;
+  return ended(1);
 }
