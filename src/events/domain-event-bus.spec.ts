@@ -44,6 +44,17 @@ describe('DomainEventBus', () => {
     expect(delivered).toBe(false);
   });
 
+  it('an announcer that throws fails neither the write nor the announcers after it', async () => {
+    const bus = new DomainEventBus();
+    const announced: string[] = [];
+    bus.announce('order.status-changed', () => {
+      throw new Error('not serialisable');
+    });
+    bus.announce('order.status-changed', (event) => void announced.push(`second ${event.order_id}`));
+    await expect(bus.publish({ event: changed, outboxId: null })).resolves.toBeUndefined();
+    expect(announced).toEqual(['second 10']);
+  });
+
   it('announces even when a subscriber failed: the write committed', async () => {
     const bus = new DomainEventBus();
     const announced: number[] = [];

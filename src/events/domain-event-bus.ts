@@ -27,15 +27,11 @@ export class DomainEventBus {
   private readonly announcers = new Map<DomainEventType, Announcer[]>();
 
   subscribe<T extends DomainEventType>(type: T, handler: Handler<Extract<DomainEvent, { type: T }>>): void {
-    const list = this.handlers.get(type) ?? [];
-    list.push(handler as Handler);
-    this.handlers.set(type, list);
+    addTo(this.handlers, type, handler as Handler);
   }
 
   announce<T extends DomainEventType>(type: T, announcer: Announcer<Extract<DomainEvent, { type: T }>>): void {
-    const list = this.announcers.get(type) ?? [];
-    list.push(announcer as Announcer);
-    this.announcers.set(type, list);
+    addTo(this.announcers, type, announcer as Announcer);
   }
 
   async publish(...recorded: RecordedEvent[]): Promise<void> {
@@ -44,12 +40,29 @@ export class DomainEventBus {
         try {
           await handler(event, outboxId);
         } catch (error) {
-          this.logger.error(`Subscriber of ${event.type} failed`, error instanceof Error ? error.stack : String(error));
+          this.failed('Subscriber', event, error);
         }
       }
     }
     for (const { event } of recorded) {
-      for (const announcer of this.announcers.get(event.type) ?? []) announcer(event);
+      for (const announcer of this.announcers.get(event.type) ?? []) {
+        try {
+          announcer(event);
+        } catch (error) {
+          this.failed('Announcer', event, error);
+        }
+      }
     }
   }
+
+  /** Logged, never thrown: the write has committed, and its answer must say so. */
+  private failed(role: string, event: DomainEvent, error: unknown): void {
+    this.logger.error(`${role} of ${event.type} failed`, error instanceof Error ? error.stack : String(error));
+  }
+}
+
+function addTo<F>(lists: Map<DomainEventType, F[]>, type: DomainEventType, entry: F): void {
+  const list = lists.get(type);
+  if (list) list.push(entry);
+  else lists.set(type, [entry]);
 }
