@@ -87,4 +87,25 @@ describe('access recorder', () => {
     expect(kept).toContain('/p9');
     expect(kept).not.toContain('/p0');
   });
+
+  it('forgets exactly the coldest tenth by decayed score, not by raw count', () => {
+    const record = recorder();
+    // /old0-/old4 were read 5 times an hour ago (decayed to 5 x 2^-6 < 0.1); /new0-/new4 once now.
+    for (let i = 0; i < 5; i++) for (let n = 0; n < 5; n++) record.record(access(`/old${i}`, 0));
+    for (let i = 0; i < 5; i++) record.record(access(`/new${i}`, 60 * MINUTE));
+    record.record(access('/newcomer', 60 * MINUTE));
+    // 11 paths over a bound of 10: the excess (1) and a tenth of the bound (1) go, the two coldest.
+    const kept = record.hottest(20, 60 * MINUTE).map((path) => path.path);
+    expect(kept).toHaveLength(9);
+    expect(kept.filter((path) => path.startsWith('/old'))).toHaveLength(3);
+    expect(kept).toEqual(expect.arrayContaining(['/new0', '/new1', '/new2', '/new3', '/new4', '/newcomer']));
+  });
+
+  it('forgets as many as the excess when every score is the same', () => {
+    const record = recorder();
+    for (let i = 0; i < 25; i++) record.record(access(`/p${i}`, 0));
+    expect(record.size).toBeLessThanOrEqual(10);
+    expect(record.size).toBeGreaterThanOrEqual(9);
+    expect(record.hottest(20, 0).map((path) => path.path)).toContain('/p24');
+  });
 });

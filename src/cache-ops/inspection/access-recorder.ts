@@ -161,12 +161,31 @@ export class AccessRecorder {
     };
   }
 
-  /** Forgets the coldest tenth, so eviction costs one sort per maxPaths/10 new paths. */
+  /**
+   * Forgets the coldest tenth, so eviction runs once per maxPaths/10 new paths. Each path's score
+   * is decayed once and the cut comes from a numeric sort of the scores: a comparator that decays
+   * both sides costs two exponentials per comparison, and a working set larger than maxPaths (more
+   * hot paths than it keeps) evicts all the time.
+   */
   private forgetColdest(now: number, keepPath: string): void {
-    const byScore = [...this.paths.values()]
-      .filter((state) => state.path !== keepPath)
-      .sort((a, b) => this.frequency.decayed(a.score, a.scoredAt, now) - this.frequency.decayed(b.score, b.scoredAt, now));
-    const excess = this.paths.size - this.options.maxPaths + Math.ceil(this.options.maxPaths / 10);
-    for (const state of byScore.slice(0, excess)) this.paths.delete(state.path);
+    const candidates = [...this.paths.values()].filter((state) => state.path !== keepPath);
+    const scores = Float64Array.from(candidates, (state) => this.frequency.decayed(state.score, state.scoredAt, now));
+    const excess = Math.min(candidates.length, this.paths.size - this.options.maxPaths + Math.ceil(this.options.maxPaths / 10));
+    if (excess <= 0) return;
+    const cut = Float64Array.from(scores).sort()[excess - 1];
+    // Below the cut first, then paths scored exactly at it until the excess is gone.
+    let left = excess;
+    for (let i = 0; i < candidates.length && left > 0; i++) {
+      if (scores[i] < cut) {
+        this.paths.delete(candidates[i].path);
+        left--;
+      }
+    }
+    for (let i = 0; i < candidates.length && left > 0; i++) {
+      if (scores[i] === cut) {
+        this.paths.delete(candidates[i].path);
+        left--;
+      }
+    }
   }
 }
