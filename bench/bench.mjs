@@ -13,6 +13,7 @@ import { appEnvOverrides, readCommandLine } from './lib/options.mjs';
 import { describeMachine, writeAtomically } from './lib/report.mjs';
 import { log, RATE_LIMIT_PER_MINUTE, runBenchSession } from './lib/session.mjs';
 import {
+  alternatedMixedToHot,
   applyScale,
   CONTENDED_CORES,
   GOALS,
@@ -90,6 +91,7 @@ async function bench(session, options) {
     const writesOn = new WriteState(traffic);
     const mixedOn = mixedTraffic(traffic, writesOn);
     scenarios.mixed = { on: await window(context, on, 'mixed', mixedOn.pick, { onAnswer: mixedOn.onAnswer }) };
+    scenarios.mixed.on.alternated = await alternatedMixedToHot(context, on, { hotRead, mixed: mixedOn });
     scenarios.mixed.on.writes = writesOn.counts;
     // The last write's invalidation reaches every instance before its response is sent; this
     // pause only lets the requests still in flight at the end of the window finish.
@@ -207,6 +209,12 @@ async function bench(session, options) {
     }
 
     const warnings = [];
+    for (const [index, pair] of scenarios.mixed.on.alternated.pairs.entries()) {
+      for (const kind of ['hot', 'mixed']) {
+        if (pair[kind].errors > 0 || pair[kind].non2xx > 0)
+          warnings.push(`alternated pair ${index + 1}, ${kind}: ${pair[kind].errors} errors, ${pair[kind].non2xx} non-2xx responses`);
+      }
+    }
     for (const rows of Object.values(scenarios)) {
       for (const row of Object.values(rows)) {
         if (row.errors > 0 || row.non2xx > 0)
@@ -238,6 +246,12 @@ async function bench(session, options) {
         threshold: GOALS.mixed_to_hot_reads,
         value: scenarios.mixed.on.requests_per_second / scenarios.hot_reads.on.requests_per_second,
       },
+      mixed_to_hot_reads_alternated: {
+        threshold: GOALS.mixed_to_hot_reads,
+        value: scenarios.mixed.on.alternated.median_ratio,
+        by_cpu: scenarios.mixed.on.alternated.median_ratio_by_cpu,
+        pairs: scenarios.mixed.on.alternated.pairs.length,
+      },
       write_cpu: {
         threshold: GOALS.write_cpu_us,
         value: Math.max(...KINDS.map((kind) => scenarios[`${kind}_alone`].on.server_cpu_us_per_request)),
@@ -266,6 +280,7 @@ async function bench(session, options) {
     goals.hot_reads.met = goals.hot_reads.value >= goals.hot_reads.threshold;
     goals.mixed.met = goals.mixed.value >= goals.mixed.threshold;
     goals.mixed_to_hot_reads.met = goals.mixed_to_hot_reads.value >= goals.mixed_to_hot_reads.threshold;
+    goals.mixed_to_hot_reads_alternated.met = goals.mixed_to_hot_reads_alternated.value >= goals.mixed_to_hot_reads_alternated.threshold;
     goals.write_cpu.met = goals.write_cpu.value <= goals.write_cpu.threshold;
     goals.hit_ratio.met = goals.hit_ratio.value !== null && goals.hit_ratio.value >= goals.hit_ratio.threshold;
     goals.stale_reads.met = stale.stale === 0 && stale.compared > 0;

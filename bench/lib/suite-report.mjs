@@ -95,6 +95,15 @@ function mixedByCpu({ hot_reads: hot, mixed }) {
   );
 }
 
+/** The same ratio from alternated pairs of short windows (see alternatedMixedToHot in suite.mjs). */
+function alternatedLine(goal, { pairs, seconds }) {
+  const each = pairs.map((pair) => `${pair.ratio.toFixed(3)}x (${pair.first} first)`).join(', ');
+  return (
+    `- The same ratio from ${goal.pairs} pairs of ${seconds} s windows taken in turn on the cache-on app: median ${goal.value.toFixed(3)}x in req/s ` +
+    `(goal ${goal.threshold}x or more): ${met(goal)}; median ${ratio(goal.by_cpu)} by server CPU per request. Each pair: ${each}.`
+  );
+}
+
 export function goalsList(report) {
   const { goals, stampede, redis_memory: redis } = report;
   const share = report.settings.write_share_in_mixed;
@@ -106,6 +115,9 @@ export function goalsList(report) {
           `- Mixed traffic with the cache at ${goals.mixed_to_hot_reads.value.toFixed(3)}x of the hot reads in req/s (goal ${goals.mixed_to_hot_reads.threshold}x or more): ${met(goals.mixed_to_hot_reads)}. ` +
             mixedByCpu(report.scenarios),
         ]
+      : []),
+    ...(goals.mixed_to_hot_reads_alternated
+      ? [alternatedLine(goals.mixed_to_hot_reads_alternated, report.scenarios.mixed.on.alternated)]
       : []),
     ...(goals.write_cpu?.per_kind
       ? [

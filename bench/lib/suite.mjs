@@ -43,6 +43,11 @@ const STAMPEDE_REQUESTS = 1000;
 const WARMING_CONCURRENCY = 16;
 const STALE_SAMPLE = { restaurants: 60, orders: 60 };
 const REDIS_MEMORY_SAMPLE = 500;
+/**
+ * The alternated windows of the mixed/hot-read ratio (see alternatedMixedToHot): pairs, and each
+ * window's warm-up and length in seconds.
+ */
+export const ALTERNATED = { pairs: 4, warmup: 1, seconds: 5 };
 /** CPU (in cores) taken by other processes during a window beyond which the run is flagged. */
 export const CONTENDED_CORES = 0.25;
 const TRAFFIC_SEED = 7;
@@ -136,6 +141,62 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
         : ''),
   );
   return row;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * The mixed traffic against the hot reads on one app, in pairs of short windows taken in turn
+ * (which goes first swaps every pair). The suite's own windows of the two are minutes apart, and a
+ * virtual machine's speed can move by half in that time; a pair's two windows share the machine's
+ * state of the moment. Returns each pair's req/s and server CPU per request, and the medians of
+ * the pairs' ratios (mixed over hot reads in req/s; hot over mixed in server CPU per request).
+ */
+export async function alternatedMixedToHot(context, app, { hotRead, mixed }, { pairs, warmup, seconds } = ALTERNATED) {
+  const { session, options, token } = context;
+  log(`mixed against hot reads on ${app.name}, alternated: ${pairs} pairs of ${warmup} s warm-up + ${seconds} s each`);
+  const windows = {
+    hot: requestsFor(hotRead, { token }),
+    mixed: requestsFor(mixed.pick, { token, onAnswer: mixed.onAnswer }),
+  };
+  const measured = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    session.checkpoint();
+    const order = pair % 2 === 0 ? ['hot', 'mixed'] : ['mixed', 'hot'];
+    const row = { first: order[0] };
+    for (const kind of order) {
+      const result = await measure(`${app.baseUrl}/`, app.child.pid, {
+        connections: options.connections,
+        warmup,
+        duration: seconds,
+        requests: windows[kind],
+        redisPid: session.redisPid,
+      });
+      row[kind] = {
+        requests_per_second: Math.round(result.requests_per_second),
+        server_cpu_us_per_request: round(result.server_cpu_us_per_request, 1),
+        errors: result.errors + result.timeouts,
+        non2xx: result.non2xx,
+      };
+    }
+    row.ratio = round(row.mixed.requests_per_second / row.hot.requests_per_second, 3);
+    row.ratio_by_cpu = round(row.hot.server_cpu_us_per_request / row.mixed.server_cpu_us_per_request, 3);
+    log(
+      `   pair ${pair + 1} (${row.first} first): hot ${row.hot.requests_per_second} req/s, ${row.hot.server_cpu_us_per_request} µs; ` +
+        `mixed ${row.mixed.requests_per_second} req/s, ${row.mixed.server_cpu_us_per_request} µs: ${row.ratio}x (by CPU ${row.ratio_by_cpu}x)`,
+    );
+    measured.push(row);
+  }
+  return {
+    pairs: measured,
+    seconds,
+    median_ratio: round(median(measured.map((row) => row.ratio)), 3),
+    median_ratio_by_cpu: round(median(measured.map((row) => row.ratio_by_cpu)), 3),
+  };
 }
 
 /**
