@@ -97,7 +97,11 @@ function mixedByCpu({ hot_reads: hot, mixed }) {
 
 /** The same ratio from alternated pairs of short windows (see alternatedMixedToHot in suite.mjs). */
 function alternatedLine(goal, { pairs, seconds }) {
-  const each = pairs.map((pair) => `${pair.ratio.toFixed(3)}x (${pair.first} first)`).join(', ');
+  const l1 = (pair) =>
+    pair.hot.l1_share_of_reads === undefined
+      ? ''
+      : `; L1 answered ${percent(pair.hot.l1_share_of_reads)} and ${percent(pair.mixed.l1_share_of_reads)} of the reads`;
+  const each = pairs.map((pair) => `${pair.ratio.toFixed(3)}x (${pair.first} first${l1(pair)})`).join(', ');
   return (
     `- The same ratio from ${goal.pairs} pairs of ${seconds} s windows taken in turn on the cache-on app: median ${goal.value.toFixed(3)}x in req/s ` +
     `(goal ${goal.threshold}x or more): ${met(goal)}; median ${ratio(goal.by_cpu)} by server CPU per request. Each pair: ${each}.`

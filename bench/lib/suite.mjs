@@ -159,9 +159,22 @@ const median = (values) => {
 export async function alternatedMixedToHot(context, app, { hotRead, mixed }, { pairs, warmup, seconds } = ALTERNATED) {
   const { session, options, token } = context;
   log(`mixed against hot reads on ${app.name}, alternated: ${pairs} pairs of ${warmup} s warm-up + ${seconds} s each`);
+  // Which tier answered the reads of the window: writes store entries in L1 (write-through), which
+  // can push hot entries out to L2, so a slower hot window may mean the cache's state, not the host's.
+  let tiers = {};
+  const tally = (headers) => {
+    const outcome = headers?.['x-cache'];
+    if (outcome) tiers[outcome] = (tiers[outcome] ?? 0) + 1;
+  };
   const windows = {
-    hot: requestsFor(hotRead, { token }),
-    mixed: requestsFor(mixed.pick, { token, onAnswer: mixed.onAnswer }),
+    hot: requestsFor(hotRead, { token, onAnswer: (_chosen, _status, _body, headers) => tally(headers) }),
+    mixed: requestsFor(mixed.pick, {
+      token,
+      onAnswer: (chosen, status, body, headers) => {
+        tally(headers);
+        mixed.onAnswer(chosen, status, body);
+      },
+    }),
   };
   const measured = [];
   for (let pair = 0; pair < pairs; pair++) {
@@ -175,19 +188,23 @@ export async function alternatedMixedToHot(context, app, { hotRead, mixed }, { p
         duration: seconds,
         requests: windows[kind],
         redisPid: session.redisPid,
+        beforeWindow: () => (tiers = {}),
       });
+      const reads = Object.values(tiers).reduce((sum, count) => sum + count, 0);
       row[kind] = {
         requests_per_second: Math.round(result.requests_per_second),
         server_cpu_us_per_request: round(result.server_cpu_us_per_request, 1),
         errors: result.errors + result.timeouts,
         non2xx: result.non2xx,
+        l1_share_of_reads: reads > 0 ? round((tiers['HIT-L1'] ?? 0) / reads, 3) : null,
       };
     }
     row.ratio = round(row.mixed.requests_per_second / row.hot.requests_per_second, 3);
     row.ratio_by_cpu = round(row.hot.server_cpu_us_per_request / row.mixed.server_cpu_us_per_request, 3);
     log(
-      `   pair ${pair + 1} (${row.first} first): hot ${row.hot.requests_per_second} req/s, ${row.hot.server_cpu_us_per_request} µs; ` +
-        `mixed ${row.mixed.requests_per_second} req/s, ${row.mixed.server_cpu_us_per_request} µs: ${row.ratio}x (by CPU ${row.ratio_by_cpu}x)`,
+      `   pair ${pair + 1} (${row.first} first): hot ${row.hot.requests_per_second} req/s, ${row.hot.server_cpu_us_per_request} µs, ` +
+        `L1 ${row.hot.l1_share_of_reads}; mixed ${row.mixed.requests_per_second} req/s, ${row.mixed.server_cpu_us_per_request} µs, ` +
+        `L1 ${row.mixed.l1_share_of_reads}: ${row.ratio}x (by CPU ${row.ratio_by_cpu}x)`,
     );
     measured.push(row);
   }
