@@ -9,6 +9,7 @@ import { REPO_ROOT } from './lib/app-process.mjs';
 import { BenchFailure } from './lib/failure.mjs';
 import { measure } from './lib/load.mjs';
 import { readCommandLine } from './lib/options.mjs';
+import { median } from './lib/report.mjs';
 import { deleteKeysUnder } from './lib/services.mjs';
 import { log, runBenchSession } from './lib/session.mjs';
 import { applyScale, prepare, warm, workloadTraffic } from './lib/suite.mjs';
@@ -18,12 +19,6 @@ const OPTIONS = ['a', 'b', 'workload', 'pairs', 'scale', 'restaurants', 'custome
 const SIDES = ['a', 'b'];
 /** Warm-up of a build's later windows: it sat idle while the other was loaded. */
 const REWARM_SECONDS = 1;
-
-const median = (values) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 function buildsOf(options) {
   if (!options.a) throw new BenchFailure('--a <checkout> is required: the build to compare this one (or --b) with');

@@ -30,6 +30,12 @@ export function describeMachine() {
 export const integer = (value) => Math.round(value).toLocaleString('en-US');
 export const millis = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
 export const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
+/** The middle value, or the mean of the two middle values of an even count. */
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 /** The BENCH_APP_ENV variables a run gave Tiffin's apps, as ", NAME=value, ..." (empty without any). */
 const overridesOf = (settings) =>

@@ -6,6 +6,7 @@ import { cacheCounters, databaseCounters, diffCache, diffDatabase, diffRedis, re
 import { BenchFailure } from './failure.mjs';
 import { measure } from './load.mjs';
 import { appEnvOverrides } from './options.mjs';
+import { median } from './report.mjs';
 import { get } from './scenarios.mjs';
 import { log } from './session.mjs';
 import { KINDS, loadWorkloadData, requestsFor, Traffic, WriteState } from './workload.mjs';
@@ -142,12 +143,6 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
   );
   return row;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /**
  * The mixed traffic against the hot reads on one app, in pairs of short windows taken in turn
