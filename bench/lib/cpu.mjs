@@ -12,6 +12,19 @@ export function processSeconds(pid) {
 }
 
 /**
+ * The scheduler's view of a process's main thread (the one that runs JavaScript): seconds it
+ * spent runnable but waiting for a core (`/proc/<pid>/schedstat`, its second field, in ns), and
+ * how many times it was taken off a core while it still had work (involuntary context switches).
+ * On a machine whose cores Postgres, Redis and the load generator share with the server, this is
+ * the server's work delayed by theirs, which its CPU time does not show.
+ */
+function mainThreadWaits(pid) {
+  const waitingNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+  const preempted = Number(/^nonvoluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+  return { waitingSeconds: waitingNs / 1e9, preempted };
+}
+
+/**
  * CPU seconds of every Postgres server process (postmaster and backends) by pid. A backend that
  * exits within a window takes its time with it, so the sum counts the long-lived ones: the apps'
  * pooled connections, which do the work measured here.
@@ -43,6 +56,7 @@ function snapshot(serverPid, redisPid) {
   return {
     at: process.hrtime.bigint(),
     server: processSeconds(serverPid),
+    serverWaits: mainThreadWaits(serverPid),
     redis: redisPid ? processSeconds(redisPid) : undefined,
     postgres: postgresSeconds(),
     self: process.cpuUsage(),
@@ -61,6 +75,7 @@ function coresSince(started, serverPid, redisPid) {
   for (const [pid, used] of postgresSeconds()) postgresUsed += used - (started.postgres.get(pid) ?? 0);
   const postgres = postgresUsed / seconds;
   const busy = (machine.busy - started.machine.busy) / seconds;
+  const waits = mainThreadWaits(serverPid);
   const round = (value) => Math.round(value * 100) / 100;
   return {
     server: round(server),
@@ -72,6 +87,10 @@ function coresSince(started, serverPid, redisPid) {
     // shared host it slows every process of the window alike, and explains figures that move
     // between runs of the same code.
     stolen_by_host: round((machine.steal - started.machine.steal) / seconds),
+    // The server's main thread: runnable but waiting for a core (in cores, as the rest), and taken
+    // off a core while it had work, per second.
+    server_waiting_for_a_core: round((waits.waitingSeconds - started.serverWaits.waitingSeconds) / seconds),
+    server_preemptions_per_second: Math.round((waits.preempted - started.serverWaits.preempted) / seconds),
   };
 }
 
@@ -79,7 +98,7 @@ function coresSince(started, serverPid, redisPid) {
  * Where the CPU went during a window, in cores (1.0 = one core fully busy): the server under
  * load (all its threads), this process (the load generator), the Redis server when its pid is
  * known (the bench's own), every Postgres process, and everything else on the machine (any other
- * work, which skews the numbers). The function returned ends the window; it returns undefined
+ * work, which skews the numbers); and how long the server's main thread waited for a core. The function returned ends the window; it returns undefined
  * where /proc is not available or the server is gone (Ctrl-C).
  */
 export function startCpuWindow(serverPid, redisPid) {
@@ -97,3 +116,9 @@ export function startCpuWindow(serverPid, redisPid) {
     }
   };
 }
+
+/** How often the server's main thread was taken off a core while it had work, per 1,000 requests of a measured window. */
+export const preemptionsPerThousand = (window) =>
+  window.cpu_cores?.server_preemptions_per_second === undefined
+    ? undefined
+    : (window.cpu_cores.server_preemptions_per_second / window.requests_per_second) * 1000;

@@ -55,7 +55,8 @@ export function markdownReport(report) {
     .filter((scenario) => scenario.cpu_cores)
     .map(
       ({ id, cpu_cores: cpu, server_cpu_us_per_request: perRequest }) =>
-        `| ${id} | ${cpu.server.toFixed(2)} | ${perRequest.toFixed(1)} | ${cpu.load_generator.toFixed(2)} | ${cpu.rest_of_machine.toFixed(2)} | ${(cpu.stolen_by_host ?? 0).toFixed(2)} |`,
+        `| ${id} | ${cpu.server.toFixed(2)} | ${perRequest.toFixed(1)} | ${cpu.load_generator.toFixed(2)} | ${cpu.rest_of_machine.toFixed(2)} | ${(cpu.stolen_by_host ?? 0).toFixed(2)} | ` +
+        `${cpu.server_waiting_for_a_core?.toFixed(2) ?? 'n/a'} |`,
     );
   const cpuSection =
     cpuRows.length === 0
@@ -64,10 +65,11 @@ export function markdownReport(report) {
 CPU during each measured window, in cores (${machine.cores} available). A server below ~1.0 was
 not the bottleneck (waiting on Redis/Postgres, or starved); a load generator near 1.0 means the
 client, not the server, set the pace; "rest" is Postgres/Redis plus any other work on the machine;
-"stolen" is the hypervisor's steal time, cores this machine wanted and did not get.
+"stolen" is the hypervisor's steal time, cores this machine wanted and did not get; "waiting" is
+the time the server's main thread was ready to run while the cores ran something else.
 
-| # | server | server CPU per request (us) | load generator | rest of machine | stolen by the host |
-|---|---:|---:|---:|---:|---:|
+| # | server | server CPU per request (us) | load generator | rest of machine | stolen by the host | server waiting for a core |
+|---|---:|---:|---:|---:|---:|---:|
 ${cpuRows.join('\n')}
 `;
   const ratioRows = report.ratios.map(

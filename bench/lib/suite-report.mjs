@@ -1,4 +1,5 @@
 import { integer, millis, ratio } from './report.mjs';
+import { preemptionsPerThousand } from './cpu.mjs';
 
 const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : 'n/a');
 const fixed = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -69,13 +70,14 @@ function cpuTable(report) {
         `| ${row.scenario} | ${row.app} | ${fixed(row.cpu_cores.server)} | ${fixed(row.server_cpu_us_per_request, 1)} | ` +
           `${fixed(row.cpu_cores.redis)} | ${fixed(row.redis_cpu_us_per_request, 1)} | ` +
           `${fixed(row.cpu_cores.postgres)} | ${fixed(row.postgres_cpu_us_per_request, 1)} | ` +
-          `${fixed(row.cpu_cores.load_generator)} | ${fixed(row.cpu_cores.rest_of_machine)} | ${fixed(row.cpu_cores.stolen_by_host)} |`,
+          `${fixed(row.cpu_cores.load_generator)} | ${fixed(row.cpu_cores.rest_of_machine)} | ${fixed(row.cpu_cores.stolen_by_host)} | ` +
+          `${fixed(row.cpu_cores.server_waiting_for_a_core)} | ${fixed(preemptionsPerThousand(row), 1)} |`,
       );
     }
   }
   return [
-    '| Scenario | App | server | server CPU per request (us) | Redis | Redis CPU per request (us) | Postgres | Postgres CPU per request (us) | load generator | rest of machine | stolen by the host |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | App | server | server CPU per request (us) | Redis | Redis CPU per request (us) | Postgres | Postgres CPU per request (us) | load generator | rest of machine | stolen by the host | server waiting for a core | server preempted per 1,000 requests |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
@@ -88,10 +90,13 @@ function cpuTable(report) {
 function mixedByCpu({ hot_reads: hot, mixed }) {
   const [hotCpu, mixedCpu] = [hot.on.server_cpu_us_per_request, mixed.on.server_cpu_us_per_request];
   if (!hotCpu || !mixedCpu) return '';
-  const cores = mixed.on.cpu_cores;
+  const [hotCores, cores] = [hot.on.cpu_cores, mixed.on.cpu_cores];
   return (
     `By server CPU per request: ${ratio(hotCpu / mixedCpu)} (${fixed(hotCpu, 1)} µs per hot read, ${fixed(mixedCpu, 1)} µs per mixed request; ` +
-    `in the mixed window the server had ${fixed(cores.server)} of a core, Postgres ${fixed(cores.postgres)}, the load generator ${fixed(cores.load_generator)}).`
+    `in the mixed window the server had ${fixed(cores.server)} of a core, Postgres ${fixed(cores.postgres)}, the load generator ${fixed(cores.load_generator)}` +
+    (cores.server_waiting_for_a_core === undefined
+      ? ').'
+      : `; the server's main thread waited for a core ${fixed(cores.server_waiting_for_a_core)} of the time, against ${fixed(hotCores.server_waiting_for_a_core)} in the hot reads).`)
   );
 }
 
@@ -101,7 +106,11 @@ function alternatedLine(goal, { pairs, seconds }) {
     pair.hot.l1_share_of_reads === undefined
       ? ''
       : `; L1 answered ${percent(pair.hot.l1_share_of_reads)} and ${percent(pair.mixed.l1_share_of_reads)} of the reads`;
-  const each = pairs.map((pair) => `${pair.ratio.toFixed(3)}x (${pair.first} first${l1(pair)})`).join(', ');
+  const waiting = (pair) =>
+    pair.hot.server_waiting_for_a_core === undefined
+      ? ''
+      : `; the server waited for a core ${fixed(pair.hot.server_waiting_for_a_core)} and ${fixed(pair.mixed.server_waiting_for_a_core)}`;
+  const each = pairs.map((pair) => `${pair.ratio.toFixed(3)}x (${pair.first} first${l1(pair)}${waiting(pair)})`).join(', ');
   return (
     `- The same ratio from ${goal.pairs} pairs of ${seconds} s windows taken in turn on the cache-on app: median ${goal.value.toFixed(3)}x in req/s ` +
     `(goal ${goal.threshold}x or more): ${met(goal)}; median ${ratio(goal.by_cpu)} by server CPU per request. Each pair: ${each}.`
@@ -223,6 +232,9 @@ The server near 1.0 was the bottleneck. Redis is the bench's own server (n/a wit
 \`postgres\` process on the machine (the apps' pooled backends do the work; a backend that exits within a window takes its
 time with it); "rest of machine" is everything else, which skews the numbers when it is not near 0; "stolen by the host" is
 the hypervisor's steal time (\`/proc/stat\`): cores this machine wanted and did not get, which slows every process alike.
+"Server waiting for a core" is the time the server's main thread (the one running JavaScript) was ready to run while the
+cores ran something else (\`/proc/<pid>/schedstat\`), and "preempted" counts how often it was taken off a core with work
+left (involuntary context switches): the server's work delayed by Postgres, Redis and the load generator on the same cores.
 
 ${cpuTable(report)}
 

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { describeResult, seedBulk } from '../../scripts/seed/bulk-seed.mjs';
 import { cacheCounters, databaseCounters, diffCache, diffDatabase, diffRedis, redisCounters } from './counters.mjs';
+import { preemptionsPerThousand } from './cpu.mjs';
 import { BenchFailure } from './failure.mjs';
 import { measure } from './load.mjs';
 import { appEnvOverrides } from './options.mjs';
@@ -138,7 +139,8 @@ export async function window(context, app, scenario, pick, { admin = false, onAn
       `${row.redis_per_request.commands} Redis commands/request (${row.redis_per_request.bytes_in} B in, ${row.redis_per_request.bytes_out} B out)` +
       (row.cpu_cores
         ? `; CPU: server ${row.cpu_cores.server}, load generator ${row.cpu_cores.load_generator}, ` +
-          `${row.cpu_cores.redis === undefined ? '' : `Redis ${row.cpu_cores.redis}, `}Postgres ${row.cpu_cores.postgres}, rest ${row.cpu_cores.rest_of_machine}, stolen ${row.cpu_cores.stolen_by_host}`
+          `${row.cpu_cores.redis === undefined ? '' : `Redis ${row.cpu_cores.redis}, `}Postgres ${row.cpu_cores.postgres}, rest ${row.cpu_cores.rest_of_machine}, stolen ${row.cpu_cores.stolen_by_host}, ` +
+          `server waiting for a core ${row.cpu_cores.server_waiting_for_a_core}`
         : ''),
   );
   return row;
@@ -192,14 +194,17 @@ export async function alternatedMixedToHot(context, app, { hotRead, mixed }, { p
         errors: result.errors + result.timeouts,
         non2xx: result.non2xx,
         l1_share_of_reads: reads > 0 ? round((tiers['HIT-L1'] ?? 0) / reads, 3) : null,
+        server_waiting_for_a_core: result.cpu_cores?.server_waiting_for_a_core ?? null,
+        server_preempted_per_1000_requests: round(preemptionsPerThousand(result), 1),
       };
     }
     row.ratio = round(row.mixed.requests_per_second / row.hot.requests_per_second, 3);
     row.ratio_by_cpu = round(row.hot.server_cpu_us_per_request / row.mixed.server_cpu_us_per_request, 3);
     log(
       `   pair ${pair + 1} (${row.first} first): hot ${row.hot.requests_per_second} req/s, ${row.hot.server_cpu_us_per_request} µs, ` +
-        `L1 ${row.hot.l1_share_of_reads}; mixed ${row.mixed.requests_per_second} req/s, ${row.mixed.server_cpu_us_per_request} µs, ` +
-        `L1 ${row.mixed.l1_share_of_reads}: ${row.ratio}x (by CPU ${row.ratio_by_cpu}x)`,
+        `L1 ${row.hot.l1_share_of_reads}, waiting ${row.hot.server_waiting_for_a_core}; mixed ${row.mixed.requests_per_second} req/s, ` +
+        `${row.mixed.server_cpu_us_per_request} µs, L1 ${row.mixed.l1_share_of_reads}, waiting ${row.mixed.server_waiting_for_a_core}: ` +
+        `${row.ratio}x (by CPU ${row.ratio_by_cpu}x)`,
     );
     measured.push(row);
   }
