@@ -49,7 +49,7 @@ const REDIS_MEMORY_SAMPLE = 500;
  * The alternated windows of the mixed/hot-read ratio (see alternatedMixedToHot): pairs, and each
  * window's warm-up and length in seconds.
  */
-export const ALTERNATED = { pairs: 4, warmup: 1, seconds: 5 };
+export const ALTERNATED = { pairs: 8, warmup: 1, seconds: 5 };
 /** CPU (in cores) taken by other processes during a window beyond which the run is flagged. */
 export const CONTENDED_CORES = 0.25;
 const TRAFFIC_SEED = 7;
