@@ -98,8 +98,9 @@ function coresSince(started, serverPid, redisPid) {
  * Where the CPU went during a window, in cores (1.0 = one core fully busy): the server under
  * load (all its threads), this process (the load generator), the Redis server when its pid is
  * known (the bench's own), every Postgres process, and everything else on the machine (any other
- * work, which skews the numbers); and how long the server's main thread waited for a core. The function returned ends the window; it returns undefined
- * where /proc is not available or the server is gone (Ctrl-C).
+ * work, which skews the numbers); and how long the server's main thread waited for a core. The
+ * function returned ends the window; it returns undefined where /proc is not available or the
+ * server is gone (Ctrl-C).
  */
 export function startCpuWindow(serverPid, redisPid) {
   let started;
