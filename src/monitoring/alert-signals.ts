@@ -51,8 +51,8 @@ export class AlertSignals {
     };
   }
 
-  async latency(): Promise<WindowedSample<LatencySample>> {
-    const totals = await this.http.bucketTotals();
+  latency(): WindowedSample<LatencySample> {
+    const totals = this.http.bucketTotals();
     const baseline = this.latencyBaseline;
     return {
       sample: {

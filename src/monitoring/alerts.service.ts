@@ -62,7 +62,8 @@ export class AlertsService {
 
   private async evaluateNow(): Promise<EvaluationResponse> {
     const evaluatedAt = new Date();
-    const [latency, memory] = await Promise.all([this.signals.latency(), this.signals.redisMemory()]);
+    const latency = this.signals.latency();
+    const memory = await this.signals.redisMemory();
     const outcomes = [
       this.decide(this.signals.hitRatio(), evaluateHitRatio),
       this.decide(latency, evaluateResponseTime),

@@ -45,12 +45,12 @@ export class TrafficTimeline implements OnModuleInit, OnModuleDestroy {
     this.instanceId = redis.instanceId;
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe<TrafficSample>(TRAFFIC_CHANNEL, (sample) => {
       // This instance records its own samples as it takes them, Redis or not.
       if (sample.instance !== this.instanceId) this.record(sample);
     });
-    this.previous = { totals: await this.totals(), at: Date.now() };
+    this.previous = { totals: this.totals(), at: Date.now() };
     this.timer = setInterval(
       () => void this.sample().catch((error: Error) => this.logger.warn(`Traffic sample failed: ${error.message}`)),
       SAMPLE_MS,
@@ -65,7 +65,7 @@ export class TrafficTimeline implements OnModuleInit, OnModuleDestroy {
 
   /** Measures the growth since the last sample, keeps it and publishes it to the other instances. */
   async sample(): Promise<TrafficSample> {
-    const totals = await this.totals();
+    const totals = this.totals();
     const at = Date.now();
     const before = this.previous ?? { totals, at };
     this.previous = { totals, at };
@@ -108,8 +108,8 @@ export class TrafficTimeline implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async totals(): Promise<TrafficTotals> {
-    const traffic = await this.http.traffic(this.excluded);
+  private totals(): TrafficTotals {
+    const traffic = this.http.traffic(this.excluded);
     const counters = sumCounters(Object.values(this.cache.snapshot().namespaces));
     const hits = counters.hits_l1 + counters.hits_l2;
     return { ...traffic, cache_hits: hits, cache_reads: hits + counters.misses + counters.stale_serves };
