@@ -4,7 +4,7 @@ import { DecayedFrequency } from './decayed-frequency.js';
 
 const MINUTE = 60_000;
 const access = (path: string, at: number, outcome = 'HIT-L1', namespace = 'restaurants') => ({
-  path,
+  path: () => path,
   namespace,
   cacheKey: `${namespace}:${path}`,
   outcome,
@@ -99,6 +99,23 @@ describe('access recorder', () => {
     expect(kept).toHaveLength(9);
     expect(kept.filter((path) => path.startsWith('/old'))).toHaveLength(3);
     expect(kept).toEqual(expect.arrayContaining(['/new0', '/new1', '/new2', '/new3', '/new4', '/newcomer']));
+  });
+
+  it('keeps one record per cache entry and makes its path only when the entry is first read', () => {
+    const record = recorder();
+    const made: string[] = [];
+    const read = (path: string, at: number) => ({
+      path: () => (made.push(path), path),
+      namespace: 'search',
+      cacheKey: 'search:cuisine=thai',
+      outcome: 'HIT-L1',
+      at,
+    });
+    record.record(read('/restaurants/search?cuisine=thai', 0));
+    record.record(read('/restaurants/search?cuisine=thai&', 1));
+    record.record(read('/restaurants/search?cuisine=thai', 2));
+    expect(made).toEqual(['/restaurants/search?cuisine=thai']);
+    expect(record.hottest(5, 2)).toEqual([expect.objectContaining({ path: '/restaurants/search?cuisine=thai', accesses: 3, hits: 3 })]);
   });
 
   it('forgets as many as the excess when every score is the same', () => {

@@ -5,11 +5,12 @@ import { countersOfOutcomes, hitRatios, isFreshHit, isLookup, type LookupCounter
 export interface RecordedAccess {
   /**
    * The route's canonical URL for the request's arguments (ids canonical, values encoded, query
-   * sorted): what warming requests again, and the same for every spelling of one request.
+   * sorted): what warming requests again. Made only for an entry not recorded yet: every later
+   * read of the entry would build the same string.
    */
-  path: string;
+  path: () => string;
   namespace: string;
-  /** The entry's cache key, `{namespace}:{key}`. */
+  /** The entry's cache key, `{namespace}:{key}`: what the record is kept by, one per entry. */
   cacheKey: string;
   /** X-Cache of the answer. */
   outcome: string;
@@ -74,6 +75,7 @@ const COUNTER_OF_OUTCOME: Record<LookupOutcome, keyof LookupCounters> = {
  */
 export class AccessRecorder {
   readonly frequency: DecayedFrequency;
+  /** By cache key: every spelling of one read reaches the same entry, which warming requests once. */
   private readonly paths = new Map<string, PathState>();
   /** Per namespace, per minute: the X-Cache outcomes counted, for the hit ratio of the one definition. */
   private readonly minutes = new Map<string, Map<number, LookupCounters>>();
@@ -85,10 +87,10 @@ export class AccessRecorder {
   record(access: RecordedAccess): void {
     if (!isLookup(access.outcome)) return;
     const hit = isFreshHit(access.outcome);
-    let state = this.paths.get(access.path);
+    let state = this.paths.get(access.cacheKey);
     if (!state) {
       state = {
-        path: access.path,
+        path: access.path(),
         namespace: access.namespace,
         cacheKey: access.cacheKey,
         accesses: 0,
@@ -97,14 +99,14 @@ export class AccessRecorder {
         score: 0,
         scoredAt: access.at,
       };
-      this.paths.set(access.path, state);
+      this.paths.set(access.cacheKey, state);
     }
     state.score = this.frequency.touched(state.score, state.scoredAt, access.at);
     state.scoredAt = Math.max(state.scoredAt, access.at);
     state.accesses++;
     if (hit) state.hits++;
     else state.misses++;
-    if (this.paths.size > this.options.maxPaths) this.forgetColdest(access.at, access.path);
+    if (this.paths.size > this.options.maxPaths) this.forgetColdest(access.at, access.cacheKey);
 
     const minute = Math.floor(access.at / MINUTE_MS);
     let buckets = this.minutes.get(access.namespace);
@@ -167,8 +169,8 @@ export class AccessRecorder {
    * both sides costs two exponentials per comparison, and a working set larger than maxPaths (more
    * hot paths than it keeps) evicts all the time.
    */
-  private forgetColdest(now: number, keepPath: string): void {
-    const candidates = [...this.paths.values()].filter((state) => state.path !== keepPath);
+  private forgetColdest(now: number, keepKey: string): void {
+    const candidates = [...this.paths.values()].filter((state) => state.cacheKey !== keepKey);
     const scores = Float64Array.from(candidates, (state) => this.frequency.decayed(state.score, state.scoredAt, now));
     const excess = Math.min(candidates.length, this.paths.size - this.options.maxPaths + Math.ceil(this.options.maxPaths / 10));
     if (excess <= 0) return;
@@ -177,13 +179,13 @@ export class AccessRecorder {
     let left = excess;
     for (let i = 0; i < candidates.length && left > 0; i++) {
       if (scores[i] < cut) {
-        this.paths.delete(candidates[i].path);
+        this.paths.delete(candidates[i].cacheKey);
         left--;
       }
     }
     for (let i = 0; i < candidates.length && left > 0; i++) {
       if (scores[i] === cut) {
-        this.paths.delete(candidates[i].path);
+        this.paths.delete(candidates[i].cacheKey);
         left--;
       }
     }

@@ -45,7 +45,7 @@ export class CacheAccessLog implements OnModuleInit {
     const params = request.params as RouteParams;
     const query = request.query as Record<string, unknown>;
     this.recorder.record({
-      path: urlFor(route, params, query),
+      path: () => urlFor(route, params, query),
       namespace: policy.namespace,
       cacheKey: request.fastPathKey ?? cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, query)),
       outcome,
