@@ -6,6 +6,7 @@ import { AnalyticsRefreshFailedKeys1764800000000 } from '../src/database/migrati
 import { OrderDetailsPlanCached1765300000000 } from '../src/database/migrations/1765300000000-OrderDetailsPlanCached.js';
 import { ReviewRatingChange1765600000000 } from '../src/database/migrations/1765600000000-ReviewRatingChange.js';
 import { ReviewRatingUnmoved1765700000000 } from '../src/database/migrations/1765700000000-ReviewRatingUnmoved.js';
+import { OrderStatusOutsideIndexes1765800000000 } from '../src/database/migrations/1765800000000-OrderStatusOutsideIndexes.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
@@ -100,6 +101,67 @@ describe('migrations at start-up, several replicas at once', () => {
       expect(log.upQueries.map((query) => query.query)).toEqual([]);
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('keeps order_status out of every index, so a status change that does not end the order is a HOT update, and takes it back', async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const runner = { query: (sql: string, parameters?: unknown[]) => client.query(sql, parameters) } as unknown as QueryRunner;
+    const indexedStatus = async () =>
+      (
+        await client.query<{ name: string }>(
+          `SELECT indexrelid::regclass::text AS name FROM pg_index
+            WHERE indrelid = 'orders'::regclass
+              AND (pg_get_indexdef(indexrelid) LIKE '%order_status%' OR pg_get_expr(indpred, indrelid) LIKE '%order_status%')
+            ORDER BY 1`,
+        )
+      ).rows.map((row) => row.name);
+    // The backend's counters not yet sent to the statistics (they build up over its transactions).
+    const counters = async () => {
+      const { rows } = await client.query<{ updated: string; hot: string }>(
+        `SELECT pg_stat_get_xact_tuples_updated('orders'::regclass) AS updated,
+                pg_stat_get_xact_tuples_hot_updated('orders'::regclass) AS hot`,
+      );
+      return { updated: Number(rows[0].updated), hot: Number(rows[0].hot) };
+    };
+    // Updated in a transaction that is rolled back, so every update starts from the same row.
+    const hotUpdates = async (orderId: number, to: string) => {
+      await client.query('BEGIN');
+      try {
+        const before = await counters();
+        await client.query('UPDATE orders SET order_status = $2 WHERE id = $1', [orderId, to]);
+        const after = await counters();
+        return { updated: after.updated - before.updated, hot: after.hot - before.hot };
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    };
+    try {
+      const { rows } = await client.query<{ id: number }>(
+        `WITH c AS (INSERT INTO customers (name, email, phone_number, address) VALUES ('Hot', 'hot@example.com', '+1-555-0100', 'x') RETURNING id),
+              r AS (INSERT INTO restaurants (name, cuisine_type, address, phone_number) VALUES ('Hot', 'Thai', '1 Road', '+1-555-0100') RETURNING id)
+         INSERT INTO orders (customer_id, restaurant_id, total_amount, delivery_address) SELECT c.id, r.id, 10, 'x' FROM c, r RETURNING id`,
+      );
+      const orderId = rows[0].id;
+      expect(await indexedStatus()).toEqual([]);
+      expect(await hotUpdates(orderId, 'confirmed')).toEqual({ updated: 1, hot: 1 });
+      // Delivered or cancelled moves is_final, which the indexes of open orders select on.
+      expect(await hotUpdates(orderId, 'cancelled')).toEqual({ updated: 1, hot: 0 });
+
+      const migration = new OrderStatusOutsideIndexes1765800000000();
+      await migration.down(runner);
+      expect(await indexedStatus()).toEqual([
+        'ix_orders_customer_id_order_status',
+        'ix_orders_delivered_delivery_time',
+        'ix_orders_order_status',
+      ]);
+      expect(await hotUpdates(orderId, 'confirmed')).toEqual({ updated: 1, hot: 0 });
+      await migration.up(runner);
+      expect(await indexedStatus()).toEqual([]);
+      expect(await hotUpdates(orderId, 'confirmed')).toEqual({ updated: 1, hot: 1 });
+    } finally {
+      await client.end();
     }
   });
 

@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
 import { OrderStatus } from '../domain/order-status.js';
 import type { LiveOrderRow, OrderForTracking, RestaurantLoad } from './dto/realtime.dto.js';
 
-/** The statuses of an order that occupies the restaurant (not yet delivered nor cancelled). */
+/**
+ * The statuses of an order that occupies the restaurant (not yet delivered nor cancelled). The
+ * queries also say `NOT is_final`, which is what the indexes of open orders select on.
+ */
 export const IN_PROGRESS_STATUSES: readonly OrderStatus[] = [
   OrderStatus.Placed,
   OrderStatus.Confirmed,
@@ -21,7 +24,7 @@ export class RealtimeRepository {
     const [row] = await this.dataSource.query<RestaurantLoad[]>(
       `SELECT r.id, r.name, r.is_active, r.opening_time::text AS opening_time, r.closing_time::text AS closing_time, r.capacity,
               (SELECT count(*)::int FROM orders o
-                WHERE o.restaurant_id = r.id AND o.order_status = ANY($2::order_status[])) AS orders_in_progress,
+                WHERE o.restaurant_id = r.id AND NOT o.is_final AND o.order_status = ANY($2::order_status[])) AS orders_in_progress,
               (SELECT round(avg(m.preparation_time), 2)::float8 FROM menu_items m
                 WHERE m.restaurant_id = r.id AND m.is_available AND m.preparation_time IS NOT NULL) AS average_preparation_minutes
          FROM restaurants r
@@ -55,7 +58,7 @@ export class RealtimeRepository {
               r.id AS restaurant_id, r.name AS restaurant_name
          FROM orders o
          JOIN restaurants r ON r.id = o.restaurant_id
-        WHERE o.order_status = ANY($1::order_status[])
+        WHERE NOT o.is_final AND o.order_status = ANY($1::order_status[])
         ORDER BY r.id, o.order_date DESC, o.id DESC`,
       [IN_PROGRESS_STATUSES],
     );

@@ -19,7 +19,7 @@ function outboxInsert(conditional: boolean, event: string): string {
   return conditional ? `IF p_record_outbox THEN ${insert} END IF;` : insert;
 }
 
-function writeFunctions(conditional: boolean): string[] {
+export function writeFunctions(conditional: boolean): string[] {
   const flag = conditional ? ', p_record_outbox boolean' : '';
   return [
     `

@@ -14,6 +14,7 @@ import { RestaurantReviewTotals1765400000000 } from './1765400000000-RestaurantR
 import { OrdersCustomerStatusIndex1765500000000 } from './1765500000000-OrdersCustomerStatusIndex.js';
 import { ReviewRatingChange1765600000000 } from './1765600000000-ReviewRatingChange.js';
 import { ReviewRatingUnmoved1765700000000 } from './1765700000000-ReviewRatingUnmoved.js';
+import { OrderStatusOutsideIndexes1765800000000 } from './1765800000000-OrderStatusOutsideIndexes.js';
 
 /** Applied in this order at start-up; `npm run migration:generate` appends new ones here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   OrdersCustomerStatusIndex1765500000000,
   ReviewRatingChange1765600000000,
   ReviewRatingUnmoved1765700000000,
+  OrderStatusOutsideIndexes1765800000000,
 ];

@@ -245,8 +245,8 @@ export class OrderResponse {
   customer: OrderPartyResponse;
 }
 
-/** An order as the repository loads it: its lines (with the menu item name), restaurant and customer. */
-export type OrderDetails = Omit<Order, 'restaurant' | 'customer'> & {
+/** An order as the repository loads it: its lines (with the menu item name), restaurant and customer (not `is_final`, which queries select on). */
+export type OrderDetails = Omit<Order, 'restaurant' | 'customer' | 'is_final'> & {
   order_items: (Omit<OrderItem, 'menu_item'> & { menu_item: Pick<MenuItem, 'name'> })[];
   restaurant: Pick<Restaurant, 'id' | 'name'>;
   customer: Pick<Customer, 'id' | 'name'>;

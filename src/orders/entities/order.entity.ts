@@ -8,8 +8,9 @@ import { OrderStatus } from '../../domain/order-status.js';
 @Check('ck_orders_total_amount', `"total_amount" >= 0`)
 @Index('ix_orders_restaurant_id_order_date', ['restaurant_id', 'order_date'])
 @Index('ix_orders_customer_id_order_date', ['customer_id', 'order_date'])
-@Index('ix_orders_customer_id_order_status', ['customer_id', 'order_status'])
-@Index('ix_orders_delivered_delivery_time', ['delivery_time'], { where: `"order_status" = 'delivered'` })
+@Index('ix_orders_open_customer_id', ['customer_id'], { where: `NOT "is_final"` })
+@Index('ix_orders_open_restaurant_id', ['restaurant_id'], { where: `NOT "is_final"` })
+@Index('ix_orders_delivery_time', ['delivery_time'], { where: `"delivery_time" IS NOT NULL` })
 export class Order {
   @PrimaryGeneratedColumn()
   id: number;
@@ -20,9 +21,20 @@ export class Order {
   @Column({ type: 'integer' })
   restaurant_id: number;
 
-  @Index('ix_orders_order_status')
+  /** In no index, so that a status change other than the last updates the row in place (see migration 1765800000000). */
   @Column({ type: 'enum', enum: OrderStatus, enumName: 'order_status', default: OrderStatus.Placed })
   order_status: OrderStatus;
+
+  /** Delivered or cancelled (FINAL_ORDER_STATUSES), computed by Postgres: what the indexes of open orders select on. */
+  @Column({
+    type: 'boolean',
+    generatedType: 'STORED',
+    asExpression: `"order_status" IN ('delivered', 'cancelled')`,
+    insert: false,
+    update: false,
+    select: false,
+  })
+  is_final: boolean;
 
   @Column({ type: 'numeric', precision: 10, scale: 2, transformer: numericToNumber })
   total_amount: number;
