@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { windowsFileOf } from './cpuprofile-summary.mjs';
-import { analyticsStatements, explainAll, menuItemSearchStatements } from './lib/explain.mjs';
+import { analyticsStatements, explainAll, menuItemSearchStatements, realtimeStatements } from './lib/explain.mjs';
 import { appEnvOverrides, readCommandLine } from './lib/options.mjs';
 import { describeMachine, writeAtomically } from './lib/report.mjs';
 import { log, RATE_LIMIT_PER_MINUTE, runBenchSession } from './lib/session.mjs';
@@ -202,6 +202,10 @@ async function bench(session, options) {
         if (plan.scope === 'all orders' && label !== 'most ordered') continue;
         plans.push({ subject: plan.scope === 'all orders' ? '-' : label, ...plan });
       }
+    }
+
+    for (const plan of await explainAll(benchDb, await realtimeStatements({ restaurantId: data.restaurantIds[0] }))) {
+      plans.push({ subject: plan.scope === 'all orders' ? '-' : 'most ordered', ...plan });
     }
 
     for (const plan of await explainAll(benchDb, await menuItemSearchStatements({ databaseUrl: session.database.url, q: 'curry' }))) {

@@ -73,6 +73,26 @@ export async function analyticsStatements({ restaurantId, customerId }) {
 }
 
 /**
+ * The real-time statements that find orders in progress: a restaurant's load (its count) and the
+ * platform's live orders. They find open orders through the partial indexes of `NOT is_final`.
+ */
+export async function realtimeStatements({ restaurantId }) {
+  const { RealtimeRepository } = await dist('realtime/realtime.repository.js');
+  const realtime = (source) => new RealtimeRepository(source);
+  const definitions = [
+    [
+      'restaurant',
+      `GET /realtime/delivery-slots/${restaurantId}, /restaurant-availability/, /dynamic-pricing/ (the restaurant's load)`,
+      (s) => realtime(s).restaurantLoad(restaurantId),
+    ],
+    ['all orders', 'GET /realtime/live-orders', (s) => realtime(s).liveOrders()],
+  ];
+  const statements = [];
+  for (const [scope, route, call] of definitions) statements.push({ scope, route, ...(await statementOf(call)) });
+  return statements;
+}
+
+/**
  * The menu-item search (`GET /menu-items/search?q=`): the page and its count, as the app's
  * repository writes them. The query builder needs entity metadata, so this one opens a TypeORM
  * data source on the bench database (it runs nothing but TypeORM's connection checks).
