@@ -253,7 +253,7 @@ ${plan.plan}
 \`\`\`
 `,
   );
-  return `# EXPLAIN (ANALYZE, BUFFERS) of the analytics and menu-item search queries
+  return `# EXPLAIN (ANALYZE, BUFFERS) of the analytics, real-time and menu-item search queries
 
 ${report.generated_at}, scale \`${report.settings.scale}\` (${integer(report.settings.sizes.orders)} orders), after the benchmark's traffic. Each
 statement is the app's own SQL, captured from its repositories; "most ordered" and "median" are the restaurant and the
