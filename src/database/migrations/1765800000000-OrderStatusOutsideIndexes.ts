@@ -1,29 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { writeFunctions } from './1765200000000-OutboxOnlyWithCache.js';
 
-/**
- * A status change that does not end the order rewrites no index entry of `orders` (a HOT update).
- *
- * Postgres updates a row in place on its page, without a new entry in every index of the table,
- * only when no indexed column changes, predicates of partial indexes included. `order_status` was
- * in three indexes (`ix_orders_order_status`, `ix_orders_customer_id_order_status` and the
- * predicate of `ix_orders_delivered_delivery_time`), so each of an order's four or five status
- * changes added an entry to each of the table's seven indexes, and left the old ones for vacuum:
- * the customer with the most orders had 15,086 entries in `ix_orders_customer_id_order_status`
- * for 5,863 orders in the benchmark's plans, and counting a customer's open orders visited them.
- *
- * Now no index holds `order_status`. The open orders are found through `is_final`, a stored column
- * Postgres computes from the status, which changes only when the order is delivered or cancelled:
- * - a customer's open orders (place_order's limit) through `ix_orders_open_customer_id`;
- * - a restaurant's orders in progress and the platform's (real time) through `ix_orders_open_restaurant_id`;
- * - delivered orders by delivery time (revenue analytics) through `ix_orders_delivery_time`, set
- *   only when an order is delivered.
- * `fillfactor` 90 leaves a tenth of each page the table writes from now on (the column's rewrite
- * included) for the new versions of its rows. Measured on a copy of the table's indexes with 1M
- * rows: 8 shared buffers and 0.051 ms for a status update, against 28 and 0.090 ms.
- *
- * Adding a stored column rewrites the table under an exclusive lock (seconds per million orders).
- */
 /** What the entity declares for `is_final` (TypeORM compares the two): the final statuses of src/domain/order-status.ts. */
 const IS_FINAL = `"order_status" IN ('delivered', 'cancelled')`;
 
@@ -40,6 +17,30 @@ function placeOrder(throughIsFinal: boolean): string {
     .replace(COUNT_OPEN, throughIsFinal ? COUNT_OPEN_NOT_FINAL : COUNT_OPEN);
 }
 
+/**
+ * A status change that does not end the order rewrites no index entry of `orders` (a HOT update).
+ *
+ * Postgres updates a row in place on its page, without a new entry in every index of the table,
+ * only when no indexed column changes, predicates of partial indexes included. `order_status` was
+ * in three indexes (`ix_orders_order_status`, `ix_orders_customer_id_order_status` and the
+ * predicate of `ix_orders_delivered_delivery_time`), so each status change of an order added an
+ * entry to every index of the table and left the old ones for vacuum:
+ * the customer with the most orders had 15,086 entries in `ix_orders_customer_id_order_status`
+ * for 5,863 orders in the benchmark's plans, and counting a customer's open orders visited them.
+ *
+ * Now no index holds `order_status`. The open orders are found through `is_final`, a stored column
+ * Postgres computes from the status, which changes only when the order is delivered or cancelled:
+ * - a customer's open orders (place_order's limit) through `ix_orders_open_customer_id`;
+ * - a restaurant's orders in progress and the platform's (real time) through `ix_orders_open_restaurant_id`;
+ * - delivered orders by delivery time (revenue analytics) through `ix_orders_delivery_time`, set
+ *   only when an order is delivered.
+ * `fillfactor` 90 leaves a tenth of each page the table writes from now on (the column's rewrite
+ * included) for the new versions of its rows. Measured at 1M orders (bench/write-statements.mjs,
+ * bench/results/write-statements-*-{508360b,b529342}-full.md): change_order_status's UPDATE hits
+ * 9.7 shared buffers and writes 190 bytes of WAL, against 23 and 555.
+ *
+ * Adding a stored column rewrites the table under an exclusive lock (seconds per million orders).
+ */
 export class OrderStatusOutsideIndexes1765800000000 implements MigrationInterface {
   name = 'OrderStatusOutsideIndexes1765800000000';
 
