@@ -39,10 +39,17 @@ export async function redisForSuite(suite: string): Promise<string | undefined> 
  * saying why the suite is skipped; under CI=true a missing service fails instead.
  */
 export async function servicesForMultiInstanceSuite(suite: string): Promise<string | undefined> {
-  if (!SERVER_DATABASE_URL) {
-    if (IN_CI) throw new Error(`${suite} needs DATABASE_URL (a Postgres server) under CI=true`);
-    console.warn(`SKIPPED ${suite}: two instances need a Postgres server (set DATABASE_URL); the embedded one takes one connection`);
-    return undefined;
-  }
+  if (!hasPostgresServer(suite, 'two instances need a Postgres server')) return undefined;
   return redisForSuite(suite);
+}
+
+/**
+ * Whether a suite (or test) that opens several connections at once can run: the embedded Postgres
+ * takes one. Without DATABASE_URL it says why it is skipped; under CI=true it fails instead.
+ */
+export function hasPostgresServer(suite: string, why: string): boolean {
+  if (SERVER_DATABASE_URL) return true;
+  if (IN_CI) throw new Error(`${suite} needs DATABASE_URL (a Postgres server) under CI=true`);
+  console.warn(`SKIPPED ${suite}: ${why} (set DATABASE_URL); the embedded one takes one connection`);
+  return false;
 }
