@@ -12,9 +12,8 @@ const COUNT_OPEN_NOT_FINAL =
 function placeOrder(throughIsFinal: boolean): string {
   const [definition] = writeFunctions(true);
   if (!definition.includes(COUNT_OPEN)) throw new Error('place_order no longer counts open orders as this migration expects');
-  return definition
-    .replace('CREATE FUNCTION place_order(', 'CREATE OR REPLACE FUNCTION place_order(')
-    .replace(COUNT_OPEN, throughIsFinal ? COUNT_OPEN_NOT_FINAL : COUNT_OPEN);
+  const replacing = definition.replace('CREATE FUNCTION place_order(', 'CREATE OR REPLACE FUNCTION place_order(');
+  return throughIsFinal ? replacing.replace(COUNT_OPEN, COUNT_OPEN_NOT_FINAL) : replacing;
 }
 
 /**
