@@ -220,6 +220,9 @@ describeWithRedis('readiness while Redis is unreachable', () => {
     expect(sample(metrics, 'tiffin_dependency_up', { dependency: 'redis' })).toBe(0);
     expect(sample(metrics, 'tiffin_dependency_round_trip_seconds', { dependency: 'redis' })).toBeUndefined();
     expect(sample(metrics, 'tiffin_dependency_up', { dependency: 'postgres' })).toBe(1);
+    // Absent, not 0: an unanswered INFO says nothing about Redis's memory.
+    expect(sample(metrics, 'tiffin_redis_memory_used_bytes')).toBeUndefined();
+    expect(sample(metrics, 'tiffin_redis_maxmemory_bytes')).toBeUndefined();
 
     await proxy.restore();
     await eventually('readiness to report 200 once Redis is back', async () => (await t.admin.get('/health/ready')).status === 200, {

@@ -10,6 +10,7 @@ import type { AlertSeverity } from './entities/alert.entity.js';
 import { ALERT_RULES, DEPENDENCY_TIMEOUT_MS } from './monitoring.constants.js';
 import { LoadRouting } from '../cache/load-routing.js';
 import { registerReplicaMetrics } from './replica-metrics.js';
+import { ScrapedGauge } from './scraped-gauge.js';
 import { type OutboxBacklog, InvalidationOutboxRepository } from '../events/invalidation-outbox.repository.js';
 
 /** One registry per app instance (tests run several in one process), with Node's process metrics. */
@@ -135,26 +136,22 @@ export class MetricsService implements OnApplicationShutdown {
     });
 
     // The same INFO memory the redis_memory alert rule judges; Redis is shared, so every instance reports the same value.
-    const redisUsed: Gauge = new Gauge({
-      name: 'tiffin_redis_memory_used_bytes',
-      help: 'Redis used_memory (INFO memory) at scrape time; absent without Redis or when it did not answer',
-      registers,
-      collect: async () => {
-        redisUsed.reset();
-        const memory = await probe.redisMemory();
-        if (memory?.usedBytes !== undefined) redisUsed.set(memory.usedBytes);
+    new ScrapedGauge(
+      {
+        name: 'tiffin_redis_memory_used_bytes',
+        help: 'Redis used_memory (INFO memory) at scrape time; absent without Redis or when it did not answer',
+        registers,
       },
-    });
-    const redisMax: Gauge = new Gauge({
-      name: 'tiffin_redis_maxmemory_bytes',
-      help: 'Redis maxmemory (INFO memory; 0: no limit) at scrape time; absent without Redis or when it did not answer',
-      registers,
-      collect: async () => {
-        redisMax.reset();
-        const memory = await probe.redisMemory();
-        if (memory?.maxBytes !== undefined) redisMax.set(memory.maxBytes);
+      async () => (await probe.redisMemory())?.usedBytes,
+    );
+    new ScrapedGauge(
+      {
+        name: 'tiffin_redis_maxmemory_bytes',
+        help: 'Redis maxmemory (INFO memory; 0: no limit) at scrape time; absent without Redis or when it did not answer',
+        registers,
       },
-    });
+      async () => (await probe.redisMemory())?.maxBytes,
+    );
 
     // The alerts table is shared by every instance, so each reports the same counts.
     const unresolved: Gauge<'rule' | 'severity'> = new Gauge({
@@ -183,26 +180,25 @@ export class MetricsService implements OnApplicationShutdown {
       (backlogInflight ??= answeredWithin(outbox.backlog(), DEPENDENCY_TIMEOUT_MS, 'Postgres')
         .catch(() => undefined)
         .finally(() => (backlogInflight = undefined)));
-    const outboxRows: Gauge = new Gauge({
-      name: 'tiffin_cache_outbox_rows',
-      help: 'Cache invalidation outbox rows not yet completed (in flight, or left for the outbox-replay job); absent when Postgres did not answer',
-      registers,
-      collect: async () => {
-        outboxRows.reset();
-        const read = await backlog();
-        if (read) outboxRows.set(read.rows);
+    new ScrapedGauge(
+      {
+        name: 'tiffin_cache_outbox_rows',
+        help: 'Cache invalidation outbox rows not yet completed (in flight, or left for the outbox-replay job); absent when Postgres did not answer',
+        registers,
       },
-    });
-    const outboxAge: Gauge = new Gauge({
-      name: 'tiffin_cache_outbox_oldest_age_seconds',
-      help: 'Age of the oldest cache invalidation outbox row (0 when there is none); absent when Postgres did not answer',
-      registers,
-      collect: async () => {
-        outboxAge.reset();
-        const read = await backlog();
-        if (read) outboxAge.set(read.oldest_age_seconds ?? 0);
+      async () => (await backlog())?.rows,
+    );
+    new ScrapedGauge(
+      {
+        name: 'tiffin_cache_outbox_oldest_age_seconds',
+        help: 'Age of the oldest cache invalidation outbox row (0 when there is none); absent when Postgres did not answer',
+        registers,
       },
-    });
+      async () => {
+        const read = await backlog();
+        return read && (read.oldest_age_seconds ?? 0);
+      },
+    );
   }
 
   get contentType(): string {
