@@ -160,7 +160,8 @@ const describeWithRedis = redisUrl ? describe : describe.skip;
 describeWithRedis('every metric the dashboard and the rules use is in /metrics', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // Given Redis even without REDIS_URL (the suite found one at the default address): the Redis series need it.
+    t = await startTestApp({ env: { REDIS_URL: redisUrl!, CACHE_PREFIX: `tiffin-observability-${process.pid}` } });
   });
   afterAll(() => t?.close());
 
