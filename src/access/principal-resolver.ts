@@ -1,11 +1,9 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
-import { isInternalToken } from '../common/http/internal-caller.js';
+import { isInternalTokenDigest, tokenDigest } from '../common/http/internal-caller.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier, type Principal } from './principal.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** ADMIN_TOKEN acts as an admin without an account (automation, operations scripts). */
 const OPERATIONS_PRINCIPAL: Principal = Object.freeze({ accountId: null, role: 'admin', customerId: null });
@@ -32,7 +30,7 @@ export class PrincipalResolver {
     config: AppConfig,
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly tokens: AccessTokenVerifier,
   ) {
-    this.operationsToken = config.adminToken ? digest(config.adminToken) : undefined;
+    this.operationsToken = config.adminToken ? tokenDigest(config.adminToken) : undefined;
   }
 
   /** Read once per request: the rate limit and the access guard both ask. */
@@ -49,8 +47,9 @@ export class PrincipalResolver {
     if (!header) return { kind: 'none' };
     const [scheme, token, ...rest] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0) return { kind: 'invalid' };
-    if (isInternalToken(token)) return { kind: 'valid', principal: OPERATIONS_PRINCIPAL, internal: true };
-    if (this.operationsToken && timingSafeEqual(digest(token), this.operationsToken)) {
+    const presented = tokenDigest(token);
+    if (isInternalTokenDigest(presented)) return { kind: 'valid', principal: OPERATIONS_PRINCIPAL, internal: true };
+    if (this.operationsToken && timingSafeEqual(presented, this.operationsToken)) {
       return { kind: 'valid', principal: OPERATIONS_PRINCIPAL, internal: false };
     }
     const verified = this.tokens.verifyWithExpiry(token);
