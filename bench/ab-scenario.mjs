@@ -69,7 +69,9 @@ async function compare(session, options) {
         windows[side].push(result);
         log(
           `pair ${pair + 1} ${side.toUpperCase()}: ${Math.round(result.requests_per_second)} req/s, ` +
-            `${result.server_cpu_us_per_request.toFixed(1)} us of server CPU per request, p50 ${result.latency_ms.p50.toFixed(2)} ms, ` +
+            `${result.server_cpu_us_per_request.toFixed(1)} us of server CPU per request ` +
+            `(${result.server_system_cpu_us_per_request.toFixed(1)} in the kernel; ${result.server_write_calls_per_request.toFixed(2)} write and ` +
+            `${result.server_read_calls_per_request.toFixed(2)} read calls), p50 ${result.latency_ms.p50.toFixed(2)} ms, ` +
             `${result.errors + result.timeouts} errors, ${result.non2xx} non-2xx; cores: server ${result.cpu_cores.server}, ` +
             `Postgres ${result.cpu_cores.postgres}, load generator ${result.cpu_cores.load_generator}`,
         );

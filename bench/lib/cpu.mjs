@@ -11,6 +11,23 @@ export function processSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** CPU seconds a process has spent in the kernel (system calls: its socket reads and writes, mostly). */
+function processSystemSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) / TICKS_PER_SECOND;
+}
+
+/**
+ * How many read and write system calls a process has made (`/proc/<pid>/io`, syscr and syscw,
+ * every thread): for the server, its socket reads and writes (HTTP, Postgres, Redis) and little
+ * else. On a loopback socket the kernel does the receiving side's work inside the sender's write,
+ * so the writes a request makes are a large part of what it costs.
+ */
+function systemCalls(pid) {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return { reads: Number(/^syscr:\s+(\d+)$/m.exec(io)[1]), writes: Number(/^syscw:\s+(\d+)$/m.exec(io)[1]) };
+}
+
 /**
  * The scheduler's view of a process's main thread (the one that runs JavaScript): seconds it
  * spent runnable but waiting for a core (`/proc/<pid>/schedstat`, its second field, in ns), and
@@ -56,6 +73,8 @@ function snapshot(serverPid, redisPid) {
   return {
     at: process.hrtime.bigint(),
     server: processSeconds(serverPid),
+    serverSystem: processSystemSeconds(serverPid),
+    serverCalls: systemCalls(serverPid),
     serverWaits: mainThreadWaits(serverPid),
     redis: redisPid ? processSeconds(redisPid) : undefined,
     postgres: postgresSeconds(),
@@ -76,6 +95,7 @@ function coresSince(started, serverPid, redisPid) {
   const postgres = postgresUsed / seconds;
   const busy = (machine.busy - started.machine.busy) / seconds;
   const waits = mainThreadWaits(serverPid);
+  const calls = systemCalls(serverPid);
   const round = (value) => Math.round(value * 100) / 100;
   return {
     server: round(server),
@@ -91,6 +111,10 @@ function coresSince(started, serverPid, redisPid) {
     // off a core while it had work, per second.
     server_waiting_for_a_core: round((waits.waitingSeconds - started.serverWaits.waitingSeconds) / seconds),
     server_preemptions_per_second: Math.round((waits.preempted - started.serverWaits.preempted) / seconds),
+    // Of the server's CPU, the part spent in the kernel; and its read and write system calls per second.
+    server_system: round((processSystemSeconds(serverPid) - started.serverSystem) / seconds),
+    server_read_calls_per_second: Math.round((calls.reads - started.serverCalls.reads) / seconds),
+    server_write_calls_per_second: Math.round((calls.writes - started.serverCalls.writes) / seconds),
   };
 }
 
