@@ -3,18 +3,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** USER_HZ: the unit of /proc's CPU times; 100 on every mainstream Linux. */
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) a process has used so far. */
-export function processSeconds(pid) {
+/** A process's user and system CPU seconds so far (`/proc/<pid>/stat`). */
+function processTimes(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces; the fields after it start with the state (field 3).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return { user: Number(fields[11]) / TICKS_PER_SECOND, system: Number(fields[12]) / TICKS_PER_SECOND };
 }
 
-/** CPU seconds a process has spent in the kernel (system calls: its socket reads and writes, mostly). */
-function processSystemSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) / TICKS_PER_SECOND;
+/** CPU seconds (user + system) a process has used so far. */
+export function processSeconds(pid) {
+  const { user, system } = processTimes(pid);
+  return user + system;
 }
 
 /**
@@ -73,7 +73,8 @@ function snapshot(serverPid, redisPid) {
   return {
     at: process.hrtime.bigint(),
     server: processSeconds(serverPid),
-    serverSystem: processSystemSeconds(serverPid),
+    // The server's time in the kernel (system calls: its socket reads and writes, mostly).
+    serverSystem: processTimes(serverPid).system,
     serverCalls: systemCalls(serverPid),
     serverWaits: mainThreadWaits(serverPid),
     redis: redisPid ? processSeconds(redisPid) : undefined,
@@ -112,7 +113,7 @@ function coresSince(started, serverPid, redisPid) {
     server_waiting_for_a_core: round((waits.waitingSeconds - started.serverWaits.waitingSeconds) / seconds),
     server_preemptions_per_second: Math.round((waits.preempted - started.serverWaits.preempted) / seconds),
     // Of the server's CPU, the part spent in the kernel; and its read and write system calls per second.
-    server_system: round((processSystemSeconds(serverPid) - started.serverSystem) / seconds),
+    server_system: round((processTimes(serverPid).system - started.serverSystem) / seconds),
     server_read_calls_per_second: Math.round((calls.reads - started.serverCalls.reads) / seconds),
     server_write_calls_per_second: Math.round((calls.writes - started.serverCalls.writes) / seconds),
   };
