@@ -1,4 +1,4 @@
-import { Logger, ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,6 +12,7 @@ import { LOG_LEVELS } from './config/environment.js';
 import type { ConnectionTarget } from './database/data-source-options.js';
 import { buildErrorBody, HttpExceptionFilter } from './common/errors/http-exception.filter.js';
 import { registerRequestContext } from './common/context/request-context.js';
+import { registerRequestLogging } from './common/logging/request-log.js';
 import { registerPageSerialization } from './common/pagination/page-serialization.js';
 import { registerRequestTimeLimit } from './common/http/request-time-limit.js';
 import { registerTurnBatching } from './common/http/turn-batching.js';
@@ -23,8 +24,6 @@ import { registerRedoc } from './common/http/redoc-page.js';
 import { aliasRefusal, createAliasRewriter } from './common/http/route-aliases.js';
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
-import { traceIdOf } from './common/context/trace-id.js';
-import { routeOf } from './common/http/route-paths.js';
 import { RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_REMAINING_HEADER } from './common/http/rate-limit-headers.js';
 import { TOTAL_COUNT_HEADER } from './common/pagination/page-serialization.js';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency/idempotency.interceptor.js';
@@ -34,37 +33,6 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 export function createLogger(config: AppConfig): ConsoleLogger {
   const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.log.level) + 1);
   return new ConsoleLogger({ json: config.log.json, logLevels: levels, colors: !config.log.json && process.stdout.isTTY });
-}
-
-/**
- * One line per request: method, route pattern, status, duration, request id and trace id (when
- * the request is traced or the caller sent a traceparent). Never bodies or headers.
- */
-function registerRequestLogging(app: NestFastifyApplication, config: AppConfig): void {
-  // The lines are written at level "log": below it (LOG_LEVEL=warn, error, fatal) the logger would
-  // drop each one after the hook had built it, so no hook is registered.
-  if (LOG_LEVELS.indexOf(config.log.level) < LOG_LEVELS.indexOf('log')) return;
-  const logger = new Logger('HTTP');
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', (request, reply, done) => {
-      const route = routeOf(request) ?? 'unmatched';
-      const entry = {
-        method: request.method,
-        route,
-        status: reply.statusCode,
-        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-        request_id: request.id,
-        trace_id: traceIdOf(request),
-      };
-      if (config.log.json) logger.log(entry);
-      else {
-        const ids = entry.trace_id ? `${entry.request_id} trace ${entry.trace_id}` : entry.request_id;
-        logger.log(`${entry.method} ${route} ${entry.status} ${entry.duration_ms}ms [${ids}]`);
-      }
-      done();
-    });
 }
 
 /**
@@ -239,7 +207,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       maxAge: 600,
     });
   }
-  registerRequestLogging(app, config);
+  registerRequestLogging(app.getHttpAdapter().getInstance(), config);
   refuseWhileClosing(app);
   refuseIncompleteAliases(app);
   // Before app.init(): the cache fast path's hook, added during init, may answer and end the chain.
