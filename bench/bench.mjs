@@ -308,7 +308,7 @@ async function bench(session, options) {
         app_env_overrides: appEnvOverrides(),
         load_generator: 'autocannon, in the bench process',
         shared_redis: session.sharedRedis,
-        server: `node dist/main.js, NODE_ENV=production, LOG_LEVEL=warn, JOBS_ENABLED=false, RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE}`,
+        server: `node dist/main.js, NODE_ENV=production, LOG_LEVEL=log (stdout to a file), JOBS_ENABLED=false, RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE}`,
       },
       seed,
       scenarios,

@@ -310,7 +310,7 @@ async function bench(session, options) {
       rounds: options.rounds,
       pipelining: 1,
       load_generator: 'autocannon, in the bench process',
-      server: 'node dist/main.js, NODE_ENV=production, LOG_LEVEL=warn; peers: bench/peers/',
+      server: 'node dist/main.js, NODE_ENV=production, LOG_LEVEL=log (stdout to a file); peers: bench/peers/',
       app_env_overrides: overrides,
     },
     route: '/restaurants/{id}/with-menu',

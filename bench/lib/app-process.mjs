@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchFailure } from './failure.mjs';
@@ -39,17 +40,26 @@ export async function freePort() {
 const INHERITED_BUT_IGNORED =
   /^(CACHE_|DATABASE_|REDIS_|EMBEDDED_DB_|JOBS_|JWT_|AUTH_|ADMIN_|RATE_LIMIT_|METRICS_PUBLIC$|NODE_OPTIONS$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/;
 
+/** A line of the request log (JSON, context "HTTP"): left out of what describeOutput() shows. */
+const REQUEST_LOG_LINE = /"context":"HTTP"\}$/;
+
 /**
  * A server as a child process on a port of its own: the production build (`node dist/main.js`),
  * or another `script` (the peers of bench:cache) that answers `readyPath` once it serves.
+ *
+ * The app runs at LOG_LEVEL=log, as deployed by default, so every measured request pays for its
+ * request log line. Its stdout goes to a file, as a deployment's does (a container runtime's log
+ * file, journald), not to a pipe this process would have to drain on the cores it shares with the
+ * server; the file is deleted when the app stops.
  */
 export class AppProcess {
-  constructor(name, child, port, nodeFlags, readyPath) {
+  constructor(name, child, port, nodeFlags, readyPath, stdoutFile) {
     this.name = name;
     this.child = child;
     this.port = port;
     this.nodeFlags = nodeFlags;
     this.readyPath = readyPath;
+    this.stdoutFile = stdoutFile;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.output = [];
     this.exit = new Promise((resolve) => {
@@ -64,14 +74,12 @@ export class AppProcess {
       this.exited = status;
       running.delete(this);
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      let partial = '';
-      stream.setEncoding('utf8').on('data', (chunk) => {
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop();
-        for (const line of lines) this.record(line);
-      });
-    }
+    let partial = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop();
+      for (const line of lines) this.record(line);
+    });
   }
 
   /** `wrapper`: a command that runs node (e.g. valgrind and its options), placed before it. */
@@ -80,12 +88,19 @@ export class AppProcess {
     const port = await freePort();
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !INHERITED_BUT_IGNORED.test(key)));
     const [command, ...args] = [...wrapper, process.execPath, ...nodeFlags, script];
-    const child = spawn(command, args, {
-      cwd: REPO_ROOT,
-      env: { ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const app = new AppProcess(name, child, port, nodeFlags, readyPath);
+    const stdoutFile = join(tmpdir(), `tiffin-bench-${name}-${port}.log`);
+    const stdout = openSync(stdoutFile, 'w');
+    let child;
+    try {
+      child = spawn(command, args, {
+        cwd: REPO_ROOT,
+        env: { ...inherited, NODE_ENV: 'production', LOG_LEVEL: 'log', HOST: '127.0.0.1', PORT: String(port), ...env },
+        stdio: ['ignore', stdout, 'pipe'],
+      });
+    } finally {
+      closeSync(stdout);
+    }
+    const app = new AppProcess(name, child, port, nodeFlags, readyPath, stdoutFile);
     running.add(app);
     return app;
   }
@@ -96,9 +111,19 @@ export class AppProcess {
     if (this.output.length > OUTPUT_LINES_KEPT) this.output.shift();
   }
 
-  /** What the child printed last, for error messages. */
+  /** What the child printed last apart from its request log (stdout, then stderr), for error messages. */
   describeOutput() {
-    return this.output.length > 0 ? this.output.map((line) => `    ${line}`).join('\n') : '    (no output)';
+    let printed = [];
+    try {
+      printed = readFileSync(this.stdoutFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !REQUEST_LOG_LINE.test(line))
+        .slice(-OUTPUT_LINES_KEPT);
+    } catch {
+      // Deleted once the app stopped: only stderr is left.
+    }
+    const lines = [...printed, ...this.output];
+    return lines.length > 0 ? lines.map((line) => `    ${line}`).join('\n') : '    (no output)';
   }
 
   /**
@@ -125,13 +150,17 @@ export class AppProcess {
 
   /** SIGTERM (the app drains and exits, writing a --cpu-prof profile), SIGKILL after a grace period. */
   async stop() {
-    if (this.exited) return this.exited;
+    if (this.exited) {
+      rmSync(this.stdoutFile, { force: true });
+      return this.exited;
+    }
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
     try {
       return await this.exit;
     } finally {
       clearTimeout(timer);
+      rmSync(this.stdoutFile, { force: true });
     }
   }
 }

@@ -82,7 +82,7 @@ ${cpuRows.join('\n')}
 ${report.generated_at} on ${machine.cpu_model} (${machine.cores} cores, ${machine.memory_gb} GB), Node ${machine.node}, ${machine.os};
 load average at start ${machine.load_average_at_start.join(' / ')}, at end ${machine.load_average_at_end.join(' / ')}; commit ${machine.git_commit ?? 'unknown'}${machine.uncommitted_src_changes ? ' (with uncommitted changes in src/)' : ''}.
 
-Tiffin's production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn${overridesOf(settings)}) against Postgres and Redis,
+Tiffin's production build (\`node dist/main.js\`, NODE_ENV=production, LOG_LEVEL=log with stdout to a file${overridesOf(settings)}) against Postgres and Redis,
 and the peers of bench/peers/; autocannon in the bench process, ${settings.connections} connections, ${settings.duration_seconds} s measured per scenario in
 ${settings.rounds} slices, the scenarios taking turns (warm-up ${settings.warmup_seconds} s before a scenario's first slice, 1 s before the
 others), one server under load at a time.
