@@ -70,11 +70,12 @@ function machineSeconds() {
 }
 
 function snapshot(serverPid, redisPid) {
+  const serverTimes = processTimes(serverPid);
   return {
     at: process.hrtime.bigint(),
-    server: processSeconds(serverPid),
+    server: serverTimes.user + serverTimes.system,
     // The server's time in the kernel (system calls: its socket reads and writes, mostly).
-    serverSystem: processTimes(serverPid).system,
+    serverSystem: serverTimes.system,
     serverCalls: systemCalls(serverPid),
     serverWaits: mainThreadWaits(serverPid),
     redis: redisPid ? processSeconds(redisPid) : undefined,
@@ -88,7 +89,8 @@ function coresSince(started, serverPid, redisPid) {
   const seconds = Number(process.hrtime.bigint() - started.at) / 1e9;
   const self = process.cpuUsage(started.self);
   const machine = machineSeconds();
-  const server = (processSeconds(serverPid) - started.server) / seconds;
+  const serverTimes = processTimes(serverPid);
+  const server = (serverTimes.user + serverTimes.system - started.server) / seconds;
   const generator = (self.user + self.system) / 1e6 / seconds;
   const redis = redisPid ? (processSeconds(redisPid) - started.redis) / seconds : 0;
   let postgresUsed = 0;
@@ -113,7 +115,7 @@ function coresSince(started, serverPid, redisPid) {
     server_waiting_for_a_core: round((waits.waitingSeconds - started.serverWaits.waitingSeconds) / seconds),
     server_preemptions_per_second: Math.round((waits.preempted - started.serverWaits.preempted) / seconds),
     // Of the server's CPU, the part spent in the kernel; and its read and write system calls per second.
-    server_system: round((processTimes(serverPid).system - started.serverSystem) / seconds),
+    server_system: round((serverTimes.system - started.serverSystem) / seconds),
     server_read_calls_per_second: Math.round((calls.reads - started.serverCalls.reads) / seconds),
     server_write_calls_per_second: Math.round((calls.writes - started.serverCalls.writes) / seconds),
   };
