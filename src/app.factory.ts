@@ -3,9 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { LOG_LEVELS } from './config/environment.js';
@@ -22,51 +20,18 @@ import { RetryLaterException } from './common/errors/domain-errors.js';
 import { buildOpenApiDocument } from './common/http/openapi.js';
 import { registerRedoc } from './common/http/redoc-page.js';
 import { aliasRefusal, createAliasRewriter } from './common/http/route-aliases.js';
+import { registerPreRouting } from './common/http/pre-routing.js';
+import { requestIdOf } from './common/http/request-id.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { registerOpsPage } from './ops/ops-page.js';
 import { nameServerSpans } from './tracing/server-span.js';
 import { RATE_LIMIT_LIMIT_HEADER, RATE_LIMIT_REMAINING_HEADER } from './common/http/rate-limit-headers.js';
 import { TOTAL_COUNT_HEADER } from './common/pagination/page-serialization.js';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency/idempotency.interceptor.js';
 
-const REQUEST_ID = /^[\w.-]{1,64}$/;
-
 export function createLogger(config: AppConfig): ConsoleLogger {
   const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.log.level) + 1);
   return new ConsoleLogger({ json: config.log.json, logLevels: levels, colors: !config.log.json && process.stdout.isTTY });
-}
-
-/**
- * Security headers on every answer. The API sends only JSON; the policy still allows what the
- * Swagger UI at /docs loads from this origin (its scripts, and the inline styles it sets).
- */
-const HELMET_OPTIONS = {
-  contentSecurityPolicy: {
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      frameAncestors: ["'none'"],
-    },
-  },
-};
-
-/**
- * Helmet's headers for {@link HELMET_OPTIONS}, taken once from its middleware. They depend on the
- * options alone (no nonce, nothing read from the request), so every answer gets the same list
- * without running helmet's chain of middlewares (and @fastify/helmet, which also parses the policy
- * again, for every request).
- */
-function securityHeaders(): [string, string][] {
-  const headers: [string, string][] = [];
-  const collector = {
-    setHeader: (name: string, value: string | number) => headers.push([name, String(value)]),
-    removeHeader: () => undefined,
-  };
-  let finished = false;
-  helmet(HELMET_OPTIONS)({} as IncomingMessage, collector as unknown as ServerResponse, () => (finished = true));
-  if (!finished || headers.length === 0) throw new Error('helmet did not set its headers synchronously');
-  return headers;
 }
 
 function setUpSwagger(app: NestFastifyApplication): void {
@@ -123,10 +88,7 @@ function refuseWhileClosing(app: NestFastifyApplication): void {
 export async function createApp(config: AppConfig, database: ConnectionTarget): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
     // Requests that arrive while the server closes are answered by refuseWhileClosing, in the API's error shape.
     return503OnClosing: false,
     // A malformed URL (400) or an over-long path parameter (414) is refused by the router before
@@ -158,27 +120,29 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
     // parser would turn other bodies into 400s instead of 415s.
     bodyParser: false,
   });
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  const security = securityHeaders();
+  // Before the providers' init and the hooks below: the cache's fast path answers through it, and the
+  // request log, metrics and tracing observe it.
+  registerPreRouting(fastify, security, !config.http.corsOrigins);
   // First: every onRequest hook after it, the cache's fast path included, runs batched with the rest of its turn.
-  registerTurnBatching(app.getHttpAdapter().getInstance());
+  registerTurnBatching(fastify);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  registerRequestTimeLimit(app.getHttpAdapter().getInstance(), config.http.requestTimeoutMs);
-  registerRequestContext(app.getHttpAdapter().getInstance());
-  registerPageSerialization(app.getHttpAdapter().getInstance());
+  registerRequestTimeLimit(fastify, config.http.requestTimeoutMs);
+  registerRequestContext(fastify);
+  registerPageSerialization(fastify);
   // Set on Fastify's reply, not on the raw response as helmet does: a header set on the raw
   // response makes Node validate every header of the answer twice (once more as it merges
   // Fastify's into them). Event streams still carry them: Nest writes the reply's headers into
   // the stream's head.
-  const headers = Object.fromEntries(securityHeaders().map(([name, value]) => [name.toLowerCase(), value]));
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
-      // Fastify keeps a reply's headers when an error answers instead, so every answer has both.
-      reply.headers(headers).header('x-request-id', request.id);
-      done();
-    });
+  const headers = Object.fromEntries(security);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // Fastify keeps a reply's headers when an error answers instead, so every answer has both.
+    reply.headers(headers).header('x-request-id', request.id);
+    done();
+  });
   if (config.http.corsOrigins) {
     app.enableCors({
       origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
@@ -207,11 +171,11 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
       maxAge: 600,
     });
   }
-  registerRequestLogging(app.getHttpAdapter().getInstance(), config);
+  registerRequestLogging(fastify, config);
   refuseWhileClosing(app);
   refuseIncompleteAliases(app);
   // Before app.init(): the cache fast path's hook, added during init, may answer and end the chain.
-  nameServerSpans(app.getHttpAdapter().getInstance());
+  nameServerSpans(fastify);
   if (config.swagger.enabled) setUpSwagger(app);
   registerOpsPage(app);
   await app.init();

@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import { buildEntry, type CacheEntry } from './cache-entry.js';
-import { CacheFastPath } from './cache-fast-path.js';
+import { CacheFastPath, type EarlyHit } from './cache-fast-path.js';
+import type { EarlyAnswer, EarlyAnswerer } from '../common/http/pre-routing.js';
+import type { IncomingMessage } from 'node:http';
 import type { CachePolicy } from './cache-policy.js';
 import type { CachedRoute, CachedRoutes } from './cached-routes.js';
 import { CACHE_REFRESH_HEADER, CACHE_REFRESH_TOKEN } from './http-cache.interceptor.js';
@@ -37,25 +39,38 @@ type Hook = (request: unknown, reply: unknown, done: () => void) => void;
 
 function setUp({ enabled = true, l1, l2 }: { enabled?: boolean; l1?: CacheEntry; l2?: CacheEntry | Error } = {}) {
   const hooks: { name: string; hook: Hook }[] = [];
-  const fastify = { addHook: (name: string, hook: Hook) => hooks.push({ name, hook }) };
+  let early: EarlyAnswerer | undefined;
+  const fastify = {
+    addHook: (name: string, hook: Hook) => hooks.push({ name, hook }),
+    preRouting: { answerWith: (answerer: EarlyAnswerer) => (early = answerer) },
+  };
   const adapterHost = { httpAdapter: { getInstance: () => fastify } } as unknown as HttpAdapterHost;
   const routes = { routeFor: (route: string | undefined) => (route ? ROUTES[route] : undefined) } as unknown as CachedRoutes;
   const lookups: string[] = [];
+  let shared = l2;
   const tiers = {
     freshPublicL1: (namespace: string, key: string) => (lookups.push(`L1 ${key}`), l1),
     freshPublicL2: async (namespace: string, key: string) => {
       lookups.push(`L2 ${key}`);
-      if (l2 instanceof Error) throw l2;
-      return l2;
+      if (shared instanceof Error) throw shared;
+      return shared;
     },
   } as unknown as TieredCache;
-  const config = { cache: { enabled } } as AppConfig;
-  new CacheFastPath(adapterHost, routes, tiers, config).onModuleInit();
+  const config = { cache: { enabled, l1: { maxEntries: 100 } } } as AppConfig;
+  const fastPath = new CacheFastPath(adapterHost, routes, tiers, config);
+  fastPath.onModuleInit();
+  /** Asks the answer before routing for a raw request, as the server's listener does. */
+  const before = (url: string, headers: Record<string, string> = {}) => {
+    const raw = { method: 'GET', url, headers } as unknown as IncomingMessage;
+    return { raw, answer: early?.(raw) };
+  };
 
   /** Sends one request through the hook; resolves once it either answered or passed it on. */
   const send = (request: {
     method?: string;
     route?: string;
+    url?: string;
+    raw?: object;
     params?: Record<string, string>;
     query?: Record<string, unknown>;
     headers?: Record<string, string>;
@@ -70,6 +85,8 @@ function setUp({ enabled = true, l1, l2 }: { enabled?: boolean; l1?: CacheEntry;
       const fastifyRequest = {
         method: request.method ?? 'GET',
         routeOptions: { url: request.route },
+        originalUrl: request.url ?? '/unused',
+        raw: request.raw ?? {},
         params: request.params ?? {},
         query: request.query ?? {},
         headers: request.headers ?? {},
@@ -96,14 +113,16 @@ function setUp({ enabled = true, l1, l2 }: { enabled?: boolean; l1?: CacheEntry;
       expect(hooks.map(({ name }) => name)).toEqual(['onRequest']);
       hooks[0].hook(fastifyRequest, reply, () => resolve({ ...result, passedOn: true }));
     });
-  return { hooks, lookups, send };
+  return { hooks, lookups, send, before, fastPath, setL2: (entry: CacheEntry | undefined) => (shared = entry) };
 }
 
 const entry = (body: string, total?: number) => buildEntry({ body, tags: [], ttlMs: 60_000, total }, 5, Date.now() - 2100);
 
 describe('CacheFastPath', () => {
   it('adds no hook when the cache is switched off', () => {
-    expect(setUp({ enabled: false }).hooks).toEqual([]);
+    const { hooks, before } = setUp({ enabled: false });
+    expect(hooks).toEqual([]);
+    expect(before('/restaurants/7').answer).toBeUndefined();
   });
 
   it('answers a fresh public L1 hit itself, with the headers of the full path, and never reads Redis', async () => {
@@ -166,5 +185,74 @@ describe('CacheFastPath', () => {
       expect([request, (await send(request)).passedOn]).toEqual([request, true]);
       expect(lookups).toEqual([]);
     }
+  });
+
+  describe('before routing', () => {
+    const headerMap = (list: string[]) => Object.fromEntries(list.flatMap((value, index) => (index % 2 ? [] : [[value, list[index + 1]]])));
+
+    it('answers nothing for a URL no routed hit has named, nor for refresh-ahead requests', async () => {
+      const { send, before, lookups } = setUp({ l1: entry('{"id":7}') });
+      expect(before('/restaurants/7').answer).toBeUndefined();
+      await send({ route: '/restaurants/:id', url: '/restaurants/7', params: { id: '7' } });
+      expect(before('/restaurants/7', { [CACHE_REFRESH_HEADER]: CACHE_REFRESH_TOKEN }).answer).toBeUndefined();
+      expect(before('/restaurants/7?x=1').answer).toBeUndefined();
+      expect(lookups).toEqual(['L1 restaurants:restaurant:7']);
+    });
+
+    it("answers a routed hit's URL from the same L1 entry, with the routed answer's headers, Cache-Control and Content-Length", async () => {
+      const cached = entry('{"id":7}', 3);
+      const { send, before, lookups } = setUp({ l1: cached, l2: new Error('must not be read') });
+      await send({ route: '/restaurants/:id', url: '/restaurants/7', params: { id: '7' } });
+      const { answer } = before('/restaurants/7');
+      expect(answer).toMatchObject({ status: 200, route: '/restaurants/:id', body: Buffer.from('{"id":7}') });
+      expect(headerMap((answer as EarlyAnswer).headers)).toEqual({
+        'x-cache': 'HIT-L1',
+        etag: cached.etag,
+        'content-type': 'application/json; charset=utf-8',
+        'x-total-count': '3',
+        age: '2',
+        'cache-control': expect.stringMatching(/^public, max-age=(57|58)$/),
+        'content-length': '8',
+      });
+      expect(lookups).toEqual(['L1 restaurants:restaurant:7', 'L1 restaurants:restaurant:7']);
+    });
+
+    it('answers 304 without a body, a content type or a length when If-None-Match names the ETag', async () => {
+      const cached = entry('{"id":7}');
+      const { send, before } = setUp({ l1: cached });
+      await send({ route: '/restaurants/:id', url: '/restaurants/7', params: { id: '7' } });
+      const answer = before('/restaurants/7', { 'if-none-match': `W/${cached.etag}` }).answer as EarlyAnswer;
+      expect(answer.status).toBe(304);
+      expect(answer.body).toBeUndefined();
+      expect(Object.keys(headerMap(answer.headers)).sort()).toEqual(['age', 'cache-control', 'etag', 'x-cache']);
+    });
+
+    it('reads L2 when L1 has nothing; a miss there hands the request on, and routing does not read Redis again', async () => {
+      const cached = entry('{"id":8}');
+      const { send, before, lookups, setL2 } = setUp({ l2: cached });
+      await send({ route: '/restaurants/:id', url: '/restaurants/8', params: { id: '8' } });
+      const answer = await before('/restaurants/8').answer;
+      expect(answer).toMatchObject({ status: 200, body: Buffer.from('{"id":8}') });
+      expect(headerMap((answer as EarlyAnswer).headers)['x-cache']).toBe('HIT-L2');
+
+      setL2(undefined);
+      const { raw, answer: missed } = before('/restaurants/8');
+      expect(await missed).toBeUndefined();
+      lookups.length = 0;
+      expect((await send({ route: '/restaurants/:id', url: '/restaurants/8', params: { id: '8' }, raw })).passedOn).toBe(true);
+      expect(lookups).toEqual(['L1 restaurants:restaurant:8']);
+    });
+
+    it('tells its observers of each hit it answers, with the route, key and outcome', async () => {
+      const { send, before, fastPath } = setUp({ l1: entry('{"id":7}') });
+      const hits: EarlyHit[] = [];
+      fastPath.observeEarlyHits((hit) => hits.push(hit));
+      await send({ route: '/restaurants/:id', url: '/restaurants/7', params: { id: '7' } });
+      before('/restaurants/7');
+      expect(hits).toEqual([
+        { target: expect.objectContaining({ route: '/restaurants/:id', cacheKey: 'restaurants:restaurant:7' }), outcome: 'HIT-L1' },
+      ]);
+      expect(hits[0].target.accessPath()).toBe('/restaurants/7');
+    });
   });
 });

@@ -102,7 +102,7 @@ class CacheTiersModule {}
     CacheFastPath,
     CacheWarmer,
   ],
-  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, NestCacheModule, CacheWarmer, CachedRoutes],
+  exports: [CacheService, HttpCacheInterceptor, CacheTiersModule, TtlPolicy, NestCacheModule, CacheWarmer, CachedRoutes, CacheFastPath],
 })
 export class CacheModule implements OnApplicationShutdown {
   constructor(private readonly tiers: TieredCache) {}

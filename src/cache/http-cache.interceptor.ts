@@ -24,9 +24,16 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
  * is the whole seconds since the answer was computed, so a client can tell how old a figure is.
  */
 export function setCacheHeaders(reply: FastifyReply, outcome: string, etag: string, total: number | undefined, storedAt?: number): void {
-  reply.header('x-cache', outcome).header('etag', etag).header('content-type', JSON_CONTENT_TYPE);
-  if (total !== undefined) reply.header(TOTAL_COUNT_HEADER_NAME, String(total));
-  if (storedAt !== undefined) reply.header('age', String(Math.max(0, Math.floor((Date.now() - storedAt) / 1000))));
+  const headers = cacheHeaders(outcome, etag, total, storedAt);
+  for (let index = 0; index < headers.length; index += 2) reply.header(headers[index], headers[index + 1]);
+}
+
+/** {@link setCacheHeaders}'s headers as name/value pairs in one flat list (as Node's writeHead takes them). */
+export function cacheHeaders(outcome: string, etag: string, total: number | undefined, storedAt?: number): string[] {
+  const headers = ['x-cache', outcome, 'etag', etag, 'content-type', JSON_CONTENT_TYPE];
+  if (total !== undefined) headers.push(TOTAL_COUNT_HEADER_NAME, String(total));
+  if (storedAt !== undefined) headers.push('age', String(Math.max(0, Math.floor((Date.now() - storedAt) / 1000))));
+  return headers;
 }
 
 /**

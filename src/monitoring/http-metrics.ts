@@ -16,7 +16,7 @@ const UNMATCHED = 'unmatched';
 
 /**
  * The HTTP duration histogram, by method, route pattern (never the raw URL) and status, fed by a
- * Fastify onResponse hook. Scrapes of /metrics are not counted. On the hot path: one observe.
+ * Fastify onResponse hook and by answers given before routing. Scrapes of /metrics are not counted. On the hot path: one observe.
  */
 @Injectable()
 export class HttpMetrics implements OnModuleInit {
@@ -35,11 +35,15 @@ export class HttpMetrics implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.adapterHost.httpAdapter.getInstance<FastifyInstance>().addHook('onResponse', (request, reply, done) => {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onResponse', (request, reply, done) => {
       const route = routeOf(request) ?? UNMATCHED;
       if (route !== METRICS_ROUTE) this.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
+    fastify.preRouting.observe(({ request, route, status, durationMs }) =>
+      this.observe(request.method ?? 'GET', route, status, durationMs / 1000),
+    );
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {

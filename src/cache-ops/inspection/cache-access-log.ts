@@ -7,6 +7,7 @@ import type { RouteParams } from '../../cache/cache-policy.js';
 import { AccessRecorder } from './access-recorder.js';
 import { CacheOpsSettings } from '../cache-ops.settings.js';
 import { CachedRoutes } from '../../cache/cached-routes.js';
+import { CacheFastPath } from '../../cache/cache-fast-path.js';
 import { routeOf } from '../../common/http/route-paths.js';
 
 /** light-my-request's user agent: the in-process requests of warming and load tests. */
@@ -14,7 +15,7 @@ const IN_PROCESS_AGENT = 'lightMyRequest';
 
 /**
  * Feeds the {@link AccessRecorder} from every client GET that a cached route answered (it carries
- * X-Cache), from a Fastify onResponse hook, so no domain code changes. In-process requests
+ * X-Cache), from a Fastify onResponse hook and the cache's hits answered before routing, so no domain code changes. In-process requests
  * (warming, load tests) are not client demand and are left out.
  */
 @Injectable()
@@ -24,6 +25,7 @@ export class CacheAccessLog implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly catalog: CachedRoutes,
+    private readonly fastPath: CacheFastPath,
   ) {}
 
   onModuleInit(): void {
@@ -31,6 +33,10 @@ export class CacheAccessLog implements OnModuleInit {
       this.observe(request, reply);
       done();
     });
+    // Hits answered before routing pass no Fastify hook (and in-process requests never come that way).
+    this.fastPath.observeEarlyHits(({ target, outcome }) =>
+      this.recorder.record({ path: target.accessPath, namespace: target.namespace, cacheKey: target.cacheKey, outcome, at: Date.now() }),
+    );
   }
 
   private observe(request: FastifyRequest, reply: FastifyReply): void {

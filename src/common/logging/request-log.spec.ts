@@ -4,11 +4,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../config/app-config.js';
 import type { LogLevelName } from '../../config/environment.js';
 import { registerRequestLogging } from './request-log.js';
+import { registerPreRouting } from '../http/pre-routing.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function appLogging(level: LogLevelName, json: boolean): FastifyInstance {
   const fastify = Fastify({ genReqId: () => 'request-1' });
+  const preRouting = registerPreRouting(fastify, [], true);
+  preRouting.answerWith((request) =>
+    request.url === '/early' ? { status: 200, route: '/early', headers: ['content-length', '2'], body: Buffer.from('{}') } : undefined,
+  );
   registerRequestLogging(fastify, { log: { level, json } } as AppConfig);
   fastify.get('/things/:id', () => ({ ok: true }));
   return fastify;
@@ -42,6 +47,29 @@ describe('registerRequestLogging', () => {
         context: 'HTTP',
       },
       expect.objectContaining({ message: expect.objectContaining({ route: 'unmatched', status: 404 }) }),
+    ]);
+    await fastify.close();
+  });
+
+  it('logs an answer given before routing in the same shape, with its route and the request id it was sent', async () => {
+    const fastify = appLogging('log', true);
+    const address = await fastify.listen({ host: '127.0.0.1', port: 0 });
+    capture();
+    const response = await fetch(`${address}/early`, { headers: { 'x-request-id': 'early-1' } });
+    expect(await response.text()).toBe('{}');
+    await nextTurn();
+    const entries = stdout.mock.calls.flatMap(([chunk]) =>
+      String(chunk)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    );
+    expect(entries).toEqual([
+      expect.objectContaining({
+        level: 'log',
+        message: { method: 'GET', route: '/early', status: 200, duration_ms: expect.any(Number), request_id: 'early-1' },
+        context: 'HTTP',
+      }),
     ]);
     await fastify.close();
   });

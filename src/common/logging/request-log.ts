@@ -35,6 +35,17 @@ export function registerRequestLogging(fastify: FastifyInstance, config: AppConf
     });
     done();
   });
+  // Answers given before routing (cache hits) are logged alike.
+  fastify.preRouting.observe(({ request, route, status, durationMs, requestId }) =>
+    write({
+      method: request.method ?? 'GET',
+      route,
+      status,
+      duration_ms: Math.round(durationMs * 100) / 100,
+      request_id: requestId,
+      trace_id: traceIdOf({ raw: request, headers: request.headers }),
+    }),
+  );
 }
 
 interface RequestLine {
