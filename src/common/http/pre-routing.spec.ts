@@ -66,12 +66,14 @@ describe('PreRouting', () => {
     expect(await (await fetch(`${address}/anything`)).text()).toBe('routed');
   });
 
-  it('survives an answerer that throws (Fastify answers) and an observer that throws (the connection is closed)', async () => {
+  it('survives an answerer that throws or answers a header Node refuses (Fastify answers) and an observer that throws (the connection is closed)', async () => {
     const { address, preRouting } = await serve((url) => {
       if (url === '/throws') throw new Error('a bug');
+      if (url === '/bad-header') return { ...early('/bad-header'), headers: ['x-bad', 'line\nbreak'] };
       return url === '/observed' ? early('/observed') : undefined;
     });
     expect(await (await fetch(`${address}/throws`)).text()).toBe('routed');
+    expect(await (await fetch(`${address}/bad-header`)).text()).toBe('routed');
     preRouting.observe(() => {
       throw new Error('a bug');
     });

@@ -94,46 +94,42 @@ export class PreRouting {
     let answer: ReturnType<EarlyAnswerer>;
     try {
       answer = answerer(request);
-      if (answer === undefined) return routed(request, response);
-      if (!(answer instanceof Promise)) return this.send(request, response, answer, started);
     } catch {
-      return recover(request, response, routed);
+      // A bug in the answerer: Fastify answers instead (a throw in a request listener is uncaught).
+      return routed(request, response);
     }
-    answer
-      .then(
-        (found) => (found && !this.closing ? this.send(request, response, found, started) : routed(request, response)),
-        () => routed(request, response),
-      )
-      .catch(() => recover(request, response, routed));
+    if (answer === undefined) return routed(request, response);
+    if (!(answer instanceof Promise)) return this.send(request, response, answer, started, routed);
+    answer.then(
+      (found) => (found && !this.closing ? this.send(request, response, found, started, routed) : routed(request, response)),
+      () => routed(request, response),
+    );
   }
 
-  private send(request: IncomingMessage, response: ServerResponse, answer: EarlyAnswer, started: number): void {
-    const requestId = requestIdOf(request.headers);
-    response.writeHead(answer.status, this.commonHeaders.concat('x-request-id', requestId, answer.headers));
-    response.end(answer.body);
-    if (this.observers.length === 0) return;
-    const answered: EarlyAnswered = {
-      request,
-      route: answer.route,
-      status: answer.status,
-      requestId,
-      durationMs: performance.now() - started,
-    };
-    for (const observer of this.observers) observer(answered);
+  private send(request: IncomingMessage, response: ServerResponse, answer: EarlyAnswer, started: number, routed: RequestListener): void {
+    try {
+      const requestId = requestIdOf(request.headers);
+      response.writeHead(answer.status, this.commonHeaders.concat('x-request-id', requestId, answer.headers));
+      response.end(answer.body);
+      if (this.observers.length === 0) return;
+      const answered: EarlyAnswered = {
+        request,
+        route: answer.route,
+        status: answer.status,
+        requestId,
+        durationMs: performance.now() - started,
+      };
+      for (const observer of this.observers) observer(answered);
+    } catch {
+      // A bug (a header Node refuses, an observer that throws) must not take the process down: a
+      // throw in a request listener is uncaught. Fastify answers if nothing was written yet.
+      if (response.headersSent) response.destroy();
+      else routed(request, response);
+    }
   }
 }
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
-
-/**
- * An answerer or an observer that throws is a bug, but must not take the process down with it (a
- * throw in a request listener is uncaught): the request goes to Fastify if nothing was written
- * yet, else its connection is closed.
- */
-function recover(request: IncomingMessage, response: ServerResponse, routed: RequestListener): void {
-  if (response.headersSent) response.destroy();
-  else routed(request, response);
-}
 
 /**
  * Creates the stage and makes it `fastify.preRouting` for the app's providers (the cache's fast
