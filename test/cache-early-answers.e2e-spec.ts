@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { FastifyInstance } from 'fastify';
 import { TieredCache } from '../src/cache/tiered-cache.js';
 import type { EarlyAnswered } from '../src/common/http/pre-routing.js';
 import type { HttpResponse } from './support/http-client.js';
@@ -27,7 +26,7 @@ describe('Cache hits answered before routing', () => {
     t = await startTestApp();
     t.app
       .getHttpAdapter()
-      .getInstance<FastifyInstance>()
+      .getInstance()
       .preRouting.observe((answered) => early.push(answered));
   });
 
@@ -131,7 +130,7 @@ describe('Cache hits with CORS on', () => {
     const early: EarlyAnswered[] = [];
     t.app
       .getHttpAdapter()
-      .getInstance<FastifyInstance>()
+      .getInstance()
       .preRouting.observe((answered) => early.push(answered));
     const origin = { origin: 'https://app.example.com' };
     await t.http.get(path, { headers: origin });
