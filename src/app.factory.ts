@@ -125,7 +125,7 @@ export async function createApp(config: AppConfig, database: ConnectionTarget): 
   const security = securityHeaders();
   // Before the providers' init and the hooks below: the cache's fast path answers through it, and the
   // request log, metrics and tracing observe it.
-  registerPreRouting(fastify, security, !config.http.corsOrigins);
+  registerPreRouting(fastify, security, { cors: Boolean(config.http.corsOrigins) });
   // First: every onRequest hook after it, the cache's fast path included, runs batched with the rest of its turn.
   registerTurnBatching(fastify);
   app.useGlobalFilters(new HttpExceptionFilter());

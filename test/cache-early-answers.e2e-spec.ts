@@ -9,7 +9,8 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * Cache hits answered before Fastify routes the request: once a URL's hit has been answered by
  * the routed fast path, the next request for it is answered by the stage in front of Fastify. Its
  * answers must be the routed ones exactly (headers and body), never outlive an invalidation, and
- * still reach the request log's and the metrics' observers. With CORS on, the stage is not there.
+ * still reach the request log's and the metrics' observers. With CORS on, they carry the CORS headers
+ * of the routed answers to the same Origin.
  */
 
 /** The headers that differ between two answers of one entry by design: this request's own id, the clock, the connection. */
@@ -113,7 +114,7 @@ describe('Cache hits answered before routing', () => {
   });
 });
 
-describe('Cache hits with CORS on', () => {
+describe('Cache hits answered before routing with CORS on', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -124,7 +125,7 @@ describe('Cache hits with CORS on', () => {
     await t?.close();
   });
 
-  it('go through Fastify, so every hit carries the CORS headers', async () => {
+  it('carry the CORS headers of the routed answer to the same Origin, allowed or not; an Origin not seen yet is routed', async () => {
     const id = await insertRestaurant(t.db);
     const path = `/restaurants/${id}`;
     const early: EarlyAnswered[] = [];
@@ -132,14 +133,23 @@ describe('Cache hits with CORS on', () => {
       .getHttpAdapter()
       .getInstance()
       .preRouting.observe((answered) => early.push(answered));
-    const origin = { origin: 'https://app.example.com' };
-    await t.http.get(path, { headers: origin });
-    await t.http.get(path, { headers: origin });
-    const hit = await t.http.get(path, { headers: origin });
-    expect([hit.headers.get('x-cache'), hit.headers.get('access-control-allow-origin'), early.length]).toEqual([
-      'HIT-L1',
+    await t.http.get(path);
+    for (const origin of ['https://app.example.com', 'https://elsewhere.example.com']) {
+      const headers = { origin };
+      const routed = await t.http.get(path, { headers });
+      expect([routed.headers.get('x-cache'), early.length]).toEqual(['HIT-L1', 0]);
+      const answered = await t.http.get(path, { headers });
+      expect(early).toHaveLength(1);
+      early.length = 0;
+      expect(comparable(answered)).toEqual(comparable(routed));
+    }
+    const allowed = await t.http.get(path, { headers: { origin: 'https://app.example.com' } });
+    expect([allowed.headers.get('access-control-allow-origin'), allowed.headers.get('vary')]).toEqual([
       'https://app.example.com',
-      0,
+      'Origin',
     ]);
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('x-cache');
+    const refused = await t.http.get(path, { headers: { origin: 'https://elsewhere.example.com' } });
+    expect([refused.headers.get('access-control-allow-origin'), refused.headers.get('vary')]).toEqual([null, 'Origin']);
   });
 });

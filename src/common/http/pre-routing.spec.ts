@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type EarlyAnswer, type EarlyAnswered, registerPreRouting } from './pre-routing.js';
 
@@ -21,9 +22,10 @@ afterEach(async () => {
   fastify = undefined;
 });
 
-async function serve(answer: (url: string | undefined) => EarlyAnswer | Promise<EarlyAnswer | undefined> | undefined) {
+async function serve(answer: (url: string | undefined) => EarlyAnswer | Promise<EarlyAnswer | undefined> | undefined, cors = false) {
   fastify = Fastify();
-  const preRouting = registerPreRouting(fastify, [['x-frame-options', 'DENY']], true);
+  if (cors) await fastify.register(fastifyCors, { origin: ['https://app.example.com'], exposedHeaders: ['x-cache'] });
+  const preRouting = registerPreRouting(fastify, [['x-frame-options', 'DENY']], { cors });
   preRouting.answerWith((request) => answer(request.url));
   const answered: EarlyAnswered[] = [];
   preRouting.observe((event) => answered.push(event));
@@ -85,12 +87,37 @@ describe('PreRouting', () => {
     expect(await (await fetch(`${address}/elsewhere`)).text()).toBe('routed');
   });
 
+  it('carries the CORS headers @fastify/cors gave a routed answer to the same Origin, and routes an Origin not seen yet', async () => {
+    const { address, answered } = await serve((url) => (url === '/hit' ? early('/hit') : undefined), true);
+    const corsHeaders = (response: Response) =>
+      Object.fromEntries([...response.headers.entries()].filter(([name]) => name.startsWith('access-control-') || name === 'vary'));
+    for (const origin of ['https://app.example.com', 'https://elsewhere.example.com', undefined]) {
+      const headers: Record<string, string> = origin ? { origin } : {};
+      const routed = await fetch(`${address}/elsewhere`, { headers });
+      expect(await routed.text()).toBe('routed');
+      const before = answered.length;
+      const hit = await fetch(`${address}/hit`, { headers });
+      expect([await hit.text(), answered.length]).toEqual(['early', before + 1]);
+      expect(corsHeaders(hit)).toEqual(corsHeaders(routed));
+    }
+    const allowed = await fetch(`${address}/hit`, { headers: { origin: 'https://app.example.com' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const refused = await fetch(`${address}/hit`, { headers: { origin: 'https://elsewhere.example.com' } });
+    expect([refused.headers.get('access-control-allow-origin'), refused.headers.get('vary')]).toEqual([null, 'Origin']);
+
+    const before = answered.length;
+    expect(await (await fetch(`${address}/hit`, { headers: { origin: 'https://new.example.com' } })).text()).toBe('routed');
+    expect(await (await fetch(`${address}/hit`, { headers: { origin: 'https://new.example.com' } })).text()).toBe('early');
+    expect(answered.length).toBe(before + 1);
+  });
+
   it('takes one answerer, and only in front of a server with one request listener', () => {
     fastify = Fastify();
-    const preRouting = registerPreRouting(fastify, [], false);
+    const preRouting = registerPreRouting(fastify, [], { cors: false });
     preRouting.answerWith(() => undefined);
     expect(() => preRouting.answerWith(() => undefined)).toThrow('already has an answerer');
-    fastify.server.on('request', () => undefined);
-    expect(() => preRouting.install(fastify as FastifyInstance)).toThrow("expected Fastify's one request listener, found 2");
+    const crowded = Fastify();
+    crowded.server.on('request', () => undefined);
+    expect(() => registerPreRouting(crowded, [], { cors: false })).toThrow("expected Fastify's one request listener, found 2");
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { LearnedCorsHeaders } from './learned-cors-headers.js';
 import { requestIdOf } from './request-id.js';
 
 /** An answer given to a GET before Fastify sees the request. */
@@ -48,16 +49,19 @@ declare module 'fastify' {
  * log, the HTTP metrics and the tracing get each answer as their Fastify hooks get routed ones.
  * Observers run right after the write, before the response's `finish` event.
  *
- * Not installed when CORS is on: its headers depend on each request's Origin and are @fastify/cors's
- * to set, so every request then goes through Fastify. Once the server closes, every request goes
- * through Fastify too, which refuses it in the API's error shape.
+ * With CORS on, an answer also carries the CORS headers @fastify/cors gave routed answers to the
+ * same Origin ({@link LearnedCorsHeaders}); a request from an Origin not seen yet is routed. Once
+ * the server closes, every request goes through Fastify, which refuses it in the API's error shape.
  */
 export class PreRouting {
   private answerer?: EarlyAnswerer;
   private readonly observers: ((answered: EarlyAnswered) => void)[] = [];
   private closing = false;
 
-  constructor(private readonly commonHeaders: readonly string[]) {}
+  constructor(
+    private readonly commonHeaders: readonly string[],
+    private readonly cors?: LearnedCorsHeaders,
+  ) {}
 
   /** The one answerer asked first; an app has one. */
   answerWith(answerer: EarlyAnswerer): void {
@@ -90,6 +94,8 @@ export class PreRouting {
   private dispatch(request: IncomingMessage, response: ServerResponse, routed: RequestListener): void {
     const answerer = this.answerer;
     if (this.closing || request.method !== 'GET' || !answerer) return routed(request, response);
+    const cors = this.cors ? this.cors.for(request.headers.origin) : NO_HEADERS;
+    if (!cors) return routed(request, response);
     const started = performance.now();
     let answer: ReturnType<EarlyAnswerer>;
     try {
@@ -99,17 +105,24 @@ export class PreRouting {
       return routed(request, response);
     }
     if (answer === undefined) return routed(request, response);
-    if (!(answer instanceof Promise)) return this.send(request, response, answer, started, routed);
+    if (!(answer instanceof Promise)) return this.send(request, response, answer, cors, started, routed);
     answer.then(
-      (found) => (found && !this.closing ? this.send(request, response, found, started, routed) : routed(request, response)),
+      (found) => (found && !this.closing ? this.send(request, response, found, cors, started, routed) : routed(request, response)),
       () => routed(request, response),
     );
   }
 
-  private send(request: IncomingMessage, response: ServerResponse, answer: EarlyAnswer, started: number, routed: RequestListener): void {
+  private send(
+    request: IncomingMessage,
+    response: ServerResponse,
+    answer: EarlyAnswer,
+    cors: string[],
+    started: number,
+    routed: RequestListener,
+  ): void {
     try {
       const requestId = requestIdOf(request.headers);
-      response.writeHead(answer.status, this.commonHeaders.concat('x-request-id', requestId, answer.headers));
+      response.writeHead(answer.status, this.commonHeaders.concat('x-request-id', requestId, cors, answer.headers));
       response.end(answer.body);
       if (this.observers.length === 0) return;
       const answered: EarlyAnswered = {
@@ -131,13 +144,17 @@ export class PreRouting {
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
+const NO_HEADERS: string[] = [];
+
 /**
  * Creates the stage and makes it `fastify.preRouting` for the app's providers (the cache's fast
  * path answers through it; the request log, metrics and tracing observe it).
  */
-export function registerPreRouting(fastify: FastifyInstance, commonHeaders: [string, string][], install: boolean): PreRouting {
-  const preRouting = new PreRouting(commonHeaders.flat());
+export function registerPreRouting(fastify: FastifyInstance, commonHeaders: [string, string][], { cors }: { cors: boolean }): PreRouting {
+  const learned = cors ? new LearnedCorsHeaders() : undefined;
+  learned?.learnFrom(fastify);
+  const preRouting = new PreRouting(commonHeaders.flat(), learned);
   fastify.decorate('preRouting', preRouting);
-  if (install) preRouting.install(fastify);
+  preRouting.install(fastify);
   return preRouting;
 }

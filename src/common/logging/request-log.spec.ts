@@ -10,7 +10,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function appLogging(level: LogLevelName, json: boolean): FastifyInstance {
   const fastify = Fastify({ genReqId: () => 'request-1' });
-  const preRouting = registerPreRouting(fastify, [], true);
+  const preRouting = registerPreRouting(fastify, [], { cors: false });
   preRouting.answerWith((request) =>
     request.url === '/early' ? { status: 200, route: '/early', headers: ['content-length', '2'], body: Buffer.from('{}') } : undefined,
   );
