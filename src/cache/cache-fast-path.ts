@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config/app-config.js';
 import type { CacheEntry } from './cache-entry.js';
 import { cacheKeyFor, urlFor } from './cache-keys.js';
-import { cacheKeyOf } from './cache-namespaces.js';
+import { type CacheNamespace, cacheKeyOf } from './cache-namespaces.js';
 import type { RouteParams } from './cache-policy.js';
 import { CachedRoutes } from './cached-routes.js';
 import type { CacheOutcome } from './cache-metrics.js';
@@ -83,11 +83,10 @@ export class CacheFastPath implements OnModuleInit {
       const params = request.params as RouteParams;
       const query = request.query as Record<string, unknown>;
       const cacheKey = cacheKeyOf(policy.namespace, cacheKeyFor(policy, params, query));
-      const target: UrlTarget = { route, namespace: policy.namespace, cacheKey, accessPath: () => urlFor(route, params, query) };
       const local = this.tiers.freshPublicL1(policy.namespace, cacheKey);
       if (local) {
         traceFastL1Hit(policy.namespace);
-        this.urls.remember(request.originalUrl, target);
+        this.remember(request, route, policy.namespace, cacheKey);
         request.fastPathKey = cacheKey;
         return answer(request, reply, local, 'HIT-L1');
       }
@@ -96,13 +95,20 @@ export class CacheFastPath implements OnModuleInit {
       traceFastL2(policy.namespace, () => this.tiers.freshPublicL2(policy.namespace, cacheKey)).then(
         (shared) => {
           if (!shared) return done();
-          this.urls.remember(request.originalUrl, target);
+          this.remember(request, route, policy.namespace, cacheKey);
           request.fastPathKey = cacheKey;
           answer(request, reply, shared, 'HIT-L2');
         },
         () => done(),
       );
     });
+  }
+
+  /** Remembers the URL of a hit the routed fast path answered (a miss is not remembered, so nothing is built for it). */
+  private remember(request: FastifyRequest, route: string, namespace: CacheNamespace, cacheKey: string): void {
+    const params = request.params as RouteParams;
+    const query = request.query as Record<string, unknown>;
+    this.urls.remember(request.originalUrl, { route, namespace, cacheKey, accessPath: () => urlFor(route, params, query) });
   }
 
   /** The answer before routing: a remembered URL whose entry is still a fresh public hit, in L1 or else in L2. */

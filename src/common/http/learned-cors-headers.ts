@@ -21,7 +21,11 @@ export class LearnedCorsHeaders {
   /** Learns from every routed GET that matched a route (@fastify/cors ran for it). */
   learnFrom(fastify: FastifyInstance): void {
     fastify.addHook('onSend', (request, reply, payload, done) => {
-      if (request.method === 'GET' && routeOf(request) !== undefined) this.remember(request.headers.origin, reply.getHeaders());
+      // Known Origins are skipped before reply.getHeaders(), which builds an object.
+      const origin = request.headers.origin;
+      if (request.method === 'GET' && !this.byOrigin.has(origin ?? '') && routeOf(request) !== undefined) {
+        this.remember(origin, reply.getHeaders());
+      }
       done(null, payload);
     });
   }
