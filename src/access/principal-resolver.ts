@@ -7,6 +7,7 @@ import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier, type Principal } from 
 
 /** ADMIN_TOKEN acts as an admin without an account (automation, operations scripts). */
 const OPERATIONS_PRINCIPAL: Principal = Object.freeze({ accountId: null, role: 'admin', customerId: null });
+const NO_CREDENTIALS: Credentials = Object.freeze({ kind: 'none' });
 
 export type Credentials =
   | { kind: 'none' }
@@ -33,18 +34,22 @@ export class PrincipalResolver {
     this.operationsToken = config.adminToken ? tokenDigest(config.adminToken) : undefined;
   }
 
-  /** Read once per request: the rate limit and the access guard both ask. */
+  /**
+   * Read once per request: the rate limit and the access guard both ask. A request without a
+   * token (most reads) has nothing to verify, so nothing is remembered for it.
+   */
   credentials(request: FastifyRequest): Credentials {
+    const header = request.headers.authorization;
+    if (!header) return NO_CREDENTIALS;
     let credentials = this.read.get(request);
     if (!credentials) {
-      credentials = this.fromHeader(request.headers.authorization);
+      credentials = this.fromHeader(header);
       this.read.set(request, credentials);
     }
     return credentials;
   }
 
-  private fromHeader(header: string | undefined): Credentials {
-    if (!header) return { kind: 'none' };
+  private fromHeader(header: string): Credentials {
     const [scheme, token, ...rest] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0) return { kind: 'invalid' };
     const presented = tokenDigest(token);

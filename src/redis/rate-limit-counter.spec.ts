@@ -74,7 +74,7 @@ function fakeRedis() {
         waiting.push(() => reject(new Error('Redis went away')));
       });
   };
-  return { counter, calls, answer, fail, total: (key: string) => counts.get(`test:_meta:rate:${key}`)?.hits ?? 0 };
+  return { counter, connection, calls, answer, fail, total: (key: string) => counts.get(`test:_meta:rate:${key}`)?.hits ?? 0 };
 }
 
 describe('RateLimitCounter.hitShared', () => {
@@ -181,6 +181,23 @@ describe('RateLimitCounter.hitShared', () => {
     expect(calls).toEqual([1, 1, 2]);
     await answer();
     expect(total('general:a')).toBe(4);
+  });
+
+  it('counts on this instance at once without Redis, or while Redis is down', async () => {
+    const alone = new RateLimitCounter(new SharedRedis(undefined));
+    const hitsOf = (count: ReturnType<RateLimitCounter['hitShared']>) => {
+      expect(count).not.toBeInstanceOf(Promise);
+      return (count as { hits: number }).hits;
+    };
+    expect([1, 2, 3].map(() => hitsOf(alone.hitShared('general:a', 60_000, 2, 100)))).toEqual([1, 2, 3]);
+    expect(hitsOf(alone.hitShared('general:b', 60_000, 2, 0))).toBe(1);
+    alone.onApplicationShutdown();
+
+    const { counter, connection, calls } = fakeRedis();
+    connection.ready = false;
+    expect(hitsOf(counter.hitShared('general:a', 60_000, 5, 100))).toBe(1);
+    expect(hitsOf(counter.hitShared('general:a', 60_000, 5, 0))).toBe(2);
+    expect(calls).toEqual([]);
   });
 
   it('starts a new count when the window ends', async () => {

@@ -96,11 +96,13 @@ export class RateLimitCounter implements OnApplicationShutdown {
    * Redis only when this instance has no count of the client that recent (its first request of a
    * window, or after a pause). Another instance's hits are seen at most `syncMs` late: across N
    * instances a client can get past the limit by what the other N-1 let through in that time.
-   * `syncMs` 0: every hit waits for its count, as {@link hit}.
+   * `syncMs` 0: every hit waits for its count, as {@link hit}. Without Redis (none configured, or
+   * down) the hit is counted on this instance at once: there is nothing to wait for.
    */
   hitShared(key: string, windowMs: number, limit: number, syncMs: number): RateLimitCount | Promise<RateLimitCount> {
     const redis = this.shared.connection;
-    if (syncMs <= 0 || !redis?.ready) return this.hit(key, windowMs, limit, 0);
+    if (!redis?.ready) return this.hitLocally(key, windowMs, limit, 0, Date.now());
+    if (syncMs <= 0) return this.hit(key, windowMs, limit, 0);
     const now = Date.now();
     const view = this.views.get(key);
     if (view && view.windowMs === windowMs && view.limit === limit && now < view.endsAt && now - view.refreshedAt < syncMs) {
