@@ -7,12 +7,19 @@ export interface ReceivedCall {
 }
 
 /**
- * A local HTTP endpoint that records every POST; it answers 500 to the next `failNext` calls.
- * While `stalled`, calls are recorded on arrival but answered only by {@link unstall}.
+ * A local HTTP endpoint that records every POST; it answers 500 to the next `failNext` calls
+ * (about `failRule`'s alerts only, when set). While `stalled`, calls are recorded on arrival but
+ * answered only by {@link unstall}.
  */
 export class WebhookReceiver {
   readonly calls: ReceivedCall[] = [];
   failNext = 0;
+  /**
+   * The rule whose alerts' calls are failed; others are answered 204. On a loaded machine another
+   * rule (the response time's) may open or resolve an alert between a test's calls, and its call
+   * must not use up the failures the test counts on.
+   */
+  failRule?: string;
   stalled = false;
   private readonly held: (() => void)[] = [];
   private server?: http.Server;
@@ -25,8 +32,9 @@ export class WebhookReceiver {
         const call: ReceivedCall = { status: 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
         this.calls.push(call);
         const answer = () => {
-          call.status = this.failNext > 0 ? 500 : 204;
-          if (this.failNext > 0) this.failNext--;
+          const failing = this.failNext > 0 && (this.failRule === undefined || call.body.alert.rule === this.failRule);
+          call.status = failing ? 500 : 204;
+          if (failing) this.failNext--;
           response.writeHead(call.status).end();
         };
         if (this.stalled) this.held.push(answer);
